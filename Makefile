@@ -1,0 +1,151 @@
+# cnn-from-scratch: the one entry point.
+#
+#   make                 build the library, every lesson, tool and test into build/
+#   make test            build and run every test; ends with "N passed, N failed"
+#   make lessons         build the lessons and run each one in turn
+#   make check EX=01     check your work on exercises/01_*.c, task by task
+#   make progress        a table of all exercises: how many tasks pass
+#   make skeletons       prove every committed (untouched) exercise compiles and fails
+#   make sanitize        the test suite under AddressSanitizer + UBSan
+#   make valgrind        the test suite and the lessons under valgrind
+#   make data            fetch and verify the four MNIST files into data/mnist/
+#   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
+#   make plots           data files and, with gnuplot installed, PNG plots
+#   make CC=clang ...    any of the above with clang
+#
+# The library is compiled twice: in float (build/libcnn_float.a, for training)
+# and in double (build/libcnn_double.a, for gradient checks and the lessons).
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+WARN    := -std=c11 -Wall -Wextra -Wpedantic -Werror
+# Student files (exercises/) get the same warnings, but warnings do not stop the build.
+EX_WARN := -std=c11 -Wall -Wextra -Wpedantic -Wno-unused-parameter
+CFLAGS_ALL = $(OPT) -g $(EXTRA_CFLAGS) -MMD -MP
+LDLIBS  := -lm
+
+LIB_SRC   := $(wildcard src/*.c)
+LIB_F     := $(BUILD)/libcnn_float.a
+LIB_D     := $(BUILD)/libcnn_double.a
+OBJ_F     := $(LIB_SRC:src/%.c=$(BUILD)/obj/float/%.o)
+OBJ_D     := $(LIB_SRC:src/%.c=$(BUILD)/obj/double/%.o)
+
+# Lessons print hand-sized examples in double; the trainer trains in float.
+FLOAT_LESSONS := 10_mnist
+LESSONS       := $(basename $(notdir $(wildcard lessons/[0-9][0-9]_*.c)))
+LESSON_BINS   := $(LESSONS:%=$(BUILD)/lessons/%)
+TOOLS         := $(basename $(notdir $(wildcard src/tools/*.c)))
+TOOL_BINS     := $(TOOLS:%=$(BUILD)/%)
+
+# Exercises: exercises/NN_topic.c (+ .h), solutions/NN_topic.c, tests/exercise_NN.c
+EXERCISES     := $(basename $(notdir $(wildcard exercises/[0-9][0-9]_*.c)))
+EX_NUMBERS    := $(foreach e,$(EXERCISES),$(firstword $(subst _, ,$(e))))
+# Every other tests/*.c with a main(): unit tests, gradient checks, lesson output checks
+TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.c,$(wildcard tests/*.c))
+TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(EX_NUMBERS:%=$(BUILD)/tests/exercise_%)
+CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
+
+.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist
+all: lib lessons-bin tools tests
+
+lib: $(LIB_F) $(LIB_D)
+lessons-bin: $(LESSON_BINS)
+tools: $(TOOL_BINS)
+tests: $(TEST_BINS)
+
+# ---------------------------------------------------------------- the library
+$(BUILD)/obj/float/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) -c $< -o $@
+$(BUILD)/obj/double/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -c $< -o $@
+$(LIB_F): $(OBJ_F)
+	$(AR) rcs $@ $^
+$(LIB_D): $(OBJ_D)
+	$(AR) rcs $@ $^
+
+# ---------------------------------------------------------------- lessons and tools
+$(filter-out $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_D)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc $< $(LIB_D) $(LDLIBS) -o $@
+$(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_F)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) -Isrc $< $(LIB_F) $(LDLIBS) -o $@
+$(TOOL_BINS): $(BUILD)/%: src/tools/%.c $(LIB_F)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) -Isrc $< $(LIB_F) $(LDLIBS) -o $@
+
+# ---------------------------------------------------------------- tests
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $< -o $@
+$(filter-out $(BUILD)/tests/exercise_%,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/harness.o $(LIB_D)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
+
+# One exercise, built twice: against the solution (for make test) and against
+# the student's copy (for make check).
+define exercise_rules
+$(BUILD)/obj/solutions/$(1).o: $(wildcard solutions/$(1)_*.c)
+	@mkdir -p $$(@D)
+	$$(CC) $$(WARN) $$(CFLAGS_ALL) -Isrc -Iexercises -c $$< -o $$@
+$(BUILD)/obj/exercises/$(1).o: $(wildcard exercises/$(1)_*.c)
+	@mkdir -p $$(@D)
+	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) -Isrc -Iexercises -c $$< -o $$@
+$(BUILD)/tests/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/solutions/$(1).o $(LIB_D)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
+$(BUILD)/check/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/exercises/$(1).o $(LIB_D)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
+endef
+$(foreach n,$(EX_NUMBERS),$(eval $(call exercise_rules,$(n))))
+
+test: all
+	@sh tests/run.sh $(BUILD)
+
+# ---------------------------------------------------------------- students
+lessons: lessons-bin
+	@for l in $(LESSONS); do case $$l in 10_*) continue;; esac; \
+	  echo; echo "################ $(BUILD)/lessons/$$l"; $(BUILD)/lessons/$$l || exit 1; done
+
+check:
+	@if [ -z "$(EX)" ]; then echo "usage: make check EX=NN   (NN is one of: $(EX_NUMBERS))"; exit 2; fi
+	@case " $(EX_NUMBERS) " in *" $(EX) "*) ;; *) echo "make check: no exercise $(EX) (there are: $(EX_NUMBERS))"; exit 2;; esac
+	@$(MAKE) --no-print-directory -s $(BUILD)/check/exercise_$(EX) || { \
+	  echo "exercises/$(EX)_*.c does not compile: fix the first error above, then run make check EX=$(EX) again"; exit 1; }
+	@$(BUILD)/check/exercise_$(EX)
+
+progress:
+	@sh tests/progress.sh $(BUILD) "$(EX_NUMBERS)"
+
+skeletons: lib
+	@sh tests/skeletons.sh $(BUILD) "$(EX_NUMBERS)" "$(CC)"
+
+# ---------------------------------------------------------------- quality
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+sanitize:
+	@$(MAKE) --no-print-directory test BUILD=$(BUILD)/sanitize OPT=-O1 EXTRA_CFLAGS="$(SAN_FLAGS)"
+
+valgrind: all
+	@RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run.sh $(BUILD)
+	@for l in $(LESSONS); do case $$l in 10_*) continue;; esac; \
+	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(BUILD)/lessons/$$l > /dev/null \
+	  || { echo "valgrind: $$l reported errors"; exit 1; }; done; echo "valgrind: every lesson clean"
+
+# ---------------------------------------------------------------- MNIST (lesson 10)
+data:
+	@sh src/tools/fetch_mnist.sh data/mnist
+
+mnist: data $(BUILD)/lessons/10_mnist
+	$(BUILD)/lessons/10_mnist --data data/mnist --history $(BUILD)/mnist_history.csv --save $(BUILD)/mnist.model
+
+plots: lessons-bin
+	@sh tests/plots.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

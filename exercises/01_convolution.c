@@ -1,0 +1,49 @@
+/* Exercise 01: convolution by hand.
+ *
+ * Lesson 01 (build/lessons/01_convolution, notes/01_convolution.md) slides
+ * seed 003's 2x2 filter [[1,2],[-1,0]] over the 3x4 image
+ * [[5,2,2,3],[3,1,2,1],[9,0,4,5]] and gets [[6,5,6],[-4,5,0]]. Now you write
+ * the code that does it. Images and filters are stored row by row: pixel
+ * (row, col) of an image w pixels wide is image[row * w + col].
+ *
+ *   TODO 1  conv_positions(n, f): how many places a filter of size f fits
+ *           along a side of length n (stride 1, no padding); 0 if it does not fit.
+ *   TODO 2  window_sum(...): the filter with its top-left corner on (row, col):
+ *           multiply the pixels under it by the filter, element by element,
+ *           and add up the products.
+ *   TODO 3  convolve_valid(...): every window, left to right, top to bottom,
+ *           into out (h - f + 1 rows, w - f + 1 columns). Use TODOs 1 and 2.
+ *   TODO 4  make_horizontal_edge_filter(filter): design a 3x3 filter that
+ *           gives a large positive number where a bright region lies ABOVE a
+ *           dark one, and exactly 0 on a flat region. (The lesson's vertical
+ *           edge detector is [[1,0,-1],[1,0,-1],[1,0,-1]].)
+ *
+ * Check your work:  make check EX=01        The solution: solutions/01_convolution.c */
+#include "01_convolution.h"
+
+/* TODO 1. Hint: count the positions of a 2-wide filter on a 4-wide row by
+ * hand (columns 0-1, 1-2, 2-3): 3 = 4 - 2 + 1. */
+int conv_positions(int n, int f)
+{
+    return 0;
+}
+
+/* TODO 2. Hint: two nested loops over the filter, i for its rows and j for
+ * its columns; the pixel under filter[i * f + j] is image[(row + i) * image_w + (col + j)]. */
+double window_sum(const double *image, int image_w, const double *filter, int f, int row, int col)
+{
+    return 0;
+}
+
+/* TODO 3. Hint: out has conv_positions(w, f) columns, so output (row, col)
+ * is out[row * out_w + col] with out_w = conv_positions(w, f), not w. */
+void convolve_valid(const double *image, int h, int w, const double *filter, int f, double *out)
+{
+}
+
+/* TODO 4. Hint: turn the vertical-edge filter on its side: a row of +1s,
+ * a row of 0s, a row of -1s. Its numbers must add up to 0, or a flat
+ * region would not give 0. */
+void make_horizontal_edge_filter(double *filter)
+{
+}

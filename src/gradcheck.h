@@ -1,0 +1,52 @@
+/* gradcheck.h: check an analytic gradient against central differences.
+ *
+ * For every element theta_i of a parameter tensor we nudge it both ways and
+ * measure the loss L:
+ *     numeric_i = (L(theta_i + h) - L(theta_i - h)) / (2h)
+ * The error of this estimate is truncation (h^2 L''' / 6, grows with h) plus
+ * round-off (about eps |L| / h, grows as h shrinks). In double, h = 1e-5
+ * balances the two and the estimate agrees with a correct analytic gradient
+ * to about 1e-10 relative; lesson 02 draws the whole curve.
+ *
+ * We compare with the relative error as CS231n defines it,
+ *     rel = |a - n| / max(1e-8, |a| + |n|),
+ * take the worst element, and read it in bands:
+ *     <= 1e-7 good   |   1e-7 .. 1e-4 look closer (a kink such as ReLU at 0?)   |   > 1e-4 wrong. */
+#ifndef GRADCHECK_H
+#define GRADCHECK_H
+
+#include <stdio.h>
+#include "real.h"
+
+#define GRADCHECK_STEP 1e-5     /* h for the double build */
+#define GRADCHECK_GOOD 1e-7     /* upper edge of the "good" band */
+#define GRADCHECK_WRONG 1e-4    /* above this the gradient is wrong */
+
+/* Computes the scalar loss from the current values of whatever is checked. */
+typedef double (*gradcheck_loss_fn)(void *ctx);
+
+typedef struct {
+    const char *name;      /* the tensor, e.g. "dW" */
+    int ndims, dims[4];    /* its shape, for printing the worst index */
+    long count;            /* how many elements were checked */
+    double max_rel_error;
+    long worst_index;      /* flat index of the worst element */
+    double analytic, numeric;
+} gradcheck_result;
+
+double relative_error(double analytic, double numeric);
+/* Central difference of loss(ctx) with respect to *element, which is restored. */
+double numeric_derivative(real *element, gradcheck_loss_fn loss, void *ctx, double h);
+
+/* Check analytic (same shape as param) against central differences, element
+ * by element. dims/ndims give the shape (ndims <= 4) for the report. */
+gradcheck_result gradcheck_tensor(const char *name, real *param, const real *analytic,
+                                  const int *dims, int ndims,
+                                  gradcheck_loss_fn loss, void *ctx, double h);
+
+/* "good", "look closer" or "wrong". */
+const char *gradcheck_band(double rel_error);
+/* One line: name, shape, worst relative error, where, both values, band. */
+void gradcheck_print(FILE *out, const gradcheck_result *r);
+
+#endif

@@ -1,0 +1,72 @@
+/* pool.c: see pool.h. */
+#include "pool.h"
+
+#include <string.h>
+#include "conv.h"
+
+int pool2d_setup(pool2d_shape *s, int c, int in_h, int in_w, int k, int stride)
+{
+    s->c = c;  s->in_h = in_h;  s->in_w = in_w;  s->k = k;  s->stride = stride;
+    s->out_h = conv_output_size(in_h, k, 0, 0, stride);
+    s->out_w = conv_output_size(in_w, k, 0, 0, stride);
+    return (c <= 0 || s->out_h < 0 || s->out_w < 0) ? -1 : 0;
+}
+
+long pool2d_output_count(const pool2d_shape *s)
+{
+    return (long)s->c * s->out_h * s->out_w;
+}
+
+void maxpool2d_forward(const pool2d_shape *s, const real *x, real *y, int *argmax)
+{
+    int o = 0;
+    for (int c = 0; c < s->c; c++)
+        for (int oy = 0; oy < s->out_h; oy++)
+            for (int ox = 0; ox < s->out_w; ox++, o++) {
+                int best = (c * s->in_h + oy * s->stride) * s->in_w + ox * s->stride;
+                for (int ky = 0; ky < s->k; ky++)
+                    for (int kx = 0; kx < s->k; kx++) {
+                        int i = (c * s->in_h + oy * s->stride + ky) * s->in_w + ox * s->stride + kx;
+                        if (x[i] > x[best])
+                            best = i;
+                    }
+                y[o] = x[best];
+                argmax[o] = best;
+            }
+}
+
+void maxpool2d_backward(const pool2d_shape *s, const real *dy, const int *argmax, real *dx)
+{
+    memset(dx, 0, sizeof(real) * (size_t)s->c * s->in_h * s->in_w);
+    long n = pool2d_output_count(s);
+    for (long o = 0; o < n; o++)
+        dx[argmax[o]] += dy[o];             /* only the winner moved the output */
+}
+
+void avgpool2d_forward(const pool2d_shape *s, const real *x, real *y)
+{
+    real scale = (real)1 / (real)(s->k * s->k);
+    int o = 0;
+    for (int c = 0; c < s->c; c++)
+        for (int oy = 0; oy < s->out_h; oy++)
+            for (int ox = 0; ox < s->out_w; ox++, o++) {
+                real sum = 0;
+                for (int ky = 0; ky < s->k; ky++)
+                    for (int kx = 0; kx < s->k; kx++)
+                        sum += x[(c * s->in_h + oy * s->stride + ky) * s->in_w + ox * s->stride + kx];
+                y[o] = sum * scale;
+            }
+}
+
+void avgpool2d_backward(const pool2d_shape *s, const real *dy, real *dx)
+{
+    real scale = (real)1 / (real)(s->k * s->k);
+    memset(dx, 0, sizeof(real) * (size_t)s->c * s->in_h * s->in_w);
+    int o = 0;
+    for (int c = 0; c < s->c; c++)
+        for (int oy = 0; oy < s->out_h; oy++)
+            for (int ox = 0; ox < s->out_w; ox++, o++)
+                for (int ky = 0; ky < s->k; ky++)
+                    for (int kx = 0; kx < s->k; kx++)
+                        dx[(c * s->in_h + oy * s->stride + ky) * s->in_w + ox * s->stride + kx] += dy[o] * scale;
+}

@@ -1,0 +1,36 @@
+/* pool.h: max and average pooling over k x k windows with a stride.
+ *
+ * Each channel is pooled on its own; windows may overlap (k > stride, as
+ * AlexNet's 3x3 stride 2) or not (k == stride, the common 2x2 stride 2).
+ * No padding. Shapes: X (c, in_h, in_w) -> Y (c, out_h, out_w) with
+ * out = (in - k) / stride + 1, rejected when it does not divide exactly. */
+#ifndef POOL_H
+#define POOL_H
+
+#include "real.h"
+
+typedef struct {
+    int c, in_h, in_w;
+    int k, stride;
+    int out_h, out_w;   /* computed by pool2d_setup */
+} pool2d_shape;
+
+/* Returns 0, or -1 when the windows do not tile the input (see conv_output_size). */
+int pool2d_setup(pool2d_shape *s, int c, int in_h, int in_w, int k, int stride);
+long pool2d_output_count(const pool2d_shape *s);
+
+/* Y[c][oy][ox] = max over the window of X. argmax (c, out_h, out_w) records,
+ * for every output, the flat index into X of the winner; on a tie the first
+ * maximum in reading order wins. */
+void maxpool2d_forward(const pool2d_shape *s, const real *x, real *y, int *argmax);
+/* dX (c, in_h, in_w) is OVERWRITTEN: zero everywhere, and each dY value is
+ * routed to the input that won its window (added, since with overlapping
+ * windows one input can win several). dY/dX = 1 for the winner, 0 otherwise. */
+void maxpool2d_backward(const pool2d_shape *s, const real *dy, const int *argmax, real *dx);
+
+/* Y[c][oy][ox] = mean of X over the window. */
+void avgpool2d_forward(const pool2d_shape *s, const real *x, real *y);
+/* dX is OVERWRITTEN: every input in a window gets dY / (k*k) from it (dY/dX = 1/(k*k)). */
+void avgpool2d_backward(const pool2d_shape *s, const real *dy, real *dx);
+
+#endif

@@ -1,0 +1,166 @@
+/* tests/harness.c: see harness.h. */
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int tests_passed, tests_failed;
+static int failures_in_current_test;
+static const char *current_test = "(no test)";
+
+void harness_check(int ok, const char *what, const char *file, int line)
+{
+    if (!ok) {
+        printf("FAIL %s:%d: %s: %s\n", file, line, current_test, what);
+        failures_in_current_test++;
+    }
+}
+
+void harness_check_near(double actual, double expected, double tol, const char *what,
+                        const char *file, int line)
+{
+    if (!(fabs(actual - expected) <= tol)) {   /* written so that NaN fails */
+        printf("FAIL %s:%d: %s: %s is %.10g, expected %.10g (tolerance %g)\n",
+               file, line, current_test, what, actual, expected, tol);
+        failures_in_current_test++;
+    }
+}
+
+void harness_check_int(long actual, long expected, const char *what, const char *file, int line)
+{
+    if (actual != expected) {
+        printf("FAIL %s:%d: %s: %s is %ld, expected %ld\n", file, line, current_test, what, actual, expected);
+        failures_in_current_test++;
+    }
+}
+
+void harness_check_contains(const char *text, const char *needle, const char *file, int line)
+{
+    if (text == NULL || strstr(text, needle) == NULL) {
+        printf("FAIL %s:%d: %s: output does not contain \"%s\"\n", file, line, current_test, needle);
+        failures_in_current_test++;
+    }
+}
+
+void harness_check_grad(const gradcheck_result *r, const char *file, int line)
+{
+    if (!(r->max_rel_error <= GRADCHECK_GOOD)) {
+        printf("FAIL %s:%d: %s: gradient check:\n", file, line, current_test);
+        gradcheck_print(stdout, r);
+        failures_in_current_test++;
+    }
+}
+
+void harness_run(const char *name, void (*test)(void))
+{
+    current_test = name;
+    failures_in_current_test = 0;
+    test();
+    if (failures_in_current_test == 0) {
+        tests_passed++;
+        printf("ok   %s\n", name);
+    } else {
+        tests_failed++;
+        printf("FAIL %s (%d failed checks)\n", name, failures_in_current_test);
+    }
+    fflush(stdout);
+}
+
+int harness_finish(void)
+{
+    printf("%d passed, %d failed\n", tests_passed, tests_failed);
+    return tests_failed == 0 ? 0 : 1;
+}
+
+const char *build_dir(void)
+{
+    const char *d = getenv("BUILD_DIR");
+    return (d && d[0]) ? d : "build";
+}
+
+char *read_text_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+        if (len + 1 == cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[len] = '\0';
+    return buf;
+}
+
+program_result run_program(const char *command_line)
+{
+    static int counter;
+    char out_path[512], err_path[512], code_path[512];
+    const char *dir = build_dir();
+    counter++;
+    snprintf(out_path, sizeof out_path, "%s/tmp/run%d.out", dir, counter);
+    snprintf(err_path, sizeof err_path, "%s/tmp/run%d.err", dir, counter);
+    snprintf(code_path, sizeof code_path, "%s/tmp/run%d.code", dir, counter);
+    size_t need = strlen(command_line) + 3 * 512 + 64;
+    char *shell = malloc(need);
+    program_result r = { NULL, NULL, -1 };
+    if (!shell)
+        return r;
+    snprintf(shell, need, "mkdir -p '%s/tmp'; %s > '%s' 2> '%s' < /dev/null; echo $? > '%s'",
+             dir, command_line, out_path, err_path, code_path);
+    if (system(shell) == -1)
+        fprintf(stderr, "run_program: could not start a shell\n");
+    free(shell);
+    r.out = read_text_file(out_path);
+    r.err = read_text_file(err_path);
+    char *code = read_text_file(code_path);
+    r.exit_code = code ? atoi(code) : -1;
+    free(code);
+    if (!r.out)
+        r.out = calloc(1, 1);
+    if (!r.err)
+        r.err = calloc(1, 1);
+    remove(out_path);
+    remove(err_path);
+    remove(code_path);
+    return r;
+}
+
+void program_result_free(program_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+int count_lines_containing(const char *text, const char *needle)
+{
+    int count = 0;
+    const char *line = text;
+    while (line && *line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *hit = strstr(line, needle);
+        if (hit && (size_t)(hit - line) < len)
+            count++;
+        line = end ? end + 1 : NULL;
+    }
+    return count;
+}

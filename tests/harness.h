@@ -1,0 +1,52 @@
+/* tests/harness.h: our own tiny test harness.
+ *
+ *   static void test_something(void) { CHECK(1 + 1 == 2); CHECK_NEAR(x, 0.5, 1e-12); }
+ *   int main(void) { RUN_TEST(test_something); return harness_finish(); }
+ *
+ * A test passes when every CHECK in it holds. A failed CHECK prints
+ * "FAIL file:line: what" and the test goes on (so you see every failure).
+ * harness_finish() prints "N passed, N failed" and returns the exit status:
+ * 0 when nothing failed, 1 otherwise. */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include "gradcheck.h"
+
+#define CHECK(cond) harness_check((cond) != 0, #cond, __FILE__, __LINE__)
+#define CHECK_NEAR(actual, expected, tol) \
+    harness_check_near((double)(actual), (double)(expected), (tol), #actual, __FILE__, __LINE__)
+#define CHECK_INT(actual, expected) \
+    harness_check_int((long)(actual), (long)(expected), #actual, __FILE__, __LINE__)
+/* The text contains the needle (for checking what a program printed). */
+#define CHECK_CONTAINS(text, needle) harness_check_contains((text), (needle), __FILE__, __LINE__)
+/* A gradient check result in the "good" band (relative error <= 1e-7). */
+#define CHECK_GRAD(result) harness_check_grad(&(result), __FILE__, __LINE__)
+#define RUN_TEST(fn) harness_run(#fn, fn)
+
+void harness_check(int ok, const char *what, const char *file, int line);
+void harness_check_near(double actual, double expected, double tol, const char *what,
+                        const char *file, int line);
+void harness_check_int(long actual, long expected, const char *what, const char *file, int line);
+void harness_check_contains(const char *text, const char *needle, const char *file, int line);
+void harness_check_grad(const gradcheck_result *r, const char *file, int line);
+void harness_run(const char *name, void (*test)(void));
+int harness_finish(void);
+
+/* Run a shell command line, capturing what it printed and how it exited.
+ * Files go under $BUILD_DIR/tmp (default build/tmp). The strings are
+ * owned by the result; free them with program_result_free. */
+typedef struct {
+    char *out;       /* standard output */
+    char *err;       /* standard error */
+    int exit_code;
+} program_result;
+program_result run_program(const char *command_line);
+void program_result_free(program_result *r);
+/* $BUILD_DIR, or "build": where the lessons and tools were built. */
+const char *build_dir(void);
+/* Read a whole file into a NUL-terminated string (NULL if unreadable). */
+char *read_text_file(const char *path);
+/* Count the lines of text that contain needle. */
+int count_lines_containing(const char *text, const char *needle);
+
+#endif

@@ -1,0 +1,56 @@
+/* tests/lesson_01.c: lesson 01 prints seed 003's numbers. */
+#include <stdio.h>
+
+#include "harness.h"
+
+static program_result run;
+
+static void test_lesson_runs(void)
+{
+    CHECK_INT(run.exit_code, 0);
+    CHECK_CONTAINS(run.out, "Lesson 01");
+}
+
+static void test_first_window_is_6_then_5(void)
+{
+    CHECK_CONTAINS(run.out, "filter at row 0, col 0: 5*1 + 2*2 + 3*(-1) + 1*0 = 6");
+    CHECK_CONTAINS(run.out, "filter at row 0, col 1: 2*1 + 2*2 + 1*(-1) + 2*0 = 5");
+}
+
+static void test_output_map(void)
+{
+    CHECK_CONTAINS(run.out, "output (2x3):\n  [  6   5   6 ]\n  [ -4   5   0 ]");
+    CHECK_CONTAINS(run.out, "largest difference from the hand computation: 0");
+    CHECK_CONTAINS(run.out, "rows:    3 - 2 + 1 = 2");
+    CHECK_CONTAINS(run.out, "columns: 4 - 2 + 1 = 3");
+}
+
+static void test_edge_detector(void)
+{
+    CHECK_CONTAINS(run.out, "  [  0  30  30   0 ]");
+    CHECK_CONTAINS(run.out, "4 * 2 * 2 = 16 weights");
+}
+
+static void test_unknown_flag_is_rejected(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "%s/lessons/01_convolution --bogus", build_dir());
+    program_result r = run_program(cmd);
+    CHECK_INT(r.exit_code, 2);
+    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
+    program_result_free(&r);
+}
+
+int main(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "%s/lessons/01_convolution", build_dir());
+    run = run_program(cmd);
+    RUN_TEST(test_lesson_runs);
+    RUN_TEST(test_first_window_is_6_then_5);
+    RUN_TEST(test_output_map);
+    RUN_TEST(test_edge_detector);
+    RUN_TEST(test_unknown_flag_is_rejected);
+    program_result_free(&run);
+    return harness_finish();
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# tests/plots.sh BUILD: write the lessons' plot data to BUILD/plots and, when
+# gnuplot is installed, draw them as PNG. Without gnuplot it says so and stops.
+build=$1
+out="$build/plots"
+mkdir -p "$out"
+"$build/lessons/02_chain_rule" --plot-data "$out/02_finite_difference_error.dat" > /dev/null || exit 1
+for l in "$build"/lessons/09_*; do
+    [ -x "$l" ] && "$l" --plot-data "$out/09_optimisers.dat" > /dev/null
+done
+echo "plot data written to $out/"
+if ! command -v gnuplot > /dev/null 2>&1; then
+    echo "gnuplot is not installed: skipping the PNGs (apt-get install gnuplot-nox to draw them)"
+    exit 0
+fi
+for g in tests/plots/*.gp; do
+    [ -f "$g" ] || continue
+    gnuplot -e "dir='$out'" "$g" && echo "drew $out/$(basename "$g" .gp).png"
+done
