@@ -41,6 +41,17 @@ static void test_unknown_flag_is_rejected(void)
     program_result_free(&r);
 }
 
+static void test_step_mode_runs_through_without_a_terminal(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "%s/lessons/01_convolution --step", build_dir());
+    program_result r = run_program(cmd);      /* standard input is /dev/null: every pause returns */
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "[press Enter for step 2]");
+    CHECK_CONTAINS(r.out, "Step 6.");
+    program_result_free(&r);
+}
+
 int main(void)
 {
     char cmd[256];
@@ -51,6 +62,7 @@ int main(void)
     RUN_TEST(test_output_map);
     RUN_TEST(test_edge_detector);
     RUN_TEST(test_unknown_flag_is_rejected);
+    RUN_TEST(test_step_mode_runs_through_without_a_terminal);
     program_result_free(&run);
     return harness_finish();
 }
