@@ -11,6 +11,7 @@
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
 #   make plots           data files and, with gnuplot installed, PNG plots
+#   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
 #   make CC=clang ...    any of the above with clang
 #
 # The library is compiled twice: in float (build/libcnn_float.a, for training)
@@ -41,12 +42,14 @@ TOOL_BINS     := $(TOOLS:%=$(BUILD)/%)
 # Exercises: exercises/NN_topic.c (+ .h), solutions/NN_topic.c, tests/exercise_NN.c
 EXERCISES     := $(basename $(notdir $(wildcard exercises/[0-9][0-9]_*.c)))
 EX_NUMBERS    := $(foreach e,$(EXERCISES),$(firstword $(subst _, ,$(e))))
+# Exercises whose solution is here (all of them, except in a student handout)
+SOLVED        := $(foreach n,$(EX_NUMBERS),$(if $(wildcard solutions/$(n)_*.c),$(n)))
 # Every other tests/*.c with a main(): unit tests, gradient checks, lesson output checks
 TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.c,$(wildcard tests/*.c))
-TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(EX_NUMBERS:%=$(BUILD)/tests/exercise_%)
+TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist
+.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist handout
 all: lib lessons-bin tools tests
 
 lib: $(LIB_F) $(LIB_D)
@@ -85,23 +88,26 @@ $(filter-out $(BUILD)/tests/exercise_%,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
 
-# One exercise, built twice: against the solution (for make test) and against
-# the student's copy (for make check).
-define exercise_rules
-$(BUILD)/obj/solutions/$(1).o: $(wildcard solutions/$(1)_*.c)
-	@mkdir -p $$(@D)
-	$$(CC) $$(WARN) $$(CFLAGS_ALL) -Isrc -Iexercises -c $$< -o $$@
+# One exercise, built twice: against the student's copy (for make check) and,
+# when the solution is here, against the solution (for make test).
+define check_rules
 $(BUILD)/obj/exercises/$(1).o: $(wildcard exercises/$(1)_*.c)
 	@mkdir -p $$(@D)
 	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) -Isrc -Iexercises -c $$< -o $$@
-$(BUILD)/tests/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/solutions/$(1).o $(LIB_D)
-	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
 $(BUILD)/check/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/exercises/$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
 endef
-$(foreach n,$(EX_NUMBERS),$(eval $(call exercise_rules,$(n))))
+define solution_rules
+$(BUILD)/obj/solutions/$(1).o: $(wildcard solutions/$(1)_*.c)
+	@mkdir -p $$(@D)
+	$$(CC) $$(WARN) $$(CFLAGS_ALL) -Isrc -Iexercises -c $$< -o $$@
+$(BUILD)/tests/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/solutions/$(1).o $(LIB_D)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
+endef
+$(foreach n,$(EX_NUMBERS),$(eval $(call check_rules,$(n))))
+$(foreach n,$(SOLVED),$(eval $(call solution_rules,$(n))))
 
 test: all
 	@sh tests/run.sh $(BUILD)
@@ -144,6 +150,20 @@ mnist: data $(BUILD)/lessons/10_mnist
 
 plots: lessons-bin
 	@sh tests/plots.sh $(BUILD)
+
+# ---------------------------------------------------------------- the student archive
+# Everything but solutions/, as a tarball, after proving that it builds and
+# that its tests pass on their own.
+HANDOUT := $(BUILD)/handout/cnn-from-scratch
+handout:
+	@rm -rf $(BUILD)/handout && mkdir -p $(HANDOUT)
+	@cp -R Makefile README.md lessons exercises src tests notes $(HANDOUT)/
+	@printf '/build/\n/data/\n' > $(HANDOUT)/.gitignore
+	@$(MAKE) --no-print-directory -C $(HANDOUT) -s test > $(BUILD)/handout/test.log 2>&1 \
+	  || { tail -n 20 $(BUILD)/handout/test.log; echo "handout: its own make test failed"; exit 1; }
+	@rm -rf $(HANDOUT)/build
+	@tar -C $(BUILD)/handout -czf $(BUILD)/cnn-from-scratch-handout.tar.gz cnn-from-scratch
+	@echo "handout: $(BUILD)/cnn-from-scratch-handout.tar.gz (no solutions/; its make test: $$(tail -n 1 $(BUILD)/handout/test.log))"
 
 clean:
 	rm -rf $(BUILD)
