@@ -1,0 +1,44 @@
+/* optim.c: see optim.h. */
+#include "optim.h"
+
+#include <math.h>
+
+void sgd_step(real *w, const real *g, long n, real lr)
+{
+    for (long i = 0; i < n; i++)
+        w[i] -= lr * g[i];
+}
+
+void sgd_momentum_step(real *w, const real *g, real *velocity, long n, real lr, real momentum)
+{
+    for (long i = 0; i < n; i++) {
+        velocity[i] = momentum * velocity[i] + g[i];   /* the ball's speed first */
+        w[i] -= lr * velocity[i];                      /* then it moves */
+    }
+}
+
+adam_config adam_defaults(real lr)
+{
+    adam_config c = { lr, (real)0.9, (real)0.999, (real)1e-8 };
+    return c;
+}
+
+void adam_step(real *w, const real *g, real *m, real *v, long n, const adam_config *c, int t)
+{
+    /* 1 - beta^t: the weight the zero-started averages have gathered so far */
+    double correct1 = 1.0 - pow((double)c->beta1, (double)t);
+    double correct2 = 1.0 - pow((double)c->beta2, (double)t);
+    for (long i = 0; i < n; i++) {
+        m[i] = c->beta1 * m[i] + (1 - c->beta1) * g[i];
+        v[i] = c->beta2 * v[i] + (1 - c->beta2) * g[i] * g[i];
+        double m_hat = (double)m[i] / correct1;
+        double v_hat = (double)v[i] / correct2;
+        w[i] -= (real)((double)c->lr * m_hat / (sqrt(v_hat) + (double)c->eps));
+    }
+}
+
+void add_weight_decay(real *g, const real *w, long n, real decay)
+{
+    for (long i = 0; i < n; i++)
+        g[i] += decay * w[i];
+}

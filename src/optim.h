@@ -1,0 +1,48 @@
+/* optim.h: the update rules that turn a gradient into a step (lesson 09).
+ *
+ * Every optimiser here updates n parameters w IN PLACE from their gradient
+ * g = dL/dw. The state arrays (velocity, m, v) belong to the caller: allocate
+ * them with tensor_alloc (zero-filled) once, next to the parameters they
+ * follow, and pass the same arrays at every step.
+ *
+ *   plain gradient descent  (seed 004)  w <- w - lr * g
+ *   momentum (PyTorch form)             v <- momentum * v + g;  w <- w - lr * v
+ *   Adam (Kingma & Ba 2015)             m <- b1 m + (1 - b1) g
+ *                                       v <- b2 v + (1 - b2) g^2
+ *                                       w <- w - lr * (m / (1 - b1^t))
+ *                                                  / (sqrt(v / (1 - b2^t)) + eps)
+ *
+ * "SGD" is the same update as gradient descent: the S (stochastic) is in
+ * the gradient the caller passes, computed on a random mini-batch. */
+#ifndef OPTIM_H
+#define OPTIM_H
+
+#include "real.h"
+
+/* Plain (stochastic) gradient descent: w (n) -= lr * g (n). */
+void sgd_step(real *w, const real *g, long n, real lr);
+
+/* SGD with momentum, the PyTorch form:
+ *     velocity = momentum * velocity + g;   w -= lr * velocity
+ * velocity (n) starts at 0 and is updated BEFORE w. momentum = 0 gives
+ * sgd_step. (Some texts write v = mu v - lr g; w += v: the same path for a
+ * fixed lr, with v scaled by -lr.) */
+void sgd_momentum_step(real *w, const real *g, real *velocity, long n, real lr, real momentum);
+
+/* Adam's settings. The paper's defaults: beta1 0.9, beta2 0.999, eps 1e-8
+ * (lr 0.001); adam_defaults(lr) returns them with the given lr. */
+typedef struct {
+    real lr, beta1, beta2, eps;
+} adam_config;
+adam_config adam_defaults(real lr);
+
+/* One Adam step with bias correction (Kingma & Ba 2015, Algorithm 1).
+ * m, v (n) are the first and second moment estimates, both start at 0;
+ * t is the 1-based step number (1 at the first call). */
+void adam_step(real *w, const real *g, real *m, real *v, long n, const adam_config *c, int t);
+
+/* L2 weight decay folded into the gradient, before the step:
+ * g (n) += decay * w (n)  (the gradient of decay/2 * sum w^2). */
+void add_weight_decay(real *g, const real *w, long n, real decay);
+
+#endif

@@ -1,0 +1,138 @@
+/* tests/lesson_09.c: lesson 09 prints the descent tables, a good gradient
+ * check, and a fair race in which the optimisers finish in the expected order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static program_result run;
+
+/* The final loss and the distance to the true filter from the row of the
+ * final race table (the one under "image-grads") that starts with prefix;
+ * returns 0 when there is no such row. */
+static int read_race_row(const char *prefix, double *loss, double *distance)
+{
+    const char *table = strstr(run.out, "image-grads");
+    for (const char *line = table; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, prefix, strlen(prefix)) != 0)
+            continue;
+        int batch, updates, grads;
+        double lr;
+        return sscanf(line + strlen(prefix), "%d %lf %d %d %lf %lf", &batch, &lr, &updates, &grads, loss,
+                      distance) == 6;
+    }
+    return 0;
+}
+
+static void test_lesson_runs(void)
+{
+    CHECK_INT(run.exit_code, 0);
+    CHECK_CONTAINS(run.out, "Lesson 09");
+    CHECK_CONTAINS(run.out, "new_parameter = old_parameter - (learning_rate * gradient_of_parameter)");
+}
+
+static void test_parabola_table(void)
+{
+    CHECK_CONTAINS(run.out, "At a2 the slope is -6 (negative), so the rule increases a");
+    CHECK_CONTAINS(run.out, "   0 |   0.0000    9.0000 |   0.0000    9.0000 |   0.0000    9.0000 |   0.0000    9.0000");
+    CHECK_CONTAINS(run.out, "   1 |   0.3000    7.2900 |   1.8000    1.4400 |   4.8000    3.2400 |   6.6000   12.9600");
+    CHECK_CONTAINS(run.out, "  10 |   1.9540    1.0942 |   2.9997    0.0000 |   2.9819    0.0003 | -15.5752  345.0384");
+}
+
+static void test_curvature_explanation(void)
+{
+    CHECK_CONTAINS(run.out, "lr 0.3   1 - lr * c =  0.40  between 0 and 1");
+    CHECK_CONTAINS(run.out, "lr 0.8   1 - lr * c = -0.60  between -1 and 0");
+    CHECK_CONTAINS(run.out, "lr 1.1   1 - lr * c = -1.20  below -1");
+    CHECK_CONTAINS(run.out, "lr < 1/c = 0.5 approaches without overshooting");
+    CHECK_CONTAINS(run.out, "lr > 2/c diverges");
+}
+
+static void test_filter_gradient_is_checked(void)
+{
+    CHECK_CONTAINS(run.out, "dL/dW  (3x3)  max rel error");
+    CHECK_INT(count_lines_containing(run.out, "max rel error"), 1);
+    CHECK_INT(count_lines_containing(run.out, "  good"), 1);
+    const char *at = strstr(run.out, "backprop gradient to ");   /* H (W0 - W_true) = dL/dW */
+    CHECK(at != NULL && atof(at + strlen("backprop gradient to ")) < 1e-12);
+}
+
+static void test_adam_first_step(void)
+{
+    CHECK_CONTAINS(run.out, "       0.5          -0.05          -0.100000      -0.316228");
+    CHECK_CONTAINS(run.out, "        -2            0.2           0.100000       0.316228");
+}
+
+static void test_fair_race(void)
+{
+    CHECK_CONTAINS(run.out, "Budget: 20 epochs = 640 gradients of one image each");
+    CHECK_INT(count_lines_containing(run.out, "            640    "), 4);   /* same work for all four */
+    CHECK_CONTAINS(run.out, "   1.6          diverged          diverged");
+    double gd_loss = 0, gd_dist = 0, sgd_loss = 0, sgd_dist = 0, mom_loss = 0, mom_dist = 0,
+           adam_loss = 0, adam_dist = 0;
+    CHECK(read_race_row("gradient descent   ", &gd_loss, &gd_dist));
+    CHECK(read_race_row("SGD                ", &sgd_loss, &sgd_dist));
+    CHECK(read_race_row("SGD + momentum     ", &mom_loss, &mom_dist));
+    CHECK(read_race_row("Adam               ", &adam_loss, &adam_dist));
+    CHECK(gd_loss > 10 * sgd_loss);          /* more frequent updates win */
+    CHECK(sgd_loss > 10 * mom_loss);         /* momentum crosses the flat valley */
+    CHECK(sgd_loss > 10 * adam_loss);
+    CHECK(mom_dist < 0.1 && adam_dist < 0.1);   /* both recover the Sobel filter */
+    CHECK(gd_dist > 1);
+}
+
+static void test_recovered_filters(void)
+{
+    CHECK_CONTAINS(run.out, "true (Sobel)");
+    CHECK_CONTAINS(run.out, "   1.000   0.000  -1.000      1.160   0.670   0.180");
+    CHECK_CONTAINS(run.out, "   2.000   0.000  -2.000     -0.700   0.090  -0.130");
+}
+
+static void test_plot_data_file(void)
+{
+    char cmd[512], path[256];
+    snprintf(path, sizeof path, "%s/tmp/lesson09.dat", build_dir());
+    snprintf(cmd, sizeof cmd, "%s/lessons/09_optimisers --plot-data %s", build_dir(), path);
+    program_result r = run_program(cmd);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "written to");
+    char *data = read_text_file(path);
+    CHECK(data != NULL);
+    if (data) {
+        CHECK_CONTAINS(data, "# epoch image_gradients gd sgd momentum adam\n0 0 ");
+        CHECK_CONTAINS(data, "\n20 640 ");
+        CHECK_INT(count_lines_containing(data, "e-"), 21);   /* epochs 0 .. 20 */
+    }
+    free(data);
+    remove(path);
+    program_result_free(&r);
+}
+
+static void test_unknown_flag_is_rejected(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "%s/lessons/09_optimisers --bogus", build_dir());
+    program_result r = run_program(cmd);
+    CHECK_INT(r.exit_code, 2);
+    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
+    program_result_free(&r);
+}
+
+int main(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "%s/lessons/09_optimisers", build_dir());
+    run = run_program(cmd);
+    RUN_TEST(test_lesson_runs);
+    RUN_TEST(test_parabola_table);
+    RUN_TEST(test_curvature_explanation);
+    RUN_TEST(test_filter_gradient_is_checked);
+    RUN_TEST(test_adam_first_step);
+    RUN_TEST(test_fair_race);
+    RUN_TEST(test_recovered_filters);
+    RUN_TEST(test_plot_data_file);
+    RUN_TEST(test_unknown_flag_is_rejected);
+    program_result_free(&run);
+    return harness_finish();
+}
