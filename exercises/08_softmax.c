@@ -1,0 +1,55 @@
+/* Exercise 08: softmax and cross-entropy.
+ *
+ * Lesson 08 (build/lessons/08_softmax, notes/08_softmax.md) shows that the
+ * softmax as written, e^{z_i} / sum_k e^{z_k}, returns NaN for logits like
+ * [1000, 1001, 1002], that subtracting the largest logit first fixes it and
+ * changes nothing else, that the loss is -sum label * ln prediction (seed 001
+ * swaps the two), and that its gradient with respect to the logits is p - y.
+ * Now you write the four functions. Every array has n entries.
+ *
+ *   TODO 1  softmax_stable(z, p, n): m = max_k z_k, then
+ *             p_i = e^{z_i - m} / sum_k e^{z_k - m}
+ *           softmax([1, 2, 3]) = (0.090031, 0.244728, 0.665241), and so must
+ *           softmax([1000, 1001, 1002]) be.
+ *   TODO 2  one_hot_label(label, y, n): y[label] = 1 and every other entry 0
+ *           (seed 002: the digit 3 becomes (0, 0, 0, 1, 0, 0, 0, 0, 0, 0)).
+ *   TODO 3  cross_entropy_loss(p, y, n): L = -sum_i y_i ln p_i, the label y
+ *           weighing the natural log of the prediction p; skip terms with
+ *           y_i = 0. With a one-hot y it is -ln p_label: the lesson's
+ *           10-class example gives 0.438531, and p = (0.2, 0, 0.1, 0.7) with
+ *           label 3 gives -ln 0.7 = 0.356675 (and not NaN).
+ *   TODO 4  softmax_ce_logit_grad(z, label, dz, n): the gradient of
+ *           L = -ln softmax(z)_label with respect to z:
+ *             dz_i = p_i - y_i,   p = softmax(z),   y = one-hot(label)
+ *           For the lesson's logits (1, -6, 0.3, 2.25) and label 3:
+ *           (0.200488, 0.000183, 0.099559, -0.300230).
+ *
+ * Check your work:  make check EX=08        The solution: solutions/08_softmax.c */
+#include "08_softmax.h"
+
+#include <math.h>
+
+/* TODO 1. Hint: three loops: find the largest z; fill p[i] = exp(z[i] - max)
+ * while adding them up; divide every p[i] by the sum. */
+void softmax_stable(const double *z, double *p, int n)
+{
+}
+
+/* TODO 2. Hint: set every entry, not just the 1: y may hold anything when
+ * you get it. */
+void one_hot_label(int label, double *y, int n)
+{
+}
+
+/* TODO 3. Hint: loss -= y[i] * log(p[i]) for every i with y[i] != 0. log() is
+ * the natural logarithm; the minus sign makes the loss >= 0. */
+double cross_entropy_loss(const double *p, const double *y, int n)
+{
+    return 0;
+}
+
+/* TODO 4. Hint: no Jacobian needed: it multiplied out to p - y (lesson 08,
+ * step 7). Write softmax_stable(z, dz, n) into dz, then subtract 1 at the label. */
+void softmax_ce_logit_grad(const double *z, int label, double *dz, int n)
+{
+}
