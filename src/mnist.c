@@ -1,0 +1,358 @@
+/* mnist.c: see mnist.h. */
+#include "mnist.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IDX_MAGIC_LABELS 0x00000801u
+#define IDX_MAGIC_IMAGES 0x00000803u
+
+/* Write "path: <formatted message>" into err (one line, truncated to fit). */
+static void set_error(char *err, size_t err_size, const char *path, const char *fmt, ...)
+{
+    if (err == NULL || err_size == 0)
+        return;
+    int used = snprintf(err, err_size, "%s: ", path);
+    if (used < 0 || (size_t)used >= err_size)
+        return;
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(err + used, err_size - (size_t)used, fmt, args);
+    va_end(args);
+}
+
+static uint32_t big_endian_u32(const unsigned char b[4])
+{
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | (uint32_t)b[3];
+}
+
+/* The reason a read came up short: the end of the file, or an error
+ * (reading a directory fails with EISDIR on Linux and the BSDs). */
+static const char *read_failure(FILE *f, int saved_errno)
+{
+    if (!ferror(f))
+        return NULL;
+#ifdef EISDIR
+    if (saved_errno == EISDIR)
+        return "is a directory, not an IDX file";
+#endif
+    return saved_errno ? strerror(saved_errno) : "read error";
+}
+
+/* What we learn from an IDX header. */
+typedef struct {
+    uint32_t dims[3];
+    size_t data_bytes;      /* product of the dimensions */
+} idx_header;
+
+/* Open path, check the magic, read ndims dimensions and check them against
+ * the length of the file. On success the file is positioned at the data and
+ * returned; on failure NULL with err set. what is "images" or "labels". */
+static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const char *what,
+                      idx_header *h, char *err, size_t err_size)
+{
+    errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        set_error(err, err_size, path, "cannot open: %s",
+                  errno ? strerror(errno) : "fopen failed");
+        return NULL;
+    }
+
+    /* bytes 0..3: the magic number */
+    unsigned char b[4];
+    errno = 0;
+    size_t got = fread(b, 1, 4, f);
+    if (got < 4) {
+        const char *why = read_failure(f, errno);
+        if (why)
+            set_error(err, err_size, path, "%s", why);
+        else if (got == 0)
+            set_error(err, err_size, path, "empty file (0 bytes), expected an IDX file of %s", what);
+        else
+            set_error(err, err_size, path, "truncated header: %zu bytes, the magic number alone needs 4", got);
+        fclose(f);
+        return NULL;
+    }
+    uint32_t magic = big_endian_u32(b);
+    if (magic != magic_wanted) {
+        const char *hint = "";
+        if (b[0] == 0x1f && b[1] == 0x8b)
+            hint = "; this is a gzip file: gunzip it first";
+        else if (magic == IDX_MAGIC_LABELS)
+            hint = "; 0x00000801 is a label file";
+        else if (magic == IDX_MAGIC_IMAGES)
+            hint = "; 0x00000803 is an image file";
+        set_error(err, err_size, path, "wrong magic 0x%08lX (expected 0x%08lX for %s%s)",
+                  (unsigned long)magic, (unsigned long)magic_wanted, what, hint);
+        fclose(f);
+        return NULL;
+    }
+
+    /* then one big-endian uint32 per dimension */
+    for (int d = 0; d < ndims; d++) {
+        errno = 0;
+        got = fread(b, 1, 4, f);
+        if (got < 4) {
+            const char *why = read_failure(f, errno);
+            if (why)
+                set_error(err, err_size, path, "%s", why);
+            else
+                set_error(err, err_size, path,
+                          "truncated header: the file ends inside dimension %d of %d (the header needs %d bytes)",
+                          d + 1, ndims, 4 + 4 * ndims);
+            fclose(f);
+            return NULL;
+        }
+        h->dims[d] = big_endian_u32(b);
+    }
+
+    /* the dimensions: none zero, count fits an int, the product fits a size_t */
+    char shape[64];
+    if (ndims == 1)
+        snprintf(shape, sizeof shape, "%lu", (unsigned long)h->dims[0]);
+    else
+        snprintf(shape, sizeof shape, "%lu x %lu x %lu", (unsigned long)h->dims[0],
+                 (unsigned long)h->dims[1], (unsigned long)h->dims[2]);
+    uint64_t product = 1;
+    for (int d = 0; d < ndims; d++) {
+        if (h->dims[d] == 0) {
+            set_error(err, err_size, path, "bad dimensions %s: %s cannot be zero", shape,
+                      d == 0 ? "the count" : d == 1 ? "rows" : "cols");
+            fclose(f);
+            return NULL;
+        }
+        if (h->dims[d] > (uint32_t)INT_MAX) {
+            set_error(err, err_size, path, "bad dimensions %s: %lu is too large (over %d)", shape,
+                      (unsigned long)h->dims[d], INT_MAX);
+            fclose(f);
+            return NULL;
+        }
+        if (product > UINT64_MAX / h->dims[d] || product * h->dims[d] > (uint64_t)SIZE_MAX ||
+            product * h->dims[d] > (uint64_t)LONG_MAX) {
+            set_error(err, err_size, path, "bad dimensions %s: their product overflows", shape);
+            fclose(f);
+            return NULL;
+        }
+        product *= h->dims[d];
+    }
+    h->data_bytes = (size_t)product;
+
+    /* the file must be exactly header + data bytes long */
+    long header_bytes = 4 + 4L * ndims;
+    long file_bytes = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        file_bytes = ftell(f);
+    if (file_bytes < header_bytes || fseek(f, header_bytes, SEEK_SET) != 0) {
+        set_error(err, err_size, path, "cannot determine the length of the file");
+        fclose(f);
+        return NULL;
+    }
+    uint64_t data_in_file = (uint64_t)(file_bytes - header_bytes);
+    if (data_in_file != product) {
+        char says[128];
+        if (ndims == 1)
+            snprintf(says, sizeof says, "%s %s (%llu bytes)", shape, what, (unsigned long long)product);
+        else
+            snprintf(says, sizeof says, "%s = %llu bytes of %s", shape, (unsigned long long)product, what);
+        set_error(err, err_size, path, "%s: the header says %s, but the file has %llu bytes after the %ld-byte header",
+                  data_in_file < product ? "truncated data" : "trailing bytes (file too long)",
+                  says, (unsigned long long)data_in_file, header_bytes);
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Read exactly n data bytes into a new buffer, and make sure nothing
+ * follows them (the file could have changed since we measured it). */
+static unsigned char *idx_read_data(FILE *f, const char *path, size_t n, char *err, size_t err_size)
+{
+    unsigned char *data = malloc(n);
+    if (data == NULL) {
+        set_error(err, err_size, path, "out of memory allocating %zu bytes", n);
+        return NULL;
+    }
+    errno = 0;
+    size_t got = fread(data, 1, n, f);
+    if (got != n) {
+        const char *why = read_failure(f, errno);
+        set_error(err, err_size, path, "truncated data: read %zu of %zu bytes%s%s", got, n,
+                  why ? ": " : "", why ? why : "");
+        free(data);
+        return NULL;
+    }
+    unsigned char extra;
+    if (fread(&extra, 1, 1, f) != 0) {
+        set_error(err, err_size, path, "trailing bytes after the %zu bytes the header announces", n);
+        free(data);
+        return NULL;
+    }
+    return data;
+}
+
+int idx_read_images(const char *path, image_set *out, char *err, size_t err_size)
+{
+    out->count = out->rows = out->cols = 0;
+    out->pixels = NULL;
+    idx_header h;
+    FILE *f = idx_open(path, IDX_MAGIC_IMAGES, 3, "images", &h, err, err_size);
+    if (f == NULL)
+        return -1;
+    unsigned char *pixels = idx_read_data(f, path, h.data_bytes, err, err_size);
+    fclose(f);
+    if (pixels == NULL)
+        return -1;
+    out->count = (int)h.dims[0];
+    out->rows = (int)h.dims[1];
+    out->cols = (int)h.dims[2];
+    out->pixels = pixels;
+    return 0;
+}
+
+int idx_read_labels(const char *path, label_set *out, char *err, size_t err_size)
+{
+    out->count = 0;
+    out->labels = NULL;
+    idx_header h;
+    FILE *f = idx_open(path, IDX_MAGIC_LABELS, 1, "labels", &h, err, err_size);
+    if (f == NULL)
+        return -1;
+    unsigned char *labels = idx_read_data(f, path, h.data_bytes, err, err_size);
+    fclose(f);
+    if (labels == NULL)
+        return -1;
+    for (size_t i = 0; i < h.data_bytes; i++) {
+        if (labels[i] > 9) {
+            set_error(err, err_size, path, "bad label %u at index %zu (labels must be digits 0..9)",
+                      (unsigned)labels[i], i);
+            free(labels);
+            return -1;
+        }
+    }
+    out->count = (int)h.dims[0];
+    out->labels = labels;
+    return 0;
+}
+
+void image_set_free(image_set *s)
+{
+    free(s->pixels);
+    s->pixels = NULL;
+    s->count = s->rows = s->cols = 0;
+}
+
+void label_set_free(label_set *s)
+{
+    free(s->labels);
+    s->labels = NULL;
+    s->count = 0;
+}
+
+/* "dir/name" into path; -1 (with err) when it does not fit. */
+static int join_path(char *path, size_t size, const char *dir, const char *name, char *err, size_t err_size)
+{
+    int n = snprintf(path, size, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= size) {
+        set_error(err, err_size, dir, "directory name too long");
+        return -1;
+    }
+    return 0;
+}
+
+/* Images and labels of one split; checks that their counts agree. */
+static int load_split(const char *dir, const char *images_name, const char *labels_name,
+                      image_set *images, label_set *labels, char *err, size_t err_size)
+{
+    char images_path[4096], labels_path[4096];
+    if (join_path(images_path, sizeof images_path, dir, images_name, err, err_size) != 0 ||
+        join_path(labels_path, sizeof labels_path, dir, labels_name, err, err_size) != 0)
+        return -1;
+    if (idx_read_images(images_path, images, err, err_size) != 0)
+        return -1;
+    if (idx_read_labels(labels_path, labels, err, err_size) != 0) {
+        image_set_free(images);
+        return -1;
+    }
+    if (images->count != labels->count) {
+        if (err != NULL && err_size > 0)
+            snprintf(err, err_size, "%s has %d images but %s has %d labels: they must be the same data set",
+                     images_path, images->count, labels_path, labels->count);
+        image_set_free(images);
+        label_set_free(labels);
+        return -1;
+    }
+    return 0;
+}
+
+int mnist_load(const char *dir, mnist_data *out, char *err, size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    if (load_split(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                   &out->train_images, &out->train_labels, err, err_size) != 0)
+        return -1;
+    if (load_split(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+                   &out->test_images, &out->test_labels, err, err_size) != 0) {
+        mnist_free(out);
+        return -1;
+    }
+    if (out->train_images.rows != out->test_images.rows || out->train_images.cols != out->test_images.cols) {
+        if (err != NULL && err_size > 0)
+            snprintf(err, err_size, "%s/t10k-images-idx3-ubyte has %dx%d images but %s/train-images-idx3-ubyte has %dx%d",
+                     dir, out->test_images.rows, out->test_images.cols,
+                     dir, out->train_images.rows, out->train_images.cols);
+        mnist_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void mnist_free(mnist_data *d)
+{
+    image_set_free(&d->train_images);
+    image_set_free(&d->test_images);
+    label_set_free(&d->train_labels);
+    label_set_free(&d->test_labels);
+}
+
+void images_to_real(const image_set *s, int first, int n, real *dst)
+{
+    size_t pixels_per_image = (size_t)s->rows * (size_t)s->cols;
+    const unsigned char *src = s->pixels + (size_t)first * pixels_per_image;
+    size_t total = (size_t)n * pixels_per_image;
+    for (size_t i = 0; i < total; i++)
+        dst[i] = (real)src[i] / (real)255;
+}
+
+void draw_digit_ascii(FILE *out, const unsigned char *pixels, int rows, int cols)
+{
+    static const char shades[] = " .:-=+*#%@";   /* 10 shades, dark to bright */
+    const int levels = (int)(sizeof shades - 1);
+
+    fputc('+', out);
+    for (int x = 0; x < cols; x++)
+        fputc('-', out);
+    fputs("+\n", out);
+    for (int y = 0; y < rows; y += 2) {
+        fputc('|', out);
+        for (int x = 0; x < cols; x++) {
+            /* the mean of this pixel and the one below it (if any) */
+            int sum = pixels[(size_t)y * (size_t)cols + (size_t)x], n = 1;
+            if (y + 1 < rows) {
+                sum += pixels[(size_t)(y + 1) * (size_t)cols + (size_t)x];
+                n = 2;
+            }
+            int level = (sum * levels) / (n * 256);   /* 0..levels-1 */
+            fputc(shades[level], out);
+        }
+        fputs("|\n", out);
+    }
+    fputc('+', out);
+    for (int x = 0; x < cols; x++)
+        fputc('-', out);
+    fputs("+\n", out);
+}

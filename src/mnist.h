@@ -1,0 +1,68 @@
+/* mnist.h: reading MNIST (and any data set in the same IDX format).
+ *
+ * An IDX file is a tiny header followed by raw bytes:
+ *
+ *   bytes 0..3   magic number, big-endian: 0x00000801 for labels (1 dimension),
+ *                0x00000803 for images (3 dimensions). Its bytes are 0, 0, the
+ *                element type (0x08 = unsigned byte) and the number of dimensions.
+ *   then         one big-endian uint32 per dimension: count (labels), or
+ *                count, rows, cols (images)
+ *   then         count (x rows x cols) unsigned bytes, row-major
+ *
+ * MNIST is 60,000 training and 10,000 test images of 28x28 pixels, white digit
+ * (255) on black (0). We keep the pixels as bytes in memory (60,000 images are
+ * 47 MB as bytes, 188 MB as floats) and convert one batch at a time to reals
+ * with images_to_real.
+ *
+ * Every reader checks everything: a missing file, a directory, an empty file,
+ * a wrong magic number, a truncated header or body, trailing bytes, absurd
+ * dimensions, a label that is not a digit. It then returns -1 and writes ONE
+ * line (no trailing newline) into err that names the file and the problem.
+ * It never allocates more than the file can hold. `make data` fetches MNIST
+ * into data/mnist/ (src/tools/fetch_mnist.sh). */
+#ifndef MNIST_H
+#define MNIST_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "real.h"
+
+/* (count, rows, cols) pixels as bytes 0..255, row-major: image i starts at
+ * pixels + i*rows*cols. */
+typedef struct { int count, rows, cols; unsigned char *pixels; } image_set;
+/* count labels 0..9 */
+typedef struct { int count; unsigned char *labels; } label_set;
+
+/* Each returns 0 on success; on failure -1 with ONE line in err (no trailing
+ * newline) that names the file and the problem, e.g.
+ * "data/mnist/train-images-idx3-ubyte: wrong magic 0x00000801 (expected
+ * 0x00000803 for images; 0x00000801 is a label file)". On failure *out is
+ * left empty (count 0, NULL pointer), so freeing it is harmless. */
+int idx_read_images(const char *path, image_set *out, char *err, size_t err_size);
+/* Also rejects a label > 9, naming its index. */
+int idx_read_labels(const char *path, label_set *out, char *err, size_t err_size);
+void image_set_free(image_set *s);
+void label_set_free(label_set *s);
+
+typedef struct { image_set train_images, test_images; label_set train_labels, test_labels; } mnist_data;
+
+/* Reads DIR/train-images-idx3-ubyte, DIR/train-labels-idx1-ubyte,
+ * DIR/t10k-images-idx3-ubyte and DIR/t10k-labels-idx1-ubyte; also checks that
+ * image and label counts agree (naming both files) and that the training and
+ * test images have the same size. On failure frees what it loaded and leaves
+ * *out empty. */
+int mnist_load(const char *dir, mnist_data *out, char *err, size_t err_size);
+void mnist_free(mnist_data *d);
+
+/* Images [first, first+n) as reals scaled to [0,1] (pixel / 255): dst is
+ * (n, rows, cols). A batch at a time. Needs 0 <= first, n >= 0 and
+ * first + n <= s->count. */
+void images_to_real(const image_set *s, int first, int n, real *dst);
+
+/* Draw one rows x cols image in the terminal with the ASCII shades
+ * " .:-=+*#%@" (dark to bright), two pixel rows per text row (a character
+ * is about twice as tall as it is wide, so the digit keeps its shape), in a
+ * frame: a 28x28 MNIST digit takes 16 lines of 30 characters. */
+void draw_digit_ascii(FILE *out, const unsigned char *pixels, int rows, int cols);
+
+#endif
