@@ -123,7 +123,9 @@ program_result run_program(const char *command_line)
     program_result r = { NULL, NULL, -1 };
     if (!shell)
         return r;
-    snprintf(shell, need, "mkdir -p '%s/tmp'; %s > '%s' 2> '%s' < /dev/null; echo $? > '%s'",
+    /* The command line runs in a subshell, so that the redirections apply to all of it
+     * (a "cd x && y" inside would otherwise move the relative output paths). */
+    snprintf(shell, need, "mkdir -p '%s/tmp'; ( %s ) > '%s' 2> '%s' < /dev/null; echo $? > '%s'",
              dir, command_line, out_path, err_path, code_path);
     if (system(shell) == -1)
         fprintf(stderr, "run_program: could not start a shell\n");
