@@ -1,0 +1,58 @@
+/* Exercise 03: padding, stride and sizing.
+ *
+ * Lesson 03 (build/lessons/03_padding_stride, notes/03_padding_stride.md)
+ * sizes every layer with seed 004's formula W_out = (W - F + 2P)/S + 1,
+ * counts parameters as (F*F*C_in + 1)*C_out, and pads Keras's 2x2 'same'
+ * layer with 0 rows above and 1 below. Now you write those pieces.
+ * Arrays are stored row by row: element (i, j) of an array w wide is a[i * w + j].
+ *
+ *   TODO 1  output_length(w, f, p, s): (w - f + 2p)/s + 1, the number of
+ *           positions of a filter of size f along an input of length w with
+ *           padding p on both ends and stride s. Return -1 when it is
+ *           impossible: w + 2p < f (the filter does not fit), or (w - f + 2p)
+ *           not divisible by s (the windows do not tile the input, and the
+ *           last rows/columns would be ignored; PyTorch floors here, the
+ *           library and you refuse). Examples: (7, 3, 1, 1) -> 7 ("same"),
+ *           (7, 3, 0, 2) -> 3, (6, 3, 0, 2) -> -1, (2, 3, 0, 1) -> -1.
+ *   TODO 2  conv_layer_params(f, c_in, c_out): (f*f*c_in + 1)*c_out, the
+ *           weights of c_out filters of shape (f, f, c_in) plus one bias each.
+ *           Seed 001's first layer: conv_layer_params(2, 1, 16) = 80.
+ *   TODO 3  zero_pad(x, h, w, p, out): x is (h, w); out is (h + 2p, w + 2p)
+ *           with x in the middle and zeros all around:
+ *               out[(i + p) * (w + 2p) + (j + p)] = x[i * w + j],
+ *           every other element of out = 0. out may hold garbage on entry.
+ *   TODO 4  same_padding(f, &before, &after): "same" padding at stride 1
+ *           keeps the size if the total padding is f - 1. Keras/TensorFlow
+ *           put (f - 1)/2 (rounded down) before (top/left) and the rest after
+ *           (bottom/right): f = 3 -> 1 and 1; f = 2 -> 0 and 1.
+ *
+ * Check your work:  make check EX=03        The solution: solutions/03_padding_stride.c */
+#include "03_padding_stride.h"
+
+/* TODO 1. Hint: compute span = w - f + 2*p first. A negative span means the
+ * filter does not fit; span % s != 0 means the windows do not tile; in both
+ * cases return -1. Otherwise the first window plus span/s more: span/s + 1. */
+int output_length(int w, int f, int p, int s)
+{
+    return 0;
+}
+
+/* TODO 2. Hint: one filter has f*f*c_in weights and 1 bias; there are c_out
+ * filters. Compute in long: 3x3x512x512 layers have millions of weights. */
+long conv_layer_params(int f, int c_in, int c_out)
+{
+    return 0;
+}
+
+/* TODO 3. Hint: first set all (h + 2p) * (w + 2p) elements of out to 0,
+ * then copy each x[i * w + j] to row i + p, column j + p of out; out is
+ * w + 2p wide, so that is out[(i + p) * (w + 2 * p) + (j + p)]. */
+void zero_pad(const double *x, int h, int w, int p, double *out)
+{
+}
+
+/* TODO 4. Hint: total = f - 1; *pad_before = total / 2 (integer division
+ * rounds down); *pad_after = total - *pad_before. */
+void same_padding(int f, int *pad_before, int *pad_after)
+{
+}

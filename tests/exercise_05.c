@@ -1,0 +1,373 @@
+/* tests/exercise_05.c: the checks for exercise 05 (pooling, forward and backward).
+ * Built against solutions/05_pooling.c by `make test` and against
+ * exercises/05_pooling.c by `make check EX=05`.
+ *
+ * Every backward pass is also checked against central differences of a
+ * reference forward pass written here, on random inputs (no ties). */
+#include <math.h>
+#include <stdio.h>
+
+#include "05_pooling.h"
+#include "exercise.h"
+#include "rng.h"
+
+/* The lesson's 4x4 map (2x2 windows, stride 2) and the overlapping 5x5 one
+ * (3x3 windows, stride 2). Inputs sit at the start of larger zero-filled
+ * arrays so that a solution reading past a window's edge stays in bounds. */
+static const double map4[16] = { 1, 3, 2, 9, 7, 4, 1, 5, 8, 2, 3, 0, 6, 5, 4, 1 };
+static const double map5[25] = { 1, 2, 0, 1, 3, 4, 1, 2, 0, 1, 0, 3, 5, 9, 2, 2, 8, 1, 0, 4, 1, 0, 2, 3, 1 };
+static const double dy4[4] = { 1, 2, 3, 4 };   /* dL/dY (2, 2) for both */
+
+#define PAD 64
+#define SENTINEL 7.0   /* dx is pre-filled with this: the function must overwrite it */
+
+static int out_size(int n, int k, int stride)
+{
+    return (n - k) / stride + 1;
+}
+
+/* ------------------------------------------------------------------ references */
+
+static void ref_max(const double *x, int h, int w, int k, int s, double *y, int *argmax)
+{
+    int oh = out_size(h, k, s), ow = out_size(w, k, s);
+    for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++) {
+            int best = oy * s * w + ox * s;
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < k; j++)
+                    if (x[(oy * s + i) * w + ox * s + j] > x[best])
+                        best = (oy * s + i) * w + ox * s + j;
+            y[oy * ow + ox] = x[best];
+            argmax[oy * ow + ox] = best;
+        }
+}
+
+/* Average pooling, its sum-only variant (scale 1) and its divide-by-k variant. */
+static void ref_avg_scaled(const double *x, int h, int w, int k, int s, double scale, double *y)
+{
+    int oh = out_size(h, k, s), ow = out_size(w, k, s);
+    for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++) {
+            double sum = 0;
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < k; j++)
+                    sum += x[(oy * s + i) * w + ox * s + j];
+            y[oy * ow + ox] = sum * scale;
+        }
+}
+
+/* Spread each dy over its window times scale; add (accumulate = 1) or assign. */
+static void ref_spread(const double *dy, int h, int w, int k, int s, double scale, int accumulate, double *dx)
+{
+    int oh = out_size(h, k, s), ow = out_size(w, k, s);
+    for (int i = 0; i < h * w; i++)
+        dx[i] = 0;
+    for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < k; j++) {
+                    double *d = &dx[(oy * s + i) * w + ox * s + j];
+                    *d = (accumulate ? *d : 0) + dy[oy * ow + ox] * scale;
+                }
+}
+
+/* L(x) = sum_o r_o * Y_o with the reference forward (max or average). */
+static double ref_loss(const double *x, int h, int w, int k, int s, const double *r, int use_max)
+{
+    double y[256];
+    int argmax[256];
+    if (use_max)
+        ref_max(x, h, w, k, s, y, argmax);
+    else
+        ref_avg_scaled(x, h, w, k, s, 1.0 / (k * k), y);
+    double loss = 0;
+    for (int o = 0; o < out_size(h, k, s) * out_size(w, k, s); o++)
+        loss += r[o] * y[o];
+    return loss;
+}
+
+/* Compare dx (h, w) with central differences of ref_loss; diagnose when off.
+ * Returns the largest relative error (CS231n's definition). */
+static double gradient_check(const char *name, double *x, int h, int w, int k, int s, const double *r,
+                             int use_max, const double *dx)
+{
+    const double step = 1e-5;
+    double worst = 0, worst_a = 0, worst_n = 0;
+    int worst_i = 0;
+    for (int i = 0; i < h * w; i++) {
+        double saved = x[i];
+        x[i] = saved + step;
+        double plus = ref_loss(x, h, w, k, s, r, use_max);
+        x[i] = saved - step;
+        double minus = ref_loss(x, h, w, k, s, r, use_max);
+        x[i] = saved;
+        double numeric = (plus - minus) / (2 * step);
+        double scale = fmax(1e-8, fabs(dx[i]) + fabs(numeric));
+        double rel = fabs(dx[i] - numeric) / scale;
+        if (!(rel <= worst)) {   /* also catches NaN */
+            worst = rel;
+            worst_i = i;
+            worst_a = dx[i];
+            worst_n = numeric;
+        }
+    }
+    if (!(worst <= 1e-7))
+        task_diagnose("%s fails its gradient check: at X[%d][%d] the analytic gradient is %.6g but "
+                      "central differences give %.6g (max relative error %.1e; a correct backward "
+                      "gives about 1e-10)", name, worst_i / w, worst_i % w, worst_a, worst_n, worst);
+    return worst;
+}
+
+/* A (h, w) input uniform in [-1, 1) and an upstream gradient r (n_out) ~ N(0, 1). */
+static void random_case(double *x, int n_in, double *r, int n_out, uint64_t seed)
+{
+    rng_t rng = rng_seeded(seed);
+    for (int i = 0; i < n_in; i++)
+        x[i] = rng_uniform_range(&rng, -1, 1);
+    for (int i = 0; i < n_out; i++)
+        r[i] = rng_normal(&rng);
+}
+
+static int all_equal(const double *v, int n, double value)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] != value)
+            return 0;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ task 1 */
+
+static void check_argmax_variants(const int *got)
+{
+    static const int in_window[4] = { 2, 1, 0, 2 };      /* i * k + j inside each window */
+    static const int from_corner[4] = { 4, 1, 0, 4 };    /* i * w + j, without the window's offset */
+    int same_window = 1, same_corner = 1;
+    for (int o = 0; o < 4; o++) {
+        same_window = same_window && got[o] == in_window[o];
+        same_corner = same_corner && got[o] == from_corner[o];
+    }
+    if (same_window)
+        task_diagnose("argmax holds the position inside the window (i*k + j, 0..k*k-1); store the "
+                      "index in the input's coordinates: (oy*stride + i) * w + (ox*stride + j)");
+    else if (same_corner)
+        task_diagnose("argmax is counted from the window's top-left corner (i*w + j): is the argmax "
+                      "index computed in the input's coordinates? add the window's offset "
+                      "(oy*stride) * w + ox*stride");
+}
+
+static void task_max_forward(void)
+{
+    task_begin(1, "max pooling forward, with the argmax",
+               "keep best = the flat index into x of the largest pixel seen so far in the window, "
+               "start it at the window's top-left pixel, and update it only when x[at] > x[best].");
+    double x[PAD] = { 0 }, y[16] = { 0 };
+    int argmax[16] = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    for (int i = 0; i < 16; i++)
+        x[i] = map4[i];
+    max_pool_forward(x, 4, 4, 2, 2, y, argmax);
+    static const double want_y[4] = { 7, 9, 8, 4 }, means[4] = { 3.75, 4.25, 5.25, 2 };
+    static const int want_arg[4] = { 4, 3, 8, 14 };   /* (1,0) (0,3) (2,0) (3,2) */
+    if (all_equal(y, 4, 0) && argmax[0] == -1)
+        task_diagnose("y and argmax are unchanged: nothing was written");
+    else if (arrays_near(y, means, 4, 1e-12))
+        task_diagnose("y holds the windows' means: that is average pooling (task 3); max pooling keeps the largest pixel");
+    task_expect_array("Y of the lesson's 4x4 map (2x2 windows, stride 2)", want_y, y, 4, 1e-12);
+    check_argmax_variants(argmax);
+    double want_arg_d[4], argmax_d[4];
+    for (int o = 0; o < 4; o++) {
+        want_arg_d[o] = want_arg[o];
+        argmax_d[o] = argmax[o];
+    }
+    task_expect_array("argmax (flat indices into X: (1,0) (0,3) (2,0) (3,2))", want_arg_d, argmax_d, 4, 0);
+
+    double x5[PAD] = { 0 }, y5[4] = { 0 }, want5[4];
+    int arg5[4] = { -1, -1, -1, -1 }, want_arg5[4];
+    for (int i = 0; i < 25; i++)
+        x5[i] = map5[i];
+    max_pool_forward(x5, 5, 5, 3, 2, y5, arg5);
+    ref_max(x5, 5, 5, 3, 2, want5, want_arg5);
+    if (arrays_near(y, want_y, 4, 1e-12) && !arrays_near(y5, want5, 4, 1e-12))
+        task_diagnose("2x2 windows with stride 2 work but 3x3 windows with stride 2 do not: window "
+                      "(oy, ox) starts at row oy*stride and column ox*stride, not oy*k");
+    task_expect_array("Y of the 5x5 map (3x3 windows, stride 2: they overlap)", want5, y5, 4, 1e-12);
+    task_expect_int("argmax of window (0,1): the 9 at (2,3)", want_arg5[1], arg5[1]);
+    task_expect_int("argmax of window (1,1): the same 9 again", want_arg5[3], arg5[3]);
+
+    double tie[8] = { 5, 5, 1, 2, 3, 5, 2, 2 }, y_tie[2] = { 0 };   /* (2, 4), ties in both windows */
+    int arg_tie[2] = { -1, -1 };
+    max_pool_forward(tie, 2, 4, 2, 2, y_tie, arg_tie);
+    if (arg_tie[0] == 5 || arg_tie[1] == 7)
+        task_diagnose("on a tie the argmax went to the LAST maximum: compare with > instead of >=, so "
+                      "the first maximum in reading order keeps it (as the library does)");
+    task_expect_int("argmax of [[5,5],[3,5]] (a three-way tie: the first 5)", 0, arg_tie[0]);
+    task_expect_int("argmax of [[1,2],[2,2]] (the first 2, at (0,3))", 3, arg_tie[1]);
+
+    double negative[4] = { -3, -1, -2, -4 }, y_neg = 123;
+    int arg_neg = -1;
+    max_pool_forward(negative, 2, 2, 2, 2, &y_neg, &arg_neg);
+    if (y_neg == 0)
+        task_diagnose("the max of [[-3,-1],[-2,-4]] came out as 0: the running max started at 0, but "
+                      "inputs can be negative; start it at the window's first pixel");
+    task_expect_near("max of [[-3,-1],[-2,-4]]", -1, y_neg, 1e-12);
+    task_end();
+}
+
+/* ------------------------------------------------------------------ task 2 */
+
+static void task_max_backward(void)
+{
+    task_begin(2, "max pooling backward: route dL/dY to the argmax",
+               "dx = 0 everywhere, then for every output o: dx[argmax[o]] += dy[o]. "
+               "No loop over the window: the other pixels did not move the output.");
+    double y[4], dx[PAD], want[16], spread[16], spread_raw[16];
+    int argmax[4];
+    ref_max(map4, 4, 4, 2, 2, y, argmax);
+    for (int i = 0; i < 16; i++)
+        want[i] = 0;
+    for (int o = 0; o < 4; o++)
+        want[argmax[o]] += dy4[o];
+    for (int i = 0; i < PAD; i++)
+        dx[i] = SENTINEL;
+    max_pool_backward(dy4, argmax, 4, 4, 2, 2, dx);
+    ref_spread(dy4, 4, 4, 2, 2, 0.25, 1, spread);
+    ref_spread(dy4, 4, 4, 2, 2, 1.0, 1, spread_raw);
+    double minus_sentinel[16];
+    for (int i = 0; i < 16; i++)
+        minus_sentinel[i] = dx[i] - SENTINEL;
+    if (all_equal(dx, 16, SENTINEL))
+        task_diagnose("dx is unchanged: nothing was written");
+    else if (arrays_near(dx, spread, 16, 1e-12))
+        task_diagnose("dX has the gradient in every pixel of the window (dY/(k*k)): that is average "
+                      "pooling's backward; max pooling routes it to the argmax only");
+    else if (arrays_near(dx, spread_raw, 16, 1e-12))
+        task_diagnose("dX has dY in every pixel of the window: only the argmax moved the output, "
+                      "so only it gets the gradient; the others get 0");
+    else if (arrays_near(minus_sentinel, want, 16, 1e-12))
+        task_diagnose("dx still holds its old contents (%g) under the gradient: dx is OVERWRITTEN, "
+                      "set it to 0 before adding", SENTINEL);
+    task_expect_array("dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]", want, dx, 16, 1e-12);
+
+    double y5[4], dx5[PAD], want5[25] = { 0 };
+    int arg5[4];
+    ref_max(map5, 5, 5, 3, 2, y5, arg5);
+    for (int o = 0; o < 4; o++)
+        want5[arg5[o]] += dy4[o];
+    for (int i = 0; i < PAD; i++)
+        dx5[i] = SENTINEL;
+    max_pool_backward(dy4, arg5, 5, 5, 3, 2, dx5);
+    if (fabs(dx5[13] - 4) < 1e-12 && fabs(dx5[12] - 1) < 1e-12)
+        task_diagnose("overlapping windows: gradients must be ADDED (+=), not assigned: the 9 at (2,3) "
+                      "won two windows and should get 2 + 4 = 6, got 4");
+    task_expect_array("dX of the 5x5 map (3x3 windows, stride 2)", want5, dx5, 25, 1e-12);
+
+    double x[49], r[9], yr[9], dxr[PAD];
+    int argr[9];
+    random_case(x, 49, r, 9, 505);
+    ref_max(x, 7, 7, 3, 2, yr, argr);
+    for (int i = 0; i < PAD; i++)
+        dxr[i] = 0;
+    max_pool_backward(r, argr, 7, 7, 3, 2, dxr);
+    gradient_check("dX (random 7x7, 3x3 windows, stride 2)", x, 7, 7, 3, 2, r, 1, dxr);
+    task_end();
+}
+
+/* ------------------------------------------------------------------ task 3 */
+
+static void task_avg_forward(void)
+{
+    task_begin(3, "average pooling forward",
+               "sum the k*k pixels of the window and divide by k*k; careful with integer "
+               "division: 1/(k*k) is 0 in C when k is an int, sum / (k*k) is fine.");
+    double x[PAD] = { 0 }, y[4] = { 0 }, want[4], sums[4], by_k[4];
+    static const double maxima[4] = { 7, 9, 8, 4 };
+    for (int i = 0; i < 16; i++)
+        x[i] = map4[i];
+    avg_pool_forward(x, 4, 4, 2, 2, y);
+    ref_avg_scaled(x, 4, 4, 2, 2, 0.25, want);
+    ref_avg_scaled(x, 4, 4, 2, 2, 1.0, sums);
+    ref_avg_scaled(x, 4, 4, 2, 2, 0.5, by_k);
+    if (all_equal(y, 4, 0))
+        task_diagnose("y is all zeros: nothing was written, or 1/(k*k) was computed in integer "
+                      "arithmetic (it is 0 in C); write sum / (k*k)");
+    else if (arrays_near(y, sums, 4, 1e-12))
+        task_diagnose("y holds the windows' sums: divide by k*k = 4 to get the mean");
+    else if (arrays_near(y, by_k, 4, 1e-12))
+        task_diagnose("y is the sum divided by k = 2: a k x k window has k*k pixels");
+    else if (arrays_near(y, maxima, 4, 1e-12))
+        task_diagnose("y holds the windows' maxima: that is max pooling (task 1)");
+    task_expect_array("Y of the lesson's 4x4 map (2x2 windows, stride 2)", want, y, 4, 1e-12);
+
+    double x5[PAD] = { 0 }, y5[4] = { 0 }, want5[4];
+    for (int i = 0; i < 25; i++)
+        x5[i] = map5[i];
+    avg_pool_forward(x5, 5, 5, 3, 2, y5);
+    ref_avg_scaled(x5, 5, 5, 3, 2, 1.0 / 9, want5);
+    if (arrays_near(y, want, 4, 1e-12) && !arrays_near(y5, want5, 4, 1e-12))
+        task_diagnose("2x2 windows with stride 2 work but 3x3 windows with stride 2 do not: window "
+                      "(oy, ox) starts at row oy*stride and column ox*stride, not oy*k");
+    task_expect_array("Y of the 5x5 map (3x3 windows, stride 2)", want5, y5, 4, 1e-12);
+    task_end();
+}
+
+/* ------------------------------------------------------------------ task 4 */
+
+static void task_avg_backward(void)
+{
+    task_begin(4, "average pooling backward: dL/dY / (k*k) to every pixel of the window",
+               "zero dx; then for every window and every (i, j) in it: "
+               "dx[(oy*stride + i) * w + (ox*stride + j)] += dy[oy * out_w + ox] / (k*k).");
+    double dx[PAD], want[16], raw[16], by_k[16];
+    for (int i = 0; i < PAD; i++)
+        dx[i] = SENTINEL;
+    avg_pool_backward(dy4, 4, 4, 2, 2, dx);
+    ref_spread(dy4, 4, 4, 2, 2, 0.25, 1, want);
+    ref_spread(dy4, 4, 4, 2, 2, 1.0, 1, raw);
+    ref_spread(dy4, 4, 4, 2, 2, 0.5, 1, by_k);
+    double minus_sentinel[16];
+    for (int i = 0; i < 16; i++)
+        minus_sentinel[i] = dx[i] - SENTINEL;
+    if (all_equal(dx, 16, SENTINEL))
+        task_diagnose("dx is unchanged: nothing was written");
+    else if (all_equal(dx, 16, 0))
+        task_diagnose("dx is all zeros: is 1/(k*k) computed in integer arithmetic (it is 0)? "
+                      "write dy[...] / (k*k)");
+    else if (arrays_near(dx, raw, 16, 1e-12))
+        task_diagnose("every pixel got the whole dY: each pixel moves the mean by only 1/(k*k), so "
+                      "it gets dY / (k*k)");
+    else if (arrays_near(dx, by_k, 16, 1e-12))
+        task_diagnose("every pixel got dY / k: a k x k window has k*k pixels, divide by k*k");
+    else if (arrays_near(minus_sentinel, want, 16, 1e-12))
+        task_diagnose("dx still holds its old contents (%g) under the gradient: dx is OVERWRITTEN, "
+                      "set it to 0 before adding", SENTINEL);
+    task_expect_array("dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]", want, dx, 16, 1e-12);
+
+    double dx5[PAD], want5[25], assigned[25];
+    for (int i = 0; i < PAD; i++)
+        dx5[i] = SENTINEL;
+    avg_pool_backward(dy4, 5, 5, 3, 2, dx5);
+    ref_spread(dy4, 5, 5, 3, 2, 1.0 / 9, 1, want5);
+    ref_spread(dy4, 5, 5, 3, 2, 1.0 / 9, 0, assigned);
+    if (arrays_near(dx5, assigned, 25, 1e-12))
+        task_diagnose("overlapping windows: gradients must be ADDED (+=), not assigned: the centre "
+                      "(2,2) lies in all four windows and should get (1+2+3+4)/9, got 4/9");
+    task_expect_array("dX of the 5x5 map (3x3 windows, stride 2)", want5, dx5, 25, 1e-12);
+
+    double x[49], r[9], dxr[PAD];
+    random_case(x, 49, r, 9, 506);
+    for (int i = 0; i < PAD; i++)
+        dxr[i] = 0;
+    avg_pool_backward(r, 7, 7, 3, 2, dxr);
+    gradient_check("dX (random 7x7, 3x3 windows, stride 2)", x, 7, 7, 3, 2, r, 0, dxr);
+    task_end();
+}
+
+int main(void)
+{
+    task_max_forward();
+    task_max_backward();
+    task_avg_forward();
+    task_avg_backward();
+    return exercise_finish("exercise 05 (pooling)");
+}
