@@ -50,8 +50,11 @@ void conv2d_forward(const conv2d_shape *s, const real *x, const real *w, const r
  *   dW (out_c,in_c,k_h,k_w) += conv(X, dY)          (ADDED to, so a batch can sum)
  *   db (out_c)              += sum of dY over (oy, ox)   (ADDED to)
  *   dX (in_c,in_h,in_w)      = full convolution of the 180-degree-rotated W
- *                              with dY (OVERWRITTEN); pass NULL to skip it,
- *                              e.g. for the first layer, whose input is data. */
+ *                              with dY (OVERWRITTEN); with stride S > 1, with
+ *                              dY dilated first (S-1 zeros between its entries),
+ *                              and the padded border cut off (lesson 06).
+ *                              Pass NULL to skip it, e.g. for the first layer,
+ *                              whose input is data. */
 void conv2d_backward(const conv2d_shape *s, const real *x, const real *w, const real *dy,
                      real *dw, real *db, real *dx);
 
