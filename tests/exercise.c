@@ -9,11 +9,16 @@
 static int task_number, task_failed, tasks_passed, tasks_failed;
 static const char *task_hint;
 
+#define MAX_DIAGNOSES 8
+static char diagnoses[MAX_DIAGNOSES][512];   /* the likely bugs named in this task */
+static int n_diagnoses;
+
 void task_begin(int number, const char *title, const char *hint)
 {
     task_number = number;
     task_failed = 0;
     task_hint = hint;
+    n_diagnoses = 0;
     printf("Task %d: %s\n", number, title);
 }
 
@@ -70,13 +75,23 @@ int task_expect_array(const char *what, const double *expected, const double *ac
 
 void task_diagnose(const char *format, ...)
 {
+    char message[512];
     va_list args;
-    printf("    likely bug: ");
     va_start(args, format);
-    vprintf(format, args);
+    vsnprintf(message, sizeof message, format, args);
     va_end(args);
-    printf("\n");
     task_failed = 1;
+    for (int i = 0; i < n_diagnoses; i++)
+        if (strcmp(diagnoses[i], message) == 0)
+            return;                                  /* said already */
+    if (n_diagnoses < MAX_DIAGNOSES)
+        strcpy(diagnoses[n_diagnoses++], message);
+    printf("    likely bug: %s\n", message);
+}
+
+int task_diagnoses(void)
+{
+    return n_diagnoses;
 }
 
 void task_end(void)

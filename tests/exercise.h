@@ -20,8 +20,12 @@ void task_begin(int number, const char *title, const char *hint);
 int task_expect_int(const char *what, long expected, long actual);
 int task_expect_near(const char *what, double expected, double actual, double tol);
 int task_expect_array(const char *what, const double *expected, const double *actual, int n, double tol);
-/* Name the likely bug (printf-style); marks the task failed. */
+/* Name the likely bug (printf-style); marks the task failed. A message
+ * already given in this task is not printed again. */
 void task_diagnose(const char *format, ...);
+/* How many likely bugs this task has named so far (e.g. to stay quiet
+ * about a symptom once its cause has been named). */
+int task_diagnoses(void);
 /* Mark the task failed without a message of its own (rarely needed). */
 void task_fail(void);
 void task_end(void);

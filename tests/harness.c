@@ -166,3 +166,80 @@ int count_lines_containing(const char *text, const char *needle)
     }
     return count;
 }
+
+static char scratch_dir[512];   /* make_tmp_dir's directory */
+
+const char *make_tmp_dir(const char *test_name)
+{
+    char cmd[1024];
+    snprintf(scratch_dir, sizeof scratch_dir, "%s/tmp/%s", build_dir(), test_name);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", scratch_dir);
+    program_result r = run_program(cmd);
+    program_result_free(&r);
+    return scratch_dir;
+}
+
+const char *tmp_path(const char *name)
+{
+    static char path[8][1024];
+    static int next;
+    char *p = path[next++ % 8];
+    snprintf(p, sizeof path[0], "%s/%s", scratch_dir, name);
+    return p;
+}
+
+void write_test_file(const char *path, const void *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        printf("cannot create %s\n", path);
+        exit(1);
+    }
+    if (n > 0 && fwrite(bytes, 1, n, f) != n) {
+        printf("cannot write %s\n", path);
+        exit(1);
+    }
+    fclose(f);
+}
+
+int line_ends_with(const char *text, const char *needle, const char *suffix)
+{
+    const char *at = strstr(text, needle);
+    if (!at)
+        return 0;
+    const char *end = strchr(at, '\n');
+    size_t len = end ? (size_t)(end - at) : strlen(at), n = strlen(suffix);
+    return len >= n && strncmp(at + len - n, suffix, n) == 0;
+}
+
+program_result run_lesson(const char *name, const char *args)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s/lessons/%s %s", build_dir(), name, args);
+    return run_program(cmd);
+}
+
+void harness_check_unknown_flag(const char *lesson, const char *file, int line)
+{
+    program_result r = run_lesson(lesson, "--bogus");
+    harness_check_int(r.exit_code, 2, "exit status for --bogus", file, line);
+    harness_check_contains(r.err, "unknown option '--bogus'", file, line);
+    program_result_free(&r);
+}
+
+int gradcheck_lines_all_good(const char *text)
+{
+    int lines = 0, all_good = 1;
+    const char *line = text;
+    while (line && *line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *hit = strstr(line, "max rel error");
+        if (hit && (size_t)(hit - line) < len) {
+            lines++;
+            all_good = all_good && len >= 6 && strncmp(line + len - 6, "  good", 6) == 0;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    return all_good ? lines : -1;
+}

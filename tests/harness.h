@@ -10,6 +10,8 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <stddef.h>
+
 #include "gradcheck.h"
 
 #define CHECK(cond) harness_check((cond) != 0, #cond, __FILE__, __LINE__)
@@ -42,11 +44,28 @@ typedef struct {
 } program_result;
 program_result run_program(const char *command_line);
 void program_result_free(program_result *r);
+/* Run the lesson program BUILD_DIR/lessons/NAME with the given arguments ("" for none). */
+program_result run_lesson(const char *name, const char *args);
+/* The lesson rejects an unknown flag: exit status 2 and a message naming the flag. */
+#define CHECK_REJECTS_UNKNOWN_FLAG(lesson) harness_check_unknown_flag((lesson), __FILE__, __LINE__)
+void harness_check_unknown_flag(const char *lesson, const char *file, int line);
+/* How many gradient-check lines (as gradcheck_print writes them: "... max rel error ...
+ * good") the text holds, or -1 when any of them is not in the good band. */
+int gradcheck_lines_all_good(const char *text);
 /* $BUILD_DIR, or "build": where the lessons and tools were built. */
 const char *build_dir(void);
 /* Read a whole file into a NUL-terminated string (NULL if unreadable). */
 char *read_text_file(const char *path);
 /* Count the lines of text that contain needle. */
 int count_lines_containing(const char *text, const char *needle);
+/* Scratch files: make_tmp_dir("unit_pgm") creates $BUILD_DIR/tmp/unit_pgm and returns
+ * its path; tmp_path("x") is then the file x in it (the last 8 paths stay valid). */
+const char *make_tmp_dir(const char *test_name);
+const char *tmp_path(const char *name);
+/* Write n bytes to path, or say why not and exit(1): the test needs the file. */
+void write_test_file(const char *path, const void *bytes, size_t n);
+/* 1 when the first line of text that contains needle ends with suffix
+ * (e.g. a gradient-check line ending in "good"), else 0. */
+int line_ends_with(const char *text, const char *needle, const char *suffix);
 
 #endif

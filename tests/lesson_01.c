@@ -1,6 +1,4 @@
 /* tests/lesson_01.c: lesson 01 prints seed 003's numbers. */
-#include <stdio.h>
-
 #include "harness.h"
 
 static program_result run;
@@ -33,19 +31,13 @@ static void test_edge_detector(void)
 
 static void test_unknown_flag_is_rejected(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/01_convolution --bogus", build_dir());
-    program_result r = run_program(cmd);
-    CHECK_INT(r.exit_code, 2);
-    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
-    program_result_free(&r);
+    CHECK_REJECTS_UNKNOWN_FLAG("01_convolution");
 }
 
 static void test_step_mode_runs_through_without_a_terminal(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/01_convolution --step", build_dir());
-    program_result r = run_program(cmd);      /* standard input is /dev/null: every pause returns */
+    /* standard input is /dev/null: every pause returns */
+    program_result r = run_lesson("01_convolution", "--step");
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "[press Enter for step 2]");
     CHECK_CONTAINS(r.out, "Step 6.");
@@ -54,9 +46,7 @@ static void test_step_mode_runs_through_without_a_terminal(void)
 
 int main(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/01_convolution", build_dir());
-    run = run_program(cmd);
+    run = run_lesson("01_convolution", "");
     RUN_TEST(test_lesson_runs);
     RUN_TEST(test_first_window_is_6_then_5);
     RUN_TEST(test_output_map);

@@ -38,10 +38,10 @@ static void test_error_curve_has_its_minimum_where_theory_says(void)
 
 static void test_plot_data_file(void)
 {
-    char cmd[512], path[256];
+    char args[512], path[256];
     snprintf(path, sizeof path, "%s/tmp/lesson02.dat", build_dir());
-    snprintf(cmd, sizeof cmd, "%s/lessons/02_chain_rule --plot-data %s", build_dir(), path);
-    program_result r = run_program(cmd);
+    snprintf(args, sizeof args, "--plot-data %s", path);
+    program_result r = run_lesson("02_chain_rule", args);
     CHECK_INT(r.exit_code, 0);
     char *data = read_text_file(path);
     CHECK(data != NULL);
@@ -54,9 +54,7 @@ static void test_plot_data_file(void)
 
 int main(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/02_chain_rule", build_dir());
-    run = run_program(cmd);
+    run = run_lesson("02_chain_rule", "");
     RUN_TEST(test_forward_and_erratum);
     RUN_TEST(test_backward);
     RUN_TEST(test_numeric_twins_are_good);

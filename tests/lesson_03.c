@@ -1,6 +1,4 @@
 /* tests/lesson_03.c: lesson 03 prints the seeds' sizes and parameter counts. */
-#include <stdio.h>
-
 #include "harness.h"
 
 static program_result run;
@@ -80,19 +78,12 @@ static void test_asymmetric_padding(void)
 
 static void test_unknown_flag_is_rejected(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/03_padding_stride --bogus", build_dir());
-    program_result r = run_program(cmd);
-    CHECK_INT(r.exit_code, 2);
-    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
-    program_result_free(&r);
+    CHECK_REJECTS_UNKNOWN_FLAG("03_padding_stride");
 }
 
 int main(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/03_padding_stride", build_dir());
-    run = run_program(cmd);
+    run = run_lesson("03_padding_stride", "");
     RUN_TEST(test_lesson_runs);
     RUN_TEST(test_output_size_cases);
     RUN_TEST(test_non_divisible_is_rejected);

@@ -1,6 +1,5 @@
 /* tests/lesson_04.c: lesson 04 prints seed 004's ReLU, the activation tables,
  * and gradient checks in the "good" band (and the kink outside it). */
-#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -64,19 +63,12 @@ static void test_kink(void)
 
 static void test_unknown_flag_is_rejected(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/04_activations --bogus", build_dir());
-    program_result r = run_program(cmd);
-    CHECK_INT(r.exit_code, 2);
-    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
-    program_result_free(&r);
+    CHECK_REJECTS_UNKNOWN_FLAG("04_activations");
 }
 
 int main(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/04_activations", build_dir());
-    run = run_program(cmd);
+    run = run_lesson("04_activations", "");
     RUN_TEST(test_lesson_runs);
     RUN_TEST(test_seed_004_relu);
     RUN_TEST(test_tables);

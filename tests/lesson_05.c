@@ -1,23 +1,9 @@
 /* tests/lesson_05.c: lesson 05 prints the pooling examples, seed 004's
  * 26x26x32 -> 13x13x32, AlexNet's 55 -> 27, seed 003's perturbation
  * argument with numbers, and gradient checks in the "good" band. */
-#include <stdio.h>
-#include <string.h>
-
 #include "harness.h"
 
 static program_result run;
-
-/* The line of text that contains `needle` ends with `suffix`. */
-static int line_ends_with(const char *text, const char *needle, const char *suffix)
-{
-    const char *at = strstr(text, needle);
-    if (!at)
-        return 0;
-    const char *end = strchr(at, '\n');
-    size_t len = end ? (size_t)(end - at) : strlen(at), n = strlen(suffix);
-    return len >= n && strncmp(at + len - n, suffix, n) == 0;
-}
 
 static void test_lesson_runs(void)
 {
@@ -90,19 +76,12 @@ static void test_translation_counts(void)
 
 static void test_unknown_flag_is_rejected(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/05_pooling --bogus", build_dir());
-    program_result r = run_program(cmd);
-    CHECK_INT(r.exit_code, 2);
-    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
-    program_result_free(&r);
+    CHECK_REJECTS_UNKNOWN_FLAG("05_pooling");
 }
 
 int main(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/05_pooling", build_dir());
-    run = run_program(cmd);
+    run = run_lesson("05_pooling", "");
     RUN_TEST(test_lesson_runs);
     RUN_TEST(test_two_by_two_by_hand_and_library);
     RUN_TEST(test_seed_004_volume);

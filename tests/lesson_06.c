@@ -1,23 +1,9 @@
 /* tests/lesson_06.c: lesson 06 prints seed 001's backward pass by hand, the
  * library agrees, every gradient check is in the "good" band, stride is
  * dilation, and the unrotated filter is caught as "wrong". */
-#include <stdio.h>
-#include <string.h>
-
 #include "harness.h"
 
 static program_result run;
-
-/* The line of text that contains `needle` ends with `suffix`. */
-static int line_ends_with(const char *text, const char *needle, const char *suffix)
-{
-    const char *at = strstr(text, needle);
-    if (!at)
-        return 0;
-    const char *end = strchr(at, '\n');
-    size_t len = end ? (size_t)(end - at) : strlen(at), n = strlen(suffix);
-    return len >= n && strncmp(at + len - n, suffix, n) == 0;
-}
 
 static void test_lesson_runs(void)
 {
@@ -82,19 +68,12 @@ static void test_unrotated_filter_is_caught(void)
 
 static void test_unknown_flag_is_rejected(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/06_conv_backward --bogus", build_dir());
-    program_result r = run_program(cmd);
-    CHECK_INT(r.exit_code, 2);
-    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
-    program_result_free(&r);
+    CHECK_REJECTS_UNKNOWN_FLAG("06_conv_backward");
 }
 
 int main(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/06_conv_backward", build_dir());
-    run = run_program(cmd);
+    run = run_lesson("06_conv_backward", "");
     RUN_TEST(test_lesson_runs);
     RUN_TEST(test_forward);
     RUN_TEST(test_dfilter_by_hand);

@@ -1,30 +1,10 @@
 /* tests/lesson_07.c: lesson 07 prints seed 004's dense layer and its whole
  * small network, every chain-rule factor, and gradient checks in the good band. */
-#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
 
 static program_result run;
-
-/* Every gradient-check line ("max rel error ...") ends in "good"; returns how many there are. */
-static int gradcheck_lines_all_good(const char *text)
-{
-    int lines = 0, good = 1;
-    for (const char *line = text; line && *line;) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        char buf[512];
-        snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
-        if (strstr(buf, "max rel error")) {
-            lines++;
-            size_t n = strlen(buf);
-            good = good && n >= 6 && strcmp(buf + n - 6, "  good") == 0;
-        }
-        line = end ? end + 1 : NULL;
-    }
-    return good ? lines : -1;
-}
 
 static void test_lesson_runs(void)
 {
@@ -104,19 +84,12 @@ static void test_gradient_descent_lowers_e(void)
 
 static void test_unknown_flag_is_rejected(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/07_dense --bogus", build_dir());
-    program_result r = run_program(cmd);
-    CHECK_INT(r.exit_code, 2);
-    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
-    program_result_free(&r);
+    CHECK_REJECTS_UNKNOWN_FLAG("07_dense");
 }
 
 int main(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/07_dense", build_dir());
-    run = run_program(cmd);
+    run = run_lesson("07_dense", "");
     RUN_TEST(test_lesson_runs);
     RUN_TEST(test_flatten_and_dense_forward);
     RUN_TEST(test_seed_slips_are_named);

@@ -91,10 +91,10 @@ static void test_recovered_filters(void)
 
 static void test_plot_data_file(void)
 {
-    char cmd[512], path[256];
+    char args[512], path[256];
     snprintf(path, sizeof path, "%s/tmp/lesson09.dat", build_dir());
-    snprintf(cmd, sizeof cmd, "%s/lessons/09_optimisers --plot-data %s", build_dir(), path);
-    program_result r = run_program(cmd);
+    snprintf(args, sizeof args, "--plot-data %s", path);
+    program_result r = run_lesson("09_optimisers", args);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "written to");
     char *data = read_text_file(path);
@@ -111,19 +111,12 @@ static void test_plot_data_file(void)
 
 static void test_unknown_flag_is_rejected(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/09_optimisers --bogus", build_dir());
-    program_result r = run_program(cmd);
-    CHECK_INT(r.exit_code, 2);
-    CHECK_CONTAINS(r.err, "unknown option '--bogus'");
-    program_result_free(&r);
+    CHECK_REJECTS_UNKNOWN_FLAG("09_optimisers");
 }
 
 int main(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "%s/lessons/09_optimisers", build_dir());
-    run = run_program(cmd);
+    run = run_lesson("09_optimisers", "");
     RUN_TEST(test_lesson_runs);
     RUN_TEST(test_parabola_table);
     RUN_TEST(test_curvature_explanation);

@@ -10,39 +10,7 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static char tmp_dir[512];   /* $BUILD_DIR/tmp/unit_mnist */
-
-static void make_tmp_dir(void)
-{
-    char cmd[1024];
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/tmp/unit_mnist", build_dir());
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp_dir);
-    program_result r = run_program(cmd);
-    program_result_free(&r);
-}
-
-static const char *tmp_path(const char *name)
-{
-    static char path[8][1024];
-    static int next;
-    char *p = path[next++ % 8];
-    snprintf(p, sizeof path[0], "%s/%s", tmp_dir, name);
-    return p;
-}
-
-static void write_bytes(const char *path, const unsigned char *bytes, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
-        printf("cannot create %s\n", path);
-        exit(1);
-    }
-    if (n > 0 && fwrite(bytes, 1, n, f) != n) {
-        printf("cannot write %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-}
+static const char *tmp_dir;   /* $BUILD_DIR/tmp/unit_mnist, from make_tmp_dir */
 
 static void put_u32(unsigned char *b, unsigned long v)
 {
@@ -68,7 +36,7 @@ static const char *write_images(const char *name, unsigned long magic, unsigned 
     for (size_t i = 0; i < data_bytes; i++)
         b[16 + i] = pixels ? pixels[i] : (unsigned char)(i % 256);
     const char *path = tmp_path(name);
-    write_bytes(path, b, 16 + data_bytes);
+    write_test_file(path, b, 16 + data_bytes);
     free(b);
     return path;
 }
@@ -84,7 +52,7 @@ static const char *write_labels(const char *name, unsigned long magic, unsigned 
     for (size_t i = 0; i < data_bytes; i++)
         b[8 + i] = labels ? labels[i] : (unsigned char)(i % 10);
     const char *path = tmp_path(name);
-    write_bytes(path, b, 8 + data_bytes);
+    write_test_file(path, b, 8 + data_bytes);
     free(b);
     return path;
 }
@@ -222,7 +190,7 @@ static void test_directory(void)
 static void test_empty_file(void)
 {
     const char *path = tmp_path("empty");
-    write_bytes(path, NULL, 0);
+    write_test_file(path, NULL, 0);
     check_images_rejected(path, "empty");
     check_labels_rejected(path, "empty");
     remove(path);
@@ -238,11 +206,11 @@ static void test_wrong_magic(void)
     /* a still-gzipped download */
     const unsigned char gz[8] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0 };
     const char *gzpath = tmp_path("gzipped");
-    write_bytes(gzpath, gz, sizeof gz);
+    write_test_file(gzpath, gz, sizeof gz);
     check_images_rejected(gzpath, "gunzip it first");
     /* plain text */
     const char *text = tmp_path("text");
-    write_bytes(text, (const unsigned char *)"hello world\n", 12);
+    write_test_file(text, (const unsigned char *)"hello world\n", 12);
     check_labels_rejected(text, "wrong magic 0x68656C6C");
     remove(labels);
     remove(images);
@@ -258,14 +226,14 @@ static void test_truncated_header(void)
     put_u32(b + 8, 2);
     put_u32(b + 12, 3);
     const char *path = tmp_path("short-header");
-    write_bytes(path, b, 2);    /* inside the magic */
+    write_test_file(path, b, 2);    /* inside the magic */
     check_images_rejected(path, "truncated header");
-    write_bytes(path, b, 10);   /* inside rows */
+    write_test_file(path, b, 10);   /* inside rows */
     check_images_rejected(path, "truncated header");
-    write_bytes(path, b, 12);   /* cols missing */
+    write_test_file(path, b, 12);   /* cols missing */
     check_images_rejected(path, "dimension 3 of 3");
     put_u32(b, 0x801);
-    write_bytes(path, b, 6);
+    write_test_file(path, b, 6);
     check_labels_rejected(path, "truncated header");
     remove(path);
 }
@@ -474,7 +442,7 @@ static void test_real_mnist_if_present(void)
 
 int main(void)
 {
-    make_tmp_dir();
+    tmp_dir = make_tmp_dir("unit_mnist");
     RUN_TEST(test_reads_images);
     RUN_TEST(test_reads_labels);
     RUN_TEST(test_images_to_real_scales_to_0_1);

@@ -8,39 +8,12 @@
 #include "harness.h"
 #include "pgm.h"
 
-static char tmp_dir[512];   /* $BUILD_DIR/tmp/unit_pgm */
-
-static void make_tmp_dir(void)
-{
-    char cmd[1024];
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/tmp/unit_pgm", build_dir());
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp_dir);
-    program_result r = run_program(cmd);
-    program_result_free(&r);
-}
-
-static const char *tmp_path(const char *name)
-{
-    static char path[4][1024];
-    static int next;
-    char *p = path[next++ % 4];
-    snprintf(p, sizeof path[0], "%s/%s", tmp_dir, name);
-    return p;
-}
+static const char *tmp_dir;   /* $BUILD_DIR/tmp/unit_pgm, from make_tmp_dir */
 
 static const char *write_file(const char *name, const void *bytes, size_t n)
 {
     const char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
-        printf("cannot create %s\n", path);
-        exit(1);
-    }
-    if (n > 0 && fwrite(bytes, 1, n, f) != n) {
-        printf("cannot write %s\n", path);
-        exit(1);
-    }
-    fclose(f);
+    write_test_file(path, bytes, n);
     return path;
 }
 
@@ -236,7 +209,7 @@ static void test_write_failures(void)
 
 int main(void)
 {
-    make_tmp_dir();
+    tmp_dir = make_tmp_dir("unit_pgm");
     RUN_TEST(test_p5_round_trip);
     RUN_TEST(test_p2_with_comments);
     RUN_TEST(test_maxval_is_scaled_to_255);
