@@ -8,6 +8,11 @@ mkdir -p "$out"
 for l in "$build"/lessons/09_*; do
     [ -x "$l" ] && "$l" --plot-data "$out/09_optimisers.dat" > /dev/null
 done
+if [ -f "$build/mnist_history.csv" ]; then
+    cp "$build/mnist_history.csv" "$out/10_history.csv"
+else
+    echo "no $build/mnist_history.csv for lesson 10's training curves: run make mnist first"
+fi
 echo "plot data written to $out/"
 if ! command -v gnuplot > /dev/null 2>&1; then
     echo "gnuplot is not installed: skipping the PNGs (apt-get install gnuplot-nox to draw them)"
@@ -17,3 +22,4 @@ for g in tests/plots/*.gp; do
     [ -f "$g" ] || continue
     gnuplot -e "dir='$out'" "$g" && echo "drew $out/$(basename "$g" .gp).png"
 done
+exit 0   # a plot whose data is missing (lesson 10 before make mnist) was reported above

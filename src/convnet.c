@@ -1,0 +1,419 @@
+/* convnet.c: see convnet.h. The forward pass and the backward pass sit side
+ * by side, and the backward pass walks the same layers in reverse order,
+ * each line one step of the chain rule. */
+#include "convnet.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activation.h"
+#include "dense.h"
+#include "loss.h"
+#include "rng.h"
+#include "tensor.h"
+
+/* The model file stores IEEE 754 binary32 numbers; we convert through float. */
+_Static_assert(sizeof(float) == 4 && FLT_MANT_DIG == 24 && FLT_RADIX == 2,
+               "the model file needs float to be IEEE 754 binary32");
+
+#define MAX_SIDE 4096                 /* sanity bounds for architectures read from files */
+#define MAX_FILTERS 4096
+#define MAX_PARAMS 100000000L
+
+/* ---------------------------------------------------------------- shapes */
+
+int convnet_arch_setup(convnet_arch *a, int in_h, int in_w, int filters, int kernel, int classes,
+                       char *err, size_t err_size)
+{
+    memset(a, 0, sizeof *a);
+    a->in_h = in_h;  a->in_w = in_w;  a->filters = filters;  a->kernel = kernel;  a->classes = classes;
+    if (in_h < 1 || in_w < 1 || in_h > MAX_SIDE || in_w > MAX_SIDE) {
+        snprintf(err, err_size, "image size %dx%d is not between 1x1 and %dx%d", in_h, in_w, MAX_SIDE, MAX_SIDE);
+        return -1;
+    }
+    if (filters < 1 || filters > MAX_FILTERS) {
+        snprintf(err, err_size, "%d filters: the number of filters must be between 1 and %d", filters, MAX_FILTERS);
+        return -1;
+    }
+    if (classes < 2 || classes > CONVNET_MAX_CLASSES) {
+        snprintf(err, err_size, "%d classes: must be between 2 and %d", classes, CONVNET_MAX_CLASSES);
+        return -1;
+    }
+    if (kernel < 1 || kernel > in_h || kernel > in_w) {
+        snprintf(err, err_size, "a %dx%d kernel does not fit in a %dx%d image", kernel, kernel, in_h, in_w);
+        return -1;
+    }
+    conv2d_setup(&a->conv, 1, in_h, in_w, filters, kernel, 1, 0);     /* valid, stride 1: always fits */
+    if (pool2d_setup(&a->pool, filters, a->conv.out_h, a->conv.out_w, CONVNET_POOL, CONVNET_POOL) != 0) {
+        snprintf(err, err_size,
+                 "a %dx%d kernel gives %dx%d feature maps, which 2x2 pooling cannot tile: "
+                 "the map side (image side - kernel + 1) must be even",
+                 kernel, kernel, a->conv.out_h, a->conv.out_w);
+        return -1;
+    }
+    long long flat = (long long)filters * a->pool.out_h * a->pool.out_w;
+    long long n = (long long)filters * (kernel * kernel + 1) + (flat + 1) * classes;
+    if (n > MAX_PARAMS) {
+        snprintf(err, err_size, "the network would have %lld parameters, more than the %ld allowed", n, MAX_PARAMS);
+        return -1;
+    }
+    a->flat = (int)flat;
+    a->n_params = (long)n;
+    return 0;
+}
+
+int convnet_arch_equal(const convnet_arch *a, const convnet_arch *b)
+{
+    return a->in_h == b->in_h && a->in_w == b->in_w && a->filters == b->filters
+        && a->kernel == b->kernel && a->classes == b->classes;
+}
+
+void convnet_arch_describe(const convnet_arch *a, char *buf, size_t size)
+{
+    snprintf(buf, size, "%d filters %dx%d on %dx%d images, %d classes",
+             a->filters, a->kernel, a->kernel, a->in_h, a->in_w, a->classes);
+}
+
+/* ---------------------------------------------------------------- memory */
+
+static void point_into(const convnet_arch *a, convnet_params *p)
+{
+    p->conv_w = p->all;
+    p->conv_b = p->conv_w + conv2d_weight_count(&a->conv);
+    p->dense_w = p->conv_b + a->filters;
+    p->dense_b = p->dense_w + (long)a->flat * a->classes;
+}
+
+void convnet_params_alloc(const convnet_arch *a, convnet_params *p)
+{
+    p->all = tensor_alloc((size_t)a->n_params, "network parameters");
+    point_into(a, p);
+}
+
+void convnet_params_free(convnet_params *p)
+{
+    free(p->all);
+    memset(p, 0, sizeof *p);
+}
+
+void convnet_init(const convnet_arch *a, convnet_params *p, rng_t *rng)
+{
+    int k2 = a->kernel * a->kernel;
+    init_he_normal(rng, p->conv_w, a->filters * k2, k2);                    /* fan-in: one k x k window */
+    init_he_normal(rng, p->dense_w, a->flat * a->classes, a->flat);         /* fan-in: every pooled value */
+    tensor_fill(p->conv_b, (size_t)a->filters, 0);
+    tensor_fill(p->dense_b, (size_t)a->classes, 0);
+}
+
+void convnet_work_alloc(const convnet_arch *a, convnet_work *w)
+{
+    size_t maps = (size_t)conv2d_output_count(&a->conv), flat = (size_t)a->flat, k = (size_t)a->classes;
+    w->conv = tensor_alloc(maps, "conv output");
+    w->relu = tensor_alloc(maps, "ReLU output");
+    w->pool = tensor_alloc(flat, "pool output");
+    w->argmax = checked_calloc(flat, sizeof(int), "pool argmax");
+    w->logits = tensor_alloc(k, "logits");
+    w->probs = tensor_alloc(k, "probabilities");
+    w->d_logits = tensor_alloc(k, "dL/dlogits");
+    w->d_pool = tensor_alloc(flat, "dL/dpool");
+    w->d_relu = tensor_alloc(maps, "dL/dReLU");
+    w->d_conv = tensor_alloc(maps, "dL/dconv");
+}
+
+void convnet_work_free(convnet_work *w)
+{
+    free(w->conv);  free(w->relu);  free(w->pool);  free(w->argmax);
+    free(w->logits);  free(w->probs);  free(w->d_logits);
+    free(w->d_pool);  free(w->d_relu);  free(w->d_conv);
+    memset(w, 0, sizeof *w);
+}
+
+/* ---------------------------------------------------------------- forward and backward */
+
+static int index_of_max(const real *v, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return best;
+}
+
+int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work *w, const real *x)
+{
+    int maps = (int)conv2d_output_count(&a->conv);
+    conv2d_forward(&a->conv, x, p->conv_w, p->conv_b, w->conv);      /* C = W * X + b      (F, 24, 24) */
+    relu_forward(w->conv, w->relu, maps);                            /* R = max(0, C)      (F, 24, 24) */
+    maxpool2d_forward(&a->pool, w->relu, w->pool, w->argmax);        /* P = max of 2x2 of R (F, 12, 12) */
+    dense_forward(w->pool, p->dense_w, p->dense_b, w->logits,        /* Z = W^T P + b      (10): P read */
+                  a->flat, a->classes);                              /*   flat, as (F*12*12)           */
+    softmax(w->logits, w->probs, a->classes);                        /* p = softmax(Z)     (10)        */
+    return index_of_max(w->probs, a->classes);
+}
+
+double convnet_loss(const convnet_arch *a, const convnet_work *w, int label)
+{
+    return softmax_cross_entropy(w->logits, label, NULL, a->classes);   /* L = -ln p_label */
+}
+
+/* The chain rule, from the loss back to the first layer's weights. Each
+ * call takes dL/d(its output) and gives dL/d(its input), plus dL/d(its
+ * parameters), which are ADDED into g. */
+void convnet_backward(const convnet_arch *a, const convnet_params *p, convnet_work *w,
+                      const real *x, int label, convnet_params *g)
+{
+    int maps = (int)conv2d_output_count(&a->conv);
+    /* softmax + cross-entropy:  dL/dZ = p - onehot(label)                                   (10) */
+    softmax_cross_entropy_backward(w->probs, label, w->d_logits, a->classes);
+    /* dense:  dL/dW += P dL/dZ^T,  dL/db += dL/dZ,  dL/dP = W dL/dZ                         (2304) */
+    dense_backward(w->pool, p->dense_w, w->d_logits, g->dense_w, g->dense_b, w->d_pool,
+                   a->flat, a->classes);
+    /* maxpool:  dL/dR = dL/dP at each window's maximum, 0 at the other three               (F, 24, 24) */
+    maxpool2d_backward(&a->pool, w->d_pool, w->argmax, w->d_relu);
+    /* ReLU:  dL/dC = dL/dR where C > 0, else 0                                              (F, 24, 24) */
+    relu_backward(w->conv, w->d_relu, w->d_conv, maps);
+    /* conv:  dL/dW += conv(X, dL/dC),  dL/db += sum of dL/dC;  no dL/dX: X is data          (F, 1, 5, 5) */
+    conv2d_backward(&a->conv, x, p->conv_w, w->d_conv, g->conv_w, g->conv_b, NULL);
+}
+
+/* ---------------------------------------------------------------- the summary table */
+
+/* n with thousands separators: 54410 -> "54,410". */
+static void with_commas(long n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%ld", n), o = 0;
+    for (int i = 0; i < len && (size_t)o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+static void summary_row(FILE *out, const char *layer, const char *shape, long params)
+{
+    char count[32];
+    with_commas(params, count, sizeof count);
+    fprintf(out, "%-26s %-18s %10s\n", layer, shape, count);
+}
+
+void convnet_summary(FILE *out, const convnet_arch *a)
+{
+    char layer[64], shape[64], total[32];
+    long conv_params = conv2d_weight_count(&a->conv) + a->filters;
+    long dense_params = (long)a->flat * a->classes + a->classes;
+    const char *rule = "==========================================================";
+    fprintf(out, "%-26s %-18s %10s\n%s\n", "Layer (type)", "Output Shape", "Param #", rule);
+    snprintf(layer, sizeof layer, "input");
+    snprintf(shape, sizeof shape, "%d x %d x 1", a->in_h, a->in_w);
+    summary_row(out, layer, shape, 0);
+    snprintf(layer, sizeof layer, "conv (Conv2D %dx%d)", a->kernel, a->kernel);
+    snprintf(shape, sizeof shape, "%d x %d x %d", a->conv.out_h, a->conv.out_w, a->filters);
+    summary_row(out, layer, shape, conv_params);
+    summary_row(out, "relu (ReLU)", shape, 0);
+    snprintf(shape, sizeof shape, "%d x %d x %d", a->pool.out_h, a->pool.out_w, a->filters);
+    summary_row(out, "maxpool (MaxPool 2x2)", shape, 0);
+    snprintf(shape, sizeof shape, "%d", a->flat);
+    summary_row(out, "flatten (Flatten)", shape, 0);
+    snprintf(shape, sizeof shape, "%d", a->classes);
+    summary_row(out, "dense (Dense)", shape, dense_params);
+    summary_row(out, "softmax (Softmax)", shape, 0);
+    with_commas(a->n_params, total, sizeof total);
+    fprintf(out, "%s\nTotal params: %s (conv %d*(%d*%d+1) = %ld, dense (%d+1)*%d = %ld)\n", rule, total,
+            a->filters, a->kernel, a->kernel, conv_params, a->flat, a->classes, dense_params);
+}
+
+/* ---------------------------------------------------------------- the model file */
+
+uint32_t convnet_crc32(uint32_t crc, const unsigned char *bytes, size_t n)
+{
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= bytes[i];
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+#define HEADER_WORDS 9      /* magic, version, in_h, in_w, filters, kernel, pool, classes, n_params */
+#define HEADER_BYTES (4 * HEADER_WORDS)
+
+static void put_u32(unsigned char *b, uint32_t v)      /* little-endian, byte by byte */
+{
+    b[0] = (unsigned char)(v & 0xFF);
+    b[1] = (unsigned char)((v >> 8) & 0xFF);
+    b[2] = (unsigned char)((v >> 16) & 0xFF);
+    b[3] = (unsigned char)((v >> 24) & 0xFF);
+}
+
+static uint32_t get_u32(const unsigned char *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void put_real(unsigned char *b, real v)
+{
+    float f = (float)v;
+    uint32_t bits;
+    memcpy(&bits, &f, 4);
+    put_u32(b, bits);
+}
+
+static real get_real(const unsigned char *b)
+{
+    uint32_t bits = get_u32(b);
+    float f;
+    memcpy(&f, &bits, 4);
+    return (real)f;
+}
+
+/* The whole file in memory: header, parameters, checksum. */
+static unsigned char *encode_model(const convnet_arch *a, const convnet_params *p, size_t *size)
+{
+    size_t n = (size_t)a->n_params, total = HEADER_BYTES + 4 * n + 4;
+    unsigned char *buf = checked_calloc(total, 1, "model file");
+    memcpy(buf, CONVNET_MAGIC, 4);
+    uint32_t fields[HEADER_WORDS - 1] = { CONVNET_FORMAT_VERSION, (uint32_t)a->in_h, (uint32_t)a->in_w,
+                                          (uint32_t)a->filters, (uint32_t)a->kernel, CONVNET_POOL,
+                                          (uint32_t)a->classes, (uint32_t)a->n_params };
+    for (int i = 0; i < HEADER_WORDS - 1; i++)
+        put_u32(buf + 4 + 4 * i, fields[i]);
+    for (size_t i = 0; i < n; i++)
+        put_real(buf + HEADER_BYTES + 4 * i, p->all[i]);
+    put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
+    *size = total;
+    return buf;
+}
+
+int convnet_save(const char *path, const convnet_arch *a, const convnet_params *p,
+                 char *err, size_t err_size)
+{
+    size_t size;
+    unsigned char *buf = encode_model(a, p, &size);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot create the model file (%s)", path, strerror(errno));
+        free(buf);
+        return -1;
+    }
+    size_t written = fwrite(buf, 1, size, f);
+    int closed = fclose(f);
+    free(buf);
+    if (written != size || closed != 0) {
+        snprintf(err, err_size, "%s: could not write the whole model (disk full?)", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Read exactly n bytes, or say how many there were. */
+static int read_exactly(FILE *f, unsigned char *buf, size_t n, size_t *got)
+{
+    *got = fread(buf, 1, n, f);
+    return *got == n ? 0 : -1;
+}
+
+/* Check the header; on success fill a. */
+static int check_header(const char *path, const unsigned char *h, convnet_arch *a, char *err, size_t err_size)
+{
+    if (memcmp(h, CONVNET_MAGIC, 4) != 0) {
+        snprintf(err, err_size, "%s: not a model file (it starts with bytes %02x %02x %02x %02x, "
+                 "a model starts with \"%s\")", path, h[0], h[1], h[2], h[3], CONVNET_MAGIC);
+        return -1;
+    }
+    uint32_t version = get_u32(h + 4);
+    if (version > CONVNET_FORMAT_VERSION) {
+        snprintf(err, err_size, "%s: model format version %lu is newer than this program reads (%u): "
+                 "update the code, or retrain", path, (unsigned long)version, CONVNET_FORMAT_VERSION);
+        return -1;
+    }
+    if (version == 0) {
+        snprintf(err, err_size, "%s: model format version 0 does not exist: the header is damaged", path);
+        return -1;
+    }
+    uint32_t in_h = get_u32(h + 8), in_w = get_u32(h + 12), filters = get_u32(h + 16), kernel = get_u32(h + 20);
+    uint32_t pool = get_u32(h + 24), classes = get_u32(h + 28), n_params = get_u32(h + 32);
+    char why[200];
+    if (pool != CONVNET_POOL || in_h > MAX_SIDE || in_w > MAX_SIDE || filters > MAX_FILTERS
+        || kernel > MAX_SIDE || classes > CONVNET_MAX_CLASSES
+        || convnet_arch_setup(a, (int)in_h, (int)in_w, (int)filters, (int)kernel, (int)classes, why, sizeof why) != 0) {
+        snprintf(err, err_size, "%s: the header describes an impossible network (%lux%lu images, %lu filters %lux%lu, "
+                 "pool %lu, %lu classes)", path, (unsigned long)in_h, (unsigned long)in_w, (unsigned long)filters,
+                 (unsigned long)kernel, (unsigned long)kernel, (unsigned long)pool, (unsigned long)classes);
+        return -1;
+    }
+    if ((long)n_params != a->n_params) {
+        snprintf(err, err_size, "%s: the header says %lu parameters but its network has %ld: the header is damaged",
+                 path, (unsigned long)n_params, a->n_params);
+        return -1;
+    }
+    return 0;
+}
+
+/* Everything after the header: parameters, checksum, and nothing more. */
+static int read_body(FILE *f, const char *path, const unsigned char *header, const convnet_arch *a,
+                     convnet_params *p, char *err, size_t err_size)
+{
+    size_t n = (size_t)a->n_params, body = 4 * n + 4, got;
+    unsigned char *buf = checked_calloc(body, 1, "model file");
+    int rc = -1;
+    if (read_exactly(f, buf, body, &got) != 0) {
+        snprintf(err, err_size, "%s: truncated: %zu bytes of parameters and checksum expected after the header, "
+                 "found %zu", path, body, got);
+    } else if (fgetc(f) != EOF) {
+        snprintf(err, err_size, "%s: unexpected bytes after the checksum: not a model this program wrote", path);
+    } else {
+        uint32_t stored = get_u32(buf + body - 4);
+        uint32_t computed = convnet_crc32(convnet_crc32(0, header, HEADER_BYTES), buf, body - 4);
+        if (stored != computed) {
+            snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged",
+                     path, (unsigned long)stored, (unsigned long)computed);
+        } else {
+            convnet_params_alloc(a, p);
+            for (size_t i = 0; i < n; i++)
+                p->all[i] = get_real(buf + 4 * i);
+            rc = 0;
+            for (size_t i = 0; i < n && rc == 0; i++)
+                if (!isfinite((double)p->all[i])) {
+                    snprintf(err, err_size, "%s: parameter %zu is %g: the model is broken", path, i, (double)p->all[i]);
+                    convnet_params_free(p);
+                    rc = -1;
+                }
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err, size_t err_size)
+{
+    unsigned char header[HEADER_BYTES];
+    size_t got;
+    memset(p, 0, sizeof *p);
+    errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot open the model file (%s)", path, errno ? strerror(errno) : "unknown error");
+        return -1;
+    }
+    int rc = -1;
+    if (read_exactly(f, header, HEADER_BYTES, &got) != 0) {
+        if (ferror(f))
+            snprintf(err, err_size, "%s: cannot read the model file (%s)", path,
+                     errno ? strerror(errno) : "read error");
+        else if (got == 0)
+            snprintf(err, err_size, "%s: the model file is empty", path);
+        else
+            snprintf(err, err_size, "%s: truncated: a model header is %d bytes, the file has %zu",
+                     path, HEADER_BYTES, got);
+    } else if (check_header(path, header, a, err, err_size) == 0) {
+        rc = read_body(f, path, header, a, p, err, err_size);
+    }
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,594 @@
+/* tests/lesson_10.c: the MNIST trainer and build/predict, with NO real data.
+ *
+ * The test writes a tiny data set in MNIST's format (200 training and 100
+ * test images of 28x28: digit c is a bright square at one of ten places),
+ * trains on it, and checks what the trainer prints, that it prints the same
+ * numbers on every run and for every thread count, that a saved model loads
+ * back, and that every bad input (data files, model files, PGM images,
+ * flags, a learning rate that blows up) ends with one line and exit status
+ * 1 (2 for flags), never a crash. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convnet.h"
+#include "harness.h"
+
+#define ROWS 28
+#define COLS 28
+#define N_TRAIN 200
+#define N_TEST 100
+#define PIXELS (ROWS * COLS)
+
+static char scratch[512];          /* $BUILD_DIR/tmp/lesson_10 */
+static char good_dir[600];         /* the synthetic data set */
+static char model[600];            /* a model trained on it */
+static program_result first_run;   /* the default-flag run that saved it */
+
+/* ---------------------------------------------------------------- files */
+
+static void file_in(char *out, size_t size, const char *dir, const char *name)
+{
+    snprintf(out, size, "%s/%s", dir, name);
+}
+
+static void write_file(const char *path, const unsigned char *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || (n > 0 && fwrite(bytes, 1, n, f) != n)) {
+        printf("cannot write %s\n", path);
+        exit(1);
+    }
+    fclose(f);
+}
+
+/* The whole file, and its length (the caller frees it). */
+static unsigned char *read_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *bytes = NULL;
+    *n = 0;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long len = ftell(f);
+        bytes = malloc(len > 0 ? (size_t)len : 1);
+        rewind(f);
+        if (bytes && len >= 0 && fread(bytes, 1, (size_t)len, f) == (size_t)len)
+            *n = (size_t)len;
+    }
+    fclose(f);
+    return bytes;
+}
+
+static void put_big_endian(unsigned char *b, unsigned long v)
+{
+    b[0] = (unsigned char)(v >> 24);
+    b[1] = (unsigned char)(v >> 16);
+    b[2] = (unsigned char)(v >> 8);
+    b[3] = (unsigned char)v;
+}
+
+/* Digit c: a bright 6x6 square at one of ten places (two rows of five),
+ * shifted by 0-2 pixels, over faint noise. */
+static void draw_synthetic(unsigned char *pixels, int c, unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    int dy = (int)(*state >> 16) % 3, dx = (int)(*state >> 20) % 3;
+    int top = 2 + (c / 5) * 12 + dy, left = 1 + (c % 5) * 5 + dx;
+    for (int p = 0; p < PIXELS; p++) {
+        int y = p / COLS, x = p % COLS;
+        *state = *state * 1103515245u + 12345u;
+        int inside = y >= top && y < top + 6 && x >= left && x < left + 6;
+        pixels[p] = (unsigned char)(inside ? 180 + (*state >> 16) % 76 : (*state >> 16) % 40);
+    }
+}
+
+/* IDX files for `count` synthetic digits: images (16-byte header) and labels (8). */
+static void write_set(const char *dir, const char *images_name, const char *labels_name, int count, unsigned seed)
+{
+    unsigned char *images = calloc(16 + (size_t)count * PIXELS, 1), *labels = calloc(8 + (size_t)count, 1);
+    char path[700];
+    if (!images || !labels) {
+        printf("out of memory\n");
+        exit(1);
+    }
+    put_big_endian(images, 0x803);
+    put_big_endian(images + 4, (unsigned long)count);
+    put_big_endian(images + 8, ROWS);
+    put_big_endian(images + 12, COLS);
+    put_big_endian(labels, 0x801);
+    put_big_endian(labels + 4, (unsigned long)count);
+    for (int i = 0; i < count; i++) {
+        labels[8 + i] = (unsigned char)(i % 10);
+        draw_synthetic(images + 16 + (size_t)i * PIXELS, i % 10, &seed);
+    }
+    file_in(path, sizeof path, dir, images_name);
+    write_file(path, images, 16 + (size_t)count * PIXELS);
+    file_in(path, sizeof path, dir, labels_name);
+    write_file(path, labels, 8 + (size_t)count);
+    free(images);
+    free(labels);
+}
+
+static void shell(const char *fmt, const char *a, const char *b)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, fmt, a, b);
+    program_result r = run_program(cmd);
+    program_result_free(&r);
+}
+
+/* A fresh directory holding the good synthetic set. */
+static void make_data_dir(const char *dir)
+{
+    shell("rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    write_set(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN, 1);
+    write_set(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
+}
+
+/* ---------------------------------------------------------------- running things */
+
+static program_result trainer(const char *data_dir, const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s/lessons/10_mnist --progress none --data '%s' %s", build_dir(), data_dir, args);
+    return run_program(cmd);
+}
+
+static program_result predict(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s/predict %s", build_dir(), args);
+    return run_program(cmd);
+}
+
+/* The line of text that starts with `start` (up to its newline), or "". */
+static void line_starting(const char *text, const char *start, char *out, size_t size)
+{
+    const char *at = strstr(text, start);
+    out[0] = '\0';
+    if (!at)
+        return;
+    size_t len = strcspn(at, "\n");
+    if (len >= size)
+        len = size - 1;
+    memcpy(out, at, len);
+    out[len] = '\0';
+}
+
+static int files_equal(const char *a, const char *b)
+{
+    size_t na, nb;
+    unsigned char *x = read_file(a, &na), *y = read_file(b, &nb);
+    int same = x && y && na == nb && na > 0 && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/* A failure the way the issue wants it: exit status `code`, ONE line on
+ * stderr that contains `needle` (e.g. the file's name), and no crash. */
+static void check_one_line_failure(const program_result *r, int code, const char *needle, const char *what)
+{
+    int lines = 0;
+    for (const char *c = r->err; *c; c++)
+        lines += *c == '\n';
+    if (r->exit_code != code || lines != 1 || !strstr(r->err, needle))
+        printf("  case: %s\n  exit %d, stderr: %s", what, r->exit_code, r->err);
+    CHECK_INT(r->exit_code, code);
+    CHECK_INT(lines, 1);
+    CHECK_CONTAINS(r->err, needle);
+}
+
+/* ---------------------------------------------------------------- training */
+
+static void test_trains_and_reports(void)
+{
+    const char *out = first_run.out;
+    CHECK_INT(first_run.exit_code, 0);
+    CHECK_CONTAINS(out, "Lesson 10");
+    CHECK_CONTAINS(out, "200 training images (using 200), 100 test images, 28x28 pixels");
+    CHECK_CONTAINS(out, "Layer (type)");
+    CHECK_CONTAINS(out, "conv (Conv2D 5x5)          24 x 24 x 16              416");
+    CHECK_CONTAINS(out, "maxpool (MaxPool 2x2)      12 x 12 x 16                0");
+    CHECK_CONTAINS(out, "dense (Dense)              10                     23,050");
+    CHECK_CONTAINS(out, "Total params: 23,466");
+    CHECK_CONTAINS(out, "ln(10) = 2.3026");
+    CHECK_CONTAINS(out, "Epoch  1/3  loss ");
+    CHECK_CONTAINS(out, "Epoch  3/3  loss ");
+    CHECK_CONTAINS(out, "Test loss: ");
+    CHECK_CONTAINS(out, "Test accuracy: ");
+    CHECK_CONTAINS(out, "Confusion matrix (rows: true digit, columns: the network's answer):");
+    CHECK_CONTAINS(out, "model saved to ");
+    const char *at = strstr(out, "mean loss on the first 200 training images: ");
+    CHECK(at != NULL);
+    if (at) {
+        double initial = atof(at + strlen("mean loss on the first 200 training images: "));
+        printf("  loss before training %.4f (ln 10 = 2.3026)\n", initial);
+        CHECK(initial > 2.0 && initial < 3.0);
+    }
+    at = strstr(out, "Test accuracy: ");
+    if (at) {
+        double accuracy = atof(at + strlen("Test accuracy: "));
+        printf("  test accuracy on the synthetic set %.4f\n", accuracy);
+        CHECK(accuracy >= 0.9);                 /* ten well-separated squares: easy */
+    }
+}
+
+static void test_history_file(void)
+{
+    char history[700];
+    file_in(history, sizeof history, scratch, "history.csv");
+    char *csv = read_text_file(history);
+    CHECK(csv != NULL);
+    if (!csv)
+        return;
+    CHECK(strncmp(csv, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n1,", 56) == 0);
+    CHECK_INT(count_lines_containing(csv, ","), 4);   /* the header and three epochs */
+    CHECK_CONTAINS(csv, "\n3,");
+    free(csv);
+}
+
+static void test_same_numbers_every_run_and_thread_count(void)
+{
+    char again[700], one[700], three[700], args[2048];
+    file_in(again, sizeof again, scratch, "again.model");
+    file_in(one, sizeof one, scratch, "one_thread.model");
+    file_in(three, sizeof three, scratch, "three_threads.model");
+    snprintf(args, sizeof args, "--epochs 3 --save '%s'", again);
+    program_result r = trainer(good_dir, args);
+    CHECK_INT(r.exit_code, 0);
+    char a[200], b[200];
+    line_starting(first_run.out, "Test loss: ", a, sizeof a);
+    line_starting(r.out, "Test loss: ", b, sizeof b);
+    CHECK(a[0] != '\0' && strcmp(a, b) == 0);
+    CHECK(files_equal(model, again));                  /* the same parameters, bit for bit */
+    program_result_free(&r);
+    snprintf(args, sizeof args, "--epochs 3 --threads 1 --save '%s'", one);
+    r = trainer(good_dir, args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "1 thread\n");
+    CHECK(files_equal(model, one));
+    program_result_free(&r);
+    snprintf(args, sizeof args, "--epochs 3 --threads 3 --save '%s'", three);
+    r = trainer(good_dir, args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK(files_equal(model, three));
+    program_result_free(&r);
+}
+
+static void test_save_then_load(void)
+{
+    char args[2048], saved[200], loaded[200];
+    snprintf(args, sizeof args, "--epochs 0 --load '%s'", model);
+    program_result r = trainer(good_dir, args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "loaded ");
+    line_starting(first_run.out, "Test accuracy: ", saved, sizeof saved);
+    line_starting(r.out, "Test accuracy: ", loaded, sizeof loaded);
+    CHECK(saved[0] != '\0' && strcmp(saved, loaded) == 0);
+    line_starting(first_run.out, "Test loss: ", saved, sizeof saved);
+    line_starting(r.out, "Test loss: ", loaded, sizeof loaded);
+    CHECK(strcmp(saved, loaded) == 0);
+    program_result_free(&r);
+    snprintf(args, sizeof args, "--epochs 1 --limit 50 --load '%s'", model);   /* and it trains on */
+    r = trainer(good_dir, args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "Epoch  1/1");
+    program_result_free(&r);
+}
+
+/* The saved model with every parameter set to 1e38 (finite, but the conv
+ * outputs overflow float to infinity, and infinity - infinity is NaN) and
+ * a correct checksum: training from it meets a NaN loss in its first batch. */
+static void test_nan_loss_stops_training(void)
+{
+    size_t n;
+    unsigned char *bytes = read_file(model, &n);
+    CHECK(bytes != NULL && n > 40);
+    if (!bytes || n <= 40) {
+        free(bytes);
+        return;
+    }
+    float huge = 1e38f;
+    unsigned char le[4];
+    unsigned int bits;
+    memcpy(&bits, &huge, 4);
+    for (int i = 0; i < 4; i++)
+        le[i] = (unsigned char)(bits >> (8 * i));
+    for (size_t at = 36; at + 4 < n; at += 4)
+        memcpy(bytes + at, le, 4);
+    unsigned long crc = convnet_crc32(0, bytes, n - 4);
+    for (int i = 0; i < 4; i++)
+        bytes[n - 4 + i] = (unsigned char)(crc >> (8 * i));
+    char path[700], args[2048];
+    file_in(path, sizeof path, scratch, "overflowing.model");
+    write_file(path, bytes, n);
+    snprintf(args, sizeof args, "--epochs 1 --load '%s'", path);
+    program_result r = trainer(good_dir, args);
+    check_one_line_failure(&r, 1, "epoch 1, batch 1: the loss is NaN; training stopped", "a NaN loss");
+    CHECK_CONTAINS(r.err, "lower learning rate");
+    program_result_free(&r);
+    free(bytes);
+}
+
+static void test_exploding_loss_stops_training(void)
+{
+    program_result r = trainer(good_dir, "--epochs 2 --lr 1e6 --filters 4");
+    check_one_line_failure(&r, 1, "lower learning rate", "--lr 1e6");
+    CHECK_CONTAINS(r.err, "epoch 1, batch ");
+    CHECK_CONTAINS(r.err, "blowing up");
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- bad flags */
+
+static void test_bad_flags(void)
+{
+    static const char *cases[][2] = {
+        { "--epochs -1", "--epochs '-1'" },
+        { "--lr abc", "--lr 'abc'" },
+        { "--batch 0", "--batch '0'" },
+        { "--momentum 1.5", "--momentum '1.5'" },
+        { "--threads 0", "--threads '0'" },
+        { "--epochs 2x", "--epochs '2x'" },
+        { "--progress sometimes", "--progress 'sometimes'" },
+        { "--bogus", "unknown option '--bogus'" },
+        { "--epochs", "--epochs needs a value" },
+        { "stray", "unexpected argument 'stray'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        program_result r = trainer(good_dir, cases[i][0]);
+        check_one_line_failure(&r, 2, cases[i][1], cases[i][0]);
+        program_result_free(&r);
+    }
+    program_result r = trainer(good_dir, "--kernel 4");   /* 25x25 maps: 2x2 pooling cannot tile them */
+    check_one_line_failure(&r, 1, "--kernel 4", "--kernel 4");
+    program_result_free(&r);
+    r = trainer(good_dir, "--help");
+    CHECK_INT(r.exit_code, 0);
+    static const char *flags[] = { "--epochs", "--batch", "--lr", "--momentum", "--filters", "--kernel", "--seed",
+                                   "--data", "--limit", "--save", "--load", "--history", "--threads", "--progress" };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        CHECK_CONTAINS(r.out, flags[i]);
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- bad data */
+
+/* A copy of the good set with one file replaced by `bytes` (or by a
+ * directory when bytes is NULL and n is 1, or removed when n is 0). */
+static void bad_data_case(const char *name, const char *file, const unsigned char *bytes, size_t n,
+                          const char *needle)
+{
+    char dir[700], path[800];
+    file_in(dir, sizeof dir, scratch, "bad_data");
+    make_data_dir(dir);
+    file_in(path, sizeof path, dir, file);
+    remove(path);
+    if (bytes)
+        write_file(path, bytes, n);
+    else if (n == 1)
+        shell("mkdir '%s'%s", path, "");
+    program_result r = trainer(dir, "--epochs 1");
+    check_one_line_failure(&r, 1, needle ? needle : path, name);
+    program_result_free(&r);
+}
+
+static void test_bad_data_files(void)
+{
+    size_t n_img, n_lab;
+    char path[800];
+    file_in(path, sizeof path, good_dir, "train-images-idx3-ubyte");
+    unsigned char *img = read_file(path, &n_img);
+    file_in(path, sizeof path, good_dir, "train-labels-idx1-ubyte");
+    unsigned char *lab = read_file(path, &n_lab);
+    CHECK(img && lab && n_img == 16 + (size_t)N_TRAIN * PIXELS && n_lab == 8 + (size_t)N_TRAIN);
+    if (!img || !lab || n_img < 16 || n_lab < 8) {
+        free(img);
+        free(lab);
+        return;
+    }
+    unsigned char *bad = malloc(n_img + 16);
+    if (!bad)
+        exit(1);
+    char missing[700];
+    file_in(missing, sizeof missing, scratch, "no_such_dir");
+    program_result r = trainer(missing, "--epochs 1");
+    check_one_line_failure(&r, 1, missing, "missing data directory");
+    program_result_free(&r);
+
+    bad_data_case("missing file", "t10k-labels-idx1-ubyte", NULL, 0, NULL);
+    bad_data_case("a directory", "train-images-idx3-ubyte", NULL, 1, NULL);
+    bad_data_case("empty file", "train-images-idx3-ubyte", img, 0, NULL);
+    bad_data_case("wrong magic (a label file)", "train-images-idx3-ubyte", lab, n_lab, NULL);
+    bad_data_case("truncated header", "train-images-idx3-ubyte", img, 10, NULL);
+    bad_data_case("truncated data", "train-images-idx3-ubyte", img, n_img - 100, NULL);
+    memcpy(bad, img, n_img);
+    put_big_endian(bad + 4, 0xFFFFFFFFul);
+    put_big_endian(bad + 8, 0xFFFFul);
+    put_big_endian(bad + 12, 0xFFFFul);
+    bad_data_case("dimensions whose product overflows", "train-images-idx3-ubyte", bad, n_img, NULL);
+    memcpy(bad, img, n_img);
+    put_big_endian(bad + 8, 27);
+    bad_data_case("dimensions that do not match the length", "train-images-idx3-ubyte", bad, n_img, NULL);
+    memcpy(bad, lab, n_lab);
+    put_big_endian(bad + 4, N_TRAIN - 1);
+    bad_data_case("image and label counts differ", "train-labels-idx1-ubyte", bad, n_lab - 1,
+                  "train-labels-idx1-ubyte");
+    memcpy(bad, lab, n_lab);
+    bad[8 + 17] = 12;
+    bad_data_case("a label > 9", "train-labels-idx1-ubyte", bad, n_lab, NULL);
+    free(bad);
+    free(img);
+    free(lab);
+}
+
+/* ---------------------------------------------------------------- bad models */
+
+static void bad_model_case(const char *name, const unsigned char *bytes, size_t n, const char *args,
+                           const char *needle)
+{
+    char path[700], full[2048];
+    file_in(path, sizeof path, scratch, "bad.model");
+    write_file(path, bytes, n);
+    snprintf(full, sizeof full, "--epochs 0 --load '%s' %s", path, args);
+    program_result r = trainer(good_dir, full);
+    check_one_line_failure(&r, 1, needle, name);
+    CHECK_CONTAINS(r.err, path);
+    program_result_free(&r);
+    snprintf(full, sizeof full, "'%s' --test-index 0 --data '%s'", path, good_dir);   /* predict too */
+    r = predict(full);
+    if (strcmp(args, "") == 0)
+        check_one_line_failure(&r, 1, needle, name);
+    program_result_free(&r);
+}
+
+static void test_bad_model_files(void)
+{
+    size_t n;
+    unsigned char *good = read_file(model, &n), *bad = malloc(n + 4);
+    CHECK(good != NULL && n > 40);
+    if (!good || !bad || n <= 40) {
+        free(good);
+        free(bad);
+        return;
+    }
+    memcpy(bad, good, n);
+    memcpy(bad, "P5\n2", 4);
+    bad_model_case("wrong magic", bad, n, "", "not a model file");
+    memcpy(bad, good, n);
+    bad[4] = 9;
+    bad_model_case("newer version", bad, n, "", "version 9 is newer");
+    bad_model_case("truncated parameters", good, n - 7, "", "truncated");
+    bad_model_case("truncated header", good, 20, "", "truncated");
+    bad_model_case("empty", good, 0, "", "empty");
+    memcpy(bad, good, n);
+    bad[n / 2] ^= 0x01;
+    bad_model_case("one bit flipped", bad, n, "", "checksum mismatch");
+    bad_model_case("architecture does not match the flags", good, n, "--filters 8", "the model has 16 filters 5x5");
+    char missing[700], args[2048];
+    file_in(missing, sizeof missing, scratch, "no_such.model");
+    snprintf(args, sizeof args, "--epochs 0 --load '%s'", missing);
+    program_result r = trainer(good_dir, args);
+    check_one_line_failure(&r, 1, missing, "missing model");
+    program_result_free(&r);
+    free(good);
+    free(bad);
+}
+
+/* ---------------------------------------------------------------- predict */
+
+static void test_predict_test_image(void)
+{
+    char args[2048], pgm[700], answer_index[200], answer_pgm[200];
+    snprintf(args, sizeof args, "'%s' --test-index 3 --data '%s'", model, good_dir);
+    program_result r = predict(args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "test image 3 of ");
+    CHECK_CONTAINS(r.out, "labelled 3");
+    CHECK_CONTAINS(r.out, "outputs of the final layer (softmax probabilities):");
+    CHECK_CONTAINS(r.out, "\n  0  0.");
+    CHECK_CONTAINS(r.out, "\n  9  0.");
+    CHECK_CONTAINS(r.out, "the network says: 3");
+    line_starting(r.out, "the network says: ", answer_index, sizeof answer_index);
+    program_result_free(&r);
+
+    file_in(pgm, sizeof pgm, scratch, "test3.pgm");
+    snprintf(args, sizeof args, "--dump-pgm 3 '%s' --data '%s'", pgm, good_dir);
+    r = predict(args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "wrote test image 3 (label 3)");
+    program_result_free(&r);
+    snprintf(args, sizeof args, "'%s' '%s'", model, pgm);
+    r = predict(args);
+    CHECK_INT(r.exit_code, 0);
+    line_starting(r.out, "the network says: ", answer_pgm, sizeof answer_pgm);
+    CHECK(answer_index[0] != '\0' && strcmp(answer_index, answer_pgm) == 0);   /* the same probabilities */
+    program_result_free(&r);
+
+    snprintf(args, sizeof args, "'%s' --test-index 100 --data '%s'", model, good_dir);
+    r = predict(args);
+    check_one_line_failure(&r, 1, "--test-index must be 0 to 99", "--test-index 100");
+    program_result_free(&r);
+    r = predict("--bogus");
+    CHECK_INT(r.exit_code, 2);
+    program_result_free(&r);
+}
+
+/* An ASCII PGM (P2) of a bright square, drawn as dark ink on white paper:
+ * predict inverts it and says so. */
+static void test_predict_ascii_pgm_inverted(void)
+{
+    char path[700], args[2048];
+    static char text[8 * PIXELS + 64];
+    int len = snprintf(text, sizeof text, "P2\n# a square at digit 7's place, ink on paper\n28 28\n255\n");
+    for (int p = 0; p < PIXELS; p++) {
+        int y = p / COLS, x = p % COLS, inside = y >= 15 && y < 21 && x >= 12 && x < 18;
+        len += snprintf(text + len, sizeof text - (size_t)len, "%d%c", inside ? 0 : 255, x == COLS - 1 ? '\n' : ' ');
+    }
+    file_in(path, sizeof path, scratch, "ink.pgm");
+    write_file(path, (const unsigned char *)text, (size_t)len);
+    snprintf(args, sizeof args, "'%s' '%s'", model, path);
+    program_result r = predict(args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "inverted");
+    CHECK_CONTAINS(r.out, "the network says: 7");
+    program_result_free(&r);
+}
+
+static void bad_pgm_case(const char *name, const char *text, const char *needle)
+{
+    char path[700], args[2048];
+    file_in(path, sizeof path, scratch, "bad.pgm");
+    write_file(path, (const unsigned char *)text, strlen(text));
+    snprintf(args, sizeof args, "'%s' '%s'", model, path);
+    program_result r = predict(args);
+    check_one_line_failure(&r, 1, needle, name);
+    program_result_free(&r);
+}
+
+static void test_bad_pgms(void)
+{
+    char path[700], args[2048];
+    bad_pgm_case("bad header", "P7\n28 28\n255\n", "bad.pgm");
+    bad_pgm_case("wrong size", "P2\n3 2\n255\n0 0 0\n0 0 0\n", "bad.pgm");
+    bad_pgm_case("maxval 0", "P2\n28 28\n0\n", "bad.pgm");
+    bad_pgm_case("maxval 70000", "P5\n28 28\n70000\n", "bad.pgm");
+    bad_pgm_case("no pixels", "P5\n28 28\n255\n", "bad.pgm");
+    file_in(path, sizeof path, scratch, "no_such.pgm");
+    snprintf(args, sizeof args, "'%s' '%s'", model, path);
+    program_result r = predict(args);
+    check_one_line_failure(&r, 1, path, "missing PGM");
+    program_result_free(&r);
+}
+
+int main(void)
+{
+    char args[2048], history[700];
+    snprintf(scratch, sizeof scratch, "%s/tmp/lesson_10", build_dir());
+    file_in(good_dir, sizeof good_dir, scratch, "data");
+    file_in(model, sizeof model, scratch, "synthetic.model");
+    file_in(history, sizeof history, scratch, "history.csv");
+    make_data_dir(good_dir);
+    snprintf(args, sizeof args, "--epochs 3 --save '%s' --history '%s'", model, history);
+    first_run = trainer(good_dir, args);
+    if (first_run.exit_code != 0)
+        printf("the trainer failed:\n%s\n%s\n", first_run.out, first_run.err);
+
+    RUN_TEST(test_trains_and_reports);
+    RUN_TEST(test_history_file);
+    RUN_TEST(test_same_numbers_every_run_and_thread_count);
+    RUN_TEST(test_save_then_load);
+    RUN_TEST(test_exploding_loss_stops_training);
+    RUN_TEST(test_nan_loss_stops_training);
+    RUN_TEST(test_bad_flags);
+    RUN_TEST(test_bad_data_files);
+    RUN_TEST(test_bad_model_files);
+    RUN_TEST(test_predict_test_image);
+    RUN_TEST(test_predict_ascii_pgm_inverted);
+    RUN_TEST(test_bad_pgms);
+    program_result_free(&first_run);
+    return harness_finish();
+}
