@@ -103,7 +103,9 @@ void convnet_init(const convnet_arch *a, convnet_params *p, rng_t *rng)
 {
     int k2 = a->kernel * a->kernel;
     init_he_normal(rng, p->conv_w, a->filters * k2, k2);                    /* fan-in: one k x k window */
-    init_he_normal(rng, p->dense_w, a->flat * a->classes, a->flat);         /* fan-in: every pooled value */
+    /* The dense layer feeds the softmax, not a ReLU: it starts smaller, so the
+     * ten scores start near 0 and the loss near ln(10) (lesson 08). */
+    init_uniform_fan_in(rng, p->dense_w, a->flat * a->classes, a->flat);    /* fan-in: every pooled value */
     tensor_fill(p->conv_b, (size_t)a->filters, 0);
     tensor_fill(p->dense_b, (size_t)a->classes, 0);
 }

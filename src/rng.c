@@ -70,3 +70,10 @@ void init_xavier_uniform(rng_t *r, real *w, int n, int fan_in, int fan_out)
     for (int i = 0; i < n; i++)
         w[i] = (real)rng_uniform_range(r, -a, a);
 }
+
+void init_uniform_fan_in(rng_t *r, real *w, int n, int fan_in)
+{
+    double a = 1.0 / sqrt((double)fan_in);
+    for (int i = 0; i < n; i++)
+        w[i] = (real)rng_uniform_range(r, -a, a);
+}

@@ -30,6 +30,10 @@ void rng_shuffle(rng_t *r, int *idx, int n);
 /* He (Kaiming) normal initialisation for layers followed by ReLU:
  * w ~ N(0, 2 / fan_in). Keeps the variance of activations steady layer to layer. */
 void init_he_normal(rng_t *r, real *w, int n, int fan_in);
+/* Uniform in +-1/sqrt(fan_in), variance 1 / (3 fan_in): PyTorch's default for
+ * nn.Linear. Smaller than He: right for a last layer that feeds a softmax,
+ * whose scores should start near 0, so that every class starts near 1/n. */
+void init_uniform_fan_in(rng_t *r, real *w, int n, int fan_in);
 /* Xavier (Glorot) uniform initialisation for tanh / sigmoid / linear layers:
  * w ~ U(-a, a) with a = sqrt(6 / (fan_in + fan_out)). */
 void init_xavier_uniform(rng_t *r, real *w, int n, int fan_in, int fan_out);
