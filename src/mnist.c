@@ -3,44 +3,18 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_error.h"
+
 #define IDX_MAGIC_LABELS 0x00000801u
 #define IDX_MAGIC_IMAGES 0x00000803u
-
-/* Write "path: <formatted message>" into err (one line, truncated to fit). */
-static void set_error(char *err, size_t err_size, const char *path, const char *fmt, ...)
-{
-    if (err == NULL || err_size == 0)
-        return;
-    int used = snprintf(err, err_size, "%s: ", path);
-    if (used < 0 || (size_t)used >= err_size)
-        return;
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err + used, err_size - (size_t)used, fmt, args);
-    va_end(args);
-}
 
 static uint32_t big_endian_u32(const unsigned char b[4])
 {
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | (uint32_t)b[3];
-}
-
-/* The reason a read came up short: the end of the file, or an error
- * (reading a directory fails with EISDIR on Linux and the BSDs). */
-static const char *read_failure(FILE *f, int saved_errno)
-{
-    if (!ferror(f))
-        return NULL;
-#ifdef EISDIR
-    if (saved_errno == EISDIR)
-        return "is a directory, not an IDX file";
-#endif
-    return saved_errno ? strerror(saved_errno) : "read error";
 }
 
 /* What we learn from an IDX header. */
@@ -58,7 +32,7 @@ static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const 
     errno = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        set_error(err, err_size, path, "cannot open: %s",
+        set_file_error(err, err_size, path, "cannot open: %s",
                   errno ? strerror(errno) : "fopen failed");
         return NULL;
     }
@@ -68,13 +42,13 @@ static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const 
     errno = 0;
     size_t got = fread(b, 1, 4, f);
     if (got < 4) {
-        const char *why = read_failure(f, errno);
+        const char *why = file_read_failure(f, errno, "is a directory, not an IDX file");
         if (why)
-            set_error(err, err_size, path, "%s", why);
+            set_file_error(err, err_size, path, "%s", why);
         else if (got == 0)
-            set_error(err, err_size, path, "empty file (0 bytes), expected an IDX file of %s", what);
+            set_file_error(err, err_size, path, "empty file (0 bytes), expected an IDX file of %s", what);
         else
-            set_error(err, err_size, path, "truncated header: %zu bytes, the magic number alone needs 4", got);
+            set_file_error(err, err_size, path, "truncated header: %zu bytes, the magic number alone needs 4", got);
         fclose(f);
         return NULL;
     }
@@ -87,7 +61,7 @@ static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const 
             hint = "; 0x00000801 is a label file";
         else if (magic == IDX_MAGIC_IMAGES)
             hint = "; 0x00000803 is an image file";
-        set_error(err, err_size, path, "wrong magic 0x%08lX (expected 0x%08lX for %s%s)",
+        set_file_error(err, err_size, path, "wrong magic 0x%08lX (expected 0x%08lX for %s%s)",
                   (unsigned long)magic, (unsigned long)magic_wanted, what, hint);
         fclose(f);
         return NULL;
@@ -98,11 +72,11 @@ static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const 
         errno = 0;
         got = fread(b, 1, 4, f);
         if (got < 4) {
-            const char *why = read_failure(f, errno);
+            const char *why = file_read_failure(f, errno, "is a directory, not an IDX file");
             if (why)
-                set_error(err, err_size, path, "%s", why);
+                set_file_error(err, err_size, path, "%s", why);
             else
-                set_error(err, err_size, path,
+                set_file_error(err, err_size, path,
                           "truncated header: the file ends inside dimension %d of %d (the header needs %d bytes)",
                           d + 1, ndims, 4 + 4 * ndims);
             fclose(f);
@@ -121,20 +95,20 @@ static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const 
     uint64_t product = 1;
     for (int d = 0; d < ndims; d++) {
         if (h->dims[d] == 0) {
-            set_error(err, err_size, path, "bad dimensions %s: %s cannot be zero", shape,
+            set_file_error(err, err_size, path, "bad dimensions %s: %s cannot be zero", shape,
                       d == 0 ? "the count" : d == 1 ? "rows" : "cols");
             fclose(f);
             return NULL;
         }
         if (h->dims[d] > (uint32_t)INT_MAX) {
-            set_error(err, err_size, path, "bad dimensions %s: %lu is too large (over %d)", shape,
+            set_file_error(err, err_size, path, "bad dimensions %s: %lu is too large (over %d)", shape,
                       (unsigned long)h->dims[d], INT_MAX);
             fclose(f);
             return NULL;
         }
         if (product > UINT64_MAX / h->dims[d] || product * h->dims[d] > (uint64_t)SIZE_MAX ||
             product * h->dims[d] > (uint64_t)LONG_MAX) {
-            set_error(err, err_size, path, "bad dimensions %s: their product overflows", shape);
+            set_file_error(err, err_size, path, "bad dimensions %s: their product overflows", shape);
             fclose(f);
             return NULL;
         }
@@ -148,7 +122,7 @@ static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const 
     if (fseek(f, 0, SEEK_END) == 0)
         file_bytes = ftell(f);
     if (file_bytes < header_bytes || fseek(f, header_bytes, SEEK_SET) != 0) {
-        set_error(err, err_size, path, "cannot determine the length of the file");
+        set_file_error(err, err_size, path, "cannot determine the length of the file");
         fclose(f);
         return NULL;
     }
@@ -159,7 +133,7 @@ static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const 
             snprintf(says, sizeof says, "%s %s (%llu bytes)", shape, what, (unsigned long long)product);
         else
             snprintf(says, sizeof says, "%s = %llu bytes of %s", shape, (unsigned long long)product, what);
-        set_error(err, err_size, path, "%s: the header says %s, but the file has %llu bytes after the %ld-byte header",
+        set_file_error(err, err_size, path, "%s: the header says %s, but the file has %llu bytes after the %ld-byte header",
                   data_in_file < product ? "truncated data" : "trailing bytes (file too long)",
                   says, (unsigned long long)data_in_file, header_bytes);
         fclose(f);
@@ -174,21 +148,21 @@ static unsigned char *idx_read_data(FILE *f, const char *path, size_t n, char *e
 {
     unsigned char *data = malloc(n);
     if (data == NULL) {
-        set_error(err, err_size, path, "out of memory allocating %zu bytes", n);
+        set_file_error(err, err_size, path, "out of memory allocating %zu bytes", n);
         return NULL;
     }
     errno = 0;
     size_t got = fread(data, 1, n, f);
     if (got != n) {
-        const char *why = read_failure(f, errno);
-        set_error(err, err_size, path, "truncated data: read %zu of %zu bytes%s%s", got, n,
+        const char *why = file_read_failure(f, errno, "is a directory, not an IDX file");
+        set_file_error(err, err_size, path, "truncated data: read %zu of %zu bytes%s%s", got, n,
                   why ? ": " : "", why ? why : "");
         free(data);
         return NULL;
     }
     unsigned char extra;
     if (fread(&extra, 1, 1, f) != 0) {
-        set_error(err, err_size, path, "trailing bytes after the %zu bytes the header announces", n);
+        set_file_error(err, err_size, path, "trailing bytes after the %zu bytes the header announces", n);
         free(data);
         return NULL;
     }
@@ -228,7 +202,7 @@ int idx_read_labels(const char *path, label_set *out, char *err, size_t err_size
         return -1;
     for (size_t i = 0; i < h.data_bytes; i++) {
         if (labels[i] > 9) {
-            set_error(err, err_size, path, "bad label %u at index %zu (labels must be digits 0..9)",
+            set_file_error(err, err_size, path, "bad label %u at index %zu (labels must be digits 0..9)",
                       (unsigned)labels[i], i);
             free(labels);
             return -1;
@@ -258,7 +232,7 @@ static int join_path(char *path, size_t size, const char *dir, const char *name,
 {
     int n = snprintf(path, size, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= size) {
-        set_error(err, err_size, dir, "directory name too long");
+        set_file_error(err, err_size, dir, "directory name too long");
         return -1;
     }
     return 0;

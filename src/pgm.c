@@ -2,23 +2,10 @@
 #include "pgm.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Write "path: <formatted message>" into err (one line, truncated to fit). */
-static void set_error(char *err, size_t err_size, const char *path, const char *fmt, ...)
-{
-    if (err == NULL || err_size == 0)
-        return;
-    int used = snprintf(err, err_size, "%s: ", path);
-    if (used < 0 || (size_t)used >= err_size)
-        return;
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err + used, err_size - (size_t)used, fmt, args);
-    va_end(args);
-}
+#include "file_error.h"
 
 static int is_space(int c)
 {
@@ -76,18 +63,6 @@ static int read_number(FILE *f, int allow_comments, long *value, int *bad, int *
     return 1;
 }
 
-/* The reason a read stopped: the end of the file, a directory, or an error. */
-static const char *read_failure(FILE *f, int saved_errno)
-{
-    if (!ferror(f))
-        return NULL;
-#ifdef EISDIR
-    if (saved_errno == EISDIR)
-        return "is a directory, not a PGM file";
-#endif
-    return saved_errno ? strerror(saved_errno) : "read error";
-}
-
 /* A printable description of a character for error messages. */
 static void describe_char(int c, char *buf, size_t size)
 {
@@ -108,20 +83,20 @@ static int read_header(FILE *f, const char *path, long field[3], char *err, size
         if (r == 1 && i == 2 && after != EOF && !is_space(after)) {
             char what[32];
             describe_char(after, what, sizeof what);
-            set_error(err, err_size, path, "bad header: maxval must be followed by one whitespace character, found %s", what);
+            set_file_error(err, err_size, path, "bad header: maxval must be followed by one whitespace character, found %s", what);
             return -1;
         }
         if (r == 1)
             continue;
-        const char *why = read_failure(f, errno);
+        const char *why = file_read_failure(f, errno, "is a directory, not a PGM file");
         if (why) {
-            set_error(err, err_size, path, "%s", why);
+            set_file_error(err, err_size, path, "%s", why);
         } else if (r == 0) {
-            set_error(err, err_size, path, "bad header: the file ends before the %s", names[i]);
+            set_file_error(err, err_size, path, "bad header: the file ends before the %s", names[i]);
         } else {
             char what[32];
             describe_char(bad, what, sizeof what);
-            set_error(err, err_size, path, "bad header: expected the %s (a number), found %s", names[i], what);
+            set_file_error(err, err_size, path, "bad header: expected the %s (a number), found %s", names[i], what);
         }
         return -1;
     }
@@ -133,8 +108,8 @@ static int read_p5_pixels(FILE *f, const char *path, unsigned char *pixels, size
     errno = 0;
     size_t got = fread(pixels, 1, n, f);
     if (got != n) {
-        const char *why = read_failure(f, errno);
-        set_error(err, err_size, path, "truncated data: %zu of %zu pixel bytes%s%s", got, n,
+        const char *why = file_read_failure(f, errno, "is a directory, not a PGM file");
+        set_file_error(err, err_size, path, "truncated data: %zu of %zu pixel bytes%s%s", got, n,
                   why ? ": " : "", why ? why : "");
         return -1;
     }
@@ -151,20 +126,20 @@ static int read_p2_pixels(FILE *f, const char *path, unsigned char *pixels, int 
         errno = 0;
         int r = read_number(f, 0, &v, &bad, &after);
         if (r == 0) {
-            const char *why = read_failure(f, errno);
-            set_error(err, err_size, path, "truncated data: %zu of %zu pixel values%s%s", i, n,
+            const char *why = file_read_failure(f, errno, "is a directory, not a PGM file");
+            set_file_error(err, err_size, path, "truncated data: %zu of %zu pixel values%s%s", i, n,
                       why ? ": " : "", why ? why : "");
             return -1;
         }
         if (r < 0) {
             char what[32];
             describe_char(bad, what, sizeof what);
-            set_error(err, err_size, path, "bad pixel value at row %zu, column %zu: found %s, expected a number",
+            set_file_error(err, err_size, path, "bad pixel value at row %zu, column %zu: found %s, expected a number",
                       i / (size_t)cols, i % (size_t)cols, what);
             return -1;
         }
         if (v > maxval) {
-            set_error(err, err_size, path, "pixel %ld at row %zu, column %zu is above maxval %ld",
+            set_file_error(err, err_size, path, "pixel %ld at row %zu, column %zu is above maxval %ld",
                       v, i / (size_t)cols, i % (size_t)cols, maxval);
             return -1;
         }
@@ -178,7 +153,7 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
     errno = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        set_error(err, err_size, path, "cannot open: %s", errno ? strerror(errno) : "fopen failed");
+        set_file_error(err, err_size, path, "cannot open: %s", errno ? strerror(errno) : "fopen failed");
         return -1;
     }
 
@@ -187,11 +162,11 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
     errno = 0;
     size_t got = fread(magic, 1, 2, f);
     if (got < 2) {
-        const char *why = read_failure(f, errno);
+        const char *why = file_read_failure(f, errno, "is a directory, not a PGM file");
         if (why)
-            set_error(err, err_size, path, "%s", why);
+            set_file_error(err, err_size, path, "%s", why);
         else
-            set_error(err, err_size, path, got == 0 ? "empty file (0 bytes), expected a PGM image"
+            set_file_error(err, err_size, path, got == 0 ? "empty file (0 bytes), expected a PGM image"
                                                     : "bad magic: the file is 1 byte long, expected P2 or P5");
         fclose(f);
         return -1;
@@ -200,7 +175,7 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
         char a[32], b[32];
         describe_char(magic[0], a, sizeof a);
         describe_char(magic[1], b, sizeof b);
-        set_error(err, err_size, path, "bad magic %s %s, expected P2 or P5 (a PGM greyscale image)%s", a, b,
+        set_file_error(err, err_size, path, "bad magic %s %s, expected P2 or P5 (a PGM greyscale image)%s", a, b,
                   magic[0] == 'P' && (magic[1] == '3' || magic[1] == '6')
                       ? ": this is a colour PPM, convert it to greyscale" : "");
         fclose(f);
@@ -211,7 +186,7 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
     if (next != EOF && !is_space(next) && next != '#') {
         char what[32];
         describe_char(next, what, sizeof what);
-        set_error(err, err_size, path, "bad header: P%c must be followed by whitespace, found %s", magic[1], what);
+        set_file_error(err, err_size, path, "bad header: P%c must be followed by whitespace, found %s", magic[1], what);
         fclose(f);
         return -1;
     }
@@ -225,7 +200,7 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
     }
     long width = field[0], height = field[1], maxval = field[2];
     if (width == 0 || height == 0) {
-        set_error(err, err_size, path, "bad header: size %ldx%ld (width x height) is empty", width, height);
+        set_file_error(err, err_size, path, "bad header: size %ldx%ld (width x height) is empty", width, height);
         fclose(f);
         return -1;
     }
@@ -233,7 +208,7 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
         char w[16], h[16];
         snprintf(w, sizeof w, width > PGM_NUMBER_LIMIT ? "(huge)" : "%ld", width);
         snprintf(h, sizeof h, height > PGM_NUMBER_LIMIT ? "(huge)" : "%ld", height);
-        set_error(err, err_size, path, "wrong size: the image is %sx%s (width x height), expected %dx%d",
+        set_file_error(err, err_size, path, "wrong size: the image is %sx%s (width x height), expected %dx%d",
                   w, h, want_cols, want_rows);
         fclose(f);
         return -1;
@@ -241,12 +216,12 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
     if (maxval < 1 || maxval > 65535) {
         char m[16];
         snprintf(m, sizeof m, maxval > PGM_NUMBER_LIMIT ? "(huge)" : "%ld", maxval);
-        set_error(err, err_size, path, "bad maxval %s: it must be 1..255", m);
+        set_file_error(err, err_size, path, "bad maxval %s: it must be 1..255", m);
         fclose(f);
         return -1;
     }
     if (maxval > 255) {
-        set_error(err, err_size, path,
+        set_file_error(err, err_size, path,
                   "bad maxval %ld: values above 255 mean 16-bit pixels, which are not supported (save it with maxval 255, 8 bits)",
                   maxval);
         fclose(f);
@@ -264,7 +239,7 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
         for (size_t i = 0; i < n; i++) {
             long v = pixels[i];
             if (v > maxval) {   /* P5 bytes are not checked while reading */
-                set_error(err, err_size, path, "pixel %ld at row %zu, column %zu is above maxval %ld",
+                set_file_error(err, err_size, path, "pixel %ld at row %zu, column %zu is above maxval %ld",
                           v, i / (size_t)want_cols, i % (size_t)want_cols, maxval);
                 return -1;
             }
@@ -277,13 +252,13 @@ int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_co
 int pgm_write(const char *path, const unsigned char *pixels, int rows, int cols, char *err, size_t err_size)
 {
     if (rows <= 0 || cols <= 0) {
-        set_error(err, err_size, path, "cannot write an image of %dx%d (width x height)", cols, rows);
+        set_file_error(err, err_size, path, "cannot write an image of %dx%d (width x height)", cols, rows);
         return -1;
     }
     errno = 0;
     FILE *f = fopen(path, "wb");
     if (f == NULL) {
-        set_error(err, err_size, path, "cannot create: %s", errno ? strerror(errno) : "fopen failed");
+        set_file_error(err, err_size, path, "cannot create: %s", errno ? strerror(errno) : "fopen failed");
         return -1;
     }
     size_t n = (size_t)rows * (size_t)cols;
@@ -295,7 +270,7 @@ int pgm_write(const char *path, const unsigned char *pixels, int rows, int cols,
         saved_errno = errno;
     }
     if (!ok) {
-        set_error(err, err_size, path, "write failed: %s", saved_errno ? strerror(saved_errno) : "unknown error");
+        set_file_error(err, err_size, path, "write failed: %s", saved_errno ? strerror(saved_errno) : "unknown error");
         remove(path);
         return -1;
     }
