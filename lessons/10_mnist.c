@@ -21,7 +21,7 @@
  * only decide who computes which part, so every run with the same seed
  * prints the same numbers, whatever the thread count.
  *
- * Run:   make mnist          (fetches the data, builds, trains: under 2 minutes on 2 cores)
+ * Run:   make mnist          (fetches the data, builds, trains: about a minute on 2 cores)
  *        build/lessons/10_mnist --data data/mnist [--epochs N ...]   (--help lists every flag)
  *        build/predict build/mnist.model --test-index 0             (what the saved model sees)
  * Notes: notes/10_mnist.md */
