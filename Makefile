@@ -89,11 +89,12 @@ $(filter-out $(BUILD)/tests/exercise_%,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)
 	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
 
 # One exercise, built twice: against the student's copy (for make check) and,
-# when the solution is here, against the solution (for make test).
+# when the solution is here, against the solution (for make test). Both link
+# the double library, so both are compiled with real = double.
 define check_rules
 $(BUILD)/obj/exercises/$(1).o: $(wildcard exercises/$(1)_*.c)
 	@mkdir -p $$(@D)
-	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) -Isrc -Iexercises -c $$< -o $$@
+	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
 $(BUILD)/check/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/exercises/$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
@@ -101,7 +102,7 @@ endef
 define solution_rules
 $(BUILD)/obj/solutions/$(1).o: $(wildcard solutions/$(1)_*.c)
 	@mkdir -p $$(@D)
-	$$(CC) $$(WARN) $$(CFLAGS_ALL) -Isrc -Iexercises -c $$< -o $$@
+	$$(CC) $$(WARN) $$(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
 $(BUILD)/tests/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/solutions/$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
