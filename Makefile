@@ -10,6 +10,7 @@
 #   make valgrind        the test suite and the lessons under valgrind
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
+#   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
 #   make plots           data files and, with gnuplot installed, PNG plots
 #   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
 #   make CC=clang ...    any of the above with clang
@@ -64,7 +65,7 @@ TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/test
                  $(FLOAT_TESTS:%=$(BUILD)/tests/%_float)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist handout
+.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist handout bench
 all: lib lessons-bin tools tests
 
 lib: $(LIB_F) $(LIB_D) $(LIB_FAST)
@@ -174,6 +175,13 @@ data:
 
 mnist: data $(BUILD)/lessons/10_mnist
 	$(BUILD)/lessons/10_mnist --data data/mnist --history $(BUILD)/mnist_history.csv --save $(BUILD)/mnist.model
+
+# ---------------------------------------------------------------- speed (lesson 11)
+# make bench: the machine's peak, GEMM, the conv layers and lesson 10's network, ours beside
+# PyTorch in the same run (a few minutes); make bench QUICK=1: tiny sizes, no PyTorch.
+bench: $(BUILD)/bench
+	@$(BUILD)/bench $(if $(QUICK),--quick,--torch "sh src/tools/bench_torch.sh $(BUILD)") \
+	  --csv $(BUILD)/bench.csv --data data/mnist
 
 plots: lessons-bin
 	@sh tests/plots.sh $(BUILD)

@@ -216,10 +216,8 @@ typedef struct {
     int n_train;                 /* training images used (--limit) */
     convnet_arch arch;
     convnet_params params, velocity;
-    convnet_model model;         /* the network and its engine, for the shards */
     thread_pool *pool;           /* --threads */
-    convnet_batch shards[MINIBATCH_SHARDS];   /* each shard's activations and gradients */
-    minibatch batches;           /* a batch cut into shards: src/minibatch.h */
+    convnet_runner runner;       /* the batches cut into shards, their memory: src/convnet.h */
     real *x, *moved;             /* (max batch, 1, rows, cols): the batch's images, as reals */
     int *labels, *predictions;   /* (max batch) */
     int *order;                  /* (n_train) training images, shuffled every epoch */
@@ -261,10 +259,10 @@ static score evaluate(trainer *t, const image_set *images, const label_set *labe
 {
     double loss = 0;
     long correct = 0;
-    for (int first = 0; first < count; first += t->batches.max_batch) {
-        int n = count - first < t->batches.max_batch ? count - first : t->batches.max_batch;
+    for (int first = 0; first < count; first += t->runner.batches.max_batch) {
+        int n = count - first < t->runner.batches.max_batch ? count - first : t->runner.batches.max_batch;
         gather_batch(t, images, labels, order, first, n, NULL);
-        batch_score s = minibatch_forward(&t->batches, t->x, t->labels, n, t->predictions);
+        batch_score s = minibatch_forward(&t->runner.batches, t->x, t->labels, n, t->predictions);
         loss += s.loss;
         correct += s.correct;
         for (int i = 0; predictions && i < n; i++)
@@ -280,10 +278,10 @@ static void train_batch(trainer *t, int first, int count, double lr, double *los
 {
     const long n = t->arch.n_params;
     gather_batch(t, &t->data.train_images, &t->data.train_labels, t->order, first, count, t->shifts);
-    batch_score s = minibatch_gradient(&t->batches, t->x, t->labels, count);   /* dL/dparameters, mean */
+    batch_score s = minibatch_gradient(&t->runner.batches, t->x, t->labels, count);   /* dL/dparameters, mean */
     *loss_sum += s.loss;
     *correct += s.correct;
-    real *grad = t->batches.mean_grad;
+    real *grad = t->runner.batches.mean_grad;
     if (t->opt.weight_decay > 0)
         add_weight_decay(grad, t->params.all, n, (real)t->opt.weight_decay);
     sgd_momentum_step(t->params.all, grad, t->velocity.all, n, (real)lr, (real)t->opt.momentum);
@@ -387,17 +385,10 @@ static void build_engine(trainer *t)
 {
     const image_set *tr = &t->data.train_images;
     int max_batch = t->opt.batch > EVAL_BATCH ? t->opt.batch : EVAL_BATCH;
-    void *workspace[MINIBATCH_SHARDS];
-    t->model = (convnet_model){ &t->arch, &t->params, t->opt.engine };
     t->pool = thread_pool_create(t->opt.threads);
     if (!t->pool)
         die(t, "out of memory starting the threads");
-    for (int s = 0; s < MINIBATCH_SHARDS; s++) {
-        convnet_batch_alloc(&t->arch, minibatch_shard_capacity(max_batch), &t->shards[s]);
-        workspace[s] = &t->shards[s];
-    }
-    minibatch_init(&t->batches, t->pool, &t->model, convnet_shard, workspace, t->arch.n_params,
-                   (long)tr->rows * tr->cols, max_batch);
+    convnet_runner_init(&t->runner, &t->arch, &t->params, t->opt.engine, t->pool, max_batch);
     t->x = tensor_alloc((size_t)max_batch * tr->rows * tr->cols, "the batch's images");
     t->moved = tensor_alloc((size_t)tr->rows * tr->cols, "a moved image");
     t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
@@ -414,10 +405,7 @@ static int *identity_order(int n)
 
 static void trainer_free(trainer *t)
 {
-    minibatch_free(&t->batches);
-    for (int s = 0; s < MINIBATCH_SHARDS; s++)
-        if (t->shards[s].capacity > 0)
-            convnet_batch_free(&t->shards[s]);
+    convnet_runner_free(&t->runner);
     thread_pool_free(t->pool);
     free(t->x);
     free(t->moved);
@@ -565,7 +553,7 @@ static void show_mistakes(trainer *t)
 {
     const image_set *images = &t->data.test_images;
     const label_set *labels = &t->data.test_labels;
-    convnet_work *w = &t->shards[0].one;       /* one image through the reference path */
+    convnet_work *w = &t->runner.shards[0].one;       /* one image through the reference path */
     int shown = 0;
     size_t pixels = (size_t)images->rows * images->cols;
     printf("\nThe first %d test digits the network gets wrong, with its three most likely answers:\n",

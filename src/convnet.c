@@ -289,6 +289,27 @@ batch_score convnet_shard(void *net, void *workspace, const real *x, const int *
     return shard_batched(m, workspace, x, labels, n, predictions, gp);
 }
 
+void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, convnet_engine engine,
+                         thread_pool *pool, int max_batch)
+{
+    void *workspace[MINIBATCH_SHARDS];
+    r->model = (convnet_model){ a, p, engine };
+    for (int s = 0; s < MINIBATCH_SHARDS; s++) {
+        convnet_batch_alloc(a, minibatch_shard_capacity(max_batch), &r->shards[s]);
+        workspace[s] = &r->shards[s];
+    }
+    minibatch_init(&r->batches, pool, &r->model, convnet_shard, workspace, a->n_params,
+                   (long)a->in_h * a->in_w, max_batch);
+}
+
+void convnet_runner_free(convnet_runner *r)
+{
+    minibatch_free(&r->batches);
+    for (int s = 0; s < MINIBATCH_SHARDS; s++)
+        if (r->shards[s].capacity > 0)
+            convnet_batch_free(&r->shards[s]);
+}
+
 /* ---------------------------------------------------------------- the summary table */
 
 /* n with thousands separators: 54410 -> "54,410". */

@@ -151,6 +151,24 @@ typedef struct {
 batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n,
                           int *predictions, real *grad);
 
+/* Everything needed to run the network on mini-batches of up to max_batch
+ * images on a thread pool: each shard's working memory and the shards
+ * themselves (src/minibatch.h). Run a batch with
+ *     minibatch_forward(&r.batches, x, labels, n, predictions)    scores only
+ *     minibatch_gradient(&r.batches, x, labels, n)                + r.batches.mean_grad
+ * The parameters are read through p at every batch, so an optimiser can
+ * update them in place between batches. */
+typedef struct {
+    convnet_model model;
+    convnet_batch shards[MINIBATCH_SHARDS];
+    minibatch batches;
+} convnet_runner;
+
+/* Allocates everything once (exits with a message when out of memory). */
+void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, convnet_engine engine,
+                         thread_pool *pool, int max_batch);
+void convnet_runner_free(convnet_runner *r);
+
 /* The Keras-style table: layer, output shape (H x W x C), parameters, total. */
 void convnet_summary(FILE *out, const convnet_arch *a);
 
