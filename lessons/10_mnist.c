@@ -10,16 +10,19 @@
  * (seed 004's 26x26x32 -> 13x13x32 is --filters 32 --kernel 3). Its forward
  * and backward passes are src/convnet.c's convnet_forward and
  * convnet_backward: the library's layer calls, in order, and back again,
- * each backward line next to the chain rule it implements. This file is
- * the training loop around them: mini-batch SGD with momentum, a learning
- * rate that shrinks every epoch, training images moved by a pixel at random
- * (data augmentation), the numbers a Keras user expects to see, and the
- * checks that keep a bad file or a bad flag from crashing it.
+ * each backward line next to the chain rule it implements. With --engine
+ * fast (the default) the same layers run on a whole mini-batch at once,
+ * as matrix products (convnet_forward_batch / convnet_backward_batch,
+ * lesson 11); --engine naive runs the direct loops one image at a time.
+ * This file is the training loop around them: mini-batch SGD with momentum,
+ * a learning rate that shrinks every epoch, training images moved by a
+ * pixel at random (data augmentation), the numbers a Keras user expects to
+ * see, and the checks that keep a bad file or a bad flag from crashing it.
  *
- * Each mini-batch is cut into SHARDS fixed parts; each part sums its own
- * gradient, and the parts are added in a fixed order. Threads (--threads)
- * only decide who computes which part, so every run with the same seed
- * prints the same numbers, whatever the thread count.
+ * Each mini-batch is cut into a fixed number of parts (src/minibatch.h);
+ * each part sums its own gradient, and the parts are added in a fixed
+ * order. Threads (--threads) only decide who computes which part, so every
+ * run with the same seed prints the same numbers, whatever the thread count.
  *
  * Run:   make mnist          (fetches the data, builds, trains: about a minute on 2 cores)
  *        build/lessons/10_mnist --data data/mnist [--epochs N ...]   (--help lists every flag)

@@ -90,15 +90,17 @@ static void pack_a(matrix_view A, int i0, int p0, int mc, int kc, real *restrict
     for (int r = 0; r < mc; r += GEMM_MR, packed += (long)kc * GEMM_MR) {
         int rows = min_int(GEMM_MR, mc - r);
         const real *corner = A.at + (i0 + r) * A.rs + p0 * A.cs;        /* op(A)[i0+r][p0] */
-        if (rows < GEMM_MR)
-            memset(packed, 0, sizeof(real) * (size_t)kc * GEMM_MR);
         if (A.rs == 1 && rows == GEMM_MR)          /* A^T stored: a column of op(A) is contiguous */
             for (int p = 0; p < kc; p++)
                 memcpy(packed + p * GEMM_MR, corner + p * A.cs, sizeof(real) * GEMM_MR);
-        else
-            for (int i = 0; i < rows; i++)
-                for (int p = 0; p < kc; p++)
+        else if (rows == GEMM_MR)                  /* a transpose: six rows read side by side */
+            for (int p = 0; p < kc; p++)
+                for (int i = 0; i < GEMM_MR; i++)
                     packed[p * GEMM_MR + i] = corner[i * A.rs + p * A.cs];
+        else                                       /* the last rows, and zeros below them */
+            for (int p = 0; p < kc; p++)
+                for (int i = 0; i < GEMM_MR; i++)
+                    packed[p * GEMM_MR + i] = i < rows ? corner[i * A.rs + p * A.cs] : 0;
     }
 }
 
@@ -110,15 +112,17 @@ static void pack_b(matrix_view B, int p0, int j0, int kc, int nc, real *restrict
     for (int s = 0; s < nc; s += GEMM_NR, packed += (long)kc * GEMM_NR) {
         int cols = min_int(GEMM_NR, nc - s);
         const real *corner = B.at + p0 * B.rs + (j0 + s) * B.cs;        /* op(B)[p0][j0+s] */
-        if (cols < GEMM_NR)
-            memset(packed, 0, sizeof(real) * (size_t)kc * GEMM_NR);
-        if (B.cs == 1)                             /* B stored as it is used: a row is contiguous */
+        if (B.cs == 1 && cols == GEMM_NR)          /* B stored as it is used: a row is contiguous */
             for (int p = 0; p < kc; p++)
-                memcpy(packed + p * GEMM_NR, corner + p * B.rs, sizeof(real) * (size_t)cols);
-        else
-            for (int j = 0; j < cols; j++)
-                for (int p = 0; p < kc; p++)
+                memcpy(packed + p * GEMM_NR, corner + p * B.rs, sizeof(real) * GEMM_NR);
+        else if (cols == GEMM_NR)                  /* a transpose: NR rows of B^T read side by side */
+            for (int p = 0; p < kc; p++)
+                for (int j = 0; j < GEMM_NR; j++)
                     packed[p * GEMM_NR + j] = corner[j * B.cs + p * B.rs];
+        else                                       /* the last columns, and zeros after them */
+            for (int p = 0; p < kc; p++)
+                for (int j = 0; j < GEMM_NR; j++)
+                    packed[p * GEMM_NR + j] = j < cols ? corner[j * B.cs + p * B.rs] : 0;
     }
 }
 

@@ -64,7 +64,7 @@ static void run_shard(void *ctx, int s)
                            job->learn ? m->grad[s] : NULL);
 }
 
-/* mean_grad = (grad[0] + grad[1] + ... + grad[7]) / n, always in that
+/* mean_grad = (grad[0] + grad[1] + grad[2] + grad[3]) / n, always in that
  * order; the parameters are cut into slices that threads share. */
 static void sum_slice(void *ctx, int part)
 {

@@ -98,12 +98,35 @@ static void maxpool_plane(const pool2d_shape *s, const real *x, real *y, int *ar
         }
 }
 
+/* The common 2x2 window with stride 2, written out: the four pixels of a
+ * window are compared in reading order, the first maximum winning a tie,
+ * exactly as maxpool_plane does. */
+static void maxpool_plane_2x2(const pool2d_shape *s, const real *x, real *y, int *argmax, int offset)
+{
+    for (int oy = 0; oy < s->out_h; oy++) {
+        const int top = 2 * oy * s->in_w, bottom = top + s->in_w;
+        for (int ox = 0; ox < s->out_w; ox++) {
+            int best = top + 2 * ox;
+            best = x[top + 2 * ox + 1] > x[best] ? top + 2 * ox + 1 : best;
+            best = x[bottom + 2 * ox] > x[best] ? bottom + 2 * ox : best;
+            best = x[bottom + 2 * ox + 1] > x[best] ? bottom + 2 * ox + 1 : best;
+            y[oy * s->out_w + ox] = x[best];
+            argmax[oy * s->out_w + ox] = offset + best;
+        }
+    }
+}
+
 void maxpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y, int *argmax)
 {
     const long plane_in = (long)s->in_h * s->in_w, plane_out = (long)s->out_h * s->out_w;
-    for (long p = 0; p < (long)n * s->c; p++)        /* every channel of every image */
-        maxpool_plane(s, x + p * plane_in, y + p * plane_out, argmax + p * plane_out,
-                      (int)((p % s->c) * plane_in));
+    const int two_by_two = s->k == 2 && s->stride == 2;
+    for (long p = 0; p < (long)n * s->c; p++) {      /* every channel of every image */
+        int offset = (int)((p % s->c) * plane_in);
+        if (two_by_two)
+            maxpool_plane_2x2(s, x + p * plane_in, y + p * plane_out, argmax + p * plane_out, offset);
+        else
+            maxpool_plane(s, x + p * plane_in, y + p * plane_out, argmax + p * plane_out, offset);
+    }
 }
 
 void maxpool2d_backward_batch(const pool2d_shape *s, int n, const real *dy, const int *argmax, real *dx)
