@@ -57,7 +57,7 @@ enum { PROGRESS_BAR, PROGRESS_LINES, PROGRESS_NONE };
 
 typedef struct {
     int epochs, batch, filters, kernel, shift, limit, threads, progress;
-    convnet_engine engine;
+    engine_kind engine;
     double lr, momentum, lr_decay, weight_decay;
     unsigned long long seed;
     const char *data, *save, *load, *history;
@@ -65,7 +65,7 @@ typedef struct {
 
 static const options defaults = {
     .epochs = 6, .batch = 32, .filters = 16, .kernel = 5, .shift = 1, .limit = 0, .threads = 2,
-    .progress = PROGRESS_BAR, .engine = CONVNET_FAST, .lr = 0.05, .momentum = 0.9, .lr_decay = 0.6, .weight_decay = 0,
+    .progress = PROGRESS_BAR, .engine = ENGINE_FAST, .lr = 0.05, .momentum = 0.9, .lr_decay = 0.6, .weight_decay = 0,
     .seed = 1, .data = "data/mnist", .save = NULL, .load = NULL, .history = NULL,
 };
 
@@ -176,8 +176,8 @@ static options parse_flags(int argc, char **argv)
         else if (strcmp(f, "--momentum") == 0)     o.momentum = parse_number(f, v, 0, 0.999, 0);
         else if (strcmp(f, "--weight-decay") == 0) o.weight_decay = parse_number(f, v, 0, 1, 0);
         else if (strcmp(f, "--engine") == 0) {
-            if (strcmp(v, "fast") == 0)        o.engine = CONVNET_FAST;
-            else if (strcmp(v, "naive") == 0)  o.engine = CONVNET_NAIVE;
+            if (strcmp(v, "fast") == 0)        o.engine = ENGINE_FAST;
+            else if (strcmp(v, "naive") == 0)  o.engine = ENGINE_NAIVE;
             else bad_flag(f, v, "expected fast or naive");
         }
         else if (strcmp(f, "--progress") == 0) {

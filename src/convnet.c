@@ -274,22 +274,23 @@ static batch_score shard_batched(const convnet_model *m, convnet_batch *b, const
     return score;
 }
 
-batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n,
+batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n, long first,
                           int *predictions, real *grad)
 {
     const convnet_model *m = net;
+    (void)first;                             /* nothing here is drawn per image */
     convnet_params g, *gp = NULL;
     if (grad) {                              /* the gradient block seen as the four tensors */
         g.all = grad;
         point_into(m->arch, &g);
         gp = &g;
     }
-    if (m->engine == CONVNET_NAIVE)
+    if (m->engine == ENGINE_NAIVE)
         return shard_one_by_one(m, workspace, x, labels, n, predictions, gp);
     return shard_batched(m, workspace, x, labels, n, predictions, gp);
 }
 
-void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, convnet_engine engine,
+void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, engine_kind engine,
                          thread_pool *pool, int max_batch)
 {
     void *workspace[MINIBATCH_SHARDS];

@@ -133,22 +133,17 @@ void convnet_forward_batch(const convnet_arch *a, const convnet_params *p, convn
 void convnet_backward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, int n,
                             convnet_params *g);
 
-/* Which code runs the layers: the direct per-image loops of lessons 01-10,
- * or the batched im2col + GEMM path of lesson 11. Same network, same
- * results up to rounding. */
-typedef enum { CONVNET_NAIVE, CONVNET_FAST } convnet_engine;
-
 /* What a shard of a mini-batch (src/minibatch.h) needs to know. */
 typedef struct {
     const convnet_arch *arch;
     const convnet_params *params;
-    convnet_engine engine;
+    engine_kind engine;
 } convnet_model;
 
 /* The shard function of src/minibatch.h for this network: net is a
  * convnet_model, workspace a convnet_batch with room for n images, grad a
  * parameter block (n_params) laid out as convnet_params. */
-batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n,
+batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n, long first,
                           int *predictions, real *grad);
 
 /* Everything needed to run the network on mini-batches of up to max_batch
@@ -165,7 +160,7 @@ typedef struct {
 } convnet_runner;
 
 /* Allocates everything once (exits with a message when out of memory). */
-void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, convnet_engine engine,
+void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, engine_kind engine,
                          thread_pool *pool, int max_batch);
 void convnet_runner_free(convnet_runner *r);
 

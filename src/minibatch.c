@@ -60,7 +60,7 @@ static void run_shard(void *ctx, int s)
     if (count == 0)
         return;
     job->score[s] = m->run(m->net, m->workspace[s], job->x + first * m->image_size, job->labels + first,
-                           (int)count, job->predictions ? job->predictions + first : NULL,
+                           (int)count, first, job->predictions ? job->predictions + first : NULL,
                            job->learn ? m->grad[s] : NULL);
 }
 

@@ -23,6 +23,11 @@
  * copies it makes of the weights pay off (lesson 11). */
 #define MINIBATCH_SHARDS 4
 
+/* Which code runs the layers: the direct per-image loops of lessons 01-10,
+ * or the batched im2col + GEMM path of lesson 11. Same network, same
+ * results up to rounding. */
+typedef enum { ENGINE_NAIVE, ENGINE_FAST } engine_kind;
+
 typedef struct {
     double loss;      /* the SUM of the images' losses */
     long correct;     /* images whose most probable class is their label */
@@ -30,11 +35,12 @@ typedef struct {
 
 /* One shard's work: forward the n images x (n, image_size) of the network
  * `net`, scoring them against labels (n), in the shard's own `workspace`
- * (room for at least n images). predictions (n), when not NULL, receives
- * each image's most probable class. When grad is not NULL, also the
- * backward pass: dL/dparameters summed over the n images is ADDED into
- * grad (n_params). */
-typedef batch_score (*shard_fn)(void *net, void *workspace, const real *x, const int *labels, int n,
+ * (room for at least n images); `first` is the number of the shard's first
+ * image in the batch (for anything drawn per image, like dropout's masks).
+ * predictions (n), when not NULL, receives each image's most probable
+ * class. When grad is not NULL, also the backward pass: dL/dparameters
+ * summed over the n images is ADDED into grad (n_params). */
+typedef batch_score (*shard_fn)(void *net, void *workspace, const real *x, const int *labels, int n, long first,
                                 int *predictions, real *grad);
 
 typedef struct {

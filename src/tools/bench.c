@@ -507,7 +507,7 @@ static void net_step(void *ctx)
 }
 
 /* Images per second over `steps` steps (after a few to warm up). */
-static double net_rate(const options *o, int batch, int learn, convnet_engine engine, thread_pool *pool, int steps)
+static double net_rate(const options *o, int batch, int learn, engine_kind engine, thread_pool *pool, int steps)
 {
     net_case c = { .batch = batch, .chunks = 16, .learn = learn };
     char err[256];
@@ -552,8 +552,8 @@ static network_best network_rows(const options *o, thread_pool *pools[3])
             for (int t = 1; t <= 2; t++) {
                 int b = batches[i], learn = mode == 0;
                 int fast_steps = (o->quick ? 2 : (learn ? 60000 : 160000) / b), naive_steps = fast_steps / 6 + 1;
-                double naive = net_rate(o, b, learn, CONVNET_NAIVE, pools[t], naive_steps);
-                double fast = net_rate(o, b, learn, CONVNET_FAST, pools[t], fast_steps);
+                double naive = net_rate(o, b, learn, ENGINE_NAIVE, pools[t], naive_steps);
+                double fast = net_rate(o, b, learn, ENGINE_FAST, pools[t], fast_steps);
                 snprintf(label, sizeof label, "%s batch %d, naive", learn ? "training " : "inference", b);
                 print_row(add_row("", label, "images/s", t, naive, -1));
                 snprintf(key, sizeof key, "small,%s,b%d,t%d", learn ? "train" : "infer", b, t);
