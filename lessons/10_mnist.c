@@ -35,9 +35,11 @@
 #include <time.h>
 
 #include "convnet.h"
+#include "file_error.h"
 #include "lesson.h"
 #include "mnist.h"
 #include "optim.h"
+#include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
 
@@ -311,7 +313,8 @@ typedef struct {
     int *test_predictions;       /* (n_test) */
     signed char *shifts;         /* (n_train, 2): this epoch's random moves (dy, dx), or NULL */
     rng_t rng;
-    FILE *history;
+    out_file history;            /* --history: written safely (src/out_file.h) */
+    int history_open;
 } trainer;
 
 typedef struct {
@@ -407,7 +410,7 @@ static void die(trainer *t, const char *message);
 
 static void load_data(trainer *t)
 {
-    char err[512];
+    char err[FILE_ERROR_SIZE];
     if (mnist_load(t->opt.data, &t->data, err, sizeof err) != 0) {   /* checks every byte: src/mnist.h */
         fprintf(stderr, "%s: %s\n", program, err);
         exit(1);
@@ -428,11 +431,11 @@ static void load_data(trainer *t)
  * read from --load (whose architecture must be the same). */
 static void build_network(trainer *t)
 {
-    char err[512];
+    char err[FILE_ERROR_SIZE];
     const image_set *tr = &t->data.train_images;
     if (convnet_arch_setup(&t->arch, tr->rows, tr->cols, t->opt.filters, t->opt.kernel, CLASSES,
                            err, sizeof err) != 0) {
-        char line[600];
+        char line[FILE_ERROR_SIZE + 64];
         snprintf(line, sizeof line, "--filters %d --kernel %d: %s", t->opt.filters, t->opt.kernel, err);
         die(t, line);
     }
@@ -442,7 +445,7 @@ static void build_network(trainer *t)
         if (convnet_load(t->opt.load, &saved, &t->params, err, sizeof err) != 0)
             die(t, err);
         if (!convnet_arch_equal(&saved, &t->arch)) {
-            char want[128], got[128], line[512];
+            char want[128], got[128], line[FILE_ERROR_SIZE];
             convnet_arch_describe(&t->arch, want, sizeof want);
             convnet_arch_describe(&saved, got, sizeof got);
             snprintf(line, sizeof line, "%s: the model has %s, but the flags and data ask for %s "
@@ -491,8 +494,8 @@ static void trainer_free(trainer *t)
     free(t->test_order);
     free(t->test_predictions);
     free(t->shifts);
-    if (t->history)
-        fclose(t->history);
+    if (t->history_open)
+        out_file_abandon(&t->history);    /* a run that stops early replaces no old file */
     mnist_free(&t->data);
 }
 
@@ -501,6 +504,40 @@ static void die(trainer *t, const char *message)
     fprintf(stderr, "%s: %s\n", program, message);
     trainer_free(t);
     exit(1);
+}
+
+/* ---------------------------------------------------------------- output files */
+
+/* Before any training: --save must be writable (nothing is created yet), and
+ * the history file is opened (as a temporary file beside it). */
+static void open_outputs(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.save && out_file_check(t->opt.save, err, sizeof err) != 0)
+        die(t, err);
+    if (!t->opt.history)
+        return;
+    if (out_file_open(&t->history, t->opt.history, err, sizeof err) != 0)
+        die(t, err);
+    t->history_open = 1;
+    out_file_printf(&t->history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n");
+}
+
+/* After training: the model and the history, each put in place only when
+ * whole (src/out_file.h); a failure exits with status 1. */
+static void save_outputs(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.save) {
+        if (convnet_save(t->opt.save, &t->arch, &t->params, err, sizeof err) != 0)
+            die(t, err);
+        printf("\nmodel saved to %s (%ld parameters)\n", t->opt.save, t->arch.n_params);
+    }
+    if (t->history_open) {
+        t->history_open = 0;
+        if (out_file_commit(&t->history, err, sizeof err) != 0)
+            die(t, err);
+    }
 }
 
 /* ---------------------------------------------------------------- training */
@@ -574,11 +611,9 @@ static score train(trainer *t)
                epoch, t->opt.epochs, train_s.loss, train_s.accuracy, test_s.loss, test_s.accuracy,
                seconds, t->n_train / seconds);
         fflush(stdout);
-        if (t->history) {
-            fprintf(t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", epoch, train_s.loss, train_s.accuracy,
-                    test_s.loss, test_s.accuracy, seconds);
-            fflush(t->history);
-        }
+        if (t->history_open)
+            out_file_printf(&t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", epoch, train_s.loss, train_s.accuracy,
+                            test_s.loss, test_s.accuracy, seconds);
         lr *= t->opt.lr_decay;
     }
     if (t->opt.epochs > 0)
@@ -653,19 +688,14 @@ static void show_mistakes(trainer *t)
 int main(int argc, char **argv)
 {
     trainer t = { 0 };
+    out_file_check_stdout_at_exit(program);   /* a full disk on stdout: exit 1, not 0 */
     t.opt = parse_flags(argc, argv);
     printf("Lesson 10: a convolutional network learns MNIST\n"
            "===============================================\n");
 
     lesson_step(1, "The data");
     load_data(&t);
-    if (t.opt.history && !(t.history = fopen(t.opt.history, "w"))) {
-        char line[512];
-        snprintf(line, sizeof line, "%s: cannot create the history file (%s)", t.opt.history, strerror(errno));
-        die(&t, line);
-    }
-    if (t.history)
-        fprintf(t.history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n");
+    open_outputs(&t);
     t.order = identity_order(t.n_train);
     t.test_order = identity_order(t.data.test_images.count);
     t.test_predictions = checked_calloc((size_t)t.data.test_images.count, sizeof(int), "predictions");
@@ -695,12 +725,7 @@ int main(int argc, char **argv)
     print_confusion(&t);
     show_mistakes(&t);
 
-    if (t.opt.save) {
-        char err[512];
-        if (convnet_save(t.opt.save, &t.arch, &t.params, err, sizeof err) != 0)
-            die(&t, err);
-        printf("\nmodel saved to %s (%ld parameters)\n", t.opt.save, t.arch.n_params);
-    }
+    save_outputs(&t);
     trainer_free(&t);
     return 0;
 }

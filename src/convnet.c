@@ -12,6 +12,7 @@
 #include "activation.h"
 #include "dense.h"
 #include "loss.h"
+#include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
 
@@ -297,20 +298,14 @@ int convnet_save(const char *path, const convnet_arch *a, const convnet_params *
 {
     size_t size;
     unsigned char *buf = encode_model(a, p, &size);
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, err_size, "%s: cannot create the model file (%s)", path, strerror(errno));
-        free(buf);
-        return -1;
+    out_file o;                    /* the old model stays until the new one is whole: see out_file.h */
+    int rc = out_file_open(&o, path, err, err_size);
+    if (rc == 0) {
+        out_file_write(&o, buf, size);
+        rc = out_file_commit(&o, err, err_size);
     }
-    size_t written = fwrite(buf, 1, size, f);
-    int closed = fclose(f);
     free(buf);
-    if (written != size || closed != 0) {
-        snprintf(err, err_size, "%s: could not write the whole model (disk full?)", path);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /* Read exactly n bytes, or say how many there were. */

@@ -109,7 +109,9 @@ void convnet_summary(FILE *out, const convnet_arch *a);
  *   magic "CNNM" | format version | in_h in_w filters kernel pool classes | n_params
  *   n_params parameters as little-endian IEEE float32, in the block's order
  *   CRC-32 (the zlib/PNG one) of every byte before it
- * Save returns 0, or -1 with one line in err. */
+ * Save writes safely (src/out_file.h: the old file stays whole until the
+ * new one is complete) and returns 0, or -1 with one line in err naming
+ * the file and the system's reason. */
 #define CONVNET_MAGIC "CNNM"
 #define CONVNET_FORMAT_VERSION 1u
 int convnet_save(const char *path, const convnet_arch *a, const convnet_params *p,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "file_error.h"
+#include "out_file.h"
 
 static int is_space(int c)
 {
@@ -255,24 +256,10 @@ int pgm_write(const char *path, const unsigned char *pixels, int rows, int cols,
         set_file_error(err, err_size, path, "cannot write an image of %dx%d (width x height)", cols, rows);
         return -1;
     }
-    errno = 0;
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
-        set_file_error(err, err_size, path, "cannot create: %s", errno ? strerror(errno) : "fopen failed");
+    out_file o;                    /* never destroys what was at path: see out_file.h */
+    if (out_file_open(&o, path, err, err_size) != 0)
         return -1;
-    }
-    size_t n = (size_t)rows * (size_t)cols;
-    int ok = fprintf(f, "P5\n%d %d\n255\n", cols, rows) > 0;
-    ok = ok && fwrite(pixels, 1, n, f) == n;
-    int saved_errno = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        saved_errno = errno;
-    }
-    if (!ok) {
-        set_file_error(err, err_size, path, "write failed: %s", saved_errno ? strerror(saved_errno) : "unknown error");
-        remove(path);
-        return -1;
-    }
-    return 0;
+    out_file_printf(&o, "P5\n%d %d\n255\n", cols, rows);
+    out_file_write(&o, pixels, (size_t)rows * (size_t)cols);
+    return out_file_commit(&o, err, err_size);
 }

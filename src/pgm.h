@@ -27,7 +27,9 @@
  * ignored (the format allows several images in one file). */
 int pgm_read(const char *path, unsigned char *pixels, int want_rows, int want_cols, char *err, size_t err_size);
 
-/* Writes P5 (binary, maxval 255). Returns 0, or -1 with a message in err. */
+/* Writes P5 (binary, maxval 255) safely (src/out_file.h: a temporary file
+ * renamed into place; a device is written in place and never removed).
+ * Returns 0, or -1 with one line in err naming path and the reason. */
 int pgm_write(const char *path, const unsigned char *pixels, int rows, int cols, char *err, size_t err_size);
 
 #endif

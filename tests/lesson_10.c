@@ -564,6 +564,93 @@ static void test_bad_pgms(void)
     program_result_free(&r);
 }
 
+/* ---------------------------------------------------------------- files are never destroyed */
+
+/* Left-over temporary files (NAME.tmp-PID-N) in the scratch directory. */
+static int temp_files_left(void)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c '[.]tmp-'", scratch);
+    program_result r = run_program(cmd);
+    int n = atoi(r.out);
+    program_result_free(&r);
+    return n;
+}
+
+/* A copy of the trained model at scratch/name, for a run to try to overwrite. */
+static void copy_model(const char *name, char *path, size_t size)
+{
+    size_t n;
+    unsigned char *bytes = read_file(model, &n);
+    file_in(path, size, scratch, name);
+    write_file(path, bytes ? bytes : (const unsigned char *)"", bytes ? n : 0);
+    free(bytes);
+}
+
+/* ulimit -f 40 (20 kB in sh's 512-byte blocks) stops the 94 kB model halfway:
+ * the old model must still be there, whole, and no temporary file left. */
+static void test_save_over_a_size_limit_keeps_the_old_model(void)
+{
+    char keep[700], cmd[4096];
+    copy_model("keep.model", keep, sizeof keep);
+    snprintf(cmd, sizeof cmd, "ulimit -f 40; %s/lessons/10_mnist --progress none --data '%s' --epochs 1 --limit 50 "
+             "--seed 2 --save '%s'", build_dir(), good_dir, keep);
+    program_result r = run_program(cmd);
+    check_one_line_failure(&r, 1, keep, "--save over ulimit -f 40");
+    CHECK_CONTAINS(r.err, "File too large");
+    CHECK(files_equal(model, keep));
+    CHECK_INT(temp_files_left(), 0);
+    program_result_free(&r);
+}
+
+static void test_save_to_a_missing_directory_is_refused_before_training(void)
+{
+    char path[700], args[2048];
+    file_in(path, sizeof path, scratch, "no-such-dir/x.model");
+    snprintf(args, sizeof args, "--epochs 1 --save '%s'", path);
+    program_result r = trainer(good_dir, args);
+    check_one_line_failure(&r, 1, path, "--save into a missing directory");
+    CHECK(strstr(r.out, "Epoch") == NULL);            /* nothing was trained */
+    program_result_free(&r);
+}
+
+static void test_history_and_pgm_on_a_full_disk(void)
+{
+    const char *full = make_full_device(scratch);
+    if (!full)
+        return;
+    char args[2048];
+    snprintf(args, sizeof args, "--epochs 1 --limit 50 --history '%s'", full);
+    program_result r = trainer(good_dir, args);
+    check_one_line_failure(&r, 1, full, "--history on a full disk");
+    CHECK_CONTAINS(r.err, "No space left on device");
+    program_result_free(&r);
+    CHECK(is_char_device(full));
+    snprintf(args, sizeof args, "--dump-pgm 0 '%s' --data '%s'", full, good_dir);
+    r = predict(args);
+    check_one_line_failure(&r, 1, full, "--dump-pgm on a full disk");
+    program_result_free(&r);
+    CHECK(is_char_device(full));                      /* it used to be removed */
+    remove(full);
+}
+
+/* ulimit -f 1 (512 bytes) stops the 799-byte PGM: the old file stays. */
+static void test_dump_pgm_over_a_size_limit_keeps_the_old_file(void)
+{
+    char path[700], cmd[4096];
+    const char *old = "P2 1 1 255 7\n";
+    file_in(path, sizeof path, scratch, "old.pgm");
+    write_file(path, (const unsigned char *)old, strlen(old));
+    snprintf(cmd, sizeof cmd, "ulimit -f 1; %s/predict --dump-pgm 3 '%s' --data '%s'", build_dir(), path, good_dir);
+    program_result r = run_program(cmd);
+    check_one_line_failure(&r, 1, path, "--dump-pgm over ulimit -f 1");
+    char *text = read_text_file(path);
+    CHECK(text != NULL && strcmp(text, old) == 0);
+    free(text);
+    CHECK_INT(temp_files_left(), 0);
+    program_result_free(&r);
+}
+
 int main(void)
 {
     char args[2048], history[700];
@@ -589,6 +676,10 @@ int main(void)
     RUN_TEST(test_predict_test_image);
     RUN_TEST(test_predict_ascii_pgm_inverted);
     RUN_TEST(test_bad_pgms);
+    RUN_TEST(test_save_over_a_size_limit_keeps_the_old_model);
+    RUN_TEST(test_save_to_a_missing_directory_is_refused_before_training);
+    RUN_TEST(test_history_and_pgm_on_a_full_disk);
+    RUN_TEST(test_dump_pgm_over_a_size_limit_keeps_the_old_file);
     program_result_free(&first_run);
     return harness_finish();
 }

@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "convnet.h"
+#include "file_error.h"
 #include "mnist.h"
+#include "out_file.h"
 #include "pgm.h"
 #include "tensor.h"
 
@@ -92,15 +94,25 @@ static request parse_args(int argc, char **argv)
     return r;
 }
 
+/* DIR/NAME into path (size bytes), or exit with one line when it does not fit. */
+static void join_path(char *path, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(path, size, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= size) {
+        fprintf(stderr, "%s: --data: the directory name is too long (%zu characters)\n", program, strlen(dir));
+        exit(1);
+    }
+}
+
 /* MNIST test image `index` and its label, from DIR's two t10k files. */
 static void read_test_image(const char *dir, int index, image_set *images, int *label)
 {
-    char path[4096], err[512];
+    char path[FILE_ERROR_SIZE], err[FILE_ERROR_SIZE];
     label_set labels;
-    snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte", dir);
+    join_path(path, sizeof path, dir, "t10k-images-idx3-ubyte");
     if (idx_read_images(path, images, err, sizeof err) != 0)
         fail(err);
-    snprintf(path, sizeof path, "%s/t10k-labels-idx1-ubyte", dir);
+    join_path(path, sizeof path, dir, "t10k-labels-idx1-ubyte");
     if (idx_read_labels(path, &labels, err, sizeof err) != 0) {
         image_set_free(images);
         fail(err);
@@ -120,7 +132,7 @@ static void dump_pgm(const request *r)
 {
     image_set images;
     int label;
-    char err[512];
+    char err[FILE_ERROR_SIZE];
     read_test_image(r->data, r->dump_index, &images, &label);
     size_t size = (size_t)images.rows * images.cols;
     int rc = pgm_write(r->dump_file, images.pixels + size * (size_t)r->dump_index, images.rows, images.cols,
@@ -167,12 +179,13 @@ static void classify(const convnet_arch *a, const convnet_params *p, unsigned ch
 
 int main(int argc, char **argv)
 {
+    out_file_check_stdout_at_exit(program);   /* a full disk on stdout: exit 1, not 0 */
     request r = parse_args(argc, argv);
     if (r.dump_index >= 0) {
         dump_pgm(&r);
         return 0;
     }
-    char err[512], description[160];
+    char err[FILE_ERROR_SIZE], description[160];
     convnet_arch arch;
     convnet_params params;
     if (convnet_load(r.model, &arch, &params, err, sizeof err) != 0)
