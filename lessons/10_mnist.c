@@ -42,15 +42,12 @@
 #include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
+#include "train_check.h"
 
 #define SHARDS 8            /* every batch is cut into this many parts, whatever --threads says */
 #define CLASSES 10
 #define SANITY_IMAGES 1000  /* images for the loss before training */
 #define SHOW_MISTAKES 3     /* misclassified test digits drawn at the end */
-/* A mean loss above this means p_label < e^-1000 for a typical image: in
- * float it has already rounded to 0, and NaN or infinity is a few steps
- * away. Training starts near ln(10) = 2.3 and goes down. */
-#define LOSS_LIMIT 1000.0
 
 enum { PROGRESS_BAR, PROGRESS_LINES, PROGRESS_NONE };
 
@@ -540,6 +537,24 @@ static void save_outputs(trainer *t)
     }
 }
 
+/* Before the first step the loss must be a number: if not, the loaded model
+ * is broken (finite parameters so large that the computation overflows),
+ * which no learning rate can fix. */
+static void check_first_loss(trainer *t, double loss)
+{
+    char line[FILE_ERROR_SIZE], value[64];
+    if (loss_is_sane(loss))
+        return;
+    describe_loss(loss, value, sizeof value);
+    if (t->opt.load)
+        snprintf(line, sizeof line, "%s: the model's outputs are not usable numbers (loss %s before any training "
+                 "step): its parameters, up to %g, overflow the computation. The model is broken: retrain it",
+                 t->opt.load, value, convnet_largest_parameter(&t->arch, &t->params));
+    else
+        snprintf(line, sizeof line, "the loss before any training step is %s: the initial weights are broken", value);
+    die(t, line);
+}
+
 /* ---------------------------------------------------------------- training */
 
 static score train_epoch(trainer *t, int epoch, double lr)
@@ -561,17 +576,13 @@ static score train_epoch(trainer *t, int epoch, double lr)
         double before = loss_sum;
         train_batch(t, done, count, lr, &loss_sum, &correct);
         double batch_loss = (loss_sum - before) / count;
-        if (!(batch_loss < LOSS_LIMIT)) {              /* also true for NaN */
+        if (!loss_is_sane(batch_loss)) {               /* src/train_check.h */
             char line[320], value[64];
-            if (isnan(batch_loss))
-                snprintf(value, sizeof value, "NaN");
-            else if (isinf(batch_loss))
-                snprintf(value, sizeof value, "infinite");
-            else
-                snprintf(value, sizeof value, "%g, and blowing up", batch_loss);
-            snprintf(line, sizeof line, "epoch %d, batch %d: the loss is %s; training stopped. "
-                     "The steps are too large: try a lower learning rate (--lr %g)", epoch, batch, value,
-                     t->opt.lr / 10);
+            describe_loss(batch_loss, value, sizeof value);
+            snprintf(line, sizeof line, "epoch %d, batch %d: the loss is %s%s; training stopped. "
+                     "The steps are too large: try a lower learning rate (--lr %g%s)", epoch, batch, value,
+                     isfinite(batch_loss) ? ", and blowing up" : "", safer_learning_rate(t->opt.lr, defaults.lr),
+                     t->opt.lr > defaults.lr ? ", the default" : "");
             if (t->opt.progress == PROGRESS_BAR)
                 fputc('\n', stderr);
             die(t, line);
@@ -586,6 +597,36 @@ static score test_score(trainer *t)
 {
     return evaluate(t, &t->data.test_images, &t->data.test_labels, t->test_order,
                     t->data.test_images.count, t->test_predictions);
+}
+
+/* After an epoch (epoch 0: a loaded model, not trained): stop, saving
+ * nothing, when the test loss shows that the last steps diverged, or the
+ * answers show a dead network (src/train_check.h). */
+static void check_test_score(trainer *t, int epoch, score s)
+{
+    char line[1024], value[64];
+    double share;
+    if (!loss_is_sane(s.loss)) {
+        describe_loss(s.loss, value, sizeof value);
+        snprintf(line, sizeof line, "epoch %d: the test loss is %s after the epoch's last steps: training diverged "
+                 "and nothing is saved. The steps are too large: try a lower learning rate (--lr %g%s)", epoch, value,
+                 safer_learning_rate(t->opt.lr, defaults.lr), t->opt.lr > defaults.lr ? ", the default" : "");
+        die(t, line);
+    }
+    int dead = collapsed_class(t->test_predictions, t->data.test_images.count, CLASSES, s.accuracy, &share);
+    if (dead < 0 || epoch == 0)
+        return;
+    char hint[160];
+    if (t->opt.lr > defaults.lr)
+        snprintf(hint, sizeof hint, "The learning rate %g is too large: try --lr %g (the default)", t->opt.lr,
+                 defaults.lr);
+    else
+        snprintf(hint, sizeof hint, "Train on more images or for more epochs, or try another --seed");
+    snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the test images "
+             "(test accuracy %.4f, a guess gets %.4f), and nothing is saved. Most likely a large step pushed every "
+             "ReLU below zero, so the answer no longer depends on the image and no gradient reaches the filters. %s",
+             epoch, dead, 100 * share, s.accuracy, 1.0 / CLASSES, hint);
+    die(t, line);
 }
 
 /* Every epoch: train on the shuffled training set, then score the test set.
@@ -605,6 +646,7 @@ static score train(trainer *t)
         double started = now_seconds();
         score train_s = train_epoch(t, epoch, lr);
         test_s = test_score(t);
+        check_test_score(t, epoch, test_s);
         double seconds = now_seconds() - started;
         total += seconds;
         printf("Epoch %2d/%d  loss %.4f  accuracy %.4f  test_loss %.4f  test_accuracy %.4f  %5.1fs  %5.0f images/s\n",
@@ -620,7 +662,7 @@ static score train(trainer *t)
         printf("training took %.1f s: %.0f training images/s (test passes included)\n",
                total, (double)t->opt.epochs * t->n_train / total);
     else
-        test_s = test_score(t);
+        check_test_score(t, 0, test_s = test_score(t));
     return test_s;
 }
 
@@ -712,6 +754,7 @@ int main(int argc, char **argv)
     lesson_step(3, "The loss before the first step");
     int n = t.n_train < SANITY_IMAGES ? t.n_train : SANITY_IMAGES;
     score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
+    check_first_loss(&t, first.loss);
     printf("mean loss on the first %d training images: %.4f (accuracy %.4f)\n", n, first.loss, first.accuracy);
     printf("lesson 08's sanity check: a network that knows nothing gives each digit 1/10, so its loss\n"
            "is -ln(1/10) = ln(10) = %.4f; this one is %+.4f away from it. Far more would mean the\n"

@@ -159,6 +159,9 @@ int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work
 
 double convnet_loss(const convnet_arch *a, const convnet_work *w, int label)
 {
+    for (int c = 0; c < a->classes; c++)
+        if (!isfinite((double)w->logits[c]))   /* the network overflowed: no usable loss */
+            return NAN;
     return softmax_cross_entropy(w->logits, label, NULL, a->classes);   /* L = -ln p_label */
 }
 
@@ -180,6 +183,15 @@ void convnet_backward(const convnet_arch *a, const convnet_params *p, convnet_wo
     relu_backward(w->conv, w->d_relu, w->d_conv, maps);
     /* conv:  dL/dW += conv(X, dL/dC),  dL/db += sum of dL/dC;  no dL/dX: X is data          (F, 1, 5, 5) */
     conv2d_backward(&a->conv, x, p->conv_w, w->d_conv, g->conv_w, g->conv_b, NULL);
+}
+
+double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p)
+{
+    double largest = 0;
+    for (long i = 0; i < a->n_params; i++)
+        if (!(fabs((double)p->all[i]) <= largest))   /* NaN counts as largest */
+            largest = fabs((double)p->all[i]);
+    return largest;
 }
 
 /* ---------------------------------------------------------------- the summary table */

@@ -95,12 +95,19 @@ void convnet_work_free(convnet_work *w);
  * w, up to w->logits and w->probs. Returns the predicted class. */
 int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work *w, const real *x);
 /* Cross-entropy of the last forward pass against `label`: -ln p_label,
- * computed from the logits (finite even when p_label rounds to 0). */
+ * computed from the logits (finite even when p_label rounds to 0). NaN when
+ * a logit is infinite or NaN: the forward pass overflowed (softmax has a
+ * limit for infinite logits, but a network that produces them is broken,
+ * and the trainer must see it). */
 double convnet_loss(const convnet_arch *a, const convnet_work *w, int label);
 /* Backward pass of the last forward pass (same x), for the loss against
  * `label`: ADDS dL/dparameters into g, so a batch can sum its images. */
 void convnet_backward(const convnet_arch *a, const convnet_params *p, convnet_work *w,
                       const real *x, int label, convnet_params *g);
+
+/* The largest |parameter| (NaN if any is NaN): for messages about a model
+ * whose numbers are too large to compute with. */
+double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p);
 
 /* The Keras-style table: layer, output shape (H x W x C), parameters, total. */
 void convnet_summary(FILE *out, const convnet_arch *a);

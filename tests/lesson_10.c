@@ -61,6 +61,14 @@ static unsigned char *read_file(const char *path, size_t *n)
     return bytes;
 }
 
+static int exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
 static void put_big_endian(unsigned char *b, unsigned long v)
 {
     b[0] = (unsigned char)(v >> 24);
@@ -281,8 +289,12 @@ static void test_save_then_load(void)
 
 /* The saved model with every parameter set to 1e38 (finite, but the conv
  * outputs overflow float to infinity, and infinity - infinity is NaN) and
- * a correct checksum: training from it meets a NaN loss in its first batch. */
-static void test_nan_loss_stops_training(void)
+ * a correct checksum. It is the model that is broken, not the learning
+ * rate: the trainer says so before any step (it used to blame the learning
+ * rate, or with --epochs 0 print a NaN loss, save it again and exit 0), and
+ * predict refuses to print NaN probabilities (it printed "probability -nan"
+ * and exited 0). */
+static void test_model_with_huge_parameters_is_rejected(void)
 {
     size_t n;
     unsigned char *bytes = read_file(model, &n);
@@ -302,13 +314,26 @@ static void test_nan_loss_stops_training(void)
     unsigned long crc = convnet_crc32(0, bytes, n - 4);
     for (int i = 0; i < 4; i++)
         bytes[n - 4 + i] = (unsigned char)(crc >> (8 * i));
-    char path[700], args[2048];
+    char path[700], saved[700], args[2048];
     file_in(path, sizeof path, scratch, "overflowing.model");
+    file_in(saved, sizeof saved, scratch, "resaved.model");
+    remove(saved);
     write_file(path, bytes, n);
-    snprintf(args, sizeof args, "--epochs 1 --load '%s'", path);
-    program_result r = trainer(good_dir, args);
-    check_one_line_failure(&r, 1, "epoch 1, batch 1: the loss is NaN; training stopped", "a NaN loss");
-    CHECK_CONTAINS(r.err, "lower learning rate");
+    static const char *epochs[] = { "--epochs 1", "--epochs 0" };
+    for (int e = 0; e < 2; e++) {
+        snprintf(args, sizeof args, "%s --load '%s' --save '%s'", epochs[e], path, saved);
+        program_result r = trainer(good_dir, args);
+        check_one_line_failure(&r, 1, path, epochs[e]);
+        CHECK_CONTAINS(r.err, "broken");
+        CHECK(strstr(r.err, "learning rate") == NULL);
+        CHECK(strstr(r.out, "Test loss") == NULL);
+        CHECK(!exists(saved));
+        program_result_free(&r);
+    }
+    snprintf(args, sizeof args, "'%s' --test-index 0 --data '%s'", path, good_dir);
+    program_result r = predict(args);
+    check_one_line_failure(&r, 1, path, "predict with huge parameters");
+    CHECK(strstr(r.out, "nan") == NULL);
     program_result_free(&r);
     free(bytes);
 }
@@ -319,6 +344,39 @@ static void test_exploding_loss_stops_training(void)
     check_one_line_failure(&r, 1, "lower learning rate", "--lr 1e6");
     CHECK_CONTAINS(r.err, "epoch 1, batch ");
     CHECK_CONTAINS(r.err, "blowing up");
+    CHECK_CONTAINS(r.err, "--lr 0.05, the default");   /* a value that works, not 1e5 */
+    program_result_free(&r);
+}
+
+/* The last step of the run blows the weights up: the batch losses were all
+ * fine (each is measured before its step), but the test loss is 1e15. */
+static void test_divergence_in_the_last_step_is_caught(void)
+{
+    char saved[700], args[2048];
+    file_in(saved, sizeof saved, scratch, "diverged.model");
+    remove(saved);
+    snprintf(args, sizeof args, "--limit 32 --batch 32 --epochs 1 --lr 1e9 --save '%s'", saved);
+    program_result r = trainer(good_dir, args);
+    check_one_line_failure(&r, 1, "epoch 1: the test loss is ", "--lr 1e9, one step");
+    CHECK_CONTAINS(r.err, "diverged");
+    CHECK_CONTAINS(r.err, "--lr 0.05, the default");
+    CHECK(!exists(saved));
+    program_result_free(&r);
+}
+
+/* --lr 2 kills every ReLU in the first epoch: one answer for every image. */
+static void test_dead_network_is_caught(void)
+{
+    char saved[700], args[2048];
+    file_in(saved, sizeof saved, scratch, "dead.model");
+    remove(saved);
+    snprintf(args, sizeof args, "--epochs 2 --lr 2 --save '%s'", saved);
+    program_result r = trainer(good_dir, args);
+    check_one_line_failure(&r, 1, "epoch 1: the network has died", "--lr 2");
+    CHECK_CONTAINS(r.err, "for 100.0% of the test images");
+    CHECK_CONTAINS(r.err, "try --lr 0.05 (the default)");      /* the default run trains: first_run */
+    CHECK(!exists(saved));
+    CHECK(strstr(r.out, "Epoch  2/2") == NULL);
     program_result_free(&r);
 }
 
@@ -669,7 +727,9 @@ int main(void)
     RUN_TEST(test_same_numbers_every_run_and_thread_count);
     RUN_TEST(test_save_then_load);
     RUN_TEST(test_exploding_loss_stops_training);
-    RUN_TEST(test_nan_loss_stops_training);
+    RUN_TEST(test_model_with_huge_parameters_is_rejected);
+    RUN_TEST(test_divergence_in_the_last_step_is_caught);
+    RUN_TEST(test_dead_network_is_caught);
     RUN_TEST(test_bad_flags);
     RUN_TEST(test_bad_data_files);
     RUN_TEST(test_bad_model_files);

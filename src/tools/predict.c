@@ -10,6 +10,7 @@
  * MNIST digits are white on black; an image that is mostly bright (dark ink
  * on white paper) is inverted first, and the tool says so.
  * Notes: notes/10_mnist.md. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,8 +157,19 @@ static int invert_if_bright(unsigned char *pixels, size_t n)
     return 1;
 }
 
-/* Forward the image through the network and print the ten probabilities. */
-static void classify(const convnet_arch *a, const convnet_params *p, unsigned char *pixels)
+/* 1 when all n values are finite (a model whose parameters are huge but
+ * finite overflows to infinity, and inf - inf is NaN). */
+static int all_finite(const real *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!isfinite((double)v[i]))
+            return 0;
+    return 1;
+}
+
+/* Forward the image through the network and print the ten probabilities.
+ * Returns 0, or -1 (nothing printed) when the outputs are not finite. */
+static int classify(const convnet_arch *a, const convnet_params *p, unsigned char *pixels)
 {
     image_set one = { 1, a->in_h, a->in_w, pixels };
     real *x = tensor_alloc((size_t)a->in_h * a->in_w, "image");
@@ -165,6 +177,11 @@ static void classify(const convnet_arch *a, const convnet_params *p, unsigned ch
     convnet_work_alloc(a, &w);
     images_to_real(&one, 0, 1, x);
     int best = convnet_forward(a, p, &w, x);
+    free(x);
+    if (!all_finite(w.logits, a->classes) || !all_finite(w.probs, a->classes)) {
+        convnet_work_free(&w);
+        return -1;
+    }
     draw_digit_ascii(stdout, pixels, a->in_h, a->in_w);
     printf("outputs of the final layer (softmax probabilities):\n");
     for (int c = 0; c < a->classes; c++) {
@@ -174,7 +191,7 @@ static void classify(const convnet_arch *a, const convnet_params *p, unsigned ch
     }
     printf("the network says: %d (probability %.4f)\n", best, (double)w.probs[best]);
     convnet_work_free(&w);
-    free(x);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -218,8 +235,15 @@ int main(int argc, char **argv)
         image_set_free(&images);
         printf("test image %d of %s, labelled %d\n", r.test_index, r.data, label);
     }
-    classify(&arch, &params, pixels);
+    int rc = classify(&arch, &params, pixels);
     free(pixels);
+    if (rc != 0) {
+        snprintf(err, sizeof err, "%s: the network's outputs are not finite numbers: the model's "
+                 "parameters, up to %g, overflow the computation. The model is broken: retrain it", r.model,
+                 convnet_largest_parameter(&arch, &params));
+        convnet_params_free(&params);
+        fail(err);
+    }
     convnet_params_free(&params);
     return 0;
 }
