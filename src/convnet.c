@@ -364,12 +364,52 @@ static int check_header(const char *path, const unsigned char *h, convnet_arch *
     return 0;
 }
 
+/* The length of the file, or -1 when it cannot be measured (a pipe): the
+ * position is left at `at`. */
+static long file_length(FILE *f, long at)
+{
+    long length = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        length = ftell(f);
+    if (fseek(f, at, SEEK_SET) != 0)
+        return -1;
+    return length;
+}
+
+/* Before allocating anything: is the file as long as its header says? (A
+ * 40-byte file can claim 97 million parameters.) */
+static int check_length(FILE *f, const char *path, const convnet_arch *a, char *err, size_t err_size)
+{
+    long long want = HEADER_BYTES + 4LL * a->n_params + 4, length = file_length(f, HEADER_BYTES);
+    if (length < 0 || length == want)
+        return 0;                   /* unknown: read_body finds out as it reads */
+    snprintf(err, err_size, "%s: %s: the header describes %ld parameters, a file of %lld bytes, but it has %lld bytes",
+             path, length < want ? "truncated" : "unexpected bytes after the checksum", a->n_params, want, length);
+    return -1;
+}
+
+/* A zero-filled parameter block, or -1 with a message naming the file. */
+static int params_alloc_for(const char *path, const convnet_arch *a, convnet_params *p, char *err, size_t err_size)
+{
+    p->all = calloc((size_t)a->n_params, sizeof(real));
+    if (p->all == NULL) {
+        snprintf(err, err_size, "%s: out of memory for its %ld parameters", path, a->n_params);
+        return -1;
+    }
+    point_into(a, p);
+    return 0;
+}
+
 /* Everything after the header: parameters, checksum, and nothing more. */
 static int read_body(FILE *f, const char *path, const unsigned char *header, const convnet_arch *a,
                      convnet_params *p, char *err, size_t err_size)
 {
     size_t n = (size_t)a->n_params, body = 4 * n + 4, got;
-    unsigned char *buf = checked_calloc(body, 1, "model file");
+    unsigned char *buf = malloc(body);
+    if (buf == NULL) {
+        snprintf(err, err_size, "%s: out of memory reading it (%zu bytes)", path, body);
+        return -1;
+    }
     int rc = -1;
     if (read_exactly(f, buf, body, &got) != 0) {
         snprintf(err, err_size, "%s: truncated: %zu bytes of parameters and checksum expected after the header, "
@@ -382,8 +422,7 @@ static int read_body(FILE *f, const char *path, const unsigned char *header, con
         if (stored != computed) {
             snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged",
                      path, (unsigned long)stored, (unsigned long)computed);
-        } else {
-            convnet_params_alloc(a, p);
+        } else if (params_alloc_for(path, a, p, err, err_size) == 0) {
             for (size_t i = 0; i < n; i++)
                 p->all[i] = get_real(buf + 4 * i);
             rc = 0;
@@ -420,7 +459,7 @@ int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err
         else
             snprintf(err, err_size, "%s: truncated: a model header is %d bytes, the file has %zu",
                      path, HEADER_BYTES, got);
-    } else if (check_header(path, header, a, err, err_size) == 0) {
+    } else if (check_header(path, header, a, err, err_size) == 0 && check_length(f, path, a, err, err_size) == 0) {
         rc = read_body(f, path, header, a, p, err, err_size);
     }
     fclose(f);

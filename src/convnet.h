@@ -84,8 +84,11 @@ void convnet_arch_describe(const convnet_arch *a, char *buf, size_t size);
  * convnet_params_free. */
 void convnet_params_alloc(const convnet_arch *a, convnet_params *p);
 void convnet_params_free(convnet_params *p);
-/* He normal initialisation (w ~ N(0, 2 / fan_in)) of both weight tensors,
- * biases 0, drawn from rng (conv weights first, then dense weights). */
+/* The starting weights, drawn from rng (conv weights first, then dense
+ * weights), biases 0: the conv layer He normal, w ~ N(0, 2 / fan_in) with
+ * fan_in = kernel * kernel (it feeds a ReLU); the dense layer uniform in
+ * +-1/sqrt(fan_in) with fan_in = flat, PyTorch's default for nn.Linear (it
+ * feeds the softmax: small scores, so the loss starts near ln 10). */
 void convnet_init(const convnet_arch *a, convnet_params *p, rng_t *rng);
 
 void convnet_work_alloc(const convnet_arch *a, convnet_work *w);
@@ -124,7 +127,8 @@ void convnet_summary(FILE *out, const convnet_arch *a);
 int convnet_save(const char *path, const convnet_arch *a, const convnet_params *p,
                  char *err, size_t err_size);
 /* Read and check a model file: magic, version, a sane architecture, the
- * parameter count, the length, the checksum, finite parameters. On success
+ * parameter count, the length (before allocating anything, when the file
+ * can be measured), the checksum, finite parameters. On success
  * fills a and allocates p (free with convnet_params_free) and returns 0;
  * otherwise returns -1 with one line naming the file and the problem. */
 int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err, size_t err_size);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "file_error.h"
+#include "os.h"
 
 #define IDX_MAGIC_LABELS 0x00000801u
 #define IDX_MAGIC_IMAGES 0x00000803u
@@ -23,17 +24,43 @@ typedef struct {
     size_t data_bytes;      /* product of the dimensions */
 } idx_header;
 
+/* 1 when path.gz can be opened: the data set is there, still compressed (as
+ * the MNIST site and Debian's Fashion-MNIST package ship it). */
+static int gzipped_copy_exists(const char *path)
+{
+    size_t n = strlen(path) + 4;
+    char *gz = malloc(n);
+    if (gz == NULL)
+        return 0;
+    snprintf(gz, n, "%s.gz", path);
+    FILE *f = fopen(gz, "rb");
+    free(gz);
+    if (f != NULL)
+        fclose(f);
+    return f != NULL;
+}
+
 /* Open path, check the magic, read ndims dimensions and check them against
  * the length of the file. On success the file is positioned at the data and
  * returned; on failure NULL with err set. what is "images" or "labels". */
 static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const char *what,
                       idx_header *h, char *err, size_t err_size)
 {
+    if (os_path_kind_of(path) == OS_PATH_OTHER) {   /* opening a FIFO could wait for ever */
+        set_file_error(err, err_size, path, "is not a regular file (a FIFO, a device or a socket): the data files "
+                       "must be regular files, whose length can be checked against their header");
+        return NULL;
+    }
     errno = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        set_file_error(err, err_size, path, "cannot open: %s",
-                  errno ? strerror(errno) : "fopen failed");
+        int saved = errno;
+        if (saved == ENOENT && gzipped_copy_exists(path))
+            set_file_error(err, err_size, path, "not found, but %s.gz is there: unpack it first, e.g. "
+                           "gunzip -c '%s.gz' > '%s' (or unpack all four into a directory of your own and "
+                           "give it with --data)", path, path, path);
+        else
+            set_file_error(err, err_size, path, "cannot open: %s", saved ? strerror(saved) : "fopen failed");
         return NULL;
     }
 

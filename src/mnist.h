@@ -14,7 +14,8 @@
  * 47 MB as bytes, 188 MB as floats) and convert one batch at a time to reals
  * with images_to_real.
  *
- * Every reader checks everything: a missing file, a directory, an empty file,
+ * Every reader checks everything: a missing file (and says so when the
+ * file is there gzipped), a directory, a FIFO or device, an empty file,
  * a wrong magic number, a truncated header or body, trailing bytes, absurd
  * dimensions, a label that is not a digit. It then returns -1 and writes ONE
  * line (no trailing newline) into err that names the file and the problem.

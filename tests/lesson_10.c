@@ -709,6 +709,115 @@ static void test_dump_pgm_over_a_size_limit_keeps_the_old_file(void)
     program_result_free(&r);
 }
 
+/* ---------------------------------------------------------------- smaller things */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* 40 bytes whose header describes 96,469,017 parameters (4096x4096 images,
+ * one 1x1 filter, 23 classes): refused from the file's length, before
+ * anything is allocated. Under a 200 MB memory limit the loader used to die
+ * allocating 386 MB with a message that did not name the file. */
+static void test_model_claiming_more_than_it_holds(void)
+{
+    unsigned char bytes[40] = { 'C', 'N', 'N', 'M' };
+    const unsigned long fields[8] = { 1, 4096, 4096, 1, 1, 2, 23, 96469017ul };
+    for (int i = 0; i < 8; i++)
+        for (int b = 0; b < 4; b++)
+            bytes[4 + 4 * i + b] = (unsigned char)(fields[i] >> (8 * b));
+    char path[700], cmd[4096];
+    file_in(path, sizeof path, scratch, "claims_too_much.model");
+    write_file(path, bytes, sizeof bytes);
+#ifdef UNDER_ASAN
+    const char *limit = "";      /* AddressSanitizer reserves terabytes of address space */
+    printf("  (no memory limit under AddressSanitizer)\n");
+#else
+    const char *limit = "ulimit -v 200000; ";
+#endif
+    snprintf(cmd, sizeof cmd, "%s%s/predict '%s' --test-index 0 --data '%s'", limit, build_dir(), path, good_dir);
+    program_result r = run_program(cmd);
+    check_one_line_failure(&r, 1, path, "a 40-byte model claiming 96 million parameters");
+    CHECK_CONTAINS(r.err, "truncated");
+    CHECK_CONTAINS(r.err, "96469017 parameters");
+    program_result_free(&r);
+}
+
+/* A data file that is a FIFO: opening it used to wait for a writer for ever
+ * (and with a writer, "cannot determine the length of the file"). */
+static void test_fifo_data_file(void)
+{
+    char dir[700], fifo[800], cmd[2048];
+    file_in(dir, sizeof dir, scratch, "fifo_data");
+    make_data_dir(dir);
+    file_in(fifo, sizeof fifo, dir, "train-images-idx3-ubyte");
+    snprintf(cmd, sizeof cmd, "rm -f '%s' && mkfifo '%s'", fifo, fifo);
+    if (!shell_ok(cmd)) {
+        printf("  skipped: mkfifo is not available here\n");
+        return;
+    }
+    snprintf(cmd, sizeof cmd, "timeout 20 %s/lessons/10_mnist --progress none --data '%s' --epochs 1", build_dir(), dir);
+    program_result r = run_program(cmd);
+    check_one_line_failure(&r, 1, fifo, "a FIFO as a data file");
+    CHECK_CONTAINS(r.err, "must be regular files");
+    program_result_free(&r);
+}
+
+/* Only the .gz files (as the MNIST site and Debian's Fashion-MNIST ship them). */
+static void test_gzipped_data_files(void)
+{
+    char dir[700], cmd[2048], path[800];
+    file_in(dir, sizeof dir, scratch, "gz_data");
+    make_data_dir(dir);
+    snprintf(cmd, sizeof cmd, "gzip '%s'/*-ubyte", dir);
+    if (!shell_ok(cmd)) {
+        printf("  skipped: gzip is not available here\n");
+        return;
+    }
+    file_in(path, sizeof path, dir, "train-images-idx3-ubyte");
+    program_result r = trainer(dir, "--epochs 1");
+    check_one_line_failure(&r, 1, path, "gzipped data files");
+    CHECK_CONTAINS(r.err, "train-images-idx3-ubyte.gz is there");
+    CHECK_CONTAINS(r.err, "gunzip");
+    program_result_free(&r);
+}
+
+/* Error messages are never cut off, however long the path (they were cut at
+ * about 480 characters), and predict checks that DIR/t10k-... fits. */
+static void test_long_paths_in_messages(void)
+{
+    static char dir[10000], cmd[12000];
+    int len = snprintf(dir, sizeof dir, "%s/", scratch);
+    while (len < 620)                                  /* a missing directory, 620 characters */
+    {
+        dir[len] = len % 100 == 0 ? '/' : 'd';
+        len++;
+    }
+    dir[len] = '\0';
+    program_result r = trainer(dir, "--epochs 1");
+    check_one_line_failure(&r, 1, "-idx3-ubyte: cannot open: No such file or directory", "a long --data");
+    CHECK_CONTAINS(r.err, dir);
+    program_result_free(&r);
+    snprintf(cmd, sizeof cmd, "%s/predict --dump-pgm 0 x.pgm --data '%s'", build_dir(), dir);
+    r = run_program(cmd);
+    check_one_line_failure(&r, 1, "-idx3-ubyte: cannot open: No such file or directory", "predict, a long --data");
+    program_result_free(&r);
+    while (len < 9000)
+    {
+        dir[len] = len % 100 == 0 ? '/' : 'd';
+        len++;
+    }
+    dir[len] = '\0';
+    snprintf(cmd, sizeof cmd, "%s/predict --dump-pgm 0 x.pgm --data '%s'", build_dir(), dir);
+    r = run_program(cmd);
+    check_one_line_failure(&r, 1, "the directory name is too long (", "predict, a 9000-character --data");
+    program_result_free(&r);
+}
+
 int main(void)
 {
     char args[2048], history[700];
@@ -740,6 +849,10 @@ int main(void)
     RUN_TEST(test_save_to_a_missing_directory_is_refused_before_training);
     RUN_TEST(test_history_and_pgm_on_a_full_disk);
     RUN_TEST(test_dump_pgm_over_a_size_limit_keeps_the_old_file);
+    RUN_TEST(test_model_claiming_more_than_it_holds);
+    RUN_TEST(test_fifo_data_file);
+    RUN_TEST(test_gzipped_data_files);
+    RUN_TEST(test_long_paths_in_messages);
     program_result_free(&first_run);
     return harness_finish();
 }
