@@ -329,31 +329,60 @@ void images_to_real(const image_set *s, int first, int n, real *dst)
         dst[i] = (real)src[i] / (real)255;
 }
 
-void draw_digit_ascii(FILE *out, const unsigned char *pixels, int rows, int cols)
+/* One text row of a drawing: pixel rows y and y + 1 (if any), as shades. */
+static void ascii_row(FILE *out, const unsigned char *pixels, int rows, int cols, int y)
 {
     static const char shades[] = " .:-=+*#%@";   /* 10 shades, dark to bright */
     const int levels = (int)(sizeof shades - 1);
+    for (int x = 0; x < cols; x++) {
+        /* the mean of this pixel and the one below it (if any) */
+        int sum = pixels[(size_t)y * (size_t)cols + (size_t)x], n = 1;
+        if (y + 1 < rows) {
+            sum += pixels[(size_t)(y + 1) * (size_t)cols + (size_t)x];
+            n = 2;
+        }
+        fputc(shades[(sum * levels) / (n * 256)], out);   /* 0..levels-1 */
+    }
+}
 
+static void frame_edge(FILE *out, int cols)
+{
     fputc('+', out);
     for (int x = 0; x < cols; x++)
         fputc('-', out);
-    fputs("+\n", out);
+    fputc('+', out);
+}
+
+void draw_digit_ascii(FILE *out, const unsigned char *pixels, int rows, int cols)
+{
+    frame_edge(out, cols);
+    fputc('\n', out);
     for (int y = 0; y < rows; y += 2) {
         fputc('|', out);
-        for (int x = 0; x < cols; x++) {
-            /* the mean of this pixel and the one below it (if any) */
-            int sum = pixels[(size_t)y * (size_t)cols + (size_t)x], n = 1;
-            if (y + 1 < rows) {
-                sum += pixels[(size_t)(y + 1) * (size_t)cols + (size_t)x];
-                n = 2;
-            }
-            int level = (sum * levels) / (n * 256);   /* 0..levels-1 */
-            fputc(shades[level], out);
-        }
+        ascii_row(out, pixels, rows, cols, y);
         fputs("|\n", out);
     }
-    fputc('+', out);
-    for (int x = 0; x < cols; x++)
-        fputc('-', out);
-    fputs("+\n", out);
+    frame_edge(out, cols);
+    fputc('\n', out);
+}
+
+void draw_digits_side_by_side(FILE *out, const unsigned char *left, const unsigned char *right, int rows, int cols,
+                              const char *left_title, const char *right_title)
+{
+    fprintf(out, "%-*.*s   %s\n", cols + 2, cols + 2, left_title, right_title);
+    frame_edge(out, cols);
+    fputs("   ", out);
+    frame_edge(out, cols);
+    fputc('\n', out);
+    for (int y = 0; y < rows; y += 2) {
+        fputc('|', out);
+        ascii_row(out, left, rows, cols, y);
+        fputs("|   |", out);
+        ascii_row(out, right, rows, cols, y);
+        fputs("|\n", out);
+    }
+    frame_edge(out, cols);
+    fputs("   ", out);
+    frame_edge(out, cols);
+    fputc('\n', out);
 }

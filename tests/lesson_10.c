@@ -559,7 +559,7 @@ static void test_predict_test_image(void)
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "wrote test image 3 (label 3)");
     program_result_free(&r);
-    snprintf(args, sizeof args, "'%s' '%s'", model, pgm);
+    snprintf(args, sizeof args, "'%s' '%s' --raw", model, pgm);    /* as it is: the same pixels */
     r = predict(args);
     CHECK_INT(r.exit_code, 0);
     line_starting(r.out, "the network says: ", answer_pgm, sizeof answer_pgm);
@@ -575,24 +575,63 @@ static void test_predict_test_image(void)
     program_result_free(&r);
 }
 
-/* An ASCII PGM (P2) of a bright square, drawn as dark ink on white paper:
- * predict inverts it and says so. */
-static void test_predict_ascii_pgm_inverted(void)
+/* An ASCII PGM (P2) of a square at digit 7's place, drawn as dark ink on
+ * white paper. Prepared like MNIST (the default), it is inverted, cropped
+ * and centred, and both images are shown; with --raw it is used as it is
+ * (white on black needed: no inversion), and the synthetic network, which
+ * only knows where its squares sit, reads it as 7. */
+static void test_predict_prepares_a_picture(void)
 {
     char path[700], args[2048];
     static char text[8 * PIXELS + 64];
-    int len = snprintf(text, sizeof text, "P2\n# a square at digit 7's place, ink on paper\n28 28\n255\n");
-    for (int p = 0; p < PIXELS; p++) {
-        int y = p / COLS, x = p % COLS, inside = y >= 15 && y < 21 && x >= 12 && x < 18;
-        len += snprintf(text + len, sizeof text - (size_t)len, "%d%c", inside ? 0 : 255, x == COLS - 1 ? '\n' : ' ');
+    for (int ink = 0; ink < 2; ink++) {
+        int len = snprintf(text, sizeof text, "P2\n# a square at digit 7's place\n28 28\n255\n");
+        for (int p = 0; p < PIXELS; p++) {
+            int y = p / COLS, x = p % COLS, inside = y >= 15 && y < 21 && x >= 12 && x < 18;
+            int v = ink ? (inside ? 0 : 255) : (inside ? 255 : 0);
+            len += snprintf(text + len, sizeof text - (size_t)len, "%d%c", v, x == COLS - 1 ? '\n' : ' ');
+        }
+        file_in(path, sizeof path, scratch, ink ? "ink.pgm" : "square.pgm");
+        write_file(path, (const unsigned char *)text, (size_t)len);
     }
-    file_in(path, sizeof path, scratch, "ink.pgm");
+    snprintf(args, sizeof args, "'%s' '%s'", model, path);   /* ink.pgm */
+    program_result r = predict(args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "prepared as MNIST's digits were");
+    CHECK_CONTAINS(r.out, "inverted to white on black");
+    CHECK_CONTAINS(r.out, "cropped to the ink: 6 x 6 pixels (width x height) at column 12, row 15");
+    CHECK_CONTAINS(r.out, "scaled to 20 x 20");
+    CHECK_CONTAINS(r.out, "what the network sees");
+    CHECK_CONTAINS(r.out, "warning: a lot of ink");        /* a square fills its 20x20 box */
+    program_result_free(&r);
+    file_in(path, sizeof path, scratch, "square.pgm");
+    snprintf(args, sizeof args, "'%s' '%s' --raw", model, path);
+    r = predict(args);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "as it is (--raw)");
+    CHECK_CONTAINS(r.out, "the network says: 7");
+    program_result_free(&r);
+}
+
+/* A bold digit on black is mostly bright: the old rule (invert when the mean
+ * is above 128) inverted it. The border decides now. */
+static void test_predict_keeps_a_bold_digit_on_black(void)
+{
+    char path[700], args[2048];
+    static char text[8 * PIXELS + 64];
+    int len = snprintf(text, sizeof text, "P2 28 28 255\n");
+    for (int p = 0; p < PIXELS; p++) {
+        int y = p / COLS, x = p % COLS;
+        int ring = y >= 2 && y < 26 && x >= 3 && x < 25 && !(y >= 9 && y < 19 && x >= 10 && x < 18);
+        len += snprintf(text + len, sizeof text - (size_t)len, "%d%c", ring ? 255 : 0, x == COLS - 1 ? '\n' : ' ');
+    }
+    file_in(path, sizeof path, scratch, "bold.pgm");
     write_file(path, (const unsigned char *)text, (size_t)len);
     snprintf(args, sizeof args, "'%s' '%s'", model, path);
     program_result r = predict(args);
     CHECK_INT(r.exit_code, 0);
-    CHECK_CONTAINS(r.out, "inverted");
-    CHECK_CONTAINS(r.out, "the network says: 7");
+    CHECK_CONTAINS(r.out, "not inverted");
+    CHECK(strstr(r.out, "inverted to white on black") == NULL);
     program_result_free(&r);
 }
 
@@ -611,7 +650,6 @@ static void test_bad_pgms(void)
 {
     char path[700], args[2048];
     bad_pgm_case("bad header", "P7\n28 28\n255\n", "bad.pgm");
-    bad_pgm_case("wrong size", "P2\n3 2\n255\n0 0 0\n0 0 0\n", "bad.pgm");
     bad_pgm_case("maxval 0", "P2\n28 28\n0\n", "bad.pgm");
     bad_pgm_case("maxval 70000", "P5\n28 28\n70000\n", "bad.pgm");
     bad_pgm_case("no pixels", "P5\n28 28\n255\n", "bad.pgm");
@@ -619,6 +657,12 @@ static void test_bad_pgms(void)
     snprintf(args, sizeof args, "'%s' '%s'", model, path);
     program_result r = predict(args);
     check_one_line_failure(&r, 1, path, "missing PGM");
+    program_result_free(&r);
+    file_in(path, sizeof path, scratch, "small.pgm");          /* --raw: the picture must be 28x28 */
+    write_file(path, (const unsigned char *)"P2\n3 2\n255\n0 0 0\n0 0 0\n", 23);
+    snprintf(args, sizeof args, "'%s' '%s' --raw", model, path);
+    r = predict(args);
+    check_one_line_failure(&r, 1, "wrong size: the image is 3x2", "--raw, wrong size");
     program_result_free(&r);
 }
 
@@ -843,7 +887,8 @@ int main(void)
     RUN_TEST(test_bad_data_files);
     RUN_TEST(test_bad_model_files);
     RUN_TEST(test_predict_test_image);
-    RUN_TEST(test_predict_ascii_pgm_inverted);
+    RUN_TEST(test_predict_prepares_a_picture);
+    RUN_TEST(test_predict_keeps_a_bold_digit_on_black);
     RUN_TEST(test_bad_pgms);
     RUN_TEST(test_save_over_a_size_limit_keeps_the_old_model);
     RUN_TEST(test_save_to_a_missing_directory_is_refused_before_training);
