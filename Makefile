@@ -10,12 +10,15 @@
 #   make valgrind        the test suite and the lessons under valgrind
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
+#   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
 #   make plots           data files and, with gnuplot installed, PNG plots
 #   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
 #   make CC=clang ...    any of the above with clang
 #
-# The library is compiled twice: in float (build/libcnn_float.a, for training)
-# and in double (build/libcnn_double.a, for gradient checks and the lessons).
+# The library is compiled three times: in double (build/libcnn_double.a, for
+# the lessons, gradient checks and exercises), in float with the same portable
+# flags (build/libcnn_float.a), and in float with the fast flags below
+# (build/libcnn_fast.a, for the trainer, build/predict and the benchmark).
 
 CC      ?= cc
 BUILD   ?= build
@@ -24,13 +27,23 @@ WARN    := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # Student files (exercises/) get the same warnings, but warnings do not stop the build.
 EX_WARN := -std=c11 -Wall -Wextra -Wpedantic -Wno-unused-parameter
 CFLAGS_ALL = $(OPT) -g $(EXTRA_CFLAGS) -MMD -MP
-LDLIBS  := -lm
+LDLIBS  := -lm -pthread
+
+# The fast flags: vectorise, use every instruction this CPU has, and fuse a*b+c
+# into one FMA (-std=c11 turns that off in gcc). Each flag is kept only if the
+# compiler accepts it. gcc keeps the GEMM's register tile in registers at -O2
+# with the vectoriser on, not always at -O3 (lesson 11 measures both).
+accepts = $(shell $(CC) $(1) -Werror -E -x c /dev/null > /dev/null 2>&1 && echo $(1))
+FAST_OPT ?= -O2 $(call accepts,-ftree-vectorize) $(call accepts,-march=native) $(call accepts,-ffp-contract=fast)
 
 LIB_SRC   := $(wildcard src/*.c)
 LIB_F     := $(BUILD)/libcnn_float.a
 LIB_D     := $(BUILD)/libcnn_double.a
+LIB_FAST  := $(BUILD)/libcnn_fast.a
 OBJ_F     := $(LIB_SRC:src/%.c=$(BUILD)/obj/float/%.o)
 OBJ_D     := $(LIB_SRC:src/%.c=$(BUILD)/obj/double/%.o)
+OBJ_FAST  := $(LIB_SRC:src/%.c=$(BUILD)/obj/fast/%.o)
+FAST_CFLAGS = $(FAST_OPT) -g $(EXTRA_CFLAGS) -MMD -MP
 
 # Lessons print hand-sized examples in double; the trainer trains in float.
 FLOAT_LESSONS := 10_mnist
@@ -46,13 +59,16 @@ EX_NUMBERS    := $(foreach e,$(EXERCISES),$(firstword $(subst _, ,$(e))))
 SOLVED        := $(foreach n,$(EX_NUMBERS),$(if $(wildcard solutions/$(n)_*.c),$(n)))
 # Every other tests/*.c with a main(): unit tests, gradient checks, lesson output checks
 TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.c,$(wildcard tests/*.c))
-TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%)
+# Tests that also run in float against the fast library (tests/X.c -> X_float)
+FLOAT_TESTS   := fast_vs_naive
+TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%) \
+                 $(FLOAT_TESTS:%=$(BUILD)/tests/%_float)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist handout
+.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist handout bench
 all: lib lessons-bin tools tests
 
-lib: $(LIB_F) $(LIB_D)
+lib: $(LIB_F) $(LIB_D) $(LIB_FAST)
 lessons-bin: $(LESSON_BINS)
 tools: $(TOOL_BINS)
 tests: $(TEST_BINS)
@@ -64,29 +80,40 @@ $(BUILD)/obj/float/%.o: src/%.c
 $(BUILD)/obj/double/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -c $< -o $@
+$(BUILD)/obj/fast/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(FAST_CFLAGS) -c $< -o $@
 $(LIB_F): $(OBJ_F)
 	$(AR) rcs $@ $^
 $(LIB_D): $(OBJ_D)
+	$(AR) rcs $@ $^
+$(LIB_FAST): $(OBJ_FAST)
 	$(AR) rcs $@ $^
 
 # ---------------------------------------------------------------- lessons and tools
 $(filter-out $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc $< $(LIB_D) $(LDLIBS) -o $@
-$(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_F)
+$(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS_ALL) -Isrc $< $(LIB_F) $(LDLIBS) -o $@
-$(TOOL_BINS): $(BUILD)/%: src/tools/%.c $(LIB_F)
+	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
+$(TOOL_BINS): $(BUILD)/%: src/tools/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS_ALL) -Isrc $< $(LIB_F) $(LDLIBS) -o $@
+	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
 
 # ---------------------------------------------------------------- tests
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $< -o $@
-$(filter-out $(BUILD)/tests/exercise_%,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/harness.o $(LIB_D)
+$(filter-out $(BUILD)/tests/exercise_% $(BUILD)/tests/%_float,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/harness.o $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
+$(BUILD)/obj/tests-float/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc -c $< -o $@
+$(FLOAT_TESTS:%=$(BUILD)/tests/%_float): $(BUILD)/tests/%_float: $(BUILD)/obj/tests-float/%.o $(BUILD)/obj/tests-float/harness.o $(LIB_FAST)
+	@mkdir -p $(@D)
+	$(CC) $(FAST_CFLAGS) $^ $(LDLIBS) -o $@
 
 # One exercise, built twice: against the student's copy (for make check) and,
 # when the solution is here, against the solution (for make test). Both link
@@ -149,6 +176,13 @@ data:
 
 mnist: data $(BUILD)/lessons/10_mnist
 	$(BUILD)/lessons/10_mnist --data data/mnist --history $(BUILD)/mnist_history.csv --save $(BUILD)/mnist.model
+
+# ---------------------------------------------------------------- speed (lesson 11)
+# make bench: the machine's peak, GEMM, the conv layers and lesson 10's network, ours beside
+# PyTorch in the same run (a few minutes); make bench QUICK=1: tiny sizes, no PyTorch.
+bench: $(BUILD)/bench
+	@$(BUILD)/bench $(if $(QUICK),--quick,--torch "sh src/tools/bench_torch.sh $(BUILD)") \
+	  --csv $(BUILD)/bench.csv --data data/mnist
 
 plots: lessons-bin
 	@sh tests/plots.sh $(BUILD)

@@ -27,24 +27,24 @@
  * Notes: notes/10_mnist.md */
 #include <errno.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 #include <time.h>
 
 #include "convnet.h"
 #include "file_error.h"
 #include "lesson.h"
+#include "minibatch.h"
 #include "mnist.h"
 #include "optim.h"
 #include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
+#include "threadpool.h"
 #include "train_check.h"
 
-#define SHARDS 8            /* every batch is cut into this many parts, whatever --threads says */
+#define EVAL_BATCH 256      /* images per batch when only scoring (no gradients to keep) */
 #define CLASSES 10
 #define SANITY_IMAGES 1000  /* images for the loss before training */
 #define SHOW_MISTAKES 3     /* misclassified test digits drawn at the end */
@@ -53,6 +53,7 @@ enum { PROGRESS_BAR, PROGRESS_LINES, PROGRESS_NONE };
 
 typedef struct {
     int epochs, batch, filters, kernel, shift, limit, threads, progress;
+    convnet_engine engine;
     double lr, momentum, lr_decay, weight_decay;
     unsigned long long seed;
     const char *data, *save, *load, *history;
@@ -60,7 +61,7 @@ typedef struct {
 
 static const options defaults = {
     .epochs = 6, .batch = 32, .filters = 16, .kernel = 5, .shift = 1, .limit = 0, .threads = 2,
-    .progress = PROGRESS_BAR, .lr = 0.05, .momentum = 0.9, .lr_decay = 0.6, .weight_decay = 0,
+    .progress = PROGRESS_BAR, .engine = CONVNET_FAST, .lr = 0.05, .momentum = 0.9, .lr_decay = 0.6, .weight_decay = 0,
     .seed = 1, .data = "data/mnist", .save = NULL, .load = NULL, .history = NULL,
 };
 
@@ -86,6 +87,7 @@ static void usage(FILE *out)
             "  --limit N          train on the first N training images only (default: all)\n"
             "  --threads N        threads that share each batch (default %d; results do not depend on it)\n"
             "  --progress MODE    bar (default: redrawn on stderr), lines (one every few seconds), none\n"
+            "  --engine E         fast (default: batched im2col + GEMM, lesson 11) or naive (the direct loops)\n"
             "  --save FILE        write the trained model to FILE\n"
             "  --load FILE        start from the model in FILE (its architecture must match the flags)\n"
             "  --history FILE     write one CSV line per epoch (for tests/plots/10_history.gp)\n"
@@ -140,7 +142,7 @@ static options parse_flags(int argc, char **argv)
         }
         static const char *known[] = { "--data", "--epochs", "--batch", "--lr", "--lr-decay", "--momentum",
                                        "--weight-decay", "--filters", "--kernel", "--shift", "--seed", "--limit",
-                                       "--threads", "--progress", "--save", "--load", "--history" };
+                                       "--threads", "--progress", "--engine", "--save", "--load", "--history" };
         int is_known = 0;
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
             is_known |= strcmp(f, known[k]) == 0;
@@ -169,6 +171,11 @@ static options parse_flags(int argc, char **argv)
         else if (strcmp(f, "--lr-decay") == 0)     o.lr_decay = parse_number(f, v, 0, 1, 1);
         else if (strcmp(f, "--momentum") == 0)     o.momentum = parse_number(f, v, 0, 0.999, 0);
         else if (strcmp(f, "--weight-decay") == 0) o.weight_decay = parse_number(f, v, 0, 1, 0);
+        else if (strcmp(f, "--engine") == 0) {
+            if (strcmp(v, "fast") == 0)        o.engine = CONVNET_FAST;
+            else if (strcmp(v, "naive") == 0)  o.engine = CONVNET_NAIVE;
+            else bad_flag(f, v, "expected fast or naive");
+        }
         else if (strcmp(f, "--progress") == 0) {
             if (strcmp(v, "bar") == 0)         o.progress = PROGRESS_BAR;
             else if (strcmp(v, "lines") == 0)  o.progress = PROGRESS_LINES;
@@ -188,27 +195,7 @@ static double now_seconds(void)   /* wall-clock time (C11 timespec_get), not CPU
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* ---------------------------------------------------------------- shards and threads */
-
-/* One part of a batch (or of an evaluation), with its own scratch space and
- * gradient, so parts never write to the same memory. */
-typedef struct {
-    const convnet_arch *arch;
-    const convnet_params *params;
-    const image_set *images;
-    const label_set *labels;
-    const int *order;        /* image numbers to visit: order[first .. first+count) */
-    int first, count;
-    int learn;               /* 1: also run the backward pass into grad */
-    convnet_work work;
-    convnet_params grad;     /* sum of this part's gradients */
-    real *x;                 /* (1, rows, cols): one image as reals */
-    int *predictions;        /* evaluation: predictions[image] (may be NULL) */
-    const signed char *shifts; /* learning: order position i moves by (dy, dx) = shifts[2i], shifts[2i+1] */
-    real *shifted;           /* (1, rows, cols): the moved image */
-    double loss;             /* sum of this part's losses */
-    long correct;
-} shard;
+/* ---------------------------------------------------------------- the trainer */
 
 /* out (rows, cols) = x moved down by dy and right by dx pixels; what moves
  * in from outside is 0 (black, the background of a digit). */
@@ -222,89 +209,16 @@ static void shift_image(const real *x, real *out, int rows, int cols, int dy, in
         }
 }
 
-/* Forward (and backward) every image of one shard. */
-static int run_shard(void *arg)
-{
-    shard *s = arg;
-    s->loss = 0;
-    s->correct = 0;
-    if (s->learn)
-        tensor_fill(s->grad.all, (size_t)s->arch->n_params, 0);
-    for (int i = s->first; i < s->first + s->count; i++) {
-        int image = s->order[i], label = s->labels->labels[image];
-        const real *x = s->x;
-        images_to_real(s->images, image, 1, s->x);
-        if (s->learn && s->shifts) {                  /* data augmentation: a moved copy */
-            shift_image(s->x, s->shifted, s->images->rows, s->images->cols, s->shifts[2 * i], s->shifts[2 * i + 1]);
-            x = s->shifted;
-        }
-        int predicted = convnet_forward(s->arch, s->params, &s->work, x);
-        s->loss += convnet_loss(s->arch, &s->work, label);
-        s->correct += predicted == label;
-        if (s->predictions)
-            s->predictions[image] = predicted;
-        if (s->learn)
-            convnet_backward(s->arch, s->params, &s->work, x, label, &s->grad);
-    }
-    return 0;
-}
-
-/* The threads of one run_shards call share a counter: each takes the next
- * shard nobody has taken yet, so a thread slowed down by another program
- * simply does fewer shards. Which thread does a shard never changes what
- * the shard computes. */
-typedef struct {
-    shard *shards;
-    atomic_int next;            /* the next shard to take */
-} crew;
-
-static int run_crew(void *arg)
-{
-    crew *c = arg;
-    for (int s = atomic_fetch_add(&c->next, 1); s < SHARDS; s = atomic_fetch_add(&c->next, 1))
-        run_shard(&c->shards[s]);
-    return 0;
-}
-
-/* Run all SHARDS shards on `threads` threads (the calling thread is one of
- * them). If a thread cannot be started, the others do its share. */
-static void run_shards(shard *shards, int threads)
-{
-    int n = threads < SHARDS ? threads : SHARDS;
-    crew c = { shards, 0 };
-    thrd_t ids[SHARDS];
-    int started[SHARDS] = { 0 };
-    for (int t = 1; t < n; t++)
-        started[t] = thrd_create(&ids[t], run_crew, &c) == thrd_success;
-    run_crew(&c);
-    for (int t = 1; t < n; t++)
-        if (started[t])
-            thrd_join(ids[t], NULL);
-}
-
-/* Point the shards at images order[first .. first+count), cut into SHARDS
- * nearly equal parts. */
-static void split(shard *shards, const int *order, int first, int count, int learn, int *predictions)
-{
-    for (int s = 0; s < SHARDS; s++) {
-        int from = (int)((long)count * s / SHARDS), to = (int)((long)count * (s + 1) / SHARDS);
-        shards[s].order = order;
-        shards[s].first = first + from;
-        shards[s].count = to - from;
-        shards[s].learn = learn;
-        shards[s].predictions = predictions;
-    }
-}
-
-/* ---------------------------------------------------------------- the trainer */
-
 typedef struct {
     options opt;
     mnist_data data;
     int n_train;                 /* training images used (--limit) */
     convnet_arch arch;
-    convnet_params params, grad, velocity;
-    shard shards[SHARDS];
+    convnet_params params, velocity;
+    thread_pool *pool;           /* --threads */
+    convnet_runner runner;       /* the batches cut into shards, their memory: src/convnet.h */
+    real *x, *moved;             /* (max batch, 1, rows, cols): the batch's images, as reals */
+    int *labels, *predictions;   /* (max batch) */
     int *order;                  /* (n_train) training images, shuffled every epoch */
     int *test_order;             /* (n_test) 0, 1, 2, ... */
     int *test_predictions;       /* (n_test) */
@@ -318,51 +232,59 @@ typedef struct {
     double loss, accuracy;
 } score;
 
-static void shards_use(trainer *t, const image_set *images, const label_set *labels)
+/* The images order[first .. first+count) of a set, as reals in t->x
+ * (moved by this epoch's shifts when `shifts` is not NULL), their labels in
+ * t->labels. */
+static void gather_batch(trainer *t, const image_set *images, const label_set *labels, const int *order,
+                         int first, int count, const signed char *shifts)
 {
-    for (int s = 0; s < SHARDS; s++) {
-        t->shards[s].images = images;
-        t->shards[s].labels = labels;
+    long pixels = (long)images->rows * images->cols;
+    for (int i = 0; i < count; i++) {
+        int image = order[first + i];
+        real *x = t->x + i * pixels;
+        images_to_real(images, image, 1, x);
+        if (shifts) {                                  /* data augmentation: a moved copy */
+            const signed char *move = shifts + 2 * (first + i);
+            shift_image(x, t->moved, images->rows, images->cols, move[0], move[1]);
+            tensor_copy(x, t->moved, (size_t)pixels);
+        }
+        t->labels[i] = labels->labels[image];
     }
 }
 
-/* Loss and accuracy over images order[first .. first+count) of a set, no learning. */
+/* Loss and accuracy over images order[0 .. count) of a set, no learning;
+ * predictions[image] receives each answer when not NULL. */
 static score evaluate(trainer *t, const image_set *images, const label_set *labels, const int *order,
                       int count, int *predictions)
 {
     double loss = 0;
     long correct = 0;
-    shards_use(t, images, labels);
-    split(t->shards, order, 0, count, 0, predictions);
-    run_shards(t->shards, t->opt.threads);
-    for (int s = 0; s < SHARDS; s++) {        /* fixed order: same sum every run */
-        loss += t->shards[s].loss;
-        correct += t->shards[s].correct;
+    for (int first = 0; first < count; first += t->runner.batches.max_batch) {
+        int n = count - first < t->runner.batches.max_batch ? count - first : t->runner.batches.max_batch;
+        gather_batch(t, images, labels, order, first, n, NULL);
+        batch_score s = minibatch_forward(&t->runner.batches, t->x, t->labels, n, t->predictions);
+        loss += s.loss;
+        correct += s.correct;
+        for (int i = 0; predictions && i < n; i++)
+            predictions[order[first + i]] = t->predictions[i];
     }
     return (score){ loss / count, (double)correct / count };
 }
 
 /* One step of mini-batch SGD on images order[first .. first+count):
- * forward and backward every image (in parallel parts), average the
- * gradients, and move every parameter against its gradient. */
+ * forward and backward every image (the shards share it out), take the
+ * mean gradient, and move every parameter against it. */
 static void train_batch(trainer *t, int first, int count, double lr, double *loss_sum, long *correct)
 {
     const long n = t->arch.n_params;
-    split(t->shards, t->order, first, count, 1, NULL);
-    run_shards(t->shards, t->opt.threads);
-    tensor_fill(t->grad.all, (size_t)n, 0);
-    for (int s = 0; s < SHARDS; s++) {        /* fixed order: same sum every run */
-        const real *g = t->shards[s].grad.all;
-        for (long i = 0; i < n; i++)
-            t->grad.all[i] += g[i];
-        *loss_sum += t->shards[s].loss;
-        *correct += t->shards[s].correct;
-    }
-    for (long i = 0; i < n; i++)              /* the batch's gradient is the mean over its images */
-        t->grad.all[i] /= (real)count;
+    gather_batch(t, &t->data.train_images, &t->data.train_labels, t->order, first, count, t->shifts);
+    batch_score s = minibatch_gradient(&t->runner.batches, t->x, t->labels, count);   /* dL/dparameters, mean */
+    *loss_sum += s.loss;
+    *correct += s.correct;
+    real *grad = t->runner.batches.mean_grad;
     if (t->opt.weight_decay > 0)
-        add_weight_decay(t->grad.all, t->params.all, n, (real)t->opt.weight_decay);
-    sgd_momentum_step(t->params.all, t->grad.all, t->velocity.all, n, (real)lr, (real)t->opt.momentum);
+        add_weight_decay(grad, t->params.all, n, (real)t->opt.weight_decay);
+    sgd_momentum_step(t->params.all, grad, t->velocity.all, n, (real)lr, (real)t->opt.momentum);
 }
 
 /* ---------------------------------------------------------------- progress */
@@ -454,18 +376,23 @@ static void build_network(trainer *t)
         convnet_params_alloc(&t->arch, &t->params);
         convnet_init(&t->arch, &t->params, &t->rng);
     }
-    convnet_params_alloc(&t->arch, &t->grad);
     convnet_params_alloc(&t->arch, &t->velocity);
-    for (int s = 0; s < SHARDS; s++) {
-        shard *sh = &t->shards[s];
-        sh->arch = &t->arch;
-        sh->params = &t->params;
-        convnet_work_alloc(&t->arch, &sh->work);
-        convnet_params_alloc(&t->arch, &sh->grad);
-        sh->x = tensor_alloc((size_t)tr->rows * tr->cols, "input image");
-        sh->shifted = tensor_alloc((size_t)tr->rows * tr->cols, "shifted image");
-        sh->shifts = t->shifts;
-    }
+}
+
+/* Everything a training step and an evaluation use, sized once, before the
+ * first step: the threads, each shard's working memory, the batch's images. */
+static void build_engine(trainer *t)
+{
+    const image_set *tr = &t->data.train_images;
+    int max_batch = t->opt.batch > EVAL_BATCH ? t->opt.batch : EVAL_BATCH;
+    t->pool = thread_pool_create(t->opt.threads);
+    if (!t->pool)
+        die(t, "out of memory starting the threads");
+    convnet_runner_init(&t->runner, &t->arch, &t->params, t->opt.engine, t->pool, max_batch);
+    t->x = tensor_alloc((size_t)max_batch * tr->rows * tr->cols, "the batch's images");
+    t->moved = tensor_alloc((size_t)tr->rows * tr->cols, "a moved image");
+    t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
+    t->predictions = checked_calloc((size_t)max_batch, sizeof(int), "the batch's predictions");
 }
 
 static int *identity_order(int n)
@@ -478,14 +405,13 @@ static int *identity_order(int n)
 
 static void trainer_free(trainer *t)
 {
-    for (int s = 0; s < SHARDS; s++) {
-        convnet_work_free(&t->shards[s].work);
-        convnet_params_free(&t->shards[s].grad);
-        free(t->shards[s].x);
-        free(t->shards[s].shifted);
-    }
+    convnet_runner_free(&t->runner);
+    thread_pool_free(t->pool);
+    free(t->x);
+    free(t->moved);
+    free(t->labels);
+    free(t->predictions);
     convnet_params_free(&t->params);
-    convnet_params_free(&t->grad);
     convnet_params_free(&t->velocity);
     free(t->order);
     free(t->test_order);
@@ -564,7 +490,6 @@ static score train_epoch(trainer *t, int epoch, double lr)
     double loss_sum = 0;
     long correct = 0;
     int done = 0;
-    shards_use(t, &t->data.train_images, &t->data.train_labels);
     rng_shuffle(&t->rng, t->order, t->n_train);
     if (t->shifts) {                     /* each image moves by -shift..shift pixels down and right */
         unsigned choices = 2u * (unsigned)t->opt.shift + 1u;
@@ -705,7 +630,7 @@ static void show_mistakes(trainer *t)
 {
     const image_set *images = &t->data.test_images;
     const label_set *labels = &t->data.test_labels;
-    shard *s = &t->shards[0];
+    convnet_work *w = &t->runner.shards[0].one;       /* one image through the reference path */
     int shown = 0;
     size_t pixels = (size_t)images->rows * images->cols;
     printf("\nThe first %d test digits the network gets wrong, with its three most likely answers:\n",
@@ -714,12 +639,12 @@ static void show_mistakes(trainer *t)
         if (t->test_predictions[i] == labels->labels[i])
             continue;
         int best[3];
-        images_to_real(images, i, 1, s->x);
-        convnet_forward(&t->arch, &t->params, &s->work, s->x);
-        top3(s->work.probs, best);
+        images_to_real(images, i, 1, t->x);
+        convnet_forward(&t->arch, &t->params, w, t->x);
+        top3(w->probs, best);
         printf("test image %d: the label says %d, the network says %d   (top 3: %d %.3f, %d %.3f, %d %.3f)\n",
-               i, labels->labels[i], t->test_predictions[i], best[0], (double)s->work.probs[best[0]],
-               best[1], (double)s->work.probs[best[1]], best[2], (double)s->work.probs[best[2]]);
+               i, labels->labels[i], t->test_predictions[i], best[0], (double)w->probs[best[0]],
+               best[1], (double)w->probs[best[1]], best[2], (double)w->probs[best[2]]);
         draw_digit_ascii(stdout, images->pixels + (size_t)i * pixels, images->rows, images->cols);
         shown++;
     }
@@ -746,6 +671,7 @@ int main(int argc, char **argv)
 
     lesson_step(2, "The network");
     build_network(&t);
+    build_engine(&t);
     convnet_summary(stdout, &t.arch);
     printf("One image's way through it (src/convnet.c):\n"
            "  forward:  conv2d_forward -> relu_forward -> maxpool2d_forward -> dense_forward -> softmax -> -ln p_label\n"

@@ -194,6 +194,138 @@ double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p)
     return largest;
 }
 
+/* ---------------------------------------------------------------- mini-batches */
+
+void convnet_batch_alloc(const convnet_arch *a, int capacity, convnet_batch *b)
+{
+    size_t n = (size_t)capacity, maps = n * (size_t)conv2d_output_count(&a->conv);
+    size_t flat = n * (size_t)a->flat, k = n * (size_t)a->classes;
+    b->capacity = capacity;
+    convnet_work_alloc(a, &b->one);
+    conv2d_batch_space_alloc(&b->conv_space, &a->conv, capacity);
+    b->conv = tensor_alloc(maps, "conv outputs");
+    b->relu = tensor_alloc(maps, "ReLU outputs");
+    b->pool = tensor_alloc(flat, "pool outputs");
+    b->argmax = checked_calloc(flat, sizeof(int), "pool argmax");
+    b->logits = tensor_alloc(k, "logits");
+    b->probs = tensor_alloc(k, "probabilities");
+    b->d_logits = tensor_alloc(k, "dL/dlogits");
+    b->d_pool = tensor_alloc(flat, "dL/dpool");
+    b->d_relu = tensor_alloc(maps, "dL/dReLU");
+    b->d_conv = tensor_alloc(maps, "dL/dconv");
+}
+
+void convnet_batch_free(convnet_batch *b)
+{
+    convnet_work_free(&b->one);
+    conv2d_batch_space_free(&b->conv_space);
+    free(b->conv);  free(b->relu);  free(b->pool);  free(b->argmax);
+    free(b->logits);  free(b->probs);  free(b->d_logits);
+    free(b->d_pool);  free(b->d_relu);  free(b->d_conv);
+    memset(b, 0, sizeof *b);
+}
+
+void convnet_forward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, const real *x, int n)
+{
+    int maps = n * (int)conv2d_output_count(&a->conv);
+    conv2d_forward_batch(&a->conv, n, x, p->conv_w, p->conv_b, b->conv, &b->conv_space); /* C (n, F, 24, 24) */
+    relu_forward(b->conv, b->relu, maps);                                                /* R (n, F, 24, 24) */
+    maxpool2d_forward_batch(&a->pool, n, b->relu, b->pool, b->argmax);                   /* P (n, F*12*12)   */
+    dense_forward_batch(n, b->pool, p->dense_w, p->dense_b, b->logits, a->flat, a->classes); /* Z (n, 10)  */
+}
+
+void convnet_backward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, int n,
+                            convnet_params *g)
+{
+    int maps = n * (int)conv2d_output_count(&a->conv);
+    /* dense:  dW += P^T dZ,  db += column sums of dZ,  dP = dZ W^T                          (n, 2304) */
+    dense_backward_batch(n, b->pool, p->dense_w, b->d_logits, g->dense_w, g->dense_b, b->d_pool,
+                         a->flat, a->classes);
+    /* maxpool:  dR = dP at each window's maximum, 0 elsewhere                               (n, F, 24, 24) */
+    maxpool2d_backward_batch(&a->pool, n, b->d_pool, b->argmax, b->d_relu);
+    /* ReLU:  dC = dR where C > 0                                                            (n, F, 24, 24) */
+    relu_backward(b->conv, b->d_relu, b->d_conv, maps);
+    /* conv:  dW += dC x cols^T, db += sums of dC;  no dX: X is data                         (F, 1, 5, 5) */
+    conv2d_backward_batch(&a->conv, n, p->conv_w, b->d_conv, g->conv_w, g->conv_b, NULL, &b->conv_space);
+}
+
+/* The naive engine: one image at a time through convnet_forward/backward. */
+static batch_score shard_one_by_one(const convnet_model *m, convnet_batch *b, const real *x, const int *labels,
+                                    int n, int *predictions, convnet_params *g)
+{
+    const convnet_arch *a = m->arch;
+    long pixels = (long)a->in_h * a->in_w;
+    batch_score score = { 0, 0 };
+    for (int i = 0; i < n; i++) {
+        int predicted = convnet_forward(a, m->params, &b->one, x + i * pixels);
+        score.loss += convnet_loss(a, &b->one, labels[i]);
+        score.correct += predicted == labels[i];
+        if (predictions)
+            predictions[i] = predicted;
+        if (g)
+            convnet_backward(a, m->params, &b->one, x + i * pixels, labels[i], g);
+    }
+    return score;
+}
+
+/* The fast engine: all n images through each batched layer in turn. */
+static batch_score shard_batched(const convnet_model *m, convnet_batch *b, const real *x, const int *labels,
+                                 int n, int *predictions, convnet_params *g)
+{
+    const convnet_arch *a = m->arch;
+    batch_score score = { 0, 0 };
+    convnet_forward_batch(a, m->params, b, x, n);
+    score.loss = softmax_cross_entropy_batch(n, b->logits, labels, b->probs, g ? b->d_logits : NULL, a->classes);
+    for (long i = 0; i < (long)n * a->classes; i++)
+        if (!isfinite((double)b->logits[i]))   /* overflowed: no usable loss (see convnet_loss) */
+            score.loss = NAN;
+    for (int i = 0; i < n; i++) {
+        int predicted = index_of_max(b->probs + (long)i * a->classes, a->classes);
+        score.correct += predicted == labels[i];
+        if (predictions)
+            predictions[i] = predicted;
+    }
+    if (g)
+        convnet_backward_batch(a, m->params, b, n, g);
+    return score;
+}
+
+batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n,
+                          int *predictions, real *grad)
+{
+    const convnet_model *m = net;
+    convnet_params g, *gp = NULL;
+    if (grad) {                              /* the gradient block seen as the four tensors */
+        g.all = grad;
+        point_into(m->arch, &g);
+        gp = &g;
+    }
+    if (m->engine == CONVNET_NAIVE)
+        return shard_one_by_one(m, workspace, x, labels, n, predictions, gp);
+    return shard_batched(m, workspace, x, labels, n, predictions, gp);
+}
+
+void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, convnet_engine engine,
+                         thread_pool *pool, int max_batch)
+{
+    void *workspace[MINIBATCH_SHARDS];
+    r->model = (convnet_model){ a, p, engine };
+    for (int s = 0; s < MINIBATCH_SHARDS; s++) {
+        convnet_batch_alloc(a, minibatch_shard_capacity(max_batch), &r->shards[s]);
+        workspace[s] = &r->shards[s];
+    }
+    minibatch_init(&r->batches, pool, &r->model, convnet_shard, workspace, a->n_params,
+                   (long)a->in_h * a->in_w, max_batch);
+}
+
+void convnet_runner_free(convnet_runner *r)
+{
+    minibatch_free(&r->batches);
+    for (int s = 0; s < MINIBATCH_SHARDS; s++)
+        if (r->shards[s].capacity > 0)
+            convnet_batch_free(&r->shards[s]);
+}
+
 /* ---------------------------------------------------------------- the summary table */
 
 /* n with thousands separators: 54410 -> "54,410". */

@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "conv.h"
+#include "minibatch.h"
 #include "pool.h"
 #include "real.h"
 #include "rng.h"
@@ -111,6 +112,72 @@ void convnet_backward(const convnet_arch *a, const convnet_params *p, convnet_wo
 /* The largest |parameter| (NaN if any is NaN): for messages about a model
  * whose numbers are too large to compute with. */
 double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p);
+
+/* ---------------------------------------------------------------- mini-batches (lesson 11)
+ *
+ * The same network on n images at once, every tensor (n, ...): the batched
+ * layers (im2col + GEMM for the convolution, GEMM for the dense layer), the
+ * same picture as convnet_forward / convnet_backward above, which stay as
+ * the reference (tests compare the two). */
+typedef struct {
+    int capacity;                   /* images it has room for              */
+    convnet_work one;               /* the naive engine: one image at a time */
+    conv2d_batch_space conv_space;  /* im2col and the GEMM's maps          */
+    real *conv, *relu;              /* C, R (n, filters, conv_h, conv_w)   */
+    real *pool;                     /* P (n, flat)                         */
+    int *argmax;                    /* (n, flat): which R each P came from */
+    real *logits, *probs;           /* Z, p (n, classes)                   */
+    real *d_logits;                 /* dL/dZ (n, classes)                  */
+    real *d_pool;                   /* dL/dP (n, flat)                     */
+    real *d_relu, *d_conv;          /* dL/dR, dL/dC (n, filters, conv_h, conv_w) */
+} convnet_batch;
+
+void convnet_batch_alloc(const convnet_arch *a, int capacity, convnet_batch *b);
+void convnet_batch_free(convnet_batch *b);
+
+/* Forward pass of n <= capacity images x (n, 1, in_h, in_w): fills every
+ * activation of b up to b->logits. */
+void convnet_forward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, const real *x, int n);
+/* Backward pass of the same n images, from b->d_logits = dL/dZ (n, classes)
+ * (the loss fills it): ADDS dL/dparameters, summed over the n images, into g. */
+void convnet_backward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, int n,
+                            convnet_params *g);
+
+/* Which code runs the layers: the direct per-image loops of lessons 01-10,
+ * or the batched im2col + GEMM path of lesson 11. Same network, same
+ * results up to rounding. */
+typedef enum { CONVNET_NAIVE, CONVNET_FAST } convnet_engine;
+
+/* What a shard of a mini-batch (src/minibatch.h) needs to know. */
+typedef struct {
+    const convnet_arch *arch;
+    const convnet_params *params;
+    convnet_engine engine;
+} convnet_model;
+
+/* The shard function of src/minibatch.h for this network: net is a
+ * convnet_model, workspace a convnet_batch with room for n images, grad a
+ * parameter block (n_params) laid out as convnet_params. */
+batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n,
+                          int *predictions, real *grad);
+
+/* Everything needed to run the network on mini-batches of up to max_batch
+ * images on a thread pool: each shard's working memory and the shards
+ * themselves (src/minibatch.h). Run a batch with
+ *     minibatch_forward(&r.batches, x, labels, n, predictions)    scores only
+ *     minibatch_gradient(&r.batches, x, labels, n)                + r.batches.mean_grad
+ * The parameters are read through p at every batch, so an optimiser can
+ * update them in place between batches. */
+typedef struct {
+    convnet_model model;
+    convnet_batch shards[MINIBATCH_SHARDS];
+    minibatch batches;
+} convnet_runner;
+
+/* Allocates everything once (exits with a message when out of memory). */
+void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, convnet_engine engine,
+                         thread_pool *pool, int max_batch);
+void convnet_runner_free(convnet_runner *r);
 
 /* The Keras-style table: layer, output shape (H x W x C), parameters, total. */
 void convnet_summary(FILE *out, const convnet_arch *a);

@@ -99,3 +99,15 @@ void mse_backward(const real *out, const real *target, real *d_out, int n)
     for (int i = 0; i < n; i++)
         d_out[i] = -(target[i] - out[i]);
 }
+
+double softmax_cross_entropy_batch(int n, const real *z, const int *labels, real *p, real *dz, int classes)
+{
+    double sum = 0;
+    for (int r = 0; r < n; r++) {
+        long row = (long)r * classes;
+        sum += softmax_cross_entropy(z + row, labels[r], p + row, classes);
+        if (dz)
+            softmax_cross_entropy_backward(p + row, labels[r], dz + row, classes);
+    }
+    return sum;
+}

@@ -47,4 +47,10 @@ void softmax_cross_entropy_backward(const real *p, int label, real *dz, int n);
 double mse_loss(const real *out, const real *target, int n);
 void mse_backward(const real *out, const real *target, real *d_out, int n);
 
+/* A batch of n rows of logits z (n, classes) with labels (n): writes
+ * p (n, classes) = softmax of each row and dz (n, classes) = p - onehot(label)
+ * (OVERWRITTEN; dz may be NULL), and returns the SUM of the n losses
+ * -ln p[label] (the caller divides by n for the mean). */
+double softmax_cross_entropy_batch(int n, const real *z, const int *labels, real *p, real *dz, int classes);
+
 #endif

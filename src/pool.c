@@ -71,3 +71,59 @@ void avgpool2d_backward(const pool2d_shape *s, const real *dy, real *dx)
                     for (int kx = 0; kx < s->k; kx++)
                         dx[(c * s->in_h + oy * s->stride + ky) * s->in_w + ox * s->stride + kx] += dy[o] * scale;
 }
+
+/* ---------------------------------------------------------------- batches */
+
+static long input_count(const pool2d_shape *s)
+{
+    return (long)s->c * s->in_h * s->in_w;
+}
+
+/* One channel of one image, the window's rows found once per output row
+ * rather than once per pixel; the same comparisons in the same order as
+ * maxpool2d_forward (reading order, the first maximum wins a tie). offset
+ * is the channel's first index in its image, for argmax. */
+static void maxpool_plane(const pool2d_shape *s, const real *x, real *y, int *argmax, int offset)
+{
+    for (int oy = 0; oy < s->out_h; oy++)
+        for (int ox = 0; ox < s->out_w; ox++) {
+            int best = (oy * s->stride) * s->in_w + ox * s->stride;
+            for (int ky = 0; ky < s->k; ky++) {
+                const int row = (oy * s->stride + ky) * s->in_w + ox * s->stride;
+                for (int kx = 0; kx < s->k; kx++)
+                    if (x[row + kx] > x[best] || isnan((double)x[row + kx]))   /* a NaN wins, as above */
+                        best = row + kx;
+            }
+            y[oy * s->out_w + ox] = x[best];
+            argmax[oy * s->out_w + ox] = offset + best;
+        }
+}
+
+void maxpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y, int *argmax)
+{
+    const long plane_in = (long)s->in_h * s->in_w, plane_out = (long)s->out_h * s->out_w;
+    for (long p = 0; p < (long)n * s->c; p++)        /* every channel of every image */
+        maxpool_plane(s, x + p * plane_in, y + p * plane_out, argmax + p * plane_out,
+                      (int)((p % s->c) * plane_in));
+}
+
+void maxpool2d_backward_batch(const pool2d_shape *s, int n, const real *dy, const int *argmax, real *dx)
+{
+    long in = input_count(s), out = pool2d_output_count(s);
+    for (int img = 0; img < n; img++)
+        maxpool2d_backward(s, dy + img * out, argmax + img * out, dx + img * in);
+}
+
+void avgpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y)
+{
+    long in = input_count(s), out = pool2d_output_count(s);
+    for (int img = 0; img < n; img++)
+        avgpool2d_forward(s, x + img * in, y + img * out);
+}
+
+void avgpool2d_backward_batch(const pool2d_shape *s, int n, const real *dy, real *dx)
+{
+    long in = input_count(s), out = pool2d_output_count(s);
+    for (int img = 0; img < n; img++)
+        avgpool2d_backward(s, dy + img * out, dx + img * in);
+}

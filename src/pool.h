@@ -34,4 +34,13 @@ void avgpool2d_forward(const pool2d_shape *s, const real *x, real *y);
 /* dX is OVERWRITTEN: every input in a window gets dY / (k*k) from it (dY/dX = 1/(k*k)). */
 void avgpool2d_backward(const pool2d_shape *s, const real *dy, real *dx);
 
+/* The batched versions (lesson 11): n images one after another,
+ * X (n, c, in_h, in_w) -> Y (n, c, out_h, out_w); each image is pooled by
+ * the functions above, so they match them exactly. argmax (n, c, out_h, out_w)
+ * indexes into its own image's X. dX (n, c, in_h, in_w) is OVERWRITTEN. */
+void maxpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y, int *argmax);
+void maxpool2d_backward_batch(const pool2d_shape *s, int n, const real *dy, const int *argmax, real *dx);
+void avgpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y);
+void avgpool2d_backward_batch(const pool2d_shape *s, int n, const real *dy, real *dx);
+
 #endif

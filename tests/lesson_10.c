@@ -266,6 +266,29 @@ static void test_same_numbers_every_run_and_thread_count(void)
     program_result_free(&r);
 }
 
+/* The two engines (lesson 11) train the same network: the direct loops and
+ * im2col + GEMM sum in different orders, so the numbers differ in the last
+ * float digits only and the test loss agrees to a few decimals. */
+static double number_after(const char *text, const char *prefix)
+{
+    char line[200];
+    line_starting(text, prefix, line, sizeof line);
+    return line[0] ? atof(line + strlen(prefix)) : -1;
+}
+
+static void test_naive_and_fast_engines_agree(void)
+{
+    program_result naive = trainer(good_dir, "--epochs 1 --engine naive");
+    program_result fast = trainer(good_dir, "--epochs 1 --engine fast");
+    CHECK_INT(naive.exit_code, 0);
+    CHECK_INT(fast.exit_code, 0);
+    double a = number_after(naive.out, "Test loss: "), b = number_after(fast.out, "Test loss: ");
+    CHECK(a > 0 && b > 0);
+    CHECK_NEAR(a, b, 1e-3 * a);
+    program_result_free(&naive);
+    program_result_free(&fast);
+}
+
 static void test_save_then_load(void)
 {
     char args[2048], saved[200], loaded[200];
@@ -392,6 +415,7 @@ static void test_bad_flags(void)
         { "--threads 0", "--threads '0'" },
         { "--epochs 2x", "--epochs '2x'" },
         { "--progress sometimes", "--progress 'sometimes'" },
+        { "--engine turbo", "--engine 'turbo'" },
         { "--bogus", "unknown option '--bogus'" },
         { "--epochs", "--epochs needs a value" },
         { "stray", "unexpected argument 'stray'" },
@@ -407,7 +431,8 @@ static void test_bad_flags(void)
     r = trainer(good_dir, "--help");
     CHECK_INT(r.exit_code, 0);
     static const char *flags[] = { "--epochs", "--batch", "--lr", "--momentum", "--filters", "--kernel", "--seed",
-                                   "--data", "--limit", "--save", "--load", "--history", "--threads", "--progress" };
+                                   "--data", "--limit", "--save", "--load", "--history", "--threads", "--progress",
+                                   "--engine" };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         CHECK_CONTAINS(r.out, flags[i]);
     program_result_free(&r);
@@ -878,6 +903,7 @@ int main(void)
     RUN_TEST(test_trains_and_reports);
     RUN_TEST(test_history_file);
     RUN_TEST(test_same_numbers_every_run_and_thread_count);
+    RUN_TEST(test_naive_and_fast_engines_agree);
     RUN_TEST(test_save_then_load);
     RUN_TEST(test_exploding_loss_stops_training);
     RUN_TEST(test_model_with_huge_parameters_is_rejected);

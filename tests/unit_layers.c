@@ -230,6 +230,9 @@ static void test_nan_is_not_hidden(void)
     const real first[4] = { NAN, 3, 1, 2 };
     maxpool2d_forward(&s, first, &out, &where);
     CHECK(isnan(out));
+    maxpool2d_forward_batch(&s, 1, window, &out, &where);      /* the batched path too */
+    CHECK(isnan(out));
+    CHECK_INT(where, 2);
 }
 
 int main(void)
