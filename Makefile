@@ -137,8 +137,9 @@ endef
 $(foreach n,$(EX_NUMBERS),$(eval $(call check_rules,$(n))))
 $(foreach n,$(SOLVED),$(eval $(call solution_rules,$(n))))
 
+# CC and TEST_CFLAGS: for tests/unit_real_mix.c, which compiles small programs against the libraries.
 test: all
-	@sh tests/run.sh $(BUILD)
+	@CC="$(CC)" TEST_CFLAGS="$(EXTRA_CFLAGS)" sh tests/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- students
 lessons: lessons-bin
@@ -164,7 +165,7 @@ sanitize:
 	@$(MAKE) --no-print-directory test BUILD=$(BUILD)/sanitize OPT=-O1 EXTRA_CFLAGS="$(SAN_FLAGS)"
 
 valgrind: all
-	@RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run.sh $(BUILD)
+	@CC="$(CC)" RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run.sh $(BUILD)
 	@for l in $(LESSONS); do case $$l in 10_*) continue;; esac; \
 	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(BUILD)/lessons/$$l > /dev/null \
 	  || { echo "valgrind: $$l reported errors"; exit 1; }; done; echo "valgrind: every lesson clean"

@@ -36,22 +36,21 @@
 #include <time.h>
 
 #include "convnet.h"
+#include "file_error.h"
 #include "lesson.h"
 #include "minibatch.h"
 #include "mnist.h"
 #include "optim.h"
+#include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
 #include "threadpool.h"
+#include "train_check.h"
 
 #define EVAL_BATCH 256      /* images per batch when only scoring (no gradients to keep) */
 #define CLASSES 10
 #define SANITY_IMAGES 1000  /* images for the loss before training */
 #define SHOW_MISTAKES 3     /* misclassified test digits drawn at the end */
-/* A mean loss above this means p_label < e^-1000 for a typical image: in
- * float it has already rounded to 0, and NaN or infinity is a few steps
- * away. Training starts near ln(10) = 2.3 and goes down. */
-#define LOSS_LIMIT 1000.0
 
 enum { PROGRESS_BAR, PROGRESS_LINES, PROGRESS_NONE };
 
@@ -228,7 +227,8 @@ typedef struct {
     int *test_predictions;       /* (n_test) */
     signed char *shifts;         /* (n_train, 2): this epoch's random moves (dy, dx), or NULL */
     rng_t rng;
-    FILE *history;
+    out_file history;            /* --history: written safely (src/out_file.h) */
+    int history_open;
 } trainer;
 
 typedef struct {
@@ -332,7 +332,7 @@ static void die(trainer *t, const char *message);
 
 static void load_data(trainer *t)
 {
-    char err[512];
+    char err[FILE_ERROR_SIZE];
     if (mnist_load(t->opt.data, &t->data, err, sizeof err) != 0) {   /* checks every byte: src/mnist.h */
         fprintf(stderr, "%s: %s\n", program, err);
         exit(1);
@@ -353,11 +353,11 @@ static void load_data(trainer *t)
  * read from --load (whose architecture must be the same). */
 static void build_network(trainer *t)
 {
-    char err[512];
+    char err[FILE_ERROR_SIZE];
     const image_set *tr = &t->data.train_images;
     if (convnet_arch_setup(&t->arch, tr->rows, tr->cols, t->opt.filters, t->opt.kernel, CLASSES,
                            err, sizeof err) != 0) {
-        char line[600];
+        char line[FILE_ERROR_SIZE + 64];
         snprintf(line, sizeof line, "--filters %d --kernel %d: %s", t->opt.filters, t->opt.kernel, err);
         die(t, line);
     }
@@ -367,7 +367,7 @@ static void build_network(trainer *t)
         if (convnet_load(t->opt.load, &saved, &t->params, err, sizeof err) != 0)
             die(t, err);
         if (!convnet_arch_equal(&saved, &t->arch)) {
-            char want[128], got[128], line[512];
+            char want[128], got[128], line[FILE_ERROR_SIZE];
             convnet_arch_describe(&t->arch, want, sizeof want);
             convnet_arch_describe(&saved, got, sizeof got);
             snprintf(line, sizeof line, "%s: the model has %s, but the flags and data ask for %s "
@@ -420,8 +420,8 @@ static void trainer_free(trainer *t)
     free(t->test_order);
     free(t->test_predictions);
     free(t->shifts);
-    if (t->history)
-        fclose(t->history);
+    if (t->history_open)
+        out_file_abandon(&t->history);    /* a run that stops early replaces no old file */
     mnist_free(&t->data);
 }
 
@@ -430,6 +430,58 @@ static void die(trainer *t, const char *message)
     fprintf(stderr, "%s: %s\n", program, message);
     trainer_free(t);
     exit(1);
+}
+
+/* ---------------------------------------------------------------- output files */
+
+/* Before any training: --save must be writable (nothing is created yet), and
+ * the history file is opened (as a temporary file beside it). */
+static void open_outputs(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.save && out_file_check(t->opt.save, err, sizeof err) != 0)
+        die(t, err);
+    if (!t->opt.history)
+        return;
+    if (out_file_open(&t->history, t->opt.history, err, sizeof err) != 0)
+        die(t, err);
+    t->history_open = 1;
+    out_file_printf(&t->history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n");
+}
+
+/* After training: the model and the history, each put in place only when
+ * whole (src/out_file.h); a failure exits with status 1. */
+static void save_outputs(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.save) {
+        if (convnet_save(t->opt.save, &t->arch, &t->params, err, sizeof err) != 0)
+            die(t, err);
+        printf("\nmodel saved to %s (%ld parameters)\n", t->opt.save, t->arch.n_params);
+    }
+    if (t->history_open) {
+        t->history_open = 0;
+        if (out_file_commit(&t->history, err, sizeof err) != 0)
+            die(t, err);
+    }
+}
+
+/* Before the first step the loss must be a number: if not, the loaded model
+ * is broken (finite parameters so large that the computation overflows),
+ * which no learning rate can fix. */
+static void check_first_loss(trainer *t, double loss)
+{
+    char line[FILE_ERROR_SIZE], value[64];
+    if (loss_is_sane(loss))
+        return;
+    describe_loss(loss, value, sizeof value);
+    if (t->opt.load)
+        snprintf(line, sizeof line, "%s: the model's outputs are not usable numbers (loss %s before any training "
+                 "step): its parameters, up to %g, overflow the computation. The model is broken: retrain it",
+                 t->opt.load, value, convnet_largest_parameter(&t->arch, &t->params));
+    else
+        snprintf(line, sizeof line, "the loss before any training step is %s: the initial weights are broken", value);
+    die(t, line);
 }
 
 /* ---------------------------------------------------------------- training */
@@ -452,17 +504,13 @@ static score train_epoch(trainer *t, int epoch, double lr)
         double before = loss_sum;
         train_batch(t, done, count, lr, &loss_sum, &correct);
         double batch_loss = (loss_sum - before) / count;
-        if (!(batch_loss < LOSS_LIMIT)) {              /* also true for NaN */
+        if (!loss_is_sane(batch_loss)) {               /* src/train_check.h */
             char line[320], value[64];
-            if (isnan(batch_loss))
-                snprintf(value, sizeof value, "NaN");
-            else if (isinf(batch_loss))
-                snprintf(value, sizeof value, "infinite");
-            else
-                snprintf(value, sizeof value, "%g, and blowing up", batch_loss);
-            snprintf(line, sizeof line, "epoch %d, batch %d: the loss is %s; training stopped. "
-                     "The steps are too large: try a lower learning rate (--lr %g)", epoch, batch, value,
-                     t->opt.lr / 10);
+            describe_loss(batch_loss, value, sizeof value);
+            snprintf(line, sizeof line, "epoch %d, batch %d: the loss is %s%s; training stopped. "
+                     "The steps are too large: try a lower learning rate (--lr %g%s)", epoch, batch, value,
+                     isfinite(batch_loss) ? ", and blowing up" : "", safer_learning_rate(t->opt.lr, defaults.lr),
+                     t->opt.lr > defaults.lr ? ", the default" : "");
             if (t->opt.progress == PROGRESS_BAR)
                 fputc('\n', stderr);
             die(t, line);
@@ -477,6 +525,36 @@ static score test_score(trainer *t)
 {
     return evaluate(t, &t->data.test_images, &t->data.test_labels, t->test_order,
                     t->data.test_images.count, t->test_predictions);
+}
+
+/* After an epoch (epoch 0: a loaded model, not trained): stop, saving
+ * nothing, when the test loss shows that the last steps diverged, or the
+ * answers show a dead network (src/train_check.h). */
+static void check_test_score(trainer *t, int epoch, score s)
+{
+    char line[1024], value[64];
+    double share;
+    if (!loss_is_sane(s.loss)) {
+        describe_loss(s.loss, value, sizeof value);
+        snprintf(line, sizeof line, "epoch %d: the test loss is %s after the epoch's last steps: training diverged "
+                 "and nothing is saved. The steps are too large: try a lower learning rate (--lr %g%s)", epoch, value,
+                 safer_learning_rate(t->opt.lr, defaults.lr), t->opt.lr > defaults.lr ? ", the default" : "");
+        die(t, line);
+    }
+    int dead = collapsed_class(t->test_predictions, t->data.test_images.count, CLASSES, s.accuracy, &share);
+    if (dead < 0 || epoch == 0)
+        return;
+    char hint[160];
+    if (t->opt.lr > defaults.lr)
+        snprintf(hint, sizeof hint, "The learning rate %g is too large: try --lr %g (the default)", t->opt.lr,
+                 defaults.lr);
+    else
+        snprintf(hint, sizeof hint, "Train on more images or for more epochs, or try another --seed");
+    snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the test images "
+             "(test accuracy %.4f, a guess gets %.4f), and nothing is saved. Most likely a large step pushed every "
+             "ReLU below zero, so the answer no longer depends on the image and no gradient reaches the filters. %s",
+             epoch, dead, 100 * share, s.accuracy, 1.0 / CLASSES, hint);
+    die(t, line);
 }
 
 /* Every epoch: train on the shuffled training set, then score the test set.
@@ -496,24 +574,23 @@ static score train(trainer *t)
         double started = now_seconds();
         score train_s = train_epoch(t, epoch, lr);
         test_s = test_score(t);
+        check_test_score(t, epoch, test_s);
         double seconds = now_seconds() - started;
         total += seconds;
         printf("Epoch %2d/%d  loss %.4f  accuracy %.4f  test_loss %.4f  test_accuracy %.4f  %5.1fs  %5.0f images/s\n",
                epoch, t->opt.epochs, train_s.loss, train_s.accuracy, test_s.loss, test_s.accuracy,
                seconds, t->n_train / seconds);
         fflush(stdout);
-        if (t->history) {
-            fprintf(t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", epoch, train_s.loss, train_s.accuracy,
-                    test_s.loss, test_s.accuracy, seconds);
-            fflush(t->history);
-        }
+        if (t->history_open)
+            out_file_printf(&t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", epoch, train_s.loss, train_s.accuracy,
+                            test_s.loss, test_s.accuracy, seconds);
         lr *= t->opt.lr_decay;
     }
     if (t->opt.epochs > 0)
         printf("training took %.1f s: %.0f training images/s (test passes included)\n",
                total, (double)t->opt.epochs * t->n_train / total);
     else
-        test_s = test_score(t);
+        check_test_score(t, 0, test_s = test_score(t));
     return test_s;
 }
 
@@ -581,19 +658,14 @@ static void show_mistakes(trainer *t)
 int main(int argc, char **argv)
 {
     trainer t = { 0 };
+    out_file_check_stdout_at_exit(program);   /* a full disk on stdout: exit 1, not 0 */
     t.opt = parse_flags(argc, argv);
     printf("Lesson 10: a convolutional network learns MNIST\n"
            "===============================================\n");
 
     lesson_step(1, "The data");
     load_data(&t);
-    if (t.opt.history && !(t.history = fopen(t.opt.history, "w"))) {
-        char line[512];
-        snprintf(line, sizeof line, "%s: cannot create the history file (%s)", t.opt.history, strerror(errno));
-        die(&t, line);
-    }
-    if (t.history)
-        fprintf(t.history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n");
+    open_outputs(&t);
     t.order = identity_order(t.n_train);
     t.test_order = identity_order(t.data.test_images.count);
     t.test_predictions = checked_calloc((size_t)t.data.test_images.count, sizeof(int), "predictions");
@@ -611,6 +683,7 @@ int main(int argc, char **argv)
     lesson_step(3, "The loss before the first step");
     int n = t.n_train < SANITY_IMAGES ? t.n_train : SANITY_IMAGES;
     score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
+    check_first_loss(&t, first.loss);
     printf("mean loss on the first %d training images: %.4f (accuracy %.4f)\n", n, first.loss, first.accuracy);
     printf("lesson 08's sanity check: a network that knows nothing gives each digit 1/10, so its loss\n"
            "is -ln(1/10) = ln(10) = %.4f; this one is %+.4f away from it. Far more would mean the\n"
@@ -624,12 +697,7 @@ int main(int argc, char **argv)
     print_confusion(&t);
     show_mistakes(&t);
 
-    if (t.opt.save) {
-        char err[512];
-        if (convnet_save(t.opt.save, &t.arch, &t.params, err, sizeof err) != 0)
-            die(&t, err);
-        printf("\nmodel saved to %s (%ld parameters)\n", t.opt.save, t.arch.n_params);
-    }
+    save_outputs(&t);
     trainer_free(&t);
     return 0;
 }

@@ -80,12 +80,13 @@ void conv2d_forward(const conv2d_shape *s, const real *x, const real *w, const r
                     int x_lo, x_hi;
                     inside_range(kx, s->pad_left, S, s->in_w, ow, &x_lo, &x_hi);
                     real wv = w[((co * s->in_c + ci) * s->k_h + ky) * s->k_w + kx];
+                    int ix0 = kx - s->pad_left;         /* ix = ox * S + ix0 (may start < 0: padding) */
                     for (int oy = y_lo; oy < y_hi; oy++) {
                         int iy = oy * S + ky - s->pad_top;
                         real *y_row = y + (co * oh + oy) * ow;
-                        const real *x_row = x + (ci * s->in_h + iy) * s->in_w + kx - s->pad_left;
+                        const real *x_row = x + (ci * s->in_h + iy) * s->in_w;   /* row iy, from its start */
                         for (int ox = x_lo; ox < x_hi; ox++)
-                            y_row[ox] += wv * x_row[ox * S];   /* Y += W[ky][kx] * X[iy][ix] */
+                            y_row[ox] += wv * x_row[ox * S + ix0];   /* Y += W[ky][kx] * X[iy][ix] */
                     }
                 }
             }
@@ -149,16 +150,19 @@ void conv2d_backward(const conv2d_shape *s, const real *x, const real *w, const 
                     int x_lo, x_hi;
                     inside_range(kx, s->pad_left, S, s->in_w, ow, &x_lo, &x_hi);
                     int widx = ((co * s->in_c + ci) * s->k_h + ky) * s->k_w + kx;
+                    int ix0 = kx - s->pad_left;         /* ix = ox * S + ix0 (may start < 0: padding) */
                     real wv = w[widx], dw_sum = 0;
+                    if (x_hi <= x_lo)                   /* this tap sees only padding */
+                        continue;
                     for (int oy = y_lo; oy < y_hi; oy++) {
                         int iy = oy * S + ky - s->pad_top;
                         const real *dy_row = dy + (co * oh + oy) * ow;
-                        const real *x_row = x + (ci * s->in_h + iy) * s->in_w + kx - s->pad_left;
-                        dw_sum += strided_dot(dy_row + x_lo, x_row + x_lo * S, x_hi - x_lo, S);
+                        const real *x_row = x + (ci * s->in_h + iy) * s->in_w;   /* row iy, from its start */
+                        dw_sum += strided_dot(dy_row + x_lo, x_row + (x_lo * S + ix0), x_hi - x_lo, S);
                         if (dx) {
-                            real *dx_row = dx + (ci * s->in_h + iy) * s->in_w + kx - s->pad_left;
+                            real *dx_row = dx + (ci * s->in_h + iy) * s->in_w;
                             for (int ox = x_lo; ox < x_hi; ox++)
-                                dx_row[ox * S] += dy_row[ox] * wv;
+                                dx_row[ox * S + ix0] += dy_row[ox] * wv;
                         }
                     }
                     dw[widx] += dw_sum;

@@ -12,6 +12,7 @@
 #include "activation.h"
 #include "dense.h"
 #include "loss.h"
+#include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
 
@@ -158,6 +159,9 @@ int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work
 
 double convnet_loss(const convnet_arch *a, const convnet_work *w, int label)
 {
+    for (int c = 0; c < a->classes; c++)
+        if (!isfinite((double)w->logits[c]))   /* the network overflowed: no usable loss */
+            return NAN;
     return softmax_cross_entropy(w->logits, label, NULL, a->classes);   /* L = -ln p_label */
 }
 
@@ -179,6 +183,15 @@ void convnet_backward(const convnet_arch *a, const convnet_params *p, convnet_wo
     relu_backward(w->conv, w->d_relu, w->d_conv, maps);
     /* conv:  dL/dW += conv(X, dL/dC),  dL/db += sum of dL/dC;  no dL/dX: X is data          (F, 1, 5, 5) */
     conv2d_backward(&a->conv, x, p->conv_w, w->d_conv, g->conv_w, g->conv_b, NULL);
+}
+
+double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p)
+{
+    double largest = 0;
+    for (long i = 0; i < a->n_params; i++)
+        if (!(fabs((double)p->all[i]) <= largest))   /* NaN counts as largest */
+            largest = fabs((double)p->all[i]);
+    return largest;
 }
 
 /* ---------------------------------------------------------------- mini-batches */
@@ -263,6 +276,9 @@ static batch_score shard_batched(const convnet_model *m, convnet_batch *b, const
     batch_score score = { 0, 0 };
     convnet_forward_batch(a, m->params, b, x, n);
     score.loss = softmax_cross_entropy_batch(n, b->logits, labels, b->probs, g ? b->d_logits : NULL, a->classes);
+    for (long i = 0; i < (long)n * a->classes; i++)
+        if (!isfinite((double)b->logits[i]))   /* overflowed: no usable loss (see convnet_loss) */
+            score.loss = NAN;
     for (int i = 0; i < n; i++) {
         int predicted = index_of_max(b->probs + (long)i * a->classes, a->classes);
         score.correct += predicted == labels[i];
@@ -427,20 +443,14 @@ int convnet_save(const char *path, const convnet_arch *a, const convnet_params *
 {
     size_t size;
     unsigned char *buf = encode_model(a, p, &size);
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, err_size, "%s: cannot create the model file (%s)", path, strerror(errno));
-        free(buf);
-        return -1;
+    out_file o;                    /* the old model stays until the new one is whole: see out_file.h */
+    int rc = out_file_open(&o, path, err, err_size);
+    if (rc == 0) {
+        out_file_write(&o, buf, size);
+        rc = out_file_commit(&o, err, err_size);
     }
-    size_t written = fwrite(buf, 1, size, f);
-    int closed = fclose(f);
     free(buf);
-    if (written != size || closed != 0) {
-        snprintf(err, err_size, "%s: could not write the whole model (disk full?)", path);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /* Read exactly n bytes, or say how many there were. */
@@ -487,12 +497,52 @@ static int check_header(const char *path, const unsigned char *h, convnet_arch *
     return 0;
 }
 
+/* The length of the file, or -1 when it cannot be measured (a pipe): the
+ * position is left at `at`. */
+static long file_length(FILE *f, long at)
+{
+    long length = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        length = ftell(f);
+    if (fseek(f, at, SEEK_SET) != 0)
+        return -1;
+    return length;
+}
+
+/* Before allocating anything: is the file as long as its header says? (A
+ * 40-byte file can claim 97 million parameters.) */
+static int check_length(FILE *f, const char *path, const convnet_arch *a, char *err, size_t err_size)
+{
+    long long want = HEADER_BYTES + 4LL * a->n_params + 4, length = file_length(f, HEADER_BYTES);
+    if (length < 0 || length == want)
+        return 0;                   /* unknown: read_body finds out as it reads */
+    snprintf(err, err_size, "%s: %s: the header describes %ld parameters, a file of %lld bytes, but it has %lld bytes",
+             path, length < want ? "truncated" : "unexpected bytes after the checksum", a->n_params, want, length);
+    return -1;
+}
+
+/* A zero-filled parameter block, or -1 with a message naming the file. */
+static int params_alloc_for(const char *path, const convnet_arch *a, convnet_params *p, char *err, size_t err_size)
+{
+    p->all = calloc((size_t)a->n_params, sizeof(real));
+    if (p->all == NULL) {
+        snprintf(err, err_size, "%s: out of memory for its %ld parameters", path, a->n_params);
+        return -1;
+    }
+    point_into(a, p);
+    return 0;
+}
+
 /* Everything after the header: parameters, checksum, and nothing more. */
 static int read_body(FILE *f, const char *path, const unsigned char *header, const convnet_arch *a,
                      convnet_params *p, char *err, size_t err_size)
 {
     size_t n = (size_t)a->n_params, body = 4 * n + 4, got;
-    unsigned char *buf = checked_calloc(body, 1, "model file");
+    unsigned char *buf = malloc(body);
+    if (buf == NULL) {
+        snprintf(err, err_size, "%s: out of memory reading it (%zu bytes)", path, body);
+        return -1;
+    }
     int rc = -1;
     if (read_exactly(f, buf, body, &got) != 0) {
         snprintf(err, err_size, "%s: truncated: %zu bytes of parameters and checksum expected after the header, "
@@ -505,8 +555,7 @@ static int read_body(FILE *f, const char *path, const unsigned char *header, con
         if (stored != computed) {
             snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged",
                      path, (unsigned long)stored, (unsigned long)computed);
-        } else {
-            convnet_params_alloc(a, p);
+        } else if (params_alloc_for(path, a, p, err, err_size) == 0) {
             for (size_t i = 0; i < n; i++)
                 p->all[i] = get_real(buf + 4 * i);
             rc = 0;
@@ -543,7 +592,7 @@ int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err
         else
             snprintf(err, err_size, "%s: truncated: a model header is %d bytes, the file has %zu",
                      path, HEADER_BYTES, got);
-    } else if (check_header(path, header, a, err, err_size) == 0) {
+    } else if (check_header(path, header, a, err, err_size) == 0 && check_length(f, path, a, err, err_size) == 0) {
         rc = read_body(f, path, header, a, p, err, err_size);
     }
     fclose(f);

@@ -85,8 +85,11 @@ void convnet_arch_describe(const convnet_arch *a, char *buf, size_t size);
  * convnet_params_free. */
 void convnet_params_alloc(const convnet_arch *a, convnet_params *p);
 void convnet_params_free(convnet_params *p);
-/* He normal initialisation (w ~ N(0, 2 / fan_in)) of both weight tensors,
- * biases 0, drawn from rng (conv weights first, then dense weights). */
+/* The starting weights, drawn from rng (conv weights first, then dense
+ * weights), biases 0: the conv layer He normal, w ~ N(0, 2 / fan_in) with
+ * fan_in = kernel * kernel (it feeds a ReLU); the dense layer uniform in
+ * +-1/sqrt(fan_in) with fan_in = flat, PyTorch's default for nn.Linear (it
+ * feeds the softmax: small scores, so the loss starts near ln 10). */
 void convnet_init(const convnet_arch *a, convnet_params *p, rng_t *rng);
 
 void convnet_work_alloc(const convnet_arch *a, convnet_work *w);
@@ -96,12 +99,19 @@ void convnet_work_free(convnet_work *w);
  * w, up to w->logits and w->probs. Returns the predicted class. */
 int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work *w, const real *x);
 /* Cross-entropy of the last forward pass against `label`: -ln p_label,
- * computed from the logits (finite even when p_label rounds to 0). */
+ * computed from the logits (finite even when p_label rounds to 0). NaN when
+ * a logit is infinite or NaN: the forward pass overflowed (softmax has a
+ * limit for infinite logits, but a network that produces them is broken,
+ * and the trainer must see it). */
 double convnet_loss(const convnet_arch *a, const convnet_work *w, int label);
 /* Backward pass of the last forward pass (same x), for the loss against
  * `label`: ADDS dL/dparameters into g, so a batch can sum its images. */
 void convnet_backward(const convnet_arch *a, const convnet_params *p, convnet_work *w,
                       const real *x, int label, convnet_params *g);
+
+/* The largest |parameter| (NaN if any is NaN): for messages about a model
+ * whose numbers are too large to compute with. */
+double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p);
 
 /* ---------------------------------------------------------------- mini-batches (lesson 11)
  *
@@ -171,13 +181,16 @@ void convnet_summary(FILE *out, const convnet_arch *a);
  *   magic "CNNM" | format version | in_h in_w filters kernel pool classes | n_params
  *   n_params parameters as little-endian IEEE float32, in the block's order
  *   CRC-32 (the zlib/PNG one) of every byte before it
- * Save returns 0, or -1 with one line in err. */
+ * Save writes safely (src/out_file.h: the old file stays whole until the
+ * new one is complete) and returns 0, or -1 with one line in err naming
+ * the file and the system's reason. */
 #define CONVNET_MAGIC "CNNM"
 #define CONVNET_FORMAT_VERSION 1u
 int convnet_save(const char *path, const convnet_arch *a, const convnet_params *p,
                  char *err, size_t err_size);
 /* Read and check a model file: magic, version, a sane architecture, the
- * parameter count, the length, the checksum, finite parameters. On success
+ * parameter count, the length (before allocating anything, when the file
+ * can be measured), the checksum, finite parameters. On success
  * fills a and allocates p (free with convnet_params_free) and returns 0;
  * otherwise returns -1 with one line naming the file and the problem. */
 int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err, size_t err_size);

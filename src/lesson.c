@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out_file.h"
+
 static int stepping;                 /* --step given */
 static const char *plot_data_path;   /* --plot-data FILE */
 
@@ -17,6 +19,7 @@ static void usage(FILE *out, const char *program, int allow_plot_data)
 
 void lesson_start(int argc, char **argv, const char *title, int allow_plot_data)
 {
+    out_file_check_stdout_at_exit(argv[0]);   /* a full disk on stdout: exit 1, not 0 */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--step") == 0) {
             stepping = 1;

@@ -10,7 +10,9 @@
 
 /* Parse the lesson's flags: --step, --help, and --plot-data FILE for lessons
  * that write a data file (allow_plot_data != 0). Prints the title. An unknown
- * flag prints one line to stderr and exits with status 2. */
+ * flag prints one line to stderr and exits with status 2. Also makes the
+ * lesson exit with status 1 when its standard output cannot be written
+ * (out_file_check_stdout_at_exit). */
 void lesson_start(int argc, char **argv, const char *title, int allow_plot_data);
 
 /* Start step number n with its heading; with --step, wait for Enter first. */

@@ -14,10 +14,15 @@
 
 #include "real.h"
 
-/* p (n) = softmax(z (n)), the stable form. */
+/* p (n) = softmax(z (n)), the stable form. Infinite logits give the limit:
+ * when some z are +inf, those share the probability equally and the rest
+ * get 0 (e^{z - m} with m = +inf would be inf - inf = NaN everywhere). A NaN
+ * in z makes every p NaN, so it cannot pass unnoticed. Every z = -inf
+ * has no limit: p is NaN. */
 void softmax(const real *z, real *p, int n);
 
-/* ln sum_k e^{z_k}, stably: m + ln sum_k e^{z_k - m}. */
+/* ln sum_k e^{z_k}, stably: m + ln(1 + sum_{k != argmax} e^{z_k - m}),
+ * m = max z (+inf when some z is +inf; NaN when some z is NaN). */
 double log_sum_exp(const real *z, int n);
 
 /* -sum_i y_i ln p_i for a probability vector p and a target distribution y
@@ -26,8 +31,12 @@ double log_sum_exp(const real *z, int n);
 double cross_entropy(const real *p, const real *y, int n);
 
 /* Softmax + cross-entropy on an integer label in one step, from the logits:
- * L = log_sum_exp(z) - z[label], which stays finite even when p_label
- * would round to 0. Writes p = softmax(z) when p is not NULL. */
+ * L = (m - z[label]) + ln(1 + sum_{k != argmax} e^{z_k - m}), m = max z:
+ * log_sum_exp(z) - z[label] rearranged so that it stays finite when p_label
+ * would round to 0 AND keeps its accuracy when p_label rounds to 1 (the
+ * tiny loss of a confident right answer). +inf logits: ln(number of +inf
+ * logits) when the label's is one of them, else +inf. NaN in, NaN out.
+ * Writes p = softmax(z) when p is not NULL. */
 double softmax_cross_entropy(const real *z, int label, real *p, int n);
 
 /* dL/dz (n) = p - onehot(label), OVERWRITTEN. */

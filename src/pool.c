@@ -1,6 +1,7 @@
 /* pool.c: see pool.h. */
 #include "pool.h"
 
+#include <math.h>
 #include <string.h>
 #include "conv.h"
 
@@ -27,8 +28,8 @@ void maxpool2d_forward(const pool2d_shape *s, const real *x, real *y, int *argma
                 for (int ky = 0; ky < s->k; ky++)
                     for (int kx = 0; kx < s->k; kx++) {
                         int i = (c * s->in_h + oy * s->stride + ky) * s->in_w + ox * s->stride + kx;
-                        if (x[i] > x[best])
-                            best = i;
+                        if (x[i] > x[best] || isnan((double)x[i]))   /* a NaN wins: */
+                            best = i;                                     /* it must not be hidden */
                     }
                 y[o] = x[best];
                 argmax[o] = best;
@@ -90,7 +91,7 @@ static void maxpool_plane(const pool2d_shape *s, const real *x, real *y, int *ar
             for (int ky = 0; ky < s->k; ky++) {
                 const int row = (oy * s->stride + ky) * s->in_w + ox * s->stride;
                 for (int kx = 0; kx < s->k; kx++)
-                    if (x[row + kx] > x[best])
+                    if (x[row + kx] > x[best] || isnan((double)x[row + kx]))   /* a NaN wins, as above */
                         best = row + kx;
             }
             y[oy * s->out_w + ox] = x[best];

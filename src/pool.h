@@ -21,7 +21,8 @@ long pool2d_output_count(const pool2d_shape *s);
 
 /* Y[c][oy][ox] = max over the window of X. argmax (c, out_h, out_w) records,
  * for every output, the flat index into X of the winner; on a tie the first
- * maximum in reading order wins. */
+ * maximum in reading order wins. A NaN in a window wins it (Y is NaN), so a
+ * NaN from upstream is passed on, not skipped. */
 void maxpool2d_forward(const pool2d_shape *s, const real *x, real *y, int *argmax);
 /* dX (c, in_h, in_w) is OVERWRITTEN: zero everywhere, and each dY value is
  * routed to the input that won its window (added, since with overlapping
