@@ -79,6 +79,13 @@ static long input_count(const pool2d_shape *s)
     return (long)s->c * s->in_h * s->in_w;
 }
 
+/* 1 when x takes the place of the window's maximum m so far: it is larger,
+ * or it is NaN (a NaN must not be hidden), as in maxpool2d_forward. */
+static int beats(real x, real m)
+{
+    return x > m || isnan((double)x);
+}
+
 /* One channel of one image, the window's rows found once per output row
  * rather than once per pixel; the same comparisons in the same order as
  * maxpool2d_forward (reading order, the first maximum wins a tie). offset
@@ -91,7 +98,7 @@ static void maxpool_plane(const pool2d_shape *s, const real *x, real *y, int *ar
             for (int ky = 0; ky < s->k; ky++) {
                 const int row = (oy * s->stride + ky) * s->in_w + ox * s->stride;
                 for (int kx = 0; kx < s->k; kx++)
-                    if (x[row + kx] > x[best] || isnan((double)x[row + kx]))   /* a NaN wins, as above */
+                    if (beats(x[row + kx], x[best]))
                         best = row + kx;
             }
             y[oy * s->out_w + ox] = x[best];
@@ -100,17 +107,16 @@ static void maxpool_plane(const pool2d_shape *s, const real *x, real *y, int *ar
 }
 
 /* The common 2x2 window with stride 2, written out: the four pixels of a
- * window are compared in reading order, the first maximum winning a tie,
- * exactly as maxpool_plane does. */
+ * window are compared in reading order, exactly as maxpool_plane does. */
 static void maxpool_plane_2x2(const pool2d_shape *s, const real *x, real *y, int *argmax, int offset)
 {
     for (int oy = 0; oy < s->out_h; oy++) {
         const int top = 2 * oy * s->in_w, bottom = top + s->in_w;
         for (int ox = 0; ox < s->out_w; ox++) {
-            int best = top + 2 * ox;
-            best = x[top + 2 * ox + 1] > x[best] ? top + 2 * ox + 1 : best;
-            best = x[bottom + 2 * ox] > x[best] ? bottom + 2 * ox : best;
-            best = x[bottom + 2 * ox + 1] > x[best] ? bottom + 2 * ox + 1 : best;
+            const int window[4] = { top + 2 * ox, top + 2 * ox + 1, bottom + 2 * ox, bottom + 2 * ox + 1 };
+            int best = window[0];
+            for (int k = 1; k < 4; k++)
+                best = beats(x[window[k]], x[best]) ? window[k] : best;
             y[oy * s->out_w + ox] = x[best];
             argmax[oy * s->out_w + ox] = offset + best;
         }
