@@ -329,19 +329,6 @@ void convnet_runner_free(convnet_runner *r)
 
 /* ---------------------------------------------------------------- the summary table */
 
-/* n with thousands separators: 54410 -> "54,410". */
-static void with_commas(long n, char *buf, size_t size)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%ld", n), o = 0;
-    for (int i = 0; i < len && (size_t)o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-}
-
 static void summary_row(FILE *out, const char *layer, const char *shape, long params)
 {
     char count[32];
@@ -391,7 +378,7 @@ uint32_t convnet_crc32(uint32_t crc, const unsigned char *bytes, size_t n)
 #define HEADER_WORDS 9      /* magic, version, in_h, in_w, filters, kernel, pool, classes, n_params */
 #define HEADER_BYTES (4 * HEADER_WORDS)
 
-static void put_u32(unsigned char *b, uint32_t v)      /* little-endian, byte by byte */
+void model_put_u32(unsigned char *b, uint32_t v)       /* little-endian, byte by byte */
 {
     b[0] = (unsigned char)(v & 0xFF);
     b[1] = (unsigned char)((v >> 8) & 0xFF);
@@ -399,22 +386,22 @@ static void put_u32(unsigned char *b, uint32_t v)      /* little-endian, byte by
     b[3] = (unsigned char)((v >> 24) & 0xFF);
 }
 
-static uint32_t get_u32(const unsigned char *b)
+uint32_t model_get_u32(const unsigned char *b)
 {
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
-static void put_real(unsigned char *b, real v)
+void model_put_real(unsigned char *b, real v)
 {
     float f = (float)v;
     uint32_t bits;
     memcpy(&bits, &f, 4);
-    put_u32(b, bits);
+    model_put_u32(b, bits);
 }
 
-static real get_real(const unsigned char *b)
+real model_get_real(const unsigned char *b)
 {
-    uint32_t bits = get_u32(b);
+    uint32_t bits = model_get_u32(b);
     float f;
     memcpy(&f, &bits, 4);
     return (real)f;
@@ -430,10 +417,10 @@ static unsigned char *encode_model(const convnet_arch *a, const convnet_params *
                                           (uint32_t)a->filters, (uint32_t)a->kernel, CONVNET_POOL,
                                           (uint32_t)a->classes, (uint32_t)a->n_params };
     for (int i = 0; i < HEADER_WORDS - 1; i++)
-        put_u32(buf + 4 + 4 * i, fields[i]);
+        model_put_u32(buf + 4 + 4 * i, fields[i]);
     for (size_t i = 0; i < n; i++)
-        put_real(buf + HEADER_BYTES + 4 * i, p->all[i]);
-    put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
+        model_put_real(buf + HEADER_BYTES + 4 * i, p->all[i]);
+    model_put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
     *size = total;
     return buf;
 }
@@ -468,7 +455,7 @@ static int check_header(const char *path, const unsigned char *h, convnet_arch *
                  "a model starts with \"%s\")", path, h[0], h[1], h[2], h[3], CONVNET_MAGIC);
         return -1;
     }
-    uint32_t version = get_u32(h + 4);
+    uint32_t version = model_get_u32(h + 4);
     if (version > CONVNET_FORMAT_VERSION) {
         snprintf(err, err_size, "%s: model format version %lu is newer than this program reads (%u): "
                  "update the code, or retrain", path, (unsigned long)version, CONVNET_FORMAT_VERSION);
@@ -478,8 +465,8 @@ static int check_header(const char *path, const unsigned char *h, convnet_arch *
         snprintf(err, err_size, "%s: model format version 0 does not exist: the header is damaged", path);
         return -1;
     }
-    uint32_t in_h = get_u32(h + 8), in_w = get_u32(h + 12), filters = get_u32(h + 16), kernel = get_u32(h + 20);
-    uint32_t pool = get_u32(h + 24), classes = get_u32(h + 28), n_params = get_u32(h + 32);
+    uint32_t in_h = model_get_u32(h + 8), in_w = model_get_u32(h + 12), filters = model_get_u32(h + 16), kernel = model_get_u32(h + 20);
+    uint32_t pool = model_get_u32(h + 24), classes = model_get_u32(h + 28), n_params = model_get_u32(h + 32);
     char why[200];
     if (pool != CONVNET_POOL || in_h > MAX_SIDE || in_w > MAX_SIDE || filters > MAX_FILTERS
         || kernel > MAX_SIDE || classes > CONVNET_MAX_CLASSES
@@ -550,14 +537,14 @@ static int read_body(FILE *f, const char *path, const unsigned char *header, con
     } else if (fgetc(f) != EOF) {
         snprintf(err, err_size, "%s: unexpected bytes after the checksum: not a model this program wrote", path);
     } else {
-        uint32_t stored = get_u32(buf + body - 4);
+        uint32_t stored = model_get_u32(buf + body - 4);
         uint32_t computed = convnet_crc32(convnet_crc32(0, header, HEADER_BYTES), buf, body - 4);
         if (stored != computed) {
             snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged",
                      path, (unsigned long)stored, (unsigned long)computed);
         } else if (params_alloc_for(path, a, p, err, err_size) == 0) {
             for (size_t i = 0; i < n; i++)
-                p->all[i] = get_real(buf + 4 * i);
+                p->all[i] = model_get_real(buf + 4 * i);
             rc = 0;
             for (size_t i = 0; i < n && rc == 0; i++)
                 if (!isfinite((double)p->all[i])) {

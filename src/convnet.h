@@ -195,6 +195,14 @@ int convnet_save(const char *path, const convnet_arch *a, const convnet_params *
  * otherwise returns -1 with one line naming the file and the problem. */
 int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err, size_t err_size);
 
+/* The encoding both model file versions use (src/sequential.h has version
+ * 2): 4-byte little-endian unsigned integers, and numbers as little-endian
+ * IEEE 754 binary32 (a real is rounded to float on the way out). */
+void model_put_u32(unsigned char *b, uint32_t v);
+uint32_t model_get_u32(const unsigned char *b);
+void model_put_real(unsigned char *b, real v);
+real model_get_real(const unsigned char *b);
+
 /* CRC-32 (polynomial 0xEDB88320, as in zlib and PNG), continued from crc
  * (start with 0): convnet_crc32(0, "123456789", 9) == 0xCBF43926. */
 uint32_t convnet_crc32(uint32_t crc, const unsigned char *bytes, size_t n);

@@ -104,7 +104,8 @@ typedef struct {
     const real *stats;             /* (n_stats): batchnorm's running averages, for testing   */
     engine_kind engine;
     int training;                  /* 1: dropout drops, batchnorm uses the batch's statistics */
-    uint64_t dropout_seed;         /* set per step by the trainer: dropout_seed(seed, step, ...) */
+    uint64_t seed;                 /* dropout's masks: dropout_seed(seed, step, layer, image) */
+    long step;                     /* the trainer counts its steps here                     */
 } sequential_model;
 
 /* One shard's working memory for up to `capacity` images. */
@@ -114,6 +115,7 @@ typedef struct {
     real *out[SEQ_MAX_LAYERS];     /* each layer's output (capacity, out size); flatten's is its input */
     real *grad_a, *grad_b;         /* dL/d(a layer's output), ping-pong (capacity, largest size) */
     real *probs;                   /* (capacity, classes) softmax of the logits              */
+    real *dlogits;                 /* (capacity, classes) dL/dlogits = p - onehot(label)    */
     conv2d_batch_space conv[SEQ_MAX_LAYERS];
     int *argmax[SEQ_MAX_LAYERS];   /* maxpool                                               */
     real *mask[SEQ_MAX_LAYERS];    /* dropout: 0 or 1/(1-rate) per number                   */
