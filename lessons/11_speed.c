@@ -224,8 +224,39 @@ static double step_count_lesson10(layer_cost *costs, int *n)
     return total;
 }
 
+/* The slides' network without its first max pooling: the 16->128
+ * convolution then sees 28x28 maps. */
+static const layer_spec doshi_without_first_pool[] = {
+    { 'C', 16, 2, 0, 1 }, { 'R', 0, 0, 0, 0 }, { 'C', 128, 3, 0, 0 },
+};
+
+/* What the convolutions do together, and what the first pooling saves. */
+static void print_pooling_saving(const layer_cost *costs, int n, double total)
+{
+    double convs = 0;
+    for (int i = 0; i < n; i++)
+        if (costs[i].kind == 'C')
+            convs += costs[i].forward + costs[i].backward;
+    layer_cost unpooled[MAX_LAYERS];
+    network_costs(doshi_without_first_pool, 3, unpooled);
+    printf("The three convolutions together: %.1f%%. The slides pool \"to overall reduce the\n"
+           "computation time\": without the first max pooling, %s would see 28x28 maps\n"
+           "and do %s FLOP forward instead of %s, %.1f times as many.\n",
+           100 * convs / total, costs[3].name, commas(unpooled[2].forward), commas(costs[3].forward),
+           unpooled[2].forward / costs[3].forward);
+}
+
 /* The work of training a network for 10 epochs of MNIST's 60,000 images. */
 #define EPOCHS_IMAGES (10.0 * 60000)
+
+/* The parameters of a network: weights and biases of every layer. */
+static double parameter_count(const layer_cost *costs, int n)
+{
+    double params = 0;
+    for (int i = 0; i < n; i++)
+        params += costs[i].params;
+    return params;
+}
 
 static double step_count_doshi(layer_cost *costs, int *n, double lesson10_total)
 {
@@ -234,16 +265,20 @@ static double step_count_doshi(layer_cost *costs, int *n, double lesson10_total)
     double total = print_costs(costs, *n);
     const layer_cost *big = &costs[5], *dense = &costs[8];     /* conv 3x3 128->256, dense 6400->128 */
     printf("That is %.0f times lesson 10's network. One layer, %s, does %s\n"
-           "FLOP of it: %.1f%%. Its output is only 10x10, but each of its 25,600 outputs is a dot\n"
-           "product of 3*3*128 = 1,152 terms. The dense 6400->128 layer holds 72%% of the weights\n"
-           "(lesson 03) but does %.1f%% of the arithmetic. \"Introduction To CNN\": the convolution\n"
-           "layer \"carries the main portion of the network's computational load\"; the count says\n"
-           "which one. The slides' 10 epochs of 60,000 images: %.3g FLOP.\n",
+           "FLOP of it: %.1f%%. Its output is only 10x10, but each of its %s outputs is a dot\n"
+           "product of 3*3*128 = %s terms. The dense 6400->128 layer holds %.0f%% of the %s\n"
+           "parameters (lesson 03) but does %.1f%% of the arithmetic. \"Introduction To CNN\": the\n"
+           "convolution layer \"carries the main portion of the network's computational load\";\n"
+           "the count says which one. The slides' 10 epochs of 60,000 images: %.3g FLOP.\n",
            total / lesson10_total, big->name, commas(big->forward + big->backward),
-           100 * (big->forward + big->backward) / total, 100 * (dense->forward + dense->backward) / total,
-           EPOCHS_IMAGES * total);
+           100 * (big->forward + big->backward) / total, commas(big->outputs), commas(big->gemm_k),
+           100 * dense->params / parameter_count(costs, *n), commas(parameter_count(costs, *n)),
+           100 * (dense->forward + dense->backward) / total, EPOCHS_IMAGES * total);
+    print_pooling_saving(costs, *n, total);
     return total;
 }
+
+/* ================================================================ step 3: the roofline */
 
 /* What this machine can do at most, measured (src/roofline.h). */
 typedef struct {
@@ -646,7 +681,7 @@ static double step_gemm_ladder(thread_pool *pool, const machine *m, const settin
            "the cache while BLOCK_M rows of C use it (%.1fx here): blocking changes where the\n"
            "numbers come from, not how many loads and stores each multiply-add needs, and the\n"
            "i-p-j loop needs 2 loads and 1 store per vector FMA; while the caches keep up with\n"
-           "that, blocking alone buys little. Row 4 (src/gemm.c) copies the blocks of A and B\n"
+           "that, blocking alone buys little, and can lose to its shorter inner loops. Row 4 (src/gemm.c) copies the blocks of A and B\n"
            "into the order its inner kernel reads them (packing) and keeps a 6x16 tile of C in\n"
            "12 vector registers, adding one outer product per step: 96 multiply-adds for 22\n"
            "numbers loaded, %.1fx. Its kernel is fast enough to outrun the caches, so it needs\n"

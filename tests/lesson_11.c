@@ -45,7 +45,7 @@ static void test_lesson_runs(void)
     CHECK_INT(run.exit_code, 0);
     CHECK_CONTAINS(run.out, "Lesson 11");
     for (int step = 1; step <= 7; step++) {
-        char heading[16];
+        char heading[32];
         snprintf(heading, sizeof heading, "Step %d.", step);
         CHECK_CONTAINS(run.out, heading);
     }
@@ -76,6 +76,10 @@ static void test_doshi_counts(void)
     CHECK_CONTAINS(run.out, "forward + backward = 198,138,048 FLOP");
     CHECK_CONTAINS(run.out, "176,947,200\nFLOP of it: 89.3%");
     CHECK_CONTAINS(run.out, "That is 183 times lesson 10's network");
+    CHECK_CONTAINS(run.out, "holds 72% of the 1,134,426\nparameters");        /* lesson 03's Keras total */
+    CHECK_CONTAINS(run.out, "The three convolutions together: 97.4%");
+    /* without the first pooling: 2 * 128 * 26*26 * 3*3*16 */
+    CHECK_CONTAINS(run.out, "and do 24,920,064 FLOP forward instead of 5,308,416, 4.7 times as many");
 }
 
 /* How many lines between the headings `from` and `to` start with two spaces
