@@ -687,6 +687,9 @@ static double step_gemm_ladder(thread_pool *pool, const machine *m, const settin
            "numbers loaded, %.1fx. Its kernel is fast enough to outrun the caches, so it needs\n"
            "the blocks. Row 5 gives each thread its own band of C (%.1fx on %d threads).\n",
            gflops[1] / gflops[0], gflops[2] / gflops[1], gflops[3] / gflops[2], gflops[4] / gflops[3], THREADS);
+    printf("Rows 2-5 also need the compiler: -march=native lets it use this CPU's widest vector\n"
+           "registers (8 floats with AVX2) and FMA, and -ffp-contract=fast lets it fuse a * b + c into\n"
+           "one FMA (gcc does not under -std=c11 without it: half the peak). notes/11_speed.md: both.\n");
     return gflops[LADDER_STEPS - 1];
 }
 
