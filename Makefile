@@ -7,7 +7,7 @@
 #   make progress        a table of all exercises: how many tasks pass
 #   make skeletons       prove every committed (untouched) exercise compiles and fails
 #   make sanitize        the test suite under AddressSanitizer + UBSan
-#   make valgrind        the test suite and the lessons under valgrind
+#   make valgrind        the test suite and the lessons under valgrind (lesson 11 with --quick)
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
 #   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
@@ -45,8 +45,9 @@ OBJ_D     := $(LIB_SRC:src/%.c=$(BUILD)/obj/double/%.o)
 OBJ_FAST  := $(LIB_SRC:src/%.c=$(BUILD)/obj/fast/%.o)
 FAST_CFLAGS = $(FAST_OPT) -g $(EXTRA_CFLAGS) -MMD -MP
 
-# Lessons print hand-sized examples in double; the trainer trains in float.
-FLOAT_LESSONS := 10_mnist
+# Lessons print hand-sized examples in double; the trainer trains in float, and
+# lesson 11 measures speed, so both are built in float with the fast flags.
+FLOAT_LESSONS := 10_mnist 11_speed
 LESSONS       := $(basename $(notdir $(wildcard lessons/[0-9][0-9]_*.c)))
 LESSON_BINS   := $(LESSONS:%=$(BUILD)/lessons/%)
 TOOLS         := $(basename $(notdir $(wildcard src/tools/*.c)))
@@ -166,8 +167,8 @@ sanitize:
 
 valgrind: all
 	@CC="$(CC)" RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run.sh $(BUILD)
-	@for l in $(LESSONS); do case $$l in 10_*) continue;; esac; \
-	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(BUILD)/lessons/$$l > /dev/null \
+	@for l in $(LESSONS); do args=; case $$l in 10_*) continue;; 11_*) args=--quick;; esac; \
+	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(BUILD)/lessons/$$l $$args > /dev/null \
 	  || { echo "valgrind: $$l reported errors"; exit 1; }; done; echo "valgrind: every lesson clean"
 
 # ---------------------------------------------------------------- MNIST (lesson 10)
