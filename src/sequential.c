@@ -298,7 +298,10 @@ int sequential_build(sequential *m, const char *spec, int in_c, int in_h, int in
         if (next)
             *next++ = '\0';
         char copy[SEQ_SPEC_MAX * 2], *words[MAX_WORDS];
-        snprintf(copy, sizeof copy, "%s", item);
+        snprintf(copy, sizeof copy, "%s", item + strspn(item, " \t\n"));      /* for messages */
+        copy[strcspn(copy, "\n")] = '\0';
+        for (size_t end = strlen(copy); end > 0 && (copy[end - 1] == ' ' || copy[end - 1] == '\t'); end--)
+            copy[end - 1] = '\0';
         int n = split_words(item, words);
         items++;
         if (n == 0)
