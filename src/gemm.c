@@ -16,6 +16,8 @@
  *      in L2/L3 while all of A goes by.
  *   4. Threads. C is cut into blocks of whole register tiles, one per
  *      thread; each thread runs steps 1-3 on its own block.
+ *   5. A special case, long sums into a small C stored as A B^T, where
+ *      dot products beat packing (dot_block below).
  *
  * Block sizes for a core with 32 KB of L1 and 512 KB of L2: a B sliver is
  * KC*NR*4 = 16 KB, an A block MC*KC*4 = 120 KB; measured best among nearby
@@ -182,6 +184,88 @@ static void micro_kernel(int kc, strip as, strip bs, real *restrict c, int ldc, 
         store_row(c + (long)i * ldc, tile[i], nr, alpha, beta);
 }
 
+/* ---------------------------------------------------------------- 5. long thin sums: dot products */
+
+/* C = A B^T where A's rows and B's rows are both stored contiguously (A
+ * not transposed, B transposed), with a long k and a small C: the filter
+ * gradient of a convolution, dW = dY cols^T (lesson 11), is 16 x 25 numbers
+ * each summing 4,608 products. Packing would copy both operands for a C
+ * that fits in registers; instead every C[i][j] is a dot product of two
+ * contiguous rows, computed in DOT_W running partial sums (one vector), and
+ * two rows of A meet four rows of B at a time: eight partial-sum vectors,
+ * six loads for eight multiply-adds. Every element is summed the same way,
+ * in or out of a 2 x 4 block, so the result never depends on the threads. */
+#define DOT_W 8
+#define DOT_MIN_K 256                 /* shorter sums: packing wins */
+#define DOT_MAX_C 4096                /* larger C: packing pays off */
+
+static int use_dot_products(matrix_view A, matrix_view B, int m, int n, int k)
+{
+    return A.cs == 1 && B.rs == 1 && k >= DOT_MIN_K && (long)m * n <= DOT_MAX_C;
+}
+
+/* acc[j] += a[j] * b[j] for the DOT_W lanes. */
+static void dot_update(real *restrict acc, const real *restrict a, const real *restrict b)
+{
+    for (int j = 0; j < DOT_W; j++)
+        acc[j] += a[j] * b[j];
+}
+
+/* The lanes added up, then the k % DOT_W leftover products: the same order
+ * for every element. */
+static real dot_finish(const real *acc, const real *a, const real *b, int k)
+{
+    real sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (int p = k - k % DOT_W; p < k; p++)
+        sum += a[p] * b[p];
+    return sum;
+}
+
+/* One element: row a . row b. */
+static real dot_one(const real *a, const real *b, int k)
+{
+    real acc[DOT_W] = { 0 };
+    for (int p = 0; p + DOT_W <= k; p += DOT_W)
+        dot_update(acc, a + p, b + p);
+    return dot_finish(acc, a, b, k);
+}
+
+/* Rows a0, a1 of A against rows b[0..3] of B: out[r][c]. */
+static void dot_2x4(const real *a0, const real *a1, const real *const b[4], int k, real out[2][4])
+{
+    _Static_assert(DOT_W == 8, "dot_finish adds eight lanes");
+    real s00[DOT_W] = { 0 }, s01[DOT_W] = { 0 }, s02[DOT_W] = { 0 }, s03[DOT_W] = { 0 };
+    real s10[DOT_W] = { 0 }, s11[DOT_W] = { 0 }, s12[DOT_W] = { 0 }, s13[DOT_W] = { 0 };
+    for (int p = 0; p + DOT_W <= k; p += DOT_W) {
+        dot_update(s00, a0 + p, b[0] + p);  dot_update(s01, a0 + p, b[1] + p);
+        dot_update(s02, a0 + p, b[2] + p);  dot_update(s03, a0 + p, b[3] + p);
+        dot_update(s10, a1 + p, b[0] + p);  dot_update(s11, a1 + p, b[1] + p);
+        dot_update(s12, a1 + p, b[2] + p);  dot_update(s13, a1 + p, b[3] + p);
+    }
+    const real *sums[2][4] = { { s00, s01, s02, s03 }, { s10, s11, s12, s13 } };
+    for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 4; c++)
+            out[r][c] = dot_finish(sums[r][c], r ? a1 : a0, b[c], k);
+}
+
+/* The block C (m x n) as dot products, 2 x 4 at a time, the edges one by one. */
+static void dot_block(matrix_view A, matrix_view B, int m, int n, int k, real alpha, real beta, real *c, int ldc)
+{
+    int m2 = m - m % 2, n4 = n - n % 4;
+    for (int i = 0; i < m2; i += 2)
+        for (int j = 0; j < n4; j += 4) {
+            const real *b[4] = { B.at + j * B.cs, B.at + (j + 1) * B.cs, B.at + (j + 2) * B.cs, B.at + (j + 3) * B.cs };
+            real out[2][4];
+            dot_2x4(A.at + i * A.rs, A.at + (i + 1) * A.rs, b, k, out);
+            for (int r = 0; r < 2; r++)
+                for (int col = 0; col < 4; col++)
+                    store(&c[(long)(i + r) * ldc + j + col], alpha, out[r][col], beta);
+        }
+    for (int i = 0; i < m; i++)                          /* the last row and the last columns */
+        for (int j = i < m2 ? n4 : 0; j < n; j++)
+            store(&c[(long)i * ldc + j], alpha, dot_one(A.at + i * A.rs, B.at + j * B.cs, k), beta);
+}
+
 /* ---------------------------------------------------------------- 3. cache blocking */
 
 /* The packed blocks, one pair per thread (_Thread_local: each thread that
@@ -228,6 +312,10 @@ static strip a_panel(matrix_view A, int in_place, int ic, int ir, int pc, int kc
 static void gemm_block(matrix_view A, matrix_view B, int m, int n, int k, real alpha, real beta,
                        real *c, int ldc)
 {
+    if (use_dot_products(A, B, m, n, k)) {
+        dot_block(A, B, m, n, k, alpha, beta, c, ldc);
+        return;
+    }
     int a_in_place = use_a_in_place(A, n), b_in_place = use_b_in_place(B, m);
     for (int jc = 0; jc < n; jc += GEMM_NC) {                     /* panel of B: L2/L3 */
         int nc = min_int(GEMM_NC, n - jc), nc_whole = nc - nc % GEMM_NR;

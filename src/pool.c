@@ -83,7 +83,7 @@ static long input_count(const pool2d_shape *s)
  * or it is NaN (a NaN must not be hidden), as in maxpool2d_forward. */
 static int beats(real x, real m)
 {
-    return x > m || isnan((double)x);
+    return x > m || isnan(x);
 }
 
 /* One channel of one image, the window's rows found once per output row
@@ -106,21 +106,37 @@ static void maxpool_plane(const pool2d_shape *s, const real *x, real *y, int *ar
         }
 }
 
-/* The common 2x2 window with stride 2, written out: the four pixels of a
- * window are compared in reading order, exactly as maxpool_plane does. */
+/* One row of 2x2 windows (stride 2): `upper` and the row below it, in_w
+ * apart; out_w outputs. The four pixels of a window are compared in reading
+ * order, exactly as maxpool_plane does; `first` is upper's index in its
+ * image, for argmax. */
+static void maxpool_row_2x2(const real *restrict upper, int in_w, real *restrict y, int *restrict argmax, int out_w,
+                            int first)
+{
+    const real *restrict lower = upper + in_w;
+    for (int ox = 0; ox < out_w; ox++) {             /* selects, not branches: the compiler vectorises */
+        real v0 = upper[2 * ox], v1 = upper[2 * ox + 1], v2 = lower[2 * ox], v3 = lower[2 * ox + 1];
+        int w1 = (v1 > v0) | (v1 != v1);             /* v != v: true for NaN only (isnan() stops the vectoriser) */
+        real m = w1 ? v1 : v0;
+        int at = w1 ? 1 : 0;
+        int w2 = (v2 > m) | (v2 != v2);
+        m = w2 ? v2 : m;
+        at = w2 ? in_w : at;
+        int w3 = (v3 > m) | (v3 != v3);
+        m = w3 ? v3 : m;
+        at = w3 ? in_w + 1 : at;
+        y[ox] = m;
+        argmax[ox] = first + 2 * ox + at;
+    }
+}
+
+/* The common 2x2 window with stride 2, a row at a time. */
 static void maxpool_plane_2x2(const pool2d_shape *s, const real *x, real *y, int *argmax, int offset)
 {
-    for (int oy = 0; oy < s->out_h; oy++) {
-        const int top = 2 * oy * s->in_w, bottom = top + s->in_w;
-        for (int ox = 0; ox < s->out_w; ox++) {
-            const int window[4] = { top + 2 * ox, top + 2 * ox + 1, bottom + 2 * ox, bottom + 2 * ox + 1 };
-            int best = window[0];
-            for (int k = 1; k < 4; k++)
-                best = beats(x[window[k]], x[best]) ? window[k] : best;
-            y[oy * s->out_w + ox] = x[best];
-            argmax[oy * s->out_w + ox] = offset + best;
-        }
-    }
+    const int in_w = s->in_w, out_w = s->out_w;    /* copied: the stores below cannot change them */
+    for (int oy = 0; oy < s->out_h; oy++)
+        maxpool_row_2x2(x + 2 * oy * in_w, in_w, y + oy * out_w, argmax + oy * out_w, out_w,
+                        offset + 2 * oy * in_w);
 }
 
 void maxpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y, int *argmax)
