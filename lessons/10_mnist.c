@@ -200,15 +200,17 @@ static double now_seconds(void)   /* wall-clock time (C11 timespec_get), not CPU
 
 /* ---------------------------------------------------------------- the trainer */
 
-/* out (rows, cols) = x moved down by dy and right by dx pixels; what moves
- * in from outside is 0 (black, the background of a digit). */
-static void shift_image(const real *x, real *out, int rows, int cols, int dy, int dx)
+/* out (rows, cols) = image number `image` of the set as reals (pixel / 255,
+ * as images_to_real), moved down by dy and right by dx pixels; what moves in
+ * from outside is 0 (black, the background of a digit). */
+static void moved_image(const image_set *s, int image, int dy, int dx, real *out)
 {
-    for (int y = 0; y < rows; y++)
-        for (int c = 0; c < cols; c++) {
+    const unsigned char *pixels = s->pixels + (size_t)image * s->rows * s->cols;
+    for (int y = 0; y < s->rows; y++)
+        for (int c = 0; c < s->cols; c++) {
             int from_y = y - dy, from_x = c - dx;
-            int inside = from_y >= 0 && from_y < rows && from_x >= 0 && from_x < cols;
-            out[y * cols + c] = inside ? x[from_y * cols + from_x] : 0;
+            int inside = from_y >= 0 && from_y < s->rows && from_x >= 0 && from_x < s->cols;
+            out[y * s->cols + c] = inside ? (real)pixels[from_y * s->cols + from_x] / (real)255 : 0;
         }
 }
 
@@ -220,7 +222,7 @@ typedef struct {
     convnet_params params, velocity;
     thread_pool *pool;           /* --threads */
     convnet_runner runner;       /* the batches cut into shards, their memory: src/convnet.h */
-    real *x, *moved;             /* (max batch, 1, rows, cols): the batch's images, as reals */
+    real *x;                     /* (max batch, 1, rows, cols): the batch's images, as reals */
     int *labels, *predictions;   /* (max batch) */
     int *order;                  /* (n_train) training images, shuffled every epoch */
     int *test_order;             /* (n_test) 0, 1, 2, ... */
@@ -245,12 +247,10 @@ static void gather_batch(trainer *t, const image_set *images, const label_set *l
     for (int i = 0; i < count; i++) {
         int image = order[first + i];
         real *x = t->x + i * pixels;
-        images_to_real(images, image, 1, x);
-        if (shifts) {                                  /* data augmentation: a moved copy */
-            const signed char *move = shifts + 2 * (first + i);
-            shift_image(x, t->moved, images->rows, images->cols, move[0], move[1]);
-            tensor_copy(x, t->moved, (size_t)pixels);
-        }
+        if (shifts)                                    /* data augmentation: a moved copy */
+            moved_image(images, image, shifts[2 * (first + i)], shifts[2 * (first + i) + 1], x);
+        else
+            images_to_real(images, image, 1, x);
         t->labels[i] = labels->labels[image];
     }
 }
@@ -393,7 +393,6 @@ static void build_engine(trainer *t)
         die(t, "out of memory starting the threads");
     convnet_runner_init(&t->runner, &t->arch, &t->params, t->opt.engine, t->pool, max_batch);
     t->x = tensor_alloc((size_t)max_batch * tr->rows * tr->cols, "the batch's images");
-    t->moved = tensor_alloc((size_t)tr->rows * tr->cols, "a moved image");
     t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
     t->predictions = checked_calloc((size_t)max_batch, sizeof(int), "the batch's predictions");
 }
@@ -411,7 +410,6 @@ static void trainer_free(trainer *t)
     convnet_runner_free(&t->runner);
     thread_pool_free(t->pool);
     free(t->x);
-    free(t->moved);
     free(t->labels);
     free(t->predictions);
     convnet_params_free(&t->params);

@@ -6,7 +6,8 @@
 
 #include "tensor.h"
 
-#define SUM_PARTS 64     /* the gradient sum is cut into this many slices of the parameters */
+#define SUM_PARTS 64            /* the gradient sum is cut into this many slices of the parameters */
+#define SUM_ON_THREADS 262144   /* fewer parameters: waking the threads costs more than the sum */
 
 int minibatch_shard_capacity(int max_batch)
 {
@@ -93,7 +94,7 @@ static batch_score run_batch(minibatch *m, const real *x, const int *labels, int
         total.correct += job.score[s].correct;
     }
     if (learn)
-        thread_pool_run(m->pool, SUM_PARTS, sum_slice, &job);
+        thread_pool_run(m->n_params >= SUM_ON_THREADS ? m->pool : NULL, SUM_PARTS, sum_slice, &job);
     return total;
 }
 
