@@ -1,39 +1,34 @@
 /* lesson.c: see lesson.h. */
 #include "lesson.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+#include "flags.h"
 
 static int stepping;                 /* --step given */
 static const char *plot_data_path;   /* --plot-data FILE */
 
-static void usage(FILE *out, const char *program, int allow_plot_data)
-{
-    fprintf(out, "usage: %s [--step]%s\n", program, allow_plot_data ? " [--plot-data FILE]" : "");
-    fprintf(out, "  --step             pause before each step until Enter is pressed\n");
-    if (allow_plot_data)
-        fprintf(out, "  --plot-data FILE   also write the table as columns gnuplot can plot\n");
-}
-
 void lesson_start(int argc, char **argv, const char *title, int allow_plot_data)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--step") == 0) {
-            stepping = 1;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout, argv[0], allow_plot_data);
-            exit(0);
-        } else if (allow_plot_data && strcmp(argv[i], "--plot-data") == 0 && i + 1 < argc) {
-            plot_data_path = argv[++i];
-        } else {
-            fprintf(stderr, "%s: unknown option '%s' (try --help)\n", argv[0], argv[i]);
-            exit(2);
-        }
-    }
+    const flag_spec specs[] = {
+        FLAG_SWITCH("--step", &stepping, "pause before each step until Enter is pressed"),
+        FLAG_TEXT("--plot-data", &plot_data_path, "FILE", "also write the table as columns gnuplot can plot"),
+    };
+    char usage[256];
+    const char *slash = strrchr(argv[0], '/');
+    const char *program = slash ? slash + 1 : argv[0];
+    snprintf(usage, sizeof usage, "%s [--step]%s", program, allow_plot_data ? " [--plot-data FILE]" : "");
+    flag_set set = { program, usage, specs, allow_plot_data ? 2 : 1, 0 };
+    flags_parse_or_exit(&set, argc, argv, NULL, NULL);
     printf("%s\n", title);
     for (size_t i = 0; i < strlen(title); i++)
         putchar('=');
     putchar('\n');
+}
+
+void lesson_set_stepping(int on)
+{
+    stepping = on;
 }
 
 void lesson_step(int n, const char *heading)
