@@ -4,6 +4,8 @@
 #   make test            build and run every test; ends with "N passed, N failed"
 #   make lessons         build the lessons and run each one in turn
 #   make check EX=01     check your work on exercises/01_*.c, task by task
+#   make hint EX=01      one more hint (the idea, the formula, the code) for the first failing task
+#   make reset EX=01     put the original exercise back (yours is kept as exercises/01_*.c.bak)
 #   make progress        a table of all exercises: how many tasks pass
 #   make skeletons       prove every committed (untouched) exercise compiles and fails
 #   make sanitize        the test suite under AddressSanitizer + UBSan
@@ -49,7 +51,7 @@ TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.
 TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist handout
+.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress skeletons sanitize valgrind plots clean data mnist handout
 all: lib lessons-bin tools tests
 
 lib: $(LIB_F) $(LIB_D)
@@ -88,16 +90,22 @@ $(filter-out $(BUILD)/tests/exercise_%,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
 
-# One exercise, built twice: against the student's copy (for make check) and,
-# when the solution is here, against the solution (for make test). Both link
-# the double library, so both are compiled with real = double.
+# One exercise, built twice: against the student's copy (for make check; its
+# objects are in BUILD/check/obj, compiled with CHECK_SAN, the sanitizer
+# flags tests/check.sh passes when the compiler has them) and, when the
+# solution is here, against the solution (for make test). Both link the
+# double library, so both are compiled with real = double.
+CHECK_SAN ?=
+$(BUILD)/check/obj/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) $(CHECK_SAN) -DREAL_DOUBLE -Isrc -Iexercises -c $< -o $@
 define check_rules
-$(BUILD)/obj/exercises/$(1).o: $(wildcard exercises/$(1)_*.c)
+$(BUILD)/check/obj/student_$(1).o: $(wildcard exercises/$(1)_*.c)
 	@mkdir -p $$(@D)
-	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
-$(BUILD)/check/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/exercises/$(1).o $(LIB_D)
+	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) $$(CHECK_SAN) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
+$(BUILD)/check/exercise_$(1): $(BUILD)/check/obj/exercise_$(1).o $(BUILD)/check/obj/exercise.o $(BUILD)/check/obj/student_$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
+	$$(CC) $$(CFLAGS_ALL) $$(CHECK_SAN) $$^ $$(LDLIBS) -o $$@
 endef
 define solution_rules
 $(BUILD)/obj/solutions/$(1).o: $(wildcard solutions/$(1)_*.c)
@@ -110,23 +118,30 @@ endef
 $(foreach n,$(EX_NUMBERS),$(eval $(call check_rules,$(n))))
 $(foreach n,$(SOLVED),$(eval $(call solution_rules,$(n))))
 
+# tests/checker.c compiles student files itself: it needs the compiler and, in
+# make sanitize, the sanitizer flags.
 test: all
-	@sh tests/run.sh $(BUILD)
+	@CC="$(CC)" TEST_SAN="$(EXTRA_CFLAGS)" sh tests/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- students
 lessons: lessons-bin
 	@for l in $(LESSONS); do case $$l in 10_*) continue;; esac; \
 	  echo; echo "################ $(BUILD)/lessons/$$l"; $(BUILD)/lessons/$$l || exit 1; done
 
+# tests/check.sh does the work. A failed check ends with its own last line
+# and a non-zero status (141), without GNU make's "make: *** [...] Error 1",
+# which reads like a build error: STOP_QUIETLY ends make with SIGPIPE, the
+# one signal make and the shells end on without a word.
+STOP_QUIETLY = kill -s PIPE $$PPID; exit 1
+STUDENT_ENV  = BUILD="$(BUILD)" MAKE="$(MAKE)" CC="$(CC)"
 check:
-	@if [ -z "$(EX)" ]; then echo "usage: make check EX=NN   (NN is one of: $(EX_NUMBERS))"; exit 2; fi
-	@case " $(EX_NUMBERS) " in *" $(EX) "*) ;; *) echo "make check: no exercise $(EX) (there are: $(EX_NUMBERS))"; exit 2;; esac
-	@$(MAKE) --no-print-directory -s $(BUILD)/check/exercise_$(EX) || { \
-	  echo "exercises/$(EX)_*.c does not compile: fix the first error above, then run make check EX=$(EX) again"; exit 1; }
-	@$(BUILD)/check/exercise_$(EX)
-
+	@$(STUDENT_ENV) sh tests/check.sh check "$(EX)" || { $(STOP_QUIETLY); }
+hint:
+	@$(STUDENT_ENV) sh tests/check.sh hint "$(EX)" || { $(STOP_QUIETLY); }
+reset:
+	@$(STUDENT_ENV) sh tests/check.sh reset "$(EX)" || { $(STOP_QUIETLY); }
 progress:
-	@sh tests/progress.sh $(BUILD) "$(EX_NUMBERS)"
+	@$(STUDENT_ENV) sh tests/check.sh progress
 
 skeletons: lib
 	@sh tests/skeletons.sh $(BUILD) "$(EX_NUMBERS)" "$(CC)"

@@ -30,39 +30,39 @@
  *           Write df (2x2), dw (4), *db; return E. On the lesson's numbers E = 0.071476
  *           and dE/df[0][0] = -0.021265.
  *
- * Check your work:  make check EX=07        The solution: solutions/07_dense.c */
+ * Check your work: make check EX=07    A hint, one level at a time: make hint EX=07
+ * Start this exercise again from the original: make reset EX=07 (your file is kept as .bak) */
 #include "07_dense.h"
 
 #include <math.h>
 
-/* TODO 1. Hint: loop over the neurons j; start z[j] at b[j] and add
- * w[i * n_out + j] * x[i] for every input i. Not w[j * n_in + i]: that reads
- * W as if it were n_out x n_in. */
+/* TODO 1. The idea: Each neuron takes a weighted sum of all the inputs and
+ * adds its bias.
+ * (make hint EX=07: the formula, then the code, one at a time) */
 void fc_forward(const double *x, const double *w, const double *b, double *z, int n_in, int n_out)
 {
 }
 
-/* TODO 2. Hint: two nested loops, i over inputs and j over neurons. dW has
- * the shape of W, so dW[i][j] goes to dw[i * n_out + j]; dx[i] starts at 0
- * and collects w[i * n_out + j] * dz[j] over all neurons j. */
+/* TODO 2. The idea: Backward through Z = W^T X + b: a weight's gradient is
+ * its input times its neuron's gradient; an input collects from every neuron
+ * it feeds.
+ * (make hint EX=07: the formula, then the code, one at a time) */
 void fc_backward(const double *x, const double *w, const double *dz,
                  double *dw, double *db, double *dx, int n_in, int n_out)
 {
 }
 
-/* TODO 3. Hint: two factors. dE/dO = -(y' - O) = O - y' (the 1/2 in E cancels
- * the 2 of the square); dO/dZ2 = O (1 - O), the sigmoid's derivative written
- * with its output. */
+/* TODO 3. The idea: The error's gradient at the output neuron is two
+ * factors: how E changes with O, and how the sigmoid's O changes with Z2.
+ * (make hint EX=07: the formula, then the code, one at a time) */
 double sigmoid_mse_delta(double o, double target)
 {
     return 0;
 }
 
-/* TODO 4. Hint: write the forward pass into local arrays z1[4], a1[4] and
- * the numbers z2, o; keep them, the backward pass needs A1 and O. Then reuse
- * your tasks: fc_forward(a1, w, &b, &z2, 4, 1), sigmoid_mse_delta(o, target),
- * fc_backward(a1, w, &dz2, dw, db, da1, 4, 1). The last step is a sliding
- * window like Z1's, with dE/dZ1 (2x2) in place of f. */
+/* TODO 4. The idea: Forward through the whole small network, keep what each
+ * layer produced, then go back layer by layer with your tasks 1-3.
+ * (make hint EX=07: the formula, then the code, one at a time) */
 double tiny_net_backward(const double *x, const double *f, const double *w, double b, double target,
                          double *df, double *dw, double *db)
 {

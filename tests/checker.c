@@ -1,0 +1,333 @@
+/* tests/checker.c: the student's side of the exercises, tried as a student
+ * would, with the usual accidents: `make check`, `make hint`, `make reset`
+ * and `make progress` in a copy of the course, against exercises that
+ * crash, hang, write out of bounds or do not compile; and the checks'
+ * diagnoses against solutions with the usual mistakes put in.
+ *
+ * The copy (BUILD_DIR/tmp/checker/course) links src/, tests/, notes/ and
+ * copies exercises/; it gets a copy of the double library (BUILD_DIR's), so
+ * only the exercises are compiled. The compiler is $CC (set by make test). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char course[2048];   /* the copy */
+static char cwd_root[512];  /* the project (the current directory) */
+
+static const char *cc(void)
+{
+    const char *c = getenv("CC");
+    return c && c[0] ? c : "cc";
+}
+
+/* Run a shell command in the copy, with make's own variables from the outer
+ * `make test` removed (a nested make must not talk to its jobserver). */
+static program_result in_course(const char *command)
+{
+    char line[20000];
+    snprintf(line, sizeof line, "cd '%s' && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS OPT=-O0 %s", course, command);
+    return run_program(line);
+}
+
+static void quiet(const char *command)
+{
+    program_result r = run_program(command);
+    if (r.exit_code != 0)
+        printf("    setup: '%s' failed: %s%s", command, r.out, r.err);
+    program_result_free(&r);
+}
+
+/* A fresh copy of the course with the skeletons, and the library of
+ * BUILD_DIR (mtimes kept, so make sees it up to date). */
+static void make_course(void)
+{
+    char cmd[16384];
+    if (build_dir()[0] == '/')
+        snprintf(course, sizeof course, "%s/tmp/checker/course", build_dir());
+    else
+        snprintf(course, sizeof course, "%s/%s/tmp/checker/course", cwd_root, build_dir());
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s' && mkdir -p '%s/build/obj' && cp -p Makefile '%s/' && cp -Rp exercises '%s/' && "
+             "ln -s '%s/src' '%s/tests' '%s/notes' '%s/' && cp -p '%s/libcnn_double.a' '%s/build/' && "
+             "cp -Rp '%s/obj/double' '%s/build/obj/'",
+             course, course, course, course, cwd_root, cwd_root, cwd_root, course, build_dir(), course, build_dir(),
+             course);
+    quiet(cmd);
+}
+
+/* Put solutions/NN_*.c into the copy's exercises/, with `from` replaced by
+ * `to` (NULL: unchanged). Returns 0 if `from` was not found. */
+static int plant_solution(const char *number, const char *from, const char *to)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "ls solutions/%s_*.c", number);
+    program_result r = run_program(cmd);
+    char path[512] = "";
+    sscanf(r.out, "%511s", path);
+    program_result_free(&r);
+    char *text = read_text_file(path);
+    if (!text)
+        return 0;
+    const char *at = from ? strstr(text, from) : text;
+    if (!at) {
+        printf("    %s does not contain \"%s\" any more: update this test\n", path, from);
+        free(text);
+        return 0;
+    }
+    char target[4096];
+    snprintf(target, sizeof target, "%s/exercises/%s", course, strrchr(path, '/') + 1);
+    FILE *f = fopen(target, "wb");
+    int ok = f != NULL;
+    if (ok && from) {
+        ok = fwrite(text, 1, (size_t)(at - text), f) == (size_t)(at - text) && fputs(to, f) >= 0 &&
+             fputs(at + strlen(from), f) >= 0;
+    } else if (ok) {
+        ok = fputs(text, f) >= 0;
+    }
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(text);
+    return ok;
+}
+
+/* The last non-empty line of text, into line. */
+static void last_line(const char *text, char *line, size_t size)
+{
+    size_t n = strlen(text);
+    while (n > 0 && text[n - 1] == '\n')
+        n--;
+    size_t start = n;
+    while (start > 0 && text[start - 1] != '\n')
+        start--;
+    snprintf(line, size, "%.*s", (int)(n - start), text + start);
+}
+
+/* ---------------------------------------------------------------- make check */
+
+static void test_check_accepts_a_one_digit_number_and_ends_with_its_own_line(void)
+{
+    program_result r = in_course("make check EX=1");
+    char last[512];
+    last_line(r.out, last, sizeof last);
+    CHECK(r.exit_code != 0);                                  /* the skeleton fails */
+    CHECK_CONTAINS(r.out, "Task 1: how many positions");
+    CHECK_CONTAINS(last, "exercises/01_convolution.c: 0 of 4 tasks pass");
+    CHECK_CONTAINS(last, "make hint EX=01");
+    CHECK(strstr(r.err, "***") == NULL && strstr(r.out, "***") == NULL);   /* no "make: *** [...] Error 1" */
+    program_result_free(&r);
+    r = in_course("make check EX=11");
+    CHECK_INT(r.exit_code != 0, 1);
+    CHECK_CONTAINS(r.out, "no exercise '11'");
+    program_result_free(&r);
+}
+
+/* exercise 08 with y[label - 1]: out of bounds for label 0 */
+static void test_a_crash_names_the_task_and_the_call_and_keeps_the_rest(void)
+{
+    CHECK(plant_solution("08", "y[i] = i == label ? 1 : 0;", "y[i] = 0;\n    y[label - 1] = 1;"));
+    program_result r = in_course("make check EX=08 2>&1 | cat");      /* piped, as the student found */
+    CHECK_CONTAINS(r.out, "Task 1: the stable softmax\n  -> PASS");  /* printed before the crash */
+    CHECK_CONTAINS(r.out, "Task 2: one-hot labels");
+    CHECK_CONTAINS(r.out, "in the call: one_hot_label(");
+    CHECK_CONTAINS(r.out, "-> FAIL (crashed)");
+    CHECK_CONTAINS(r.out, "Task 4: the gradient with respect to the logits: p - y\n  -> PASS");   /* after it */
+    CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
+    program_result_free(&r);
+    plant_solution("08", NULL, NULL);
+}
+
+static void test_an_endless_loop_is_stopped_and_named(void)
+{
+    CHECK(plant_solution("01", "    double sum = 0;", "    double sum = 0;\n    for (volatile int spin = 1; spin; )\n        ;"));
+    program_result r = in_course("CHECK_TIME_LIMIT=1 make check EX=01");
+    CHECK_CONTAINS(r.out, "Task 1: how many positions a filter has (n - f + 1)\n  -> PASS");
+    CHECK_CONTAINS(r.out, "task 2 did not finish within 1 s");
+    CHECK_CONTAINS(r.out, "window_sum(image, 4, filter, 2, 0, 0)");
+    CHECK_CONTAINS(r.out, "2 of 4 tasks pass");     /* task 4 judges the filter with the checker's own convolution */
+    program_result_free(&r);
+    plant_solution("01", NULL, NULL);
+}
+
+/* graph_forward writes one double past f (a variable of the checks): AddressSanitizer names the line. */
+static void test_an_out_of_bounds_write_is_named_with_file_and_line(void)
+{
+    CHECK(plant_solution("02", "    *f = *q * z;", "    *f = *q * z;\n    f[1] = 0;"));
+    program_result probe = run_program("printf 'int main(void){return 0;}' > /tmp/cnn_probe.c && "
+                                       "${CC:-cc} -fsanitize=address,undefined /tmp/cnn_probe.c -o /tmp/cnn_probe "
+                                       "&& /tmp/cnn_probe; s=$?; rm -f /tmp/cnn_probe /tmp/cnn_probe.c; exit $s");
+    int has_sanitizers = probe.exit_code == 0;
+    program_result_free(&probe);
+    program_result r = in_course("make check EX=02");
+    if (has_sanitizers) {
+        CHECK_CONTAINS(r.out, "task 1 broke a rule of C in your code: AddressSanitizer: stack-buffer-overflow");
+        CHECK_CONTAINS(r.out, "at exercises/02_chain_rule.c:12");
+        CHECK_CONTAINS(r.out, "in the call: graph_forward(");
+    } else {
+        printf("    (this compiler has no AddressSanitizer: only the crash, if any, is reported)\n");
+    }
+    CHECK_CONTAINS(r.out, "Task 4: relative error");                    /* the other tasks still run */
+    program_result_free(&r);
+}
+
+static void test_a_compile_error_names_the_file(void)
+{
+    CHECK(plant_solution("09", "w[i] -= lr * g[i];", "w[i] -= lr * g[i]"));
+    program_result r = in_course("make check EX=9");
+    char last[512];
+    last_line(r.out, last, sizeof last);
+    CHECK(r.exit_code != 0);
+    CHECK_CONTAINS(last, "exercises/09_optimisers.c does not compile");
+    CHECK(strstr(r.out, "exercises/09_*.c") == NULL);
+    CHECK(strstr(r.err, "***") == NULL && strstr(r.out, "***") == NULL);
+    program_result_free(&r);
+    plant_solution("09", NULL, NULL);
+}
+
+static void test_a_pass_says_what_comes_next(void)
+{
+    CHECK(plant_solution("02", NULL, NULL));
+    program_result r = in_course("make check EX=02");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "all 4 tasks pass. Next: read notes/03_padding_stride.md, run build/lessons/03_padding_stride");
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- hints and reset */
+
+static void test_hints_come_one_level_at_a_time(void)
+{
+    program_result r[4];
+    for (int i = 0; i < 4; i++)
+        r[i] = in_course("make hint EX=04");
+    CHECK_CONTAINS(r[0].out, "Task 1: ReLU forward and backward");
+    CHECK_CONTAINS(r[0].out, "hint 1 of 3 (the idea)");
+    CHECK(strstr(r[0].out, "hint 2 of 3") == NULL);
+    CHECK_CONTAINS(r[1].out, "hint 2 of 3 (the formula)");
+    CHECK(strstr(r[1].out, "hint 3 of 3") == NULL);
+    CHECK_CONTAINS(r[2].out, "hint 3 of 3 (the code)");
+    CHECK_CONTAINS(r[3].out, "hint 3 of 3 (the code)");                /* it stays at the last level */
+    for (int i = 0; i < 4; i++)
+        program_result_free(&r[i]);
+    /* task 1 solved: the next hint is task 2's first */
+    CHECK(plant_solution("04", NULL, NULL));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sed -i.orig 's/y\\[i\\] = 1.0 \\/ (1.0 + exp(-x\\[i\\]));/y[i] = 0;/' exercises/04_activations.c "
+             "&& grep -c 'y\\[i\\] = 0;' exercises/04_activations.c && make hint EX=04");
+    program_result h = in_course(cmd);
+    CHECK_CONTAINS(h.out, "Task 2: sigmoid");
+    CHECK_CONTAINS(h.out, "hint 1 of 3 (the idea)");
+    program_result_free(&h);
+}
+
+static void test_reset_restores_the_original_and_keeps_yours(void)
+{
+    char cmd[4096];
+    /* the handout's way: exercises/.original/ holds the skeletons */
+    snprintf(cmd, sizeof cmd, "mkdir -p exercises/.original && cp '%s/exercises/07_dense.c' exercises/.original/ && "
+             "echo '/* my work */' >> exercises/07_dense.c && make reset EX=7", cwd_root);
+    program_result r = in_course(cmd);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "exercises/07_dense.c is the original again");
+    program_result_free(&r);
+    r = in_course("cmp exercises/07_dense.c exercises/.original/07_dense.c && grep -c 'my work' exercises/07_dense.c.bak");
+    CHECK_INT(r.exit_code, 0);
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- progress */
+
+/* No build/ at all, as in a fresh clone; exercise 01 solved but for an
+ * endless loop in window_sum. */
+static void test_progress_in_a_fresh_copy(void)
+{
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/build' '%s/exercises' && cp -Rp '%s/exercises' '%s/'", course, course,
+             cwd_root, course);
+    quiet(cmd);
+    CHECK(plant_solution("01", "    double sum = 0;", "    double sum = 0;\n    for (volatile int spin = 1; spin; )\n        ;"));
+    program_result r = in_course("CHECK_SAN= CHECK_TIME_LIMIT=1 make progress");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "01   01_convolution.c       2/4, task 2 did not finish, task 3 did not finish");
+    CHECK_CONTAINS(r.out, "02   02_chain_rule.c        0/4");
+    CHECK_CONTAINS(r.out, "10   10_mnist.c             0/3");
+    CHECK(strstr(r.out, "does not compile") == NULL);
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- diagnoses */
+
+/* Build exercise NN's checks against its solution with `from` replaced by
+ * `to` (directly, no sanitizers: quick) and return what they print. */
+static program_result broken_solution(const char *number, const char *from, const char *to)
+{
+    char cmd[16384];
+    if (!plant_solution(number, from, to))
+        return run_program("false");
+    snprintf(cmd, sizeof cmd,
+             "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests %s/exercises/%s_*.c tests/exercise_%s.c "
+             "tests/exercise.c %s/libcnn_double.a -lm %s -o %s/broken_%s && %s/broken_%s",
+             cc(), course, number, number, build_dir(), getenv("TEST_SAN") ? getenv("TEST_SAN") : "", course,
+             number, course, number);
+    program_result r = run_program(cmd);
+    plant_solution(number, NULL, NULL);
+    return r;
+}
+
+static void test_exercise_01_names_a_rotated_kernel(void)
+{
+    program_result r = broken_solution("01", "filter[i * f + j]", "filter[(f - 1 - i) * f + (f - 1 - j)]");
+    CHECK_INT(count_lines_containing(r.out, "likely bug: the kernel was rotated by 180 degrees"), 2);   /* tasks 2, 3 */
+    CHECK_CONTAINS(r.out, "Task 4: design a horizontal-edge filter\n  -> PASS");   /* not blamed on task 4 */
+    program_result_free(&r);
+    r = broken_solution("01", "filter[i * f + j]", "filter[j * f + i]");
+    CHECK_CONTAINS(r.out, "likely bug: the filter is transposed");
+    program_result_free(&r);
+}
+
+static void test_exercise_01_task_3_blames_a_broken_task_2(void)
+{
+    program_result r = broken_solution("01", "* filter[i * f + j]", "* filter[i * f + j] + 1");
+    CHECK_CONTAINS(r.out, "uses your window_sum, which does not pass task 2 yet");
+    program_result_free(&r);
+}
+
+static void test_exercise_05_prints_the_width_with_an_argmax(void)
+{
+    program_result r = broken_solution("05", "if (x[at] > x[best])", "if (x[at] >= x[best])");
+    CHECK_CONTAINS(r.out, "expected 0 = (row 0, col 0), got 5 = (row 1, col 1)");
+    CHECK_CONTAINS(r.out, "the image is 4 wide");
+    program_result_free(&r);
+}
+
+static void test_exercise_10_names_a_mean_taken_twice(void)
+{
+    program_result r = broken_solution("10", "w[k] -= lr * dw[k] / batch;", "w[k] -= lr * dw[k] / batch / batch;");
+    CHECK_CONTAINS(r.out, "the step is exactly 1/batch too small");
+    CHECK(strstr(r.out, "do not describe the same function") == NULL);   /* symptoms of it, not named */
+    CHECK(strstr(r.out, "the step does not learn") == NULL);
+    program_result_free(&r);
+}
+
+int main(void)
+{
+    program_result pwd = run_program("pwd");
+    sscanf(pwd.out, "%1023[^\n]", cwd_root);
+    program_result_free(&pwd);
+    make_course();
+    RUN_TEST(test_check_accepts_a_one_digit_number_and_ends_with_its_own_line);
+    RUN_TEST(test_a_crash_names_the_task_and_the_call_and_keeps_the_rest);
+    RUN_TEST(test_an_endless_loop_is_stopped_and_named);
+    RUN_TEST(test_an_out_of_bounds_write_is_named_with_file_and_line);
+    RUN_TEST(test_a_compile_error_names_the_file);
+    RUN_TEST(test_a_pass_says_what_comes_next);
+    RUN_TEST(test_hints_come_one_level_at_a_time);
+    RUN_TEST(test_reset_restores_the_original_and_keeps_yours);
+    RUN_TEST(test_exercise_01_names_a_rotated_kernel);
+    RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
+    RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
+    RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
+    RUN_TEST(test_progress_in_a_fresh_copy);
+    return harness_finish();
+}
