@@ -1,7 +1,7 @@
 /* Exercise 01: convolution by hand.
  *
  * Lesson 01 (build/lessons/01_convolution, notes/01_convolution.md) slides
- * seed 003's 2x2 filter [[1,2],[-1,0]] over the 3x4 image
+ * Notes on CNN's 2x2 filter [[1,2],[-1,0]] over the 3x4 image
  * [[5,2,2,3],[3,1,2,1],[9,0,4,5]] and gets [[6,5,6],[-4,5,0]]. Now you write
  * the code that does it. Images and filters are stored row by row: pixel
  * (row, col) of an image w pixels wide is image[row * w + col].

@@ -1,7 +1,7 @@
 /* Exercise 02: the chain rule, and checking it numerically.
  *
- * Lesson 02 (build/lessons/02_chain_rule, notes/02_chain_rule.md) takes seed
- * 004's graph f(x, y, z) = (x + y) z apart into two gates,
+ * Lesson 02 (build/lessons/02_chain_rule, notes/02_chain_rule.md) takes Intro
+ * to CNN's graph f(x, y, z) = (x + y) z apart into two gates,
  *     q = x + y          (add gate:      dq/dx = 1, dq/dy = 1)
  *     f = q * z          (multiply gate: df/dq = z, df/dz = q)
  * runs it forward and backward at x = -2, y = 5, z = -4 (f = -12; df/dx =

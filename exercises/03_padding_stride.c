@@ -1,7 +1,7 @@
 /* Exercise 03: padding, stride and sizing.
  *
  * Lesson 03 (build/lessons/03_padding_stride, notes/03_padding_stride.md)
- * sizes every layer with seed 004's formula W_out = (W - F + 2P)/S + 1,
+ * sizes every layer with Intro to CNN's formula W_out = (W - F + 2P)/S + 1,
  * counts parameters as (F*F*C_in + 1)*C_out, and pads Keras's 2x2 'same'
  * layer with 0 rows above and 1 below. Now you write those pieces.
  * Arrays are stored row by row: element (i, j) of an array w wide is a[i * w + j].
@@ -16,7 +16,7 @@
  *           (7, 3, 0, 2) -> 3, (6, 3, 0, 2) -> -1, (2, 3, 0, 1) -> -1.
  *   TODO 2  conv_layer_params(f, c_in, c_out): (f*f*c_in + 1)*c_out, the
  *           weights of c_out filters of shape (f, f, c_in) plus one bias each.
- *           Seed 001's first layer: conv_layer_params(2, 1, 16) = 80.
+ *           Doshi's first layer: conv_layer_params(2, 1, 16) = 80.
  *   TODO 3  zero_pad(x, h, w, p, out): x is (h, w); out is (h + 2p, w + 2p)
  *           with x in the middle and zeros all around:
  *               out[(i + p) * (w + 2p) + (j + p)] = x[i * w + j],

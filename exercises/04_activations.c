@@ -13,7 +13,7 @@
  *           x <= 0 (at the kink x = 0 we take 0, like src/activation.c).
  *   TODO 2  sigmoid_fwd: y = 1 / (1 + e^-x).
  *           sigmoid_bwd(y, dy, dx): it gets the OUTPUT y = sigmoid(x), not x.
- *           Local derivative: sigmoid'(x) = y (1 - y) (seed 004 derives it).
+ *           Local derivative: sigmoid'(x) = y (1 - y) (Intro to CNN derives it).
  *   TODO 3  tanh_fwd: y = tanh(x) (tanh() from <math.h> is fine).
  *           tanh_bwd(y, dy, dx): again from the OUTPUT y = tanh(x).
  *           Local derivative: tanh'(x) = 1 - tanh(x)^2 = 1 - y^2.

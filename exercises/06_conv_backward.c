@@ -1,7 +1,7 @@
 /* Exercise 06: the backward pass of a convolution.
  *
  * Lesson 06 (build/lessons/06_conv_backward, notes/06_conv_backward.md) works
- * seed 001's example: X = [[5,2,2],[3,1,2],[9,0,4]], F = [[1,2],[-1,0]],
+ * Doshi's example: X = [[5,2,2],[3,1,2],[9,0,4]], F = [[1,2],[-1,0]],
  * O = conv(X, F) = [[6,5],[-4,5]], and with dL/dO = [[2,1],[-1,3]]:
  *     dL/dF = conv(X, dL/dO)                    = [[12,11],[-2,16]]
  *     dL/dX = full conv of rot180(F) with dL/dO = [[2,5,2],[-3,0,6],[1,-3,0]]
@@ -20,7 +20,7 @@
  *           with rot[a][b] = F[k-1-a][k-1-b] (F turned by 180 degrees) and
  *           dOpad = dO with k-1 rings of zeros around it, so
  *           dOpad[r + a][c + b] = dO[r + a - (k-1)][c + b - (k-1)], or 0 outside dO.
- *           Check: dX[0][0] = F[0][0] * dO[0][0] (seed 001's dL/dX11 = F11 dL/dO11).
+ *           Check: dX[0][0] = F[0][0] * dO[0][0] (Doshi's dL/dX11 = F11 dL/dO11).
  *   TODO 3  conv_dbias: b is added to every output, dO[i][j]/db = 1, so
  *               db = sum_{i,j} dO[i][j].
  *   TODO 4  conv_dinput_strided (stride S): F (k, k), dO (oh, ow) -> dX (h, w)

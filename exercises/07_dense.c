@@ -1,8 +1,8 @@
-/* Exercise 07: a dense layer, and the chain rule through seed 004's network.
+/* Exercise 07: a dense layer, and the chain rule through Intro to CNN's network.
  *
- * Lesson 07 (build/lessons/07_dense, notes/07_dense.md) computes seed 004's
+ * Lesson 07 (build/lessons/07_dense, notes/07_dense.md) computes Intro to CNN's
  * fully connected layer Z = W^T X + b with 4 inputs and 2 neurons, its
- * backward pass, and then the gradients of seed 004's small network one
+ * backward pass, and then the gradients of Intro to CNN's small network one
  * chain-rule factor at a time. Now you write the code. Arrays are stored
  * row by row: W (n_in, n_out) has W[i][j] = w[i * n_out + j], so column j of
  * W holds the n_in weights INTO neuron j (row j of W^T).
@@ -17,12 +17,12 @@
  *           and db, this one must not).
  *   TODO 3  sigmoid_mse_delta(O, y'): for O = sigmoid(Z2) and E = (y' - O)^2 / 2,
  *             dE/dZ2 = dE/dO * dO/dZ2 = -(y' - O) * O (1 - O).
- *   TODO 4  tiny_net_backward: seed 004's network, forward then backward:
+ *   TODO 4  tiny_net_backward: Intro to CNN's network, forward then backward:
  *             Z1 (2x2) = X (3x3) * f (2x2)   (valid, stride 1, no bias; lesson 01)
  *             A1 = sigmoid(Z1) = 1 / (1 + e^{-Z1}), flattened row by row to 4
  *             Z2 = W^T A1 + b                (W is 4x1, b one number)
  *             O  = sigmoid(Z2),  E = (y' - O)^2 / 2
- *           then the chain rule in seed 004's order:
+ *           then the chain rule in Intro to CNN's order:
  *             dE/dZ2 = -(y' - O) O (1 - O)             (task 3)
  *             dE/dW  = A1 dE/dZ2,  dE/db = dE/dZ2,  dE/dA1 = W dE/dZ2   (task 2)
  *             dE/dZ1 = dE/dA1 * A1 (1 - A1)            (element by element)

@@ -3,7 +3,7 @@
  * Lesson 08 (build/lessons/08_softmax, notes/08_softmax.md) shows that the
  * softmax as written, e^{z_i} / sum_k e^{z_k}, returns NaN for logits like
  * [1000, 1001, 1002], that subtracting the largest logit first fixes it and
- * changes nothing else, that the loss is -sum label * ln prediction (seed 001
+ * changes nothing else, that the loss is -sum label * ln prediction (Doshi
  * swaps the two), and that its gradient with respect to the logits is p - y.
  * Now you write the four functions. Every array has n entries.
  *
@@ -12,7 +12,7 @@
  *           softmax([1, 2, 3]) = (0.090031, 0.244728, 0.665241), and so must
  *           softmax([1000, 1001, 1002]) be.
  *   TODO 2  one_hot_label(label, y, n): y[label] = 1 and every other entry 0
- *           (seed 002: the digit 3 becomes (0, 0, 0, 1, 0, 0, 0, 0, 0, 0)).
+ *           (Bayya: the digit 3 becomes (0, 0, 0, 1, 0, 0, 0, 0, 0, 0)).
  *   TODO 3  cross_entropy_loss(p, y, n): L = -sum_i y_i ln p_i, the label y
  *           weighing the natural log of the prediction p; skip terms with
  *           y_i = 0. With a one-hot y it is -ln p_label: the lesson's

@@ -1,7 +1,7 @@
 /* Exercise 09: three optimisers.
  *
  * Lesson 09 (build/lessons/09_optimisers, notes/09_optimisers.md) walks down
- * the parabola L(a) = (a - 3)^2 with seed 004's rule and then races four
+ * the parabola L(a) = (a - 3)^2 with Intro to CNN's rule and then races four
  * optimisers to recover a hidden 3x3 filter. Now you write the update rules.
  * Every function changes the n parameters w (n) IN PLACE, using their
  * gradient g = dL/dw (n), which it must leave unchanged. The state arrays
@@ -10,7 +10,7 @@
  *
  *   TODO 1  gd_update(w, g, n, lr): one step of gradient descent,
  *               w[i] = w[i] - lr * g[i]            for i = 0 .. n-1
- *           (seed 004: new_parameter = old_parameter - learning_rate * gradient).
+ *           (Intro to CNN: new_parameter = old_parameter - learning_rate * gradient).
  *   TODO 2  momentum_update(w, g, velocity, n, lr, momentum): SGD with
  *           momentum in the PyTorch form, for each i, in this order:
  *               velocity[i] = momentum * velocity[i] + g[i]

@@ -2,12 +2,12 @@
  *
  * Everything from lessons 01-09 at once, on real data: 60,000 training
  * images of 28x28 grey pixels and 10,000 test images (LeCun, Cortes and
- * Burges' MNIST). The network is the picture of seeds 001 and 004:
+ * Burges' MNIST). The network is the picture of Doshi and Intro to CNN:
  *
  *   image (1,28,28) -> conv 16 filters 5x5 (16,24,24) -> ReLU -> maxpool 2x2 (16,12,12)
  *         -> flatten (2304) -> dense (10) -> softmax (10) -> cross-entropy
  *
- * (seed 004's 26x26x32 -> 13x13x32 is --filters 32 --kernel 3). Its forward
+ * (Intro to CNN's 26x26x32 -> 13x13x32 is --filters 32 --kernel 3). Its forward
  * and backward passes are src/convnet.c's convnet_forward and
  * convnet_backward: the library's layer calls, in order, and back again,
  * each backward line next to the chain rule it implements. This file is

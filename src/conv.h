@@ -4,7 +4,7 @@
  *
  *   Y[co][oy][ox] = b[co] + sum_{ci,ky,kx} W[co][ci][ky][kx] * Xpad[ci][oy*S + ky][ox*S + kx]
  *
- * and call it convolution (seed 003's 2x2 example slides the filter without
+ * and call it convolution (Notes on CNN's 2x2 example slides the filter without
  * flipping it). Xpad is X with pad_top rows of zeros above, pad_bottom below,
  * pad_left columns on the left and pad_right on the right.
  *

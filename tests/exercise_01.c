@@ -7,8 +7,8 @@
 #include "01_convolution.h"
 #include "exercise.h"
 
-static const double image[12] = { 5, 2, 2, 3, 3, 1, 2, 1, 9, 0, 4, 5 };   /* (3, 4), seed 003 */
-static const double filter[4] = { 1, 2, -1, 0 };                          /* (2, 2), seed 003 */
+static const double image[12] = { 5, 2, 2, 3, 3, 1, 2, 1, 9, 0, 4, 5 };   /* (3, 4), Notes on CNN */
+static const double filter[4] = { 1, 2, -1, 0 };                          /* (2, 2), Notes on CNN */
 static const double expected_map[6] = { 6, 5, 6, -4, 5, 0 };              /* (2, 3) */
 /* The usual wrong maps: the filter rotated by 180 degrees (a true convolution,
  * the mathematician's), and the filter transposed (filter[j * f + i]). */

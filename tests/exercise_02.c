@@ -19,7 +19,7 @@ static void task_forward(void)
     double q = 0, f = 0;
     CALL(graph_forward(-2, 5, -4, &q, &f));
     if (q == 3 && f == 12)
-        task_diagnose("f = 12: that is the seed's typo z = 4; the test passes z = -4, use the argument");
+        task_diagnose("f = 12: that is the source's typo z = 4; the test passes z = -4, use the argument");
     task_expect_near("q at (-2, 5, -4)", 3, q, 1e-12);
     task_expect_near("f at (-2, 5, -4)", -12, f, 1e-12);
     CALL(graph_forward(1.5, 0.25, 2, &q, &f));

@@ -48,8 +48,8 @@ static const size_case size_cases[] = {
     { 224, 3, 1, 1, 224 },  /* VGG's 3x3 "same" */
     { 5, 3, 0, 2, 2 },      /* stride 2 */
     { 7, 3, 1, 2, 4 },
-    { 8, 4, 0, 2, 3 },      /* seed 000's typo (n+2p-s)/s+1 gives 4 here */
-    { 26, 2, 0, 2, 13 },    /* seed 004: 26x26 max-pooled 2x2 stride 2 */
+    { 8, 4, 0, 2, 3 },      /* Gonzalez's typo (n+2p-s)/s+1 gives 4 here */
+    { 26, 2, 0, 2, 13 },    /* Intro to CNN: 26x26 max-pooled 2x2 stride 2 */
     { 227, 11, 0, 4, 55 },  /* AlexNet's first layer */
     { 6, 3, 0, 2, -1 },     /* (6 - 3) = 3 is not divisible by 2: floor would give 2 */
     { 224, 11, 0, 4, -1 },  /* 213 / 4 */
@@ -62,7 +62,7 @@ static const size_case size_cases[] = {
 typedef int (*size_formula)(const size_case *c);
 static int no_plus_one(const size_case *c) { return (c->w - c->f + 2 * c->p) / c->s; }
 static int no_stride(const size_case *c) { return c->w - c->f + 2 * c->p + 1; }
-static int seed_000_typo(const size_case *c) { return (c->w + 2 * c->p - c->s) / c->s + 1; }
+static int gonzalez_typo(const size_case *c) { return (c->w + 2 * c->p - c->s) / c->s + 1; }
 static int one_p(const size_case *c) { return (c->w - c->f + c->p) / c->s + 1; }
 static int precedence(const size_case *c) { return c->w - c->f + 2 * c->p / c->s + 1; }
 static int floored(const size_case *c) { return (c->w - c->f + 2 * c->p) / c->s + 1; }
@@ -70,7 +70,7 @@ static int floored(const size_case *c) { return (c->w - c->f + 2 * c->p) / c->s 
 static const struct { size_formula formula; const char *bug; } wrong_formulas[] = {
     { no_plus_one, "did you forget the +1 (the first window)?" },
     { no_stride, "did you include the stride in the output size? (divide (w - f + 2p) by s)" },
-    { seed_000_typo, "that is seed 000's typo (n + 2p - s)/s + 1: subtract the filter size f, not the stride" },
+    { gonzalez_typo, "that is Gonzalez's typo (n + 2p - s)/s + 1: subtract the filter size f, not the stride" },
     { one_p, "the padding is on both ends, so the input grows by 2p, not p" },
     { precedence, "only 2p was divided by s: put (w - f + 2*p) in parentheses" },
 };
@@ -161,9 +161,9 @@ static void task_output_length(void)
 typedef struct { int f, c_in, c_out; long expected; } param_case;
 
 static const param_case param_cases[] = {
-    { 2, 1, 16, 80 },          /* seed 001's first layer */
-    { 3, 16, 128, 18560 },     /* seed 001's second conv */
-    { 3, 128, 256, 295168 },   /* seed 001's third conv */
+    { 2, 1, 16, 80 },          /* Doshi's first layer */
+    { 3, 16, 128, 18560 },     /* Doshi's second conv */
+    { 3, 128, 256, 295168 },   /* Doshi's third conv */
     { 3, 3, 64, 1792 },        /* VGG16's first layer */
     { 5, 1, 16, 416 },
     { 3, 512, 512, 2359808 },
@@ -201,7 +201,7 @@ static void task_params(void)
                HINTS("Every filter sees all input channels through its f x f window, and has "
                      "one bias of its own.",
                      "params = (f * f * c_in + 1) * c_out.",
-                     "seed 001's first layer has 16 filters of 2x2x1: 16 * (2*2*1 + 1) = 80. "
+                     "Doshi's first layer has 16 filters of 2x2x1: 16 * (2*2*1 + 1) = 80. "
                      "one filter has f*f*c_in weights and 1 bias; there are c_out filters. "
                      "Compute in long: 3x3x512x512 layers have millions of weights."));
     int said[5] = { 0 };

@@ -126,10 +126,10 @@ static void task_relu(void)
     apply(ref_relu, xs, want, N);
     if (!task_expect_array("relu_fwd(x)", want, y, N, 1e-12))
         diagnose_relu_fwd(y);
-    static const double seed[4] = { -478, 494, 460, -477 }, seed_out[4] = { 0, 494, 460, 0 };
+    static const double intro_relu[4] = { -478, 494, 460, -477 }, relu_out[4] = { 0, 494, 460, 0 };
     double y4[4] = { SENTINEL, SENTINEL, SENTINEL, SENTINEL };
-    CALL(relu_fwd(seed, y4, 4));
-    task_expect_array("relu_fwd of seed 004's [[-478,494],[460,-477]]", seed_out, y4, 4, 1e-12);
+    CALL(relu_fwd(intro_relu, y4, 4));
+    task_expect_array("relu_fwd of Intro to CNN's [[-478,494],[460,-477]]", relu_out, y4, 4, 1e-12);
 
     fill(dx, N, SENTINEL);
     CALL(relu_bwd(xs, dys, dx, N));

@@ -12,7 +12,7 @@
 #include "exercise.h"
 #include "rng.h"
 
-/* Seed 001's shapes with lesson 06's numbers. */
+/* Doshi's shapes with lesson 06's numbers. */
 static const double X3[9] = { 5, 2, 2, 3, 1, 2, 9, 0, 4 };   /* X (3, 3)     */
 static const double F2[4] = { 1, 2, -1, 0 };                 /* F (2, 2)     */
 static const double DO2[4] = { 2, 1, -1, 3 };                /* dL/dO (2, 2) */
@@ -195,7 +195,7 @@ static void task_dfilter(void)
     else if (arrays_near(df, flipped, 4, 1e-12))
         task_diagnose("dF looks like X correlated with dL/dO rotated by 180 degrees: nothing is "
                       "rotated in dF = conv(X, dL/dO); the rotation belongs to dX (task 2)");
-    task_expect_array("dF for seed 001's shapes (lesson 06's numbers)", want, df, 4, 1e-12);
+    task_expect_array("dF for Doshi's shapes (lesson 06's numbers)", want, df, 4, 1e-12);
 
     rng_t rng = rng_seeded(601);
     double x[BIG], dout[BIG], got[BIG] = { 0 }, ref[BIG], f[9] = { 0 }, bias = 0;
@@ -242,8 +242,8 @@ static void task_dinput(void)
     else if (arrays_near(dx, rows_only, 9, 1e-12) || arrays_near(dx, cols_only, 9, 1e-12))
         task_diagnose("the filter is flipped in one direction only: a 180-degree rotation flips "
                       "both the rows and the columns, rot[a][b] = F[k-1-a][k-1-b]");
-    task_expect_near("dL/dX11 = F11 * dL/dO11 = 1 * 2 (seed 001)", 2, dx[0], 1e-12);
-    task_expect_array("dX for seed 001's shapes (3x3)", want, dx, 9, 1e-12);
+    task_expect_near("dL/dX11 = F11 * dL/dO11 = 1 * 2 (Doshi)", 2, dx[0], 1e-12);
+    task_expect_array("dX for Doshi's shapes (3x3)", want, dx, 9, 1e-12);
 
     rng_t rng = rng_seeded(602);
     double f[9], dout[BIG], got[BIG] = { 0 }, ref[BIG], x[BIG] = { 0 }, bias = 0;
@@ -309,7 +309,7 @@ static void task_dinput_strided(void)
     double one[BIG] = { 0 }, want_one[BIG];
     CALL(conv_dinput_strided(F2, 2, 1, DO2, 2, 2, one));
     ref_full(F2, 2, 1, 1, DO2, 2, 2, want_one);
-    task_expect_array("stride 1 (the same as task 2), seed 001's shapes", want_one, one, 9, 1e-12);
+    task_expect_array("stride 1 (the same as task 2), Doshi's shapes", want_one, one, 9, 1e-12);
 
     double dx[BIG] = { 0 }, want[25], dil[BIG], undilated[BIG] = { 0 }, too_wide[BIG] = { 0 }, norot[25];
     CALL(conv_dinput_strided(f3, 3, 2, dy2, 2, 2, dx));               /* X (5, 5) */

@@ -1,4 +1,4 @@
-/* tests/exercise_07.c: the checks for exercise 07 (dense layers and seed 004's network).
+/* tests/exercise_07.c: the checks for exercise 07 (dense layers and Intro to CNN's network).
  * Built against solutions/07_dense.c by `make test` and against
  * exercises/07_dense.c by `make check EX=07`.
  *
@@ -250,7 +250,7 @@ static void task_delta(void)
                HINTS("The error's gradient at the output neuron is two factors: how E changes"
                      " with O, and how the sigmoid's O changes with Z2.",
                      "dE/dZ2 = dE/dO * dO/dZ2 = -(y' - O) * O (1 - O).",
-                     "multiply the two factors of seed 004: dE/dO = -(y' - O) and dO/dZ2 = O "
+                     "multiply the two factors of Intro to CNN: dE/dO = -(y' - O) and dO/dZ2 = O "
                      "(1 - O). two factors. dE/dO = -(y' - O) = O - y' (the 1/2 in E cancels "
                      "the 2 of the square); dO/dZ2 = O (1 - O), the sigmoid's derivative "
                      "written with its output."));
@@ -356,7 +356,7 @@ static void diagnose_tiny(const tiny_net *n, double e, const double *df, const d
     ref_tiny_backward(n, &right, NONE);
     if (fabs(e - right.e) > TOL) {
         if (fabs(e - 2 * right.e) <= TOL)
-            task_diagnose("E is (y' - O)^2: seed 004's error has a 1/2, E = (y' - O)^2 / 2");
+            task_diagnose("E is (y' - O)^2: Intro to CNN's error has a 1/2, E = (y' - O)^2 / 2");
         else
             task_diagnose("E = %.8g, expected %.8g: fix the forward pass first (Z1 = X * f valid, "
                           "A1 = sigmoid(Z1), Z2 = sum_i w[i] A1[i] + b, O = sigmoid(Z2))", e, right.e);
@@ -425,7 +425,7 @@ static int check_tiny(tiny_net *n, const char *label)
 
 static void task_network(void)
 {
-    task_begin(4, "seed 004's network: dE/df, dE/dW, dE/db",
+    task_begin(4, "Intro to CNN's network: dE/df, dE/dW, dE/db",
                HINTS("Forward through the whole small network, keep what each layer produced,"
                      " then go back layer by layer with your tasks 1-3.",
                      "dZ2 = -(y' - O) O (1 - O); (dW, db, dA1) from the dense backward; dZ1 ="

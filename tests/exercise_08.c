@@ -134,7 +134,7 @@ static void task_one_hot(void)
         task_diagnose("the 1 is at index 4 for label 3: off by one (indices start at 0, so digit 3 is y[3])");
     else if (y[2] == 1 && y[3] != 1)
         task_diagnose("the 1 is at index 2 for label 3: off by one (indices start at 0, so digit 3 is y[3])");
-    task_expect_array("one_hot_label(3) over 10 classes (seed 002's digit vector)", expected, y, 10, 0);
+    task_expect_array("one_hot_label(3) over 10 classes (Bayya's digit vector)", expected, y, 10, 0);
     double first[3] = { 7, 7, 7 }, first_expected[3] = { 1, 0, 0 };
     CALL(one_hot_label(0, first, 3));
     task_expect_array("one_hot_label(0) over 3 classes", first_expected, first, 3, 0);
@@ -152,7 +152,7 @@ static void diagnose_loss(const double *p, const double *y, int n, double got, d
 {
     double swapped = 0, unweighted = 0;
     for (int i = 0; i < n; i++) {
-        swapped -= p[i] * log(y[i]);        /* the seed's order: ln of the label */
+        swapped -= p[i] * log(y[i]);        /* the source's order: ln of the label */
         unweighted -= log(p[i]);
     }
     if (fabs(got - right) <= TOL)
@@ -160,7 +160,7 @@ static void diagnose_loss(const double *p, const double *y, int n, double got, d
     if (fabs(got + right) <= TOL)
         task_diagnose("the loss is negative: the minus sign is missing (ln p <= 0, so -y ln p >= 0)");
     else if (isinf(got) && isinf(swapped))
-        task_diagnose("inf: you returned ln of the label (the seed's swapped formula -sum p ln y); "
+        task_diagnose("inf: you returned ln of the label (the source's swapped formula -sum p ln y); "
                       "ln 0 = -inf. The label weighs the log of the prediction: -sum y_i ln p_i");
     else if (isnan(got))
         task_diagnose("NaN: a term 0 * ln 0 (y_i = 0 where p_i = 0); skip the terms with y_i = 0");
@@ -187,21 +187,21 @@ static void task_cross_entropy(void)
     task_expect_near("the lesson's 10-class example, label 3 (-ln 0.644983)", right, got, TOL);
     int first_right = fabs(got - right) <= TOL;   /* if not, its diagnosis is the one to read */
 
-    static const double seed_p[4] = { 0.2, 0, 0.1, 0.7 };   /* seed 001's example output */
-    static const double seed_y[4] = { 0, 0, 0, 1 };
-    got = CALL(cross_entropy_loss(seed_p, seed_y, 4));
+    static const double doshi_p[4] = { 0.2, 0, 0.1, 0.7 };   /* Doshi's example output */
+    static const double doshi_y[4] = { 0, 0, 0, 1 };
+    got = CALL(cross_entropy_loss(doshi_p, doshi_y, 4));
     if (first_right)
-        diagnose_loss(seed_p, seed_y, 4, got, -log(0.7));
+        diagnose_loss(doshi_p, doshi_y, 4, got, -log(0.7));
     task_expect_near("p = (0.2, 0, 0.1, 0.7), label 3 (-ln 0.7)", -log(0.7), got, TOL);
 
     static const double soft_y[4] = { 0.25, 0, 0, 0.75 };  /* a target that is not one-hot */
     right = -(0.25 * log(0.2) + 0.75 * log(0.7));
-    got = CALL(cross_entropy_loss(seed_p, soft_y, 4));
+    got = CALL(cross_entropy_loss(doshi_p, soft_y, 4));
     if (first_right && fabs(got + log(0.7)) <= TOL)
         task_diagnose("with the target (0.25, 0, 0, 0.75) you returned -ln p_3: every y_i > 0 counts, "
                       "weighted by y_i");
     else if (first_right)
-        diagnose_loss(seed_p, soft_y, 4, got, right);
+        diagnose_loss(doshi_p, soft_y, 4, got, right);
     task_expect_near("p = (0.2, 0, 0.1, 0.7), target (0.25, 0, 0, 0.75)", right, got, TOL);
     task_end();
 }

@@ -5,7 +5,7 @@
  *   build/predict --dump-pgm N FILE [--data DIR]    write test image N as a PGM to edit
  *
  * It draws the image in the terminal and prints the ten outputs of the
- * final layer, the softmax probabilities (seed 001: "outputs of the final
+ * final layer, the softmax probabilities (Doshi: "outputs of the final
  * layer for each image"). MODEL is what `make mnist` saves: build/mnist.model.
  * MNIST digits are white on black; an image that is mostly bright (dark ink
  * on white paper) is inverted first, and the tool says so.
