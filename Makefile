@@ -40,6 +40,8 @@ LESSONS       := $(basename $(notdir $(wildcard lessons/[0-9][0-9]_*.c)))
 LESSON_BINS   := $(LESSONS:%=$(BUILD)/lessons/%)
 TOOLS         := $(basename $(notdir $(wildcard src/tools/*.c)))
 TOOL_BINS     := $(TOOLS:%=$(BUILD)/%)
+# Tools built in double, with the example layer of src/tools/gradcheck/ linked in.
+DOUBLE_TOOLS  := $(BUILD)/gradcheck
 
 # Exercises: exercises/NN_topic.c (+ .h), solutions/NN_topic.c, tests/exercise_NN.c
 EXERCISES     := $(basename $(notdir $(wildcard exercises/[0-9][0-9]_*.c)))
@@ -51,7 +53,7 @@ TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.
 TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress skeletons sanitize valgrind plots clean data mnist handout
+.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress gradcheck skeletons sanitize valgrind plots clean data mnist handout
 all: lib lessons-bin tools tests
 
 lib: $(LIB_F) $(LIB_D)
@@ -78,9 +80,23 @@ $(filter-out $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/les
 $(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_F)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -Isrc $< $(LIB_F) $(LDLIBS) -o $@
-$(TOOL_BINS): $(BUILD)/%: src/tools/%.c $(LIB_F)
+$(filter-out $(DOUBLE_TOOLS),$(TOOL_BINS)): $(BUILD)/%: src/tools/%.c $(LIB_F)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -Isrc $< $(LIB_F) $(LDLIBS) -o $@
+$(BUILD)/gradcheck: src/tools/gradcheck.c src/tools/gradcheck/my_layer.c $(LIB_D)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools $(filter %.c,$^) $(LIB_D) $(LDLIBS) -o $@
+
+# make gradcheck SRC=my_layer.c [ARGS="--seed 2"]: your own layer (src/tools/gradcheck/my_layer.h)
+# compiled against the checker into BUILD/gradcheck-own, and checked.
+gradcheck: $(LIB_D)
+	@if [ -z "$(SRC)" ]; then echo "usage: make gradcheck SRC=your_layer.c   (start from src/tools/gradcheck/my_layer.c)"; \
+	  $(STOP_QUIETLY); fi
+	@[ -f "$(SRC)" ] || { echo "make gradcheck: $(SRC): no such file"; $(STOP_QUIETLY); }
+	@mkdir -p $(BUILD)
+	@$(CC) $(EX_WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools -Isrc/tools/gradcheck src/tools/gradcheck.c "$(SRC)" \
+	  $(LIB_D) $(LDLIBS) -o $(BUILD)/gradcheck-own || { echo "make gradcheck: $(SRC) does not compile (see above)"; $(STOP_QUIETLY); }
+	@$(BUILD)/gradcheck-own --layer mine $(ARGS) || { $(STOP_QUIETLY); }
 
 # ---------------------------------------------------------------- tests
 $(BUILD)/obj/tests/%.o: tests/%.c

@@ -147,7 +147,7 @@ static void check_flag_error(const char *command, const char *needle)
 static void test_every_program_says_the_same(void)
 {
     static const char *programs[] = { "lessons/01_convolution", "lessons/02_chain_rule", "lessons/10_mnist",
-                                      "predict" };
+                                      "predict", "gradcheck" };
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         char command[256], expected[256];
         const char *name = strrchr(programs[i], '/') ? strrchr(programs[i], '/') + 1 : programs[i];
