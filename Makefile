@@ -7,6 +7,8 @@
 #   make hint EX=01      one more hint (the idea, the formula, the code) for the first failing task
 #   make reset EX=01     put the original exercise back (yours is kept as exercises/01_*.c.bak)
 #   make progress        a table of all exercises: how many tasks pass
+#   make grade DIR=d     instructors: grade a folder of student copies of exercises/ (a CSV)
+#   make gradcheck SRC=f check your own layer's gradient (src/tools/gradcheck/my_layer.h)
 #   make skeletons       prove every committed (untouched) exercise compiles and fails
 #   make sanitize        the test suite under AddressSanitizer + UBSan
 #   make valgrind        the test suite and the lessons under valgrind
@@ -53,7 +55,7 @@ TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.
 TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress gradcheck skeletons sanitize valgrind plots clean data mnist handout
+.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout
 all: lib lessons-bin tools tests
 
 lib: $(LIB_F) $(LIB_D)
@@ -111,15 +113,17 @@ $(filter-out $(BUILD)/tests/exercise_%,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)
 # flags tests/check.sh passes when the compiler has them) and, when the
 # solution is here, against the solution (for make test). Both link the
 # double library, so both are compiled with real = double.
-CHECK_SAN ?=
-$(BUILD)/check/obj/%.o: tests/%.c
+CHECK_SAN   ?=
+EX_DIR      ?= exercises
+CHECK_BUILD ?= $(BUILD)/check
+$(CHECK_BUILD)/obj/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) $(CHECK_SAN) -DREAL_DOUBLE -Isrc -Iexercises -c $< -o $@
 define check_rules
-$(BUILD)/check/obj/student_$(1).o: $(wildcard exercises/$(1)_*.c)
+$(CHECK_BUILD)/obj/student_$(1).o: $(wildcard $(EX_DIR)/$(1)_*.c)
 	@mkdir -p $$(@D)
 	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) $$(CHECK_SAN) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
-$(BUILD)/check/exercise_$(1): $(BUILD)/check/obj/exercise_$(1).o $(BUILD)/check/obj/exercise.o $(BUILD)/check/obj/student_$(1).o $(LIB_D)
+$(CHECK_BUILD)/exercise_$(1): $(CHECK_BUILD)/obj/exercise_$(1).o $(CHECK_BUILD)/obj/exercise.o $(CHECK_BUILD)/obj/student_$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_ALL) $$(CHECK_SAN) $$^ $$(LDLIBS) -o $$@
 endef
@@ -158,6 +162,9 @@ reset:
 	@$(STUDENT_ENV) sh tests/check.sh reset "$(EX)" || { $(STOP_QUIETLY); }
 progress:
 	@$(STUDENT_ENV) sh tests/check.sh progress
+# make grade DIR=submissions: a CSV and a table of tasks passed, per student and exercise (notes/INSTRUCTORS.md)
+grade: $(LIB_D)
+	@$(STUDENT_ENV) sh tests/grade.sh "$(DIR)" || { $(STOP_QUIETLY); }
 
 skeletons: lib
 	@sh tests/skeletons.sh $(BUILD) "$(EX_NUMBERS)" "$(CC)"
@@ -190,6 +197,7 @@ HANDOUT := $(BUILD)/handout/cnn-from-scratch
 handout:
 	@rm -rf $(BUILD)/handout && mkdir -p $(HANDOUT)
 	@cp -R Makefile README.md lessons exercises src tests notes $(HANDOUT)/
+	@mkdir -p $(HANDOUT)/exercises/.original && cp exercises/[0-9][0-9]_*.c $(HANDOUT)/exercises/.original/
 	@printf '/build/\n/data/\n' > $(HANDOUT)/.gitignore
 	@$(MAKE) --no-print-directory -C $(HANDOUT) -s test > $(BUILD)/handout/test.log 2>&1 \
 	  || { tail -n 20 $(BUILD)/handout/test.log; echo "handout: its own make test failed"; exit 1; }

@@ -5,6 +5,7 @@
 #   hint EX       one more hint (idea, formula, code) for the first failing task
 #   reset EX      put the original exercise back (the current file is kept as .bak)
 #   progress      a table of every exercise: tasks passing
+#   score         one line per exercise, "NN passed total" (for tests/grade.sh)
 #
 # The checker never loses a message: each task runs in its own process, with
 # a time limit (CHECK_TIME_LIMIT seconds, default 10), unbuffered output and,
@@ -17,6 +18,8 @@
 # everything passes, 1 otherwise, 2 for a bad EX. The Makefile ends a failed
 # run without GNU make's "*** Error" line: the last line is ours.
 build=${BUILD:-build}
+ex_dir=${EXERCISES:-exercises}          # the student's files (make grade points it elsewhere)
+checkdir=${CHECK_BUILD:-$build/check}   # where their checks are built
 make_cmd=${MAKE:-make}
 cc=${CC:-cc}
 limit=${CHECK_TIME_LIMIT:-10}
@@ -49,10 +52,15 @@ sanitizer_flags() {
 # the compiler's messages (without make's own lines) and say which file.
 build_checks() {
     n=$1
-    student_file=$(ls exercises/"$n"_*.c | head -n 1)
-    mkdir -p "$build/check"
-    log="$build/check/build-$n.log"
-    if $make_cmd --no-print-directory -s BUILD="$build" CHECK_SAN="$san" "$build/check/exercise_$n" > "$log" 2>&1; then
+    student_file=$(ls "$ex_dir"/"$n"_*.c 2> /dev/null | head -n 1)
+    mkdir -p "$checkdir"
+    log="$checkdir/build-$n.log"
+    if [ -z "$student_file" ]; then
+        [ "${2:-}" = quiet ] || echo "$ex_dir has no ${n}_*.c"
+        return 1
+    fi
+    if $make_cmd --no-print-directory -s BUILD="$build" CHECK_SAN="$san" EX_DIR="$ex_dir" CHECK_BUILD="$checkdir" \
+        "$checkdir/exercise_$n" > "$log" 2>&1; then
         return 0
     fi
     [ "${2:-}" = quiet ] && return 1
@@ -67,15 +75,15 @@ build_checks() {
 run_task() {
     n=$1
     k=$2
-    out="$build/check/task-$n-$k.out"
-    err="$build/check/task-$n-$k.err"
+    out="$checkdir/task-$n-$k.out"
+    err="$checkdir/task-$n-$k.err"
     if command -v timeout > /dev/null 2>&1; then
         runner="timeout -k 2 $limit"
     else
         runner=""
     fi
     EXERCISE_CALLS=1 ASAN_OPTIONS=detect_leaks=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86 \
-        $runner "$build/check/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
+        $runner "$checkdir/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
     code=$?
     grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$out"
     call=$(grep '^@call ' "$err" | tail -n 1 | sed 's/^@call //')
@@ -104,8 +112,9 @@ report_crash() {
     err=$4
     what=$(grep -m 1 -E 'ERROR: AddressSanitizer|runtime error' "$err" | sed 's/^==[0-9]*==//; s/^ERROR: //')
     if [ -n "$what" ]; then
-        where=$(grep -m 1 -E 'exercises/[0-9][0-9]_[a-z_]*\.c:[0-9]+' "$err" |
-            sed -E 's/.*(exercises\/[0-9][0-9]_[a-z_]*\.c:[0-9]+).*/\1/')
+        where=$(grep -m 1 -E '[0-9][0-9]_[a-z_]*\.c:[0-9]+' "$err" |
+            sed -E 's/.*[ /]([0-9][0-9]_[a-z_]*\.c:[0-9]+).*/\1/')
+        [ -n "$where" ] && where="$ex_dir/$where"
         echo "    task $k broke a rule of C in your code: $what"
         [ -n "$where" ] && echo "    at $where"
     else
@@ -123,7 +132,7 @@ report_crash() {
 
 # The exercise's number of tasks.
 task_count() {
-    "$build/check/exercise_$1" --count 2> /dev/null || echo 0
+    "$checkdir/exercise_$1" --count 2> /dev/null || echo 0
 }
 
 # The lesson after exercise $1, for "what next".
@@ -194,7 +203,7 @@ do_hint() {
         [ "$level" -le 3 ] || level=3
     fi
     echo "$k $level" > "$state"
-    "$build/check/exercise_$n" --hint "$k" "$level"
+    "$checkdir/exercise_$n" --hint "$k" "$level"
     if [ "$level" -lt 3 ]; then
         echo "(make hint EX=$n again for the next level)"
     else
@@ -258,6 +267,25 @@ do_progress() {
     done
 }
 
+# "NN passed total" for exercise $1, quietly: 0 passed when it does not build.
+do_score() {
+    n=$1
+    total=$(grep -c 'task_begin(' tests/exercise_"$n".c)
+    if ! build_checks "$n" quiet; then
+        echo "$n 0 $total"
+        return
+    fi
+    total=$(task_count "$n")
+    passed=0
+    k=1
+    while [ "$k" -le "$total" ]; do
+        run_task "$n" "$k" > /dev/null
+        [ "$task_result" = pass ] && passed=$((passed + 1))
+        k=$((k + 1))
+    done
+    echo "$n $passed $total"
+}
+
 usage_line() {
     echo "usage: make $mode EX=NN   (NN is one of: $all_numbers)"
     exit 2
@@ -265,13 +293,14 @@ usage_line() {
 
 # The check binaries are rebuilt when the sanitizer flags differ from last time's.
 san=$(sanitizer_flags)
-mkdir -p "$build/check"
-if [ "$(cat "$build/check/sanitizer-flags" 2> /dev/null)" != "$san" ]; then
-    rm -rf "$build/check/obj" "$build"/check/exercise_*
-    echo "$san" > "$build/check/sanitizer-flags"
+mkdir -p "$checkdir"
+if [ "$(cat "$checkdir/sanitizer-flags" 2> /dev/null)" != "$san" ]; then
+    rm -rf "$checkdir/obj" "$checkdir"/exercise_*
+    echo "$san" > "$checkdir/sanitizer-flags"
 fi
 case $mode in
     progress) do_progress; exit 0 ;;
+    score) for n in $all_numbers; do do_score "$n"; done; exit 0 ;;
     check | hint | reset) ;;
     *) echo "tests/check.sh: unknown mode '$mode'"; exit 2 ;;
 esac

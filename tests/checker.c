@@ -310,10 +310,42 @@ static void test_exercise_10_names_a_mean_taken_twice(void)
     program_result_free(&r);
 }
 
+/* ---------------------------------------------------------------- make grade */
+
+/* A class of four, each with exercises 01 and 08 only: one right, one
+ * half-done, one whose 08 crashes, one whose 01 hangs. */
+static void test_grade_a_class(void)
+{
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && rm -rf class && mkdir -p class/right class/half class/crash class/hang && "
+             "cp '%s'/solutions/01_*.c '%s'/solutions/08_*.c class/right/ && "
+             "cp '%s'/solutions/01_*.c class/half/ && cp '%s'/exercises/08_*.c class/half/ && "
+             "cp class/right/* class/crash/ && cp class/right/* class/hang/ && "
+             "sed -i 's/y\\[i\\] = i == label ? 1 : 0;/*(volatile double *)0 = 1;/' class/crash/08_*.c && "
+             "sed -i 's/    double sum = 0;/    double sum = 0; for (volatile int spin = 1; spin; ) ;/' class/hang/01_*.c",
+             course, cwd_root, cwd_root, cwd_root, cwd_root);
+    quiet(cmd);
+    program_result r = in_course("CHECK_SAN= GRADE_TIME_LIMIT=1 make grade DIR=class");
+    CHECK_INT(r.exit_code, 0);
+    char *csv = read_text_file(strcat(strcpy(cmd, course), "/build/grade/grades.csv"));
+    CHECK(csv != NULL);
+    if (csv) {
+        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,total\n");
+        CHECK_CONTAINS(csv, "\nright,4,0,0,0,0,0,0,4,0,0,8\n");
+        CHECK_CONTAINS(csv, "\nhalf,4,0,0,0,0,0,0,0,0,0,4\n");
+        CHECK_CONTAINS(csv, "\ncrash,4,0,0,0,0,0,0,3,0,0,7\n");
+        CHECK_CONTAINS(csv, "\nhang,2,0,0,0,0,0,0,4,0,0,6\n");   /* tasks 2 and 3 use window_sum */
+    }
+    CHECK_CONTAINS(r.out, "4 students graded");
+    free(csv);
+    program_result_free(&r);
+}
+
 int main(void)
 {
     program_result pwd = run_program("pwd");
-    sscanf(pwd.out, "%1023[^\n]", cwd_root);
+    sscanf(pwd.out, "%511[^\n]", cwd_root);
     program_result_free(&pwd);
     make_course();
     RUN_TEST(test_check_accepts_a_one_digit_number_and_ends_with_its_own_line);
@@ -328,6 +360,7 @@ int main(void)
     RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
     RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
     RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
+    RUN_TEST(test_grade_a_class);
     RUN_TEST(test_progress_in_a_fresh_copy);
     return harness_finish();
 }
