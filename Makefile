@@ -14,6 +14,7 @@
 #   make valgrind        the test suite and the lessons under valgrind
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
+#   make mnist EX=all    the same network trained with your own functions from the exercises
 #   make plots           data files and, with gnuplot installed, PNG plots
 #   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
 #   make CC=clang ...    any of the above with clang
@@ -184,8 +185,15 @@ valgrind: all
 data:
 	@sh src/tools/fetch_mnist.sh data/mnist
 
+# make mnist EX=all (or EX=01, ..., EX=none) [ARGS="--epochs 1"]: the same network trained with your
+# own functions from the solved exercises (tests/mnist_yours.sh, src/tools/yours/).
+ifeq ($(EX),)
 mnist: data $(BUILD)/lessons/10_mnist
 	$(BUILD)/lessons/10_mnist --data data/mnist --history $(BUILD)/mnist_history.csv --save $(BUILD)/mnist.model
+else
+mnist:
+	@$(STUDENT_ENV) sh tests/mnist_yours.sh "$(EX)" $(ARGS) || { $(STOP_QUIETLY); }
+endif
 
 plots: lessons-bin
 	@sh tests/plots.sh $(BUILD)
