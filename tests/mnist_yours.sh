@@ -40,8 +40,9 @@ for n in $chosen; do
     files="$files $(ls exercises/"$n"_*.c | head -n 1)"
 done
 mkdir -p "$build/yours"
+# EXTRA_CFLAGS: make sanitize's flags, which the library was built with.
 # shellcheck disable=SC2086 # the lists are meant to split into words
-$cc -std=c11 -O2 -DREAL_DOUBLE -Isrc -Iexercises -Isrc/tools/yours $defines src/tools/yours/mnist_yours.c \
+$cc -std=c11 -O2 $EXTRA_CFLAGS -DREAL_DOUBLE -Isrc -Iexercises -Isrc/tools/yours $defines src/tools/yours/mnist_yours.c \
     src/tools/yours/layers.c $files "$build/libcnn_double.a" -lm -o "$build/yours/mnist_yours" || {
     echo "make mnist: the trainer did not build with your exercises (see above)"
     exit 1

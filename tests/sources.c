@@ -14,7 +14,8 @@ static int matching_lines(const char *regex, const char *files)
     char cmd[1024];
     make_tmp_dir("sources");
     write_test_file(tmp_path("pattern"), regex, strlen(regex));
-    snprintf(cmd, sizeof cmd, "grep -rInE -f '%s' %s --exclude=sources.c", tmp_path("pattern"), files);
+    snprintf(cmd, sizeof cmd, "grep -rInE -f '%s' $(ls -d %s 2> /dev/null) --exclude=sources.c", tmp_path("pattern"),
+             files);   /* ls -d: a handout has no solutions/ */
     program_result r = run_program(cmd);
     int n = r.exit_code > 1 ? -1 : count_lines_containing(r.out, ":");
     if (n != 0)

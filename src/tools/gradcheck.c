@@ -780,6 +780,25 @@ static void h_sweep(problem *p, const options *o)
     printf("data for gnuplot: %s (columns h, double, float; plot it on log-log axes)\n", path);
 }
 
+static void problem_free(problem *p)
+{
+    int owns_tensors = p->arch.n_params == 0;   /* the network's tensors live in its parameter blocks */
+    for (int i = 0; owns_tensors && i < p->n_t; i++) {
+        free(p->t[i].value);
+        free(p->t[i].grad);
+    }
+    if (!owns_tensors) {
+        convnet_params_free(&p->params);
+        convnet_params_free(&p->grads);
+        convnet_work_free(&p->work);
+    }
+    free(p->y);
+    free(p->dy);
+    free(p->argmax);
+    free(p->target);
+    free(p->scratch);
+}
+
 /* ---------------------------------------------------------------- main */
 
 static options parse(int argc, char **argv)
@@ -855,5 +874,6 @@ int main(int argc, char **argv)
     if (o.h_sweep)
         h_sweep(&p, &o);
     free(mine);
+    problem_free(&p);
     return (worst <= GRADCHECK_WRONG && mine_ok) ? 0 : 1;
 }
