@@ -1,6 +1,7 @@
 /* tests/exercise.c: see exercise.h. */
 #include "exercise.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,7 +26,7 @@ static void print_hints(int number, const char *title, hint_levels hints, int le
     static const char *names[3] = { "the idea", "the formula", "the code" };
     printf("Task %d: %s\n", number, title);
     for (int l = 0; l < level && l < 3; l++)
-        printf("  hint %d of 3 (%s): %s\n", l + 1, names[l], text[l]);
+        printf("  hint %d of 3 (%s): %c%s\n", l + 1, names[l], toupper((unsigned char)text[l][0]), text[l] + 1);
 }
 
 void task_begin(int number, const char *title, hint_levels hints)

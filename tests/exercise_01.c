@@ -43,7 +43,7 @@ static void task_positions(void)
                      "positions = n - f + 1 when f <= n, else 0 (4 - 2 + 1 = 3 for the "
                      "lesson's row).",
                      "a filter of size f starting at column c covers c .. c+f-1, and c+f-1 "
-                     "must be <= n-1. count the positions of a 2-wide filter on a 4-wide row "
+                     "must be <= n-1. Count the positions of a 2-wide filter on a 4-wide row "
                      "by hand (columns 0-1, 1-2, 2-3): 3 = 4 - 2 + 1."));
     int got = CALL(conv_positions(4, 2));
     if (got == 2)
@@ -66,7 +66,7 @@ static void task_window(void)
                      "window_sum(row, col) = sum over i, j in 0..f-1 of image(row + i, col + "
                      "j) * filter(i, j); at (0, 0): 5*1 + 2*2 + 3*(-1) + 1*0 = 6.",
                      "at (row, col) = (0, 0) the products are 5*1 + 2*2 + 3*(-1) + 1*0 = 6. "
-                     "two nested loops over the filter, i for its rows and j for its columns;"
+                     "Two nested loops over the filter, i for its rows and j for its columns;"
                      " the pixel under filter[i * f + j] is image[(row + i) * image_w + (col "
                      "+ j)]."));
     double got[3] = { CALL(window_sum(image, 4, filter, 2, 0, 0)), CALL(window_sum(image, 4, filter, 2, 0, 1)),
@@ -139,7 +139,7 @@ static void task_edge_filter(void)
                      "Rows of the filter: top row all +a, middle row 0, bottom row all -a (a "
                      "> 0): the sum is 0, and each row holds one repeated number.",
                      "turn the lesson's vertical-edge filter [[1,0,-1],[1,0,-1],[1,0,-1]] on "
-                     "its side. turn the vertical-edge filter on its side: a row of +1s, a "
+                     "its side. Turn the vertical-edge filter on its side: a row of +1s, a "
                      "row of 0s, a row of -1s. Its numbers must add up to 0, or a flat region"
                      " would not give 0."));
     double f[9] = { 0 }, img[36], out[16] = { 0 };

@@ -14,7 +14,7 @@ static void task_forward(void)
                      "first, then the multiply gate.",
                      "q = x + y, then f = q * z. With x = -2, y = 5, z = -4: q = 3, f = -12.",
                      "write the results through the pointers (*q = ...), and compute f from "
-                     "the q you just computed. two lines, one per gate, writing through the "
+                     "the q you just computed. Two lines, one per gate, writing through the "
                      "pointers: *q = ...; *f = ..."));
     double q = 0, f = 0;
     CALL(graph_forward(-2, 5, -4, &q, &f));
@@ -35,7 +35,7 @@ static void task_backward(void)
                      "df/dq = z, df/dz = q; the add gate's local derivatives are 1, so df/dx "
                      "= df/dy = df/dq * 1 = z.",
                      "the multiply gate gives each input the OTHER input as its local "
-                     "gradient; the add gate's local gradients are 1. compute q first; the "
+                     "gradient; the add gate's local gradients are 1. Compute q first; the "
                      "multiply gate hands each of its inputs the OTHER input (df/dq = z, "
                      "df/dz = q); the add gate passes df/dq on to x and y."));
     double gx = 0, gy = 0, gz = 0;
@@ -63,7 +63,7 @@ static void task_central(void)
                      "more accurate than a one-sided difference.",
                      "slope = (fn(t + h) - fn(t - h)) / (2h).",
                      "evaluate fn at t + h and at t - h; the two points are 2h apart. "
-                     "evaluate fn on both sides of t; the two points are 2h apart."));
+                     "Evaluate fn on both sides of t; the two points are 2h apart."));
     /* For t^2 at t = 1 with h = 0.1 the central difference is exactly 2;
      * the forward difference gives 2.1, dividing by h instead of 2h gives 4. */
     double slope = CALL(central_slope(square, 1, 0.1));

@@ -138,7 +138,7 @@ static void task_output_length(void)
                      "(W - F + 2P) / S + 1, defined only when W - F + 2P >= 0 and divisible "
                      "by S; otherwise -1.",
                      "span = w - f + 2p; return -1 if span < 0 or span % s != 0, else span / "
-                     "s + 1. compute span = w - f + 2*p first. A negative span means the "
+                     "s + 1. Compute span = w - f + 2*p first. A negative span means the "
                      "filter does not fit; span % s != 0 means the windows do not tile; in "
                      "both cases return -1. Otherwise the first window plus span/s more: "
                      "span/s + 1."));
@@ -202,7 +202,7 @@ static void task_params(void)
                      "one bias of its own.",
                      "params = (f * f * c_in + 1) * c_out.",
                      "Doshi's first layer has 16 filters of 2x2x1: 16 * (2*2*1 + 1) = 80. "
-                     "one filter has f*f*c_in weights and 1 bias; there are c_out filters. "
+                     "One filter has f*f*c_in weights and 1 bias; there are c_out filters. "
                      "Compute in long: 3x3x512x512 layers have millions of weights."));
     int said[5] = { 0 };
     cases_begin();
@@ -271,7 +271,7 @@ static void task_zero_pad(void)
                      "out is (h + 2p) x (w + 2p); out(i + p, j + p) = x(i, j); every other "
                      "element is 0.",
                      "out[(i + p) * (w + 2*p) + (j + p)] = x[i * w + j]; every other element "
-                     "of out is 0. first set all (h + 2p) * (w + 2p) elements of out to 0, "
+                     "of out is 0. First set all (h + 2p) * (w + 2p) elements of out to 0, "
                      "then copy each x[i * w + j] to row i + p, column j + p of out; out is w"
                      " + 2p wide, so that is out[(i + p) * (w + 2 * p) + (j + p)]."));
     static const double x[6] = { 1, 2, 3, 4, 5, 6 };   /* (2, 3) */

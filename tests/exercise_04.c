@@ -117,8 +117,8 @@ static void task_relu(void)
                HINTS("ReLU lets positive numbers through and blocks the rest; backward, the "
                      "gradient flows only where the input was positive.",
                      "y = max(0, x); dL/dx = dL/dy * (1 if x > 0 else 0).",
-                     "forward: x > 0 ? x : 0. backward: dx[i] = x[i] > 0 ? dy[i] : 0 (the "
-                     "local derivative times dy). one loop; y[i] = x[i] > 0 ? x[i] : 0. In "
+                     "forward: x > 0 ? x : 0. Backward: dx[i] = x[i] > 0 ? dy[i] : 0 (the "
+                     "local derivative times dy). One loop; y[i] = x[i] > 0 ? x[i] : 0. In "
                      "relu_bwd the local derivative is 1 or 0, so dx[i] is either dy[i] or 0."));
     double y[N], want[N], dx[N];
     fill(y, N, SENTINEL);
@@ -155,7 +155,7 @@ static void task_sigmoid(void)
                HINTS("The sigmoid squashes any number into (0, 1); its derivative is easiest "
                      "to write with the output it already produced.",
                      "y = 1 / (1 + e^-x); dy/dx = y (1 - y); dL/dx = dL/dy * y (1 - y).",
-                     "forward: 1.0 / (1.0 + exp(-x)). backward: dx[i] = dy[i] * y[i] * (1 - "
+                     "forward: 1.0 / (1.0 + exp(-x)). Backward: dx[i] = dy[i] * y[i] * (1 - "
                      "y[i]). exp(-x[i]) from <math.h>. In sigmoid_bwd, y[i] already IS "
                      "sigmoid(x): do not apply the sigmoid again. Multiply by dy[i]."));
     double y[N], want[N], dx[N], flipped[N];
@@ -208,7 +208,7 @@ static void task_tanh(void)
                HINTS("tanh squashes into (-1, 1), centred on 0; like the sigmoid, its "
                      "derivative is written with its output.",
                      "y = tanh(x); dy/dx = 1 - y^2; dL/dx = dL/dy * (1 - y^2).",
-                     "forward: tanh(x) from <math.h>. backward: dx[i] = dy[i] * (1 - y[i] * "
+                     "forward: tanh(x) from <math.h>. Backward: dx[i] = dy[i] * (1 - y[i] * "
                      "y[i]). (e^x - e^-x) / (e^x + e^-x) overflows for large |x| (inf/inf is "
                      "nan); tanh() does not. In tanh_bwd, y[i] already IS tanh(x): the local "
                      "derivative is 1 - y[i] * y[i]."));
@@ -261,7 +261,7 @@ static void task_kink(void)
                      "slope = (f(x + h) - f(x - h)) / (2h); the points straddle ReLU's kink "
                      "at 0 when x - h < 0 < x + h.",
                      "central_slope = (f(x + h) - f(x - h)) / (2 * h); straddles_kink = x - h"
-                     " < 0 && x + h > 0. evaluate f on both sides, f(x + h) and f(x - h), and"
+                     " < 0 && x + h > 0. Evaluate f on both sides, f(x + h) and f(x - h), and"
                      " divide the difference by the distance between the two points, 2h. For "
                      "straddles_kink, write the condition x - h < 0 < x + h with &&."));
     const double h = 1e-5;

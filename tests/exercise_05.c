@@ -166,7 +166,7 @@ static void task_max_forward(void)
                      "flat index of the first largest pixel.",
                      "keep best = the flat index into x of the largest pixel seen so far in "
                      "the window, start it at the window's top-left pixel, and update it only"
-                     " when x[at] > x[best]. for each window start with best = the index of "
+                     " when x[at] > x[best]. For each window start with best = the index of "
                      "its top-left pixel, (oy*stride) * w + ox*stride; walk i, j over the "
                      "window and keep the index at = (oy*stride + i) * w + (ox*stride + j) "
                      "when x[at] > x[best] (\">\" and not \">=\", so the first maximum keeps "
@@ -232,7 +232,7 @@ static void task_max_backward(void)
                      "dL/dx(argmax(o)) += dL/dy(o) for every output o; every other dL/dx is "
                      "0.",
                      "dx = 0 everywhere, then for every output o: dx[argmax[o]] += dy[o]. No "
-                     "loop over the window: the other pixels did not move the output. two "
+                     "loop over the window: the other pixels did not move the output. Two "
                      "loops: one sets all h * w entries of dx to 0, the other runs over the "
                      "out_h * out_w outputs o and ADDS dy[o] into dx[argmax[o]] (with "
                      "overlapping windows one pixel can win twice; \"=\" would keep only the "
@@ -298,7 +298,7 @@ static void task_avg_forward(void)
                      "y(oy, ox) = (1 / k^2) * sum over i, j < k of x(oy*S + i, ox*S + j).",
                      "sum the k*k pixels of the window and divide by k*k; careful with "
                      "integer division: 1/(k*k) is 0 in C when k is an int, sum / (k*k) is "
-                     "fine. the same loops as TODO 1, with a running sum instead of a running"
+                     "fine. The same loops as TODO 1, with a running sum instead of a running"
                      " max; divide by k*k (the number of pixels), not by k."));
     double x[PAD] = { 0 }, y[4] = { 0 }, want[4], sums[4], by_k[4];
     static const double maxima[4] = { 7, 9, 8, 4 };
@@ -341,7 +341,7 @@ static void task_avg_backward(void)
                      "dL/dx(oy*S + i, ox*S + j) += dL/dy(oy, ox) / k^2 for every window and "
                      "every (i, j) in it.",
                      "zero dx; then for every window and every (i, j) in it: dx[(oy*stride + "
-                     "i) * w + (ox*stride + j)] += dy[oy * out_w + ox] / (k*k). zero dx "
+                     "i) * w + (ox*stride + j)] += dy[oy * out_w + ox] / (k*k). Zero dx "
                      "first; then the loops of TODO 3, but instead of reading x you ADD dy[oy"
                      " * out_w + ox] / (k*k) into dx[(oy*stride + i) * w + (ox*stride + j)]."));
     double dx[PAD], want[16], raw[16], by_k[16];

@@ -168,7 +168,7 @@ static void task_dfilter(void)
                      "dL/dF = conv(X, dL/dO): dF(a, b) = sum over i, j of dO(i, j) * X(i + a,"
                      " j + b).",
                      "dF[a][b] = sum over i, j of dout[i * ow + j] * x[(i + a) * w + (j + "
-                     "b)]; dF is (h - oh + 1) x (w - ow + 1). four loops: a, b over dF, then "
+                     "b)]; dF is (h - oh + 1) x (w - ow + 1). Four loops: a, b over dF, then "
                      "i, j over dO, summing dout[i * ow + j] * x[(i + a) * w + (j + b)]. X's "
                      "rows are w wide, dO's ow wide and dF's kw wide: three different row "
                      "lengths."));
@@ -223,7 +223,7 @@ static void task_dinput(void)
                      "dL/dX = full convolution of the 180-degree-rotated filter with dL/dO: "
                      "pad dO with k - 1 zeros, rot(a, b) = F(k-1-a, k-1-b).",
                      "pad dL/dO with k-1 zeros all round, turn F by 180 degrees (rot[a][b] = "
-                     "F[k-1-a][k-1-b]) and slide it over the padded dL/dO. for each (r, c) of"
+                     "F[k-1-a][k-1-b]) and slide it over the padded dL/dO. For each (r, c) of"
                      " dX sum over a, b in 0..k-1; the dO entry is i = r + a - (k-1), j = c +"
                      " b - (k-1): skip it when outside 0..oh-1 or 0..ow-1 (that is the zero "
                      "padding), else add filter[(k-1-a) * k + (k-1-b)] * dout[i * ow + j]."));
@@ -269,7 +269,7 @@ static void task_dbias(void)
                      "gradient reaches it.",
                      "dL/db = sum over i, j of dO(i, j).",
                      "the bias is added to every output, so it collects every entry of dL/dO:"
-                     " add them all. one loop over all oh * ow entries."));
+                     " add them all. One loop over all oh * ow entries."));
     double db = CALL(conv_dbias(DO2, 2, 2));
     if (db == 0)
         task_diagnose("db is 0: the sum of dL/dO was not computed");

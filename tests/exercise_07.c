@@ -79,7 +79,7 @@ static void task_forward(void)
                      "z_j = b_j + sum_i W(i, j) x_i, i.e. Z = W^T X + b with W of shape "
                      "(n_in, n_out).",
                      "z[j] = b[j] + sum_i w[i * n_out + j] * x[i]; with the lesson's numbers "
-                     "z1 = 0.1*1 + 0.3*2 + (-0.5)*(-1) + 0.2*0.5 + 0.1 = 1.4. loop over the "
+                     "z1 = 0.1*1 + 0.3*2 + (-0.5)*(-1) + 0.2*0.5 + 0.1 = 1.4. Loop over the "
                      "neurons j; start z[j] at b[j] and add w[i * n_out + j] * x[i] for every"
                      " input i. Not w[j * n_in + i]: that reads W as if it were n_out x n_in."));
     double z[2] = { 0, 0 }, expected[2], transposed[2], no_bias[2];
@@ -165,8 +165,8 @@ static void task_backward(void)
                      "its neuron's gradient; an input collects from every neuron it feeds.",
                      "dW(i, j) = x_i dz_j;  db_j = dz_j;  dx_i = sum_j W(i, j) dz_j.",
                      "dw[i * n_out + j] = x[i] * dz[j]; db[j] = dz[j]; dx[i] = sum_j w[i * "
-                     "n_out + j] * dz[j]. two nested loops, i over inputs and j over neurons."
-                     " dW has the shape of W, so dW[i][j] goes to dw[i * n_out + j]; dx[i] "
+                     "n_out + j] * dz[j]. Two nested loops, i over inputs and j over neurons."
+                     " DW has the shape of W, so dW[i][j] goes to dw[i * n_out + j]; dx[i] "
                      "starts at 0 and collects w[i * n_out + j] * dz[j] over all neurons j."));
     double dw[8] = { 0 }, db[2] = { 0 }, dx[4] = { 0 };
     CALL(fc_backward(lesson_x, lesson_w, lesson_dz, dw, db, dx, 4, 2));
@@ -251,7 +251,7 @@ static void task_delta(void)
                      " with O, and how the sigmoid's O changes with Z2.",
                      "dE/dZ2 = dE/dO * dO/dZ2 = -(y' - O) * O (1 - O).",
                      "multiply the two factors of Intro to CNN: dE/dO = -(y' - O) and dO/dZ2 = O "
-                     "(1 - O). two factors. dE/dO = -(y' - O) = O - y' (the 1/2 in E cancels "
+                     "(1 - O). Two factors. dE/dO = -(y' - O) = O - y' (the 1/2 in E cancels "
                      "the 2 of the square); dO/dZ2 = O (1 - O), the sigmoid's derivative "
                      "written with its output."));
     static const double cases[3][2] = { { 0.6219110050028297, 1 }, { 0.2, 0 }, { 0.9, 1 } };
@@ -433,7 +433,7 @@ static void task_network(void)
                      "forward into local arrays (z1, a1, z2, o), then dz2 = "
                      "sigmoid_mse_delta(o, y'), fc_backward(a1, w, &dz2, dw, db, da1, 4, 1), "
                      "dz1 = da1 * a1 * (1 - a1), and df[i][j] = sum_{r,c} x[(r+i)*3 + c+j] * "
-                     "dz1[r*2 + c]. write the forward pass into local arrays z1[4], a1[4] and"
+                     "dz1[r*2 + c]. Write the forward pass into local arrays z1[4], a1[4] and"
                      " the numbers z2, o; keep them, the backward pass needs A1 and O. Then "
                      "reuse your tasks: fc_forward(a1, w, &b, &z2, 4, 1), "
                      "sigmoid_mse_delta(o, target), fc_backward(a1, w, &dz2, dw, db, da1, 4, "

@@ -84,7 +84,7 @@ static void task_softmax(void)
                      "keeps e^z from overflowing.",
                      "p_i = e^{z_i - m} / sum_k e^{z_k - m}, with m = max_k z_k.",
                      "m = the largest z; p[i] = exp(z[i] - m); then divide each p[i] by the "
-                     "sum of them all. three loops: find the largest z; fill p[i] = exp(z[i] "
+                     "sum of them all. Three loops: find the largest z; fill p[i] = exp(z[i] "
                      "- max) while adding them up; divide every p[i] by the sum."));
     double p[10];
     int small_ok = check_softmax("softmax(1, -6, 0.3, 2.25) (lesson 08, step 1)", logits4, 4, p);
@@ -122,7 +122,7 @@ static void task_one_hot(void)
                HINTS("A label becomes a vector with a 1 at the right class and 0 everywhere "
                      "else.",
                      "y_i = 1 if i == label, else 0, for every i.",
-                     "a loop over all n entries: y[i] = (i == label) ? 1 : 0. set every "
+                     "a loop over all n entries: y[i] = (i == label) ? 1 : 0. Set every "
                      "entry, not just the 1: y may hold anything when you get it."));
     double y[10], expected[10] = { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 };
     for (int i = 0; i < 10; i++)
@@ -289,7 +289,7 @@ static void task_gradient(void)
                HINTS("Softmax and cross-entropy together have a very simple gradient: the "
                      "prediction minus the truth.",
                      "dL/dz = p - y: softmax(z), then subtract 1 at the label.",
-                     "softmax_stable(z, dz, n) puts p in dz; then dz[label] -= 1. no Jacobian"
+                     "softmax_stable(z, dz, n) puts p in dz; then dz[label] -= 1. No Jacobian"
                      " needed: it multiplied out to p - y (lesson 08, step 7). Write "
                      "softmax_stable(z, dz, n) into dz, then subtract 1 at the label."));
     check_gradient("the logits (1, -6, 0.3, 2.25), label 3", logits4, 3, 4);

@@ -75,7 +75,7 @@ static void task_gradient_descent(void)
                HINTS("Move every weight a small step downhill: against its gradient.",
                      "w <- w - lr * g.",
                      "for each i: w[i] -= lr * g[i]. The minus sign makes it go downhill: "
-                     "where the slope is positive, w decreases. one loop over i; subtract "
+                     "where the slope is positive, w decreases. One loop over i; subtract "
                      "(not add: that climbs the hill) lr times the gradient. With w = 1, g = "
                      "2, lr = 0.1 the new w is 0.8."));
     check_gd_first_step();
@@ -186,7 +186,7 @@ static void task_momentum(void)
                      "v <- momentum * v + g, then w <- w - lr * v (with the new v).",
                      "two lines per i, in this order: first velocity[i] = momentum * "
                      "velocity[i] + g[i], then w[i] -= lr * velocity[i] with the new "
-                     "velocity. update velocity[i] first, then use the NEW velocity to move "
+                     "velocity. Update velocity[i] first, then use the NEW velocity to move "
                      "w[i]. With velocity 0 (the first step) this is exactly gd_update."));
     check_momentum_steps();
     check_momentum_paths();

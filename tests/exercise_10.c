@@ -78,7 +78,7 @@ static void task_idx_header(void)
                      "value = b0 * 2^24 + b1 * 2^16 + b2 * 2^8 + b3; header length = 4 + 4 * "
                      "ndims; byte 2 is the type, byte 3 is ndims.",
                      "the value of the bytes b0 b1 b2 b3 is (b0 << 24) | (b1 << 16) | (b2 << "
-                     "8) | b3; the header is 4 + 4 * ndims bytes long. first the checks that "
+                     "8) | b3; the header is 4 + 4 * ndims bytes long. First the checks that "
                      "need only bytes 0..3 (n >= 4, two zero bytes, type 0x08, ndims 1..3), "
                      "then the length check; a helper big_endian(b) = (b[0] << 24) | (b[1] <<"
                      " 16) | (b[2] << 8) | b[3] (as unsigned long) reads the magic and every "
@@ -364,7 +364,7 @@ static void task_confusion(void)
                      "accuracy = correct / n (as a fraction); confusion(true, predicted) += 1"
                      " for each image, after setting all entries to 0.",
                      "zero the matrix, then confusion[true * n_classes + predicted] += 1 for "
-                     "every image; accuracy = (double)correct / n. zero all n_classes * "
+                     "every image; accuracy = (double)correct / n. Zero all n_classes * "
                      "n_classes entries first (the caller's array may hold anything); the row"
                      " index is the TRUE label. Count the correct answers in a long and "
                      "divide as doubles: (double)correct / n."));
