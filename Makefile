@@ -11,16 +11,19 @@
 #   make gradcheck SRC=f check your own layer's gradient (src/tools/gradcheck/my_layer.h)
 #   make skeletons       prove every committed (untouched) exercise compiles and fails
 #   make sanitize        the test suite under AddressSanitizer + UBSan
-#   make valgrind        the test suite and the lessons under valgrind
+#   make valgrind        the test suite and the lessons under valgrind (lesson 11 with --quick)
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
 #   make mnist EX=all    the same network trained with your own functions from the exercises
+#   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
 #   make plots           data files and, with gnuplot installed, PNG plots
 #   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
 #   make CC=clang ...    any of the above with clang
 #
-# The library is compiled twice: in float (build/libcnn_float.a, for training)
-# and in double (build/libcnn_double.a, for gradient checks and the lessons).
+# The library is compiled three times: in double (build/libcnn_double.a, for
+# the lessons, gradient checks and exercises), in float with the same portable
+# flags (build/libcnn_float.a), and in float with the fast flags below
+# (build/libcnn_fast.a, for the trainer, build/predict and the benchmark).
 
 CC      ?= cc
 BUILD   ?= build
@@ -29,16 +32,27 @@ WARN    := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # Student files (exercises/) get the same warnings, but warnings do not stop the build.
 EX_WARN := -std=c11 -Wall -Wextra -Wpedantic -Wno-unused-parameter
 CFLAGS_ALL = $(OPT) -g $(EXTRA_CFLAGS) -MMD -MP
-LDLIBS  := -lm
+LDLIBS  := -lm -pthread
+
+# The fast flags: vectorise, use every instruction this CPU has, and fuse a*b+c
+# into one FMA (-std=c11 turns that off in gcc). Each flag is kept only if the
+# compiler accepts it. gcc keeps the GEMM's register tile in registers at -O2
+# with the vectoriser on, not always at -O3 (lesson 11 measures both).
+accepts = $(shell $(CC) $(1) -Werror -E -x c /dev/null > /dev/null 2>&1 && echo $(1))
+FAST_OPT ?= -O2 $(call accepts,-ftree-vectorize) $(call accepts,-march=native) $(call accepts,-ffp-contract=fast)
 
 LIB_SRC   := $(wildcard src/*.c)
 LIB_F     := $(BUILD)/libcnn_float.a
 LIB_D     := $(BUILD)/libcnn_double.a
+LIB_FAST  := $(BUILD)/libcnn_fast.a
 OBJ_F     := $(LIB_SRC:src/%.c=$(BUILD)/obj/float/%.o)
 OBJ_D     := $(LIB_SRC:src/%.c=$(BUILD)/obj/double/%.o)
+OBJ_FAST  := $(LIB_SRC:src/%.c=$(BUILD)/obj/fast/%.o)
+FAST_CFLAGS = $(FAST_OPT) -g $(EXTRA_CFLAGS) -MMD -MP
 
-# Lessons print hand-sized examples in double; the trainer trains in float.
-FLOAT_LESSONS := 10_mnist
+# Lessons print hand-sized examples in double; the trainer trains in float, and
+# lesson 11 measures speed, so both are built in float with the fast flags.
+FLOAT_LESSONS := 10_mnist 11_speed
 LESSONS       := $(basename $(notdir $(wildcard lessons/[0-9][0-9]_*.c)))
 LESSON_BINS   := $(LESSONS:%=$(BUILD)/lessons/%)
 TOOLS         := $(basename $(notdir $(wildcard src/tools/*.c)))
@@ -53,13 +67,16 @@ EX_NUMBERS    := $(foreach e,$(EXERCISES),$(firstword $(subst _, ,$(e))))
 SOLVED        := $(foreach n,$(EX_NUMBERS),$(if $(wildcard solutions/$(n)_*.c),$(n)))
 # Every other tests/*.c with a main(): unit tests, gradient checks, lesson output checks
 TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.c,$(wildcard tests/*.c))
-TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%)
+# Tests that also run in float against the fast library (tests/X.c -> X_float)
+FLOAT_TESTS   := fast_vs_naive
+TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%) \
+                 $(FLOAT_TESTS:%=$(BUILD)/tests/%_float)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout
+.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout bench
 all: lib lessons-bin tools tests
 
-lib: $(LIB_F) $(LIB_D)
+lib: $(LIB_F) $(LIB_D) $(LIB_FAST)
 lessons-bin: $(LESSON_BINS)
 tools: $(TOOL_BINS)
 tests: $(TEST_BINS)
@@ -71,21 +88,26 @@ $(BUILD)/obj/float/%.o: src/%.c
 $(BUILD)/obj/double/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -c $< -o $@
+$(BUILD)/obj/fast/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(FAST_CFLAGS) -c $< -o $@
 $(LIB_F): $(OBJ_F)
 	$(AR) rcs $@ $^
 $(LIB_D): $(OBJ_D)
+	$(AR) rcs $@ $^
+$(LIB_FAST): $(OBJ_FAST)
 	$(AR) rcs $@ $^
 
 # ---------------------------------------------------------------- lessons and tools
 $(filter-out $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc $< $(LIB_D) $(LDLIBS) -o $@
-$(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_F)
+$(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS_ALL) -Isrc $< $(LIB_F) $(LDLIBS) -o $@
-$(filter-out $(DOUBLE_TOOLS),$(TOOL_BINS)): $(BUILD)/%: src/tools/%.c $(LIB_F)
+	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
+$(filter-out $(DOUBLE_TOOLS),$(TOOL_BINS)): $(BUILD)/%: src/tools/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS_ALL) -Isrc $< $(LIB_F) $(LDLIBS) -o $@
+	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
 $(BUILD)/gradcheck: src/tools/gradcheck.c src/tools/gradcheck/my_layer.c $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools $(filter %.c,$^) $(LIB_D) $(LDLIBS) -o $@
@@ -105,9 +127,15 @@ gradcheck: $(LIB_D)
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $< -o $@
-$(filter-out $(BUILD)/tests/exercise_%,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/harness.o $(LIB_D)
+$(filter-out $(BUILD)/tests/exercise_% $(BUILD)/tests/%_float,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/harness.o $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
+$(BUILD)/obj/tests-float/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc -c $< -o $@
+$(FLOAT_TESTS:%=$(BUILD)/tests/%_float): $(BUILD)/tests/%_float: $(BUILD)/obj/tests-float/%.o $(BUILD)/obj/tests-float/harness.o $(LIB_FAST)
+	@mkdir -p $(@D)
+	$(CC) $(FAST_CFLAGS) $^ $(LDLIBS) -o $@
 
 # One exercise, built twice: against the student's copy (for make check; its
 # objects are in BUILD/check/obj, compiled with CHECK_SAN, the sanitizer
@@ -139,10 +167,10 @@ endef
 $(foreach n,$(EX_NUMBERS),$(eval $(call check_rules,$(n))))
 $(foreach n,$(SOLVED),$(eval $(call solution_rules,$(n))))
 
-# tests/checker.c compiles student files itself: it needs the compiler and, in
-# make sanitize, the sanitizer flags.
+# CC and TEST_CFLAGS: for tests/unit_real_mix.c and tests/checker.c, which compile small programs
+# against the libraries (in make sanitize, with its flags).
 test: all
-	@CC="$(CC)" TEST_SAN="$(EXTRA_CFLAGS)" sh tests/run.sh $(BUILD)
+	@CC="$(CC)" TEST_CFLAGS="$(EXTRA_CFLAGS)" sh tests/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- students
 lessons: lessons-bin
@@ -176,9 +204,9 @@ sanitize:
 	@$(MAKE) --no-print-directory test BUILD=$(BUILD)/sanitize OPT=-O1 EXTRA_CFLAGS="$(SAN_FLAGS)"
 
 valgrind: all
-	@RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run.sh $(BUILD)
-	@for l in $(LESSONS); do case $$l in 10_*) continue;; esac; \
-	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(BUILD)/lessons/$$l > /dev/null \
+	@CC="$(CC)" RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run.sh $(BUILD)
+	@for l in $(LESSONS); do args=; case $$l in 10_*) continue;; 11_*) args=--quick;; esac; \
+	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(BUILD)/lessons/$$l $$args > /dev/null \
 	  || { echo "valgrind: $$l reported errors"; exit 1; }; done; echo "valgrind: every lesson clean"
 
 # ---------------------------------------------------------------- MNIST (lesson 10)
@@ -194,6 +222,13 @@ else
 mnist:
 	@$(STUDENT_ENV) sh tests/mnist_yours.sh "$(EX)" $(ARGS) || { $(STOP_QUIETLY); }
 endif
+
+# ---------------------------------------------------------------- speed (lesson 11)
+# make bench: the machine's peak, GEMM, the conv layers and lesson 10's network, ours beside
+# PyTorch in the same run (a few minutes); make bench QUICK=1: tiny sizes, no PyTorch.
+bench: $(BUILD)/bench
+	@$(BUILD)/bench $(if $(QUICK),--quick,--torch "sh src/tools/bench_torch.sh $(BUILD)") \
+	  --csv $(BUILD)/bench.csv --data data/mnist
 
 plots: lessons-bin
 	@sh tests/plots.sh $(BUILD)

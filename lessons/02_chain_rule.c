@@ -15,8 +15,10 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "file_error.h"
 #include "gradcheck.h"
 #include "lesson.h"
+#include "out_file.h"
 
 enum { X, Y, Z, N_INPUTS };
 static const char *const input_name[N_INPUTS] = { "x", "y", "z" };
@@ -78,20 +80,20 @@ static double error_in_double(double at, double h, double exact)
 
 #define N_STEPS 13   /* h = 1e-1 ... 1e-13 */
 
-static void error_table(FILE *data)
+static void error_table(out_file *data)
 {
     const double at = 1.0, s = sigmoid_d(at), exact = s * (1 - s);
     double best_h[2] = { 0, 0 }, best_err[2] = { INFINITY, INFINITY };
     printf("d/dt sigmoid(t) at t = 1 is s(1 - s) = %.12f. Central differences:\n\n", exact);
     printf("       h     |error| in float   |error| in double\n");
     if (data)
-        fprintf(data, "# h  abs_error_float  abs_error_double  (sigmoid'(1) by central differences)\n");
+        out_file_printf(data, "# h  abs_error_float  abs_error_double  (sigmoid'(1) by central differences)\n");
     for (int k = 1; k <= N_STEPS; k++) {
         double h = pow(10.0, -k);
         double err[2] = { error_in_float((float)at, (float)h, exact), error_in_double(at, h, exact) };
         printf("   1e-%02d   %16.3e   %16.3e\n", k, err[0], err[1]);
         if (data)
-            fprintf(data, "%.0e %.6e %.6e\n", h, err[0], err[1]);
+            out_file_printf(data, "%.0e %.6e %.6e\n", h, err[0], err[1]);
         for (int p = 0; p < 2; p++)
             if (err[p] < best_err[p]) {
                 best_err[p] = err[p];
@@ -143,14 +145,18 @@ int main(int argc, char **argv)
 
     lesson_step(5, "How the finite-difference error depends on h, in float and in double");
     const char *path = lesson_plot_data_path();
-    FILE *data = NULL;
-    if (path && (data = fopen(path, "w")) == NULL) {
-        fprintf(stderr, "%s: cannot write the plot data\n", path);
+    out_file data;                       /* src/out_file.h: every write checked */
+    char err[FILE_ERROR_SIZE];
+    if (path && out_file_open(&data, path, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
         return 1;
     }
-    error_table(data);
-    if (data) {
-        fclose(data);
+    error_table(path ? &data : NULL);
+    if (path) {
+        if (out_file_commit(&data, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
         printf("Wrote %s (columns: h, float error, double error); `make plots` draws it.\n", path);
     } else {
         printf("To plot this V-shaped curve: make plots (or --plot-data FILE).\n");

@@ -17,9 +17,11 @@
 #include <string.h>
 
 #include "conv.h"
+#include "file_error.h"
 #include "gradcheck.h"
 #include "lesson.h"
 #include "optim.h"
+#include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
 
@@ -356,25 +358,31 @@ static void print_filters_side_by_side(real filters[N_OPT][N_W])
     print_three_filters(last_names, last);
 }
 
-static void write_plot_data(const char *path, double history[N_OPT][EPOCHS + 1])
+/* Returns 0, or 1 after one line on stderr naming the file and the reason. */
+static int write_plot_data(const char *path, double history[N_OPT][EPOCHS + 1])
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "cannot write %s\n", path);
-        return;
+    out_file f;                          /* src/out_file.h: every write checked */
+    char err[FILE_ERROR_SIZE];
+    if (out_file_open(&f, path, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
     }
-    fprintf(f, "# epoch image_gradients");
+    out_file_printf(&f, "# epoch image_gradients");
     for (int o = 0; o < N_OPT; o++)
-        fprintf(f, " %s", opt_columns[o]);
-    fprintf(f, "\n");
+        out_file_printf(&f, " %s", opt_columns[o]);
+    out_file_printf(&f, "\n");
     for (int e = 0; e <= EPOCHS; e++) {
-        fprintf(f, "%d %d", e, e * N_IMAGES);
+        out_file_printf(&f, "%d %d", e, e * N_IMAGES);
         for (int o = 0; o < N_OPT; o++)
-            fprintf(f, " %.6e", history[o][e]);
-        fprintf(f, "\n");
+            out_file_printf(&f, " %.6e", history[o][e]);
+        out_file_printf(&f, "\n");
     }
-    fclose(f);
+    if (out_file_commit(&f, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
     printf("plot data (loss per epoch, one column per optimiser) written to %s\n", path);
+    return 0;
 }
 
 /* Steps 1-3: Intro to CNN's rule on the parabola, and why the learning rate matters. */
@@ -530,6 +538,6 @@ int main(int argc, char **argv)
     double history[N_OPT][EPOCHS + 1];   /* full-data loss after each epoch */
     run_race(best, history);
     if (lesson_plot_data_path())
-        write_plot_data(lesson_plot_data_path(), history);
+        return write_plot_data(lesson_plot_data_path(), history);
     return 0;
 }

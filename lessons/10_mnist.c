@@ -10,16 +10,19 @@
  * (Intro to CNN's 26x26x32 -> 13x13x32 is --filters 32 --kernel 3). Its forward
  * and backward passes are src/convnet.c's convnet_forward and
  * convnet_backward: the library's layer calls, in order, and back again,
- * each backward line next to the chain rule it implements. This file is
- * the training loop around them: mini-batch SGD with momentum, a learning
- * rate that shrinks every epoch, training images moved by a pixel at random
- * (data augmentation), the numbers a Keras user expects to see, and the
- * checks that keep a bad file or a bad flag from crashing it.
+ * each backward line next to the chain rule it implements. With --engine
+ * fast (the default) the same layers run on a whole mini-batch at once,
+ * as matrix products (convnet_forward_batch / convnet_backward_batch,
+ * lesson 11); --engine naive runs the direct loops one image at a time.
+ * This file is the training loop around them: mini-batch SGD with momentum,
+ * a learning rate that shrinks every epoch, training images moved by a
+ * pixel at random (data augmentation), the numbers a Keras user expects to
+ * see, and the checks that keep a bad file or a bad flag from crashing it.
  *
- * Each mini-batch is cut into SHARDS fixed parts; each part sums its own
- * gradient, and the parts are added in a fixed order. Threads (--threads)
- * only decide who computes which part, so every run with the same seed
- * prints the same numbers, whatever the thread count.
+ * Each mini-batch is cut into a fixed number of parts (src/minibatch.h);
+ * each part sums its own gradient, and the parts are added in a fixed
+ * order. Threads (--threads) only decide who computes which part, so every
+ * run with the same seed prints the same numbers, whatever the thread count.
  *
  * Run:   make mnist          (fetches the data, builds, trains: about a minute on 2 cores)
  *        build/lessons/10_mnist --data data/mnist [--epochs N ...]   (--help lists every flag)
@@ -27,34 +30,34 @@
  * Notes: notes/10_mnist.md */
 #include <errno.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 #include <time.h>
 
 #include "convnet.h"
+#include "file_error.h"
 #include "flags.h"
 #include "lesson.h"
+#include "minibatch.h"
 #include "mnist.h"
 #include "optim.h"
+#include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
+#include "threadpool.h"
+#include "train_check.h"
 
-#define SHARDS 8            /* every batch is cut into this many parts, whatever --threads says */
+#define EVAL_BATCH 256      /* images per batch when only scoring (no gradients to keep) */
 #define CLASSES 10
 #define SANITY_IMAGES 1000  /* images for the loss before training */
 #define SHOW_MISTAKES 3     /* misclassified test digits drawn at the end */
-/* A mean loss above this means p_label < e^-1000 for a typical image: in
- * float it has already rounded to 0, and NaN or infinity is a few steps
- * away. Training starts near ln(10) = 2.3 and goes down. */
-#define LOSS_LIMIT 1000.0
 
 enum { PROGRESS_BAR, PROGRESS_LINES, PROGRESS_NONE };
 
 typedef struct {
     int epochs, batch, filters, kernel, shift, limit, threads, progress;
+    engine_kind engine;
     double lr, momentum, lr_decay, weight_decay;
     unsigned long long seed;
     const char *data, *save, *load, *history;
@@ -62,7 +65,7 @@ typedef struct {
 
 static const options defaults = {
     .epochs = 6, .batch = 32, .filters = 16, .kernel = 5, .shift = 1, .limit = 0, .threads = 2,
-    .progress = PROGRESS_BAR, .lr = 0.05, .momentum = 0.9, .lr_decay = 0.6, .weight_decay = 0,
+    .progress = PROGRESS_BAR, .engine = ENGINE_FAST, .lr = 0.05, .momentum = 0.9, .lr_decay = 0.6, .weight_decay = 0,
     .seed = 1, .data = "data/mnist", .save = NULL, .load = NULL, .history = NULL,
 };
 
@@ -75,7 +78,7 @@ static options parse_flags(int argc, char **argv)
 {
     options o = defaults;
     long seed = (long)defaults.seed;
-    int step = 0;
+    int step = 0, engine = (int)defaults.engine;   /* --engine's index in "naive|fast" is the engine_kind */
     const flag_spec specs[] = {
         FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
         FLAG_INT("--epochs", &o.epochs, 0, 1000, "N", "passes over the training set (0 with --load: only evaluate)"),
@@ -92,6 +95,8 @@ static options parse_flags(int argc, char **argv)
         FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
         FLAG_CHOICE("--progress", &o.progress, "bar|lines|none",
                     "bar (default: redrawn on stderr), lines (one every few seconds), none"),
+        FLAG_CHOICE("--engine", &engine, "naive|fast",
+                    "fast (default: batched im2col + GEMM, lesson 11) or naive (the direct loops)"),
         FLAG_TEXT("--save", &o.save, "FILE", "write the trained model to FILE"),
         FLAG_TEXT("--load", &o.load, "FILE", "start from the model in FILE (its architecture must match the flags)"),
         FLAG_TEXT("--history", &o.history, "FILE", "write one CSV line per epoch (for tests/plots/10_history.gp)"),
@@ -100,6 +105,7 @@ static options parse_flags(int argc, char **argv)
     flag_set set = { program, "10_mnist [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
     flags_parse_or_exit(&set, argc, argv, NULL, NULL);
     o.seed = (unsigned long long)seed;
+    o.engine = engine == ENGINE_FAST ? ENGINE_FAST : ENGINE_NAIVE;
     lesson_set_stepping(step);
     return o;
 }
@@ -113,27 +119,7 @@ static double now_seconds(void)   /* wall-clock time (C11 timespec_get), not CPU
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* ---------------------------------------------------------------- shards and threads */
-
-/* One part of a batch (or of an evaluation), with its own scratch space and
- * gradient, so parts never write to the same memory. */
-typedef struct {
-    const convnet_arch *arch;
-    const convnet_params *params;
-    const image_set *images;
-    const label_set *labels;
-    const int *order;        /* image numbers to visit: order[first .. first+count) */
-    int first, count;
-    int learn;               /* 1: also run the backward pass into grad */
-    convnet_work work;
-    convnet_params grad;     /* sum of this part's gradients */
-    real *x;                 /* (1, rows, cols): one image as reals */
-    int *predictions;        /* evaluation: predictions[image] (may be NULL) */
-    const signed char *shifts; /* learning: order position i moves by (dy, dx) = shifts[2i], shifts[2i+1] */
-    real *shifted;           /* (1, rows, cols): the moved image */
-    double loss;             /* sum of this part's losses */
-    long correct;
-} shard;
+/* ---------------------------------------------------------------- the trainer */
 
 /* out (rows, cols) = x moved down by dy and right by dx pixels; what moves
  * in from outside is 0 (black, the background of a digit). */
@@ -147,146 +133,82 @@ static void shift_image(const real *x, real *out, int rows, int cols, int dy, in
         }
 }
 
-/* Forward (and backward) every image of one shard. */
-static int run_shard(void *arg)
-{
-    shard *s = arg;
-    s->loss = 0;
-    s->correct = 0;
-    if (s->learn)
-        tensor_fill(s->grad.all, (size_t)s->arch->n_params, 0);
-    for (int i = s->first; i < s->first + s->count; i++) {
-        int image = s->order[i], label = s->labels->labels[image];
-        const real *x = s->x;
-        images_to_real(s->images, image, 1, s->x);
-        if (s->learn && s->shifts) {                  /* data augmentation: a moved copy */
-            shift_image(s->x, s->shifted, s->images->rows, s->images->cols, s->shifts[2 * i], s->shifts[2 * i + 1]);
-            x = s->shifted;
-        }
-        int predicted = convnet_forward(s->arch, s->params, &s->work, x);
-        s->loss += convnet_loss(s->arch, &s->work, label);
-        s->correct += predicted == label;
-        if (s->predictions)
-            s->predictions[image] = predicted;
-        if (s->learn)
-            convnet_backward(s->arch, s->params, &s->work, x, label, &s->grad);
-    }
-    return 0;
-}
-
-/* The threads of one run_shards call share a counter: each takes the next
- * shard nobody has taken yet, so a thread slowed down by another program
- * simply does fewer shards. Which thread does a shard never changes what
- * the shard computes. */
-typedef struct {
-    shard *shards;
-    atomic_int next;            /* the next shard to take */
-} crew;
-
-static int run_crew(void *arg)
-{
-    crew *c = arg;
-    for (int s = atomic_fetch_add(&c->next, 1); s < SHARDS; s = atomic_fetch_add(&c->next, 1))
-        run_shard(&c->shards[s]);
-    return 0;
-}
-
-/* Run all SHARDS shards on `threads` threads (the calling thread is one of
- * them). If a thread cannot be started, the others do its share. */
-static void run_shards(shard *shards, int threads)
-{
-    int n = threads < SHARDS ? threads : SHARDS;
-    crew c = { shards, 0 };
-    thrd_t ids[SHARDS];
-    int started[SHARDS] = { 0 };
-    for (int t = 1; t < n; t++)
-        started[t] = thrd_create(&ids[t], run_crew, &c) == thrd_success;
-    run_crew(&c);
-    for (int t = 1; t < n; t++)
-        if (started[t])
-            thrd_join(ids[t], NULL);
-}
-
-/* Point the shards at images order[first .. first+count), cut into SHARDS
- * nearly equal parts. */
-static void split(shard *shards, const int *order, int first, int count, int learn, int *predictions)
-{
-    for (int s = 0; s < SHARDS; s++) {
-        int from = (int)((long)count * s / SHARDS), to = (int)((long)count * (s + 1) / SHARDS);
-        shards[s].order = order;
-        shards[s].first = first + from;
-        shards[s].count = to - from;
-        shards[s].learn = learn;
-        shards[s].predictions = predictions;
-    }
-}
-
-/* ---------------------------------------------------------------- the trainer */
-
 typedef struct {
     options opt;
     mnist_data data;
     int n_train;                 /* training images used (--limit) */
     convnet_arch arch;
-    convnet_params params, grad, velocity;
-    shard shards[SHARDS];
+    convnet_params params, velocity;
+    thread_pool *pool;           /* --threads */
+    convnet_runner runner;       /* the batches cut into shards, their memory: src/convnet.h */
+    real *x, *moved;             /* (max batch, 1, rows, cols): the batch's images, as reals */
+    int *labels, *predictions;   /* (max batch) */
     int *order;                  /* (n_train) training images, shuffled every epoch */
     int *test_order;             /* (n_test) 0, 1, 2, ... */
     int *test_predictions;       /* (n_test) */
     signed char *shifts;         /* (n_train, 2): this epoch's random moves (dy, dx), or NULL */
     rng_t rng;
-    FILE *history;
+    out_file history;            /* --history: written safely (src/out_file.h) */
+    int history_open;
 } trainer;
 
 typedef struct {
     double loss, accuracy;
 } score;
 
-static void shards_use(trainer *t, const image_set *images, const label_set *labels)
+/* The images order[first .. first+count) of a set, as reals in t->x
+ * (moved by this epoch's shifts when `shifts` is not NULL), their labels in
+ * t->labels. */
+static void gather_batch(trainer *t, const image_set *images, const label_set *labels, const int *order,
+                         int first, int count, const signed char *shifts)
 {
-    for (int s = 0; s < SHARDS; s++) {
-        t->shards[s].images = images;
-        t->shards[s].labels = labels;
+    long pixels = (long)images->rows * images->cols;
+    for (int i = 0; i < count; i++) {
+        int image = order[first + i];
+        real *x = t->x + i * pixels;
+        images_to_real(images, image, 1, x);
+        if (shifts) {                                  /* data augmentation: a moved copy */
+            const signed char *move = shifts + 2 * (first + i);
+            shift_image(x, t->moved, images->rows, images->cols, move[0], move[1]);
+            tensor_copy(x, t->moved, (size_t)pixels);
+        }
+        t->labels[i] = labels->labels[image];
     }
 }
 
-/* Loss and accuracy over images order[first .. first+count) of a set, no learning. */
+/* Loss and accuracy over images order[0 .. count) of a set, no learning;
+ * predictions[image] receives each answer when not NULL. */
 static score evaluate(trainer *t, const image_set *images, const label_set *labels, const int *order,
                       int count, int *predictions)
 {
     double loss = 0;
     long correct = 0;
-    shards_use(t, images, labels);
-    split(t->shards, order, 0, count, 0, predictions);
-    run_shards(t->shards, t->opt.threads);
-    for (int s = 0; s < SHARDS; s++) {        /* fixed order: same sum every run */
-        loss += t->shards[s].loss;
-        correct += t->shards[s].correct;
+    for (int first = 0; first < count; first += t->runner.batches.max_batch) {
+        int n = count - first < t->runner.batches.max_batch ? count - first : t->runner.batches.max_batch;
+        gather_batch(t, images, labels, order, first, n, NULL);
+        batch_score s = minibatch_forward(&t->runner.batches, t->x, t->labels, n, t->predictions);
+        loss += s.loss;
+        correct += s.correct;
+        for (int i = 0; predictions && i < n; i++)
+            predictions[order[first + i]] = t->predictions[i];
     }
     return (score){ loss / count, (double)correct / count };
 }
 
 /* One step of mini-batch SGD on images order[first .. first+count):
- * forward and backward every image (in parallel parts), average the
- * gradients, and move every parameter against its gradient. */
+ * forward and backward every image (the shards share it out), take the
+ * mean gradient, and move every parameter against it. */
 static void train_batch(trainer *t, int first, int count, double lr, double *loss_sum, long *correct)
 {
     const long n = t->arch.n_params;
-    split(t->shards, t->order, first, count, 1, NULL);
-    run_shards(t->shards, t->opt.threads);
-    tensor_fill(t->grad.all, (size_t)n, 0);
-    for (int s = 0; s < SHARDS; s++) {        /* fixed order: same sum every run */
-        const real *g = t->shards[s].grad.all;
-        for (long i = 0; i < n; i++)
-            t->grad.all[i] += g[i];
-        *loss_sum += t->shards[s].loss;
-        *correct += t->shards[s].correct;
-    }
-    for (long i = 0; i < n; i++)              /* the batch's gradient is the mean over its images */
-        t->grad.all[i] /= (real)count;
+    gather_batch(t, &t->data.train_images, &t->data.train_labels, t->order, first, count, t->shifts);
+    batch_score s = minibatch_gradient(&t->runner.batches, t->x, t->labels, count);   /* dL/dparameters, mean */
+    *loss_sum += s.loss;
+    *correct += s.correct;
+    real *grad = t->runner.batches.mean_grad;
     if (t->opt.weight_decay > 0)
-        add_weight_decay(t->grad.all, t->params.all, n, (real)t->opt.weight_decay);
-    sgd_momentum_step(t->params.all, t->grad.all, t->velocity.all, n, (real)lr, (real)t->opt.momentum);
+        add_weight_decay(grad, t->params.all, n, (real)t->opt.weight_decay);
+    sgd_momentum_step(t->params.all, grad, t->velocity.all, n, (real)lr, (real)t->opt.momentum);
 }
 
 /* ---------------------------------------------------------------- progress */
@@ -331,7 +253,7 @@ static void die(trainer *t, const char *message);
 
 static void load_data(trainer *t)
 {
-    char err[512];
+    char err[FILE_ERROR_SIZE];
     if (mnist_load(t->opt.data, &t->data, err, sizeof err) != 0) {   /* checks every byte: src/mnist.h */
         fprintf(stderr, "%s: %s\n", program, err);
         exit(1);
@@ -352,11 +274,11 @@ static void load_data(trainer *t)
  * read from --load (whose architecture must be the same). */
 static void build_network(trainer *t)
 {
-    char err[512];
+    char err[FILE_ERROR_SIZE];
     const image_set *tr = &t->data.train_images;
     if (convnet_arch_setup(&t->arch, tr->rows, tr->cols, t->opt.filters, t->opt.kernel, CLASSES,
                            err, sizeof err) != 0) {
-        char line[600];
+        char line[FILE_ERROR_SIZE + 64];
         snprintf(line, sizeof line, "--filters %d --kernel %d: %s", t->opt.filters, t->opt.kernel, err);
         die(t, line);
     }
@@ -366,7 +288,7 @@ static void build_network(trainer *t)
         if (convnet_load(t->opt.load, &saved, &t->params, err, sizeof err) != 0)
             die(t, err);
         if (!convnet_arch_equal(&saved, &t->arch)) {
-            char want[128], got[128], line[512];
+            char want[128], got[128], line[FILE_ERROR_SIZE];
             convnet_arch_describe(&t->arch, want, sizeof want);
             convnet_arch_describe(&saved, got, sizeof got);
             snprintf(line, sizeof line, "%s: the model has %s, but the flags and data ask for %s "
@@ -378,18 +300,23 @@ static void build_network(trainer *t)
         convnet_params_alloc(&t->arch, &t->params);
         convnet_init(&t->arch, &t->params, &t->rng);
     }
-    convnet_params_alloc(&t->arch, &t->grad);
     convnet_params_alloc(&t->arch, &t->velocity);
-    for (int s = 0; s < SHARDS; s++) {
-        shard *sh = &t->shards[s];
-        sh->arch = &t->arch;
-        sh->params = &t->params;
-        convnet_work_alloc(&t->arch, &sh->work);
-        convnet_params_alloc(&t->arch, &sh->grad);
-        sh->x = tensor_alloc((size_t)tr->rows * tr->cols, "input image");
-        sh->shifted = tensor_alloc((size_t)tr->rows * tr->cols, "shifted image");
-        sh->shifts = t->shifts;
-    }
+}
+
+/* Everything a training step and an evaluation use, sized once, before the
+ * first step: the threads, each shard's working memory, the batch's images. */
+static void build_engine(trainer *t)
+{
+    const image_set *tr = &t->data.train_images;
+    int max_batch = t->opt.batch > EVAL_BATCH ? t->opt.batch : EVAL_BATCH;
+    t->pool = thread_pool_create(t->opt.threads);
+    if (!t->pool)
+        die(t, "out of memory starting the threads");
+    convnet_runner_init(&t->runner, &t->arch, &t->params, t->opt.engine, t->pool, max_batch);
+    t->x = tensor_alloc((size_t)max_batch * tr->rows * tr->cols, "the batch's images");
+    t->moved = tensor_alloc((size_t)tr->rows * tr->cols, "a moved image");
+    t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
+    t->predictions = checked_calloc((size_t)max_batch, sizeof(int), "the batch's predictions");
 }
 
 static int *identity_order(int n)
@@ -402,21 +329,20 @@ static int *identity_order(int n)
 
 static void trainer_free(trainer *t)
 {
-    for (int s = 0; s < SHARDS; s++) {
-        convnet_work_free(&t->shards[s].work);
-        convnet_params_free(&t->shards[s].grad);
-        free(t->shards[s].x);
-        free(t->shards[s].shifted);
-    }
+    convnet_runner_free(&t->runner);
+    thread_pool_free(t->pool);
+    free(t->x);
+    free(t->moved);
+    free(t->labels);
+    free(t->predictions);
     convnet_params_free(&t->params);
-    convnet_params_free(&t->grad);
     convnet_params_free(&t->velocity);
     free(t->order);
     free(t->test_order);
     free(t->test_predictions);
     free(t->shifts);
-    if (t->history)
-        fclose(t->history);
+    if (t->history_open)
+        out_file_abandon(&t->history);    /* a run that stops early replaces no old file */
     mnist_free(&t->data);
 }
 
@@ -425,6 +351,58 @@ static void die(trainer *t, const char *message)
     fprintf(stderr, "%s: %s\n", program, message);
     trainer_free(t);
     exit(1);
+}
+
+/* ---------------------------------------------------------------- output files */
+
+/* Before any training: --save must be writable (nothing is created yet), and
+ * the history file is opened (as a temporary file beside it). */
+static void open_outputs(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.save && out_file_check(t->opt.save, err, sizeof err) != 0)
+        die(t, err);
+    if (!t->opt.history)
+        return;
+    if (out_file_open(&t->history, t->opt.history, err, sizeof err) != 0)
+        die(t, err);
+    t->history_open = 1;
+    out_file_printf(&t->history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n");
+}
+
+/* After training: the model and the history, each put in place only when
+ * whole (src/out_file.h); a failure exits with status 1. */
+static void save_outputs(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.save) {
+        if (convnet_save(t->opt.save, &t->arch, &t->params, err, sizeof err) != 0)
+            die(t, err);
+        printf("\nmodel saved to %s (%ld parameters)\n", t->opt.save, t->arch.n_params);
+    }
+    if (t->history_open) {
+        t->history_open = 0;
+        if (out_file_commit(&t->history, err, sizeof err) != 0)
+            die(t, err);
+    }
+}
+
+/* Before the first step the loss must be a number: if not, the loaded model
+ * is broken (finite parameters so large that the computation overflows),
+ * which no learning rate can fix. */
+static void check_first_loss(trainer *t, double loss)
+{
+    char line[FILE_ERROR_SIZE], value[64];
+    if (loss_is_sane(loss))
+        return;
+    describe_loss(loss, value, sizeof value);
+    if (t->opt.load)
+        snprintf(line, sizeof line, "%s: the model's outputs are not usable numbers (loss %s before any training "
+                 "step): its parameters, up to %g, overflow the computation. The model is broken: retrain it",
+                 t->opt.load, value, convnet_largest_parameter(&t->arch, &t->params));
+    else
+        snprintf(line, sizeof line, "the loss before any training step is %s: the initial weights are broken", value);
+    die(t, line);
 }
 
 /* ---------------------------------------------------------------- training */
@@ -436,7 +414,6 @@ static score train_epoch(trainer *t, int epoch, double lr)
     double loss_sum = 0;
     long correct = 0;
     int done = 0;
-    shards_use(t, &t->data.train_images, &t->data.train_labels);
     rng_shuffle(&t->rng, t->order, t->n_train);
     if (t->shifts) {                     /* each image moves by -shift..shift pixels down and right */
         unsigned choices = 2u * (unsigned)t->opt.shift + 1u;
@@ -448,17 +425,13 @@ static score train_epoch(trainer *t, int epoch, double lr)
         double before = loss_sum;
         train_batch(t, done, count, lr, &loss_sum, &correct);
         double batch_loss = (loss_sum - before) / count;
-        if (!(batch_loss < LOSS_LIMIT)) {              /* also true for NaN */
+        if (!loss_is_sane(batch_loss)) {               /* src/train_check.h */
             char line[320], value[64];
-            if (isnan(batch_loss))
-                snprintf(value, sizeof value, "NaN");
-            else if (isinf(batch_loss))
-                snprintf(value, sizeof value, "infinite");
-            else
-                snprintf(value, sizeof value, "%g, and blowing up", batch_loss);
-            snprintf(line, sizeof line, "epoch %d, batch %d: the loss is %s; training stopped. "
-                     "The steps are too large: try a lower learning rate (--lr %g)", epoch, batch, value,
-                     t->opt.lr / 10);
+            describe_loss(batch_loss, value, sizeof value);
+            snprintf(line, sizeof line, "epoch %d, batch %d: the loss is %s%s; training stopped. "
+                     "The steps are too large: try a lower learning rate (--lr %g%s)", epoch, batch, value,
+                     isfinite(batch_loss) ? ", and blowing up" : "", safer_learning_rate(t->opt.lr, defaults.lr),
+                     t->opt.lr > defaults.lr ? ", the default" : "");
             if (t->opt.progress == PROGRESS_BAR)
                 fputc('\n', stderr);
             die(t, line);
@@ -473,6 +446,36 @@ static score test_score(trainer *t)
 {
     return evaluate(t, &t->data.test_images, &t->data.test_labels, t->test_order,
                     t->data.test_images.count, t->test_predictions);
+}
+
+/* After an epoch (epoch 0: a loaded model, not trained): stop, saving
+ * nothing, when the test loss shows that the last steps diverged, or the
+ * answers show a dead network (src/train_check.h). */
+static void check_test_score(trainer *t, int epoch, score s)
+{
+    char line[1024], value[64];
+    double share;
+    if (!loss_is_sane(s.loss)) {
+        describe_loss(s.loss, value, sizeof value);
+        snprintf(line, sizeof line, "epoch %d: the test loss is %s after the epoch's last steps: training diverged "
+                 "and nothing is saved. The steps are too large: try a lower learning rate (--lr %g%s)", epoch, value,
+                 safer_learning_rate(t->opt.lr, defaults.lr), t->opt.lr > defaults.lr ? ", the default" : "");
+        die(t, line);
+    }
+    int dead = collapsed_class(t->test_predictions, t->data.test_images.count, CLASSES, s.accuracy, &share);
+    if (dead < 0 || epoch == 0)
+        return;
+    char hint[160];
+    if (t->opt.lr > defaults.lr)
+        snprintf(hint, sizeof hint, "The learning rate %g is too large: try --lr %g (the default)", t->opt.lr,
+                 defaults.lr);
+    else
+        snprintf(hint, sizeof hint, "Train on more images or for more epochs, or try another --seed");
+    snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the test images "
+             "(test accuracy %.4f, a guess gets %.4f), and nothing is saved. Most likely a large step pushed every "
+             "ReLU below zero, so the answer no longer depends on the image and no gradient reaches the filters. %s",
+             epoch, dead, 100 * share, s.accuracy, 1.0 / CLASSES, hint);
+    die(t, line);
 }
 
 /* Every epoch: train on the shuffled training set, then score the test set.
@@ -492,24 +495,23 @@ static score train(trainer *t)
         double started = now_seconds();
         score train_s = train_epoch(t, epoch, lr);
         test_s = test_score(t);
+        check_test_score(t, epoch, test_s);
         double seconds = now_seconds() - started;
         total += seconds;
         printf("Epoch %2d/%d  loss %.4f  accuracy %.4f  test_loss %.4f  test_accuracy %.4f  %5.1fs  %5.0f images/s\n",
                epoch, t->opt.epochs, train_s.loss, train_s.accuracy, test_s.loss, test_s.accuracy,
                seconds, t->n_train / seconds);
         fflush(stdout);
-        if (t->history) {
-            fprintf(t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", epoch, train_s.loss, train_s.accuracy,
-                    test_s.loss, test_s.accuracy, seconds);
-            fflush(t->history);
-        }
+        if (t->history_open)
+            out_file_printf(&t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", epoch, train_s.loss, train_s.accuracy,
+                            test_s.loss, test_s.accuracy, seconds);
         lr *= t->opt.lr_decay;
     }
     if (t->opt.epochs > 0)
         printf("training took %.1f s: %.0f training images/s (test passes included)\n",
                total, (double)t->opt.epochs * t->n_train / total);
     else
-        test_s = test_score(t);
+        check_test_score(t, 0, test_s = test_score(t));
     return test_s;
 }
 
@@ -552,7 +554,7 @@ static void show_mistakes(trainer *t)
 {
     const image_set *images = &t->data.test_images;
     const label_set *labels = &t->data.test_labels;
-    shard *s = &t->shards[0];
+    convnet_work *w = &t->runner.shards[0].one;       /* one image through the reference path */
     int shown = 0;
     size_t pixels = (size_t)images->rows * images->cols;
     printf("\nThe first %d test digits the network gets wrong, with its three most likely answers:\n",
@@ -561,12 +563,12 @@ static void show_mistakes(trainer *t)
         if (t->test_predictions[i] == labels->labels[i])
             continue;
         int best[3];
-        images_to_real(images, i, 1, s->x);
-        convnet_forward(&t->arch, &t->params, &s->work, s->x);
-        top3(s->work.probs, best);
+        images_to_real(images, i, 1, t->x);
+        convnet_forward(&t->arch, &t->params, w, t->x);
+        top3(w->probs, best);
         printf("test image %d: the label says %d, the network says %d   (top 3: %d %.3f, %d %.3f, %d %.3f)\n",
-               i, labels->labels[i], t->test_predictions[i], best[0], (double)s->work.probs[best[0]],
-               best[1], (double)s->work.probs[best[1]], best[2], (double)s->work.probs[best[2]]);
+               i, labels->labels[i], t->test_predictions[i], best[0], (double)w->probs[best[0]],
+               best[1], (double)w->probs[best[1]], best[2], (double)w->probs[best[2]]);
         draw_digit_ascii(stdout, images->pixels + (size_t)i * pixels, images->rows, images->cols);
         shown++;
     }
@@ -577,19 +579,14 @@ static void show_mistakes(trainer *t)
 int main(int argc, char **argv)
 {
     trainer t = { 0 };
+    out_file_check_stdout_at_exit(program);   /* a full disk on stdout: exit 1, not 0 */
     t.opt = parse_flags(argc, argv);
     printf("Lesson 10: a convolutional network learns MNIST\n"
            "===============================================\n");
 
     lesson_step(1, "The data");
     load_data(&t);
-    if (t.opt.history && !(t.history = fopen(t.opt.history, "w"))) {
-        char line[512];
-        snprintf(line, sizeof line, "%s: cannot create the history file (%s)", t.opt.history, strerror(errno));
-        die(&t, line);
-    }
-    if (t.history)
-        fprintf(t.history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n");
+    open_outputs(&t);
     t.order = identity_order(t.n_train);
     t.test_order = identity_order(t.data.test_images.count);
     t.test_predictions = checked_calloc((size_t)t.data.test_images.count, sizeof(int), "predictions");
@@ -598,6 +595,7 @@ int main(int argc, char **argv)
 
     lesson_step(2, "The network");
     build_network(&t);
+    build_engine(&t);
     convnet_summary(stdout, &t.arch);
     printf("One image's way through it (src/convnet.c):\n"
            "  forward:  conv2d_forward -> relu_forward -> maxpool2d_forward -> dense_forward -> softmax -> -ln p_label\n"
@@ -606,6 +604,7 @@ int main(int argc, char **argv)
     lesson_step(3, "The loss before the first step");
     int n = t.n_train < SANITY_IMAGES ? t.n_train : SANITY_IMAGES;
     score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
+    check_first_loss(&t, first.loss);
     printf("mean loss on the first %d training images: %.4f (accuracy %.4f)\n", n, first.loss, first.accuracy);
     printf("lesson 08's sanity check: a network that knows nothing gives each digit 1/10, so its loss\n"
            "is -ln(1/10) = ln(10) = %.4f; this one is %+.4f away from it. Far more would mean the\n"
@@ -619,12 +618,7 @@ int main(int argc, char **argv)
     print_confusion(&t);
     show_mistakes(&t);
 
-    if (t.opt.save) {
-        char err[512];
-        if (convnet_save(t.opt.save, &t.arch, &t.params, err, sizeof err) != 0)
-            die(&t, err);
-        printf("\nmodel saved to %s (%ld parameters)\n", t.opt.save, t.arch.n_params);
-    }
+    save_outputs(&t);
     trainer_free(&t);
     return 0;
 }

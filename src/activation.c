@@ -6,7 +6,7 @@
 void relu_forward(const real *x, real *y, int n)
 {
     for (int i = 0; i < n; i++)
-        y[i] = x[i] > 0 ? x[i] : 0;
+        y[i] = x[i] > 0 || isnan((double)x[i]) ? x[i] : 0;   /* NaN passes on: not hidden as 0 */
 }
 
 void relu_backward(const real *x, const real *dy, real *dx, int n)

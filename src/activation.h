@@ -8,7 +8,11 @@
 
 #include "real.h"
 
-/* y = max(0, x)                        dy/dx = 1 if x > 0 else 0 (we take 0 at the kink x = 0) */
+/* y = max(0, x)                        dy/dx = 1 if x > 0 else 0 (we take 0 at the kink x = 0)
+ * A NaN x gives y = NaN (a NaN from upstream reaches the loss, where the
+ * trainer sees it, instead of turning into a harmless-looking 0); the
+ * backward pass gives dx = 0 there, which does not matter: the loss is
+ * already NaN. */
 void relu_forward(const real *x, real *y, int n);
 void relu_backward(const real *x, const real *dy, real *dx, int n);
 

@@ -7,7 +7,11 @@
  * The innermost loop runs along ox, so it walks Y and X row by row. */
 #include "conv.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "gemm.h"
+#include "tensor.h"
 
 int conv_output_size(int in, int k, int pad_before, int pad_after, int stride)
 {
@@ -76,12 +80,13 @@ void conv2d_forward(const conv2d_shape *s, const real *x, const real *w, const r
                     int x_lo, x_hi;
                     inside_range(kx, s->pad_left, S, s->in_w, ow, &x_lo, &x_hi);
                     real wv = w[((co * s->in_c + ci) * s->k_h + ky) * s->k_w + kx];
+                    int ix0 = kx - s->pad_left;         /* ix = ox * S + ix0 (may start < 0: padding) */
                     for (int oy = y_lo; oy < y_hi; oy++) {
                         int iy = oy * S + ky - s->pad_top;
                         real *y_row = y + (co * oh + oy) * ow;
-                        const real *x_row = x + (ci * s->in_h + iy) * s->in_w + kx - s->pad_left;
+                        const real *x_row = x + (ci * s->in_h + iy) * s->in_w;   /* row iy, from its start */
                         for (int ox = x_lo; ox < x_hi; ox++)
-                            y_row[ox] += wv * x_row[ox * S];   /* Y += W[ky][kx] * X[iy][ix] */
+                            y_row[ox] += wv * x_row[ox * S + ix0];   /* Y += W[ky][kx] * X[iy][ix] */
                     }
                 }
             }
@@ -102,6 +107,22 @@ static real strided_dot(const real *a, const real *b, int n, int stride)
     }
     for (; i < n; i++)
         t0 += a[i] * b[i * stride];
+    return (t0 + t1) + (t2 + t3);
+}
+
+/* sum_i a[i] for i in [0, n), with four running totals like strided_dot. */
+static real sum_of(const real *a, int n)
+{
+    real t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        t0 += a[i];
+        t1 += a[i + 1];
+        t2 += a[i + 2];
+        t3 += a[i + 3];
+    }
+    for (; i < n; i++)
+        t0 += a[i];
     return (t0 + t1) + (t2 + t3);
 }
 
@@ -129,19 +150,135 @@ void conv2d_backward(const conv2d_shape *s, const real *x, const real *w, const 
                     int x_lo, x_hi;
                     inside_range(kx, s->pad_left, S, s->in_w, ow, &x_lo, &x_hi);
                     int widx = ((co * s->in_c + ci) * s->k_h + ky) * s->k_w + kx;
+                    int ix0 = kx - s->pad_left;         /* ix = ox * S + ix0 (may start < 0: padding) */
                     real wv = w[widx], dw_sum = 0;
+                    if (x_hi <= x_lo)                   /* this tap sees only padding */
+                        continue;
                     for (int oy = y_lo; oy < y_hi; oy++) {
                         int iy = oy * S + ky - s->pad_top;
                         const real *dy_row = dy + (co * oh + oy) * ow;
-                        const real *x_row = x + (ci * s->in_h + iy) * s->in_w + kx - s->pad_left;
-                        dw_sum += strided_dot(dy_row + x_lo, x_row + x_lo * S, x_hi - x_lo, S);
+                        const real *x_row = x + (ci * s->in_h + iy) * s->in_w;   /* row iy, from its start */
+                        dw_sum += strided_dot(dy_row + x_lo, x_row + (x_lo * S + ix0), x_hi - x_lo, S);
                         if (dx) {
-                            real *dx_row = dx + (ci * s->in_h + iy) * s->in_w + kx - s->pad_left;
+                            real *dx_row = dx + (ci * s->in_h + iy) * s->in_w;
                             for (int ox = x_lo; ox < x_hi; ox++)
-                                dx_row[ox * S] += dy_row[ox] * wv;
+                                dx_row[ox * S + ix0] += dy_row[ox] * wv;
                         }
                     }
                     dw[widx] += dw_sum;
                 }
             }
+}
+
+/* ---------------------------------------------------------------- the batched fast path */
+
+void im2col(const conv2d_shape *s, const real *x, real *cols, long ld)
+{
+    const int S = s->stride, oh = s->out_h, ow = s->out_w;
+    for (int ci = 0; ci < s->in_c; ci++)
+        for (int ky = 0; ky < s->k_h; ky++)
+            for (int kx = 0; kx < s->k_w; kx++) {
+                real *row = cols + (long)((ci * s->k_h + ky) * s->k_w + kx) * ld;   /* one tap (ci, ky, kx) */
+                int x_lo, x_hi;
+                inside_range(kx, s->pad_left, S, s->in_w, ow, &x_lo, &x_hi);
+                for (int oy = 0; oy < oh; oy++) {
+                    real *out = row + oy * ow;
+                    int iy = oy * S + ky - s->pad_top;
+                    if (iy < 0 || iy >= s->in_h) {                    /* a row of padding */
+                        memset(out, 0, sizeof(real) * (size_t)ow);
+                        continue;
+                    }
+                    const real *x_row = x + (ci * s->in_h + iy) * s->in_w;
+                    for (int ox = 0; ox < x_lo; ox++)
+                        out[ox] = 0;
+                    if (S == 1 && x_hi > x_lo)                        /* stride 1: one contiguous run */
+                        memcpy(out + x_lo, x_row + x_lo + kx - s->pad_left, sizeof(real) * (size_t)(x_hi - x_lo));
+                    else
+                        for (int ox = x_lo; ox < x_hi; ox++)
+                            out[ox] = x_row[ox * S + kx - s->pad_left];  /* Xpad[ci][oy*S+ky][ox*S+kx] */
+                    for (int ox = x_hi; ox < ow; ox++)
+                        out[ox] = 0;
+                }
+            }
+}
+
+/* The same loops as im2col with the copy reversed: every entry goes back,
+ * added, to the pixel it was copied from (dcols[r][q] = dL/dcols[r][q], and
+ * a pixel copied into several columns collects all their gradients). */
+void col2im(const conv2d_shape *s, const real *dcols, long ld, real *dx)
+{
+    const int S = s->stride, oh = s->out_h, ow = s->out_w;
+    memset(dx, 0, sizeof(real) * (size_t)s->in_c * s->in_h * s->in_w);
+    for (int ci = 0; ci < s->in_c; ci++)
+        for (int ky = 0; ky < s->k_h; ky++)
+            for (int kx = 0; kx < s->k_w; kx++) {
+                const real *row = dcols + (long)((ci * s->k_h + ky) * s->k_w + kx) * ld;
+                int x_lo, x_hi;
+                inside_range(kx, s->pad_left, S, s->in_w, ow, &x_lo, &x_hi);
+                for (int oy = 0; oy < oh; oy++) {
+                    int iy = oy * S + ky - s->pad_top;
+                    if (iy < 0 || iy >= s->in_h)
+                        continue;                                     /* padding: no pixel to update */
+                    real *dx_row = dx + (ci * s->in_h + iy) * s->in_w;
+                    for (int ox = x_lo; ox < x_hi; ox++)
+                        dx_row[ox * S + kx - s->pad_left] += row[oy * ow + ox];
+                }
+            }
+}
+
+void conv2d_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
+{
+    size_t positions = (size_t)capacity * s->out_h * s->out_w;
+    ws->capacity = capacity;
+    ws->cols = tensor_alloc((size_t)s->in_c * s->k_h * s->k_w * positions, "im2col matrix");
+    ws->maps = tensor_alloc((size_t)s->out_c * positions, "batched feature maps");
+}
+
+void conv2d_batch_space_free(conv2d_batch_space *ws)
+{
+    free(ws->cols);
+    free(ws->maps);
+    memset(ws, 0, sizeof *ws);
+}
+
+void conv2d_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b,
+                          real *y, conv2d_batch_space *ws)
+{
+    const int taps = s->in_c * s->k_h * s->k_w, P = s->out_h * s->out_w, NP = n * P;
+    const long in_size = (long)s->in_c * s->in_h * s->in_w;
+    for (int img = 0; img < n; img++)        /* cols (taps, n*P): image img in columns img*P .. img*P+P-1 */
+        im2col(s, x + img * in_size, ws->cols + (long)img * P, NP);
+    /* maps (out_c, n*P) = W (out_c, taps) x cols (taps, n*P) */
+    gemm(0, 0, s->out_c, NP, taps, 1, w, taps, ws->cols, NP, 0, ws->maps, NP, NULL);
+    for (int img = 0; img < n; img++)        /* Y[img][co] = maps[co][img's columns] + b[co] */
+        for (int co = 0; co < s->out_c; co++) {
+            const real *from = ws->maps + (long)co * NP + (long)img * P;
+            real *to = y + ((long)img * s->out_c + co) * P;
+            for (int q = 0; q < P; q++)
+                to[q] = from[q] + b[co];
+        }
+}
+
+void conv2d_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy,
+                           real *dw, real *db, real *dx, conv2d_batch_space *ws)
+{
+    const int taps = s->in_c * s->k_h * s->k_w, P = s->out_h * s->out_w, NP = n * P;
+    const long in_size = (long)s->in_c * s->in_h * s->in_w;
+    for (int img = 0; img < n; img++)        /* dmaps (out_c, n*P): dY side by side, as the forward's maps */
+        for (int co = 0; co < s->out_c; co++) {
+            const real *from = dy + ((long)img * s->out_c + co) * P;
+            real *to = ws->maps + (long)co * NP + (long)img * P;
+            for (int q = 0; q < P; q++)
+                to[q] = from[q];
+        }
+    for (int co = 0; co < s->out_c; co++)    /* db += sum of dY over images and positions (dY/db = 1) */
+        db[co] += sum_of(ws->maps + (long)co * NP, NP);
+    /* dW (out_c, taps) += dmaps (out_c, n*P) x cols^T (n*P, taps):  dY/dW = the input window */
+    gemm(0, 1, s->out_c, taps, NP, 1, ws->maps, NP, ws->cols, NP, 1, dw, taps, NULL);
+    if (!dx)
+        return;
+    /* dcols (taps, n*P) = W^T (taps, out_c) x dmaps (out_c, n*P):  dY/dcols = W; written over cols */
+    gemm(1, 0, taps, NP, s->out_c, 1, w, taps, ws->maps, NP, 0, ws->cols, NP, NULL);
+    for (int img = 0; img < n; img++)        /* each column back to the pixels it came from */
+        col2im(s, ws->cols + (long)img * P, NP, dx + img * in_size);
 }

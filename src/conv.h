@@ -58,4 +58,58 @@ void conv2d_forward(const conv2d_shape *s, const real *x, const real *w, const r
 void conv2d_backward(const conv2d_shape *s, const real *x, const real *w, const real *dy,
                      real *dw, real *db, real *dx);
 
+/* ---------------------------------------------------------------- the batched fast path (lesson 11)
+ *
+ * The same convolution for a mini-batch of n images, as one matrix product.
+ * im2col copies the receptive field of every output position into one
+ * column of a matrix; the n images' columns sit side by side, so
+ *
+ *     maps (out_c, n*out_h*out_w) = W (out_c, in_c*k_h*k_w) x cols (in_c*k_h*k_w, n*out_h*out_w)
+ *
+ * is the forward pass (then the bias, and each image's maps put in place),
+ * and the backward pass is two more products (Doshi's formulas, lesson 06):
+ *
+ *     dW    += dmaps x cols^T      the filter gradient conv(X, dY), every image's share summed
+ *     dcols  = W^T x dmaps         then col2im adds every column back where it came from: dX
+ *
+ * Tests check these against conv2d_forward and conv2d_backward above on
+ * every geometry the gradient checks use. */
+
+/* im2col of one image: X (in_c, in_h, in_w) -> cols, row r = (ci*k_h + ky)*k_w + kx,
+ * column q = oy*out_w + ox:
+ *     cols[r][q] = Xpad[ci][oy*S + ky][ox*S + kx]      (0 in the padding)
+ * ld is the length of a row of cols as stored (>= out_h*out_w), so several
+ * images' columns can sit side by side. Every cols[r][q] is OVERWRITTEN. */
+void im2col(const conv2d_shape *s, const real *x, real *cols, long ld);
+
+/* The adjoint of im2col (lesson 11): dX (in_c, in_h, in_w) is OVERWRITTEN with
+ * the sum, for every pixel, of the entries of dcols that im2col copied from it
+ * (padding entries are dropped). */
+void col2im(const conv2d_shape *s, const real *dcols, long ld, real *dx);
+
+/* Working memory of the batched path for up to `capacity` images. */
+typedef struct {
+    int capacity;
+    real *cols;   /* (in_c*k_h*k_w, n*out_h*out_w): the forward pass's im2col, kept for the backward */
+    real *maps;   /* (out_c, n*out_h*out_w): the GEMM's output, or dY gathered for the backward */
+} conv2d_batch_space;
+
+/* Allocate (exits with a message when out of memory, like tensor_alloc). */
+void conv2d_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity);
+void conv2d_batch_space_free(conv2d_batch_space *ws);
+
+/* Forward pass of n <= ws->capacity images: X (n, in_c, in_h, in_w) ->
+ * Y (n, out_c, out_h, out_w), OVERWRITTEN. Fills ws->cols for the backward. */
+void conv2d_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b,
+                          real *y, conv2d_batch_space *ws);
+
+/* Backward pass of the SAME n images, right after their forward pass (it
+ * reads the im2col matrix that the forward pass left in ws->cols).
+ * dY (n, out_c, out_h, out_w):
+ *     dW (out_c, in_c, k_h, k_w) and db (out_c) are ADDED to (summed over the n images);
+ *     dX (n, in_c, in_h, in_w) is OVERWRITTEN (NULL to skip; when given,
+ *     ws->cols is overwritten too, so a second backward needs a new forward). */
+void conv2d_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy,
+                           real *dw, real *db, real *dx, conv2d_batch_space *ws);
+
 #endif

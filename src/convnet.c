@@ -12,6 +12,7 @@
 #include "activation.h"
 #include "dense.h"
 #include "loss.h"
+#include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
 
@@ -158,6 +159,9 @@ int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work
 
 double convnet_loss(const convnet_arch *a, const convnet_work *w, int label)
 {
+    for (int c = 0; c < a->classes; c++)
+        if (!isfinite((double)w->logits[c]))   /* the network overflowed: no usable loss */
+            return NAN;
     return softmax_cross_entropy(w->logits, label, NULL, a->classes);   /* L = -ln p_label */
 }
 
@@ -181,20 +185,149 @@ void convnet_backward(const convnet_arch *a, const convnet_params *p, convnet_wo
     conv2d_backward(&a->conv, x, p->conv_w, w->d_conv, g->conv_w, g->conv_b, NULL);
 }
 
-/* ---------------------------------------------------------------- the summary table */
-
-/* n with thousands separators: 54410 -> "54,410". */
-static void with_commas(long n, char *buf, size_t size)
+double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p)
 {
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%ld", n), o = 0;
-    for (int i = 0; i < len && (size_t)o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
+    double largest = 0;
+    for (long i = 0; i < a->n_params; i++)
+        if (!(fabs((double)p->all[i]) <= largest))   /* NaN counts as largest */
+            largest = fabs((double)p->all[i]);
+    return largest;
 }
+
+/* ---------------------------------------------------------------- mini-batches */
+
+void convnet_batch_alloc(const convnet_arch *a, int capacity, convnet_batch *b)
+{
+    size_t n = (size_t)capacity, maps = n * (size_t)conv2d_output_count(&a->conv);
+    size_t flat = n * (size_t)a->flat, k = n * (size_t)a->classes;
+    b->capacity = capacity;
+    convnet_work_alloc(a, &b->one);
+    conv2d_batch_space_alloc(&b->conv_space, &a->conv, capacity);
+    b->conv = tensor_alloc(maps, "conv outputs");
+    b->relu = tensor_alloc(maps, "ReLU outputs");
+    b->pool = tensor_alloc(flat, "pool outputs");
+    b->argmax = checked_calloc(flat, sizeof(int), "pool argmax");
+    b->logits = tensor_alloc(k, "logits");
+    b->probs = tensor_alloc(k, "probabilities");
+    b->d_logits = tensor_alloc(k, "dL/dlogits");
+    b->d_pool = tensor_alloc(flat, "dL/dpool");
+    b->d_relu = tensor_alloc(maps, "dL/dReLU");
+    b->d_conv = tensor_alloc(maps, "dL/dconv");
+}
+
+void convnet_batch_free(convnet_batch *b)
+{
+    convnet_work_free(&b->one);
+    conv2d_batch_space_free(&b->conv_space);
+    free(b->conv);  free(b->relu);  free(b->pool);  free(b->argmax);
+    free(b->logits);  free(b->probs);  free(b->d_logits);
+    free(b->d_pool);  free(b->d_relu);  free(b->d_conv);
+    memset(b, 0, sizeof *b);
+}
+
+void convnet_forward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, const real *x, int n)
+{
+    int maps = n * (int)conv2d_output_count(&a->conv);
+    conv2d_forward_batch(&a->conv, n, x, p->conv_w, p->conv_b, b->conv, &b->conv_space); /* C (n, F, 24, 24) */
+    relu_forward(b->conv, b->relu, maps);                                                /* R (n, F, 24, 24) */
+    maxpool2d_forward_batch(&a->pool, n, b->relu, b->pool, b->argmax);                   /* P (n, F*12*12)   */
+    dense_forward_batch(n, b->pool, p->dense_w, p->dense_b, b->logits, a->flat, a->classes); /* Z (n, 10)  */
+}
+
+void convnet_backward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, int n,
+                            convnet_params *g)
+{
+    int maps = n * (int)conv2d_output_count(&a->conv);
+    /* dense:  dW += P^T dZ,  db += column sums of dZ,  dP = dZ W^T                          (n, 2304) */
+    dense_backward_batch(n, b->pool, p->dense_w, b->d_logits, g->dense_w, g->dense_b, b->d_pool,
+                         a->flat, a->classes);
+    /* maxpool:  dR = dP at each window's maximum, 0 elsewhere                               (n, F, 24, 24) */
+    maxpool2d_backward_batch(&a->pool, n, b->d_pool, b->argmax, b->d_relu);
+    /* ReLU:  dC = dR where C > 0                                                            (n, F, 24, 24) */
+    relu_backward(b->conv, b->d_relu, b->d_conv, maps);
+    /* conv:  dW += dC x cols^T, db += sums of dC;  no dX: X is data                         (F, 1, 5, 5) */
+    conv2d_backward_batch(&a->conv, n, p->conv_w, b->d_conv, g->conv_w, g->conv_b, NULL, &b->conv_space);
+}
+
+/* The naive engine: one image at a time through convnet_forward/backward. */
+static batch_score shard_one_by_one(const convnet_model *m, convnet_batch *b, const real *x, const int *labels,
+                                    int n, int *predictions, convnet_params *g)
+{
+    const convnet_arch *a = m->arch;
+    long pixels = (long)a->in_h * a->in_w;
+    batch_score score = { 0, 0 };
+    for (int i = 0; i < n; i++) {
+        int predicted = convnet_forward(a, m->params, &b->one, x + i * pixels);
+        score.loss += convnet_loss(a, &b->one, labels[i]);
+        score.correct += predicted == labels[i];
+        if (predictions)
+            predictions[i] = predicted;
+        if (g)
+            convnet_backward(a, m->params, &b->one, x + i * pixels, labels[i], g);
+    }
+    return score;
+}
+
+/* The fast engine: all n images through each batched layer in turn. */
+static batch_score shard_batched(const convnet_model *m, convnet_batch *b, const real *x, const int *labels,
+                                 int n, int *predictions, convnet_params *g)
+{
+    const convnet_arch *a = m->arch;
+    batch_score score = { 0, 0 };
+    convnet_forward_batch(a, m->params, b, x, n);
+    score.loss = softmax_cross_entropy_batch(n, b->logits, labels, b->probs, g ? b->d_logits : NULL, a->classes);
+    for (long i = 0; i < (long)n * a->classes; i++)
+        if (!isfinite((double)b->logits[i]))   /* overflowed: no usable loss (see convnet_loss) */
+            score.loss = NAN;
+    for (int i = 0; i < n; i++) {
+        int predicted = index_of_max(b->probs + (long)i * a->classes, a->classes);
+        score.correct += predicted == labels[i];
+        if (predictions)
+            predictions[i] = predicted;
+    }
+    if (g)
+        convnet_backward_batch(a, m->params, b, n, g);
+    return score;
+}
+
+batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n, long first,
+                          int *predictions, real *grad)
+{
+    const convnet_model *m = net;
+    (void)first;                             /* nothing here is drawn per image */
+    convnet_params g, *gp = NULL;
+    if (grad) {                              /* the gradient block seen as the four tensors */
+        g.all = grad;
+        point_into(m->arch, &g);
+        gp = &g;
+    }
+    if (m->engine == ENGINE_NAIVE)
+        return shard_one_by_one(m, workspace, x, labels, n, predictions, gp);
+    return shard_batched(m, workspace, x, labels, n, predictions, gp);
+}
+
+void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, engine_kind engine,
+                         thread_pool *pool, int max_batch)
+{
+    void *workspace[MINIBATCH_SHARDS];
+    r->model = (convnet_model){ a, p, engine };
+    for (int s = 0; s < MINIBATCH_SHARDS; s++) {
+        convnet_batch_alloc(a, minibatch_shard_capacity(max_batch), &r->shards[s]);
+        workspace[s] = &r->shards[s];
+    }
+    minibatch_init(&r->batches, pool, &r->model, convnet_shard, workspace, a->n_params,
+                   (long)a->in_h * a->in_w, max_batch);
+}
+
+void convnet_runner_free(convnet_runner *r)
+{
+    minibatch_free(&r->batches);
+    for (int s = 0; s < MINIBATCH_SHARDS; s++)
+        if (r->shards[s].capacity > 0)
+            convnet_batch_free(&r->shards[s]);
+}
+
+/* ---------------------------------------------------------------- the summary table */
 
 static void summary_row(FILE *out, const char *layer, const char *shape, long params)
 {
@@ -245,7 +378,7 @@ uint32_t convnet_crc32(uint32_t crc, const unsigned char *bytes, size_t n)
 #define HEADER_WORDS 9      /* magic, version, in_h, in_w, filters, kernel, pool, classes, n_params */
 #define HEADER_BYTES (4 * HEADER_WORDS)
 
-static void put_u32(unsigned char *b, uint32_t v)      /* little-endian, byte by byte */
+void model_put_u32(unsigned char *b, uint32_t v)       /* little-endian, byte by byte */
 {
     b[0] = (unsigned char)(v & 0xFF);
     b[1] = (unsigned char)((v >> 8) & 0xFF);
@@ -253,22 +386,22 @@ static void put_u32(unsigned char *b, uint32_t v)      /* little-endian, byte by
     b[3] = (unsigned char)((v >> 24) & 0xFF);
 }
 
-static uint32_t get_u32(const unsigned char *b)
+uint32_t model_get_u32(const unsigned char *b)
 {
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
-static void put_real(unsigned char *b, real v)
+void model_put_real(unsigned char *b, real v)
 {
     float f = (float)v;
     uint32_t bits;
     memcpy(&bits, &f, 4);
-    put_u32(b, bits);
+    model_put_u32(b, bits);
 }
 
-static real get_real(const unsigned char *b)
+real model_get_real(const unsigned char *b)
 {
-    uint32_t bits = get_u32(b);
+    uint32_t bits = model_get_u32(b);
     float f;
     memcpy(&f, &bits, 4);
     return (real)f;
@@ -284,10 +417,10 @@ static unsigned char *encode_model(const convnet_arch *a, const convnet_params *
                                           (uint32_t)a->filters, (uint32_t)a->kernel, CONVNET_POOL,
                                           (uint32_t)a->classes, (uint32_t)a->n_params };
     for (int i = 0; i < HEADER_WORDS - 1; i++)
-        put_u32(buf + 4 + 4 * i, fields[i]);
+        model_put_u32(buf + 4 + 4 * i, fields[i]);
     for (size_t i = 0; i < n; i++)
-        put_real(buf + HEADER_BYTES + 4 * i, p->all[i]);
-    put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
+        model_put_real(buf + HEADER_BYTES + 4 * i, p->all[i]);
+    model_put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
     *size = total;
     return buf;
 }
@@ -297,20 +430,14 @@ int convnet_save(const char *path, const convnet_arch *a, const convnet_params *
 {
     size_t size;
     unsigned char *buf = encode_model(a, p, &size);
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, err_size, "%s: cannot create the model file (%s)", path, strerror(errno));
-        free(buf);
-        return -1;
+    out_file o;                    /* the old model stays until the new one is whole: see out_file.h */
+    int rc = out_file_open(&o, path, err, err_size);
+    if (rc == 0) {
+        out_file_write(&o, buf, size);
+        rc = out_file_commit(&o, err, err_size);
     }
-    size_t written = fwrite(buf, 1, size, f);
-    int closed = fclose(f);
     free(buf);
-    if (written != size || closed != 0) {
-        snprintf(err, err_size, "%s: could not write the whole model (disk full?)", path);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /* Read exactly n bytes, or say how many there were. */
@@ -328,7 +455,7 @@ static int check_header(const char *path, const unsigned char *h, convnet_arch *
                  "a model starts with \"%s\")", path, h[0], h[1], h[2], h[3], CONVNET_MAGIC);
         return -1;
     }
-    uint32_t version = get_u32(h + 4);
+    uint32_t version = model_get_u32(h + 4);
     if (version > CONVNET_FORMAT_VERSION) {
         snprintf(err, err_size, "%s: model format version %lu is newer than this program reads (%u): "
                  "update the code, or retrain", path, (unsigned long)version, CONVNET_FORMAT_VERSION);
@@ -338,8 +465,8 @@ static int check_header(const char *path, const unsigned char *h, convnet_arch *
         snprintf(err, err_size, "%s: model format version 0 does not exist: the header is damaged", path);
         return -1;
     }
-    uint32_t in_h = get_u32(h + 8), in_w = get_u32(h + 12), filters = get_u32(h + 16), kernel = get_u32(h + 20);
-    uint32_t pool = get_u32(h + 24), classes = get_u32(h + 28), n_params = get_u32(h + 32);
+    uint32_t in_h = model_get_u32(h + 8), in_w = model_get_u32(h + 12), filters = model_get_u32(h + 16), kernel = model_get_u32(h + 20);
+    uint32_t pool = model_get_u32(h + 24), classes = model_get_u32(h + 28), n_params = model_get_u32(h + 32);
     char why[200];
     if (pool != CONVNET_POOL || in_h > MAX_SIDE || in_w > MAX_SIDE || filters > MAX_FILTERS
         || kernel > MAX_SIDE || classes > CONVNET_MAX_CLASSES
@@ -357,12 +484,52 @@ static int check_header(const char *path, const unsigned char *h, convnet_arch *
     return 0;
 }
 
+/* The length of the file, or -1 when it cannot be measured (a pipe): the
+ * position is left at `at`. */
+static long file_length(FILE *f, long at)
+{
+    long length = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        length = ftell(f);
+    if (fseek(f, at, SEEK_SET) != 0)
+        return -1;
+    return length;
+}
+
+/* Before allocating anything: is the file as long as its header says? (A
+ * 40-byte file can claim 97 million parameters.) */
+static int check_length(FILE *f, const char *path, const convnet_arch *a, char *err, size_t err_size)
+{
+    long long want = HEADER_BYTES + 4LL * a->n_params + 4, length = file_length(f, HEADER_BYTES);
+    if (length < 0 || length == want)
+        return 0;                   /* unknown: read_body finds out as it reads */
+    snprintf(err, err_size, "%s: %s: the header describes %ld parameters, a file of %lld bytes, but it has %lld bytes",
+             path, length < want ? "truncated" : "unexpected bytes after the checksum", a->n_params, want, length);
+    return -1;
+}
+
+/* A zero-filled parameter block, or -1 with a message naming the file. */
+static int params_alloc_for(const char *path, const convnet_arch *a, convnet_params *p, char *err, size_t err_size)
+{
+    p->all = calloc((size_t)a->n_params, sizeof(real));
+    if (p->all == NULL) {
+        snprintf(err, err_size, "%s: out of memory for its %ld parameters", path, a->n_params);
+        return -1;
+    }
+    point_into(a, p);
+    return 0;
+}
+
 /* Everything after the header: parameters, checksum, and nothing more. */
 static int read_body(FILE *f, const char *path, const unsigned char *header, const convnet_arch *a,
                      convnet_params *p, char *err, size_t err_size)
 {
     size_t n = (size_t)a->n_params, body = 4 * n + 4, got;
-    unsigned char *buf = checked_calloc(body, 1, "model file");
+    unsigned char *buf = malloc(body);
+    if (buf == NULL) {
+        snprintf(err, err_size, "%s: out of memory reading it (%zu bytes)", path, body);
+        return -1;
+    }
     int rc = -1;
     if (read_exactly(f, buf, body, &got) != 0) {
         snprintf(err, err_size, "%s: truncated: %zu bytes of parameters and checksum expected after the header, "
@@ -370,15 +537,14 @@ static int read_body(FILE *f, const char *path, const unsigned char *header, con
     } else if (fgetc(f) != EOF) {
         snprintf(err, err_size, "%s: unexpected bytes after the checksum: not a model this program wrote", path);
     } else {
-        uint32_t stored = get_u32(buf + body - 4);
+        uint32_t stored = model_get_u32(buf + body - 4);
         uint32_t computed = convnet_crc32(convnet_crc32(0, header, HEADER_BYTES), buf, body - 4);
         if (stored != computed) {
             snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged",
                      path, (unsigned long)stored, (unsigned long)computed);
-        } else {
-            convnet_params_alloc(a, p);
+        } else if (params_alloc_for(path, a, p, err, err_size) == 0) {
             for (size_t i = 0; i < n; i++)
-                p->all[i] = get_real(buf + 4 * i);
+                p->all[i] = model_get_real(buf + 4 * i);
             rc = 0;
             for (size_t i = 0; i < n && rc == 0; i++)
                 if (!isfinite((double)p->all[i])) {
@@ -413,7 +579,7 @@ int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err
         else
             snprintf(err, err_size, "%s: truncated: a model header is %d bytes, the file has %zu",
                      path, HEADER_BYTES, got);
-    } else if (check_header(path, header, a, err, err_size) == 0) {
+    } else if (check_header(path, header, a, err, err_size) == 0 && check_length(f, path, a, err, err_size) == 0) {
         rc = read_body(f, path, header, a, p, err, err_size);
     }
     fclose(f);

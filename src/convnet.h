@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "conv.h"
+#include "minibatch.h"
 #include "pool.h"
 #include "real.h"
 #include "rng.h"
@@ -84,8 +85,11 @@ void convnet_arch_describe(const convnet_arch *a, char *buf, size_t size);
  * convnet_params_free. */
 void convnet_params_alloc(const convnet_arch *a, convnet_params *p);
 void convnet_params_free(convnet_params *p);
-/* He normal initialisation (w ~ N(0, 2 / fan_in)) of both weight tensors,
- * biases 0, drawn from rng (conv weights first, then dense weights). */
+/* The starting weights, drawn from rng (conv weights first, then dense
+ * weights), biases 0: the conv layer He normal, w ~ N(0, 2 / fan_in) with
+ * fan_in = kernel * kernel (it feeds a ReLU); the dense layer uniform in
+ * +-1/sqrt(fan_in) with fan_in = flat, PyTorch's default for nn.Linear (it
+ * feeds the softmax: small scores, so the loss starts near ln 10). */
 void convnet_init(const convnet_arch *a, convnet_params *p, rng_t *rng);
 
 void convnet_work_alloc(const convnet_arch *a, convnet_work *w);
@@ -95,12 +99,80 @@ void convnet_work_free(convnet_work *w);
  * w, up to w->logits and w->probs. Returns the predicted class. */
 int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work *w, const real *x);
 /* Cross-entropy of the last forward pass against `label`: -ln p_label,
- * computed from the logits (finite even when p_label rounds to 0). */
+ * computed from the logits (finite even when p_label rounds to 0). NaN when
+ * a logit is infinite or NaN: the forward pass overflowed (softmax has a
+ * limit for infinite logits, but a network that produces them is broken,
+ * and the trainer must see it). */
 double convnet_loss(const convnet_arch *a, const convnet_work *w, int label);
 /* Backward pass of the last forward pass (same x), for the loss against
  * `label`: ADDS dL/dparameters into g, so a batch can sum its images. */
 void convnet_backward(const convnet_arch *a, const convnet_params *p, convnet_work *w,
                       const real *x, int label, convnet_params *g);
+
+/* The largest |parameter| (NaN if any is NaN): for messages about a model
+ * whose numbers are too large to compute with. */
+double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p);
+
+/* ---------------------------------------------------------------- mini-batches (lesson 11)
+ *
+ * The same network on n images at once, every tensor (n, ...): the batched
+ * layers (im2col + GEMM for the convolution, GEMM for the dense layer), the
+ * same picture as convnet_forward / convnet_backward above, which stay as
+ * the reference (tests compare the two). */
+typedef struct {
+    int capacity;                   /* images it has room for              */
+    convnet_work one;               /* the naive engine: one image at a time */
+    conv2d_batch_space conv_space;  /* im2col and the GEMM's maps          */
+    real *conv, *relu;              /* C, R (n, filters, conv_h, conv_w)   */
+    real *pool;                     /* P (n, flat)                         */
+    int *argmax;                    /* (n, flat): which R each P came from */
+    real *logits, *probs;           /* Z, p (n, classes)                   */
+    real *d_logits;                 /* dL/dZ (n, classes)                  */
+    real *d_pool;                   /* dL/dP (n, flat)                     */
+    real *d_relu, *d_conv;          /* dL/dR, dL/dC (n, filters, conv_h, conv_w) */
+} convnet_batch;
+
+void convnet_batch_alloc(const convnet_arch *a, int capacity, convnet_batch *b);
+void convnet_batch_free(convnet_batch *b);
+
+/* Forward pass of n <= capacity images x (n, 1, in_h, in_w): fills every
+ * activation of b up to b->logits. */
+void convnet_forward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, const real *x, int n);
+/* Backward pass of the same n images, from b->d_logits = dL/dZ (n, classes)
+ * (the loss fills it): ADDS dL/dparameters, summed over the n images, into g. */
+void convnet_backward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, int n,
+                            convnet_params *g);
+
+/* What a shard of a mini-batch (src/minibatch.h) needs to know. */
+typedef struct {
+    const convnet_arch *arch;
+    const convnet_params *params;
+    engine_kind engine;
+} convnet_model;
+
+/* The shard function of src/minibatch.h for this network: net is a
+ * convnet_model, workspace a convnet_batch with room for n images, grad a
+ * parameter block (n_params) laid out as convnet_params. */
+batch_score convnet_shard(void *net, void *workspace, const real *x, const int *labels, int n, long first,
+                          int *predictions, real *grad);
+
+/* Everything needed to run the network on mini-batches of up to max_batch
+ * images on a thread pool: each shard's working memory and the shards
+ * themselves (src/minibatch.h). Run a batch with
+ *     minibatch_forward(&r.batches, x, labels, n, predictions)    scores only
+ *     minibatch_gradient(&r.batches, x, labels, n)                + r.batches.mean_grad
+ * The parameters are read through p at every batch, so an optimiser can
+ * update them in place between batches. */
+typedef struct {
+    convnet_model model;
+    convnet_batch shards[MINIBATCH_SHARDS];
+    minibatch batches;
+} convnet_runner;
+
+/* Allocates everything once (exits with a message when out of memory). */
+void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, engine_kind engine,
+                         thread_pool *pool, int max_batch);
+void convnet_runner_free(convnet_runner *r);
 
 /* The Keras-style table: layer, output shape (H x W x C), parameters, total. */
 void convnet_summary(FILE *out, const convnet_arch *a);
@@ -109,16 +181,27 @@ void convnet_summary(FILE *out, const convnet_arch *a);
  *   magic "CNNM" | format version | in_h in_w filters kernel pool classes | n_params
  *   n_params parameters as little-endian IEEE float32, in the block's order
  *   CRC-32 (the zlib/PNG one) of every byte before it
- * Save returns 0, or -1 with one line in err. */
+ * Save writes safely (src/out_file.h: the old file stays whole until the
+ * new one is complete) and returns 0, or -1 with one line in err naming
+ * the file and the system's reason. */
 #define CONVNET_MAGIC "CNNM"
 #define CONVNET_FORMAT_VERSION 1u
 int convnet_save(const char *path, const convnet_arch *a, const convnet_params *p,
                  char *err, size_t err_size);
 /* Read and check a model file: magic, version, a sane architecture, the
- * parameter count, the length, the checksum, finite parameters. On success
+ * parameter count, the length (before allocating anything, when the file
+ * can be measured), the checksum, finite parameters. On success
  * fills a and allocates p (free with convnet_params_free) and returns 0;
  * otherwise returns -1 with one line naming the file and the problem. */
 int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err, size_t err_size);
+
+/* The encoding both model file versions use (src/sequential.h has version
+ * 2): 4-byte little-endian unsigned integers, and numbers as little-endian
+ * IEEE 754 binary32 (a real is rounded to float on the way out). */
+void model_put_u32(unsigned char *b, uint32_t v);
+uint32_t model_get_u32(const unsigned char *b);
+void model_put_real(unsigned char *b, real v);
+real model_get_real(const unsigned char *b);
 
 /* CRC-32 (polynomial 0xEDB88320, as in zlib and PNG), continued from crc
  * (start with 0): convnet_crc32(0, "123456789", 9) == 0xCBF43926. */

@@ -18,4 +18,15 @@ void dense_forward(const real *x, const real *w, const real *b, real *z, int n_i
 void dense_backward(const real *x, const real *w, const real *dz,
                     real *dw, real *db, real *dx, int n_in, int n_out);
 
+/* The batched versions (lesson 11): n inputs as the rows of a matrix,
+ * X (n, n_in) -> Z (n, n_out), so the layer is one GEMM:
+ *     Z  = X W + b              (each row: Z[r] = W^T X[r] + b)     OVERWRITTEN
+ * and its backward two more (dZ (n, n_out)):
+ *     dW += X^T dZ              summed over the n rows              ADDED to
+ *     db += the column sums of dZ                                   ADDED to
+ *     dX  = dZ W^T              (n, n_in), NULL to skip             OVERWRITTEN */
+void dense_forward_batch(int n, const real *x, const real *w, const real *b, real *z, int n_in, int n_out);
+void dense_backward_batch(int n, const real *x, const real *w, const real *dz,
+                          real *dw, real *db, real *dx, int n_in, int n_out);
+
 #endif

@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Room for one such line: a path as long as the system allows (4096 bytes
+ * on Linux) and the message after it. */
+#define FILE_ERROR_SIZE 8192
+
 /* Write "path: <printf-style message>" into err (truncated to fit). */
 void set_file_error(char *err, size_t err_size, const char *path, const char *format, ...);
 

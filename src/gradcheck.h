@@ -35,7 +35,9 @@ typedef struct {
 } gradcheck_result;
 
 double relative_error(double analytic, double numeric);
-/* Central difference of loss(ctx) with respect to *element, which is restored. */
+/* Central difference of loss(ctx) with respect to *element, which is restored.
+ * In a float build (real = float) it writes a one-line warning to stderr,
+ * once per program: float is too coarse for the check (lesson 02's curve). */
 double numeric_derivative(real *element, gradcheck_loss_fn loss, void *ctx, double h);
 
 /* Check analytic (same shape as param) against central differences, element

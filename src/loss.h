@@ -14,10 +14,15 @@
 
 #include "real.h"
 
-/* p (n) = softmax(z (n)), the stable form. */
+/* p (n) = softmax(z (n)), the stable form. Infinite logits give the limit:
+ * when some z are +inf, those share the probability equally and the rest
+ * get 0 (e^{z - m} with m = +inf would be inf - inf = NaN everywhere). A NaN
+ * in z makes every p NaN, so it cannot pass unnoticed. Every z = -inf
+ * has no limit: p is NaN. */
 void softmax(const real *z, real *p, int n);
 
-/* ln sum_k e^{z_k}, stably: m + ln sum_k e^{z_k - m}. */
+/* ln sum_k e^{z_k}, stably: m + ln(1 + sum_{k != argmax} e^{z_k - m}),
+ * m = max z (+inf when some z is +inf; NaN when some z is NaN). */
 double log_sum_exp(const real *z, int n);
 
 /* -sum_i y_i ln p_i for a probability vector p and a target distribution y
@@ -26,8 +31,12 @@ double log_sum_exp(const real *z, int n);
 double cross_entropy(const real *p, const real *y, int n);
 
 /* Softmax + cross-entropy on an integer label in one step, from the logits:
- * L = log_sum_exp(z) - z[label], which stays finite even when p_label
- * would round to 0. Writes p = softmax(z) when p is not NULL. */
+ * L = (m - z[label]) + ln(1 + sum_{k != argmax} e^{z_k - m}), m = max z:
+ * log_sum_exp(z) - z[label] rearranged so that it stays finite when p_label
+ * would round to 0 AND keeps its accuracy when p_label rounds to 1 (the
+ * tiny loss of a confident right answer). +inf logits: ln(number of +inf
+ * logits) when the label's is one of them, else +inf. NaN in, NaN out.
+ * Writes p = softmax(z) when p is not NULL. */
 double softmax_cross_entropy(const real *z, int label, real *p, int n);
 
 /* dL/dz (n) = p - onehot(label), OVERWRITTEN. */
@@ -37,5 +46,11 @@ void softmax_cross_entropy_backward(const real *p, int label, real *dz, int n);
  * and dE/dO_i = -(y'_i - O_i) = O_i - y'_i (OVERWRITTEN into d_out). */
 double mse_loss(const real *out, const real *target, int n);
 void mse_backward(const real *out, const real *target, real *d_out, int n);
+
+/* A batch of n rows of logits z (n, classes) with labels (n): writes
+ * p (n, classes) = softmax of each row and dz (n, classes) = p - onehot(label)
+ * (OVERWRITTEN; dz may be NULL), and returns the SUM of the n losses
+ * -ln p[label] (the caller divides by n for the mean). */
+double softmax_cross_entropy_batch(int n, const real *z, const int *labels, real *p, real *dz, int classes);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "file_error.h"
+#include "os.h"
 
 #define IDX_MAGIC_LABELS 0x00000801u
 #define IDX_MAGIC_IMAGES 0x00000803u
@@ -23,17 +24,43 @@ typedef struct {
     size_t data_bytes;      /* product of the dimensions */
 } idx_header;
 
+/* 1 when path.gz can be opened: the data set is there, still compressed (as
+ * the MNIST site and Debian's Fashion-MNIST package ship it). */
+static int gzipped_copy_exists(const char *path)
+{
+    size_t n = strlen(path) + 4;
+    char *gz = malloc(n);
+    if (gz == NULL)
+        return 0;
+    snprintf(gz, n, "%s.gz", path);
+    FILE *f = fopen(gz, "rb");
+    free(gz);
+    if (f != NULL)
+        fclose(f);
+    return f != NULL;
+}
+
 /* Open path, check the magic, read ndims dimensions and check them against
  * the length of the file. On success the file is positioned at the data and
  * returned; on failure NULL with err set. what is "images" or "labels". */
 static FILE *idx_open(const char *path, uint32_t magic_wanted, int ndims, const char *what,
                       idx_header *h, char *err, size_t err_size)
 {
+    if (os_path_kind_of(path) == OS_PATH_OTHER) {   /* opening a FIFO could wait for ever */
+        set_file_error(err, err_size, path, "is not a regular file (a FIFO, a device or a socket): the data files "
+                       "must be regular files, whose length can be checked against their header");
+        return NULL;
+    }
     errno = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        set_file_error(err, err_size, path, "cannot open: %s",
-                  errno ? strerror(errno) : "fopen failed");
+        int saved = errno;
+        if (saved == ENOENT && gzipped_copy_exists(path))
+            set_file_error(err, err_size, path, "not found, but %s.gz is there: unpack it first, e.g. "
+                           "gunzip -c '%s.gz' > '%s' (or unpack all four into a directory of your own and "
+                           "give it with --data)", path, path, path);
+        else
+            set_file_error(err, err_size, path, "cannot open: %s", saved ? strerror(saved) : "fopen failed");
         return NULL;
     }
 
@@ -302,31 +329,60 @@ void images_to_real(const image_set *s, int first, int n, real *dst)
         dst[i] = (real)src[i] / (real)255;
 }
 
-void draw_digit_ascii(FILE *out, const unsigned char *pixels, int rows, int cols)
+/* One text row of a drawing: pixel rows y and y + 1 (if any), as shades. */
+static void ascii_row(FILE *out, const unsigned char *pixels, int rows, int cols, int y)
 {
     static const char shades[] = " .:-=+*#%@";   /* 10 shades, dark to bright */
     const int levels = (int)(sizeof shades - 1);
+    for (int x = 0; x < cols; x++) {
+        /* the mean of this pixel and the one below it (if any) */
+        int sum = pixels[(size_t)y * (size_t)cols + (size_t)x], n = 1;
+        if (y + 1 < rows) {
+            sum += pixels[(size_t)(y + 1) * (size_t)cols + (size_t)x];
+            n = 2;
+        }
+        fputc(shades[(sum * levels) / (n * 256)], out);   /* 0..levels-1 */
+    }
+}
 
+static void frame_edge(FILE *out, int cols)
+{
     fputc('+', out);
     for (int x = 0; x < cols; x++)
         fputc('-', out);
-    fputs("+\n", out);
+    fputc('+', out);
+}
+
+void draw_digit_ascii(FILE *out, const unsigned char *pixels, int rows, int cols)
+{
+    frame_edge(out, cols);
+    fputc('\n', out);
     for (int y = 0; y < rows; y += 2) {
         fputc('|', out);
-        for (int x = 0; x < cols; x++) {
-            /* the mean of this pixel and the one below it (if any) */
-            int sum = pixels[(size_t)y * (size_t)cols + (size_t)x], n = 1;
-            if (y + 1 < rows) {
-                sum += pixels[(size_t)(y + 1) * (size_t)cols + (size_t)x];
-                n = 2;
-            }
-            int level = (sum * levels) / (n * 256);   /* 0..levels-1 */
-            fputc(shades[level], out);
-        }
+        ascii_row(out, pixels, rows, cols, y);
         fputs("|\n", out);
     }
-    fputc('+', out);
-    for (int x = 0; x < cols; x++)
-        fputc('-', out);
-    fputs("+\n", out);
+    frame_edge(out, cols);
+    fputc('\n', out);
+}
+
+void draw_digits_side_by_side(FILE *out, const unsigned char *left, const unsigned char *right, int rows, int cols,
+                              const char *left_title, const char *right_title)
+{
+    fprintf(out, "%-*.*s   %s\n", cols + 2, cols + 2, left_title, right_title);
+    frame_edge(out, cols);
+    fputs("   ", out);
+    frame_edge(out, cols);
+    fputc('\n', out);
+    for (int y = 0; y < rows; y += 2) {
+        fputc('|', out);
+        ascii_row(out, left, rows, cols, y);
+        fputs("|   |", out);
+        ascii_row(out, right, rows, cols, y);
+        fputs("|\n", out);
+    }
+    frame_edge(out, cols);
+    fputs("   ", out);
+    frame_edge(out, cols);
+    fputc('\n', out);
 }

@@ -14,7 +14,8 @@
  * 47 MB as bytes, 188 MB as floats) and convert one batch at a time to reals
  * with images_to_real.
  *
- * Every reader checks everything: a missing file, a directory, an empty file,
+ * Every reader checks everything: a missing file (and says so when the
+ * file is there gzipped), a directory, a FIFO or device, an empty file,
  * a wrong magic number, a truncated header or body, trailing bytes, absurd
  * dimensions, a label that is not a digit. It then returns -1 and writes ONE
  * line (no trailing newline) into err that names the file and the problem.
@@ -64,5 +65,9 @@ void images_to_real(const image_set *s, int first, int n, real *dst);
  * is about twice as tall as it is wide, so the digit keeps its shape), in a
  * frame: a 28x28 MNIST digit takes 16 lines of 30 characters. */
 void draw_digit_ascii(FILE *out, const unsigned char *pixels, int rows, int cols);
+/* Two images of the same size side by side, each in its frame, with a
+ * title above each (e.g. a user's picture and what the network sees). */
+void draw_digits_side_by_side(FILE *out, const unsigned char *left, const unsigned char *right, int rows, int cols,
+                              const char *left_title, const char *right_title);
 
 #endif

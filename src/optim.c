@@ -23,8 +23,10 @@ adam_config adam_defaults(real lr)
     return c;
 }
 
-void adam_step(real *w, const real *g, real *m, real *v, long n, const adam_config *c, int t)
+int adam_step(real *w, const real *g, real *m, real *v, long n, const adam_config *c, int t)
 {
+    if (t < 1)            /* 1 - beta^0 = 0: the bias correction would divide by zero */
+        return -1;
     /* 1 - beta^t: the weight the zero-started averages have gathered so far */
     double correct1 = 1.0 - pow((double)c->beta1, (double)t);
     double correct2 = 1.0 - pow((double)c->beta2, (double)t);
@@ -35,6 +37,7 @@ void adam_step(real *w, const real *g, real *m, real *v, long n, const adam_conf
         double v_hat = (double)v[i] / correct2;
         w[i] -= (real)((double)c->lr * m_hat / (sqrt(v_hat) + (double)c->eps));
     }
+    return 0;
 }
 
 void add_weight_decay(real *g, const real *w, long n, real decay)

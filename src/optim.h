@@ -38,8 +38,10 @@ adam_config adam_defaults(real lr);
 
 /* One Adam step with bias correction (Kingma & Ba 2015, Algorithm 1).
  * m, v (n) are the first and second moment estimates, both start at 0;
- * t is the 1-based step number (1 at the first call). */
-void adam_step(real *w, const real *g, real *m, real *v, long n, const adam_config *c, int t);
+ * t is the 1-based step number (1 at the first call). Returns 0, or -1
+ * (and changes nothing) when t < 1: at t = 0 the correction 1 - beta^t is 0
+ * and every weight would become NaN. */
+int adam_step(real *w, const real *g, real *m, real *v, long n, const adam_config *c, int t);
 
 /* L2 weight decay folded into the gradient, before the step:
  * g (n) += decay * w (n)  (the gradient of decay/2 * sum w^2). */

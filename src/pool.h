@@ -21,7 +21,8 @@ long pool2d_output_count(const pool2d_shape *s);
 
 /* Y[c][oy][ox] = max over the window of X. argmax (c, out_h, out_w) records,
  * for every output, the flat index into X of the winner; on a tie the first
- * maximum in reading order wins. */
+ * maximum in reading order wins. A NaN in a window wins it (Y is NaN), so a
+ * NaN from upstream is passed on, not skipped. */
 void maxpool2d_forward(const pool2d_shape *s, const real *x, real *y, int *argmax);
 /* dX (c, in_h, in_w) is OVERWRITTEN: zero everywhere, and each dY value is
  * routed to the input that won its window (added, since with overlapping
@@ -32,5 +33,14 @@ void maxpool2d_backward(const pool2d_shape *s, const real *dy, const int *argmax
 void avgpool2d_forward(const pool2d_shape *s, const real *x, real *y);
 /* dX is OVERWRITTEN: every input in a window gets dY / (k*k) from it (dY/dX = 1/(k*k)). */
 void avgpool2d_backward(const pool2d_shape *s, const real *dy, real *dx);
+
+/* The batched versions (lesson 11): n images one after another,
+ * X (n, c, in_h, in_w) -> Y (n, c, out_h, out_w); each image is pooled by
+ * the functions above, so they match them exactly. argmax (n, c, out_h, out_w)
+ * indexes into its own image's X. dX (n, c, in_h, in_w) is OVERWRITTEN. */
+void maxpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y, int *argmax);
+void maxpool2d_backward_batch(const pool2d_shape *s, int n, const real *dy, const int *argmax, real *dx);
+void avgpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y);
+void avgpool2d_backward_batch(const pool2d_shape *s, int n, const real *dy, real *dx);
 
 #endif

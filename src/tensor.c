@@ -69,3 +69,15 @@ void tensor_print_2d(FILE *out, const char *name, const real *m, int h, int w, i
         fprintf(out, " ]\n");
     }
 }
+
+void with_commas(long n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%ld", n), o = 0;
+    for (int i = 0; i < len && (size_t)o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0 && digits[i - 1] != '-')
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}

@@ -26,6 +26,9 @@ real tensor_dot(const real *a, const real *b, size_t n);
 /* Largest |a[i] - b[i]|. */
 double tensor_max_abs_diff(const real *a, const real *b, size_t n);
 
+/* n with thousands separators, 1134426 -> "1,134,426", into buf. */
+void with_commas(long n, char *buf, size_t size);
+
 /* Print an (h, w) matrix, one row a line, each number as "%*.*g" with the
  * given width; the name goes on the first line. */
 void tensor_print_2d(FILE *out, const char *name, const real *m, int h, int w, int width);

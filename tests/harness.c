@@ -243,3 +243,32 @@ int gradcheck_lines_all_good(const char *text)
     }
     return all_good ? lines : -1;
 }
+
+int shell_ok(const char *command_line)
+{
+    program_result r = run_program(command_line);
+    int ok = r.exit_code == 0;
+    program_result_free(&r);
+    return ok;
+}
+
+const char *make_full_device(const char *dir)
+{
+    static char path[1024];
+    char cmd[4096];
+    snprintf(path, sizeof path, "%s/full", dir);
+    snprintf(cmd, sizeof cmd, "rm -f '%s' && [ \"$(uname -s)\" = Linux ] && mknod '%s' c 1 7 && ! echo x > '%s'",
+             path, path, path);
+    if (!shell_ok(cmd)) {
+        printf("  skipped: cannot make a full-disk device with mknod here (not root, or not Linux)\n");
+        return NULL;
+    }
+    return path;
+}
+
+int is_char_device(const char *path)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "test -c '%s'", path);
+    return shell_ok(cmd);
+}

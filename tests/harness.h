@@ -68,4 +68,16 @@ void write_test_file(const char *path, const void *bytes, size_t n);
  * (e.g. a gradient-check line ending in "good"), else 0. */
 int line_ends_with(const char *text, const char *needle, const char *suffix);
 
+/* A character device that behaves as Linux's /dev/full (every write fails with
+ * ENOSPC, "No space left on device"), made as dir/full with mknod, so that no
+ * test ever points a writer at a system path. Returns its path (valid until
+ * the next call), or NULL after printing a "skipped: ..." line when mknod is
+ * not permitted here (not root, a container without the right) or the
+ * system is not Linux. */
+const char *make_full_device(const char *dir);
+/* 1 when path is (still) a character device (`test -c`). */
+int is_char_device(const char *path);
+/* 1 when the shell command line succeeds (exit status 0), output discarded. */
+int shell_ok(const char *command_line);
+
 #endif

@@ -1,6 +1,7 @@
 /* tests/lesson_02.c: lesson 02 prints Intro to CNN's numbers and their finite-difference twins. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 
@@ -52,6 +53,32 @@ static void test_plot_data_file(void)
     program_result_free(&r);
 }
 
+/* A write that fails (a full disk, a missing directory) is reported with the
+ * file's name and the reason, and the lesson exits 1; a device is kept. */
+static void test_plot_data_write_errors(void)
+{
+    const char *dir = make_tmp_dir("lesson_02");
+    char args[1200];
+    const char *full = make_full_device(dir);
+    if (full) {
+        snprintf(args, sizeof args, "--plot-data '%s'", full);
+        program_result r = run_lesson("02_chain_rule", args);
+        CHECK_INT(r.exit_code, 1);
+        CHECK_CONTAINS(r.err, full);
+        CHECK_CONTAINS(r.err, "No space left on device");
+        CHECK(strstr(r.out, full) == NULL);            /* no "written to" line */
+        CHECK(is_char_device(full));
+        program_result_free(&r);
+        remove(full);
+    }
+    const char *missing = tmp_path("no-such-dir/plot.dat");
+    snprintf(args, sizeof args, "--plot-data '%s'", missing);
+    program_result r = run_lesson("02_chain_rule", args);
+    CHECK_INT(r.exit_code, 1);
+    CHECK_CONTAINS(r.err, missing);
+    program_result_free(&r);
+}
+
 int main(void)
 {
     run = run_lesson("02_chain_rule", "");
@@ -60,6 +87,7 @@ int main(void)
     RUN_TEST(test_numeric_twins_are_good);
     RUN_TEST(test_error_curve_has_its_minimum_where_theory_says);
     RUN_TEST(test_plot_data_file);
+    RUN_TEST(test_plot_data_write_errors);
     program_result_free(&run);
     return harness_finish();
 }

@@ -114,6 +114,32 @@ static void test_unknown_flag_is_rejected(void)
     CHECK_REJECTS_UNKNOWN_FLAG("09_optimisers");
 }
 
+/* A write that fails (a full disk, a missing directory) is reported with the
+ * file's name and the reason, and the lesson exits 1; a device is kept. */
+static void test_plot_data_write_errors(void)
+{
+    const char *dir = make_tmp_dir("lesson_09");
+    char args[1200];
+    const char *full = make_full_device(dir);
+    if (full) {
+        snprintf(args, sizeof args, "--plot-data '%s'", full);
+        program_result r = run_lesson("09_optimisers", args);
+        CHECK_INT(r.exit_code, 1);
+        CHECK_CONTAINS(r.err, full);
+        CHECK_CONTAINS(r.err, "No space left on device");
+        CHECK(strstr(r.out, full) == NULL);            /* no "written to" line */
+        CHECK(is_char_device(full));
+        program_result_free(&r);
+        remove(full);
+    }
+    const char *missing = tmp_path("no-such-dir/plot.dat");
+    snprintf(args, sizeof args, "--plot-data '%s'", missing);
+    program_result r = run_lesson("09_optimisers", args);
+    CHECK_INT(r.exit_code, 1);
+    CHECK_CONTAINS(r.err, missing);
+    program_result_free(&r);
+}
+
 int main(void)
 {
     run = run_lesson("09_optimisers", "");
@@ -126,6 +152,7 @@ int main(void)
     RUN_TEST(test_recovered_filters);
     RUN_TEST(test_plot_data_file);
     RUN_TEST(test_unknown_flag_is_rejected);
+    RUN_TEST(test_plot_data_write_errors);
     program_result_free(&run);
     return harness_finish();
 }

@@ -28,7 +28,7 @@ static int matching_lines(const char *regex, const char *files)
 
 static void test_no_file_says_seed_00n(void)
 {
-    CHECK_INT(matching_lines("[Ss]eeds? ?0[0-4][0-9]|[Ss]eeds? (0[0-4][0-9] and|[0-9]+,)|[Tt]he seeds?\\b|seeds?'", STUDENT_FILES), 0);
+    CHECK_INT(matching_lines("[Ss]eeds? ?0[0-4][0-9]|[Ss]eeds? (0[0-4][0-9] and|[0-9]+,)|[Tt]he seeds\\b|seeds?'", STUDENT_FILES), 0);
 }
 
 static void test_notes_cite_no_guide(void)

@@ -176,6 +176,65 @@ static void test_mse(void)
     CHECK_NEAR(d[1], -2, 0);
 }
 
+/* Infinite logits: the limit, not inf - inf = NaN everywhere. */
+static void test_softmax_of_infinite_logits(void)
+{
+    const real z[4] = { 1, INFINITY, -2, INFINITY };
+    real p[4];
+    softmax(z, p, 4);
+    CHECK_NEAR(p[0], 0, 0);
+    CHECK_NEAR(p[1], 0.5, 0);
+    CHECK_NEAR(p[2], 0, 0);
+    CHECK_NEAR(p[3], 0.5, 0);
+    CHECK_NEAR(softmax_cross_entropy(z, 1, NULL, 4), log(2.0), 1e-15);
+    CHECK(isinf(softmax_cross_entropy(z, 0, NULL, 4)));
+    const real minus[3] = { -INFINITY, 0, 1 };
+    softmax(minus, p, 3);
+    CHECK_NEAR(p[0], 0, 0);
+    CHECK_NEAR(p[1] + p[2], 1, 1e-15);
+    const real nan_in[3] = { 0, NAN, 1 };     /* NaN in, NaN out: never hidden */
+    softmax(nan_in, p, 3);
+    CHECK(isnan(p[0]) && isnan(p[1]) && isnan(p[2]));
+    CHECK(isnan(softmax_cross_entropy(nan_in, 2, NULL, 3)));
+}
+
+/* -ln p_0 for z = [1e5, 99970] is ln(1 + e^-30) = 9.357622968840175e-14: a
+ * confident right answer keeps its small loss (ln(sum) would round it to 0). */
+static void test_cross_entropy_keeps_small_losses(void)
+{
+    const real z[2] = { 1e5, 99970 };
+    double loss = softmax_cross_entropy(z, 0, NULL, 2);
+    CHECK_NEAR(loss, 9.357622968840175e-14, 1e-24);
+    CHECK_NEAR(softmax_cross_entropy(z, 1, NULL, 2), 30 + 9.357622968840175e-14, 1e-12);
+    const real tie[3] = { 5, 5, 5 };
+    CHECK_NEAR(softmax_cross_entropy(tie, 1, NULL, 3), log(3.0), 1e-15);
+}
+
+/* ReLU and max pooling pass a NaN on instead of turning it into 0 or skipping it. */
+static void test_nan_is_not_hidden(void)
+{
+    const real x[3] = { -1, NAN, 2 };
+    real y[3];
+    relu_forward(x, y, 3);
+    CHECK_NEAR(y[0], 0, 0);
+    CHECK(isnan(y[1]));
+    CHECK_NEAR(y[2], 2, 0);
+    pool2d_shape s;
+    CHECK_INT(pool2d_setup(&s, 1, 2, 2, 2, 2), 0);
+    const real window[4] = { 1, 3, NAN, 2 };
+    real out;
+    int where;
+    maxpool2d_forward(&s, window, &out, &where);
+    CHECK(isnan(out));
+    CHECK_INT(where, 2);
+    const real first[4] = { NAN, 3, 1, 2 };
+    maxpool2d_forward(&s, first, &out, &where);
+    CHECK(isnan(out));
+    maxpool2d_forward_batch(&s, 1, window, &out, &where);      /* the batched path too */
+    CHECK(isnan(out));
+    CHECK_INT(where, 2);
+}
+
 int main(void)
 {
     RUN_TEST(test_relu_intro_to_cnn_table);
@@ -190,5 +249,8 @@ int main(void)
     RUN_TEST(test_softmax);
     RUN_TEST(test_cross_entropy);
     RUN_TEST(test_mse);
+    RUN_TEST(test_softmax_of_infinite_logits);
+    RUN_TEST(test_cross_entropy_keeps_small_losses);
+    RUN_TEST(test_nan_is_not_hidden);
     return harness_finish();
 }

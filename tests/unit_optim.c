@@ -124,6 +124,20 @@ static void test_weight_decay(void)
     CHECK_NEAR(g[1], 1.8, 1e-15);
 }
 
+/* t = 0 would divide by 1 - beta^0 = 0 and make every weight NaN: refused, nothing changes. */
+static void test_adam_refuses_step_zero(void)
+{
+    adam_config c = adam_defaults(0.1);
+    real w[2] = { 1, -2 }, m[2] = { 0, 0 }, v[2] = { 0, 0 };
+    const real g[2] = { 0.5, 0.25 };
+    CHECK_INT(adam_step(w, g, m, v, 2, &c, 0), -1);
+    CHECK(w[0] == 1 && w[1] == -2 && m[0] == 0 && v[1] == 0);
+    CHECK_INT(adam_step(w, g, m, v, 2, &c, -3), -1);
+    CHECK(w[0] == 1 && w[1] == -2);
+    CHECK_INT(adam_step(w, g, m, v, 2, &c, 1), 0);
+    CHECK(w[0] < 1 && w[1] < -2);
+}
+
 int main(void)
 {
     RUN_TEST(test_sgd_step);
@@ -135,5 +149,6 @@ int main(void)
     RUN_TEST(test_adam_first_step_is_lr_times_sign);
     RUN_TEST(test_adam_zero_gradient_does_not_move);
     RUN_TEST(test_weight_decay);
+    RUN_TEST(test_adam_refuses_step_zero);
     return harness_finish();
 }

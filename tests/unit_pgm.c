@@ -159,13 +159,203 @@ static void test_wrong_size(void)
 static void test_bad_maxval(void)
 {
     const char *path = write_p5("maxval.pgm", "P5 2 2 0\n", 4);
-    check_rejected(path, 2, 2, "bad maxval 0: it must be 1..255");
-    path = write_p5("maxval.pgm", "P5 2 2 65535\n", 8);
-    check_rejected(path, 2, 2, "bad maxval 65535: values above 255 mean 16-bit pixels");
-    path = write_p5("maxval.pgm", "P5 2 2 256\n", 8);
-    check_rejected(path, 2, 2, "16-bit");
+    check_rejected(path, 2, 2, "bad maxval 0: it must be 1..65535");
     path = write_text("maxval.pgm", "P2 2 2 70000 0 0 0 0\n");
     check_rejected(path, 2, 2, "bad maxval 70000");
+    remove(path);
+}
+
+/* 16-bit samples (maxval > 255): two bytes each in P5, most significant
+ * first, scaled to 0..1 (they used to be refused). */
+static void test_16_bit(void)
+{
+    const char raw[] = "P5 3 1 65535\n\x00\x00\x80\x00\xff\xff";
+    const char *path = write_file("16bit.pgm", raw, sizeof raw - 1);
+    pgm_image img;
+    char err[256] = "";
+    CHECK_INT(pgm_load(path, &img, err, sizeof err), 0);
+    CHECK(img.rows == 1 && img.cols == 3 && img.maxval == 65535);
+    if (img.pixels) {
+        CHECK_NEAR(img.pixels[0], 0, 0);
+        CHECK_NEAR(img.pixels[1], 32768.0 / 65535, 1e-7);
+        CHECK_NEAR(img.pixels[2], 1, 0);
+    }
+    pgm_image_free(&img);
+    path = write_text("16bit.pgm", "P2 2 1 1000 0 750\n");
+    unsigned char px[2];
+    CHECK_INT(pgm_read(path, px, 1, 2, err, sizeof err), 0);
+    CHECK(px[0] == 0 && px[1] == 191);                /* 750 / 1000 * 255 = 191.25 */
+    path = write_p5("16bit.pgm", "P5 2 1 256\n", 3);
+    check_rejected(path, 1, 2, "truncated data: 3 of 4 pixel bytes");
+    remove(path);
+}
+
+/* Comments where netpbm allows them: after the maxval, straight after a
+ * number, and between the numbers of a P2 raster (they were "found '#'"). */
+static void test_comments_as_netpbm_reads_them(void)
+{
+    const char *path = write_text("comments3.pgm",
+                                  "P2\n3 2\n255 # maxval\n# row 0\n0 128# half\n255\n# row 1\n1 2 3\n");
+    unsigned char px[6];
+    const unsigned char want[6] = { 0, 128, 255, 1, 2, 3 };
+    char err[256] = "";
+    CHECK_INT(pgm_read(path, px, 2, 3, err, sizeof err), 0);
+    if (err[0])
+        printf("  %s\n", err);
+    CHECK(memcmp(px, want, 6) == 0);
+    const char raw[] = "P5 2 1 255# the pixels follow the end of this line\n\x05\x06";
+    path = write_file("comments3.pgm", raw, sizeof raw - 1);
+    CHECK_INT(pgm_read(path, px, 1, 2, err, sizeof err), 0);
+    CHECK(px[0] == 5 && px[1] == 6);
+    remove(path);
+}
+
+/* A P5 header with CR LF line ends: the LF would become pixel 0 and the
+ * image shift by one. Refused, and the message says why. */
+static void test_p5_header_with_crlf(void)
+{
+    const char raw[] = "P5\r\n2 2\r\n255\r\n\x01\x02\x03\x04";
+    const char *path = write_file("crlf.pgm", raw, sizeof raw - 1);
+    check_rejected(path, 2, 2, "CR LF");
+    remove(path);
+}
+
+/* A P2 value too large to hold is reported by its text (it said "pixel 1000001"). */
+static void test_huge_value_reported_by_its_text(void)
+{
+    const char *path = write_text("huge.pgm", "P2 2 1 255 7 1000000000000000000000000000000\n");
+    check_rejected(path, 1, 2, "pixel 1000000000000000000000000000000 at row 0, column 1 is above maxval 255");
+    remove(path);
+}
+
+static void test_any_size(void)
+{
+    const char *path = write_text("any.pgm", "P2 4 3 3\n0 1 2 3\n3 2 1 0\n0 0 0 3\n");
+    pgm_image img;
+    char err[256] = "";
+    CHECK_INT(pgm_load(path, &img, err, sizeof err), 0);
+    CHECK(img.rows == 3 && img.cols == 4);
+    if (img.pixels)
+        CHECK_NEAR(img.pixels[5], 2.0 / 3, 1e-7);
+    pgm_image_free(&img);
+    path = write_text("any.pgm", "P5 20000 1 255\n");
+    check_rejected(path, 1, 20000, "larger than this program reads");
+    remove(path);
+}
+
+/* ---------------------------------------------------------------- netpbm */
+
+/* netpbm's own reading of a file, as the plain P2 that pamtopnm -plain
+ * writes (comments gone, the same maxval), read back with pgm_load. */
+static int netpbm_reading(const char *path, pgm_image *img)
+{
+    char cmd[2048], err[512];
+    const char *plain = tmp_path("netpbm-plain.pgm");
+    memset(img, 0, sizeof *img);
+    snprintf(cmd, sizeof cmd, "pamtopnm -plain '%s' > '%s' 2> /dev/null", path, plain);
+    if (!shell_ok(cmd))
+        return -1;
+    return pgm_load(plain, img, err, sizeof err);
+}
+
+/* Every file of a set, read by us and by netpbm: the same size, maxval and
+ * pixels, or refused by both. Skipped (with a note) without netpbm. */
+static void test_same_as_netpbm(void)
+{
+    if (!shell_ok("command -v pamtopnm")) {
+        printf("  skipped: netpbm is not installed (apt-get install netpbm)\n");
+        return;
+    }
+#define PGM_FILE(name, bytes) { name, bytes, sizeof bytes - 1 }   /* NUL bytes included */
+    static const struct {
+        const char *name, *bytes;
+        size_t size;
+    } files[] = {
+        PGM_FILE("plain.pgm", "P2\n3 2\n255\n0 128 255\n1 2 3\n"),
+        PGM_FILE("header-comments.pgm", "P2\n# made by hand\n3 # width\n2 # height\n# the maxval\n255\n0 128 255 1 2 3\n"),
+        PGM_FILE("after-maxval.pgm", "P2 3 2 255 # maxval\n0 128 255 1 2 3\n"),
+        PGM_FILE("raster-comments.pgm", "P2\n3 2\n255\n# row 0\n0 128 255\n# row 1\n1 2# two\n3\n"),
+        PGM_FILE("crlf-p2.pgm", "P2\r\n3 2\r\n255\r\n0 128 255\r\n1 2 3\r\n"),
+        PGM_FILE("maxval15.pgm", "P2 2 2 15 0 7 8 15\n"),
+        PGM_FILE("maxval1000.pgm", "P2 2 2 1000 0 1 999 1000\n"),
+        PGM_FILE("p5.pgm", "P5\n2 2\n255\n\x01\x02\xfe\xff"),
+        PGM_FILE("p5-comment.pgm", "P5 2 2 255# pixels next\n\x01\x02\xfe\xff"),
+        PGM_FILE("p5-16bit.pgm", "P5 2 2 65535\n\x00\x01\x01\x00\x80\x00\xff\xff"),
+        PGM_FILE("p5-maxval1000.pgm", "P5 2 1 1000\n\x03\xe7\x00\x07"),
+        PGM_FILE("above-maxval.pgm", "P2 2 1 7 8 3\n"),
+        PGM_FILE("truncated.pgm", "P2 2 2 255 1 2 3\n"),
+        PGM_FILE("truncated-p5.pgm", "P5 2 2 255\n\x01\x02\x03"),
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        const char *path = write_file(files[i].name, files[i].bytes, files[i].size);
+        pgm_image ours, theirs;
+        char err[512] = "";
+        int ours_ok = pgm_load(path, &ours, err, sizeof err) == 0;
+        int theirs_ok = netpbm_reading(path, &theirs) == 0;
+        int same = ours_ok == theirs_ok;
+        if (ours_ok && theirs_ok) {
+            same = ours.rows == theirs.rows && ours.cols == theirs.cols && ours.maxval == theirs.maxval
+                && memcmp(ours.pixels, theirs.pixels, sizeof(float) * (size_t)ours.rows * ours.cols) == 0;
+        }
+        printf("  %-20s ours: %s, netpbm: %s%s\n", files[i].name, ours_ok ? "read" : "refused",
+               theirs_ok ? "read" : "refused", same ? "" : "   <- DIFFERENT");
+        CHECK(same);
+        if (ours_ok)
+            pgm_image_free(&ours);
+        if (theirs_ok)
+            pgm_image_free(&theirs);
+        remove(path);
+    }
+}
+
+/* The one deliberate difference: netpbm reads a P5 header ending in CR LF
+ * with the LF as pixel 0 (the image shifted by one, then complains about
+ * the byte left over); we refuse it. */
+static void test_netpbm_shifts_a_crlf_p5(void)
+{
+    if (!shell_ok("command -v pamtopnm")) {
+        printf("  skipped: netpbm is not installed (apt-get install netpbm)\n");
+        return;
+    }
+    const char raw[] = "P5\r\n2 2\r\n255\r\n\x01\x02\x03\x04";
+    const char *path = write_file("crlf5.pgm", raw, sizeof raw - 1);
+    char cmd[2048], err[512];
+    const char *plain = tmp_path("netpbm-plain.pgm");
+    snprintf(cmd, sizeof cmd, "pamtopnm -plain '%s' > '%s' 2> /dev/null", path, plain);
+    program_result r = run_program(cmd);   /* it writes the image, then fails on the byte left over */
+    program_result_free(&r);
+    pgm_image theirs;
+    CHECK_INT(pgm_load(plain, &theirs, err, sizeof err), 0);
+    if (theirs.pixels)
+        CHECK_NEAR(theirs.pixels[0] * 255, 10, 1e-4);   /* the LF, and 1 2 3 after it */
+    pgm_image_free(&theirs);
+    check_rejected(path, 2, 2, "CR LF");
+    remove(path);
+}
+
+/* ImageMagick's route from the notes (convert x.png x.pgm): a 16-bit image
+ * is written with maxval 65535; we read it as netpbm does. */
+static void test_imagemagick_16_bit(void)
+{
+    if (!shell_ok("command -v convert && command -v pamtopnm")) {
+        printf("  skipped: ImageMagick or netpbm is not installed (apt-get install imagemagick netpbm)\n");
+        return;
+    }
+    char cmd[1024];
+    const char *path = tmp_path("im16.pgm");
+    snprintf(cmd, sizeof cmd, "convert -size 5x4 gradient:white-black -depth 16 '%s'", path);
+    CHECK(shell_ok(cmd));
+    pgm_image ours, theirs;
+    char err[512] = "";
+    CHECK_INT(pgm_load(path, &ours, err, sizeof err), 0);
+    CHECK_INT(netpbm_reading(path, &theirs), 0);
+    CHECK_INT(ours.maxval, 65535);
+    CHECK(ours.pixels && theirs.pixels && ours.rows == 4 && theirs.rows == 4
+          && memcmp(ours.pixels, theirs.pixels, sizeof(float) * 20) == 0);
+    if (ours.pixels)
+        CHECK(ours.pixels[0] > 0.99f && ours.pixels[19] < 0.01f);
+    pgm_image_free(&ours);
+    pgm_image_free(&theirs);
     remove(path);
 }
 
@@ -218,6 +408,14 @@ int main(void)
     RUN_TEST(test_bad_header);
     RUN_TEST(test_wrong_size);
     RUN_TEST(test_bad_maxval);
+    RUN_TEST(test_16_bit);
+    RUN_TEST(test_comments_as_netpbm_reads_them);
+    RUN_TEST(test_p5_header_with_crlf);
+    RUN_TEST(test_huge_value_reported_by_its_text);
+    RUN_TEST(test_any_size);
+    RUN_TEST(test_same_as_netpbm);
+    RUN_TEST(test_netpbm_shifts_a_crlf_p5);
+    RUN_TEST(test_imagemagick_16_bit);
     RUN_TEST(test_truncated_data);
     RUN_TEST(test_bad_pixels);
     RUN_TEST(test_write_failures);

@@ -1,22 +1,29 @@
 /* predict: ask a trained network (lesson 10) what digit an image shows.
  *
- *   build/predict MODEL IMAGE.pgm                   classify a 28x28 PGM (P2 or P5)
+ *   build/predict MODEL IMAGE.pgm [--raw]          classify a PGM picture of a digit (P2 or P5)
  *   build/predict MODEL --test-index N [--data DIR] classify MNIST test image N
  *   build/predict --dump-pgm N FILE [--data DIR]    write test image N as a PGM to edit
  *
  * It draws the image in the terminal and prints the ten outputs of the
- * final layer, the softmax probabilities (Doshi: "outputs of the final
- * layer for each image"). MODEL is what `make mnist` saves: build/mnist.model.
- * MNIST digits are white on black; an image that is mostly bright (dark ink
- * on white paper) is inverted first, and the tool says so.
- * Notes: notes/10_mnist.md. */
+ * final layer, the softmax probabilities (the outputs of the final layer
+ * for each image that "Convolutional Neural Networks" shows). MODEL is what
+ * `make mnist` saves: build/mnist.model.
+ * A picture of any size is first prepared as MNIST's digits were
+ * (src/digit.h: background from the border, contrast, crop, 20x20 box,
+ * centre of mass), and the tool shows what it did and the result beside
+ * the original; --raw skips that (the PGM must then be 28x28, white on
+ * black). Notes: notes/10_mnist.md. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "convnet.h"
+#include "digit.h"
+#include "file_error.h"
 #include "flags.h"
 #include "mnist.h"
+#include "out_file.h"
 #include "pgm.h"
 #include "tensor.h"
 
@@ -31,23 +38,25 @@ static void fail(const char *message)
 typedef struct {
     const char *model, *image, *data, *dump_file;
     int test_index, dump_index;     /* -1: not given */
+    int raw;                        /* --raw: the picture as it is */
 } request;
 
 /* The flags (src/flags.c) and the one or two plain arguments: MODEL and
  * IMAGE.pgm, MODEL alone with --test-index, or FILE alone with --dump-pgm. */
 static request parse_args(int argc, char **argv)
 {
-    request r = { NULL, NULL, "data/mnist", NULL, -1, -1 };
+    request r = { NULL, NULL, "data/mnist", NULL, -1, -1, 0 };
     const flag_spec specs[] = {
         FLAG_INT("--test-index", &r.test_index, 0, 100000000L, "N", "classify MNIST test image N"),
         FLAG_INT("--dump-pgm", &r.dump_index, 0, 100000000L, "N", "write MNIST test image N to the PGM file FILE"),
         FLAG_TEXT("--data", &r.data, "DIR", "where the MNIST files are"),
+        FLAG_SWITCH("--raw", &r.raw, "use the picture as it is (28x28, white on black): no MNIST-style preparation"),
     };
     flag_set set = { program,
-                     "predict MODEL IMAGE.pgm                    classify a PGM image (P2 or P5)\n"
+                     "predict MODEL IMAGE.pgm [--raw]            classify a PGM picture of a digit (P2 or P5)\n"
                      "       predict MODEL --test-index N [--data DIR]  classify MNIST test image N\n"
                      "       predict --dump-pgm N FILE [--data DIR]     write MNIST test image N as a PGM",
-                     specs, 3, 2 };
+                     specs, (int)(sizeof specs / sizeof specs[0]), 2 };
     const char *args[2];
     int n_args;
     flags_parse_or_exit(&set, argc, argv, args, &n_args);
@@ -68,16 +77,26 @@ static request parse_args(int argc, char **argv)
     return r;
 }
 
+/* DIR/NAME into path (size bytes), or exit with one line when it does not fit. */
+static void join_path(char *path, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(path, size, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= size) {
+        fprintf(stderr, "%s: --data: the directory name is too long (%zu characters)\n", program, strlen(dir));
+        exit(1);
+    }
+}
+
 /* MNIST test image `index` and its label, from DIR's two t10k files; `flag`
  * (--test-index or --dump-pgm) is the flag that asked for it. */
 static void read_test_image(const char *dir, const char *flag, int index, image_set *images, int *label)
 {
-    char path[4096], err[512];
+    char path[FILE_ERROR_SIZE], err[FILE_ERROR_SIZE];
     label_set labels;
-    snprintf(path, sizeof path, "%s/t10k-images-idx3-ubyte", dir);
+    join_path(path, sizeof path, dir, "t10k-images-idx3-ubyte");
     if (idx_read_images(path, images, err, sizeof err) != 0)
         fail(err);
-    snprintf(path, sizeof path, "%s/t10k-labels-idx1-ubyte", dir);
+    join_path(path, sizeof path, dir, "t10k-labels-idx1-ubyte");
     if (idx_read_labels(path, &labels, err, sizeof err) != 0) {
         image_set_free(images);
         fail(err);
@@ -97,7 +116,7 @@ static void dump_pgm(const request *r)
 {
     image_set images;
     int label;
-    char err[512];
+    char err[FILE_ERROR_SIZE];
     read_test_image(r->data, "--dump-pgm", r->dump_index, &images, &label);
     size_t size = (size_t)images.rows * images.cols;
     int rc = pgm_write(r->dump_file, images.pixels + size * (size_t)r->dump_index, images.rows, images.cols,
@@ -108,21 +127,20 @@ static void dump_pgm(const request *r)
     printf("wrote test image %d (label %d) to %s\n", r->dump_index, label, r->dump_file);
 }
 
-/* Dark ink on white paper has a bright background: flip it to MNIST's white on black. */
-static int invert_if_bright(unsigned char *pixels, size_t n)
+/* 1 when all n values are finite (a model whose parameters are huge but
+ * finite overflows to infinity, and inf - inf is NaN). */
+static int all_finite(const real *v, int n)
 {
-    unsigned long sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += pixels[i];
-    if (sum <= 128 * n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        pixels[i] = (unsigned char)(255 - pixels[i]);
+    for (int i = 0; i < n; i++)
+        if (!isfinite((double)v[i]))
+            return 0;
     return 1;
 }
 
-/* Forward the image through the network and print the ten probabilities. */
-static void classify(const convnet_arch *a, const convnet_params *p, unsigned char *pixels)
+/* Forward the image through the network and print the ten probabilities.
+ * Returns the answer, or -1 (nothing printed) when the outputs are not
+ * finite; *top is its probability. */
+static int classify(const convnet_arch *a, const convnet_params *p, unsigned char *pixels, double *top)
 {
     image_set one = { 1, a->in_h, a->in_w, pixels };
     real *x = tensor_alloc((size_t)a->in_h * a->in_w, "image");
@@ -130,26 +148,84 @@ static void classify(const convnet_arch *a, const convnet_params *p, unsigned ch
     convnet_work_alloc(a, &w);
     images_to_real(&one, 0, 1, x);
     int best = convnet_forward(a, p, &w, x);
-    draw_digit_ascii(stdout, pixels, a->in_h, a->in_w);
+    free(x);
+    if (!all_finite(w.logits, a->classes) || !all_finite(w.probs, a->classes)) {
+        convnet_work_free(&w);
+        return -1;
+    }
     printf("outputs of the final layer (softmax probabilities):\n");
     for (int c = 0; c < a->classes; c++) {
         int bar = (int)(40 * w.probs[c] + 0.5);
         printf("  %d  %.6f  %.*s%s\n", c, (double)w.probs[c], bar,
                "########################################", c == best ? "  <- the network's answer" : "");
     }
-    printf("the network says: %d (probability %.4f)\n", best, (double)w.probs[best]);
+    *top = (double)w.probs[best];
+    printf("the network says: %d (probability %.4f)\n", best, *top);
     convnet_work_free(&w);
-    free(x);
+    return best;
+}
+
+/* The picture at path, prepared as MNIST (src/digit.h) into pixels (28x28),
+ * with what was done and both images printed. Returns 0, or -1 with err. */
+static int prepare_picture(const char *path, unsigned char *pixels, digit_report *report, char *err, size_t err_size)
+{
+    pgm_image img;
+    unsigned char preview[DIGIT_SIDE * DIGIT_SIDE];
+    if (pgm_load(path, &img, err, err_size) != 0)
+        return -1;
+    int rc = digit_prepare(&img, pixels, report) == 0 && digit_preview(&img, preview, DIGIT_SIDE) == 0 ? 0 : -1;
+    if (rc != 0) {
+        snprintf(err, err_size, "%s: out of memory preparing its %dx%d pixels", path, img.cols, img.rows);
+    } else {
+        printf("image %s (%dx%d), prepared as MNIST's digits were (--raw skips this):\n", path, img.cols, img.rows);
+        digit_report_print(stdout, report);
+        draw_digits_side_by_side(stdout, preview, pixels, DIGIT_SIDE, DIGIT_SIDE, "the picture", "what the network sees");
+    }
+    pgm_image_free(&img);
+    return rc;
+}
+
+/* The image to classify, into pixels (in_h x in_w): a user's picture
+ * (prepared unless --raw; *report filled when prepared) or a test image. */
+static int load_image(const request *r, const convnet_arch *arch, unsigned char *pixels, digit_report *report,
+                      int *prepared, char *err, size_t err_size)
+{
+    *prepared = 0;
+    if (r->image && !r->raw && arch->in_h == DIGIT_SIDE && arch->in_w == DIGIT_SIDE) {
+        *prepared = 1;
+        return prepare_picture(r->image, pixels, report, err, err_size);
+    }
+    if (r->image) {
+        if (pgm_read(r->image, pixels, arch->in_h, arch->in_w, err, err_size) != 0)
+            return -1;
+        printf("image %s (%dx%d), as it is%s\n", r->image, arch->in_w, arch->in_h, r->raw ? " (--raw)" : "");
+    } else {
+        image_set images;
+        int label;
+        read_test_image(r->data, "--test-index", r->test_index, &images, &label);
+        if (images.rows != arch->in_h || images.cols != arch->in_w) {
+            snprintf(err, err_size, "%s: test images are %dx%d but the model expects %dx%d", r->data,
+                     images.rows, images.cols, arch->in_h, arch->in_w);
+            image_set_free(&images);
+            return -1;
+        }
+        memcpy(pixels, images.pixels + (size_t)r->test_index * arch->in_h * arch->in_w, (size_t)arch->in_h * arch->in_w);
+        image_set_free(&images);
+        printf("test image %d of %s, labelled %d\n", r->test_index, r->data, label);
+    }
+    draw_digit_ascii(stdout, pixels, arch->in_h, arch->in_w);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
+    out_file_check_stdout_at_exit(program);   /* a full disk on stdout: exit 1, not 0 */
     request r = parse_args(argc, argv);
     if (r.dump_index >= 0) {
         dump_pgm(&r);
         return 0;
     }
-    char err[512], description[160];
+    char err[FILE_ERROR_SIZE], description[160];
     convnet_arch arch;
     convnet_params params;
     if (convnet_load(r.model, &arch, &params, err, sizeof err) != 0)
@@ -157,33 +233,22 @@ int main(int argc, char **argv)
     convnet_arch_describe(&arch, description, sizeof description);
     printf("model %s: %s, %ld parameters\n", r.model, description, arch.n_params);
     unsigned char *pixels = checked_calloc((size_t)arch.in_h * arch.in_w, 1, "image");
-    if (r.image) {
-        if (pgm_read(r.image, pixels, arch.in_h, arch.in_w, err, sizeof err) != 0) {
-            free(pixels);
-            convnet_params_free(&params);
-            fail(err);
-        }
-        printf("image %s (%dx%d)%s\n", r.image, arch.in_w, arch.in_h,
-               invert_if_bright(pixels, (size_t)arch.in_h * arch.in_w)
-                   ? ": mostly bright, so inverted to white on black like MNIST" : "");
-    } else {
-        image_set images;
-        int label;
-        read_test_image(r.data, "--test-index", r.test_index, &images, &label);
-        if (images.rows != arch.in_h || images.cols != arch.in_w) {
-            snprintf(err, sizeof err, "%s: test images are %dx%d but the model expects %dx%d", r.data,
-                     images.rows, images.cols, arch.in_h, arch.in_w);
-            image_set_free(&images);
-            free(pixels);
-            convnet_params_free(&params);
-            fail(err);
-        }
-        memcpy(pixels, images.pixels + (size_t)r.test_index * arch.in_h * arch.in_w, (size_t)arch.in_h * arch.in_w);
-        image_set_free(&images);
-        printf("test image %d of %s, labelled %d\n", r.test_index, r.data, label);
-    }
-    classify(&arch, &params, pixels);
+    digit_report report;
+    int prepared;
+    double top = 0;
+    int best = load_image(&r, &arch, pixels, &report, &prepared, err, sizeof err) == 0
+             ? classify(&arch, &params, pixels, &top) : -2;
     free(pixels);
+    if (best == -1)
+        snprintf(err, sizeof err, "%s: the network's outputs are not finite numbers: the model's "
+                 "parameters, up to %g, overflow the computation. The model is broken: retrain it", r.model,
+                 convnet_largest_parameter(&arch, &params));
     convnet_params_free(&params);
+    if (best < 0)
+        fail(err);
+    int warned = prepared ? digit_warnings(stdout, &report) : 0;
+    if (r.image && top < 0.5)
+        printf("warning: the network is unsure (probability %.2f): the picture may not look like MNIST's digits%s\n",
+               top, warned || !prepared ? "" : " (compare the two images above)");
     return 0;
 }

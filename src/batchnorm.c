@@ -1,0 +1,96 @@
+/* batchnorm.c: see batchnorm.h. Channel c of image i starts at
+ * (i * C + c) * size; each loop below walks one channel of every image. */
+#include "batchnorm.h"
+
+#include <math.h>
+
+static const real *channel_of(const batchnorm_shape *s, const real *t, int image, int c)
+{
+    return t + ((long)image * s->channels + c) * s->size;
+}
+
+static real *channel_of_mut(const batchnorm_shape *s, real *t, int image, int c)
+{
+    return t + ((long)image * s->channels + c) * s->size;
+}
+
+void batchnorm_forward_train(const batchnorm_shape *s, int n, const real *x, const real *gamma,
+                             const real *beta, real *y, real *xhat, real *mean, real *var, real *inv_std)
+{
+    const double N = (double)n * s->size;
+    for (int c = 0; c < s->channels; c++) {
+        double sum = 0, squares = 0;
+        for (int i = 0; i < n; i++) {                            /* mean: a first pass */
+            const real *xc = channel_of(s, x, i, c);
+            for (int k = 0; k < s->size; k++)
+                sum += xc[k];
+        }
+        double mu = sum / N;
+        for (int i = 0; i < n; i++) {                            /* variance: a second pass, around the mean */
+            const real *xc = channel_of(s, x, i, c);
+            for (int k = 0; k < s->size; k++)
+                squares += ((double)xc[k] - mu) * ((double)xc[k] - mu);
+        }
+        double v = squares / N, inv = 1 / sqrt(v + BATCHNORM_EPS);
+        mean[c] = (real)mu;
+        var[c] = (real)v;
+        inv_std[c] = (real)inv;
+        for (int i = 0; i < n; i++) {
+            const real *xc = channel_of(s, x, i, c);
+            real *hc = channel_of_mut(s, xhat, i, c), *yc = channel_of_mut(s, y, i, c);
+            for (int k = 0; k < s->size; k++) {
+                hc[k] = (real)(((double)xc[k] - mu) * inv);      /* xhat = (x - mean) / sqrt(var + eps) */
+                yc[k] = gamma[c] * hc[k] + beta[c];              /* y = gamma xhat + beta */
+            }
+        }
+    }
+}
+
+void batchnorm_forward_infer(const batchnorm_shape *s, int n, const real *x, const real *gamma,
+                             const real *beta, const real *running_mean, const real *running_var, real *y)
+{
+    for (int c = 0; c < s->channels; c++) {
+        real scale = (real)(gamma[c] / sqrt((double)running_var[c] + BATCHNORM_EPS));
+        for (int i = 0; i < n; i++) {
+            const real *xc = channel_of(s, x, i, c);
+            real *yc = channel_of_mut(s, y, i, c);
+            for (int k = 0; k < s->size; k++)
+                yc[k] = scale * (xc[k] - running_mean[c]) + beta[c];
+        }
+    }
+}
+
+void batchnorm_backward(const batchnorm_shape *s, int n, const real *dy, const real *xhat, const real *gamma,
+                        const real *inv_std, real *dgamma, real *dbeta, real *dx)
+{
+    const double N = (double)n * s->size;
+    for (int c = 0; c < s->channels; c++) {
+        double sum_dy = 0, sum_dy_xhat = 0;
+        for (int i = 0; i < n; i++) {
+            const real *dc = channel_of(s, dy, i, c), *hc = channel_of(s, xhat, i, c);
+            for (int k = 0; k < s->size; k++) {
+                sum_dy += dc[k];                                 /* dL/dbeta  = sum dy        */
+                sum_dy_xhat += (double)dc[k] * hc[k];            /* dL/dgamma = sum dy * xhat */
+            }
+        }
+        dbeta[c] += (real)sum_dy;
+        dgamma[c] += (real)sum_dy_xhat;
+        double scale = gamma[c] * inv_std[c] / N;
+        for (int i = 0; i < n; i++) {
+            const real *dc = channel_of(s, dy, i, c), *hc = channel_of(s, xhat, i, c);
+            real *xc = channel_of_mut(s, dx, i, c);
+            for (int k = 0; k < s->size; k++)                   /* the direct path, minus the mean's and the variance's */
+                xc[k] = (real)(scale * (N * dc[k] - sum_dy - hc[k] * sum_dy_xhat));
+        }
+    }
+}
+
+void batchnorm_update_running(int channels, long N, const real *mean, const real *var,
+                              real *running_mean, real *running_var)
+{
+    const real m = (real)BATCHNORM_MOMENTUM, unbias = N > 1 ? (real)N / (real)(N - 1) : 1;
+    for (int c = 0; c < channels; c++) {
+        running_mean[c] = m * running_mean[c] + (1 - m) * mean[c];
+        running_var[c] = m * running_var[c] + (1 - m) * var[c] * unbias;
+    }
+}

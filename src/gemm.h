@@ -1,0 +1,61 @@
+/* gemm.h: GEneral Matrix-Matrix multiplication, C = alpha op(A) op(B) + beta C.
+ *
+ * The one operation that does nearly all the arithmetic of a convolutional
+ * network (lesson 11): a convolution becomes a GEMM once im2col has laid
+ * its input windows out as the columns of a matrix, and a dense layer is a
+ * GEMM over the mini-batch. The interface is BLAS's sgemm/dgemm (Dongarra
+ * et al. 1990), on row-major arrays:
+ *
+ *     op(A) is m x k,  op(B) is k x n,  C is m x n
+ *     op(X) = X  when trans_x == 0:  element (i, j) of X sits at x[i * ldx + j]
+ *     op(X) = X^T when trans_x != 0: element (i, j) of op(X) is x[j * ldx + i]
+ *     C[i][j] = alpha * sum_p op(A)[i][p] * op(B)[p][j] + beta * C[i][j]
+ *
+ * lda, ldb, ldc are the "leading dimensions": the distance in memory between
+ * two rows of the array as stored (at least its number of columns), so a
+ * block of a larger matrix can be passed without copying. With beta == 0, C
+ * is OVERWRITTEN and its old contents are never read (NaN in C is fine);
+ * otherwise it is scaled and added to. m, n or k may be 0.
+ *
+ * Two versions with the same arguments and the same result (up to
+ * rounding): gemm_naive, the triple loop of the definition, is the
+ * reference; gemm is the fast one (packing, cache blocking, a register
+ * tile: gemm.c explains each). Both sum over p in increasing order, in
+ * blocks of GEMM_KC for the fast one, so a given build gives the same C for
+ * any number of threads. */
+#ifndef GEMM_H
+#define GEMM_H
+
+#include "real.h"
+#include "threadpool.h"
+
+/* The definition, one dot product per element of C: the reference. */
+void gemm_naive(int trans_a, int trans_b, int m, int n, int k, real alpha, const real *a, int lda,
+                const real *b, int ldb, real beta, real *c, int ldc);
+
+/* The fast GEMM. pool: the threads to share the work (NULL: this thread
+ * only); C is cut into blocks of rows or columns, one per thread, and
+ * every element of C is computed by the same operations in the same order
+ * whatever the number of threads. Must not be called from inside a task of
+ * the same pool (thread_pool_run is not re-entrant). */
+void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real *a, int lda,
+          const real *b, int ldb, real beta, real *c, int ldc, thread_pool *pool);
+
+/* The register tile and cache blocks of the fast GEMM (gemm.c says how
+ * they were chosen): C is computed GEMM_MR x GEMM_NR elements at a time,
+ * from panels of GEMM_KC terms of the sum. */
+#define GEMM_MR 6
+#ifdef REAL_DOUBLE
+#define GEMM_NR 8
+#else
+#define GEMM_NR 16
+#endif
+#define GEMM_KC 256
+#define GEMM_MC 120
+#define GEMM_NC 1024
+
+/* Floating-point operations of one GEMM: m*n*k multiplications and as many
+ * additions, 2mnk (the usual count; the alpha/beta scaling is ignored). */
+double gemm_flops(int m, int n, int k);
+
+#endif

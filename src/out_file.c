@@ -1,0 +1,222 @@
+/* out_file.c: see out_file.h. */
+#include "out_file.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_error.h"
+#include "os.h"
+
+/* The directory part of path ("." when there is none), in a new string. */
+static char *directory_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = slash == NULL ? 1 : (slash == path ? 1 : (size_t)(slash - path));
+    char *dir = malloc(len + 1);
+    if (dir == NULL)
+        return NULL;
+    memcpy(dir, slash == NULL ? "." : path, len);
+    dir[len] = '\0';
+    return dir;
+}
+
+int out_file_check(const char *path, char *err, size_t err_size)
+{
+    os_path_kind kind = os_path_kind_of(path);
+    if (kind == OS_PATH_DIRECTORY) {
+        set_file_error(err, err_size, path, "is a directory: give a file name");
+        return -1;
+    }
+    if (kind == OS_PATH_OTHER)
+        return 0;                                 /* a device or a FIFO: written in place */
+    char *dir = directory_of(path);
+    if (dir == NULL) {
+        set_file_error(err, err_size, path, "out of memory checking the path");
+        return -1;
+    }
+    int rc = 0;
+    os_path_kind dir_kind = os_path_kind_of(dir);
+    if (dir_kind == OS_PATH_ABSENT) {
+        set_file_error(err, err_size, path, "cannot be written: the directory %s does not exist", dir);
+        rc = -1;
+    } else if (dir_kind != OS_PATH_DIRECTORY && dir_kind != OS_PATH_UNKNOWN) {
+        set_file_error(err, err_size, path, "cannot be written: %s is not a directory", dir);
+        rc = -1;
+    } else if (!os_dir_writable(dir)) {
+        set_file_error(err, err_size, path, "cannot be written: directory %s: %s", dir, strerror(errno));
+        rc = -1;
+    }
+    free(dir);
+    return rc;
+}
+
+/* Create TARGET.tmp-PID-N with fopen's "x" (C11: fail if it exists), trying
+ * the next N while the name is taken. */
+static int open_temp(out_file *o, char *err, size_t err_size)
+{
+    static unsigned long counter;
+    size_t size = strlen(o->path) + 64;
+    o->temp = malloc(size);
+    if (o->temp == NULL) {
+        set_file_error(err, err_size, o->path, "out of memory naming a temporary file");
+        return -1;
+    }
+    for (int attempt = 0; attempt < 100; attempt++) {
+        snprintf(o->temp, size, "%s.tmp-%lu-%lu", o->path, os_process_id(), ++counter);
+        errno = 0;
+        o->f = fopen(o->temp, "wbx");
+        if (o->f != NULL) {
+            os_copy_permissions(o->path, o->f);   /* a replaced file keeps its mode */
+            return 0;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    set_file_error(err, err_size, o->path, "cannot create a file beside it (%s): %s", o->temp,
+                   errno ? strerror(errno) : "fopen failed");
+    free(o->temp);
+    o->temp = NULL;
+    return -1;
+}
+
+int out_file_open(out_file *o, const char *path, char *err, size_t err_size)
+{
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    os_path_kind kind = os_path_kind_of(path);
+    if (kind == OS_PATH_DIRECTORY) {
+        set_file_error(err, err_size, path, "is a directory: give a file name");
+        return -1;
+    }
+    if (kind != OS_PATH_OTHER)
+        return open_temp(o, err, err_size);
+    errno = 0;
+    o->f = fopen(path, "wb");                     /* a device or a FIFO: in place */
+    if (o->f == NULL) {
+        set_file_error(err, err_size, path, "cannot open for writing: %s", errno ? strerror(errno) : "fopen failed");
+        return -1;
+    }
+    return 0;
+}
+
+static void note_failure(out_file *o)
+{
+    if (!o->failed) {
+        o->failed = 1;
+        o->error = errno;
+    }
+}
+
+int out_file_write(out_file *o, const void *bytes, size_t n)
+{
+    if (o->failed || o->f == NULL)
+        return -1;
+    errno = 0;
+    if (n > 0 && fwrite(bytes, 1, n, o->f) != n) {
+        note_failure(o);
+        return -1;
+    }
+    return 0;
+}
+
+int out_file_printf(out_file *o, const char *format, ...)
+{
+    if (o->failed || o->f == NULL)
+        return -1;
+    va_list args;
+    va_start(args, format);
+    errno = 0;
+    int n = vfprintf(o->f, format, args);
+    va_end(args);
+    if (n < 0) {
+        note_failure(o);
+        return -1;
+    }
+    return 0;
+}
+
+/* The last three steps of a good write: fflush, fsync (regular files only:
+ * a device may not support it), fclose. Records the first failure. */
+static void flush_sync_close(out_file *o)
+{
+    errno = 0;
+    if (fflush(o->f) != 0 || ferror(o->f))
+        note_failure(o);
+    errno = 0;
+    if (!o->failed && o->temp != NULL && os_sync(o->f) != 0)
+        note_failure(o);
+    errno = 0;
+    if (fclose(o->f) != 0)
+        note_failure(o);
+    o->f = NULL;
+}
+
+int out_file_commit(out_file *o, char *err, size_t err_size)
+{
+    if (o->f == NULL) {
+        set_file_error(err, err_size, o->path ? o->path : "(no file)", "not open for writing");
+        return -1;
+    }
+    flush_sync_close(o);
+    if (!o->failed && o->temp != NULL) {
+        errno = 0;
+        if (os_replace_file(o->temp, o->path) != 0)
+            note_failure(o);
+    }
+    int rc = 0;
+    if (o->failed) {
+        set_file_error(err, err_size, o->path, "cannot write: %s%s", o->error ? strerror(o->error) : "write error",
+                       o->temp ? " (the old file, if any, is unchanged)" : "");
+        rc = -1;
+        if (o->temp != NULL)
+            remove(o->temp);
+    }
+    free(o->temp);
+    o->temp = NULL;
+    return rc;
+}
+
+void out_file_abandon(out_file *o)
+{
+    if (o->f != NULL)
+        fclose(o->f);
+    o->f = NULL;
+    if (o->temp != NULL) {
+        remove(o->temp);
+        free(o->temp);
+        o->temp = NULL;
+    }
+}
+
+/* ---------------------------------------------------------------- standard output */
+
+static const char *stdout_program = "program";
+
+static void check_stdout(void)
+{
+    int failed = ferror(stdout) != 0;
+    errno = 0;
+    if (fflush(stdout) != 0)
+        failed = 1;
+    int saved = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (failed) {
+        fprintf(stderr, "%s: cannot write the standard output: %s\n", stdout_program,
+                saved ? strerror(saved) : "write error");
+        _Exit(1);
+    }
+}
+
+void out_file_check_stdout_at_exit(const char *program)
+{
+    static int registered;
+    stdout_program = program;
+    os_write_errors_not_signals();
+    if (!registered && atexit(check_stdout) == 0)
+        registered = 1;
+}

@@ -1,0 +1,951 @@
+/* sequential.c: see sequential.h. Three parts: reading a spec and working
+ * out the shapes; running the layers forward and backward over a batch; the
+ * model file. */
+#include "sequential.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activation.h"
+#include "batchnorm.h"
+#include "convnet.h"
+#include "dense.h"
+#include "dropout.h"
+#include "loss.h"
+#include "out_file.h"
+#include "tensor.h"
+
+#define MAX_SIDE 4096
+#define MAX_PARAMS 200000000L
+
+/* ---------------------------------------------------------------- presets */
+
+static const struct {
+    const char *name, *spec;
+} presets[] = {
+    { "small", "conv 16 5, relu, maxpool 2, flatten, dense 10" },
+    { "doshi", "conv 16 2 same, relu, maxpool 2, conv 128 3, relu, conv 256 3, relu, maxpool 2, dropout 0.25, "
+                 "flatten, dense 128, relu, dropout 0.5, dense 10, softmax" },
+    { "doshi-bn", "conv 16 2 same, batchnorm, relu, maxpool 2, conv 128 3, batchnorm, relu, conv 256 3, "
+                    "batchnorm, relu, maxpool 2, dropout 0.25, flatten, dense 128, batchnorm, relu, dropout 0.5, "
+                    "dense 10, softmax" },
+};
+
+const char *sequential_preset(const char *name)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (strcmp(presets[i].name, name) == 0)
+            return presets[i].spec;
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- reading a spec */
+
+static const struct {
+    const char *word;
+    layer_kind kind;
+} layer_words[] = {
+    { "conv", LAYER_CONV },       { "maxpool", LAYER_MAXPOOL }, { "avgpool", LAYER_AVGPOOL },
+    { "relu", LAYER_RELU },       { "sigmoid", LAYER_SIGMOID }, { "tanh", LAYER_TANH },
+    { "dropout", LAYER_DROPOUT }, { "batchnorm", LAYER_BATCHNORM }, { "flatten", LAYER_FLATTEN },
+    { "dense", LAYER_DENSE },     { "softmax", LAYER_SOFTMAX },
+};
+#define N_LAYER_WORDS (sizeof layer_words / sizeof layer_words[0])
+
+static const char *kind_word(layer_kind kind)
+{
+    for (size_t i = 0; i < N_LAYER_WORDS; i++)
+        if (layer_words[i].kind == kind)
+            return layer_words[i].word;
+    return "?";
+}
+
+#define MAX_WORDS 8
+
+/* Split text into words at spaces; returns how many (more than MAX_WORDS: -1). */
+static int split_words(char *text, char *words[MAX_WORDS])
+{
+    int n = 0;
+    for (char *t = strtok(text, " \t\n"); t; t = strtok(NULL, " \t\n")) {
+        if (n == MAX_WORDS)
+            return -1;
+        words[n++] = t;
+    }
+    return n;
+}
+
+/* A whole number in [lo, hi], or -1 with the reason in why. */
+static int whole(const char *text, int lo, int hi, const char *what, char *why, size_t why_size)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi) {
+        snprintf(why, why_size, "%s '%s' is not a whole number from %d to %d", what, text, lo, hi);
+        return -1;
+    }
+    return (int)v;
+}
+
+/* The words of one item into l's settings (the shapes come later).
+ * Returns 0, or -1 with the reason in why. */
+static int read_item(char **words, int n, layer *l, char *why, size_t why_size)
+{
+    size_t k = 0;
+    while (k < N_LAYER_WORDS && strcmp(layer_words[k].word, words[0]) != 0)
+        k++;
+    if (k == N_LAYER_WORDS) {
+        snprintf(why, why_size, "unknown layer '%s' (known: conv, maxpool, avgpool, relu, sigmoid, tanh, dropout, "
+                 "batchnorm, flatten, dense, softmax)", words[0]);
+        return -1;
+    }
+    memset(l, 0, sizeof *l);
+    l->kind = layer_words[k].kind;
+    int at = 1;                                       /* the next word to read */
+    if (l->kind == LAYER_CONV) {
+        if (n < 3) {
+            snprintf(why, why_size, "conv needs FILTERS and KERNEL, e.g. 'conv 16 3'");
+            return -1;
+        }
+        if ((l->units = whole(words[1], 1, 4096, "FILTERS", why, why_size)) < 0
+            || (l->kernel = whole(words[2], 1, 64, "KERNEL", why, why_size)) < 0)
+            return -1;
+        at = 3;
+        if (at < n && (strcmp(words[at], "same") == 0 || strcmp(words[at], "valid") == 0))
+            l->same = strcmp(words[at++], "same") == 0;
+    } else if (l->kind == LAYER_MAXPOOL || l->kind == LAYER_AVGPOOL) {
+        if (n < 2) {
+            snprintf(why, why_size, "%s needs a window size, e.g. '%s 2'", words[0], words[0]);
+            return -1;
+        }
+        if ((l->kernel = whole(words[1], 1, 64, "the window", why, why_size)) < 0)
+            return -1;
+        at = 2;
+    } else if (l->kind == LAYER_DENSE) {
+        if (n < 2 || (l->units = whole(words[1], 1, 1 << 20, "UNITS", why, why_size)) < 0) {
+            if (n < 2)
+                snprintf(why, why_size, "dense needs the number of outputs, e.g. 'dense 10'");
+            return -1;
+        }
+        at = 2;
+    } else if (l->kind == LAYER_DROPOUT) {
+        char *end;
+        l->rate = n >= 2 ? strtod(words[1], &end) : -1;
+        if (n < 2 || *end != '\0' || !(l->rate >= 0 && l->rate < 1)) {
+            snprintf(why, why_size, "dropout needs a rate from 0 to below 1, e.g. 'dropout 0.5'");
+            return -1;
+        }
+        at = 2;
+    }
+    l->stride = l->kind == LAYER_CONV ? 1 : l->kernel;
+    if ((l->kind == LAYER_CONV || l->kind == LAYER_MAXPOOL || l->kind == LAYER_AVGPOOL) && at + 1 < n
+        && strcmp(words[at], "stride") == 0) {
+        if ((l->stride = whole(words[at + 1], 1, 64, "the stride", why, why_size)) < 0)
+            return -1;
+        at += 2;
+    }
+    if (at < n) {
+        snprintf(why, why_size, "unexpected '%s' after %s", words[at], words[0]);
+        return -1;
+    }
+    return 0;
+}
+
+/* Keras's 'same' padding along one axis: the output is ceil(in / stride)
+ * and the padding it needs, (out - 1) * stride + k - in, is split with the
+ * smaller half before (top, left) and the rest after (bottom, right). */
+static void same_padding(int in, int k, int stride, int *before, int *after)
+{
+    int out = (in + stride - 1) / stride, total = (out - 1) * stride + k - in;
+    if (total < 0)
+        total = 0;
+    *before = total / 2;
+    *after = total - *before;
+}
+
+static int shape_conv(layer *l, char *why, size_t why_size)
+{
+    int pt = 0, pb = 0, pl = 0, pr = 0;
+    if (l->same) {
+        same_padding(l->in_h, l->kernel, l->stride, &pt, &pb);
+        same_padding(l->in_w, l->kernel, l->stride, &pl, &pr);
+    }
+    if (conv2d_setup_asym(&l->conv, l->in_c, l->in_h, l->in_w, l->units, l->kernel, l->stride, pt, pb, pl, pr) != 0) {
+        snprintf(why, why_size, "%dx%d filters with stride %d do not tile a %dx%d input (valid padding: the input "
+                 "side minus the kernel must be a multiple of the stride; or use 'same')",
+                 l->kernel, l->kernel, l->stride, l->in_h, l->in_w);
+        return -1;
+    }
+    l->out_c = l->units;
+    l->out_h = l->conv.out_h;
+    l->out_w = l->conv.out_w;
+    l->n_params = conv2d_weight_count(&l->conv) + l->units;
+    return 0;
+}
+
+static int shape_pool(layer *l, char *why, size_t why_size)
+{
+    if (pool2d_setup(&l->pool, l->in_c, l->in_h, l->in_w, l->kernel, l->stride) != 0) {
+        int h = l->in_h - l->kernel, w = l->in_w - l->kernel;
+        snprintf(why, why_size, "%dx%d windows with stride %d do not tile a %dx%d input (%d - %d = %d is %s)",
+                 l->kernel, l->kernel, l->stride, l->in_h, l->in_w, h < 0 || h % l->stride ? l->in_h : l->in_w,
+                 l->kernel, h < 0 || h % l->stride ? h : w, (h < 0 || w < 0) ? "negative: the window is larger"
+                                                                             : "not a multiple of the stride");
+        return -1;
+    }
+    l->out_c = l->in_c;
+    l->out_h = l->pool.out_h;
+    l->out_w = l->pool.out_w;
+    return 0;
+}
+
+/* The output shape and parameter count of l, from its input shape. */
+static int shape_layer(layer *l, int last, char *why, size_t why_size)
+{
+    int is_vector = l->in_h == 1 && l->in_w == 1;
+    l->out_c = l->in_c;
+    l->out_h = l->in_h;
+    l->out_w = l->in_w;
+    switch (l->kind) {
+    case LAYER_CONV:
+        if (is_vector && l->in_c > 1 && l->kernel > 1) {
+            snprintf(why, why_size, "conv needs feature maps, but its input is a vector of %d", l->in_c);
+            return -1;
+        }
+        return shape_conv(l, why, why_size);
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+        return shape_pool(l, why, why_size);
+    case LAYER_FLATTEN:
+        l->out_c = l->in_c * l->in_h * l->in_w;
+        l->out_h = l->out_w = 1;
+        return 0;
+    case LAYER_DENSE:
+        if (!is_vector) {
+            snprintf(why, why_size, "dense needs a vector, but its input is %dx%dx%d: put 'flatten' before it",
+                     l->in_h, l->in_w, l->in_c);
+            return -1;
+        }
+        l->out_c = l->units;
+        l->n_params = (long)l->in_c * l->units + l->units;
+        return 0;
+    case LAYER_BATCHNORM:
+        l->n_params = 2L * l->in_c;                   /* gamma, beta: one each per channel */
+        l->n_stats = 2L * l->in_c;                    /* running mean and variance */
+        return 0;
+    case LAYER_SOFTMAX:
+        if (!last || !is_vector) {
+            snprintf(why, why_size, "softmax must be the last item, after a dense layer");
+            return -1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* The item's canonical text, as the spec in model files has it. */
+static void item_text(const layer *l, char *out, size_t size)
+{
+    char stride[32] = "";
+    int default_stride = l->kind == LAYER_CONV ? 1 : l->kernel;
+    if (l->stride != default_stride)
+        snprintf(stride, sizeof stride, " stride %d", l->stride);
+    if (l->kind == LAYER_CONV)
+        snprintf(out, size, "conv %d %d%s%s", l->units, l->kernel, l->same ? " same" : "", stride);
+    else if (l->kind == LAYER_MAXPOOL || l->kind == LAYER_AVGPOOL)
+        snprintf(out, size, "%s %d%s", kind_word(l->kind), l->kernel, stride);
+    else if (l->kind == LAYER_DENSE)
+        snprintf(out, size, "dense %d", l->units);
+    else if (l->kind == LAYER_DROPOUT)
+        snprintf(out, size, "dropout %g", l->rate);
+    else
+        snprintf(out, size, "%s", kind_word(l->kind));
+}
+
+static int fail_item(char *err, size_t err_size, int item, const char *text, const char *why)
+{
+    snprintf(err, err_size, "item %d '%s': %s", item, text, why);
+    return -1;
+}
+
+int sequential_build(sequential *m, const char *spec, int in_c, int in_h, int in_w, char *err, size_t err_size)
+{
+    char text[SEQ_SPEC_MAX * 2], why[256];
+    const char *preset = sequential_preset(spec);
+    memset(m, 0, sizeof *m);
+    if (preset)
+        spec = preset;
+    if (strlen(spec) >= sizeof text) {
+        snprintf(err, err_size, "the network's description is longer than %zu characters", sizeof text - 1);
+        return -1;
+    }
+    if (in_c < 1 || in_h < 1 || in_w < 1 || in_h > MAX_SIDE || in_w > MAX_SIDE || in_c > 4096) {
+        snprintf(err, err_size, "input %dx%dx%d is not a sensible image", in_h, in_w, in_c);
+        return -1;
+    }
+    m->in_c = in_c;
+    m->in_h = in_h;
+    m->in_w = in_w;
+    snprintf(text, sizeof text, "%s", spec);
+    int c = in_c, h = in_h, w = in_w, items = 0;
+    for (char *item = text, *next; item; item = next) {      /* items are separated by commas */
+        next = strchr(item, ',');
+        if (next)
+            *next++ = '\0';
+        char copy[SEQ_SPEC_MAX * 2], *words[MAX_WORDS];
+        snprintf(copy, sizeof copy, "%s", item + strspn(item, " \t\n"));      /* for messages */
+        copy[strcspn(copy, "\n")] = '\0';
+        for (size_t end = strlen(copy); end > 0 && (copy[end - 1] == ' ' || copy[end - 1] == '\t'); end--)
+            copy[end - 1] = '\0';
+        int n = split_words(item, words);
+        items++;
+        if (n == 0)
+            return fail_item(err, err_size, items, copy, "empty: two commas in a row, or one at the end?");
+        if (n < 0)
+            return fail_item(err, err_size, items, copy, "too many words");
+        if (m->n_layers == SEQ_MAX_LAYERS)
+            return fail_item(err, err_size, items, copy, "too many layers (at most 32)");
+        layer *l = &m->layers[m->n_layers];
+        if (read_item(words, n, l, why, sizeof why) != 0)
+            return fail_item(err, err_size, items, copy, why);
+        l->in_c = c;
+        l->in_h = h;
+        l->in_w = w;
+        if (shape_layer(l, next == NULL, why, sizeof why) != 0)
+            return fail_item(err, err_size, items, copy, why);
+        l->first_param = m->n_params;
+        l->first_stat = m->n_stats;
+        m->n_params += l->n_params;
+        m->n_stats += l->n_stats;
+        if (m->n_params > MAX_PARAMS)
+            return fail_item(err, err_size, items, copy, "the network has more than 200 million parameters");
+        c = l->out_c;
+        h = l->out_h;
+        w = l->out_w;
+        m->n_layers++;
+    }
+    if (h != 1 || w != 1 || c < 2) {
+        snprintf(err, err_size, "the last layer gives %dx%dx%d: a classifier must end with 'dense N' (N >= 2 classes)",
+                 h, w, c);
+        return -1;
+    }
+    m->classes = c;
+    for (int i = 0; i < m->n_layers; i++) {                   /* the canonical text */
+        char one[64];
+        item_text(&m->layers[i], one, sizeof one);
+        size_t used = strlen(m->spec);
+        snprintf(m->spec + used, sizeof m->spec - used, "%s%s", i ? ", " : "", one);
+    }
+    return 0;
+}
+
+long sequential_out_size(const layer *l)
+{
+    return (long)l->out_c * l->out_h * l->out_w;
+}
+
+static long in_size(const layer *l)
+{
+    return (long)l->in_c * l->in_h * l->in_w;
+}
+
+/* ---------------------------------------------------------------- the summary table */
+
+static int is_activation(layer_kind k)
+{
+    return k == LAYER_RELU || k == LAYER_SIGMOID || k == LAYER_TANH || k == LAYER_SOFTMAX;
+}
+
+/* Keras's name and type of a row: conv2d (Conv2D), conv2d_1, ... */
+static void keras_name(const layer *l, int count, char *out, size_t size)
+{
+    static const struct {
+        layer_kind kind;
+        const char *name, *type;
+    } names[] = {
+        { LAYER_CONV, "conv2d", "Conv2D" },       { LAYER_MAXPOOL, "max_pooling2d", "MaxPooling2D" },
+        { LAYER_AVGPOOL, "average_pooling2d", "AveragePooling2D" },
+        { LAYER_DROPOUT, "dropout", "Dropout" },  { LAYER_BATCHNORM, "batch_normalization", "BatchNormalization" },
+        { LAYER_FLATTEN, "flatten", "Flatten" },  { LAYER_DENSE, "dense", "Dense" },
+    };
+    const char *name = "activation", *type = "Activation";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].kind == l->kind) {
+            name = names[i].name;
+            type = names[i].type;
+        }
+    char number[16] = "";
+    if (count > 0)
+        snprintf(number, sizeof number, "_%d", count);
+    snprintf(out, size, "%s%s (%s)", name, number, type);
+}
+
+static void keras_shape(const layer *l, char *out, size_t size)
+{
+    if (l->out_h == 1 && l->out_w == 1)
+        snprintf(out, size, "(None, %d)", l->out_c);
+    else
+        snprintf(out, size, "(None, %d, %d, %d)", l->out_h, l->out_w, l->out_c);
+}
+
+void sequential_summary(FILE *out, const sequential *m)
+{
+    int seen[LAYER_SOFTMAX + 1] = { 0 };
+    char name[80], shape[48], count[32];
+    const char *rule = "=================================================================";
+    fprintf(out, "%-34s%-22s%9s\n%s\n", "Layer (type)", "Output Shape", "Param #", rule);
+    long frozen = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        const layer *l = &m->layers[i];
+        layer_kind prev = i > 0 ? m->layers[i - 1].kind : LAYER_SOFTMAX;
+        if (is_activation(l->kind) && l->kind != LAYER_SOFTMAX && (prev == LAYER_CONV || prev == LAYER_DENSE))
+            continue;                       /* Keras: Conv2D(..., activation='relu') is one row */
+        layer_kind family = is_activation(l->kind) ? LAYER_RELU : l->kind;
+        keras_name(l, seen[family]++, name, sizeof name);
+        keras_shape(l, shape, sizeof shape);
+        long params = l->n_params + l->n_stats;  /* Keras counts batchnorm's moving mean and variance */
+        frozen += l->n_stats;
+        with_commas(params, count, sizeof count);
+        fprintf(out, "%-34s%-22s%9s\n", name, shape, count);
+    }
+    with_commas(m->n_params + m->n_stats, count, sizeof count);
+    fprintf(out, "%s\nTotal params: %s\n", rule, count);
+    with_commas(m->n_params, count, sizeof count);
+    fprintf(out, "Trainable params: %s\n", count);
+    with_commas(frozen, count, sizeof count);
+    fprintf(out, "Non-trainable params: %s\n", count);
+}
+
+/* ---------------------------------------------------------------- initial values */
+
+/* The conv or dense layer after l, if any: is l the network's last one? */
+static int is_last_weighted(const sequential *m, int l)
+{
+    for (int i = l + 1; i < m->n_layers; i++)
+        if (m->layers[i].kind == LAYER_CONV || m->layers[i].kind == LAYER_DENSE)
+            return 0;
+    return 1;
+}
+
+void sequential_init(const sequential *m, real *params, real *stats, rng_t *rng)
+{
+    for (int i = 0; i < m->n_layers; i++) {
+        const layer *l = &m->layers[i];
+        real *p = params + l->first_param;
+        if (l->kind == LAYER_CONV || l->kind == LAYER_DENSE) {
+            int fan_in = l->kind == LAYER_CONV ? l->in_c * l->kernel * l->kernel : l->in_c;
+            int weights = (int)(l->n_params - l->units);
+            if (is_last_weighted(m, i))     /* feeds the softmax: small, so every class starts near 1/n */
+                init_uniform_fan_in(rng, p, weights, fan_in);
+            else                            /* feeds a ReLU: He (lesson 10) */
+                init_he_normal(rng, p, weights, fan_in);
+            tensor_fill(p + weights, (size_t)l->units, 0);
+        } else if (l->kind == LAYER_BATCHNORM) {
+            tensor_fill(p, (size_t)l->in_c, 1);                            /* gamma */
+            tensor_fill(p + l->in_c, (size_t)l->in_c, 0);                  /* beta */
+            tensor_fill(stats + l->first_stat, (size_t)l->in_c, 0);        /* running mean */
+            tensor_fill(stats + l->first_stat + l->in_c, (size_t)l->in_c, 1); /* running variance */
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- working memory */
+
+void sequential_batch_alloc(const sequential *m, int capacity, sequential_batch *b)
+{
+    long largest = (long)m->in_c * m->in_h * m->in_w;
+    memset(b, 0, sizeof *b);
+    b->capacity = capacity;
+    for (int i = 0; i < m->n_layers; i++) {
+        const layer *l = &m->layers[i];
+        size_t out = (size_t)capacity * (size_t)sequential_out_size(l);
+        largest = sequential_out_size(l) > largest ? sequential_out_size(l) : largest;
+        if (l->kind != LAYER_FLATTEN)                /* flatten's output is its input */
+            b->out[i] = tensor_alloc(out, "a layer's outputs");
+        if (l->kind == LAYER_CONV)
+            conv2d_batch_space_alloc(&b->conv[i], &l->conv, capacity);
+        if (l->kind == LAYER_MAXPOOL)
+            b->argmax[i] = checked_calloc(out, sizeof(int), "max pooling's winners");
+        if (l->kind == LAYER_DROPOUT)
+            b->mask[i] = tensor_alloc(out, "dropout's masks");
+        if (l->kind == LAYER_BATCHNORM) {
+            b->xhat[i] = tensor_alloc(out, "batchnorm's normalised inputs");
+            b->bn_stats[i] = tensor_alloc(3 * (size_t)l->in_c, "batchnorm's batch statistics");
+        }
+    }
+    b->grad_a = tensor_alloc((size_t)capacity * (size_t)largest, "gradients");
+    b->grad_b = tensor_alloc((size_t)capacity * (size_t)largest, "gradients");
+    b->probs = tensor_alloc((size_t)capacity * (size_t)m->classes, "probabilities");
+    b->dlogits = tensor_alloc((size_t)capacity * (size_t)m->classes, "dL/dlogits");
+}
+
+void sequential_batch_free(sequential_batch *b)
+{
+    for (int i = 0; i < SEQ_MAX_LAYERS; i++) {
+        free(b->out[i]);
+        if (b->conv[i].capacity > 0)
+            conv2d_batch_space_free(&b->conv[i]);
+        free(b->argmax[i]);
+        free(b->mask[i]);
+        free(b->xhat[i]);
+        free(b->bn_stats[i]);
+    }
+    free(b->grad_a);
+    free(b->grad_b);
+    free(b->probs);
+    free(b->dlogits);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---------------------------------------------------------------- forward */
+
+static batchnorm_shape bn_shape(const layer *l)
+{
+    return (batchnorm_shape){ l->in_c, l->in_h * l->in_w };
+}
+
+static void conv_forward(const sequential_model *net, const layer *l, sequential_batch *b, int i, const real *in,
+                         int n)
+{
+    const real *w = net->params + l->first_param, *bias = w + conv2d_weight_count(&l->conv);
+    if (net->engine == ENGINE_FAST) {
+        conv2d_forward_batch(&l->conv, n, in, w, bias, b->out[i], &b->conv[i]);    /* im2col + GEMM */
+        return;
+    }
+    for (int k = 0; k < n; k++)                                                    /* the direct loops */
+        conv2d_forward(&l->conv, in + k * in_size(l), w, bias, b->out[i] + k * sequential_out_size(l));
+}
+
+static void dense_forward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
+                                const real *in, int n)
+{
+    const real *w = net->params + l->first_param, *bias = w + (long)l->in_c * l->units;
+    if (net->engine == ENGINE_FAST) {
+        dense_forward_batch(n, in, w, bias, b->out[i], l->in_c, l->units);          /* one GEMM */
+        return;
+    }
+    for (int k = 0; k < n; k++)
+        dense_forward(in + (long)k * l->in_c, w, bias, b->out[i] + (long)k * l->units, l->in_c, l->units);
+}
+
+static void dropout_forward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
+                                  const real *in, int n, long first)
+{
+    long size = in_size(l);
+    if (!net->training) {                            /* inverted dropout: nothing to do at test time */
+        tensor_copy(b->out[i], in, (size_t)(n * size));
+        return;
+    }
+    for (int k = 0; k < n; k++)                      /* each image's mask from its own seed */
+        dropout_mask(b->mask[i] + k * size, size, (real)l->rate, dropout_seed(net->seed, net->step, i, first + k));
+    dropout_forward(in, b->mask[i], b->out[i], n * size);
+}
+
+static void batchnorm_forward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
+                                    const real *in, int n)
+{
+    batchnorm_shape s = bn_shape(l);
+    const real *gamma = net->params + l->first_param, *beta = gamma + l->in_c;
+    if (net->training) {
+        real *mean = b->bn_stats[i], *var = mean + l->in_c, *inv_std = var + l->in_c;
+        batchnorm_forward_train(&s, n, in, gamma, beta, b->out[i], b->xhat[i], mean, var, inv_std);
+    } else {
+        const real *run_mean = net->stats + l->first_stat, *run_var = run_mean + l->in_c;
+        batchnorm_forward_infer(&s, n, in, gamma, beta, run_mean, run_var, b->out[i]);
+    }
+}
+
+/* The output of layer i, for reading (flatten's is its input). */
+static const real *output_of(const sequential *m, const sequential_batch *b, int i, const real *x)
+{
+    while (i >= 0 && m->layers[i].kind == LAYER_FLATTEN)
+        i--;
+    return i < 0 ? x : b->out[i];
+}
+
+const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
+{
+    const sequential *m = net->arch;
+    const real *in = x;
+    b->images = n;
+    for (int i = 0; i < m->n_layers; i++) {
+        const layer *l = &m->layers[i];
+        long count = n * in_size(l);
+        switch (l->kind) {
+        case LAYER_CONV:      conv_forward(net, l, b, i, in, n); break;
+        case LAYER_MAXPOOL:   maxpool2d_forward_batch(&l->pool, n, in, b->out[i], b->argmax[i]); break;
+        case LAYER_AVGPOOL:   avgpool2d_forward_batch(&l->pool, n, in, b->out[i]); break;
+        case LAYER_RELU:      relu_forward(in, b->out[i], (int)count); break;
+        case LAYER_SIGMOID:   sigmoid_forward(in, b->out[i], (int)count); break;
+        case LAYER_TANH:      tanh_forward(in, b->out[i], (int)count); break;
+        case LAYER_DROPOUT:   dropout_forward_layer(net, l, b, i, in, n, first); break;
+        case LAYER_BATCHNORM: batchnorm_forward_layer(net, l, b, i, in, n); break;
+        case LAYER_FLATTEN:   break;                                     /* the same numbers */
+        case LAYER_DENSE:     dense_forward_layer(net, l, b, i, in, n); break;
+        case LAYER_SOFTMAX:
+            for (int k = 0; k < n; k++)
+                softmax(in + (long)k * l->in_c, b->out[i] + (long)k * l->in_c, l->in_c);
+            return in;                                                   /* the logits */
+        }
+        in = output_of(m, b, i, x);
+    }
+    return in;
+}
+
+/* ---------------------------------------------------------------- backward */
+
+static void conv_backward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
+                                const real *in, const real *dy, real *dx, int n, real *grad)
+{
+    const real *w = net->params + l->first_param;
+    real *dw = grad + l->first_param, *db = dw + conv2d_weight_count(&l->conv);
+    if (net->engine == ENGINE_FAST) {
+        conv2d_backward_batch(&l->conv, n, w, dy, dw, db, dx, &b->conv[i]);       /* GEMMs + col2im */
+        return;
+    }
+    long in_n = in_size(l), out_n = sequential_out_size(l);
+    for (int k = 0; k < n; k++)
+        conv2d_backward(&l->conv, in + k * in_n, w, dy + k * out_n, dw, db, dx ? dx + k * in_n : NULL);
+}
+
+static void dense_backward_layer(const sequential_model *net, const layer *l, const real *in, const real *dy,
+                                 real *dx, int n, real *grad)
+{
+    const real *w = net->params + l->first_param;
+    real *dw = grad + l->first_param, *db = dw + (long)l->in_c * l->units;
+    if (net->engine == ENGINE_FAST) {
+        dense_backward_batch(n, in, w, dy, dw, db, dx, l->in_c, l->units);
+        return;
+    }
+    for (int k = 0; k < n; k++)
+        dense_backward(in + (long)k * l->in_c, w, dy + (long)k * l->units, dw, db,
+                       dx ? dx + (long)k * l->in_c : NULL, l->in_c, l->units);
+}
+
+static void batchnorm_backward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
+                                     const real *dy, real *dx, int n, real *grad)
+{
+    batchnorm_shape s = bn_shape(l);
+    const real *gamma = net->params + l->first_param, *inv_std = b->bn_stats[i] + 2 * l->in_c;
+    real *dgamma = grad + l->first_param, *dbeta = dgamma + l->in_c;
+    batchnorm_backward(&s, n, dy, b->xhat[i], gamma, inv_std, dgamma, dbeta, dx);
+}
+
+void sequential_backward(const sequential_model *net, sequential_batch *b, const real *x, const real *dlogits,
+                         real *grad)
+{
+    const sequential *m = net->arch;
+    int n = b->images, top = m->n_layers - 1;
+    if (m->layers[top].kind == LAYER_SOFTMAX)
+        top--;                            /* the loss took the softmax's gradient: p - y (lesson 08) */
+    const real *dy = dlogits;             /* dL/d(the output of layer i) */
+    for (int i = top; i >= 0; i--) {
+        const layer *l = &m->layers[i];
+        const real *in = output_of(m, b, i - 1, x), *out = output_of(m, b, i, x);
+        real *dx = dy == b->grad_a ? b->grad_b : b->grad_a;
+        real *dx_or_skip = i > 0 ? dx : NULL;            /* the first layer's input is data */
+        int count = (int)(n * in_size(l));
+        switch (l->kind) {
+        case LAYER_CONV:      conv_backward_layer(net, l, b, i, in, dy, dx_or_skip, n, grad); break;
+        case LAYER_MAXPOOL:   maxpool2d_backward_batch(&l->pool, n, dy, b->argmax[i], dx); break;
+        case LAYER_AVGPOOL:   avgpool2d_backward_batch(&l->pool, n, dy, dx); break;
+        case LAYER_RELU:      relu_backward(in, dy, dx, count); break;
+        case LAYER_SIGMOID:   sigmoid_backward(out, dy, dx, count); break;
+        case LAYER_TANH:      tanh_backward(out, dy, dx, count); break;
+        case LAYER_DROPOUT:   dropout_backward(dy, b->mask[i], dx, count); break;
+        case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, dy, dx, n, grad); break;
+        case LAYER_FLATTEN:   continue;                  /* the same numbers: dy passes through */
+        case LAYER_DENSE:     dense_backward_layer(net, l, in, dy, dx_or_skip, n, grad); break;
+        case LAYER_SOFTMAX:   continue;
+        }
+        dy = dx;
+    }
+}
+
+/* ---------------------------------------------------------------- a shard, the running averages */
+
+static int index_of_max(const real *v, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return best;
+}
+
+batch_score sequential_shard(void *netp, void *workspace, const real *x, const int *labels, int n, long first,
+                             int *predictions, real *grad)
+{
+    const sequential_model *net = netp;
+    sequential_batch *b = workspace;
+    int classes = net->arch->classes;
+    batch_score score = { 0, 0 };
+    const real *logits = sequential_forward(net, b, x, n, first);
+    score.loss = softmax_cross_entropy_batch(n, logits, labels, b->probs, grad ? b->dlogits : NULL, classes);
+    for (int k = 0; k < n; k++) {
+        int predicted = index_of_max(b->probs + (long)k * classes, classes);
+        score.correct += predicted == labels[k];
+        if (predictions)
+            predictions[k] = predicted;
+    }
+    if (grad)
+        sequential_backward(net, b, x, b->dlogits, grad);
+    return score;
+}
+
+void sequential_update_stats(const sequential *m, sequential_batch *const *shards, int n_shards, real *stats)
+{
+    for (int i = 0; i < m->n_layers; i++) {
+        const layer *l = &m->layers[i];
+        if (l->kind != LAYER_BATCHNORM)
+            continue;
+        int C = l->in_c;
+        long images = 0;
+        for (int s = 0; s < n_shards; s++)
+            images += shards[s]->images;
+        if (images == 0)
+            continue;
+        real *run_mean = stats + l->first_stat, *run_var = run_mean + C;
+        for (int c = 0; c < C; c++) {
+            real mean = 0, var = 0;                              /* weighted by images, in shard order */
+            for (int s = 0; s < n_shards; s++) {
+                const real *shard_stats = shards[s]->bn_stats[i];
+                real share = (real)shards[s]->images / (real)images;
+                if (shards[s]->images > 0) {
+                    mean += share * shard_stats[c];
+                    var += share * shard_stats[C + c];
+                }
+            }
+            batchnorm_update_running(1, images * l->in_h * l->in_w, &mean, &var, &run_mean[c], &run_var[c]);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- on a thread pool */
+
+void sequential_runner_init(sequential_runner *r, const sequential *m, const real *params, const real *stats,
+                            engine_kind engine, thread_pool *pool, int max_batch)
+{
+    void *workspace[MINIBATCH_SHARDS];
+    memset(&r->model, 0, sizeof r->model);
+    r->model.arch = m;
+    r->model.params = params;
+    r->model.stats = stats;
+    r->model.engine = engine;
+    for (int s = 0; s < MINIBATCH_SHARDS; s++) {
+        sequential_batch_alloc(m, minibatch_shard_capacity(max_batch), &r->shards[s]);
+        workspace[s] = &r->shards[s];
+    }
+    minibatch_init(&r->batches, pool, &r->model, sequential_shard, workspace, m->n_params,
+                   (long)m->in_c * m->in_h * m->in_w, max_batch);
+}
+
+void sequential_runner_free(sequential_runner *r)
+{
+    minibatch_free(&r->batches);
+    for (int s = 0; s < MINIBATCH_SHARDS; s++)
+        if (r->shards[s].capacity > 0)
+            sequential_batch_free(&r->shards[s]);
+}
+
+/* ---------------------------------------------------------------- model files */
+
+#define V2_HEADER_WORDS 8     /* magic, version, in_c, in_h, in_w, spec length, n_params, n_stats */
+#define V2_HEADER_BYTES (4 * V2_HEADER_WORDS)
+#define V2_VERSION 2u
+
+static size_t padded(size_t n)
+{
+    return (n + 3) / 4 * 4;
+}
+
+/* The whole version-2 file in memory. */
+static unsigned char *encode_v2(const sequential *m, const real *params, const real *stats, size_t *size)
+{
+    size_t spec = strlen(m->spec), n = (size_t)m->n_params, k = (size_t)m->n_stats;
+    size_t total = V2_HEADER_BYTES + padded(spec) + 4 * (n + k) + 4;
+    unsigned char *buf = checked_calloc(total, 1, "model file");
+    uint32_t fields[V2_HEADER_WORDS - 1] = { V2_VERSION, (uint32_t)m->in_c, (uint32_t)m->in_h, (uint32_t)m->in_w,
+                                             (uint32_t)spec, (uint32_t)n, (uint32_t)k };
+    memcpy(buf, CONVNET_MAGIC, 4);
+    for (int i = 0; i < V2_HEADER_WORDS - 1; i++)
+        model_put_u32(buf + 4 + 4 * i, fields[i]);
+    unsigned char *at = buf + V2_HEADER_BYTES;
+    memcpy(at, m->spec, spec);
+    at += padded(spec);
+    for (size_t i = 0; i < n; i++, at += 4)
+        model_put_real(at, params[i]);
+    for (size_t i = 0; i < k; i++, at += 4)
+        model_put_real(at, stats[i]);
+    model_put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
+    *size = total;
+    return buf;
+}
+
+int sequential_save(const char *path, const sequential *m, const real *params, const real *stats,
+                    char *err, size_t err_size)
+{
+    size_t size;
+    unsigned char *buf = encode_v2(m, params, stats, &size);
+    out_file o;                    /* the old model stays until the new one is whole: see out_file.h */
+    int rc = out_file_open(&o, path, err, err_size);
+    if (rc == 0) {
+        out_file_write(&o, buf, size);
+        rc = out_file_commit(&o, err, err_size);
+    }
+    free(buf);
+    return rc;
+}
+
+/* A version-1 file: lesson 10's network, read by convnet_load, which is
+ * the same stack of layers with the same parameters in the same order. */
+static int load_v1(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size)
+{
+    convnet_arch a;
+    convnet_params p;
+    char spec[128];
+    if (convnet_load(path, &a, &p, err, err_size) != 0)
+        return -1;
+    snprintf(spec, sizeof spec, "conv %d %d, relu, maxpool %d, flatten, dense %d", a.filters, a.kernel,
+             CONVNET_POOL, a.classes);
+    if (sequential_build(m, spec, 1, a.in_h, a.in_w, err, err_size) != 0 || m->n_params != a.n_params) {
+        snprintf(err, err_size, "%s: a version-1 model this program cannot map to layers", path);
+        convnet_params_free(&p);
+        return -1;
+    }
+    *params = p.all;
+    *stats = tensor_alloc(1, "statistics");
+    return 0;
+}
+
+/* The whole file, when it is a regular file of at most max_bytes. */
+static unsigned char *read_whole(const char *path, FILE *f, size_t max_bytes, size_t *size, char *err, size_t err_size)
+{
+    long length = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        length = ftell(f);
+    if (length < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        snprintf(err, err_size, "%s: cannot determine the length of the model file (it must be a regular file)", path);
+        return NULL;
+    }
+    if ((size_t)length > max_bytes) {
+        snprintf(err, err_size, "%s: %ld bytes is larger than any model this program writes", path, length);
+        return NULL;
+    }
+    unsigned char *buf = malloc((size_t)length + 1);
+    if (!buf) {
+        snprintf(err, err_size, "%s: out of memory reading it (%ld bytes)", path, length);
+        return NULL;
+    }
+    if (fread(buf, 1, (size_t)length, f) != (size_t)length) {
+        snprintf(err, err_size, "%s: cannot read the model file (%s)", path, ferror(f) ? strerror(errno) : "it shrank");
+        free(buf);
+        return NULL;
+    }
+    *size = (size_t)length;
+    return buf;
+}
+
+/* Check a version-2 file held in buf (its first 8 bytes are known to be
+ * "CNNM" and version 2) and decode it. */
+static int decode_v2(const char *path, const unsigned char *buf, size_t size, sequential *m, real **params,
+                     real **stats, char *err, size_t err_size)
+{
+    if (size < V2_HEADER_BYTES + 4) {
+        snprintf(err, err_size, "%s: truncated: a version-2 header is %d bytes, the file has %zu", path,
+                 V2_HEADER_BYTES, size);
+        return -1;
+    }
+    uint32_t in_c = model_get_u32(buf + 8), in_h = model_get_u32(buf + 12), in_w = model_get_u32(buf + 16);
+    uint32_t spec_len = model_get_u32(buf + 20), n = model_get_u32(buf + 24), k = model_get_u32(buf + 28);
+    if (spec_len == 0 || spec_len >= SEQ_SPEC_MAX || n > MAX_PARAMS || k > MAX_PARAMS) {
+        snprintf(err, err_size, "%s: the header is damaged (a description of %lu bytes, %lu parameters, "
+                 "%lu statistics)", path, (unsigned long)spec_len, (unsigned long)n, (unsigned long)k);
+        return -1;
+    }
+    size_t want = V2_HEADER_BYTES + padded(spec_len) + 4 * ((size_t)n + k) + 4;
+    if (size != want) {
+        snprintf(err, err_size, "%s: %s: the header describes a file of %zu bytes, it has %zu", path,
+                 size < want ? "truncated" : "unexpected bytes after the checksum", want, size);
+        return -1;
+    }
+    uint32_t stored = model_get_u32(buf + size - 4), computed = convnet_crc32(0, buf, size - 4);
+    if (stored != computed) {
+        snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged", path,
+                 (unsigned long)stored, (unsigned long)computed);
+        return -1;
+    }
+    char spec[SEQ_SPEC_MAX], why[400];
+    memcpy(spec, buf + V2_HEADER_BYTES, spec_len);
+    spec[spec_len] = '\0';
+    if (strlen(spec) != spec_len
+        || sequential_build(m, spec, (int)in_c, (int)in_h, (int)in_w, why, sizeof why) != 0) {
+        snprintf(err, err_size, "%s: the network it describes cannot be built: %s", path,
+                 strlen(spec) != spec_len ? "a zero byte in its description" : why);
+        return -1;
+    }
+    if ((long)n != m->n_params || (long)k != m->n_stats) {
+        snprintf(err, err_size, "%s: the header says %lu parameters and %lu statistics, its network has %ld and %ld",
+                 path, (unsigned long)n, (unsigned long)k, m->n_params, m->n_stats);
+        return -1;
+    }
+    *params = calloc(n ? n : 1, sizeof(real));
+    *stats = calloc(k ? k : 1, sizeof(real));
+    if (!*params || !*stats) {
+        free(*params);
+        free(*stats);
+        snprintf(err, err_size, "%s: out of memory for its %lu parameters", path, (unsigned long)n);
+        return -1;
+    }
+    const unsigned char *at = buf + V2_HEADER_BYTES + padded(spec_len);
+    for (size_t i = 0; i < (size_t)n + k; i++, at += 4) {
+        real v = model_get_real(at);
+        if (!isfinite((double)v)) {
+            snprintf(err, err_size, "%s: %s %zu is %g: the model is broken", path, i < n ? "parameter" : "statistic",
+                     i < n ? i : i - n, (double)v);
+            free(*params);
+            free(*stats);
+            return -1;
+        }
+        if (i < n)
+            (*params)[i] = v;
+        else
+            (*stats)[i - n] = v;
+    }
+    return 0;
+}
+
+int sequential_load(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size)
+{
+    unsigned char head[8];
+    *params = *stats = NULL;
+    errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot open the model file (%s)", path, errno ? strerror(errno) : "unknown error");
+        return -1;
+    }
+    size_t got = fread(head, 1, 8, f);
+    if (got == 8 && memcmp(head, CONVNET_MAGIC, 4) == 0 && model_get_u32(head + 4) > V2_VERSION) {
+        snprintf(err, err_size, "%s: model format version %lu is newer than this program reads (%u): update the "
+                 "code, or retrain", path, (unsigned long)model_get_u32(head + 4), V2_VERSION);
+        fclose(f);
+        return -1;
+    }
+    if (got < 8 || memcmp(head, CONVNET_MAGIC, 4) != 0 || model_get_u32(head + 4) != V2_VERSION) {
+        fclose(f);                                 /* version 1, or not a model: convnet_load says which */
+        return load_v1(path, m, params, stats, err, err_size);
+    }
+    size_t size = 0;
+    unsigned char *buf = read_whole(path, f, (size_t)V2_HEADER_BYTES + SEQ_SPEC_MAX + 8 * (size_t)MAX_PARAMS + 8,
+                                    &size, err, err_size);
+    fclose(f);
+    int rc = buf ? decode_v2(path, buf, size, m, params, stats, err, err_size) : -1;
+    free(buf);
+    return rc;
+}

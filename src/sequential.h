@@ -1,0 +1,181 @@
+/* sequential.h: a network as an ordered list of layers, in the spirit of
+ * Keras's Sequential (lesson 12).
+ *
+ * Lesson 10 wires its five layers by hand (src/convnet.c). This is the same
+ * idea for any stack, written as text a student can type:
+ *
+ *     conv 16 2 same, relu, maxpool 2, conv 128 3, relu, conv 256 3, relu,
+ *     maxpool 2, dropout 0.25, flatten, dense 128, relu, dropout 0.5, dense 10, softmax
+ *
+ * (the network of "Convolutional Neural Networks" (Doshi), preset "doshi";
+ * "small" is lesson 10's). The items, separated by commas:
+ *
+ *     conv F K [same|valid] [stride S]   F filters K x K; valid (default) or Keras's 'same', which
+ *                                        pads (K-1)/2 before and the rest after (bottom/right)
+ *     maxpool K [stride S], avgpool K [stride S]     windows K x K, stride K unless given
+ *     relu, sigmoid, tanh                element-wise (lesson 04)
+ *     dropout R                          drop a fraction R while training (lesson 12)
+ *     batchnorm                          per channel after a conv, per feature after a dense (lesson 13)
+ *     flatten                            (C, H, W) -> (C*H*W): the same numbers, read as one vector
+ *     dense N                            N outputs (lesson 07)
+ *     softmax                            last only: the probabilities (the loss applies it anyway)
+ *
+ * Every layer runs the library's functions: the batched fast path (lesson
+ * 11) or, with ENGINE_NAIVE, the direct per-image loops for conv and dense.
+ * The parameters live in one block (each conv and dense layer's weights,
+ * then its biases, in the same layout as lesson 10's network; batchnorm's
+ * gamma then beta), batchnorm's running statistics in a second block, so an
+ * optimiser step, a gradient sum or a saved file is a loop over a block. */
+#ifndef SEQUENTIAL_H
+#define SEQUENTIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conv.h"
+#include "minibatch.h"
+#include "pool.h"
+#include "real.h"
+#include "rng.h"
+
+#define SEQ_MAX_LAYERS 32
+#define SEQ_SPEC_MAX 512
+
+typedef enum {
+    LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_RELU, LAYER_SIGMOID, LAYER_TANH,
+    LAYER_DROPOUT, LAYER_BATCHNORM, LAYER_FLATTEN, LAYER_DENSE, LAYER_SOFTMAX
+} layer_kind;
+
+typedef struct {
+    layer_kind kind;
+    int units;                     /* conv: filters; dense: outputs                        */
+    int kernel, stride, same;      /* conv and pooling windows; conv: 'same' padding        */
+    double rate;                   /* dropout: the fraction dropped                         */
+    int in_c, in_h, in_w;          /* the input (C, H, W); a vector of n numbers is (n, 1, 1) */
+    int out_c, out_h, out_w;       /* the output                                            */
+    conv2d_shape conv;             /* conv                                                  */
+    pool2d_shape pool;             /* maxpool, avgpool                                      */
+    long n_params, first_param;    /* conv, dense: weights then biases; batchnorm: gamma, beta */
+    long n_stats, first_stat;      /* batchnorm: running mean then running variance         */
+} layer;
+
+typedef struct {
+    char spec[SEQ_SPEC_MAX];       /* the canonical text (what model files store)           */
+    int in_c, in_h, in_w;          /* one input image                                       */
+    int n_layers;
+    layer layers[SEQ_MAX_LAYERS];
+    int classes;                   /* the last layer's outputs                              */
+    long n_params, n_stats;
+} sequential;
+
+/* The text of a preset ("small", "doshi", "doshi-bn"), or NULL. */
+const char *sequential_preset(const char *name);
+
+/* Read a spec (or a preset's name) for inputs (in_c, in_h, in_w) and work
+ * out every shape. Returns 0, or -1 with one line in err naming the item
+ * and what is wrong, e.g. "item 3 'maxpool 3': 3x3 windows with stride 3 do
+ * not tile a 28x28 input (28 - 3 = 25 is not a multiple of 3)". The last
+ * layer must make a vector (a dense layer, possibly followed by softmax). */
+int sequential_build(sequential *m, const char *spec, int in_c, int in_h, int in_w, char *err, size_t err_size);
+
+/* long n_numbers of the output of layer l for one image. */
+long sequential_out_size(const layer *l);
+
+/* The table Keras prints for model.summary(), for this network: a ReLU,
+ * sigmoid or tanh right after a conv or dense layer is folded into that
+ * layer's row (Keras's activation= argument), the final softmax is an
+ * "activation (Activation)" row, batchnorm counts its four vectors as Keras
+ * does (two of them not trained). */
+void sequential_summary(FILE *out, const sequential *m);
+
+/* Initial parameters: conv and dense weights He-normal (w ~ N(0, 2/fan_in))
+ * when a ReLU follows, else uniform in +-1/sqrt(fan_in) (the last layer);
+ * biases 0; batchnorm gamma 1, beta 0, running mean 0, running variance 1.
+ * Drawn from rng in layer order. params (n_params), stats (n_stats). */
+void sequential_init(const sequential *m, real *params, real *stats, rng_t *rng);
+
+/* ---------------------------------------------------------------- running it */
+
+/* The network as a shard of a mini-batch sees it (src/minibatch.h). */
+typedef struct {
+    const sequential *arch;
+    const real *params;            /* (n_params)                                            */
+    const real *stats;             /* (n_stats): batchnorm's running averages, for testing   */
+    engine_kind engine;
+    int training;                  /* 1: dropout drops, batchnorm uses the batch's statistics */
+    uint64_t seed;                 /* dropout's masks: dropout_seed(seed, step, layer, image) */
+    long step;                     /* the trainer counts its steps here                     */
+} sequential_model;
+
+/* One shard's working memory for up to `capacity` images. */
+typedef struct {
+    int capacity;
+    int images;                    /* how many the last forward pass had                     */
+    real *out[SEQ_MAX_LAYERS];     /* each layer's output (capacity, out size); flatten's is its input */
+    real *grad_a, *grad_b;         /* dL/d(a layer's output), ping-pong (capacity, largest size) */
+    real *probs;                   /* (capacity, classes) softmax of the logits              */
+    real *dlogits;                 /* (capacity, classes) dL/dlogits = p - onehot(label)    */
+    conv2d_batch_space conv[SEQ_MAX_LAYERS];
+    int *argmax[SEQ_MAX_LAYERS];   /* maxpool                                               */
+    real *mask[SEQ_MAX_LAYERS];    /* dropout: 0 or 1/(1-rate) per number                   */
+    real *xhat[SEQ_MAX_LAYERS];    /* batchnorm: the normalised input                       */
+    real *bn_stats[SEQ_MAX_LAYERS];/* batchnorm: mean, var, inv_std of this shard's batch (3 x C) */
+} sequential_batch;
+
+void sequential_batch_alloc(const sequential *m, int capacity, sequential_batch *b);
+void sequential_batch_free(sequential_batch *b);
+
+/* Forward n <= capacity images x (n, in_c, in_h, in_w); returns the logits
+ * (n, classes) (the input of the softmax) and fills b->probs. first: the
+ * number of the first image in its batch (dropout's masks). */
+const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first);
+
+/* Backward pass of the last forward pass, from dlogits (n, classes):
+ * ADDS dL/dparameters (summed over the images) into grad (n_params). */
+void sequential_backward(const sequential_model *net, sequential_batch *b, const real *x, const real *dlogits,
+                         real *grad);
+
+/* The shard function for src/minibatch.h: net is a sequential_model,
+ * workspace a sequential_batch. */
+batch_score sequential_shard(void *net, void *workspace, const real *x, const int *labels, int n, long first,
+                             int *predictions, real *grad);
+
+/* After a training step: fold the batch statistics of every shard that had
+ * images into the running averages stats (n_stats), in shard order
+ * (batchnorm_update_running, with the shards' means and variances averaged,
+ * weighted by their images). Nothing to do without batchnorm. */
+void sequential_update_stats(const sequential *m, sequential_batch *const *shards, int n_shards, real *stats);
+
+/* Everything to run the network on mini-batches on a thread pool, as
+ * convnet_runner is for lesson 10's network. */
+typedef struct {
+    sequential_model model;
+    sequential_batch shards[MINIBATCH_SHARDS];
+    minibatch batches;
+} sequential_runner;
+
+void sequential_runner_init(sequential_runner *r, const sequential *m, const real *params, const real *stats,
+                            engine_kind engine, thread_pool *pool, int max_batch);
+void sequential_runner_free(sequential_runner *r);
+
+/* ---------------------------------------------------------------- model files */
+
+/* Format version 2 (all integers little-endian uint32):
+ *   "CNNM" | 2 | in_c in_h in_w | spec length L | n_params | n_stats
+ *   | the spec, L bytes, then zero bytes to a multiple of 4
+ *   | n_params parameters, n_stats statistics, little-endian IEEE float32
+ *   | CRC-32 of every byte before it.
+ * Version 1 files (lesson 10's network, src/convnet.h) load too: they are
+ * the network "conv F K, relu, maxpool 2, flatten, dense C" with the same
+ * parameters in the same order. Save returns 0, or -1 with one line in err. */
+int sequential_save(const char *path, const sequential *m, const real *params, const real *stats,
+                    char *err, size_t err_size);
+
+/* Read and check a model file of version 1 or 2. On success fills m and
+ * allocates *params (n_params) and *stats (n_stats, at least 1 number) (free
+ * both) and returns 0; otherwise -1 with one line naming the file and the
+ * problem. */
+int sequential_load(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,393 @@
+/* tests/fast_vs_naive.c: the fast path (lesson 11) against its reference.
+ *
+ *   - gemm against gemm_naive: odd sizes (1, 7, 33, 129), non-square, every
+ *     transpose, alpha and beta, leading dimensions larger than the rows,
+ *     and 1, 2 and 3 threads giving the very same bits;
+ *   - im2col + GEMM convolution (conv2d_forward_batch / backward_batch)
+ *     against the direct loops (conv2d_forward / backward) on every geometry
+ *     tests/grad_layers.c checks; pooling, dense and softmax batches likewise;
+ *   - in the double build, central-difference gradient checks of the batched
+ *     conv and dense layers themselves.
+ *
+ * Built twice: in double (tests/fast_vs_naive, relative error <= 1e-12) and
+ * in float with the trainer's fast flags (tests/fast_vs_naive_float, <= 1e-5).
+ * "Relative" is max |fast - naive| / max |naive|: the error of a long sum is
+ * measured against the size of its result. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv.h"
+#include "dense.h"
+#include "gemm.h"
+#include "harness.h"
+#include "loss.h"
+#include "pool.h"
+#include "rng.h"
+#include "tensor.h"
+#include "threadpool.h"
+
+#ifdef REAL_DOUBLE
+#define TOL 1e-12
+#else
+#define TOL 1e-5
+#endif
+
+static rng_t rng;
+
+static real *random_tensor(long n)
+{
+    real *t = tensor_alloc((size_t)(n > 0 ? n : 1), "test tensor");
+    for (long i = 0; i < n; i++)
+        t[i] = (real)rng_normal(&rng);
+    return t;
+}
+
+/* max |a - b| / max |b| over an (m, n) matrix whose rows are ld apart
+ * (0 when both are all zero). */
+static double relative_difference(const real *a, const real *b, long m, long n, long ld)
+{
+    double diff = 0, size = 0;
+    for (long i = 0; i < m; i++)
+        for (long j = 0; j < n; j++) {
+            diff = fmax(diff, fabs((double)a[i * ld + j] - (double)b[i * ld + j]));
+            size = fmax(size, fabs((double)b[i * ld + j]));
+        }
+    return size > 0 ? diff / size : diff;
+}
+
+static int expect_close_ld(const char *what, const real *fast, const real *naive, long m, long n, long ld)
+{
+    double rel = relative_difference(fast, naive, m, n, ld);
+    if (!(rel <= TOL))
+        printf("FAIL %s: relative difference %.3g > %.0e\n", what, rel, TOL);
+    CHECK(rel <= TOL);
+    return rel <= TOL;
+}
+
+static int expect_close(const char *what, const real *fast, const real *naive, long n)
+{
+    return expect_close_ld(what, fast, naive, 1, n, n);
+}
+
+/* ---- GEMM ------------------------------------------------------------------ */
+
+/* C = alpha op(A) op(B) + beta C both ways, with lda/ldb/ldc padded by `pad`,
+ * on 1 thread and on the pool; all must agree (the pool bit for bit). */
+static void check_gemm(int ta, int tb, int m, int n, int k, real alpha, real beta, int pad, thread_pool *pool)
+{
+    int a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k, b_cols = tb ? k : n;
+    int lda = a_cols + pad, ldb = b_cols + pad, ldc = n + pad;
+    real *a = random_tensor((long)a_rows * lda), *b = random_tensor((long)b_rows * ldb);
+    real *c_naive = random_tensor((long)m * ldc);
+    real *c_fast = tensor_alloc((size_t)m * ldc + 1, "C"), *c_pool = tensor_alloc((size_t)m * ldc + 1, "C");
+    if (beta == 0)                                    /* beta = 0: C's old contents must be ignored, NaN too */
+        for (long i = 0; i < (long)m * ldc; i++)
+            c_fast[i] = c_pool[i] = (real)NAN;
+    else
+        for (long i = 0; i < (long)m * ldc; i++)
+            c_fast[i] = c_pool[i] = c_naive[i];
+    if (beta == 0)
+        tensor_fill(c_naive, (size_t)m * ldc, 0);
+    gemm_naive(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c_naive, ldc);
+    gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c_fast, ldc, NULL);
+    gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c_pool, ldc, pool);
+    char what[128];
+    snprintf(what, sizeof what, "gemm %c%c m=%d n=%d k=%d alpha=%g beta=%g pad=%d", ta ? 'T' : 'N', tb ? 'T' : 'N',
+             m, n, k, (double)alpha, (double)beta, pad);
+    expect_close_ld(what, c_fast, c_naive, m, n, ldc);      /* the padding is not C */
+    int same_bits = memcmp(c_fast, c_pool, sizeof(real) * (size_t)m * ldc) == 0;
+    if (!same_bits)
+        printf("FAIL %s: %d threads do not give the same bits as 1\n", what, thread_pool_size(pool));
+    CHECK(same_bits);
+    free(a); free(b); free(c_naive); free(c_fast); free(c_pool);
+}
+
+static void test_gemm_odd_sizes_every_transpose(void)
+{
+    static const int sizes[] = { 1, 7, 33, 129 };
+    thread_pool *pool = thread_pool_create(3);
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    check_gemm(ta, tb, sizes[i], sizes[j], sizes[(i + j) % 4], 1, 0, 0, pool);
+    thread_pool_free(pool);
+}
+
+static void test_gemm_alpha_beta_and_leading_dimensions(void)
+{
+    thread_pool *pool = thread_pool_create(2);
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++) {
+            check_gemm(ta, tb, 37, 45, 300, (real)0.5, 1, 3, pool);       /* k > KC: two blocks of the sum */
+            check_gemm(ta, tb, 130, 20, 17, -2, (real)0.25, 5, pool);     /* m > MC */
+            check_gemm(ta, tb, 9, 1100, 3, 1, -1, 1, pool);                /* n > NC */
+        }
+    thread_pool_free(pool);
+}
+
+static void test_gemm_conv_shapes_threads_same_bits(void)
+{
+    thread_pool *two = thread_pool_create(2), *three = thread_pool_create(3);
+    check_gemm(0, 0, 16, 576 * 3, 25, 1, 0, 0, two);         /* lesson 10's conv, 3 images */
+    check_gemm(0, 1, 128, 144, 200, 1, 1, 0, three);          /* a dW product */
+    check_gemm(1, 0, 144, 300, 128, 1, 0, 0, three);          /* a dcols product */
+    thread_pool_free(two);
+    thread_pool_free(three);
+}
+
+static void test_gemm_empty_sum_scales_c(void)
+{
+    real c[6] = { 1, 2, 3, 4, 5, 6 }, a[1] = { 0 }, b[1] = { 0 };
+    gemm(0, 0, 2, 3, 0, 1, a, 1, b, 3, 2, c, 3, NULL);        /* k = 0: C = beta C */
+    CHECK_NEAR(c[5], 12, 0);
+    gemm(0, 0, 2, 3, 0, 1, a, 1, b, 3, 0, c, 3, NULL);
+    CHECK_NEAR(c[0], 0, 0);
+}
+
+/* ---- convolution ----------------------------------------------------------- */
+
+typedef struct {
+    conv2d_shape s;
+    int n;
+    real *x, *w, *b, *y, *r;      /* X (n, in), W, b, Y and the projection R (n, out) */
+    conv2d_batch_space ws;
+} conv_batch_case;
+
+static double conv_batch_loss(void *p)
+{
+    conv_batch_case *c = p;
+    conv2d_forward_batch(&c->s, c->n, c->x, c->w, c->b, c->y, &c->ws);
+    return tensor_dot(c->y, c->r, (size_t)(c->n * conv2d_output_count(&c->s)));
+}
+
+/* In the double build: the batched backward's gradients against central
+ * differences of the batched forward. */
+static void gradcheck_conv_batch(conv_batch_case *c, const real *dx, const real *dw, const real *db)
+{
+#ifdef REAL_DOUBLE
+    const conv2d_shape *s = &c->s;
+    int dims_x[4] = { c->n, s->in_c, s->in_h, s->in_w }, dims_w[4] = { s->out_c, s->in_c, s->k_h, s->k_w };
+    int dims_b[1] = { s->out_c };
+    gradcheck_result r[3] = {
+        gradcheck_tensor("dX (batched)", c->x, dx, dims_x, 4, conv_batch_loss, c, 1e-3),
+        gradcheck_tensor("dW (batched)", c->w, dw, dims_w, 4, conv_batch_loss, c, 1e-3),
+        gradcheck_tensor("db (batched)", c->b, db, dims_b, 1, conv_batch_loss, c, 1e-3),
+    };
+    for (int i = 0; i < 3; i++) {
+        gradcheck_print(stdout, &r[i]);
+        CHECK_GRAD(r[i]);
+    }
+#else
+    (void)c; (void)dx; (void)dw; (void)db;     /* float is too coarse for central differences */
+    (void)conv_batch_loss;
+#endif
+}
+
+/* n images through the batched path and, one at a time, through the direct
+ * loops; every output and gradient must agree. In double, also gradient-check
+ * the batched backward against central differences. */
+static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, int stride,
+                             int pt, int pb, int pl, int pr)
+{
+    conv_batch_case c = { .n = n };
+    if (conv2d_setup_asym(&c.s, in_c, h, w, out_c, k, stride, pt, pb, pl, pr) != 0) {
+        CHECK(!"conv geometry rejected");
+        return;
+    }
+    long in = (long)in_c * h * w, out = conv2d_output_count(&c.s), nw = conv2d_weight_count(&c.s);
+    c.x = random_tensor(n * in);  c.w = random_tensor(nw);  c.b = random_tensor(out_c);
+    c.r = random_tensor(n * out);  c.y = tensor_alloc((size_t)(n * out), "Y");
+    conv2d_batch_space_alloc(&c.ws, &c.s, n);
+    real *y_ref = tensor_alloc((size_t)(n * out), "Y ref"), *dx = tensor_alloc((size_t)(n * in), "dX"),
+         *dx_ref = tensor_alloc((size_t)(n * in), "dX ref");
+    real *dw = tensor_alloc((size_t)nw, "dW"), *dw_ref = tensor_alloc((size_t)nw, "dW ref");
+    real *db = tensor_alloc((size_t)out_c, "db"), *db_ref = tensor_alloc((size_t)out_c, "db ref");
+    for (int i = 0; i < n; i++) {
+        conv2d_forward(&c.s, c.x + i * in, c.w, c.b, y_ref + i * out);
+        conv2d_backward(&c.s, c.x + i * in, c.w, c.r + i * out, dw_ref, db_ref, dx_ref + i * in);
+    }
+    conv2d_forward_batch(&c.s, n, c.x, c.w, c.b, c.y, &c.ws);
+    conv2d_backward_batch(&c.s, n, c.w, c.r, dw, db, dx, &c.ws);
+    char what[160];
+    snprintf(what, sizeof what, "conv %d images %dx%dx%d -> %d %dx%d s%d pad %d %d %d %d", n, in_c, h, w, out_c,
+             k, k, stride, pt, pb, pl, pr);
+    printf("%s\n", what);
+    expect_close("  Y", c.y, y_ref, n * out);
+    expect_close("  dX", dx, dx_ref, n * in);
+    expect_close("  dW", dw, dw_ref, nw);
+    expect_close("  db", db, db_ref, out_c);
+    if (n * (in + nw) <= 1500)     /* two forward passes per number checked: small cases only */
+        gradcheck_conv_batch(&c, dx, dw, db);
+    conv2d_batch_space_free(&c.ws);
+    free(c.x); free(c.w); free(c.b); free(c.r); free(c.y);
+    free(y_ref); free(dx); free(dx_ref); free(dw); free(dw_ref); free(db); free(db_ref);
+}
+
+static void test_conv_batch_every_geometry(void)
+{
+    /* n, in_c, h, w, out_c, k, stride, pad top bottom left right: tests/grad_layers.c's geometries */
+    check_conv_batch(2, 1, 3, 4, 1, 2, 1, 0, 0, 0, 0);    /* the 3x4 image and 2x2 filter of lesson 01 */
+    check_conv_batch(3, 1, 3, 3, 1, 2, 1, 0, 0, 0, 0);
+    check_conv_batch(2, 3, 6, 6, 4, 3, 1, 0, 0, 0, 0);    /* channels */
+    check_conv_batch(2, 2, 5, 5, 3, 3, 1, 1, 1, 1, 1);    /* same, pad 1 */
+    check_conv_batch(2, 2, 6, 6, 2, 5, 1, 2, 2, 2, 2);    /* pad 2, 5x5 */
+    check_conv_batch(3, 2, 7, 7, 3, 3, 2, 1, 1, 1, 1);    /* stride 2 */
+    check_conv_batch(2, 2, 5, 9, 3, 3, 2, 0, 0, 0, 0);    /* non-square */
+    check_conv_batch(2, 1, 4, 5, 2, 3, 1, 2, 2, 2, 2);    /* full padding */
+    check_conv_batch(2, 1, 6, 6, 4, 2, 1, 0, 1, 0, 1);    /* Keras 'same' for an even kernel */
+    check_conv_batch(2, 2, 8, 11, 2, 2, 3, 0, 0, 0, 0);   /* stride 3 */
+    check_conv_batch(2, 3, 9, 8, 2, 3, 2, 2, 0, 1, 2);    /* asymmetric padding, every side different */
+}
+
+static void test_conv_batch_network_shapes(void)
+{
+    check_conv_batch(3, 1, 28, 28, 16, 5, 1, 0, 0, 0, 0);    /* lesson 10's conv */
+    check_conv_batch(2, 16, 14, 14, 24, 3, 1, 0, 0, 0, 0);   /* like the deeper network's second conv */
+}
+
+/* The im2col matrix of lesson 01's example, written out. */
+static void test_im2col_of_lesson01_example(void)
+{
+    const real image[12] = { 5, 2, 2, 3, 3, 1, 2, 1, 9, 0, 4, 5 };
+    const real want[24] = { 5, 2, 2, 3, 1, 2,       /* tap (0,0): the top-left pixel of each of the 6 windows */
+                            2, 2, 3, 1, 2, 1,       /* tap (0,1) */
+                            3, 1, 2, 9, 0, 4,       /* tap (1,0) */
+                            1, 2, 1, 0, 4, 5 };     /* tap (1,1) */
+    real cols[24];
+    conv2d_shape s;
+    CHECK_INT(conv2d_setup(&s, 1, 3, 4, 1, 2, 1, 0), 0);
+    im2col(&s, image, cols, 6);
+    for (int i = 0; i < 24; i++)
+        CHECK_NEAR(cols[i], want[i], 0);
+}
+
+/* ---- pooling, dense, softmax ------------------------------------------------- */
+
+static void check_pool_batch(int is_max, int n, int ch, int h, int w, int k, int stride)
+{
+    pool2d_shape s;
+    CHECK_INT(pool2d_setup(&s, ch, h, w, k, stride), 0);
+    long in = (long)ch * h * w, out = pool2d_output_count(&s);
+    real *x = random_tensor(n * in), *dy = random_tensor(n * out);
+    real *y = tensor_alloc((size_t)(n * out), "Y"), *y_ref = tensor_alloc((size_t)(n * out), "Y");
+    real *dx = tensor_alloc((size_t)(n * in), "dX"), *dx_ref = tensor_alloc((size_t)(n * in), "dX");
+    int *am = checked_calloc((size_t)(n * out), sizeof(int), "argmax"), *am_ref = checked_calloc((size_t)out, sizeof(int), "argmax");
+    for (int i = 0; i < n; i++)
+        if (is_max) {
+            maxpool2d_forward(&s, x + i * in, y_ref + i * out, am_ref);
+            maxpool2d_backward(&s, dy + i * out, am_ref, dx_ref + i * in);
+        } else {
+            avgpool2d_forward(&s, x + i * in, y_ref + i * out);
+            avgpool2d_backward(&s, dy + i * out, dx_ref + i * in);
+        }
+    if (is_max) {
+        maxpool2d_forward_batch(&s, n, x, y, am);
+        maxpool2d_backward_batch(&s, n, dy, am, dx);
+    } else {
+        avgpool2d_forward_batch(&s, n, x, y);
+        avgpool2d_backward_batch(&s, n, dy, dx);
+    }
+    expect_close(is_max ? "maxpool Y" : "avgpool Y", y, y_ref, n * out);
+    expect_close(is_max ? "maxpool dX" : "avgpool dX", dx, dx_ref, n * in);
+    free(x); free(dy); free(y); free(y_ref); free(dx); free(dx_ref); free(am); free(am_ref);
+}
+
+static void test_pool_batches(void)
+{
+    check_pool_batch(1, 3, 3, 6, 8, 2, 2);
+    check_pool_batch(1, 2, 2, 7, 9, 3, 2);     /* overlapping */
+    check_pool_batch(0, 3, 3, 6, 8, 2, 2);
+    check_pool_batch(0, 2, 2, 7, 9, 3, 2);
+}
+
+typedef struct {
+    int n, n_in, n_out;
+    real *x, *w, *b, *z, *r;
+} dense_batch_case;
+
+static double dense_batch_loss(void *p)
+{
+    dense_batch_case *c = p;
+    dense_forward_batch(c->n, c->x, c->w, c->b, c->z, c->n_in, c->n_out);
+    return tensor_dot(c->z, c->r, (size_t)c->n * c->n_out);
+}
+
+static void check_dense_batch(int n, int n_in, int n_out)
+{
+    dense_batch_case c = { n, n_in, n_out, random_tensor((long)n * n_in), random_tensor((long)n_in * n_out),
+                           random_tensor(n_out), tensor_alloc((size_t)n * n_out, "Z"), random_tensor((long)n * n_out) };
+    real *z_ref = tensor_alloc((size_t)n * n_out, "Z"), *dx = tensor_alloc((size_t)n * n_in, "dX"),
+         *dx_ref = tensor_alloc((size_t)n * n_in, "dX"), *dw = tensor_alloc((size_t)n_in * n_out, "dW"),
+         *dw_ref = tensor_alloc((size_t)n_in * n_out, "dW"), *db = tensor_alloc((size_t)n_out, "db"),
+         *db_ref = tensor_alloc((size_t)n_out, "db");
+    for (int i = 0; i < n; i++) {
+        dense_forward(c.x + (long)i * n_in, c.w, c.b, z_ref + (long)i * n_out, n_in, n_out);
+        dense_backward(c.x + (long)i * n_in, c.w, c.r + (long)i * n_out, dw_ref, db_ref, dx_ref + (long)i * n_in,
+                       n_in, n_out);
+    }
+    dense_forward_batch(n, c.x, c.w, c.b, c.z, n_in, n_out);
+    dense_backward_batch(n, c.x, c.w, c.r, dw, db, dx, n_in, n_out);
+    printf("dense %d rows %d -> %d\n", n, n_in, n_out);
+    expect_close("  Z", c.z, z_ref, (long)n * n_out);
+    expect_close("  dX", dx, dx_ref, (long)n * n_in);
+    expect_close("  dW", dw, dw_ref, (long)n_in * n_out);
+    expect_close("  db", db, db_ref, n_out);
+#ifdef REAL_DOUBLE
+    int dims_x[2] = { n, n_in }, dims_w[2] = { n_in, n_out }, dims_b[1] = { n_out };
+    gradcheck_result r[3] = {
+        gradcheck_tensor("dX (batched)", c.x, dx, dims_x, 2, dense_batch_loss, &c, 1e-3),
+        gradcheck_tensor("dW (batched)", c.w, dw, dims_w, 2, dense_batch_loss, &c, 1e-3),
+        gradcheck_tensor("db (batched)", c.b, db, dims_b, 1, dense_batch_loss, &c, 1e-3),
+    };
+    for (int i = 0; i < 3; i++) {
+        gradcheck_print(stdout, &r[i]);
+        CHECK_GRAD(r[i]);
+    }
+#else
+    (void)dense_batch_loss;                   /* float is too coarse for central differences */
+#endif
+    free(c.x); free(c.w); free(c.b); free(c.z); free(c.r);
+    free(z_ref); free(dx); free(dx_ref); free(dw); free(dw_ref); free(db); free(db_ref);
+}
+
+static void test_dense_batches(void)
+{
+    check_dense_batch(1, 4, 2);        /* the small network of lesson 07 */
+    check_dense_batch(5, 13, 10);
+    check_dense_batch(7, 300, 10);
+}
+
+static void test_softmax_batch(void)
+{
+    int n = 4, k = 10, labels[4] = { 3, 0, 9, 3 };
+    real *z = random_tensor((long)n * k), p[40], dz[40], p_ref[40], dz_ref[40];
+    double sum_ref = 0;
+    for (int i = 0; i < n; i++) {
+        sum_ref += softmax_cross_entropy(z + i * k, labels[i], p_ref + i * k, k);
+        softmax_cross_entropy_backward(p_ref + i * k, labels[i], dz_ref + i * k, k);
+    }
+    CHECK_NEAR(softmax_cross_entropy_batch(n, z, labels, p, dz, k), sum_ref, 0);
+    expect_close("softmax p", p, p_ref, n * k);
+    expect_close("softmax dz", dz, dz_ref, n * k);
+    free(z);
+}
+
+int main(void)
+{
+    rng = rng_seeded(11);
+    printf("real = %s, tolerance %.0e relative\n", REAL_NAME, TOL);
+    RUN_TEST(test_gemm_odd_sizes_every_transpose);
+    RUN_TEST(test_gemm_alpha_beta_and_leading_dimensions);
+    RUN_TEST(test_gemm_conv_shapes_threads_same_bits);
+    RUN_TEST(test_gemm_empty_sum_scales_c);
+    RUN_TEST(test_im2col_of_lesson01_example);
+    RUN_TEST(test_conv_batch_every_geometry);
+    RUN_TEST(test_conv_batch_network_shapes);
+    RUN_TEST(test_pool_batches);
+    RUN_TEST(test_dense_batches);
+    RUN_TEST(test_softmax_batch);
+    return harness_finish();
+}

@@ -1,0 +1,149 @@
+/* tests/unit_out_file.c: writing files safely (src/out_file.h), and every
+ * program's standard output checked at exit.
+ *
+ * Failures are made without touching a system path: a full-disk device made
+ * with mknod in the test's own scratch directory (skipped with a note where
+ * mknod is not permitted). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_error.h"
+#include "harness.h"
+#include "out_file.h"
+#include "pgm.h"
+
+static const char *dir;   /* $BUILD_DIR/tmp/unit_out_file */
+
+/* Files in dir whose name contains ".tmp-" (left-over temporary files). */
+static int temp_files_left(void)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c '[.]tmp-'", dir);
+    program_result r = run_program(cmd);
+    int n = atoi(r.out);
+    program_result_free(&r);
+    return n;
+}
+
+static void test_writes_a_new_file(void)
+{
+    const char *path = tmp_path("new.txt");
+    char err[FILE_ERROR_SIZE] = "";
+    out_file o;
+    remove(path);
+    CHECK_INT(out_file_open(&o, path, err, sizeof err), 0);
+    CHECK_INT(out_file_printf(&o, "%d %s\n", 42, "lines"), 0);
+    CHECK_INT(out_file_write(&o, "end\n", 4), 0);
+    CHECK(read_text_file(path) == NULL);                 /* nothing at the target before the commit */
+    CHECK_INT(out_file_commit(&o, err, sizeof err), 0);
+    char *text = read_text_file(path);
+    CHECK(text != NULL && strcmp(text, "42 lines\nend\n") == 0);
+    free(text);
+    CHECK_INT(temp_files_left(), 0);
+    remove(path);
+}
+
+static void test_replaces_an_old_file_only_when_whole(void)
+{
+    const char *path = tmp_path("old.txt");
+    char err[FILE_ERROR_SIZE] = "";
+    write_test_file(path, "old\n", 4);
+    out_file o;
+    CHECK_INT(out_file_open(&o, path, err, sizeof err), 0);
+    out_file_printf(&o, "new\n");
+    char *text = read_text_file(path);                 /* still the old one while writing */
+    CHECK(text != NULL && strcmp(text, "old\n") == 0);
+    free(text);
+    out_file_abandon(&o);                              /* given up: the old file stays */
+    text = read_text_file(path);
+    CHECK(text != NULL && strcmp(text, "old\n") == 0);
+    free(text);
+    CHECK_INT(temp_files_left(), 0);
+    CHECK_INT(out_file_open(&o, path, err, sizeof err), 0);
+    out_file_printf(&o, "new\n");
+    CHECK_INT(out_file_commit(&o, err, sizeof err), 0);
+    text = read_text_file(path);
+    CHECK(text != NULL && strcmp(text, "new\n") == 0);
+    free(text);
+    remove(path);
+}
+
+/* A device is written in place and never replaced or removed, even when
+ * every write fails; the error keeps the system's reason. */
+static void test_full_device_is_reported_and_kept(void)
+{
+    const char *full = make_full_device(dir);
+    if (!full)
+        return;
+    char err[FILE_ERROR_SIZE] = "";
+    static char block[100000];
+    out_file o;
+    CHECK_INT(out_file_open(&o, full, err, sizeof err), 0);
+    out_file_write(&o, block, sizeof block);
+    CHECK_INT(out_file_commit(&o, err, sizeof err), -1);
+    CHECK_CONTAINS(err, full);
+    CHECK_CONTAINS(err, "No space left on device");
+    printf("  reported: %s\n", err);
+    CHECK(is_char_device(full));
+    CHECK_INT(temp_files_left(), 0);
+    /* pgm_write used to remove the target when a write failed: here the device */
+    unsigned char px[4] = { 0, 1, 2, 3 };
+    CHECK_INT(pgm_write(full, px, 2, 2, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "No space left on device");
+    CHECK(is_char_device(full));
+}
+
+static void test_check_creates_nothing(void)
+{
+    char err[FILE_ERROR_SIZE] = "";
+    const char *missing = tmp_path("no-such-dir/x.model");
+    CHECK_INT(out_file_check(missing, err, sizeof err), -1);
+    CHECK_CONTAINS(err, missing);
+    CHECK_CONTAINS(err, "does not exist");
+    CHECK_INT(out_file_check(dir, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "is a directory");
+    const char *fresh = tmp_path("fresh.model");
+    remove(fresh);
+    CHECK_INT(out_file_check(fresh, err, sizeof err), 0);
+    CHECK(read_text_file(fresh) == NULL);
+    CHECK_INT(temp_files_left(), 0);
+    out_file o;
+    CHECK_INT(out_file_open(&o, missing, err, sizeof err), -1);
+    CHECK_CONTAINS(err, missing);
+    CHECK_CONTAINS(err, "No such file or directory");
+}
+
+/* Every kind of program exits non-zero when its standard output is a full disk. */
+static void test_standard_output_full(void)
+{
+    const char *full = make_full_device(dir);
+    if (!full)
+        return;
+    static const char *programs[] = { "lessons/01_convolution", "lessons/08_softmax", "lessons/10_mnist --help",
+                                      "predict --help" };
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd, "%s/%s > '%s'", build_dir(), programs[i], full);
+        program_result r = run_program(cmd);
+        if (r.exit_code != 1)
+            printf("  %s: exit %d, stderr: %s\n", programs[i], r.exit_code, r.err);
+        CHECK_INT(r.exit_code, 1);
+        CHECK_CONTAINS(r.err, "standard output");
+        CHECK_CONTAINS(r.err, "No space left on device");
+        program_result_free(&r);
+    }
+    CHECK(is_char_device(full));
+}
+
+int main(void)
+{
+    dir = make_tmp_dir("unit_out_file");
+    RUN_TEST(test_writes_a_new_file);
+    RUN_TEST(test_replaces_an_old_file_only_when_whole);
+    RUN_TEST(test_full_device_is_reported_and_kept);
+    RUN_TEST(test_check_creates_nothing);
+    RUN_TEST(test_standard_output_full);
+    remove(tmp_path("full"));
+    return harness_finish();
+}

@@ -1,0 +1,506 @@
+/* tests/unit_sequential.c: the sequential model (src/sequential.c), dropout
+ * and batch normalisation, in the double build.
+ *
+ *   - specs: presets, canonical text, every kind of mistake named by its item;
+ *   - the deeper network's Keras table, line by line as "Convolutional Neural
+ *     Networks" (Doshi) prints it, 1,134,426 parameters;
+ *   - "small" computes exactly what lesson 10's hand-wired network computes;
+ *   - central-difference gradient checks of whole stacks (every layer kind,
+ *     dropout with its mask fixed by the source, batchnorm in training mode with
+ *     the whole batch's coupling), on both engines;
+ *   - batchnorm and dropout against their direct formulas;
+ *   - model files: version 2 round trips with statistics, version 1 loads,
+ *     damaged files get one line. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batchnorm.h"
+#include "convnet.h"
+#include "dropout.h"
+#include "harness.h"
+#include "sequential.h"
+#include "tensor.h"
+
+static rng_t rng;
+
+static real *random_tensor(long n)
+{
+    real *t = tensor_alloc((size_t)(n > 0 ? n : 1), "test tensor");
+    for (long i = 0; i < n; i++)
+        t[i] = (real)rng_normal(&rng);
+    return t;
+}
+
+/* ---------------------------------------------------------------- specs */
+
+static void expect_spec_error(const char *spec, const char *needle)
+{
+    sequential m;
+    char err[512] = "";
+    int rc = sequential_build(&m, spec, 1, 28, 28, err, sizeof err);
+    CHECK_INT(rc, -1);
+    CHECK_CONTAINS(err, needle);
+    if (rc == 0 || !strstr(err, needle))
+        printf("  spec '%s' -> '%s'\n", spec, err);
+}
+
+static void test_spec_errors_name_the_item(void)
+{
+    expect_spec_error("conv 8 3, relu, maxpool 3, flatten, dense 10", "item 3 'maxpool 3'");
+    expect_spec_error("conv 8 3, relu, maxpool 3, flatten, dense 10", "26 - 3 = 23");
+    expect_spec_error("conv 8 3, dense 10", "put 'flatten' before it");
+    expect_spec_error("conv 8 3, relu, pool 2, flatten, dense 10", "unknown layer 'pool'");
+    expect_spec_error("conv 8, flatten, dense 10", "conv needs FILTERS and KERNEL");
+    expect_spec_error("conv 8 3,, flatten, dense 10", "item 2");
+    expect_spec_error("conv 8 3, flatten, dense 10, softmax, dense 10", "softmax must be the last");
+    expect_spec_error("conv 8 3, flatten, dense x", "UNITS 'x'");
+    expect_spec_error("conv 8 3, dropout 1, flatten, dense 10", "dropout needs a rate");
+    expect_spec_error("conv 8 3 wide, flatten, dense 10", "unexpected 'wide'");
+    expect_spec_error("conv 8 3, relu", "must end with 'dense N'");
+    expect_spec_error("conv 8 4 stride 5, flatten, dense 10", "do not tile a 28x28 input");
+}
+
+static void test_presets_and_canonical_text(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "small", 1, 28, 28, err, sizeof err), 0);
+    CHECK(strcmp(m.spec, "conv 16 5, relu, maxpool 2, flatten, dense 10") == 0);
+    CHECK_INT(m.n_params, 23466);
+    CHECK_INT(sequential_build(&m, "conv   4 3 same ,relu,avgpool 2 stride 2, flatten,dense 3", 1, 8, 8, err,
+                               sizeof err), 0);
+    CHECK(strcmp(m.spec, "conv 4 3 same, relu, avgpool 2, flatten, dense 3") == 0);
+    CHECK_INT(m.layers[0].out_h, 8);                          /* 'same' keeps 8x8 */
+    CHECK_INT(m.classes, 3);
+}
+
+/* Keras pads an even kernel's 'same' one more at the bottom and right. */
+static void test_same_padding_of_an_even_kernel(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "doshi", 1, 28, 28, err, sizeof err), 0);
+    const conv2d_shape *c = &m.layers[0].conv;
+    CHECK_INT(c->pad_top, 0);
+    CHECK_INT(c->pad_bottom, 1);
+    CHECK_INT(c->pad_left, 0);
+    CHECK_INT(c->pad_right, 1);
+    CHECK_INT(c->out_h, 28);
+}
+
+/* The table of "Convolutional Neural Networks" (Doshi), line by line. */
+static void test_doshi_summary_matches_the_slides(void)
+{
+    static const char *rows[] = {
+        "conv2d (Conv2D)                   (None, 28, 28, 16)           80",
+        "max_pooling2d (MaxPooling2D)      (None, 14, 14, 16)            0",
+        "conv2d_1 (Conv2D)                 (None, 12, 12, 128)      18,560",
+        "conv2d_2 (Conv2D)                 (None, 10, 10, 256)     295,168",
+        "max_pooling2d_1 (MaxPooling2D)    (None, 5, 5, 256)             0",
+        "dropout (Dropout)                 (None, 5, 5, 256)             0",
+        "flatten (Flatten)                 (None, 6400)                  0",
+        "dense (Dense)                     (None, 128)             819,328",
+        "dropout_1 (Dropout)               (None, 128)                   0",
+        "dense_1 (Dense)                   (None, 10)                1,290",
+        "activation (Activation)           (None, 10)                    0",
+        "Total params: 1,134,426",
+    };
+    sequential m;
+    char err[256], path[512];
+    CHECK_INT(sequential_build(&m, "doshi", 1, 28, 28, err, sizeof err), 0);
+    CHECK_INT(m.n_params, 1134426);
+    snprintf(path, sizeof path, "%s/tmp/summary.txt", build_dir());
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    sequential_summary(f, &m);
+    fclose(f);
+    char *text = read_text_file(path);
+    for (size_t i = 0; text && i < sizeof rows / sizeof rows[0]; i++)
+        CHECK_CONTAINS(text, rows[i]);
+    CHECK_INT(count_lines_containing(text, "(None,"), 11);         /* eleven rows, as the slides */
+    free(text);
+}
+
+/* ---------------------------------------------------------------- small = lesson 10 */
+
+static void test_small_is_lesson10s_network(void)
+{
+    sequential m;
+    convnet_arch a;
+    convnet_params p, g;
+    convnet_work w;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "small", 1, 28, 28, err, sizeof err), 0);
+    CHECK_INT(convnet_arch_setup(&a, 28, 28, 16, 5, 10, err, sizeof err), 0);
+    CHECK_INT(m.n_params, a.n_params);
+    convnet_params_alloc(&a, &p);
+    convnet_params_alloc(&a, &g);
+    convnet_work_alloc(&a, &w);
+    real *params = tensor_alloc((size_t)m.n_params, "params"), *grad = tensor_alloc((size_t)m.n_params, "grad");
+    rng_t r1 = rng_seeded(5), r2 = rng_seeded(5);
+    convnet_init(&a, &p, &r1);
+    sequential_init(&m, params, NULL, &r2);
+    CHECK(tensor_max_abs_diff(params, p.all, (size_t)m.n_params) == 0);  /* the same initial numbers */
+    real *x = random_tensor(2 * 784);
+    int labels[2] = { 3, 8 };
+    sequential_batch b;
+    sequential_batch_alloc(&m, 2, &b);
+    for (int engine = 0; engine < 2; engine++) {
+        sequential_model net = { &m, params, NULL, engine == 0 ? ENGINE_NAIVE : ENGINE_FAST, 1, 0, 0 };
+        tensor_fill(grad, (size_t)m.n_params, 0);
+        tensor_fill(g.all, (size_t)a.n_params, 0);
+        batch_score s = sequential_shard(&net, &b, x, labels, 2, 0, NULL, grad);
+        double loss = 0;
+        for (int i = 0; i < 2; i++) {
+            convnet_forward(&a, &p, &w, x + i * 784);
+            loss += convnet_loss(&a, &w, labels[i]);
+            convnet_backward(&a, &p, &w, x + i * 784, labels[i], &g);
+        }
+        CHECK_NEAR(s.loss, loss, 1e-12);
+        CHECK(tensor_max_abs_diff(grad, g.all, (size_t)m.n_params) < 1e-12);
+    }
+    sequential_batch_free(&b);
+    convnet_params_free(&p);
+    convnet_params_free(&g);
+    convnet_work_free(&w);
+    free(params); free(grad); free(x);
+}
+
+/* ---------------------------------------------------------------- gradient checks of whole stacks */
+
+typedef struct {
+    sequential m;
+    sequential_model net;
+    sequential_batch b;
+    real *params, *stats, *x, *r;     /* r (n, classes): the projection L = sum r * logits */
+    int n;
+} stack_case;
+
+/* L = sum of r * logits: dL/dlogits = r, every entry of order 1 (a softmax
+ * would make many gradients tiny, and round-off larger than them). */
+static double stack_loss(void *ctx)
+{
+    stack_case *c = ctx;
+    const real *logits = sequential_forward(&c->net, &c->b, c->x, c->n, 0);
+    return tensor_dot(logits, c->r, (size_t)c->n * c->m.classes);
+}
+
+/* Every entry of analytic (count) against its central difference, the
+ * error measured against the larger of the entry and the tensor's largest
+ * gradient: |a - n| / max(|a| + |n|, max |a|). (The per-entry form of the
+ * other checks blows up for entries a million times smaller than their
+ * neighbours, where the difference's round-off, about 1e-11 here, is all
+ * there is; a whole stack has such entries.) */
+static double normwise_error(real *param, const real *analytic, long count, stack_case *c, long *worst)
+{
+    double scale = 0, error = 0;
+    for (long i = 0; i < count; i++)
+        scale = fmax(scale, fabs((double)analytic[i]));
+    for (long i = 0; i < count; i++) {
+        double a = analytic[i], num = numeric_derivative(&param[i], stack_loss, c, 1e-5);
+        double e = fabs(a - num) / fmax(fabs(a) + fabs(num), fmax(scale, 1e-300));
+        if (e > error) {
+            error = e;
+            *worst = i;
+        }
+    }
+    return error;
+}
+
+/* Is layer i a conv or dense layer right before a batchnorm? Its bias then
+ * learns nothing: batchnorm subtracts the channel's mean, bias included. */
+static int bias_before_batchnorm(const sequential *m, int i)
+{
+    return (m->layers[i].kind == LAYER_CONV || m->layers[i].kind == LAYER_DENSE) && i + 1 < m->n_layers
+        && m->layers[i + 1].kind == LAYER_BATCHNORM;
+}
+
+/* The spec on (in_c, h, w) inputs, n images, training mode (dropout's masks
+ * fixed by the source and step, batchnorm on the batch's statistics): every
+ * layer's parameters against central differences. The first layer's are
+ * reached through every later layer's dL/dinput, so those are checked too. */
+static void check_stack(const char *spec, int in_c, int h, int w, int n, engine_kind engine)
+{
+    stack_case c = { .n = n };
+    char err[512], name[64];
+    if (sequential_build(&c.m, spec, in_c, h, w, err, sizeof err) != 0) {
+        printf("FAIL building '%s': %s\n", spec, err);
+        CHECK(0);
+        return;
+    }
+    long in = (long)n * in_c * h * w;
+    c.params = tensor_alloc((size_t)c.m.n_params, "params");       /* the trainer's start, nudged: */
+    c.stats = tensor_alloc((size_t)c.m.n_stats + 1, "stats");       /* no unit saturated or dead    */
+    rng_t init = rng_seeded(4);
+    sequential_init(&c.m, c.params, c.stats, &init);
+    for (long i = 0; i < c.m.n_params; i++)
+        c.params[i] += (real)(0.1 * rng_normal(&rng));
+    c.x = random_tensor(in);
+    c.r = random_tensor((long)n * c.m.classes);
+    c.net = (sequential_model){ &c.m, c.params, c.stats, engine, 1, 99, 3 };
+    sequential_batch_alloc(&c.m, n, &c.b);
+    real *grad = tensor_alloc((size_t)c.m.n_params, "grad");
+    stack_loss(&c);
+    sequential_backward(&c.net, &c.b, c.x, c.r, grad);
+    printf("%s  (%dx%dx%d, %d images, %s)\n", spec, in_c, h, w, n, engine == ENGINE_FAST ? "fast" : "naive");
+    for (int i = 0; i < c.m.n_layers; i++) {
+        const layer *l = &c.m.layers[i];
+        long count = l->n_params;
+        if (count == 0)
+            continue;
+        if (bias_before_batchnorm(&c.m, i)) {        /* its gradient is 0: check that, then the weights */
+            for (long k = count - l->units; k < count; k++)
+                CHECK(fabs((double)grad[l->first_param + k]) < 1e-12);
+            count -= l->units;
+        }
+        long worst = 0;
+        double e = normwise_error(c.params + l->first_param, grad + l->first_param, count, &c, &worst);
+        snprintf(name, sizeof name, "layer %d (%s)", i + 1, l->kind == LAYER_CONV ? "conv"
+                 : l->kind == LAYER_DENSE ? "dense" : "batchnorm");
+        printf("  %-18s %4ld numbers  normwise error %.1e at [%ld]\n", name, count, e, worst);
+        CHECK(e <= GRADCHECK_GOOD);
+    }
+    sequential_batch_free(&c.b);
+    free(c.params); free(c.stats); free(c.x); free(c.r); free(grad);
+}
+
+static void test_gradients_of_whole_stacks(void)
+{
+    for (int e = 0; e < 2; e++) {
+        engine_kind engine = e ? ENGINE_FAST : ENGINE_NAIVE;
+        check_stack("conv 3 3 same, relu, maxpool 2, conv 4 2, tanh, flatten, dense 5, sigmoid, dense 3, softmax",
+                    2, 6, 6, 3, engine);
+        check_stack("conv 3 3 stride 2, avgpool 3 stride 1, flatten, dropout 0.5, dense 4", 1, 9, 9, 2, engine);
+        check_stack("conv 4 3, batchnorm, relu, maxpool 2, flatten, dense 6, batchnorm, tanh, dense 3", 2, 8, 8, 4,
+                    engine);
+    }
+}
+
+/* ---------------------------------------------------------------- batchnorm, dropout */
+
+typedef struct {
+    batchnorm_shape s;
+    int n;
+    real *x, *gamma, *beta, *y, *xhat, *stats, *r;
+} bn_case;
+
+static double bn_loss(void *ctx)
+{
+    bn_case *c = ctx;
+    batchnorm_forward_train(&c->s, c->n, c->x, c->gamma, c->beta, c->y, c->xhat, c->stats,
+                            c->stats + c->s.channels, c->stats + 2 * c->s.channels);
+    return tensor_dot(c->y, c->r, (size_t)c->n * c->s.channels * c->s.size);
+}
+
+/* dL/dx through the mean and the variance: each x moves every y of its channel. */
+static void test_batchnorm_gradient_with_the_batchs_coupling(void)
+{
+    bn_case c = { .s = { 3, 4 }, .n = 5 };
+    long total = (long)c.n * 3 * 4;
+    c.x = random_tensor(total);  c.gamma = random_tensor(3);  c.beta = random_tensor(3);
+    c.y = tensor_alloc((size_t)total, "y");  c.xhat = tensor_alloc((size_t)total, "xhat");
+    c.stats = tensor_alloc(9, "stats");  c.r = random_tensor(total);
+    real *dx = tensor_alloc((size_t)total, "dx"), *dgamma = tensor_alloc(3, "dg"), *dbeta = tensor_alloc(3, "db");
+    bn_loss(&c);
+    batchnorm_backward(&c.s, c.n, c.r, c.xhat, c.gamma, c.stats + 6, dgamma, dbeta, dx);
+    int dx_dims[3] = { c.n, 3, 4 }, p_dims[1] = { 3 };
+    gradcheck_result r[3] = {
+        gradcheck_tensor("dX", c.x, dx, dx_dims, 3, bn_loss, &c, 1e-5),
+        gradcheck_tensor("dgamma", c.gamma, dgamma, p_dims, 1, bn_loss, &c, 1e-5),
+        gradcheck_tensor("dbeta", c.beta, dbeta, p_dims, 1, bn_loss, &c, 1e-5),
+    };
+    printf("batchnorm, 5 images of 3 channels of 4\n");
+    for (int i = 0; i < 3; i++) {
+        gradcheck_print(stdout, &r[i]);
+        CHECK_GRAD(r[i]);
+    }
+    /* the forward pass against its formula, one number: channel 1 of image 2, position 3 */
+    double mean = 0, var = 0;
+    for (int i = 0; i < c.n; i++)
+        for (int k = 0; k < 4; k++)
+            mean += c.x[(i * 3 + 1) * 4 + k] / 20.0;
+    for (int i = 0; i < c.n; i++)
+        for (int k = 0; k < 4; k++)
+            var += (c.x[(i * 3 + 1) * 4 + k] - mean) * (c.x[(i * 3 + 1) * 4 + k] - mean) / 20.0;
+    double want = c.gamma[1] * (c.x[(2 * 3 + 1) * 4 + 3] - mean) / sqrt(var + BATCHNORM_EPS) + c.beta[1];
+    CHECK_NEAR(c.y[(2 * 3 + 1) * 4 + 3], want, 1e-12);
+    free(c.x); free(c.gamma); free(c.beta); free(c.y); free(c.xhat); free(c.stats); free(c.r);
+    free(dx); free(dgamma); free(dbeta);
+}
+
+static void test_batchnorm_inference_is_per_image(void)
+{
+    batchnorm_shape s = { 2, 3 };
+    const real x[6] = { 1, 2, 3, 4, 5, 6 }, gamma[2] = { 2, 1 }, beta[2] = { 0, 1 };
+    const real mean[2] = { 2, 5 }, var[2] = { 4, 1 };
+    real y[6];
+    batchnorm_forward_infer(&s, 1, x, gamma, beta, mean, var, y);
+    CHECK_NEAR(y[0], 2 * (1 - 2) / sqrt(4 + BATCHNORM_EPS), 1e-12);
+    CHECK_NEAR(y[5], (6 - 5) / sqrt(1 + BATCHNORM_EPS) + 1, 1e-12);
+    real rm[2] = { 0, 0 }, rv[2] = { 1, 1 };
+    batchnorm_update_running(2, 5, mean, var, rm, rv);
+    CHECK_NEAR(rm[0], 0.1 * 2, 1e-12);
+    CHECK_NEAR(rv[1], 0.9 + 0.1 * 1 * 5.0 / 4.0, 1e-12);          /* the variance made unbiased: N/(N-1) */
+}
+
+static void test_dropout_keeps_the_expected_value(void)
+{
+    long n = 100000;
+    real *mask = tensor_alloc((size_t)n, "mask"), *again = tensor_alloc((size_t)n, "mask");
+    dropout_mask(mask, n, (real)0.25, 42);
+    dropout_mask(again, n, (real)0.25, 42);
+    long dropped = 0;
+    double sum = 0;
+    for (long i = 0; i < n; i++) {
+        dropped += mask[i] == 0;
+        sum += mask[i];
+    }
+    CHECK(fabs((double)dropped / n - 0.25) < 0.01);
+    CHECK(fabs(sum / n - 1) < 0.01);                              /* kept ones are 1 / 0.75 */
+    CHECK(tensor_max_abs_diff(mask, again, (size_t)n) == 0);      /* the same seed, the same mask */
+    CHECK(dropout_seed(1, 2, 3, 4) != dropout_seed(1, 2, 3, 5));
+    free(mask);
+    free(again);
+}
+
+static void test_dropout_and_batchnorm_at_test_time(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "conv 2 3, batchnorm, dropout 0.9, flatten, dense 3", 1, 5, 5, err, sizeof err), 0);
+    real *params = random_tensor(m.n_params), *stats = tensor_alloc((size_t)m.n_stats, "stats");
+    rng_t r = rng_seeded(3);
+    sequential_init(&m, params, stats, &r);
+    real *x = random_tensor(2 * 25);
+    sequential_batch b;
+    sequential_batch_alloc(&m, 2, &b);
+    sequential_model net = { &m, params, stats, ENGINE_FAST, 0, 1, 1 };
+    const real *logits = sequential_forward(&net, &b, x, 2, 0);
+    real first[6];
+    tensor_copy(first, logits, 6);
+    net.seed = 777;                                               /* no mask at test time: nothing changes */
+    logits = sequential_forward(&net, &b, x + 25, 1, 1);
+    CHECK(tensor_max_abs_diff(logits, first + 3, 3) < 1e-12);     /* one image alone = the same image in a pair */
+    sequential_batch_free(&b);
+    free(params); free(stats); free(x);
+}
+
+/* ---------------------------------------------------------------- model files */
+
+static void file_path(char *out, size_t size, const char *name)
+{
+    snprintf(out, size, "%s/tmp/%s", build_dir(), name);
+}
+
+static void test_version2_round_trip_with_statistics(void)
+{
+    sequential m, back;
+    char err[512], path[512];
+    CHECK_INT(sequential_build(&m, "conv 2 3 same, batchnorm, relu, maxpool 2, flatten, dropout 0.5, dense 4",
+                               1, 6, 6, err, sizeof err), 0);
+    real *params = random_tensor(m.n_params), *stats = random_tensor(m.n_stats), *p2, *s2;
+    file_path(path, sizeof path, "v2.model");
+    CHECK_INT(sequential_save(path, &m, params, stats, err, sizeof err), 0);
+    CHECK_INT(sequential_load(path, &back, &p2, &s2, err, sizeof err), 0);
+    CHECK(strcmp(back.spec, m.spec) == 0);
+    CHECK_INT(back.n_params, m.n_params);
+    for (long i = 0; i < m.n_params; i++)
+        CHECK_NEAR(p2[i], (float)params[i], 0);                   /* stored as float32 */
+    for (long i = 0; i < m.n_stats; i++)
+        CHECK_NEAR(s2[i], (float)stats[i], 0);
+    free(params); free(stats); free(p2); free(s2);
+}
+
+static void test_version1_files_still_load(void)
+{
+    convnet_arch a;
+    convnet_params p;
+    sequential m;
+    real *params, *stats;
+    char err[512], path[512];
+    CHECK_INT(convnet_arch_setup(&a, 12, 12, 3, 5, 4, err, sizeof err), 0);
+    convnet_params_alloc(&a, &p);
+    rng_t r = rng_seeded(1);
+    convnet_init(&a, &p, &r);
+    file_path(path, sizeof path, "v1.model");
+    CHECK_INT(convnet_save(path, &a, &p, err, sizeof err), 0);
+    CHECK_INT(sequential_load(path, &m, &params, &stats, err, sizeof err), 0);
+    CHECK(strcmp(m.spec, "conv 3 5, relu, maxpool 2, flatten, dense 4") == 0);
+    CHECK_INT(m.n_params, a.n_params);
+    CHECK_NEAR(params[a.n_params - 1], (float)p.all[a.n_params - 1], 0);
+    convnet_params_free(&p);
+    free(params);
+    free(stats);
+}
+
+/* The file's bytes with bytes [at, at+n) replaced, or cut at `length`. */
+static void damaged_copy(const char *from, const char *to, long at, const unsigned char *bytes, int n, long length)
+{
+    FILE *f = fopen(from, "rb");
+    unsigned char buf[4096];
+    size_t got = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    if (at >= 0)
+        memcpy(buf + at, bytes, (size_t)n);
+    f = fopen(to, "wb");
+    if (f) {
+        fwrite(buf, 1, length >= 0 ? (size_t)length : got, f);
+        fclose(f);
+    }
+}
+
+static void expect_load_error(const char *path, const char *needle)
+{
+    sequential m;
+    real *params = NULL, *stats = NULL;
+    char err[1024] = "";
+    CHECK_INT(sequential_load(path, &m, &params, &stats, err, sizeof err), -1);
+    CHECK_CONTAINS(err, path);
+    CHECK_CONTAINS(err, needle);
+    CHECK(params == NULL && stats == NULL);
+}
+
+static void test_damaged_version2_files(void)
+{
+    sequential m;
+    char err[512], good[512], bad[512];
+    CHECK_INT(sequential_build(&m, "conv 2 3, relu, flatten, dense 3", 1, 5, 5, err, sizeof err), 0);
+    real *params = random_tensor(m.n_params), stats[1] = { 0 };
+    file_path(good, sizeof good, "good_v2.model");
+    file_path(bad, sizeof bad, "bad_v2.model");
+    CHECK_INT(sequential_save(good, &m, params, stats, err, sizeof err), 0);
+    damaged_copy(good, bad, -1, NULL, 0, 50);
+    expect_load_error(bad, "truncated");
+    const unsigned char x = 'X', nine = 9, big[4] = { 0xff, 0xff, 0xff, 0x7f };
+    damaged_copy(good, bad, 40, &x, 1, -1);                       /* a byte of the description */
+    expect_load_error(bad, "checksum mismatch");
+    damaged_copy(good, bad, 4, &nine, 1, -1);                     /* version 9 */
+    expect_load_error(bad, "newer than this program reads");
+    damaged_copy(good, bad, 24, big, 4, -1);                      /* 2 billion parameters */
+    expect_load_error(bad, "the header is damaged");
+    free(params);
+}
+
+int main(void)
+{
+    rng = rng_seeded(12);
+    RUN_TEST(test_spec_errors_name_the_item);
+    RUN_TEST(test_presets_and_canonical_text);
+    RUN_TEST(test_same_padding_of_an_even_kernel);
+    RUN_TEST(test_doshi_summary_matches_the_slides);
+    RUN_TEST(test_small_is_lesson10s_network);
+    RUN_TEST(test_gradients_of_whole_stacks);
+    RUN_TEST(test_batchnorm_gradient_with_the_batchs_coupling);
+    RUN_TEST(test_batchnorm_inference_is_per_image);
+    RUN_TEST(test_dropout_keeps_the_expected_value);
+    RUN_TEST(test_dropout_and_batchnorm_at_test_time);
+    RUN_TEST(test_version2_round_trip_with_statistics);
+    RUN_TEST(test_version1_files_still_load);
+    RUN_TEST(test_damaged_version2_files);
+    return harness_finish();
+}
