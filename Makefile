@@ -4,12 +4,17 @@
 #   make test            build and run every test; ends with "N passed, N failed"
 #   make lessons         build the lessons and run each one in turn
 #   make check EX=01     check your work on exercises/01_*.c, task by task
+#   make hint EX=01      one more hint (the idea, the formula, the code) for the first failing task
+#   make reset EX=01     put the original exercise back (yours is kept as exercises/01_*.c.bak)
 #   make progress        a table of all exercises: how many tasks pass
+#   make grade DIR=d     instructors: grade a folder of student copies of exercises/ (a CSV)
+#   make gradcheck SRC=f check your own layer's gradient (src/tools/gradcheck/my_layer.h)
 #   make skeletons       prove every committed (untouched) exercise compiles and fails
 #   make sanitize        the test suite under AddressSanitizer + UBSan
 #   make valgrind        the test suite and the lessons under valgrind (lesson 11 with --quick)
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
+#   make mnist EX=all    the same network trained with your own functions from the exercises
 #   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
 #   make plots           data files and, with gnuplot installed, PNG plots
 #   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
@@ -52,6 +57,8 @@ LESSONS       := $(basename $(notdir $(wildcard lessons/[0-9][0-9]_*.c)))
 LESSON_BINS   := $(LESSONS:%=$(BUILD)/lessons/%)
 TOOLS         := $(basename $(notdir $(wildcard src/tools/*.c)))
 TOOL_BINS     := $(TOOLS:%=$(BUILD)/%)
+# Tools built in double, with the example layer of src/tools/gradcheck/ linked in.
+DOUBLE_TOOLS  := $(BUILD)/gradcheck
 
 # Exercises: exercises/NN_topic.c (+ .h), solutions/NN_topic.c, tests/exercise_NN.c
 EXERCISES     := $(basename $(notdir $(wildcard exercises/[0-9][0-9]_*.c)))
@@ -66,7 +73,7 @@ TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/test
                  $(FLOAT_TESTS:%=$(BUILD)/tests/%_float)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check progress skeletons sanitize valgrind plots clean data mnist handout bench
+.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout bench
 all: lib lessons-bin tools tests
 
 lib: $(LIB_F) $(LIB_D) $(LIB_FAST)
@@ -98,9 +105,23 @@ $(filter-out $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/les
 $(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
-$(TOOL_BINS): $(BUILD)/%: src/tools/%.c $(LIB_FAST)
+$(filter-out $(DOUBLE_TOOLS),$(TOOL_BINS)): $(BUILD)/%: src/tools/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
+$(BUILD)/gradcheck: src/tools/gradcheck.c src/tools/gradcheck/my_layer.c $(LIB_D)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools $(filter %.c,$^) $(LIB_D) $(LDLIBS) -o $@
+
+# make gradcheck SRC=my_layer.c [ARGS="--seed 2"]: your own layer (src/tools/gradcheck/my_layer.h)
+# compiled against the checker into BUILD/gradcheck-own, and checked.
+gradcheck: $(LIB_D)
+	@if [ -z "$(SRC)" ]; then echo "usage: make gradcheck SRC=your_layer.c   (start from src/tools/gradcheck/my_layer.c)"; \
+	  $(STOP_QUIETLY); fi
+	@[ -f "$(SRC)" ] || { echo "make gradcheck: $(SRC): no such file"; $(STOP_QUIETLY); }
+	@mkdir -p $(BUILD)
+	@$(CC) $(EX_WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools -Isrc/tools/gradcheck src/tools/gradcheck.c "$(SRC)" \
+	  $(LIB_D) $(LDLIBS) -o $(BUILD)/gradcheck-own || { echo "make gradcheck: $(SRC) does not compile (see above)"; $(STOP_QUIETLY); }
+	@$(BUILD)/gradcheck-own --layer mine $(ARGS) || { $(STOP_QUIETLY); }
 
 # ---------------------------------------------------------------- tests
 $(BUILD)/obj/tests/%.o: tests/%.c
@@ -116,16 +137,24 @@ $(FLOAT_TESTS:%=$(BUILD)/tests/%_float): $(BUILD)/tests/%_float: $(BUILD)/obj/te
 	@mkdir -p $(@D)
 	$(CC) $(FAST_CFLAGS) $^ $(LDLIBS) -o $@
 
-# One exercise, built twice: against the student's copy (for make check) and,
-# when the solution is here, against the solution (for make test). Both link
-# the double library, so both are compiled with real = double.
+# One exercise, built twice: against the student's copy (for make check; its
+# objects are in BUILD/check/obj, compiled with CHECK_SAN, the sanitizer
+# flags tests/check.sh passes when the compiler has them) and, when the
+# solution is here, against the solution (for make test). Both link the
+# double library, so both are compiled with real = double.
+CHECK_SAN   ?=
+EX_DIR      ?= exercises
+CHECK_BUILD ?= $(BUILD)/check
+$(CHECK_BUILD)/obj/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS_ALL) $(CHECK_SAN) -DREAL_DOUBLE -Isrc -Iexercises -c $< -o $@
 define check_rules
-$(BUILD)/obj/exercises/$(1).o: $(wildcard exercises/$(1)_*.c)
+$(CHECK_BUILD)/obj/student_$(1).o: $(wildcard $(EX_DIR)/$(1)_*.c)
 	@mkdir -p $$(@D)
-	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
-$(BUILD)/check/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/exercises/$(1).o $(LIB_D)
+	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) $$(CHECK_SAN) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
+$(CHECK_BUILD)/exercise_$(1): $(CHECK_BUILD)/obj/exercise_$(1).o $(CHECK_BUILD)/obj/exercise.o $(CHECK_BUILD)/obj/student_$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
+	$$(CC) $$(CFLAGS_ALL) $$(CHECK_SAN) $$^ $$(LDLIBS) -o $$@
 endef
 define solution_rules
 $(BUILD)/obj/solutions/$(1).o: $(wildcard solutions/$(1)_*.c)
@@ -138,7 +167,8 @@ endef
 $(foreach n,$(EX_NUMBERS),$(eval $(call check_rules,$(n))))
 $(foreach n,$(SOLVED),$(eval $(call solution_rules,$(n))))
 
-# CC and TEST_CFLAGS: for tests/unit_real_mix.c, which compiles small programs against the libraries.
+# CC and TEST_CFLAGS: for tests/unit_real_mix.c and tests/checker.c, which compile small programs
+# against the libraries (in make sanitize, with its flags).
 test: all
 	@CC="$(CC)" TEST_CFLAGS="$(EXTRA_CFLAGS)" sh tests/run.sh $(BUILD)
 
@@ -147,15 +177,23 @@ lessons: lessons-bin
 	@for l in $(LESSONS); do case $$l in 10_*) continue;; esac; \
 	  echo; echo "################ $(BUILD)/lessons/$$l"; $(BUILD)/lessons/$$l || exit 1; done
 
+# tests/check.sh does the work. A failed check ends with its own last line
+# and a non-zero status (141), without GNU make's "make: *** [...] Error 1",
+# which reads like a build error: STOP_QUIETLY ends make with SIGPIPE, the
+# one signal make and the shells end on without a word.
+STOP_QUIETLY = kill -s PIPE $$PPID; exit 1
+STUDENT_ENV  = BUILD="$(BUILD)" MAKE="$(MAKE)" CC="$(CC)" EXTRA_CFLAGS="$(EXTRA_CFLAGS)"
 check:
-	@if [ -z "$(EX)" ]; then echo "usage: make check EX=NN   (NN is one of: $(EX_NUMBERS))"; exit 2; fi
-	@case " $(EX_NUMBERS) " in *" $(EX) "*) ;; *) echo "make check: no exercise $(EX) (there are: $(EX_NUMBERS))"; exit 2;; esac
-	@$(MAKE) --no-print-directory -s $(BUILD)/check/exercise_$(EX) || { \
-	  echo "exercises/$(EX)_*.c does not compile: fix the first error above, then run make check EX=$(EX) again"; exit 1; }
-	@$(BUILD)/check/exercise_$(EX)
-
+	@$(STUDENT_ENV) sh tests/check.sh check "$(EX)" || { $(STOP_QUIETLY); }
+hint:
+	@$(STUDENT_ENV) sh tests/check.sh hint "$(EX)" || { $(STOP_QUIETLY); }
+reset:
+	@$(STUDENT_ENV) sh tests/check.sh reset "$(EX)" || { $(STOP_QUIETLY); }
 progress:
-	@sh tests/progress.sh $(BUILD) "$(EX_NUMBERS)"
+	@$(STUDENT_ENV) sh tests/check.sh progress
+# make grade DIR=submissions: a CSV and a table of tasks passed, per student and exercise (notes/INSTRUCTORS.md)
+grade: $(LIB_D)
+	@$(STUDENT_ENV) sh tests/grade.sh "$(DIR)" || { $(STOP_QUIETLY); }
 
 skeletons: lib
 	@sh tests/skeletons.sh $(BUILD) "$(EX_NUMBERS)" "$(CC)"
@@ -179,8 +217,15 @@ valgrind:
 data:
 	@sh src/tools/fetch_mnist.sh data/mnist
 
+# make mnist EX=all (or EX=01, ..., EX=none) [ARGS="--epochs 1"]: the same network trained with your
+# own functions from the solved exercises (tests/mnist_yours.sh, src/tools/yours/).
+ifeq ($(EX),)
 mnist: data $(BUILD)/lessons/10_mnist
 	$(BUILD)/lessons/10_mnist --data data/mnist --history $(BUILD)/mnist_history.csv --save $(BUILD)/mnist.model
+else
+mnist:
+	@$(STUDENT_ENV) sh tests/mnist_yours.sh "$(EX)" $(ARGS) || { $(STOP_QUIETLY); }
+endif
 
 # ---------------------------------------------------------------- speed (lesson 11)
 # make bench: the machine's peak, GEMM, the conv layers and lesson 10's network, ours beside
@@ -199,6 +244,7 @@ HANDOUT := $(BUILD)/handout/cnn-from-scratch
 handout:
 	@rm -rf $(BUILD)/handout && mkdir -p $(HANDOUT)
 	@cp -R Makefile README.md lessons exercises src tests notes $(HANDOUT)/
+	@mkdir -p $(HANDOUT)/exercises/.original && cp exercises/[0-9][0-9]_*.c $(HANDOUT)/exercises/.original/
 	@printf '/build/\n/data/\n' > $(HANDOUT)/.gitignore
 	@$(MAKE) --no-print-directory -C $(HANDOUT) -s test > $(BUILD)/handout/test.log 2>&1 \
 	  || { tail -n 20 $(BUILD)/handout/test.log; echo "handout: its own make test failed"; exit 1; }

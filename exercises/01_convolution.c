@@ -1,7 +1,7 @@
 /* Exercise 01: convolution by hand.
  *
  * Lesson 01 (build/lessons/01_convolution, notes/01_convolution.md) slides
- * seed 003's 2x2 filter [[1,2],[-1,0]] over the 3x4 image
+ * Notes on CNN's 2x2 filter [[1,2],[-1,0]] over the 3x4 image
  * [[5,2,2,3],[3,1,2,1],[9,0,4,5]] and gets [[6,5,6],[-4,5,0]]. Now you write
  * the code that does it. Images and filters are stored row by row: pixel
  * (row, col) of an image w pixels wide is image[row * w + col].
@@ -18,32 +18,38 @@
  *           dark one, and exactly 0 on a flat region. (The lesson's vertical
  *           edge detector is [[1,0,-1],[1,0,-1],[1,0,-1]].)
  *
- * Check your work:  make check EX=01        The solution: solutions/01_convolution.c */
+ * Check your work: make check EX=01    A hint, one level at a time: make hint EX=01
+ * Start this exercise again from the original: make reset EX=01 (your file is kept as .bak) */
 #include "01_convolution.h"
 
-/* TODO 1. Hint: count the positions of a 2-wide filter on a 4-wide row by
- * hand (columns 0-1, 1-2, 2-3): 3 = 4 - 2 + 1. */
+/* TODO 1. The idea: A filter can only sit where it is wholly inside the
+ * image. Count the places its first column can go.
+ * (make hint EX=01: the formula, then the code, one at a time) */
 int conv_positions(int n, int f)
 {
     return 0;
 }
 
-/* TODO 2. Hint: two nested loops over the filter, i for its rows and j for
- * its columns; the pixel under filter[i * f + j] is image[(row + i) * image_w + (col + j)]. */
+/* TODO 2. The idea: One window: pair each filter number with the pixel under
+ * it, multiply the pairs, add up the products.
+ * (make hint EX=01: the formula, then the code, one at a time) */
 double window_sum(const double *image, int image_w, const double *filter, int f, int row, int col)
 {
     return 0;
 }
 
-/* TODO 3. Hint: out has conv_positions(w, f) columns, so output (row, col)
- * is out[row * out_w + col] with out_w = conv_positions(w, f), not w. */
+/* TODO 3. The idea: The output map holds one window sum for every place the
+ * filter fits, in reading order. The filter is slid as it is, not turned
+ * round.
+ * (make hint EX=01: the formula, then the code, one at a time) */
 void convolve_valid(const double *image, int h, int w, const double *filter, int f, double *out)
 {
 }
 
-/* TODO 4. Hint: turn the vertical-edge filter on its side: a row of +1s,
- * a row of 0s, a row of -1s. Its numbers must add up to 0, or a flat
- * region would not give 0. */
+/* TODO 4. The idea: A filter answers 'how much does this window look like
+ * me?'. An edge filter rewards bright above and punishes bright below, and
+ * its weights cancel on a flat region.
+ * (make hint EX=01: the formula, then the code, one at a time) */
 void make_horizontal_edge_filter(double *filter)
 {
 }

@@ -1,7 +1,7 @@
 /* Exercise 02: the chain rule, and checking it numerically.
  *
- * Lesson 02 (build/lessons/02_chain_rule, notes/02_chain_rule.md) takes seed
- * 004's graph f(x, y, z) = (x + y) z apart into two gates,
+ * Lesson 02 (build/lessons/02_chain_rule, notes/02_chain_rule.md) takes Intro
+ * to CNN's graph f(x, y, z) = (x + y) z apart into two gates,
  *     q = x + y          (add gate:      dq/dx = 1, dq/dy = 1)
  *     f = q * z          (multiply gate: df/dq = z, df/dz = q)
  * runs it forward and backward at x = -2, y = 5, z = -4 (f = -12; df/dx =
@@ -16,29 +16,37 @@
  *           relative error gradient checks report (CS231n's definition).
  *           It must be 0, not NaN, when both a and n are 0.
  *
- * Check your work:  make check EX=02        The solution: solutions/02_chain_rule.c */
+ * Check your work: make check EX=02    A hint, one level at a time: make hint EX=02
+ * Start this exercise again from the original: make reset EX=02 (your file is kept as .bak) */
 #include "02_chain_rule.h"
 
 #include <math.h>
 
-/* TODO 1. Hint: two lines, one per gate, writing through the pointers: *q = ...; *f = ... */
+/* TODO 1. The idea: Work through the graph from the inputs to the output:
+ * the add gate first, then the multiply gate.
+ * (make hint EX=02: the formula, then the code, one at a time) */
 void graph_forward(double x, double y, double z, double *q, double *f)
 {
 }
 
-/* TODO 2. Hint: compute q first; the multiply gate hands each of its inputs
- * the OTHER input (df/dq = z, df/dz = q); the add gate passes df/dq on to x and y. */
+/* TODO 2. The idea: Backward, each gate multiplies the gradient coming in by
+ * its own local derivative (the chain rule).
+ * (make hint EX=02: the formula, then the code, one at a time) */
 void graph_backward(double x, double y, double z, double *df_dx, double *df_dy, double *df_dz)
 {
 }
 
-/* TODO 3. Hint: evaluate fn on both sides of t; the two points are 2h apart. */
+/* TODO 3. The idea: A slope measured from two nearby points, one on each
+ * side of t: it is more accurate than a one-sided difference.
+ * (make hint EX=02: the formula, then the code, one at a time) */
 double central_slope(double (*fn)(double), double t, double h)
 {
     return 0;
 }
 
-/* TODO 4. Hint: fabs and fmax from <math.h>; the 1e-8 floor keeps 0 / 0 away. */
+/* TODO 4. The idea: Compare two numbers relative to their size, so that 1e-3
+ * vs 1.001e-3 and 1000 vs 1001 are judged the same way; never divide by 0.
+ * (make hint EX=02: the formula, then the code, one at a time) */
 double gradient_rel_error(double analytic, double numeric)
 {
     return 0;

@@ -1,7 +1,7 @@
 /* Exercise 03: padding, stride and sizing.
  *
  * Lesson 03 (build/lessons/03_padding_stride, notes/03_padding_stride.md)
- * sizes every layer with seed 004's formula W_out = (W - F + 2P)/S + 1,
+ * sizes every layer with Intro to CNN's formula W_out = (W - F + 2P)/S + 1,
  * counts parameters as (F*F*C_in + 1)*C_out, and pads Keras's 2x2 'same'
  * layer with 0 rows above and 1 below. Now you write those pieces.
  * Arrays are stored row by row: element (i, j) of an array w wide is a[i * w + j].
@@ -16,7 +16,7 @@
  *           (7, 3, 0, 2) -> 3, (6, 3, 0, 2) -> -1, (2, 3, 0, 1) -> -1.
  *   TODO 2  conv_layer_params(f, c_in, c_out): (f*f*c_in + 1)*c_out, the
  *           weights of c_out filters of shape (f, f, c_in) plus one bias each.
- *           Seed 001's first layer: conv_layer_params(2, 1, 16) = 80.
+ *           Doshi's first layer: conv_layer_params(2, 1, 16) = 80.
  *   TODO 3  zero_pad(x, h, w, p, out): x is (h, w); out is (h + 2p, w + 2p)
  *           with x in the middle and zeros all around:
  *               out[(i + p) * (w + 2p) + (j + p)] = x[i * w + j],
@@ -26,33 +26,38 @@
  *           put (f - 1)/2 (rounded down) before (top/left) and the rest after
  *           (bottom/right): f = 3 -> 1 and 1; f = 2 -> 0 and 1.
  *
- * Check your work:  make check EX=03        The solution: solutions/03_padding_stride.c */
+ * Check your work: make check EX=03    A hint, one level at a time: make hint EX=03
+ * Start this exercise again from the original: make reset EX=03 (your file is kept as .bak) */
 #include "03_padding_stride.h"
 
-/* TODO 1. Hint: compute span = w - f + 2*p first. A negative span means the
- * filter does not fit; span % s != 0 means the windows do not tile; in both
- * cases return -1. Otherwise the first window plus span/s more: span/s + 1. */
+/* TODO 1. The idea: Padding makes the image bigger, the stride makes the
+ * filter jump. Count the starting places; the jumps must land exactly on the
+ * last one.
+ * (make hint EX=03: the formula, then the code, one at a time) */
 int output_length(int w, int f, int p, int s)
 {
     return 0;
 }
 
-/* TODO 2. Hint: one filter has f*f*c_in weights and 1 bias; there are c_out
- * filters. Compute in long: 3x3x512x512 layers have millions of weights. */
+/* TODO 2. The idea: Every filter sees all input channels through its f x f
+ * window, and has one bias of its own.
+ * (make hint EX=03: the formula, then the code, one at a time) */
 long conv_layer_params(int f, int c_in, int c_out)
 {
     return 0;
 }
 
-/* TODO 3. Hint: first set all (h + 2p) * (w + 2p) elements of out to 0,
- * then copy each x[i * w + j] to row i + p, column j + p of out; out is
- * w + 2p wide, so that is out[(i + p) * (w + 2 * p) + (j + p)]. */
+/* TODO 3. The idea: Padding puts a frame of zeros round the image; the image
+ * itself moves p rows down and p columns right.
+ * (make hint EX=03: the formula, then the code, one at a time) */
 void zero_pad(const double *x, int h, int w, int p, double *out)
 {
 }
 
-/* TODO 4. Hint: total = f - 1; *pad_before = total / 2 (integer division
- * rounds down); *pad_after = total - *pad_before. */
+/* TODO 4. The idea: 'Same' padding keeps the size at stride 1, so it adds f
+ * - 1 in total. An odd total cannot be split evenly: Keras puts the extra
+ * one after.
+ * (make hint EX=03: the formula, then the code, one at a time) */
 void same_padding(int f, int *pad_before, int *pad_after)
 {
 }

@@ -13,7 +13,7 @@
  *           x <= 0 (at the kink x = 0 we take 0, like src/activation.c).
  *   TODO 2  sigmoid_fwd: y = 1 / (1 + e^-x).
  *           sigmoid_bwd(y, dy, dx): it gets the OUTPUT y = sigmoid(x), not x.
- *           Local derivative: sigmoid'(x) = y (1 - y) (seed 004 derives it).
+ *           Local derivative: sigmoid'(x) = y (1 - y) (Intro to CNN derives it).
  *   TODO 3  tanh_fwd: y = tanh(x) (tanh() from <math.h> is fine).
  *           tanh_bwd(y, dy, dx): again from the OUTPUT y = tanh(x).
  *           Local derivative: tanh'(x) = 1 - tanh(x)^2 = 1 - y^2.
@@ -26,13 +26,15 @@
  *           neither 0 nor 1 (0.5 at x = 0), and a gradient check of a
  *           correct relu_bwd fails.
  *
- * Check your work:  make check EX=04        The solution: solutions/04_activations.c */
+ * Check your work: make check EX=04    A hint, one level at a time: make hint EX=04
+ * Start this exercise again from the original: make reset EX=04 (your file is kept as .bak) */
 #include "04_activations.h"
 
 #include <math.h>
 
-/* TODO 1. Hint: one loop; y[i] = x[i] > 0 ? x[i] : 0. In relu_bwd the local
- * derivative is 1 or 0, so dx[i] is either dy[i] or 0. */
+/* TODO 1. The idea: ReLU lets positive numbers through and blocks the rest;
+ * backward, the gradient flows only where the input was positive.
+ * (make hint EX=04: the formula, then the code, one at a time) */
 void relu_fwd(const double *x, double *y, int n)
 {
 }
@@ -41,8 +43,9 @@ void relu_bwd(const double *x, const double *dy, double *dx, int n)
 {
 }
 
-/* TODO 2. Hint: exp(-x[i]) from <math.h>. In sigmoid_bwd, y[i] already IS
- * sigmoid(x): do not apply the sigmoid again. Multiply by dy[i]. */
+/* TODO 2. The idea: The sigmoid squashes any number into (0, 1); its
+ * derivative is easiest to write with the output it already produced.
+ * (make hint EX=04: the formula, then the code, one at a time) */
 void sigmoid_fwd(const double *x, double *y, int n)
 {
 }
@@ -51,9 +54,9 @@ void sigmoid_bwd(const double *y, const double *dy, double *dx, int n)
 {
 }
 
-/* TODO 3. Hint: (e^x - e^-x) / (e^x + e^-x) overflows for large |x| (inf/inf
- * is nan); tanh() does not. In tanh_bwd, y[i] already IS tanh(x): the local
- * derivative is 1 - y[i] * y[i]. */
+/* TODO 3. The idea: tanh squashes into (-1, 1), centred on 0; like the
+ * sigmoid, its derivative is written with its output.
+ * (make hint EX=04: the formula, then the code, one at a time) */
 void tanh_fwd(const double *x, double *y, int n)
 {
 }
@@ -62,9 +65,10 @@ void tanh_bwd(const double *y, const double *dy, double *dx, int n)
 {
 }
 
-/* TODO 4. Hint: evaluate f on both sides, f(x + h) and f(x - h), and divide
- * the difference by the distance between the two points, 2h. For
- * straddles_kink, write the condition x - h < 0 < x + h with &&. */
+/* TODO 4. The idea: A central difference looks at both sides of x. If the
+ * two points lie on different sides of a kink, it averages two different
+ * slopes.
+ * (make hint EX=04: the formula, then the code, one at a time) */
 double central_slope(scalar_fn f, double x, double h)
 {
     return 0;

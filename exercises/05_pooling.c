@@ -24,34 +24,34 @@
  *           pixel of window (oy, ox) gets dY(oy, ox) / (k*k), summed over all
  *           the windows the pixel belongs to. dX (h, w) starts at 0.
  *
- * Check your work:  make check EX=05        The solution: solutions/05_pooling.c */
+ * Check your work: make check EX=05    A hint, one level at a time: make hint EX=05
+ * Start this exercise again from the original: make reset EX=05 (your file is kept as .bak) */
 #include "05_pooling.h"
 
-/* TODO 1. Hint: for each window start with best = the index of its top-left
- * pixel, (oy*stride) * w + ox*stride; walk i, j over the window and keep the
- * index at = (oy*stride + i) * w + (ox*stride + j) when x[at] > x[best]
- * (">" and not ">=", so the first maximum keeps a tie). */
+/* TODO 1. The idea: Max pooling keeps the largest pixel of each window, and
+ * remembers which pixel it was: the backward pass needs that.
+ * (make hint EX=05: the formula, then the code, one at a time) */
 void max_pool_forward(const double *x, int h, int w, int k, int stride, double *y, int *argmax)
 {
 }
 
-/* TODO 2. Hint: two loops: one sets all h * w entries of dx to 0, the other
- * runs over the out_h * out_w outputs o and ADDS dy[o] into dx[argmax[o]]
- * (with overlapping windows one pixel can win twice; "=" would keep only the
- * last gradient). No loop over the window: only the winner gets anything. */
+/* TODO 2. The idea: Only the pixel that won the max moved the output, so
+ * only it gets the gradient; a pixel can win more than one window.
+ * (make hint EX=05: the formula, then the code, one at a time) */
 void max_pool_backward(const double *dy, const int *argmax, int h, int w, int k, int stride, double *dx)
 {
 }
 
-/* TODO 3. Hint: the same loops as TODO 1, with a running sum instead of a
- * running max; divide by k*k (the number of pixels), not by k. */
+/* TODO 3. The idea: Average pooling replaces each window by the mean of its
+ * pixels.
+ * (make hint EX=05: the formula, then the code, one at a time) */
 void avg_pool_forward(const double *x, int h, int w, int k, int stride, double *y)
 {
 }
 
-/* TODO 4. Hint: zero dx first; then the loops of TODO 3, but instead of
- * reading x you ADD dy[oy * out_w + ox] / (k*k) into
- * dx[(oy*stride + i) * w + (ox*stride + j)]. */
+/* TODO 4. The idea: Every pixel of a window moved the average by 1/k^2 of
+ * its own change, so each gets that share of the window's gradient.
+ * (make hint EX=05: the formula, then the code, one at a time) */
 void avg_pool_backward(const double *dy, int h, int w, int k, int stride, double *dx)
 {
 }

@@ -1,7 +1,7 @@
 /* Exercise 06: the backward pass of a convolution.
  *
  * Lesson 06 (build/lessons/06_conv_backward, notes/06_conv_backward.md) works
- * seed 001's example: X = [[5,2,2],[3,1,2],[9,0,4]], F = [[1,2],[-1,0]],
+ * Doshi's example: X = [[5,2,2],[3,1,2],[9,0,4]], F = [[1,2],[-1,0]],
  * O = conv(X, F) = [[6,5],[-4,5]], and with dL/dO = [[2,1],[-1,3]]:
  *     dL/dF = conv(X, dL/dO)                    = [[12,11],[-2,16]]
  *     dL/dX = full conv of rot180(F) with dL/dO = [[2,5,2],[-3,0,6],[1,-3,0]]
@@ -20,7 +20,7 @@
  *           with rot[a][b] = F[k-1-a][k-1-b] (F turned by 180 degrees) and
  *           dOpad = dO with k-1 rings of zeros around it, so
  *           dOpad[r + a][c + b] = dO[r + a - (k-1)][c + b - (k-1)], or 0 outside dO.
- *           Check: dX[0][0] = F[0][0] * dO[0][0] (seed 001's dL/dX11 = F11 dL/dO11).
+ *           Check: dX[0][0] = F[0][0] * dO[0][0] (Doshi's dL/dX11 = F11 dL/dO11).
  *   TODO 3  conv_dbias: b is added to every output, dO[i][j]/db = 1, so
  *               db = sum_{i,j} dO[i][j].
  *   TODO 4  conv_dinput_strided (stride S): F (k, k), dO (oh, ow) -> dX (h, w)
@@ -29,37 +29,39 @@
  *           S - 1 zeros between neighbours; then dX = the full convolution of
  *           TODO 2 applied to the dilated array. For S = 1 it is TODO 2.
  *
- * Check your work:  make check EX=06        The solution: solutions/06_conv_backward.c */
+ * Check your work: make check EX=06    A hint, one level at a time: make hint EX=06
+ * Start this exercise again from the original: make reset EX=06 (your file is kept as .bak) */
 #include "06_conv_backward.h"
 
 #include <stdlib.h>
 
-/* TODO 1. Hint: four loops: a, b over dF, then i, j over dO, summing
- * dout[i * ow + j] * x[(i + a) * w + (j + b)]. X's rows are w wide, dO's ow
- * wide and dF's kw wide: three different row lengths. */
+/* TODO 1. The idea: Each filter weight touched every output it helped to
+ * make; its gradient adds up, over the outputs, the pixel it multiplied
+ * times that output's gradient.
+ * (make hint EX=06: the formula, then the code, one at a time) */
 void conv_dfilter(const double *x, int h, int w, const double *dout, int oh, int ow, double *dfilter)
 {
 }
 
-/* TODO 2. Hint: for each (r, c) of dX sum over a, b in 0..k-1; the dO entry
- * is i = r + a - (k-1), j = c + b - (k-1): skip it when outside 0..oh-1 or
- * 0..ow-1 (that is the zero padding), else add
- * filter[(k-1-a) * k + (k-1-b)] * dout[i * ow + j]. */
+/* TODO 2. The idea: Each input pixel fed several outputs through different
+ * filter weights; collecting them back is a convolution of dL/dO with the
+ * filter turned round.
+ * (make hint EX=06: the formula, then the code, one at a time) */
 void conv_dinput(const double *filter, int k, const double *dout, int oh, int ow, double *dx)
 {
 }
 
-/* TODO 3. Hint: one loop over all oh * ow entries. */
+/* TODO 3. The idea: The bias is added to every output of its map, so every
+ * output's gradient reaches it.
+ * (make hint EX=06: the formula, then the code, one at a time) */
 double conv_dbias(const double *dout, int oh, int ow)
 {
     return 0;
 }
 
-/* TODO 4. Hint: dh = (oh-1)*stride + 1 and dw = (ow-1)*stride + 1; allocate
- * a zeroed array of dh * dw doubles (calloc; return if it gives NULL), set
- * dilated[(i*stride) * dw + j*stride] = dout[i * ow + j], call
- * conv_dinput(filter, k, dilated, dh, dw, dx) (dh + k - 1 is X's height),
- * and free the array. */
+/* TODO 4. The idea: With stride S the forward pass skipped positions; put
+ * zeros where it skipped and the stride-1 rule applies again.
+ * (make hint EX=06: the formula, then the code, one at a time) */
 void conv_dinput_strided(const double *filter, int k, int stride, const double *dout, int oh, int ow,
                          double *dx)
 {

@@ -1,8 +1,8 @@
-/* Exercise 07: a dense layer, and the chain rule through seed 004's network.
+/* Exercise 07: a dense layer, and the chain rule through Intro to CNN's network.
  *
- * Lesson 07 (build/lessons/07_dense, notes/07_dense.md) computes seed 004's
+ * Lesson 07 (build/lessons/07_dense, notes/07_dense.md) computes Intro to CNN's
  * fully connected layer Z = W^T X + b with 4 inputs and 2 neurons, its
- * backward pass, and then the gradients of seed 004's small network one
+ * backward pass, and then the gradients of Intro to CNN's small network one
  * chain-rule factor at a time. Now you write the code. Arrays are stored
  * row by row: W (n_in, n_out) has W[i][j] = w[i * n_out + j], so column j of
  * W holds the n_in weights INTO neuron j (row j of W^T).
@@ -17,12 +17,12 @@
  *           and db, this one must not).
  *   TODO 3  sigmoid_mse_delta(O, y'): for O = sigmoid(Z2) and E = (y' - O)^2 / 2,
  *             dE/dZ2 = dE/dO * dO/dZ2 = -(y' - O) * O (1 - O).
- *   TODO 4  tiny_net_backward: seed 004's network, forward then backward:
+ *   TODO 4  tiny_net_backward: Intro to CNN's network, forward then backward:
  *             Z1 (2x2) = X (3x3) * f (2x2)   (valid, stride 1, no bias; lesson 01)
  *             A1 = sigmoid(Z1) = 1 / (1 + e^{-Z1}), flattened row by row to 4
  *             Z2 = W^T A1 + b                (W is 4x1, b one number)
  *             O  = sigmoid(Z2),  E = (y' - O)^2 / 2
- *           then the chain rule in seed 004's order:
+ *           then the chain rule in Intro to CNN's order:
  *             dE/dZ2 = -(y' - O) O (1 - O)             (task 3)
  *             dE/dW  = A1 dE/dZ2,  dE/db = dE/dZ2,  dE/dA1 = W dE/dZ2   (task 2)
  *             dE/dZ1 = dE/dA1 * A1 (1 - A1)            (element by element)
@@ -30,39 +30,39 @@
  *           Write df (2x2), dw (4), *db; return E. On the lesson's numbers E = 0.071476
  *           and dE/df[0][0] = -0.021265.
  *
- * Check your work:  make check EX=07        The solution: solutions/07_dense.c */
+ * Check your work: make check EX=07    A hint, one level at a time: make hint EX=07
+ * Start this exercise again from the original: make reset EX=07 (your file is kept as .bak) */
 #include "07_dense.h"
 
 #include <math.h>
 
-/* TODO 1. Hint: loop over the neurons j; start z[j] at b[j] and add
- * w[i * n_out + j] * x[i] for every input i. Not w[j * n_in + i]: that reads
- * W as if it were n_out x n_in. */
+/* TODO 1. The idea: Each neuron takes a weighted sum of all the inputs and
+ * adds its bias.
+ * (make hint EX=07: the formula, then the code, one at a time) */
 void fc_forward(const double *x, const double *w, const double *b, double *z, int n_in, int n_out)
 {
 }
 
-/* TODO 2. Hint: two nested loops, i over inputs and j over neurons. dW has
- * the shape of W, so dW[i][j] goes to dw[i * n_out + j]; dx[i] starts at 0
- * and collects w[i * n_out + j] * dz[j] over all neurons j. */
+/* TODO 2. The idea: Backward through Z = W^T X + b: a weight's gradient is
+ * its input times its neuron's gradient; an input collects from every neuron
+ * it feeds.
+ * (make hint EX=07: the formula, then the code, one at a time) */
 void fc_backward(const double *x, const double *w, const double *dz,
                  double *dw, double *db, double *dx, int n_in, int n_out)
 {
 }
 
-/* TODO 3. Hint: two factors. dE/dO = -(y' - O) = O - y' (the 1/2 in E cancels
- * the 2 of the square); dO/dZ2 = O (1 - O), the sigmoid's derivative written
- * with its output. */
+/* TODO 3. The idea: The error's gradient at the output neuron is two
+ * factors: how E changes with O, and how the sigmoid's O changes with Z2.
+ * (make hint EX=07: the formula, then the code, one at a time) */
 double sigmoid_mse_delta(double o, double target)
 {
     return 0;
 }
 
-/* TODO 4. Hint: write the forward pass into local arrays z1[4], a1[4] and
- * the numbers z2, o; keep them, the backward pass needs A1 and O. Then reuse
- * your tasks: fc_forward(a1, w, &b, &z2, 4, 1), sigmoid_mse_delta(o, target),
- * fc_backward(a1, w, &dz2, dw, db, da1, 4, 1). The last step is a sliding
- * window like Z1's, with dE/dZ1 (2x2) in place of f. */
+/* TODO 4. The idea: Forward through the whole small network, keep what each
+ * layer produced, then go back layer by layer with your tasks 1-3.
+ * (make hint EX=07: the formula, then the code, one at a time) */
 double tiny_net_backward(const double *x, const double *f, const double *w, double b, double target,
                          double *df, double *dw, double *db)
 {

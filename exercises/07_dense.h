@@ -2,7 +2,7 @@
  * Both exercises/07_dense.c (yours) and solutions/07_dense.c define them;
  * tests/exercise_07.c checks them. Do not change this file.
  *
- * Shapes, as in seed 004 and src/dense.h:
+ * Shapes, as in Intro to CNN and src/dense.h:
  *   X (n_in)   W (n_in, n_out) stored row by row, W[i][j] = w[i * n_out + j]
  *   b (n_out)  Z (n_out) */
 #ifndef EXERCISE_07_H
@@ -19,12 +19,12 @@ void fc_forward(const double *x, const double *w, const double *b, double *z, in
 void fc_backward(const double *x, const double *w, const double *dz,
                  double *dw, double *db, double *dx, int n_in, int n_out);
 
-/* Task 3: the output neuron of seed 004's network, O = sigmoid(Z2), with the
+/* Task 3: the output neuron of Intro to CNN's network, O = sigmoid(Z2), with the
  * error E = (y' - O)^2 / 2. Given O and the label y' (target), return
  *   dE/dZ2 = dE/dO * dO/dZ2 = -(y' - O) * O * (1 - O). */
 double sigmoid_mse_delta(double o, double target);
 
-/* Task 4: seed 004's whole small network, forward and backward:
+/* Task 4: Intro to CNN's whole small network, forward and backward:
  *   Z1 (2x2) = X (3x3) * f (2x2)   valid convolution (lesson 01), stride 1, no bias
  *   A1 (2x2) = sigmoid(Z1), then flattened row by row into 4 numbers
  *   Z2       = W^T A1 + b          W (4x1), i.e. Z2 = sum_i w[i] * A1[i] + b

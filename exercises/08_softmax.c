@@ -3,7 +3,7 @@
  * Lesson 08 (build/lessons/08_softmax, notes/08_softmax.md) shows that the
  * softmax as written, e^{z_i} / sum_k e^{z_k}, returns NaN for logits like
  * [1000, 1001, 1002], that subtracting the largest logit first fixes it and
- * changes nothing else, that the loss is -sum label * ln prediction (seed 001
+ * changes nothing else, that the loss is -sum label * ln prediction (Doshi
  * swaps the two), and that its gradient with respect to the logits is p - y.
  * Now you write the four functions. Every array has n entries.
  *
@@ -12,7 +12,7 @@
  *           softmax([1, 2, 3]) = (0.090031, 0.244728, 0.665241), and so must
  *           softmax([1000, 1001, 1002]) be.
  *   TODO 2  one_hot_label(label, y, n): y[label] = 1 and every other entry 0
- *           (seed 002: the digit 3 becomes (0, 0, 0, 1, 0, 0, 0, 0, 0, 0)).
+ *           (Bayya: the digit 3 becomes (0, 0, 0, 1, 0, 0, 0, 0, 0, 0)).
  *   TODO 3  cross_entropy_loss(p, y, n): L = -sum_i y_i ln p_i, the label y
  *           weighing the natural log of the prediction p; skip terms with
  *           y_i = 0. With a one-hot y it is -ln p_label: the lesson's
@@ -24,32 +24,39 @@
  *           For the lesson's logits (1, -6, 0.3, 2.25) and label 3:
  *           (0.200488, 0.000183, 0.099559, -0.300230).
  *
- * Check your work:  make check EX=08        The solution: solutions/08_softmax.c */
+ * Check your work: make check EX=08    A hint, one level at a time: make hint EX=08
+ * Start this exercise again from the original: make reset EX=08 (your file is kept as .bak) */
 #include "08_softmax.h"
 
 #include <math.h>
 
-/* TODO 1. Hint: three loops: find the largest z; fill p[i] = exp(z[i] - max)
- * while adding them up; divide every p[i] by the sum. */
+/* TODO 1. The idea: Softmax turns scores into probabilities: exponentiate,
+ * then divide by the total. Subtracting the largest score first changes
+ * nothing but keeps e^z from overflowing.
+ * (make hint EX=08: the formula, then the code, one at a time) */
 void softmax_stable(const double *z, double *p, int n)
 {
 }
 
-/* TODO 2. Hint: set every entry, not just the 1: y may hold anything when
- * you get it. */
+/* TODO 2. The idea: A label becomes a vector with a 1 at the right class and
+ * 0 everywhere else.
+ * (make hint EX=08: the formula, then the code, one at a time) */
 void one_hot_label(int label, double *y, int n)
 {
 }
 
-/* TODO 3. Hint: loss -= y[i] * log(p[i]) for every i with y[i] != 0. log() is
- * the natural logarithm; the minus sign makes the loss >= 0. */
+/* TODO 3. The idea: Cross-entropy measures how surprised the prediction is
+ * by the truth: the label weighs the log of the prediction, not the other
+ * way round.
+ * (make hint EX=08: the formula, then the code, one at a time) */
 double cross_entropy_loss(const double *p, const double *y, int n)
 {
     return 0;
 }
 
-/* TODO 4. Hint: no Jacobian needed: it multiplied out to p - y (lesson 08,
- * step 7). Write softmax_stable(z, dz, n) into dz, then subtract 1 at the label. */
+/* TODO 4. The idea: Softmax and cross-entropy together have a very simple
+ * gradient: the prediction minus the truth.
+ * (make hint EX=08: the formula, then the code, one at a time) */
 void softmax_ce_logit_grad(const double *z, int label, double *dz, int n)
 {
 }

@@ -1,7 +1,7 @@
 /* Exercise 09: three optimisers.
  *
  * Lesson 09 (build/lessons/09_optimisers, notes/09_optimisers.md) walks down
- * the parabola L(a) = (a - 3)^2 with seed 004's rule and then races four
+ * the parabola L(a) = (a - 3)^2 with Intro to CNN's rule and then races four
  * optimisers to recover a hidden 3x3 filter. Now you write the update rules.
  * Every function changes the n parameters w (n) IN PLACE, using their
  * gradient g = dL/dw (n), which it must leave unchanged. The state arrays
@@ -10,7 +10,7 @@
  *
  *   TODO 1  gd_update(w, g, n, lr): one step of gradient descent,
  *               w[i] = w[i] - lr * g[i]            for i = 0 .. n-1
- *           (seed 004: new_parameter = old_parameter - learning_rate * gradient).
+ *           (Intro to CNN: new_parameter = old_parameter - learning_rate * gradient).
  *   TODO 2  momentum_update(w, g, velocity, n, lr, momentum): SGD with
  *           momentum in the PyTorch form, for each i, in this order:
  *               velocity[i] = momentum * velocity[i] + g[i]
@@ -27,26 +27,30 @@
  *           Typical values: lr 0.001, beta1 0.9, beta2 0.999, eps 1e-8.
  *           Store m and v WITHOUT the correction (it is recomputed from t).
  *
- * Check your work:  make check EX=09        The solution: solutions/09_optimisers.c */
+ * Check your work: make check EX=09    A hint, one level at a time: make hint EX=09
+ * Start this exercise again from the original: make reset EX=09 (your file is kept as .bak) */
 #include "09_optimisers.h"
 
 #include <math.h>
 
-/* TODO 1. Hint: one loop over i; subtract (not add: that climbs the hill)
- * lr times the gradient. With w = 1, g = 2, lr = 0.1 the new w is 0.8. */
+/* TODO 1. The idea: Move every weight a small step downhill: against its
+ * gradient.
+ * (make hint EX=09: the formula, then the code, one at a time) */
 void gd_update(double *w, const double *g, int n, double lr)
 {
 }
 
-/* TODO 2. Hint: update velocity[i] first, then use the NEW velocity to move
- * w[i]. With velocity 0 (the first step) this is exactly gd_update. */
+/* TODO 2. The idea: Momentum keeps a running velocity: the gradients of the
+ * past keep pushing, like a ball rolling downhill.
+ * (make hint EX=09: the formula, then the code, one at a time) */
 void momentum_update(double *w, const double *g, double *velocity, int n, double lr, double momentum)
 {
 }
 
-/* TODO 3. Hint: pow(beta1, t) from <math.h> gives beta1^t. At t = 1 the
- * corrections give m_hat = g and v_hat = g^2, so the first step moves every
- * weight by about lr, whatever the size of its gradient. */
+/* TODO 3. The idea: Adam keeps running means of the gradient and of its
+ * square, corrects their start-up bias, and scales each weight's step by
+ * them.
+ * (make hint EX=09: the formula, then the code, one at a time) */
 void adam_update(double *w, const double *g, double *m, double *v, int n,
                  double lr, double beta1, double beta2, double eps, int t)
 {

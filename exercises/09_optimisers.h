@@ -8,7 +8,7 @@
 #ifndef EXERCISE_09_H
 #define EXERCISE_09_H
 
-/* Task 1: one step of gradient descent (seed 004):
+/* Task 1: one step of gradient descent (Intro to CNN):
  * new_parameter = old_parameter - learning_rate * gradient, for each of the n. */
 void gd_update(double *w, const double *g, int n, double lr);
 

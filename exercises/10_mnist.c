@@ -36,37 +36,34 @@
  *           confusion[labels[i] * n_classes + predicted[i]] for each i (row =
  *           the true class, column = the prediction; the diagonal is right).
  *
- * Check your work:  make check EX=10        The solution: solutions/10_mnist.c */
+ * Check your work: make check EX=10    A hint, one level at a time: make hint EX=10
+ * Start this exercise again from the original: make reset EX=10 (your file is kept as .bak) */
 #include "10_mnist.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-/* TODO 1. Hint: first the checks that need only bytes 0..3 (n >= 4, two
- * zero bytes, type 0x08, ndims 1..3), then the length check; a helper
- * big_endian(b) = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3] (as
- * unsigned long) reads the magic and every dimension. Reading the bytes
- * the other way round (b[0] lowest) is little-endian: 60000 would come out
- * as 0x60EA0000. */
+/* TODO 1. The idea: An IDX file starts with a header: a magic number, then
+ * the size of each dimension. Every number is 4 bytes, most significant byte
+ * first (big-endian).
+ * (make hint EX=10: the formula, then the code, one at a time) */
 long read_idx_header(const unsigned char *bytes, long n, idx_header *h)
 {
     return 0;
 }
 
-/* TODO 2. Hint: calloc zeroed dW (n_in * n_classes), dB (n_classes) and p
- * (n_classes) (return NAN if one is NULL); for each image compute z, p and
- * its loss, then add x[i] * (p_j - y_j) into dW[i][j] and (p_j - y_j) into
- * dB[j]. Only after the loop: w[k] -= lr * dW[k] / batch (and the same for
- * b). Free the buffers. */
+/* TODO 2. The idea: One step: forward every image of the batch, add up each
+ * image's gradient, then move the weights once, by the MEAN gradient.
+ * (make hint EX=10: the formula, then the code, one at a time) */
 double train_step(double *w, double *b, const double *x, const int *labels, int batch,
                   int n_in, int n_classes, double lr)
 {
     return 0;
 }
 
-/* TODO 3. Hint: zero all n_classes * n_classes entries first (the caller's
- * array may hold anything); the row index is the TRUE label. Count the
- * correct answers in a long and divide as doubles: (double)correct / n. */
+/* TODO 3. The idea: Accuracy is the fraction of right answers; the confusion
+ * matrix counts, for each true class, what the network answered.
+ * (make hint EX=10: the formula, then the code, one at a time) */
 double accuracy_and_confusion(const int *labels, const int *predicted, int n, int n_classes,
                               long *confusion)
 {

@@ -46,9 +46,11 @@
  *           block along each index is smaller when the size is not a
  *           multiple of the block. C starts at 0.
  *
- * Check your work:  make check EX=11        The solution: solutions/11_speed.c
- * The checker also times your TODO 2 and 3 against the naive loop (for your
- * information only: speed is never a pass condition). */
+ * The checker also times your TODO 2 and 3 against the naive loop, once
+ * task 3 passes (for your information only: speed is never a pass condition).
+ *
+ * Check your work: make check EX=11    A hint, one level at a time: make hint EX=11
+ * Start this exercise again from the original: make reset EX=11 (your file is kept as .bak) */
 #include "11_speed.h"
 
 /* Given, for comparison: the definition, one dot product per C[i][j]. Its
@@ -64,24 +66,25 @@ void matmul_ijp(int m, int n, int k, const double *a, const double *b, double *c
         }
 }
 
-/* TODO 1. Hint: one loop per index of the formula, the tap (c, ky, kx)
- * outside and the position (oy, ox) inside; each entry asks one question:
- * is the pixel it copies inside the image, or is it padding? */
+/* TODO 1. The idea: A convolution is many dot products of the filter with
+ * windows of the image; lay every window out as a column, and all of them
+ * become one matrix product.
+ * (make hint EX=11: the formula, then the code, one at a time) */
 void im2col_image(const double *x, int channels, int height, int width, int k_h, int k_w,
                   int stride, int pad, double *cols)
 {
 }
 
-/* TODO 2. Hint: the same multiply-adds as matmul_ijp, in another order:
- * A[i][p] is one number for the whole inner loop, and since every C[i][j]
- * now collects its k terms across k separate passes, it must start at 0. */
+/* TODO 2. The idea: The same multiply-adds in another order: walk B and C
+ * row by row, so the memory is read in the order it is laid out.
+ * (make hint EX=11: the formula, then the code, one at a time) */
 void matmul_ipj(int m, int n, int k, const double *a, const double *b, double *c)
 {
 }
 
-/* TODO 3. Hint: the blocks only change which multiply-adds run together,
- * never which ones run: every (i, p, j) exactly once. Zero C once, before
- * all the blocks. */
+/* TODO 3. The idea: Work on blocks small enough to stay in the cache: each
+ * block of A meets each block of B while both are still close at hand.
+ * (make hint EX=11: the formula, then the code, one at a time) */
 void matmul_blocked(int m, int n, int k, const double *a, const double *b, double *c,
                     int block_m, int block_k, int block_n)
 {

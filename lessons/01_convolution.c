@@ -1,6 +1,6 @@
 /* Lesson 01: convolution, one window at a time.
  *
- * Seed 003's worked example: the 2x2 filter [[1,2],[-1,0]] slides over the
+ * Notes on CNN's worked example: the 2x2 filter [[1,2],[-1,0]] slides over the
  * 3x4 image [[5,2,2,3],[3,1,2,1],[9,0,4,5]] (no padding, stride 1). At each
  * position we multiply the numbers under the filter element by element and
  * add them up; the sums form the output map [[6,5,6],[-4,5,0]].
@@ -20,12 +20,12 @@
 #define OUT_H (IMG_H - F + 1)
 #define OUT_W (IMG_W - F + 1)
 
-static const real image[IMG_H * IMG_W] = {   /* (3, 4): seed 003, equation (2) */
+static const real image[IMG_H * IMG_W] = {   /* (3, 4): Notes on CNN, equation (2) */
     5, 2, 2, 3,
     3, 1, 2, 1,
     9, 0, 4, 5,
 };
-static const real filter[F * F] = {          /* (2, 2): seed 003, equation (1) */
+static const real filter[F * F] = {          /* (2, 2): Notes on CNN, equation (1) */
     1, 2,
     -1, 0,
 };
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 {
     lesson_start(argc, argv, "Lesson 01: convolution, one window at a time", 0);
 
-    lesson_step(1, "The image and the filter (seed 003)");
+    lesson_step(1, "The image and the filter (Notes on CNN)");
     tensor_print_2d(stdout, "image (3x4), pixel intensities:", image, IMG_H, IMG_W, 3);
     tensor_print_2d(stdout, "filter (2x2):", filter, F, F, 3);
 
@@ -85,7 +85,7 @@ int main(int argc, char **argv)
            "a row, go back to the left and one row down.\n");
     real by_hand[OUT_H * OUT_W];
     slide_by_hand(by_hand);
-    printf("The seed names the first two outputs: 6, then 5. They match.\n");
+    printf("The source names the first two outputs: 6, then 5. They match.\n");
 
     lesson_step(3, "The output map");
     tensor_print_2d(stdout, "output (2x3):", by_hand, OUT_H, OUT_W, 3);
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
     tensor_print_2d(stdout, "the same filter on a horizontal edge (bright top): it sees nothing", out, 4, 4, 3);
 
     lesson_step(6, "How many weights does a layer of filters have?");
-    printf("Seed 003: 4 filters of the 2x2 form above have 4 * 2 * 2 = %d weights\n"
+    printf("Notes on CNN: 4 filters of the 2x2 form above have 4 * 2 * 2 = %d weights\n"
            "(a bias per filter adds 4 more: %d parameters). Whatever the image size,\n"
            "the same few weights are used at every position: that is parameter sharing.\n",
            4 * F * F, 4 * F * F + 4);

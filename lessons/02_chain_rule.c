@@ -1,12 +1,12 @@
 /* Lesson 02: the chain rule, and how to check it with finite differences.
  *
- * Seed 004's computational graph f(x, y, z) = (x + y) z with x = -2, y = 5,
+ * Intro to CNN's computational graph f(x, y, z) = (x + y) z with x = -2, y = 5,
  * z = -4: the forward pass (q = x + y = 3, f = q z = -12), the backward pass
  * (df/dq = z = -4, df/dz = q = 3, df/dx = df/dy = df/dq * 1 = -4), the same
  * gradients from central differences, and then how the error of a finite
  * difference depends on the step h, in float and in double.
  *
- * Seed erratum: seed 004 writes "x = -2, y = 5, z = 4", but every number it
+ * Erratum: Intro to CNN writes "x = -2, y = 5, z = 4", but every number it
  * then prints (f = -12, df/dq = z = -4) needs z = -4.
  *
  * Run: build/lessons/02_chain_rule [--step] [--plot-data FILE]
@@ -113,10 +113,10 @@ int main(int argc, char **argv)
     lesson_start(argc, argv, "Lesson 02: the chain rule, checked by finite differences", 1);
     const double in[N_INPUTS] = { -2, 5, -4 };
 
-    lesson_step(1, "The graph f(x, y, z) = (x + y) z, split into two gates (seed 004)");
+    lesson_step(1, "The graph f(x, y, z) = (x + y) z, split into two gates (Intro to CNN)");
     printf("  q = x + y      (add gate)\n  f = q * z      (multiply gate)\n"
            "  inputs: x = %g, y = %g, z = %g\n", in[X], in[Y], in[Z]);
-    printf("Erratum: seed 004 says z = 4, but its own numbers (f = -12, df/dq = z = -4)\n"
+    printf("Erratum: Intro to CNN says z = 4, but its own numbers (f = -12, df/dq = z = -4)\n"
            "need z = -4. With z = 4 the forward pass would give f = %g.\n",
            forward((double[N_INPUTS]){ -2, 5, 4 }).f);
 

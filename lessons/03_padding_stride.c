@@ -1,14 +1,14 @@
 /* Lesson 03: padding, stride, and how big every layer is.
  *
- * Seed 004's formula for the output width of a convolution,
+ * Intro to CNN's formula for the output width of a convolution,
  *     W_out = (W - F + 2P) / S + 1,
  * worked through the usual cases (valid, same, full, stride 2) and the case
  * where (W - F + 2P) is not divisible by S, which the library rejects.
- * Seed 000's "same" padding P = (f - 1)/2 and its stride formula, whose
+ * Gonzalez's "same" padding P = (f - 1)/2 and its stride formula, whose
  * (n + 2p - s) is a typo for (n + 2p - f). Parameter counts
- * (F*F*C_in + 1)*C_out, two 3x3 layers against one 5x5 (seed 002), and how
+ * (F*F*C_in + 1)*C_out, two 3x3 layers against one 5x5 (Bayya), and how
  * the receptive field grows. Then two whole networks sized layer by layer:
- * VGG16 (seed 002's Figure 2) and seed 001's Keras model for MNIST, whose
+ * VGG16 (Bayya's Figure 2) and Doshi's Keras model for MNIST, whose
  * first layer needs asymmetric "same" padding.
  *
  * Run: build/lessons/03_padding_stride [--step]      Notes: notes/03_padding_stride.md */
@@ -136,7 +136,7 @@ static void show_padding_maps(void)
     tensor_print_2d(stdout, "valid, stride 2 -> 2x2 (the windows start at 0 and 2):", out, oh, ow, 4);
     conv_single(img, 5, 5, box, 3, 2, 1, 1, 1, 1, out, &oh, &ow);
     tensor_print_2d(stdout, "P = 1, stride 2 -> 3x3:", out, oh, ow, 4);
-    printf("\nSeed 000: corner pixels are \"utilized less\". How many windows see each pixel:\n");
+    printf("\nGonzalez: corner pixels are \"utilized less\". How many windows see each pixel:\n");
     count_coverage(5, 5, 3, 0, counts);
     tensor_print_2d(stdout, "valid (P = 0): the corner is seen once, the centre 9 times", counts, 5, 5, 2);
     count_coverage(5, 5, 3, 1, counts);
@@ -174,14 +174,14 @@ static void show_not_divisible(void)
            "  2-wide filter, (6 - 2)/2 + 1 = %d; or a 7-wide input, (7 - 3)/2 + 1 = %d.\n",
            (6 + 1 - 3) / 2 + 1, conv_output_size(6, 3, 0, 1, 2), conv_output_size(6, 2, 0, 0, 2),
            conv_output_size(7, 3, 0, 0, 2));
-    printf("\nA famous case: AlexNet's first layer, 11x11 filters at stride 4 (seed 000\n"
+    printf("\nA famous case: AlexNet's first layer, 11x11 filters at stride 4 (Gonzalez\n"
            "discusses AlexNet). On a 224-wide input: (224 - 11)/4 = %d/4 = %.2f, no tiling\n"
            "(conv_output_size: %d). On 227: (227 - 11)/4 + 1 = %d, the 55x55 of the paper.\n",
            224 - 11, (224 - 11) / 4.0, conv_output_size(224, 11, 0, 0, 4),
            conv_output_size(227, 11, 0, 0, 4));
 }
 
-/* ---- step 4: seed 000's stride formula --------------------------------------- */
+/* ---- step 4: Gonzalez's stride formula --------------------------------------- */
 
 static void compare_stride_formulas(int n, int f, int p, int s)
 {
@@ -190,25 +190,25 @@ static void compare_stride_formulas(int n, int f, int p, int s)
     printf("    correct (n + 2p - f)/s + 1 = (%d + %d - %d)/%d + 1 = %d\n", n, 2 * p, f, s,
            correct_span / s + 1);
     if (typo_span % s == 0)
-        printf("    seed    (n + 2p - s)/s + 1 = (%d + %d - %d)/%d + 1 = %d\n", n, 2 * p, s, s,
+        printf("    Gonzalez (n + 2p - s)/s + 1 = (%d + %d - %d)/%d + 1 = %d\n", n, 2 * p, s, s,
                typo_span / s + 1);
     else
-        printf("    seed    (n + 2p - s)/s + 1 = (%d + %d - %d)/%d + 1 = %.1f\n", n, 2 * p, s, s,
+        printf("    Gonzalez (n + 2p - s)/s + 1 = (%d + %d - %d)/%d + 1 = %.1f\n", n, 2 * p, s, s,
                typo_span / (double)s + 1);
 }
 
 static void show_seed_000_typo(void)
 {
-    printf("Seed 000: \"If a stride length is chosen that is greater than 1 the output size\n"
+    printf("Gonzalez: \"If a stride length is chosen that is greater than 1 the output size\n"
            "will be (n+2p-s)/s + 1.\" The filter size f must be subtracted, not the stride s:\n");
     compare_stride_formulas(8, 4, 0, 2);
     printf("  A 4-wide filter at stride 2 on 8 columns starts at 0, 2 and 4; a fourth window\n"
-           "  would start at 6 and need columns 6-9. So 3, and the seed's formula says 4.\n");
+           "  would start at 6 and need columns 6-9. So 3, and the source's formula says 4.\n");
     compare_stride_formulas(7, 3, 1, 2);
-    printf("  The two agree only when f = s, as for 2x2 pooling at stride 2 (seed 004's\n"
+    printf("  The two agree only when f = s, as for 2x2 pooling at stride 2 (Intro to CNN's\n"
            "  26x26x32 -> 13x13x32):\n");
     compare_stride_formulas(26, 2, 0, 2);
-    printf("Seed 000's \"same\" padding (f-1)/2 is right (for odd f): P = %d for f = 3, %d for f = 5.\n",
+    printf("Gonzalez's \"same\" padding (f-1)/2 is right (for odd f): P = %d for f = 3, %d for f = 5.\n",
            (3 - 1) / 2, (5 - 1) / 2);
 }
 
@@ -225,11 +225,11 @@ static void show_parameter_counts(void)
 {
     printf("A conv layer with C_out filters of size F x F x C_in has (F*F*C_in + 1)*C_out\n"
            "parameters: F*F*C_in weights and one bias per filter. The image size does not enter.\n");
-    printf("  seed 003, 4 filters 2x2 on 1 channel:  (2*2*1 + 1)*4     = %s\n", commas(conv_params(2, 1, 4)));
+    printf("  Notes on CNN, 4 filters 2x2 on 1 channel:  (2*2*1 + 1)*4     = %s\n", commas(conv_params(2, 1, 4)));
     printf("  VGG16's first layer, 64 of 3x3x3:       (3*3*3 + 1)*64    = %s\n", commas(conv_params(3, 3, 64)));
     printf("  3x3, 512 channels in, 512 out:          (3*3*512 + 1)*512 = %s\n",
            commas(conv_params(3, 512, 512)));
-    printf("\nSeed 002: two stacked 3x3 layers against one 5x5 layer, C channels in and out\n"
+    printf("\nBayya: two stacked 3x3 layers against one 5x5 layer, C channels in and out\n"
            "(weights only): 2*(C*(3*3*C)) = 18C^2 against C*(5*5*C) = 25C^2.\n");
     printf("  %5s  %14s  %14s  %14s  %14s\n", "C", "two 3x3", "one 5x5", "three 3x3", "one 7x7");
     static const int channels[4] = { 3, 64, 256, 512 };
@@ -331,12 +331,12 @@ static int halvings(int n)
     return k;
 }
 
-/* Seed 002: "Try to make the width and height of your image divisible by 2
+/* Bayya: "Try to make the width and height of your image divisible by 2
  * many times ... common values of n include 128, 224, 284, and 512." */
 static void show_crop_sizes(void)
 {
     static const int sizes[5] = { 128, 224, 284, 384, 512 };
-    printf("\nSeed 002 advises input sizes \"divisible by 2 many times\" and lists 128, 224, 284\n"
+    printf("\nBayya advises input sizes \"divisible by 2 many times\" and lists 128, 224, 284\n"
            "and 512. How often each halves exactly (each 2x2 stride-2 pool halves it once):\n");
     for (int i = 0; i < 5; i++)
         printf("  %d: %d times, down to %d\n", sizes[i], halvings(sizes[i]), sizes[i] >> halvings(sizes[i]));
@@ -379,12 +379,12 @@ static vgg_totals print_vgg16_table(void)
 
 static void show_vgg16_seed_differences(long memory)
 {
-    printf("\nThe seed's total reads \"TOTAL memory: 24M * 4 bytes ~= 93MB / image\". Its own rows\n"
+    printf("\nThe source's total reads \"TOTAL memory: 24M * 4 bytes ~= 93MB / image\". Its own rows\n"
            "add up to %s (%.1fM), i.e. %.0f MB (%.1f MiB), not 24M; and 24M * 4 bytes\n"
            "would be %.0f MB (%.1f MiB), not 93.\n",
            commas(memory), memory / 1e6, megabytes(memory), mebibytes(memory), megabytes(24000000),
            mebibytes(24000000));
-    printf("Where the seed's table is damaged (OCR), the computed rows give:\n");
+    printf("Where the source's table is damaged (OCR), the computed rows give:\n");
     printf("  \"CONV3-128: [112x112x12x] memory: 112*112*12*12.6M\" -> [112x112x128], %s (\"1.6M\")\n",
            commas(112L * 112 * 128));
     printf("  \"weights: (3*3*512)*512 = 2.359.296\"               -> %s\n", commas(3L * 3 * 512 * 512));
@@ -411,7 +411,7 @@ static void show_vgg16(void)
     show_vgg16_seed_differences(t.memory);
 }
 
-/* ---- step 7 and 8: seed 001's Keras model ------------------------------------ */
+/* ---- step 7 and 8: Doshi's Keras model ------------------------------------ */
 
 typedef struct {
     const char *name;
@@ -419,11 +419,11 @@ typedef struct {
     int k;       /* conv kernel size */
     int same;    /* conv: 1 for Keras padding='same' (stride 1), 0 for 'valid' */
     int out;     /* conv filters or dense neurons */
-    const char *seed_shape;   /* what seed 001's summary prints */
-    long seed_params;
+    const char *source_shape;   /* what Doshi's summary prints */
+    long source_params;
 } keras_layer;
 
-static const keras_layer seed_001_model[] = {
+static const keras_layer doshi_model[] = {
     { "conv2d (Conv2D)", 'C', 2, 1, 16, "(None, 28, 28, 16)", 80 },
     { "max_pooling2d (MaxPooling2D)", 'P', 0, 0, 0, "(None, 14, 14, 16)", 0 },
     { "conv2d_1 (Conv2D)", 'C', 3, 0, 128, "(None, 12, 12, 128)", 18560 },
@@ -478,31 +478,31 @@ static long keras_layer_apply(const keras_layer *l, int *c, int *h, int *w)
 
 static void show_keras_model(void)
 {
-    int c = 1, h = 28, w = 28, n = (int)(sizeof seed_001_model / sizeof seed_001_model[0]);
-    long total = 0, seed_total = 0;
+    int c = 1, h = 28, w = 28, n = (int)(sizeof doshi_model / sizeof doshi_model[0]);
+    long total = 0, source_total = 0;
     int matching = 0;
     printf("Input (None, 28, 28, 1): one MNIST digit. Keras lists shapes as (batch, H, W, C).\n");
     printf("  %-32s %-22s %10s\n", "Layer (type)", "Output Shape", "Param #");
     for (int i = 0; i < n; i++) {
-        long params = keras_layer_apply(&seed_001_model[i], &c, &h, &w);
+        long params = keras_layer_apply(&doshi_model[i], &c, &h, &w);
         char shape[48];
         if (h > 0)
             snprintf(shape, sizeof shape, "(None, %d, %d, %d)", h, w, c);
         else
             snprintf(shape, sizeof shape, "(None, %d)", c);
-        printf("  %-32s %-22s %10s\n", seed_001_model[i].name, shape, commas(params));
+        printf("  %-32s %-22s %10s\n", doshi_model[i].name, shape, commas(params));
         total += params;
-        seed_total += seed_001_model[i].seed_params;
-        matching += strcmp(shape, seed_001_model[i].seed_shape) == 0 && params == seed_001_model[i].seed_params;
+        source_total += doshi_model[i].source_params;
+        matching += strcmp(shape, doshi_model[i].source_shape) == 0 && params == doshi_model[i].source_params;
     }
     printf("  Total params: %s (the dense layer alone: %s, %.0f%%)\n", commas(total), commas(6401L * 128),
            100.0 * 6401 * 128 / total);
-    printf("%d of %d rows match the seed's summary, shape and Param #. (The seed's table stops\n"
+    printf("%d of %d rows match the source's summary, shape and Param #. (The source's table stops\n"
            "before Keras's \"Total params\" line; its rows add up to %s.)\n"
            "The parameter counts, one by one:\n"
            "  conv2d_1: (3*3*16 + 1)*128 = %s   conv2d_2: (3*3*128 + 1)*256 = %s\n"
            "  dense:    (6400 + 1)*128   = %s   dense_1:  (128 + 1)*10     = %s\n",
-           matching, n, commas(seed_total), commas(conv_params(3, 16, 128)), commas(conv_params(3, 128, 256)), commas(6401L * 128),
+           matching, n, commas(source_total), commas(conv_params(3, 16, 128)), commas(conv_params(3, 128, 256)), commas(6401L * 128),
            commas(129L * 10));
     printf("\nThe first layer has 80 parameters: 16 * (k*k*1 + 1) = 80 means k*k = 80/16 - 1 = %d,\n"
            "a 2x2 kernel. A 3x3 kernel would give (3*3*1 + 1)*16 = %s, a 5x5 one %s.\n",
@@ -562,7 +562,7 @@ int main(int argc, char **argv)
 {
     lesson_start(argc, argv, "Lesson 03: padding, stride, and the size of every layer", 0);
 
-    lesson_step(1, "The output size: W_out = (W - F + 2P)/S + 1 (seed 004)");
+    lesson_step(1, "The output size: W_out = (W - F + 2P)/S + 1 (Intro to CNN)");
     printf("The window travels W + 2P - F columns past its first position, in jumps of S,\n"
            "so it has (W - F + 2P)/S positions after the first one: add 1 for the first.\n");
     show_size_cases();
@@ -573,18 +573,18 @@ int main(int argc, char **argv)
     lesson_step(3, "When (W - F + 2P) is not divisible by S");
     show_not_divisible();
 
-    lesson_step(4, "Seed 000's stride formula: (n+2p-s)/s+1 should be (n+2p-f)/s+1");
+    lesson_step(4, "Gonzalez's stride formula: (n+2p-s)/s+1 should be (n+2p-f)/s+1");
     show_seed_000_typo();
 
-    lesson_step(5, "Parameters of a conv layer, and 3x3 + 3x3 against 5x5 (seed 002)");
+    lesson_step(5, "Parameters of a conv layer, and 3x3 + 3x3 against 5x5 (Bayya)");
     show_parameter_counts();
     show_receptive_field();
 
-    lesson_step(6, "VGG16 layer by layer (seed 002, Figure 2)");
+    lesson_step(6, "VGG16 layer by layer (Bayya, Figure 2)");
     show_vgg16();
     show_crop_sizes();
 
-    lesson_step(7, "Seed 001's Keras model for MNIST, layer by layer");
+    lesson_step(7, "Doshi's Keras model for MNIST, layer by layer");
     show_keras_model();
 
     lesson_step(8, "'same' padding with an even kernel: the extra row goes below");

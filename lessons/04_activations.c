@@ -1,10 +1,10 @@
 /* Lesson 04: activations: ReLU, sigmoid, tanh, and their gradients.
  *
- * Seed 004's ReLU example, [[-478,494],[460,-477]] -> [[0,494],[460,0]];
- * sigmoid and tanh with their local derivatives s' = s(1 - s) (seed 004
+ * Intro to CNN's ReLU example, [[-478,494],[460,-477]] -> [[0,494],[460,0]];
+ * sigmoid and tanh with their local derivatives s' = s(1 - s) (Intro to CNN
  * derives it) and tanh' = 1 - tanh^2, as tables over x = -6..6; saturation,
- * and seed 000's remark that tanh "plateaus anywhere beyond +-1"; why AlexNet
- * chose ReLU (seed 000: "networks with ReLUs train several times faster than
+ * and Gonzalez's remark that tanh "plateaus anywhere beyond +-1"; why AlexNet
+ * chose ReLU (Gonzalez: "networks with ReLUs train several times faster than
  * those with tanh units"), shown by the gradient that survives five layers;
  * gradient checks of relu/sigmoid/tanh_backward (src/activation.c); and what
  * ReLU's kink at 0 does to a gradient check.
@@ -61,26 +61,26 @@ static double act_value(activation a, double x)
     return (double)out;
 }
 
-/* ---- step 1: seed 004's ReLU --------------------------------------------- */
+/* ---- step 1: Intro to CNN's ReLU --------------------------------------------- */
 
 static void show_seed_004_relu(void)
 {
-    static const real feature_map[4] = { -478, 494, 460, -477 };   /* (2, 2): seed 004 */
+    static const real feature_map[4] = { -478, 494, 460, -477 };   /* (2, 2): Intro to CNN */
     real rectified[4], mask[4], ones[4] = { 1, 1, 1, 1 };
     relu_forward(feature_map, rectified, 4);
     relu_backward(feature_map, ones, mask, 4);
-    tensor_print_2d(stdout, "feature map (2x2), seed 004:", feature_map, 2, 2, 5);
+    tensor_print_2d(stdout, "feature map (2x2), Intro to CNN:", feature_map, 2, 2, 5);
     tensor_print_2d(stdout, "relu_forward: max(0, x), element by element:", rectified, 2, 2, 5);
-    printf("The negative numbers become 0, the positive ones pass unchanged: the seed's\n"
-           "[[0, 494], [460, 0]]. Seed 004 writes RELU(x) = 0 if x < 0, x if x >= 0.\n");
+    printf("The negative numbers become 0, the positive ones pass unchanged: the source's\n"
+           "[[0, 494], [460, 0]]. Intro to CNN writes RELU(x) = 0 if x < 0, x if x >= 0.\n");
     tensor_print_2d(stdout, "its local derivative dy/dx (relu_backward with dy = 1): 1 where x > 0, else 0", mask,
                     2, 2, 5);
 }
 
 /* ---- step 2: the table ---------------------------------------------------- */
 
-/* Seed 004's form of the sigmoid's derivative: (1 + e^-x)^-1 [1 - (1 + e^-x)^-1]. */
-static double seed_004_sigmoid_derivative(double x)
+/* Intro to CNN's form of the sigmoid's derivative: (1 + e^-x)^-1 [1 - (1 + e^-x)^-1]. */
+static double intro_sigmoid_derivative(double x)
 {
     double s = 1.0 / (1.0 + exp(-x));
     return s * (1.0 - s);
@@ -94,12 +94,12 @@ static void show_table(void)
         printf("  %+2d  %8.5f  %8.5f  %+8.5f  %8.5f   %4g   %g\n", x, act_value(SIGMOID, x),
                local_derivative(SIGMOID, x), act_value(TANH, x), local_derivative(TANH, x),
                act_value(RELU, x), local_derivative(RELU, x));
-        worst_seed_form = fmax(worst_seed_form, fabs(seed_004_sigmoid_derivative(x) - local_derivative(SIGMOID, x)));
+        worst_seed_form = fmax(worst_seed_form, fabs(intro_sigmoid_derivative(x) - local_derivative(SIGMOID, x)));
         worst_tanh_identity = fmax(worst_tanh_identity, fabs(act_value(TANH, x) - (2 * act_value(SIGMOID, 2 * x) - 1)));
     }
     printf("sigmoid' is largest at 0, where it is 0.25; tanh' is largest at 0, where it is 1.\n"
            "relu'(0) = 0 is a convention: ReLU has a corner there (step 6).\n");
-    printf("Seed 004's form (1 + e^-x)^-1 [1 - (1 + e^-x)^-1] against sigmoid_backward: largest\n"
+    printf("Intro to CNN's form (1 + e^-x)^-1 [1 - (1 + e^-x)^-1] against sigmoid_backward: largest\n"
            "difference over the table %.1e (it is the same formula: s(1 - s) with s = (1 + e^-x)^-1).\n",
            worst_seed_form);
     printf("tanh is a stretched sigmoid, tanh(x) = 2 sigmoid(2x) - 1: largest difference %.1e.\n",
@@ -117,7 +117,7 @@ static void show_saturation(void)
     int first_small = 0;
     while (local_derivative(TANH, first_small) >= 0.01)
         first_small++;
-    printf("Seed 000: \"The tanh(x) function plateaus anywhere beyond +-1, which means that the\n"
+    printf("Gonzalez: \"The tanh(x) function plateaus anywhere beyond +-1, which means that the\n"
            "gradient of this function is basically 0 anywhere beyond this middle range.\"\n");
     printf("At x = 1, tanh is %.2f and its gradient %.2f: 42%% of its largest value, far from 0.\n",
            act_value(TANH, 1), local_derivative(TANH, 1));
@@ -131,7 +131,7 @@ static void show_saturation(void)
 
 static void show_chain_products(void)
 {
-    printf("Seed 000, on AlexNet: \"networks with ReLUs train several times faster than those\n"
+    printf("Gonzalez, on AlexNet: \"networks with ReLUs train several times faster than those\n"
            "with tanh units\". Why? Backpropagation multiplies one local derivative per layer.\n"
            "Five layers, each "
            "with the same pre-activation z (and weights 1): the gradient that\n"
@@ -347,7 +347,7 @@ int main(int argc, char **argv)
 {
     lesson_start(argc, argv, "Lesson 04: activations: ReLU, sigmoid, tanh and their gradients", 0);
 
-    lesson_step(1, "ReLU on seed 004's feature map");
+    lesson_step(1, "ReLU on Intro to CNN's feature map");
     show_seed_004_relu();
 
     lesson_step(2, "sigmoid, tanh and ReLU with their local derivatives, x = -6..6");

@@ -1,15 +1,15 @@
 /* Lesson 05: pooling, forward and backward.
  *
  * Max pooling keeps the largest number of each k x k window, average pooling
- * keeps the mean (seeds 001, 002, 003, 004). We pool a 4x4 map by hand and
- * with the library (src/pool.c); seed 004's 26x26x32 volume becomes 13x13x32
+ * keeps the mean (Doshi, 002, 003, 004). We pool a 4x4 map by hand and
+ * with the library (src/pool.c); Intro to CNN's 26x26x32 volume becomes 13x13x32
  * under 2x2 windows with stride 2; AlexNet's overlapping 3x3 windows with
- * stride 2 (seed 000) take 55x55 to 27x27, and one input can win two windows.
- * The backward pass follows seed 003's hint, with numbers: "think about how
+ * stride 2 (Gonzalez) take 55x55 to 27x27, and one input can win two windows.
+ * The backward pass follows Notes on CNN's hint, with numbers: "think about how
  * the loss would change if we slightly perturb a non-maximal pixel; and how
  * it would change if we slightly perturb a maximal pixel". Then ties (where
  * the max has a kink), gradient checks, and how much a one-pixel shift
- * changes the pooled output (seed 003: pooling "ensures the translational
+ * changes the pooled output (Notes on CNN: pooling "ensures the translational
  * invariance of CNN" -- only partly, as the counts show).
  *
  * Run: build/lessons/05_pooling [--step]      Notes: notes/05_pooling.md */
@@ -105,7 +105,7 @@ static void step_by_hand(real *max_out, real *mean_out)
     pool_by_hand(&s, feature_map, max_out, mean_out);
     tensor_print_2d(stdout, "max pooled (2x2):", max_out, 2, 2, 5);
     tensor_print_2d(stdout, "average pooled (2x2):", mean_out, 2, 2, 5);
-    printf("There are no weights: pooling has nothing to learn (seed 003: \"This pooling\n"
+    printf("There are no weights: pooling has nothing to learn (Notes on CNN: \"This pooling\n"
            "layer has no weights associated to it, so can't be learned\").\n");
 }
 
@@ -125,13 +125,13 @@ static void step_library(const real *hand_max, const real *hand_mean)   /* (2, 2
            tensor_max_abs_diff(hand_max, y_max, 4), tensor_max_abs_diff(hand_mean, y_avg, 4));
     printf("The forward pass records the argmax: the backward pass will need it.\n");
 
-    static const real relu_out[4] = { 0, 494, 460, 0 };   /* seed 004: ReLU of [[-478,494],[460,-477]] */
+    static const real relu_out[4] = { 0, 494, 460, 0 };   /* Intro to CNN: ReLU of [[-478,494],[460,-477]] */
     real pooled, pooled_avg;
     int where;
     pool2d_setup(&s, 1, 2, 2, 2, 2);
     maxpool2d_forward(&s, relu_out, &pooled, &where);
     avgpool2d_forward(&s, relu_out, &pooled_avg);
-    printf("Seed 004's pipeline conv -> ReLU -> pool: its ReLU output [[0,494],[460,0]] is one\n"
+    printf("Intro to CNN's pipeline conv -> ReLU -> pool: its ReLU output [[0,494],[460,0]] is one\n"
            "2x2 window; max pooled it gives %g, average pooled %g.\n", (double)pooled, (double)pooled_avg);
 }
 
@@ -147,11 +147,11 @@ static real *random_volume(int c, int n, uint64_t seed)
 
 static void step_seed_004_volume(void)
 {
-    lesson_step(3, "Seed 004: a 26x26x32 volume, 2x2 max pooling, stride 2");
+    lesson_step(3, "Intro to CNN: a 26x26x32 volume, 2x2 max pooling, stride 2");
     const int n = 26, c = 32;
     pool2d_shape s;
     pool2d_setup(&s, c, n, n, 2, 2);
-    printf("Each of the %d channels is pooled on its own. Along each side, seed 004's formula\n"
+    printf("Each of the %d channels is pooled on its own. Along each side, Intro to CNN's formula\n"
            "with window F = 2, stride S = 2 and no padding (P = 0):\n"
            "  W_out = (W - F + 2P)/S + 1 = (%d - 2 + 0)/2 + 1 = %d\n", c, n, s.out_w);
     real *x = random_volume(c, n, 26);                           /* (32, 26, 26) */
@@ -159,7 +159,7 @@ static void step_seed_004_volume(void)
     int *argmax = checked_calloc((size_t)pool2d_output_count(&s), sizeof(int), "argmax");
     maxpool2d_forward(&s, x, y, argmax);
     printf("On a deterministic random 26x26x32 volume, maxpool2d_forward gives %dx%dx%d\n"
-           "(seed 004: \"the volume would then be reduced to 13 crosses 13 crosses 32\").\n",
+           "(Intro to CNN: \"the volume would then be reduced to 13 crosses 13 crosses 32\").\n",
            s.out_h, s.out_w, s.c);
     printf("  channel 0, first window {%.4f %.4f %.4f %.4f} -> %.4f\n",
            (double)x[0], (double)x[1], (double)x[n], (double)x[n + 1], (double)y[0]);
@@ -168,9 +168,9 @@ static void step_seed_004_volume(void)
            (argmax[last] / n) % n, argmax[last] % n);
     printf("  values: 26*26*32 = %d in, 13*13*32 = %ld out: a quarter; depth unchanged\n",
            n * n * c, pool2d_output_count(&s));
-    printf("Seed 003's 64x64 -> 32x32 is the same 2x2 stride 2 pooling: (64 - 2)/2 + 1 = %d.\n",
+    printf("Notes on CNN's 64x64 -> 32x32 is the same 2x2 stride 2 pooling: (64 - 2)/2 + 1 = %d.\n",
            (64 - 2) / 2 + 1);
-    printf("Pooling has no parameters, but it shrinks the layers after it. In seed 001's model\n"
+    printf("Pooling has no parameters, but it shrinks the layers after it. In Doshi's model\n"
            "the second pool takes 10x10x256 to 5x5x256, so flatten gives 5*5*256 = %d values and\n"
            "the dense layer has 6400*128 + 128 = %d parameters; without that pool it would\n"
            "have 10*10*256*128 + 128 = %d.\n", 5 * 5 * 256, 6400 * 128 + 128, 10 * 10 * 256 * 128 + 128);
@@ -181,11 +181,11 @@ static void step_seed_004_volume(void)
 
 static void step_overlapping(void)
 {
-    lesson_step(4, "Overlapping pooling: 3x3 windows with stride 2 (AlexNet, seed 000)");
-    printf("Seed 000: \"AlexNet also includes overlapping pooling\". Its windows are 3x3 and move\n"
+    lesson_step(4, "Overlapping pooling: 3x3 windows with stride 2 (AlexNet, Gonzalez)");
+    printf("Gonzalez: \"AlexNet also includes overlapping pooling\". Its windows are 3x3 and move\n"
            "by 2, so neighbouring windows share a row or a column. AlexNet's first pool:\n"
            "  (55 - 3)/2 + 1 = %d, so 55x55 -> 27x27 (on each of 96 channels).\n", (55 - 3) / 2 + 1);
-    printf("(Seed 000 counts AlexNet's layers as \"5 fully connected layers and 3 overlapping\n"
+    printf("(Gonzalez counts AlexNet's layers as \"5 fully connected layers and 3 overlapping\n"
            "layers\"; AlexNet has 5 convolutional and 3 fully connected layers, and its 3 max\n"
            "pooling layers are the overlapping ones.)\n");
     tensor_print_2d(stdout, "X (5x5):", alexnet_map, 5, 5, 2);
@@ -229,7 +229,7 @@ static void nudge(int row, int col, real delta, int show_avg)
 
 static void step_max_backward(void)
 {
-    lesson_step(5, "Max pooling backward: perturb a pixel and watch (seed 003's hint)");
+    lesson_step(5, "Max pooling backward: perturb a pixel and watch (Notes on CNN's hint)");
     printf("Let the loss be L = sum over outputs of dL/dY * Y with\n");
     tensor_print_2d(stdout, "dL/dY (2x2), coming from the layers above:", upstream, 2, 2, 2);
     printf("so dL/dX[i] = sum over outputs of dL/dY * dY/dX[i]. Nudge pixels of X by 0.01:\n");
@@ -496,7 +496,7 @@ static void texture_pair(real *img, real *moved, int n, uint64_t seed)
 static void step_translation(void)
 {
     lesson_step(10, "Shift the input by one pixel: how much of the pooled output changes?");
-    printf("Seed 003: \"It is this pooling that ensures the translational invariance of CNN.\"\n"
+    printf("Notes on CNN: \"It is this pooling that ensures the translational invariance of CNN.\"\n"
            "Count the values that change when the input moves one pixel to the right:\n\n");
     printf("  %-28s %9s   %8s   %8s   %7s\n", "input", "no pool", "max 2x2", "avg 2x2", "max x2");
     real img[64], moved[64];

@@ -1,11 +1,11 @@
 /* Lesson 06: the backward pass of a convolution.
  *
- * Seed 001 derives it on a 3x3 input X, a 2x2 filter F and the 2x2 output O:
+ * Doshi derives it on a 3x3 input X, a 2x2 filter F and the 2x2 output O:
  *     dL/dF = conv(X, dL/dO)                      (a valid convolution)
  *     dL/dX = full convolution of the 180-degree-rotated F with dL/dO
  * and notes "dL/dX11 = F11 * dL/dO11". We do it by hand with small integers
  * (X is the left 3x3 of lesson 01's image, F is lesson 01's filter), add
- * db = sum of dL/dO (seed 000 calls the three dA, dW and db), compare with the
+ * db = sum of dL/dO (Gonzalez calls the three dA, dW and db), compare with the
  * library's conv2d_backward (src/conv.c) and check all three against central
  * differences. Then the general case (channels, stride 2, padding 1): with a
  * stride, dL/dX is the full convolution of the rotated filter with a DILATED
@@ -23,12 +23,12 @@
 #include "rng.h"
 #include "tensor.h"
 
-static const real X[3 * 3] = {    /* X (3, 3): the left 3x3 of seed 003's image (lesson 01) */
+static const real X[3 * 3] = {    /* X (3, 3): the left 3x3 of Notes on CNN's image (lesson 01) */
     5, 2, 2,
     3, 1, 2,
     9, 0, 4,
 };
-static const real F[2 * 2] = {    /* F (2, 2): seed 003's filter (lesson 01) */
+static const real F[2 * 2] = {    /* F (2, 2): Notes on CNN's filter (lesson 01) */
     1, 2,
     -1, 0,
 };
@@ -48,7 +48,7 @@ static void print_product(int first, real a, real b)
 }
 
 /* Valid cross-correlation of a (ah, aw) with b (bh, bw), one printed line per
- * output: "<name>rc = a*b + ... = sum" with 1-based r, c as in seed 001.
+ * output: "<name>rc = a*b + ... = sum" with 1-based r, c as in Doshi.
  * out is (ah - bh + 1, aw - bw + 1). */
 static void correlate_by_hand(const char *name, const real *a, int ah, int aw,
                               const real *b, int bh, int bw, real *out)
@@ -155,13 +155,13 @@ static void check_and_print(conv_loss_ctx *ctx, const char *w_name, const real *
 
 static void step_forward(void)
 {
-    lesson_step(1, "The forward pass, on seed 001's shapes: X 3x3, F 2x2, O 2x2");
+    lesson_step(1, "The forward pass, on Doshi's shapes: X 3x3, F 2x2, O 2x2");
     tensor_print_2d(stdout, "input X (3x3): the left 3x3 of lesson 01's image", X, 3, 3, 2);
     tensor_print_2d(stdout, "filter F (2x2): lesson 01's filter", F, 2, 2, 2);
     real out[4];
     printf("O = conv(X, F), bias b = 0 (its value does not change any gradient):\n");
     correlate_by_hand("O", X, 3, 3, F, 2, 2, out);
-    printf("Written out, each output is a sum of products (1-based indices, as in seed 001):\n"
+    printf("Written out, each output is a sum of products (1-based indices, as in Doshi):\n"
            "  O11 = X11 F11 + X12 F12 + X21 F21 + X22 F22 + b\n"
            "  O12 = X12 F11 + X13 F12 + X22 F21 + X23 F22 + b\n"
            "  O21 = X21 F11 + X22 F12 + X31 F21 + X32 F22 + b\n"
@@ -175,10 +175,10 @@ static void step_upstream(void)
     tensor_print_2d(stdout, "dL/dO (2x2):", dO, 2, 2, 2);
     printf("The layer does not need to know the loss: the layers above hand it dL/dO, and it\n"
            "must return dL/dF (to update the filter), dL/db, and dL/dX (to hand further down;\n"
-           "seed 001: \"Passes on the loss gradient information to the next layer\").\n"
+           "Doshi: \"Passes on the loss gradient information to the next layer\").\n"
            "For the gradient checks we take the loss L = sum over i,j of dL/dOij * Oij, whose\n"
-           "gradient with respect to O is exactly this matrix. Names across the seeds:\n"
-           "  this lesson   seed 001                seed 000   library (src/conv.h)\n"
+           "gradient with respect to O is exactly this matrix. Names across the sources:\n"
+           "  this lesson   Doshi                Gonzalez   library (src/conv.h)\n"
            "  dL/dO         dL/dO (also dL/dtheta)  dZ         dY\n"
            "  dL/dF         dL/dF                   dW         dW\n"
            "  dL/db         -                       db         db\n"
@@ -194,7 +194,7 @@ static void step_dfilter(real *dF)   /* dF (2, 2) */
            "the window one column right, and so on: slide dL/dO over X as if it were a filter.\n");
     correlate_by_hand("dL/dF", X, 3, 3, dO, 2, 2, dF);
     tensor_print_2d(stdout, "dL/dF (2x2):", dF, 2, 2, 3);
-    printf("Seed 004 says the same in its notation: dE/df is the upstream gradient \"convolved\n"
+    printf("Intro to CNN says the same in its notation: dE/df is the upstream gradient \"convolved\n"
            "with\" dZ1/df = X, \"instead of using a simple dot product\".\n");
 }
 
@@ -202,7 +202,7 @@ static void step_dinput(real *dX)   /* dX (3, 3) */
 {
     lesson_step(4, "dL/dX = full convolution of the 180-degree-rotated F with dL/dO");
     printf("X11 appears in one line of step 1 only (O11 = X11 F11 + ...), so\n"
-           "  dL/dX11 = F11 * dL/dO11 = %g * %g = %g        (seed 001's formula)\n"
+           "  dL/dX11 = F11 * dL/dO11 = %g * %g = %g        (Doshi's formula)\n"
            "X22 appears in all four lines, each time with a different weight:\n"
            "  dL/dX22 = F22 dL/dO11 + F21 dL/dO12 + F12 dL/dO21 + F11 dL/dO22\n"
            "The filter meets dL/dO back to front: that is the rotation. Every pixel of X\n"
@@ -219,7 +219,7 @@ static void step_dinput(real *dX)   /* dX (3, 3) */
     correlate_by_hand("dL/dX", padded, 4, 4, rot, 2, 2, dX);
     tensor_print_2d(stdout, "dL/dX (3x3):", dX, 3, 3, 3);
     printf("The first window sees only dL/dO11, under the rotated filter's last entry, F11:\n"
-           "dL/dX11 = %g = F11 * dL/dO11, as seed 001 says.\n", (double)dX[0]);
+           "dL/dX11 = %g = F11 * dL/dO11, as Doshi says.\n", (double)dX[0]);
 }
 
 static real step_dbias(void)
@@ -229,7 +229,7 @@ static real step_dbias(void)
     printf("b is added to every output (dOij/db = 1), so it collects all of dL/dO:\n"
            "  dL/db = %g + %g + (%g) + %g = %g\n",
            (double)dO[0], (double)dO[1], (double)dO[2], (double)dO[3], (double)db);
-    printf("(Seed 000: db \"is computed by summing all the gradients of the convolution output\".\n"
+    printf("(Gonzalez: db \"is computed by summing all the gradients of the convolution output\".\n"
            "The sum, not the mean: the bias is used four times, once per output.)\n");
     return db;
 }
@@ -309,7 +309,7 @@ static void step_general(void)
     printf("With channels the same rules hold channel by channel, and sums appear where a\n"
            "tensor is shared: dW[co][ci] = conv(X[ci], dY[co]) (a strided one here), db[co] =\n"
            "sum of dY[co], and dX[ci] = sum over the filters co of the full convolution of\n"
-           "rot180(W[co][ci]) with dY[co] (seed 000: \"adding all the gradients from all the\n"
+           "rot180(W[co][ci]) with dY[co] (Gonzalez: \"adding all the gradients from all the\n"
            "slices\"). X, W, b and R random normal, L = sum R * Y:\n");
     real *x, *w, *b, *r;
     random_layer(&s, 6, &x, &w, &b, &r);

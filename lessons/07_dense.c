@@ -1,16 +1,16 @@
 /* Lesson 07: dense layers and a first complete network.
  *
- * Seed 004's fully connected layer Z = W^T X + b on the seed's own shapes:
+ * Intro to CNN's fully connected layer Z = W^T X + b on the source's own shapes:
  * a 2x2 feature map flattened into 4 inputs, 2 neurons, so W is 4x2 and Z
  * has 2 numbers. Its backward pass dW = X dZ^T, db = dZ, dX = W dZ, derived,
  * printed and checked against central differences.
  *
- * Then seed 004's whole small network, on numbers small enough to follow on
+ * Then Intro to CNN's whole small network, on numbers small enough to follow on
  * paper:
  *     X (3x3) -conv f (2x2)-> Z1 (2x2) -sigmoid-> A1 -flatten-> (4)
  *            -dense W (4x1), b-> Z2 -sigmoid-> O,     E = (y' - O)^2 / 2
  * forward with every intermediate; backward one chain-rule factor at a time,
- * in exactly the seed's order (dE/dO, dO/dZ2, dZ2/dW; dZ2/dA1, dA1/dZ1,
+ * in exactly the source's order (dE/dO, dO/dZ2, dZ2/dW; dZ2/dA1, dA1/dZ1,
  * dZ1/df); the gradients checked against central differences; and one step
  * of gradient descent, f = f - lr dE/df and W = W - lr dE/dW, that lowers E.
  *
@@ -57,8 +57,8 @@ static void print_product(const char *sep, real a, real b)
 
 /* ------------------------------------------------------------------ part 1: one dense layer */
 
-#define N_IN 4    /* seed 004: "we have 4 features from the convolution layer" */
-#define N_OUT 2   /* seed 004: "if we have two neurons" */
+#define N_IN 4    /* Intro to CNN: "we have 4 features from the convolution layer" */
+#define N_OUT 2   /* Intro to CNN: "if we have two neurons" */
 
 static const real feature_map[2 * 2] = {   /* (2, 2): the output of some conv/pool layer */
     1, 2,
@@ -111,13 +111,13 @@ static void step_flatten(real *x /* (4) */)
     print_vector("  X = (x1, x2, x3, x4)", x, N_IN);
     printf("In C this costs nothing: a (2, 2) array stored row-major already IS those 4 numbers\n"
            "in that order (element (y, x) sits at index y * 2 + x); flatten only changes the\n"
-           "shape we write in the comment. Seed 004: \"transforming the entire pooled feature map\n"
+           "shape we write in the comment. Intro to CNN: \"transforming the entire pooled feature map\n"
            "matrix into a single column\".\n");
 }
 
 static void step_dense_forward(const real *x, real *z /* (2) */)
 {
-    printf("Seed 004: Z = W^T . X + b, with W of shape (m, n) = (inputs, neurons) = (4, 2).\n");
+    printf("Intro to CNN: Z = W^T . X + b, with W of shape (m, n) = (inputs, neurons) = (4, 2).\n");
     tensor_print_2d(stdout, "W (4x2), row i = input i, column j = neuron j (w_ij):", dense_w, N_IN, N_OUT, 5);
     real wt[N_OUT * N_IN];
     for (int i = 0; i < N_IN; i++)
@@ -133,8 +133,8 @@ static void step_dense_forward(const real *x, real *z /* (2) */)
     dense_forward(x, dense_w, dense_b, z, N_IN, N_OUT);
     print_vector("dense_forward (src/dense.c): Z", z, N_OUT);
     print_agreement("dense_forward and the hand computation", tensor_max_abs_diff(by_hand, z, N_OUT));
-    printf("Z is 2x1: one number per neuron. Seed 004 labels it Z_{2x2}: a typo.\n"
-           "Seed 004 also writes W^T's rows as w11 w12 w13 w14 / w21 w22 w23 w24. In its own\n"
+    printf("Z is 2x1: one number per neuron. Intro to CNN labels it Z_{2x2}: a typo.\n"
+           "Intro to CNN also writes W^T's rows as w11 w12 w13 w14 / w21 w22 w23 w24. In its own\n"
            "W (4x2) there is no w13 or w14, and w12 is input 1's weight into neuron 2: the\n"
            "first row of W^T is w11 w21 w31 w41, as printed above. (Its last line also drops b.)\n");
 }
@@ -181,11 +181,11 @@ static void step_dense_backward(real *x)
     check_dense_gradients(x, dw, db, dx);
 }
 
-/* ------------------------------------------------------------------ part 2: seed 004's small network */
+/* ------------------------------------------------------------------ part 2: Intro to CNN's small network */
 
 #define IMG 3                 /* X is 3x3 */
 #define K 2                   /* f is 2x2 */
-#define FEAT 4                /* Z1, A1: 2x2 = 4 features, seed 004's "4 features" */
+#define FEAT 4                /* Z1, A1: 2x2 = 4 features, Intro to CNN's "4 features" */
 #define LEARNING_RATE 1.0
 
 typedef struct {
@@ -226,11 +226,11 @@ static conv2d_shape net_conv_shape(void)
     return s;
 }
 
-/* Forward through the library, in seed 004's five steps. */
+/* Forward through the library, in Intro to CNN's five steps. */
 static void net_forward(const tiny_net *n, tiny_forward *t)
 {
     conv2d_shape s = net_conv_shape();
-    real no_bias = 0;                                     /* seed 004: Z1 = X * f, no bias     */
+    real no_bias = 0;                                     /* Intro to CNN: Z1 = X * f, no bias     */
     conv2d_forward(&s, n->x, n->f, &no_bias, t->z1);      /* Z1 = X * f          dZ1/df = X    */
     sigmoid_forward(t->z1, t->a1, FEAT);                  /* A1 = sigmoid(Z1)    dA1/dZ1 = A1(1-A1) */
     dense_forward(t->a1, n->w, n->b, t->z2, FEAT, 1);     /* Z2 = W^T A1 + b     dZ2/dW = A1, dZ2/dA1 = W^T */
@@ -253,36 +253,36 @@ static void net_backward(const tiny_net *n, const tiny_forward *t, tiny_grads *g
 
 static void step_network_forward(const tiny_net *n, tiny_forward *t)
 {
-    printf("The network of seed 004's \"Forward Propagation Summary\", with small numbers of our own:\n"
+    printf("The network of Intro to CNN's \"Forward Propagation Summary\", with small numbers of our own:\n"
            "  X (3x3) -conv f (2x2)-> Z1 (2x2) -sigmoid-> A1 -flatten-> 4 -dense W (4x1), b-> Z2\n"
            "  -sigmoid-> O (one number in (0, 1)),   E = (y' - O)^2 / 2\n"
-           "A 3x3 image and a 2x2 filter give 2x2 = 4 features, the seed's \"4 features from the\n"
-           "convolution layer\". The seed solves \"a binary classification problem\" with a sigmoid\n"
+           "A 3x3 image and a 2x2 filter give 2x2 = 4 features, the source's \"4 features from the\n"
+           "convolution layer\". The source solves \"a binary classification problem\" with a sigmoid\n"
            "output: one neuron is enough, O = P(class 1) and 1 - O = P(class 0), so W is 4x1, not 4x2\n"
            "(two sigmoid neurons would give two unrelated yes/no answers; lesson 08's softmax is the\n"
            "many-class version). The label is y' = %g.\n", (double)n->target);
     net_forward(n, t);
     tensor_print_2d(stdout, "X (3x3):", n->x, IMG, IMG, 5);
     tensor_print_2d(stdout, "f (2x2):", n->f, K, K, 5);
-    printf("Seed step 2, Z1 = X * f (slide f over X as in lesson 01), e.g. the top-left window:\n  Z1[0][0] = ");
+    printf("Source step 2, Z1 = X * f (slide f over X as in lesson 01), e.g. the top-left window:\n  Z1[0][0] = ");
     for (int i = 0; i < K; i++)
         for (int j = 0; j < K; j++)
             print_product(i || j ? " + " : "", n->x[i * IMG + j], n->f[i * K + j]);
     printf(" = %g\n", (double)t->z1[0]);
     tensor_print_2d(stdout, "Z1 (2x2):", t->z1, 2, 2, 10);
-    printf("Seed step 3, A1 = sigmoid(Z1) = 1 / (1 + e^-Z1), element by element:\n");
+    printf("Source step 3, A1 = sigmoid(Z1) = 1 / (1 + e^-Z1), element by element:\n");
     tensor_print_2d(stdout, "A1 (2x2):", t->a1, 2, 2, 10);
     print_vector("flatten: A1", t->a1, FEAT);
-    printf("Seed step 4, Z2 = W^T A1 + b:\n");
+    printf("Source step 4, Z2 = W^T A1 + b:\n");
     print_vector("  W (4x1)", n->w, FEAT);
     printf("  b = %g\n  Z2 = ", (double)n->b[0]);
     for (int i = 0; i < FEAT; i++)
         printf((double)n->w[i] < 0 ? "%s(%g)*%.6f" : "%s%g*%.6f", i ? " + " : "", (double)n->w[i],
                (double)t->a1[i]);
     printf(" + (%g) = %.6f\n", (double)n->b[0], (double)t->z2[0]);
-    printf("Seed step 5, O = sigmoid(Z2) = %.6f\n", (double)t->o[0]);
+    printf("Source step 5, O = sigmoid(Z2) = %.6f\n", (double)t->o[0]);
     printf("Error: E = (y' - O)^2 / 2 = (%g - %.6f)^2 / 2 = %.6f\n", (double)n->target, (double)t->o[0], t->e);
-    printf("(E is seed 004's loss: half the squared error, whose derivative -(y' - O) has no 2 in\n"
+    printf("(E is Intro to CNN's loss: half the squared error, whose derivative -(y' - O) has no 2 in\n"
            "it. Classifiers usually use the cross-entropy instead: see step 5 and lesson 08.)\n");
 }
 
@@ -293,7 +293,7 @@ static real step_dense_chain(const tiny_net *n, const tiny_forward *t, tiny_grad
     real de_do = -(n->target - o);          /* E = (y' - O)^2 / 2 */
     real do_dz2 = o * (1 - o);              /* O = sigmoid(Z2)    */
     real de_dz2 = de_do * do_dz2;
-    printf("Seed 004: dE/dW = dE/dO . dO/dZ2 . dZ2/dW. One factor at a time:\n");
+    printf("Intro to CNN: dE/dW = dE/dO . dO/dZ2 . dZ2/dW. One factor at a time:\n");
     printf("1. dE/dO  = -(y' - O) = -(%g - %.6f) = %.6f\n", (double)n->target, (double)o, (double)de_do);
     printf("2. dO/dZ2 = O(1 - O) = %.6f * %.6f = %.6f      (the sigmoid's derivative)\n", (double)o,
            (double)(1 - o), (double)do_dz2);
@@ -304,9 +304,9 @@ static real step_dense_chain(const tiny_net *n, const tiny_forward *t, tiny_grad
         g->dw[i] = de_dz2 * t->a1[i];
     print_vector("   A1", t->a1, FEAT);
     print_vector("   dE/dW = dE/dZ2 * A1 (4x1, the shape of W)", g->dw, FEAT);
-    printf("   Seed 004 writes this step as \"Z_2 = W_T . A_1 + b\": W_T is W^T, the transpose.\n");
+    printf("   Intro to CNN writes this step as \"Z_2 = W_T . A_1 + b\": W_T is W^T, the transpose.\n");
     g->db[0] = de_dz2;                      /* dZ2/db = 1 */
-    printf("   The bias (the seed: \"try to solve that yourself\"): dZ2/db = 1, so\n"
+    printf("   The bias (the source: \"try to solve that yourself\"): dZ2/db = 1, so\n"
            "   dE/db = dE/dZ2 * 1 = %.6f\n", (double)g->db[0]);
     printf("   (With the cross-entropy -y' ln O - (1-y') ln(1-O) instead of E, the O(1-O) cancels and\n"
            "   dE/dZ2 = O - y' = %.6f: %.1f times larger here. Lesson 08 does this for softmax.)\n",
@@ -335,7 +335,7 @@ static void filter_gradient_by_hand(const real *x, const real *dz1, real *df)
 static void step_conv_chain(const tiny_net *n, const tiny_forward *t, real de_dz2, tiny_grads *g)
 {
     real de_da1[FEAT], da1_dz1[FEAT], de_dz1[FEAT];
-    printf("Seed 004: dE/df = dE/dO . dO/dZ2 . dZ2/dA1 . dA1/dZ1 . dZ1/df. The first two factors\n"
+    printf("Intro to CNN: dE/df = dE/dO . dO/dZ2 . dZ2/dA1 . dA1/dZ1 . dZ1/df. The first two factors\n"
            "are done (dE/dZ2 = %.6f); the rest:\n", (double)de_dz2);
     printf("4. dZ2/dA1 = W^T: Z2 = W^T A1 + b is linear in A1. Going backward multiplies by the\n"
            "   transpose of that, W: dE/dA1 = W dE/dZ2 (lesson step 3's dX = W dZ)\n");
@@ -352,10 +352,10 @@ static void step_conv_chain(const tiny_net *n, const tiny_forward *t, real de_dz
     tensor_print_2d(stdout, "   back into the shape of Z1, dE/dZ1 (2x2):", de_dz1, 2, 2, 12);
     printf("6. dZ1/df = X: each f[i][j] multiplies X[r+i][c+j] in output Z1[r][c], and f is used\n"
            "   at all 4 positions, so its gradient sums over them: slide dE/dZ1 (2x2) over X (3x3),\n"
-           "   a convolution of X with dE/dZ1, \"instead of using a simple dot product\" (seed 004):\n");
+           "   a convolution of X with dE/dZ1, \"instead of using a simple dot product\" (Intro to CNN):\n");
     filter_gradient_by_hand(n->x, de_dz1, g->df);
     tensor_print_2d(stdout, "   dE/df (2x2, the shape of f):", g->df, K, K, 12);
-    printf("   Seed 004 says \"Differentiating Z with respect to X will simply give us X\": it means\n"
+    printf("   Intro to CNN says \"Differentiating Z with respect to X will simply give us X\": it means\n"
            "   with respect to f. (The derivative with respect to X involves f instead; lesson 06\n"
            "   uses it to pass the gradient further back. Here X is the data: nothing to learn.)\n");
 }
@@ -398,7 +398,7 @@ static double squared_norm(const tiny_grads *g)
     return (double)(tensor_dot(g->df, g->df, K * K) + tensor_dot(g->dw, g->dw, FEAT) + g->db[0] * g->db[0]);
 }
 
-/* new_parameter = old_parameter - learning_rate * gradient_of_parameter (seed 004). */
+/* new_parameter = old_parameter - learning_rate * gradient_of_parameter (Intro to CNN). */
 static void gradient_descent_step(tiny_net *n, const tiny_grads *g, double lr)
 {
     for (int i = 0; i < K * K; i++)
@@ -410,7 +410,7 @@ static void gradient_descent_step(tiny_net *n, const tiny_grads *g, double lr)
 
 static void step_update(tiny_net *n, const tiny_forward *t, const tiny_grads *g)
 {
-    printf("Seed 004: f = f - lr * dE/df and W_new = W_old - lr * dE/dW (and b likewise), lr = %g:\n",
+    printf("Intro to CNN: f = f - lr * dE/df and W_new = W_old - lr * dE/dW (and b likewise), lr = %g:\n",
            LEARNING_RATE);
     double e_before = t->e, predicted = LEARNING_RATE * squared_norm(g);
     gradient_descent_step(n, g, LEARNING_RATE);
@@ -442,7 +442,7 @@ int main(int argc, char **argv)
     lesson_step(1, "Flatten: a 2x2 feature map becomes 4 inputs");
     step_flatten(x);
 
-    lesson_step(2, "A dense layer: Z = W^T X + b (seed 004: 4 inputs, 2 neurons)");
+    lesson_step(2, "A dense layer: Z = W^T X + b (Intro to CNN: 4 inputs, 2 neurons)");
     step_dense_forward(x, z);
 
     lesson_step(3, "Its backward pass: dW = X dZ^T, db = dZ, dX = W dZ");
@@ -451,7 +451,7 @@ int main(int argc, char **argv)
     tiny_net net = initial_net;
     tiny_forward fwd;
     tiny_grads grads;
-    lesson_step(4, "Seed 004's whole network, forward");
+    lesson_step(4, "Intro to CNN's whole network, forward");
     step_network_forward(&net, &fwd);
 
     lesson_step(5, "Backward to the dense layer: dE/dO, dO/dZ2, dZ2/dW");

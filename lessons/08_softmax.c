@@ -1,19 +1,19 @@
 /* Lesson 08: softmax and cross-entropy.
  *
- * Seed 001's last layer: the softmax y_i = e^{x_i} / sum_k e^{x_k} turns 10
+ * Doshi's last layer: the softmax y_i = e^{x_i} / sum_k e^{x_k} turns 10
  * scores into probabilities that "sum up to 1", and the network is trained
- * on the cross-entropy against a one-hot label (seed 002: "one-hot
+ * on the cross-entropy against a one-hot label (Bayya: "one-hot
  * encoding", a vector of size 10). This lesson shows:
- *   - the softmax on an example close to the seed's (0.2, 0, 0.1, 0.7);
+ *   - the softmax on an example close to the source's (0.2, 0, 0.1, 0.7);
  *   - the naive formula overflowing to inf/NaN on [1000, 1001, 1002] (in
  *     float already on [100, 101, 102]) and the stable form, which subtracts
  *     the maximum first and changes nothing else (derived);
  *   - one-hot labels and the loss -sum_i y_i ln p_i = -ln p_label, next to
- *     the seed's formula with the roles swapped, which gives inf;
+ *     the source's formula with the roles swapped, which gives inf;
  *   - the gradient with respect to the logits, p - y, derived through the
  *     softmax Jacobian diag(p) - p p^T and checked by central differences;
  *   - the loss at initialisation, close to ln 10 = 2.303 for 10 classes;
- *   - what seed 001's "Test loss: 0.020970428362488747" means.
+ *   - what Doshi's "Test loss: 0.020970428362488747" means.
  *
  * Run: build/lessons/08_softmax [--step]      Notes: notes/08_softmax.md */
 #include <math.h>
@@ -90,12 +90,12 @@ static double vector_sum(const real *v, int n)
 /* ------------------------------------------------------------------ step 1: softmax */
 
 #define N4 4
-/* Logits chosen so that the softmax is close to seed 001's example (0.2, 0, 0.1, 0.7). */
+/* Logits chosen so that the softmax is close to Doshi's example (0.2, 0, 0.1, 0.7). */
 static const real logits4[N4] = { 1, -6, 0.3, 2.25 };
 
 static void step_softmax(void)
 {
-    printf("Seed 001: y_i = e^{x_i} / sum_{k=1}^{N} e^{x_k}: exponentiate every score (\"logit\"),\n"
+    printf("Doshi: y_i = e^{x_i} / sum_{k=1}^{N} e^{x_k}: exponentiate every score (\"logit\"),\n"
            "then divide by the total. Each e^{x_i} > 0, and the outputs add up to 1.\n");
     real e[N4], p[N4];
     double total = 0;
@@ -109,7 +109,7 @@ static void step_softmax(void)
     softmax(logits4, p, N4);
     print_real_vector("softmax(x)", p, N4);
     printf("sum of softmax(x) = %.6f\n", vector_sum(p, N4));
-    printf("Rounded to one decimal that is (%.1f, %.1f, %.1f, %.1f): seed 001's example of\n"
+    printf("Rounded to one decimal that is (%.1f, %.1f, %.1f, %.1f): Doshi's example of\n"
            "\"non-negative floats that sum up to 1\", (0.2, 0, 0.1, 0.7). Its 0 can only be a rounded\n"
            "number: e^x is never 0, so every class keeps some probability (here %.6f).\n",
            (double)p[0], (double)p[1], (double)p[2], (double)p[3], (double)p[1]);
@@ -225,7 +225,7 @@ static void one_hot_vector(int label, real *y, int n)
 
 static void step_one_hot(real *p /* (10) */, real *y /* (10) */)
 {
-    printf("Seed 002: the label of a digit is \"a vector of size 10\", all 0 but a 1 at the digit,\n"
+    printf("Bayya: the label of a digit is \"a vector of size 10\", all 0 but a 1 at the digit,\n"
            "\"one-hot encoding\". Digit %d:\n", LABEL);
     one_hot_vector(LABEL, y, CLASSES);
     print_label_vector("  y (one-hot)", y, CLASSES);
@@ -247,9 +247,9 @@ static void step_one_hot(real *p /* (10) */, real *y /* (10) */)
 
 static void step_swapped(const real *p, const real *y)
 {
-    printf("Seed 001 writes H(p, q) = -sum_x p(x) ln(q(x)) with \"p(x): output of final layer\" and\n"
+    printf("Doshi writes H(p, q) = -sum_x p(x) ln(q(x)) with \"p(x): output of final layer\" and\n"
            "\"q(x): correct label\". That puts the LABEL inside the logarithm:\n");
-    printf("   i   y_i   p_i        -y_i ln p_i   -p_i ln y_i (seed's order)\n");
+    printf("   i   y_i   p_i        -y_i ln p_i   -p_i ln y_i (source's order)\n");
     double right = 0, swapped = 0;
     for (int i = 0; i < CLASSES; i++) {
         double good = y[i] != 0 ? -(double)y[i] * log((double)p[i]) : 0;
@@ -266,9 +266,9 @@ static void step_swapped(const real *p, const real *y)
     print_number(right);
     printf("     ");
     print_number(swapped);
-    printf("\nln 0 = -inf for the 9 zeros of the one-hot label, so the seed's order gives inf for\n"
+    printf("\nln 0 = -inf for the 9 zeros of the one-hot label, so the source's order gives inf for\n"
            "every image: there is nothing to learn from. In the usual notation H(p, q) =\n"
-           "-sum p ln q, p is the TRUE distribution (the label) and q the model's: the seed\n"
+           "-sum p ln q, p is the TRUE distribution (the label) and q the model's: the source\n"
            "swapped the roles. The loss is -sum label * ln prediction.\n");
 }
 
@@ -432,13 +432,13 @@ static void step_initial_loss(void)
            "from ln(classes) means a bug or a bad initialisation before any training happened.\n");
 }
 
-/* ------------------------------------------------------------------ step 9: seed 001's result */
+/* ------------------------------------------------------------------ step 9: Doshi's result */
 
 static void step_seed_result(void)
 {
     const double test_loss = 0.020970428362488747, test_accuracy = 0.9934999942779541;
-    const int test_images = 10000;   /* seed 001: "a testing set of 10,000 more images" */
-    printf("Seed 001 reports:  Test loss: %.17g, Test accuracy: %.16g\n", test_loss, test_accuracy);
+    const int test_images = 10000;   /* Doshi: "a testing set of 10,000 more images" */
+    printf("Doshi reports:  Test loss: %.17g, Test accuracy: %.16g\n", test_loss, test_accuracy);
     printf("Both are float32 numbers printed in full: (double)(float)0.9935 = %.16g.\n",
            (double)(float)0.9935);
     int right = (int)lround(test_accuracy * test_images);
@@ -462,7 +462,7 @@ int main(int argc, char **argv)
 {
     lesson_start(argc, argv, "Lesson 08: softmax and cross-entropy", 0);
 
-    lesson_step(1, "Softmax: scores to probabilities (seed 001)");
+    lesson_step(1, "Softmax: scores to probabilities (Doshi)");
     step_softmax();
 
     lesson_step(2, "The naive formula overflows");
@@ -475,7 +475,7 @@ int main(int argc, char **argv)
     lesson_step(4, "One-hot labels and the cross-entropy");
     step_one_hot(p, y);
 
-    lesson_step(5, "The seed's formula has the roles swapped");
+    lesson_step(5, "The source's formula has the roles swapped");
     step_swapped(p, y);
 
     lesson_step(6, "The loss from the logits: log-sum-exp");
@@ -487,7 +487,7 @@ int main(int argc, char **argv)
     lesson_step(8, "The loss at initialisation: ln 10");
     step_initial_loss();
 
-    lesson_step(9, "Seed 001's test loss, 0.021, read as a probability");
+    lesson_step(9, "Doshi's test loss, 0.021, read as a probability");
     step_seed_result();
     return 0;
 }

@@ -1,6 +1,6 @@
 /* Lesson 09: gradient descent and optimisers.
  *
- * Seed 004's update rule, new_parameter = old_parameter - (learning_rate *
+ * Intro to CNN's update rule, new_parameter = old_parameter - (learning_rate *
  * gradient_of_parameter), first on the one-parameter loss L(a) = (a - 3)^2
  * with four learning rates (too small, about right, oscillating, diverging)
  * and the reason: the curvature. Then a real problem: recover a hidden 3x3
@@ -8,7 +8,7 @@
  * on the mean squared error, with the gradient from conv2d_backward (checked
  * against central differences). Four optimisers race on the same budget of
  * gradient evaluations: full-batch gradient descent, mini-batch SGD, SGD with
- * momentum and Adam (seed 000: "SGD and Adaptive Moment Estimation").
+ * momentum and Adam (Gonzalez: "SGD and Adaptive Moment Estimation").
  *
  * Run: build/lessons/09_optimisers [--step] [--plot-data FILE]
  * Notes: notes/09_optimisers.md.  Optimisers: src/optim.h.  Plot: make plots. */
@@ -27,7 +27,7 @@
 
 /* ------------------------------------------------------------ part 1: one parameter */
 
-#define A_MIN 3.0          /* a1 in seed 004's picture: where the loss is smallest */
+#define A_MIN 3.0          /* a1 in Intro to CNN's picture: where the loss is smallest */
 #define A_START 0.0        /* a2: where the random initialisation put us */
 #define CURVATURE 2.0      /* L''(a) for L(a) = (a - 3)^2 */
 #define QUAD_STEPS 10
@@ -57,7 +57,7 @@ static void print_quadratic_table(void)
             printf(" | %8.4f %9.4f", a[r], quad_loss(a[r]));
         printf("\n");
         for (int r = 0; r < N_RATES; r++)
-            a[r] = a[r] - quad_rates[r] * quad_grad(a[r]);   /* seed 004's rule */
+            a[r] = a[r] - quad_rates[r] * quad_grad(a[r]);   /* Intro to CNN's rule */
     }
 }
 
@@ -117,7 +117,7 @@ static void make_task(void)
 
 /* The loss on the images idx[0..count) (all of them when idx is NULL):
  *     L(W) = 1/M sum_{images, pixels} (Y - T)^2 / 2,  M = count * 36 outputs,
- * the mean of seed 004's E = (y' - O)^2 / 2. When grad is not NULL it gets
+ * the mean of Intro to CNN's E = (y' - O)^2 / 2. When grad is not NULL it gets
  * dL/dW (3, 3), overwritten. The bias is fixed at 0 and not learned. */
 static double batch_loss(const real *w, const int *idx, int count, real *grad)
 {
@@ -385,12 +385,12 @@ static int write_plot_data(const char *path, double history[N_OPT][EPOCHS + 1])
     return 0;
 }
 
-/* Steps 1-3: seed 004's rule on the parabola, and why the learning rate matters. */
+/* Steps 1-3: Intro to CNN's rule on the parabola, and why the learning rate matters. */
 static void show_parabola(void)
 {
-    lesson_step(1, "The update rule (seed 004)");
+    lesson_step(1, "The update rule (Intro to CNN)");
     printf("new_parameter = old_parameter - (learning_rate * gradient_of_parameter)\n"
-           "Seed 004 draws a loss curve with its minimum at a1 and the random start at a2.\n"
+           "Intro to CNN draws a loss curve with its minimum at a1 and the random start at a2.\n"
            "Take L(a) = (a - 3)^2: minimum a1 = %g, start a2 = %g, gradient dL/da = 2 (a - 3).\n"
            "At a2 the slope is %g (negative), so the rule increases a, towards a1.\n",
            A_MIN, A_START, quad_grad(A_START));
@@ -495,7 +495,7 @@ static void run_race(const int best[N_OPT], double history[N_OPT][EPOCHS + 1])
     print_final_table(best, history, filters);
     printf("For comparison: gradient descent given as many updates as SGD (%d, so %d image-grads,\n"
            "%d times the work) reaches %.2e, about what SGD reached with a noisy gradient from\n"
-           "%d images a step: SGD makes \"faster and more frequent updates\" (seed 000).\n",
+           "%d images a step: SGD makes \"faster and more frequent updates\" (Gonzalez).\n",
            EPOCHS * N_IMAGES / MINI_BATCH, EPOCHS * N_IMAGES * N_IMAGES / MINI_BATCH,
            N_IMAGES / MINI_BATCH, gd_with_sgd_step_count(lr_grid[best[GD]]), MINI_BATCH);
     printf("Momentum: along the flat direction of step 6 the gradient points the same way step\n"
@@ -522,7 +522,7 @@ int main(int argc, char **argv)
     show_checked_gradient(grad);
     show_curvature(grad);
 
-    lesson_step(7, "Four update rules (seed 000: SGD and Adaptive Moment Estimation)");
+    lesson_step(7, "Four update rules (Gonzalez: SGD and Adaptive Moment Estimation)");
     print_update_rules();
     printf("Adam's first step, lr 0.1: bias correction makes it about lr for every weight,\n"
            "whatever the size of g; without it m and v are still near their zero start:\n");

@@ -2,12 +2,12 @@
  *
  * Everything from lessons 01-09 at once, on real data: 60,000 training
  * images of 28x28 grey pixels and 10,000 test images (LeCun, Cortes and
- * Burges' MNIST). The network is the picture of seeds 001 and 004:
+ * Burges' MNIST). The network is the picture of Doshi and Intro to CNN:
  *
  *   image (1,28,28) -> conv 16 filters 5x5 (16,24,24) -> ReLU -> maxpool 2x2 (16,12,12)
  *         -> flatten (2304) -> dense (10) -> softmax (10) -> cross-entropy
  *
- * (seed 004's 26x26x32 -> 13x13x32 is --filters 32 --kernel 3). Its forward
+ * (Intro to CNN's 26x26x32 -> 13x13x32 is --filters 32 --kernel 3). Its forward
  * and backward passes are src/convnet.c's convnet_forward and
  * convnet_backward: the library's layer calls, in order, and back again,
  * each backward line next to the chain rule it implements. With --engine
@@ -37,6 +37,7 @@
 
 #include "convnet.h"
 #include "file_error.h"
+#include "flags.h"
 #include "lesson.h"
 #include "minibatch.h"
 #include "mnist.h"
@@ -72,120 +73,40 @@ static const options defaults = {
 
 static const char *program = "10_mnist";
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: %s [flags]\n"
-            "  --data DIR         the four MNIST IDX files (default %s)\n"
-            "  --epochs N         passes over the training set (default %d; 0 with --load: only evaluate)\n"
-            "  --batch N          images per mini-batch (default %d)\n"
-            "  --lr X             learning rate of SGD with momentum (default %g)\n"
-            "  --lr-decay X       multiply the learning rate by X after every epoch (default %g)\n"
-            "  --momentum X       momentum, 0 <= X < 1 (default %g)\n"
-            "  --weight-decay X   L2 penalty X/2 * sum w^2 (default %g)\n"
-            "  --filters N        convolution filters (default %d)\n"
-            "  --kernel N         filter size N x N, odd (default %d)\n"
-            "  --shift N          move each training image by up to N pixels at random, every epoch (default %d)\n"
-            "  --seed N           seed of the initial weights and the shuffling (default %llu)\n"
-            "  --limit N          train on the first N training images only (default: all)\n"
-            "  --threads N        threads that share each batch (default %d; results do not depend on it)\n"
-            "  --progress MODE    bar (default: redrawn on stderr), lines (one every few seconds), none\n"
-            "  --engine E         fast (default: batched im2col + GEMM, lesson 11) or naive (the direct loops)\n"
-            "  --save FILE        write the trained model to FILE\n"
-            "  --load FILE        start from the model in FILE (its architecture must match the flags)\n"
-            "  --history FILE     write one CSV line per epoch (for tests/plots/10_history.gp)\n"
-            "  --help             this text\n",
-            program, defaults.data, defaults.epochs, defaults.batch, defaults.lr, defaults.lr_decay,
-            defaults.momentum, defaults.weight_decay, defaults.filters, defaults.kernel, defaults.shift, defaults.seed,
-            defaults.threads);
-}
-
-static void bad_flag(const char *flag, const char *value, const char *want)
-{
-    fprintf(stderr, "%s: %s '%s': %s (try --help)\n", program, flag, value, want);
-    exit(2);
-}
-
-static long parse_whole(const char *flag, const char *text, long lo, long hi)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || v < lo || v > hi) {
-        char want[96];
-        snprintf(want, sizeof want, "expected a whole number from %ld to %ld", lo, hi);
-        bad_flag(flag, text, want);
-    }
-    return v;
-}
-
-static double parse_number(const char *flag, const char *text, double lo, double hi, int lo_open)
-{
-    char *end;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || !isfinite(v) || v > hi || v < lo || (lo_open && v == lo)) {
-        char want[96];
-        snprintf(want, sizeof want, "expected a number %s %g and <= %g", lo_open ? ">" : ">=", lo, hi);
-        bad_flag(flag, text, want);
-    }
-    return v;
-}
-
+/* Every flag, read by src/flags.c (the same parser and messages as every program). */
 static options parse_flags(int argc, char **argv)
 {
     options o = defaults;
-    for (int i = 1; i < argc; i++) {
-        const char *f = argv[i];
-        if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
-            usage(stdout);
-            exit(0);
-        }
-        if (strncmp(f, "--", 2) != 0 || strchr("0123456789", f[2]) != NULL) {
-            fprintf(stderr, "%s: unexpected argument '%s' (try --help)\n", program, f);
-            exit(2);
-        }
-        static const char *known[] = { "--data", "--epochs", "--batch", "--lr", "--lr-decay", "--momentum",
-                                       "--weight-decay", "--filters", "--kernel", "--shift", "--seed", "--limit",
-                                       "--threads", "--progress", "--engine", "--save", "--load", "--history" };
-        int is_known = 0;
-        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-            is_known |= strcmp(f, known[k]) == 0;
-        if (!is_known) {
-            fprintf(stderr, "%s: unknown option '%s' (try --help)\n", program, f);
-            exit(2);
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "%s: %s needs a value (try --help)\n", program, f);
-            exit(2);
-        }
-        const char *v = argv[++i];
-        if (strcmp(f, "--data") == 0)              o.data = v;
-        else if (strcmp(f, "--save") == 0)         o.save = v;
-        else if (strcmp(f, "--load") == 0)         o.load = v;
-        else if (strcmp(f, "--history") == 0)      o.history = v;
-        else if (strcmp(f, "--epochs") == 0)       o.epochs = (int)parse_whole(f, v, 0, 1000);
-        else if (strcmp(f, "--batch") == 0)        o.batch = (int)parse_whole(f, v, 1, 100000);
-        else if (strcmp(f, "--filters") == 0)      o.filters = (int)parse_whole(f, v, 1, 1024);
-        else if (strcmp(f, "--kernel") == 0)       o.kernel = (int)parse_whole(f, v, 1, 99);
-        else if (strcmp(f, "--shift") == 0)        o.shift = (int)parse_whole(f, v, 0, 8);
-        else if (strcmp(f, "--limit") == 0)        o.limit = (int)parse_whole(f, v, 1, 2000000000L);
-        else if (strcmp(f, "--threads") == 0)      o.threads = (int)parse_whole(f, v, 1, 64);
-        else if (strcmp(f, "--seed") == 0)         o.seed = (unsigned long long)parse_whole(f, v, 0, 2000000000L);
-        else if (strcmp(f, "--lr") == 0)           o.lr = parse_number(f, v, 0, 1e9, 1);
-        else if (strcmp(f, "--lr-decay") == 0)     o.lr_decay = parse_number(f, v, 0, 1, 1);
-        else if (strcmp(f, "--momentum") == 0)     o.momentum = parse_number(f, v, 0, 0.999, 0);
-        else if (strcmp(f, "--weight-decay") == 0) o.weight_decay = parse_number(f, v, 0, 1, 0);
-        else if (strcmp(f, "--engine") == 0) {
-            if (strcmp(v, "fast") == 0)        o.engine = ENGINE_FAST;
-            else if (strcmp(v, "naive") == 0)  o.engine = ENGINE_NAIVE;
-            else bad_flag(f, v, "expected fast or naive");
-        }
-        else if (strcmp(f, "--progress") == 0) {
-            if (strcmp(v, "bar") == 0)         o.progress = PROGRESS_BAR;
-            else if (strcmp(v, "lines") == 0)  o.progress = PROGRESS_LINES;
-            else if (strcmp(v, "none") == 0)   o.progress = PROGRESS_NONE;
-            else bad_flag(f, v, "expected bar, lines or none");
-        }
-    }
+    long seed = (long)defaults.seed;
+    int step = 0, engine = (int)defaults.engine;   /* --engine's index in "naive|fast" is the engine_kind */
+    const flag_spec specs[] = {
+        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
+        FLAG_INT("--epochs", &o.epochs, 0, 1000, "N", "passes over the training set (0 with --load: only evaluate)"),
+        FLAG_INT("--batch", &o.batch, 1, 100000, "N", "images per mini-batch"),
+        FLAG_REAL_IN_FLOAT("--lr", &o.lr, 0, 1e9, 1, "X", "learning rate of SGD with momentum"),
+        FLAG_REAL_IN_FLOAT("--lr-decay", &o.lr_decay, 0, 1, 1, "X", "multiply the learning rate by X after every epoch"),
+        FLAG_REAL_IN_FLOAT("--momentum", &o.momentum, 0, 0.999, 0, "X", "momentum, 0 <= X < 1"),
+        FLAG_REAL_IN_FLOAT("--weight-decay", &o.weight_decay, 0, 1, 0, "X", "L2 penalty X/2 * sum w^2"),
+        FLAG_INT("--filters", &o.filters, 1, 1024, "N", "convolution filters"),
+        FLAG_INT("--kernel", &o.kernel, 1, 99, "N", "filter size N x N, odd"),
+        FLAG_INT("--shift", &o.shift, 0, 8, "N", "move each training image by up to N pixels at random, every epoch"),
+        FLAG_LONG("--seed", &seed, 0, 2000000000L, "N", "seed of the initial weights and the shuffling"),
+        FLAG_INT("--limit", &o.limit, 1, 2000000000L, "N", "train on the first N training images only (default: all)"),
+        FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
+        FLAG_CHOICE("--progress", &o.progress, "bar|lines|none",
+                    "bar (default: redrawn on stderr), lines (one every few seconds), none"),
+        FLAG_CHOICE("--engine", &engine, "naive|fast",
+                    "fast (default: batched im2col + GEMM, lesson 11) or naive (the direct loops)"),
+        FLAG_TEXT("--save", &o.save, "FILE", "write the trained model to FILE"),
+        FLAG_TEXT("--load", &o.load, "FILE", "start from the model in FILE (its architecture must match the flags)"),
+        FLAG_TEXT("--history", &o.history, "FILE", "write one CSV line per epoch (for tests/plots/10_history.gp)"),
+        FLAG_SWITCH("--step", &step, "pause before each step until Enter is pressed"),
+    };
+    flag_set set = { program, "10_mnist [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
+    flags_parse_or_exit(&set, argc, argv, NULL, NULL);
+    o.seed = (unsigned long long)seed;
+    o.engine = engine == ENGINE_FAST ? ENGINE_FAST : ENGINE_NAIVE;
+    lesson_set_stepping(step);
     return o;
 }
 

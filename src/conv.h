@@ -4,7 +4,7 @@
  *
  *   Y[co][oy][ox] = b[co] + sum_{ci,ky,kx} W[co][ci][ky][kx] * Xpad[ci][oy*S + ky][ox*S + kx]
  *
- * and call it convolution (seed 003's 2x2 example slides the filter without
+ * and call it convolution (Notes on CNN's 2x2 example slides the filter without
  * flipping it). Xpad is X with pad_top rows of zeros above, pad_bottom below,
  * pad_left columns on the left and pad_right on the right.
  *
@@ -67,7 +67,7 @@ void conv2d_backward(const conv2d_shape *s, const real *x, const real *w, const 
  *     maps (out_c, n*out_h*out_w) = W (out_c, in_c*k_h*k_w) x cols (in_c*k_h*k_w, n*out_h*out_w)
  *
  * is the forward pass (then the bias, and each image's maps put in place),
- * and the backward pass is two more products (seed 001's formulas, lesson 06):
+ * and the backward pass is two more products (Doshi's formulas, lesson 06):
  *
  *     dW    += dmaps x cols^T      the filter gradient conv(X, dY), every image's share summed
  *     dcols  = W^T x dmaps         then col2im adds every column back where it came from: dX

@@ -1,7 +1,7 @@
 /* convnet.h: lesson 10's network, shared by the trainer (lessons/10_mnist.c)
  * and the classifier (src/tools/predict.c).
  *
- * The picture of seeds 001 and 004, one image at a time (shapes for the
+ * The picture of Doshi and Intro to CNN, one image at a time (shapes for the
  * trainer's defaults: 28x28 MNIST digits, 16 filters of 5x5, 10 classes):
  *
  *   image       X  (1, 28, 28)      pixel / 255, in [0, 1]
@@ -13,8 +13,8 @@
  *   softmax     p  (10)             p_i = e^{Z_i} / sum_k e^{Z_k}: probabilities
  *   loss        L                   cross-entropy -ln p_label
  *
- * With 32 filters of 3x3 the maps are seed 004's 26x26x32 -> 13x13x32.
- * Memory layout is channels-first, (C, H, W); the seeds and Keras write
+ * With 32 filters of 3x3 the maps are Intro to CNN's 26x26x32 -> 13x13x32.
+ * Memory layout is channels-first, (C, H, W); the sources and Keras write
  * shapes H x W x C (24x24x16), and so does convnet_summary.
  *
  * The parameters live in one block of n_params reals, four tensors one

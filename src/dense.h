@@ -1,9 +1,9 @@
-/* dense.h: the fully connected layer Z = W^T X + b (seed 004's notation).
+/* dense.h: the fully connected layer Z = W^T X + b (Intro to CNN's notation).
  *
  * Shapes: X (n_in)   W (n_in, n_out), row-major, so W[i][j] = w[i * n_out + j]
  *         b (n_out)  Z (n_out)
  *   Z[j] = sum_i W[i][j] * X[i] + b[j]
- * Seed 004's example has 4 inputs and 2 neurons: W is 4x2 and Z has 2 numbers. */
+ * Intro to CNN's example has 4 inputs and 2 neurons: W is 4x2 and Z has 2 numbers. */
 #ifndef DENSE_H
 #define DENSE_H
 

@@ -14,12 +14,15 @@
  *                   short runs (the tests and valgrind use it). */
 enum { LESSON_PLOT_DATA = 1, LESSON_QUICK = 2 };
 
-/* Parse the lesson's flags: --step, --help, and those that `accepts` (0, or
- * the flags above or-ed together). Prints the title. An unknown flag prints
- * one line to stderr and exits with status 2. Also makes the lesson exit
- * with status 1 when its standard output cannot be written
- * (out_file_check_stdout_at_exit). */
+/* Parse the lesson's flags with src/flags.h: --step, --help, and those that
+ * `accepts` (0, or the flags above or-ed together). Prints the title. A bad
+ * flag prints flags.h's one line to stderr and exits with status 2. Also
+ * makes the lesson exit with status 1 when its standard output cannot be
+ * written (out_file_check_stdout_at_exit). */
 void lesson_start(int argc, char **argv, const char *title, int accepts);
+
+/* Turn --step's pauses on or off (for programs that read their own flags). */
+void lesson_set_stepping(int on);
 
 /* Start step number n with its heading; with --step, wait for Enter first. */
 void lesson_step(int n, const char *heading);

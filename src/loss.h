@@ -1,7 +1,7 @@
 /* loss.h: softmax, cross-entropy and mean squared error.
  *
  * Softmax turns n scores ("logits") z into probabilities
- *     p_i = e^{z_i} / sum_k e^{z_k}                   (seed 001)
+ *     p_i = e^{z_i} / sum_k e^{z_k}                   (Doshi)
  * computed in the stable form e^{z_i - m} / sum_k e^{z_k - m} with m = max z:
  * the same value (the factor e^{-m} cancels) but no e^{1000} overflow.
  *
@@ -27,7 +27,7 @@ double log_sum_exp(const real *z, int n);
 
 /* -sum_i y_i ln p_i for a probability vector p and a target distribution y
  * (one-hot or not). Note the order: the label y weighs the log of the
- * prediction p (seed 001 writes it the other way round). */
+ * prediction p (Doshi writes it the other way round). */
 double cross_entropy(const real *p, const real *y, int n);
 
 /* Softmax + cross-entropy on an integer label in one step, from the logits:
@@ -42,7 +42,7 @@ double softmax_cross_entropy(const real *z, int label, real *p, int n);
 /* dL/dz (n) = p - onehot(label), OVERWRITTEN. */
 void softmax_cross_entropy_backward(const real *p, int label, real *dz, int n);
 
-/* Mean squared error as seed 004 writes it: E = sum_i (y'_i - O_i)^2 / 2,
+/* Mean squared error as Intro to CNN writes it: E = sum_i (y'_i - O_i)^2 / 2,
  * and dE/dO_i = -(y'_i - O_i) = O_i - y'_i (OVERWRITTEN into d_out). */
 double mse_loss(const real *out, const real *target, int n);
 void mse_backward(const real *out, const real *target, real *d_out, int n);

@@ -5,7 +5,7 @@
  * them with tensor_alloc (zero-filled) once, next to the parameters they
  * follow, and pass the same arrays at every step.
  *
- *   plain gradient descent  (seed 004)  w <- w - lr * g
+ *   plain gradient descent  (Intro to CNN)  w <- w - lr * g
  *   momentum (PyTorch form)             v <- momentum * v + g;  w <- w - lr * v
  *   Adam (Kingma & Ba 2015)             m <- b1 m + (1 - b1) g
  *                                       v <- b2 v + (1 - b2) g^2

@@ -28,9 +28,9 @@ static const struct {
     const char *name, *spec;
 } presets[] = {
     { "small", "conv 16 5, relu, maxpool 2, flatten, dense 10" },
-    { "seed001", "conv 16 2 same, relu, maxpool 2, conv 128 3, relu, conv 256 3, relu, maxpool 2, dropout 0.25, "
+    { "doshi", "conv 16 2 same, relu, maxpool 2, conv 128 3, relu, conv 256 3, relu, maxpool 2, dropout 0.25, "
                  "flatten, dense 128, relu, dropout 0.5, dense 10, softmax" },
-    { "seed001-bn", "conv 16 2 same, batchnorm, relu, maxpool 2, conv 128 3, batchnorm, relu, conv 256 3, "
+    { "doshi-bn", "conv 16 2 same, batchnorm, relu, maxpool 2, conv 128 3, batchnorm, relu, conv 256 3, "
                     "batchnorm, relu, maxpool 2, dropout 0.25, flatten, dense 128, batchnorm, relu, dropout 0.5, "
                     "dense 10, softmax" },
 };

@@ -7,7 +7,7 @@
  *     conv 16 2 same, relu, maxpool 2, conv 128 3, relu, conv 256 3, relu,
  *     maxpool 2, dropout 0.25, flatten, dense 128, relu, dropout 0.5, dense 10, softmax
  *
- * (the network of "Convolutional Neural Networks" (Doshi), preset "seed001";
+ * (the network of "Convolutional Neural Networks" (Doshi), preset "doshi";
  * "small" is lesson 10's). The items, separated by commas:
  *
  *     conv F K [same|valid] [stride S]   F filters K x K; valid (default) or Keras's 'same', which
@@ -69,7 +69,7 @@ typedef struct {
     long n_params, n_stats;
 } sequential;
 
-/* The text of a preset ("small", "seed001", "seed001-bn"), or NULL. */
+/* The text of a preset ("small", "doshi", "doshi-bn"), or NULL. */
 const char *sequential_preset(const char *name);
 
 /* Read a spec (or a preset's name) for inputs (in_c, in_h, in_w) and work

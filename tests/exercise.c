@@ -1,25 +1,50 @@
 /* tests/exercise.c: see exercise.h. */
 #include "exercise.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int task_number, task_failed, tasks_passed, tasks_failed;
-static const char *task_hint;
+static int announce_calls;     /* EXERCISE_CALLS is set */
+static int hint_task, hint_level;   /* --hint K L: print task K's hints, do not check */
 
 #define MAX_DIAGNOSES 8
 static char diagnoses[MAX_DIAGNOSES][512];   /* the likely bugs named in this task */
 static int n_diagnoses;
 
-void task_begin(int number, const char *title, const char *hint)
+/* Thrown out of a task by --hint once its hints are printed. */
+static jmp_buf after_hints;
+
+static void print_hints(int number, const char *title, hint_levels hints, int level)
+{
+    const char *text[3] = { hints.concept, hints.formula, hints.code };
+    static const char *names[3] = { "the idea", "the formula", "the code" };
+    printf("Task %d: %s\n", number, title);
+    for (int l = 0; l < level && l < 3; l++)
+        printf("  hint %d of 3 (%s): %c%s\n", l + 1, names[l], toupper((unsigned char)text[l][0]), text[l] + 1);
+}
+
+void task_begin(int number, const char *title, hint_levels hints)
 {
     task_number = number;
     task_failed = 0;
-    task_hint = hint;
     n_diagnoses = 0;
+    if (hint_task > 0) {
+        print_hints(number, title, hints, hint_level);
+        longjmp(after_hints, 1);
+    }
     printf("Task %d: %s\n", number, title);
+}
+
+void task_call(const char *text)
+{
+    if (announce_calls)
+        fprintf(stderr, "@call %s\n", text);
 }
 
 void task_fail(void)
@@ -41,6 +66,19 @@ int task_expect_near(const char *what, double expected, double actual, double to
     if (fabs(expected - actual) <= tol)
         return 1;
     printf("    %s: expected %.10g, got %.10g\n", what, expected, actual);
+    task_failed = 1;
+    return 0;
+}
+
+int task_expect_index(const char *what, long expected, long actual, int width)
+{
+    if (expected == actual)
+        return 1;
+    printf("    %s: expected %ld = (row %ld, col %ld), got %ld", what, expected, expected / width,
+           expected % width, actual);
+    if (actual >= 0)
+        printf(" = (row %ld, col %ld)", actual / width, actual % width);
+    printf("   [flat index = row * %d + col: the image is %d wide]\n", width, width);
     task_failed = 1;
     return 0;
 }
@@ -97,7 +135,7 @@ int task_diagnoses(void)
 void task_end(void)
 {
     if (task_failed) {
-        printf("    hint: %s\n  -> FAIL\n", task_hint);
+        printf("  -> FAIL\n");
         tasks_failed++;
     } else {
         printf("  -> PASS\n");
@@ -105,9 +143,48 @@ void task_end(void)
     }
 }
 
-int exercise_finish(const char *exercise)
+/* A whole number from 1 to max, or 0. */
+static int task_number_arg(const char *text, int max)
 {
-    printf("\n%s: %d of %d tasks pass\n", exercise, tasks_passed, tasks_passed + tasks_failed);
+    char *end;
+    long v = strtol(text, &end, 10);
+    return (end != text && *end == '\0' && v >= 1 && v <= max) ? (int)v : 0;
+}
+
+static int usage_error(const char *program, int n_tasks)
+{
+    fprintf(stderr, "usage: %s [--count | --task K | --hint K LEVEL]   (K from 1 to %d, LEVEL from 1 to 3)\n",
+            program, n_tasks);
+    return 2;
+}
+
+int exercise_main(int argc, char **argv, const char *exercise, const exercise_task *tasks, int n_tasks)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);          /* nothing is lost if the student's code crashes */
+    announce_calls = getenv("EXERCISE_CALLS") != NULL;
+    if (argc == 2 && strcmp(argv[1], "--count") == 0) {
+        printf("%d\n", n_tasks);
+        return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "--hint") == 0) {
+        hint_task = task_number_arg(argv[2], n_tasks);
+        hint_level = task_number_arg(argv[3], 3);
+        if (!hint_task || !hint_level)
+            return usage_error(argv[0], n_tasks);
+        if (setjmp(after_hints) == 0)
+            tasks[hint_task - 1]();
+        return 0;
+    }
+    int only = 0;
+    if (argc == 3 && strcmp(argv[1], "--task") == 0 && !(only = task_number_arg(argv[2], n_tasks)))
+        return usage_error(argv[0], n_tasks);
+    if (argc != 1 && !only)
+        return usage_error(argv[0], n_tasks);
+    for (int t = 0; t < n_tasks; t++)
+        if (!only || only == t + 1)
+            tasks[t]();
+    if (!only)
+        printf("\n%s: %d of %d tasks pass\n", exercise, tasks_passed, tasks_passed + tasks_failed);
     printf("%d passed, %d failed\n", tasks_passed, tasks_failed);
     return tasks_failed == 0 ? 0 : 1;
 }

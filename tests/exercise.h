@@ -1,24 +1,45 @@
 /* tests/exercise.h: how an exercise's checks talk to the student.
  *
  * Each task prints its number and title, then (only when something is
- * wrong) what was expected, what came back, the likely bug, and the hint:
+ * wrong) what was expected, what came back and the likely bug:
  *
  *   Task 2: slide the filter over the whole image
  *       output map: expected [6 5 6 -4 5 0]
  *                   got      [6 6 6 6 6 6]
  *       likely bug: every position gives the first window's sum ...
- *       hint: ...
  *     -> FAIL
  *
- * exercise_finish() prints "N of M tasks pass" and the closing line
- * "N passed, N failed", and returns the exit status (0 only if all pass). */
+ * Every task has three hints, from far to near: the concept, the formula,
+ * the code. The checker never prints them by itself: `make hint EX=NN`
+ * shows one more level each time it is asked (tests/check.sh).
+ *
+ * An exercise's main() hands its tasks to exercise_main(), which runs them
+ * all (what `make test` does with the solutions), or, for tests/check.sh:
+ *   --count         print how many tasks there are
+ *   --task K        run task K only (each task in its own process: a crash
+ *                   or an endless loop in one does not hide the others)
+ *   --hint K L      print task K's hints 1..L
+ * Standard output is unbuffered, so nothing printed before a crash is lost.
+ * With the environment variable EXERCISE_CALLS set, every call into the
+ * student's code is announced on stderr first ("@call window_sum(...)"),
+ * so a crash or a hang can be blamed on the call that caused it. */
 #ifndef EXERCISE_H
 #define EXERCISE_H
 
-void task_begin(int number, const char *title, const char *hint);
+typedef struct {
+    const char *concept;   /* level 1: the idea, in words */
+    const char *formula;   /* level 2: the formula or the rule */
+    const char *code;      /* level 3: how the code goes */
+} hint_levels;
+#define HINTS(concept, formula, code) ((hint_levels){ concept, formula, code })
+
+void task_begin(int number, const char *title, hint_levels hints);
 /* Each returns 1 when the values match, else prints them and returns 0. */
 int task_expect_int(const char *what, long expected, long actual);
 int task_expect_near(const char *what, double expected, double actual, double tol);
+/* A flat index into an image `width` pixels wide (e.g. an argmax): on a
+ * mismatch both are printed with their (row, col) and the width. */
+int task_expect_index(const char *what, long expected, long actual, int width);
 int task_expect_array(const char *what, const double *expected, const double *actual, int n, double tol);
 /* Name the likely bug (printf-style); marks the task failed. A message
  * already given in this task is not printed again. */
@@ -29,7 +50,18 @@ int task_diagnoses(void);
 /* Mark the task failed without a message of its own (rarely needed). */
 void task_fail(void);
 void task_end(void);
-int exercise_finish(const char *exercise);
+
+/* Call the student's function `call`, announcing it first (see above):
+ *   double s = CALL(window_sum(image, 4, filter, 2, 0, 0));   */
+#define CALL(call) (task_call(#call), (call))
+void task_call(const char *text);
+
+/* One task: begins, checks, ends. */
+typedef void (*exercise_task)(void);
+/* Run the tasks as the flags above say; `exercise` names it in the summary
+ * ("exercise 01 (convolution)"). Returns the exit status: 0 only when every
+ * task run passes, 2 for bad arguments. */
+int exercise_main(int argc, char **argv, const char *exercise, const exercise_task *tasks, int n_tasks);
 
 /* 1 if the n values agree within tol (no printing): for diagnosing. */
 int arrays_near(const double *a, const double *b, int n, double tol);

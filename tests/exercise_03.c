@@ -48,8 +48,8 @@ static const size_case size_cases[] = {
     { 224, 3, 1, 1, 224 },  /* VGG's 3x3 "same" */
     { 5, 3, 0, 2, 2 },      /* stride 2 */
     { 7, 3, 1, 2, 4 },
-    { 8, 4, 0, 2, 3 },      /* seed 000's typo (n+2p-s)/s+1 gives 4 here */
-    { 26, 2, 0, 2, 13 },    /* seed 004: 26x26 max-pooled 2x2 stride 2 */
+    { 8, 4, 0, 2, 3 },      /* Gonzalez's typo (n+2p-s)/s+1 gives 4 here */
+    { 26, 2, 0, 2, 13 },    /* Intro to CNN: 26x26 max-pooled 2x2 stride 2 */
     { 227, 11, 0, 4, 55 },  /* AlexNet's first layer */
     { 6, 3, 0, 2, -1 },     /* (6 - 3) = 3 is not divisible by 2: floor would give 2 */
     { 224, 11, 0, 4, -1 },  /* 213 / 4 */
@@ -62,7 +62,7 @@ static const size_case size_cases[] = {
 typedef int (*size_formula)(const size_case *c);
 static int no_plus_one(const size_case *c) { return (c->w - c->f + 2 * c->p) / c->s; }
 static int no_stride(const size_case *c) { return c->w - c->f + 2 * c->p + 1; }
-static int seed_000_typo(const size_case *c) { return (c->w + 2 * c->p - c->s) / c->s + 1; }
+static int gonzalez_typo(const size_case *c) { return (c->w + 2 * c->p - c->s) / c->s + 1; }
 static int one_p(const size_case *c) { return (c->w - c->f + c->p) / c->s + 1; }
 static int precedence(const size_case *c) { return c->w - c->f + 2 * c->p / c->s + 1; }
 static int floored(const size_case *c) { return (c->w - c->f + 2 * c->p) / c->s + 1; }
@@ -70,7 +70,7 @@ static int floored(const size_case *c) { return (c->w - c->f + 2 * c->p) / c->s 
 static const struct { size_formula formula; const char *bug; } wrong_formulas[] = {
     { no_plus_one, "did you forget the +1 (the first window)?" },
     { no_stride, "did you include the stride in the output size? (divide (w - f + 2p) by s)" },
-    { seed_000_typo, "that is seed 000's typo (n + 2p - s)/s + 1: subtract the filter size f, not the stride" },
+    { gonzalez_typo, "that is Gonzalez's typo (n + 2p - s)/s + 1: subtract the filter size f, not the stride" },
     { one_p, "the padding is on both ends, so the input grows by 2p, not p" },
     { precedence, "only 2p was divided by s: put (w - f + 2*p) in parentheses" },
 };
@@ -133,13 +133,21 @@ static void diagnose_sizes(const int *got)
 static void task_output_length(void)
 {
     task_begin(1, "the output size (w - f + 2p)/s + 1, or -1",
-               "span = w - f + 2p; return -1 if span < 0 or span % s != 0, else span / s + 1.");
+               HINTS("Padding makes the image bigger, the stride makes the filter jump. Count"
+                     " the starting places; the jumps must land exactly on the last one.",
+                     "(W - F + 2P) / S + 1, defined only when W - F + 2P >= 0 and divisible "
+                     "by S; otherwise -1.",
+                     "span = w - f + 2p; return -1 if span < 0 or span % s != 0, else span / "
+                     "s + 1. Compute span = w - f + 2*p first. A negative span means the "
+                     "filter does not fit; span % s != 0 means the windows do not tile; in "
+                     "both cases return -1. Otherwise the first window plus span/s more: "
+                     "span/s + 1."));
     int got[N_SIZE_CASES];
     cases_begin();
     for (int i = 0; i < N_SIZE_CASES; i++) {
         const size_case *c = &size_cases[i];
         char what[64];
-        got[i] = output_length(c->w, c->f, c->p, c->s);
+        got[i] = CALL(output_length(c->w, c->f, c->p, c->s));
         snprintf(what, sizeof what, "output_length(%d, %d, %d, %d)", c->w, c->f, c->p, c->s);
         expect_case(what, c->expected, got[i]);
     }
@@ -153,9 +161,9 @@ static void task_output_length(void)
 typedef struct { int f, c_in, c_out; long expected; } param_case;
 
 static const param_case param_cases[] = {
-    { 2, 1, 16, 80 },          /* seed 001's first layer */
-    { 3, 16, 128, 18560 },     /* seed 001's second conv */
-    { 3, 128, 256, 295168 },   /* seed 001's third conv */
+    { 2, 1, 16, 80 },          /* Doshi's first layer */
+    { 3, 16, 128, 18560 },     /* Doshi's second conv */
+    { 3, 128, 256, 295168 },   /* Doshi's third conv */
     { 3, 3, 64, 1792 },        /* VGG16's first layer */
     { 5, 1, 16, 416 },
     { 3, 512, 512, 2359808 },
@@ -190,13 +198,18 @@ static void diagnose_params(const param_case *c, long got, int *said)
 static void task_params(void)
 {
     task_begin(2, "the parameters of a conv layer, (f*f*c_in + 1)*c_out",
-               "seed 001's first layer has 16 filters of 2x2x1: 16 * (2*2*1 + 1) = 80.");
+               HINTS("Every filter sees all input channels through its f x f window, and has "
+                     "one bias of its own.",
+                     "params = (f * f * c_in + 1) * c_out.",
+                     "Doshi's first layer has 16 filters of 2x2x1: 16 * (2*2*1 + 1) = 80. "
+                     "One filter has f*f*c_in weights and 1 bias; there are c_out filters. "
+                     "Compute in long: 3x3x512x512 layers have millions of weights."));
     int said[5] = { 0 };
     cases_begin();
     int n = (int)(sizeof param_cases / sizeof param_cases[0]);
     for (int i = 0; i < n; i++) {
         const param_case *c = &param_cases[i];
-        long got = conv_layer_params(c->f, c->c_in, c->c_out);
+        long got = CALL(conv_layer_params(c->f, c->c_in, c->c_out));
         char what[64];
         snprintf(what, sizeof what, "conv_layer_params(%d, %d, %d)", c->f, c->c_in, c->c_out);
         if (!expect_case(what, c->expected, got))
@@ -218,7 +231,7 @@ static int run_zero_pad(const double *x, int h, int w, int p, double *buffer)
     int n = (h + 2 * p) * (w + 2 * p);
     for (int i = 0; i < n + GUARD; i++)
         buffer[i] = SENTINEL;
-    zero_pad(x, h, w, p, buffer);
+    CALL(zero_pad(x, h, w, p, buffer));
     for (int i = n; i < n + GUARD; i++)
         if (buffer[i] != SENTINEL)
             return 0;
@@ -253,7 +266,14 @@ static void diagnose_pad_2x3(const double *out)
 static void task_zero_pad(void)
 {
     task_begin(3, "zero-pad an (h, w) array to (h + 2p, w + 2p)",
-               "out[(i + p) * (w + 2*p) + (j + p)] = x[i * w + j]; every other element of out is 0.");
+               HINTS("Padding puts a frame of zeros round the image; the image itself moves p"
+                     " rows down and p columns right.",
+                     "out is (h + 2p) x (w + 2p); out(i + p, j + p) = x(i, j); every other "
+                     "element is 0.",
+                     "out[(i + p) * (w + 2*p) + (j + p)] = x[i * w + j]; every other element "
+                     "of out is 0. First set all (h + 2p) * (w + 2p) elements of out to 0, "
+                     "then copy each x[i * w + j] to row i + p, column j + p of out; out is w"
+                     " + 2p wide, so that is out[(i + p) * (w + 2 * p) + (j + p)]."));
     static const double x[6] = { 1, 2, 3, 4, 5, 6 };   /* (2, 3) */
     static const double padded[20] = {                 /* (4, 5) */
         0, 0, 0, 0, 0,
@@ -287,7 +307,12 @@ static void task_zero_pad(void)
 static void task_same_padding(void)
 {
     task_begin(4, "'same' padding for a filter of size f, the Keras way",
-               "total = f - 1; before = total / 2; after = total - before. f = 2 gives 0 and 1.");
+               HINTS("'Same' padding keeps the size at stride 1, so it adds f - 1 in total. "
+                     "An odd total cannot be split evenly: Keras puts the extra one after.",
+                     "total = f - 1; before = floor(total / 2); after = total - before.",
+                     "total = f - 1; before = total / 2; after = total - before. f = 2 gives "
+                     "0 and 1. total = f - 1; *pad_before = total / 2 (integer division "
+                     "rounds down); *pad_after = total - *pad_before."));
     static const int sizes[6] = { 1, 2, 3, 4, 5, 7 };
     int said_swap = 0, said_total = 0;
     cases_begin();
@@ -295,7 +320,7 @@ static void task_same_padding(void)
         int f = sizes[i], before = -1, after = -1;
         int want_before = (f - 1) / 2, want_after = (f - 1) - want_before;
         char what[64];
-        same_padding(f, &before, &after);
+        CALL(same_padding(f, &before, &after));
         snprintf(what, sizeof what, "same_padding(%d): before", f);
         int ok = expect_case(what, want_before, before);
         snprintf(what, sizeof what, "same_padding(%d): after", f);
@@ -321,11 +346,8 @@ static void task_same_padding(void)
     task_end();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    task_output_length();
-    task_params();
-    task_zero_pad();
-    task_same_padding();
-    return exercise_finish("exercise 03 (padding, stride, sizing)");
+    static const exercise_task tasks[] = { task_output_length, task_params, task_zero_pad, task_same_padding };
+    return exercise_main(argc, argv, "exercise 03 (padding, stride, sizing)", tasks, (int)(sizeof tasks / sizeof tasks[0]));
 }

@@ -114,20 +114,25 @@ static void diagnose_relu_bwd(const double *dx)
 static void task_relu(void)
 {
     task_begin(1, "ReLU forward and backward",
-               "forward: x > 0 ? x : 0. backward: dx[i] = x[i] > 0 ? dy[i] : 0 (the local derivative times dy).");
+               HINTS("ReLU lets positive numbers through and blocks the rest; backward, the "
+                     "gradient flows only where the input was positive.",
+                     "y = max(0, x); dL/dx = dL/dy * (1 if x > 0 else 0).",
+                     "forward: x > 0 ? x : 0. Backward: dx[i] = x[i] > 0 ? dy[i] : 0 (the "
+                     "local derivative times dy). One loop; y[i] = x[i] > 0 ? x[i] : 0. In "
+                     "relu_bwd the local derivative is 1 or 0, so dx[i] is either dy[i] or 0."));
     double y[N], want[N], dx[N];
     fill(y, N, SENTINEL);
-    relu_fwd(xs, y, N);
+    CALL(relu_fwd(xs, y, N));
     apply(ref_relu, xs, want, N);
     if (!task_expect_array("relu_fwd(x)", want, y, N, 1e-12))
         diagnose_relu_fwd(y);
-    static const double seed[4] = { -478, 494, 460, -477 }, seed_out[4] = { 0, 494, 460, 0 };
+    static const double intro_relu[4] = { -478, 494, 460, -477 }, relu_out[4] = { 0, 494, 460, 0 };
     double y4[4] = { SENTINEL, SENTINEL, SENTINEL, SENTINEL };
-    relu_fwd(seed, y4, 4);
-    task_expect_array("relu_fwd of seed 004's [[-478,494],[460,-477]]", seed_out, y4, 4, 1e-12);
+    CALL(relu_fwd(intro_relu, y4, 4));
+    task_expect_array("relu_fwd of Intro to CNN's [[-478,494],[460,-477]]", relu_out, y4, 4, 1e-12);
 
     fill(dx, N, SENTINEL);
-    relu_bwd(xs, dys, dx, N);
+    CALL(relu_bwd(xs, dys, dx, N));
     for (int i = 0; i < N; i++)
         want[i] = xs[i] > 0 ? dys[i] : 0;
     int bwd_right = task_expect_array("relu_bwd(x, dy)", want, dx, N, 1e-12);
@@ -136,7 +141,7 @@ static void task_relu(void)
     check_numeric("relu_bwd", ref_relu, dx);
 
     double zero = 0, one = 1, d0 = SENTINEL;
-    relu_bwd(&zero, &one, &d0, 1);
+    CALL(relu_bwd(&zero, &one, &d0, 1));
     if (!task_expect_near("relu_bwd at the kink x = 0 (dy = 1)", 0, d0, 0) && d0 == 1 && bwd_right)
         task_diagnose("at x = 0 you passed dy on (x >= 0): this exercise, like src/activation.c, takes 0 at the kink");
     task_end();
@@ -147,10 +152,15 @@ static void task_relu(void)
 static void task_sigmoid(void)
 {
     task_begin(2, "sigmoid forward and backward (from the output y)",
-               "forward: 1.0 / (1.0 + exp(-x)). backward: dx[i] = dy[i] * y[i] * (1 - y[i]).");
+               HINTS("The sigmoid squashes any number into (0, 1); its derivative is easiest "
+                     "to write with the output it already produced.",
+                     "y = 1 / (1 + e^-x); dy/dx = y (1 - y); dL/dx = dL/dy * y (1 - y).",
+                     "forward: 1.0 / (1.0 + exp(-x)). Backward: dx[i] = dy[i] * y[i] * (1 - "
+                     "y[i]). exp(-x[i]) from <math.h>. In sigmoid_bwd, y[i] already IS "
+                     "sigmoid(x): do not apply the sigmoid again. Multiply by dy[i]."));
     double y[N], want[N], dx[N], flipped[N];
     fill(y, N, SENTINEL);
-    sigmoid_fwd(xs, y, N);
+    CALL(sigmoid_fwd(xs, y, N));
     apply(ref_sigmoid, xs, want, N);
     for (int i = 0; i < N; i++)
         flipped[i] = 1 - want[i];
@@ -161,7 +171,7 @@ static void task_sigmoid(void)
             task_diagnose("you computed sigmoid(-x) = 1 - sigmoid(x): the exponent is -x, 1 / (1 + exp(-x))");
     }
     double big[2] = { -800, 800 }, big_y[2] = { SENTINEL, SENTINEL }, big_want[2] = { 0, 1 };
-    sigmoid_fwd(big, big_y, 2);
+    CALL(sigmoid_fwd(big, big_y, 2));
     if (!task_expect_array("sigmoid_fwd(-800, 800)", big_want, big_y, 2, 1e-12) && isnan(big_y[1]))
         task_diagnose("sigmoid(800) is nan: e^x / (1 + e^x) is inf / inf there; 1 / (1 + e^-x) is 1 / (1 + 0)");
 
@@ -174,7 +184,7 @@ static void task_sigmoid(void)
         no_one_minus[i] = dys[i] * s[i];
     }
     fill(dx, N, SENTINEL);
-    sigmoid_bwd(s, dys, dx, N);
+    CALL(sigmoid_bwd(s, dys, dx, N));
     if (!task_expect_array("sigmoid_bwd(y, dy)", want, dx, N, 1e-12)) {
         if (all_equal(dx, N, SENTINEL))
             task_diagnose("sigmoid_bwd wrote nothing into dx");
@@ -195,15 +205,21 @@ static void task_sigmoid(void)
 static void task_tanh(void)
 {
     task_begin(3, "tanh forward and backward (from the output y)",
-               "forward: tanh(x) from <math.h>. backward: dx[i] = dy[i] * (1 - y[i] * y[i]).");
+               HINTS("tanh squashes into (-1, 1), centred on 0; like the sigmoid, its "
+                     "derivative is written with its output.",
+                     "y = tanh(x); dy/dx = 1 - y^2; dL/dx = dL/dy * (1 - y^2).",
+                     "forward: tanh(x) from <math.h>. Backward: dx[i] = dy[i] * (1 - y[i] * "
+                     "y[i]). (e^x - e^-x) / (e^x + e^-x) overflows for large |x| (inf/inf is "
+                     "nan); tanh() does not. In tanh_bwd, y[i] already IS tanh(x): the local "
+                     "derivative is 1 - y[i] * y[i]."));
     double y[N], want[N], dx[N];
     fill(y, N, SENTINEL);
-    tanh_fwd(xs, y, N);
+    CALL(tanh_fwd(xs, y, N));
     apply(ref_tanh, xs, want, N);
     if (!task_expect_array("tanh_fwd(x)", want, y, N, 1e-12) && all_equal(y, N, SENTINEL))
         task_diagnose("tanh_fwd wrote nothing into y");
     double big[2] = { -800, 800 }, big_y[2] = { SENTINEL, SENTINEL }, big_want[2] = { -1, 1 };
-    tanh_fwd(big, big_y, 2);
+    CALL(tanh_fwd(big, big_y, 2));
     if (!task_expect_array("tanh_fwd(-800, 800)", big_want, big_y, 2, 1e-12) && (isnan(big_y[0]) || isnan(big_y[1])))
         task_diagnose("tanh(+-800) is nan: (e^x - e^-x) / (e^x + e^-x) is inf / inf there; use tanh()");
 
@@ -217,7 +233,7 @@ static void task_tanh(void)
         sigmoid_like[i] = dys[i] * t[i] * (1 - t[i]);
     }
     fill(dx, N, SENTINEL);
-    tanh_bwd(t, dys, dx, N);
+    CALL(tanh_bwd(t, dys, dx, N));
     if (!task_expect_array("tanh_bwd(y, dy)", want, dx, N, 1e-12)) {
         if (all_equal(dx, N, SENTINEL))
             task_diagnose("tanh_bwd wrote nothing into dx");
@@ -240,9 +256,16 @@ static void task_tanh(void)
 static void task_kink(void)
 {
     task_begin(4, "central differences, and when they straddle ReLU's kink",
-               "central_slope = (f(x + h) - f(x - h)) / (2 * h); straddles_kink = x - h < 0 && x + h > 0.");
+               HINTS("A central difference looks at both sides of x. If the two points lie on"
+                     " different sides of a kink, it averages two different slopes.",
+                     "slope = (f(x + h) - f(x - h)) / (2h); the points straddle ReLU's kink "
+                     "at 0 when x - h < 0 < x + h.",
+                     "central_slope = (f(x + h) - f(x - h)) / (2 * h); straddles_kink = x - h"
+                     " < 0 && x + h > 0. Evaluate f on both sides, f(x + h) and f(x - h), and"
+                     " divide the difference by the distance between the two points, 2h. For "
+                     "straddles_kink, write the condition x - h < 0 < x + h with &&."));
     const double h = 1e-5;
-    double c = central_slope(cube, 2, 1e-3);   /* exactly 3x^2 + h^2 = 12.000001 */
+    double c = CALL(central_slope(cube, 2, 1e-3));   /* exactly 3x^2 + h^2 = 12.000001 */
     if (!task_expect_near("central_slope(x^3, x = 2, h = 1e-3)", 12.000001, c, 1e-9)) {
         if (fabs(c - 12.006001) < 1e-6)
             task_diagnose("12.006001 is the forward difference (f(x + h) - f(x)) / h: use both sides, "
@@ -252,11 +275,11 @@ static void task_kink(void)
         else if (fabs(c - 24.000002) < 1e-6)
             task_diagnose("twice the slope: the two points are 2h apart, divide by 2h, not h");
     }
-    task_expect_near("central_slope(relu, 1, 1e-5)", 1, central_slope(ref_relu, 1, h), 1e-9);
-    task_expect_near("central_slope(relu, -1, 1e-5)", 0, central_slope(ref_relu, -1, h), 1e-9);
-    double at_kink = central_slope(ref_relu, 0, h);
+    task_expect_near("central_slope(relu, 1, 1e-5)", 1, CALL(central_slope(ref_relu, 1, h)), 1e-9);
+    task_expect_near("central_slope(relu, -1, 1e-5)", 0, CALL(central_slope(ref_relu, -1, h)), 1e-9);
+    double at_kink = CALL(central_slope(ref_relu, 0, h));
     task_expect_near("central_slope(relu, 0, 1e-5): half of each side", 0.5, at_kink, 1e-9);
-    task_expect_near("central_slope(relu, 0.5e-5, 1e-5) = (x + h)/2h", 0.75, central_slope(ref_relu, 0.5e-5, h), 1e-9);
+    task_expect_near("central_slope(relu, 0.5e-5, 1e-5) = (x + h)/2h", 0.75, CALL(central_slope(ref_relu, 0.5e-5, h)), 1e-9);
 
     static const struct { double x, h; int want; } cases[] = {
         { 0, 1e-5, 1 }, { 0.5e-5, 1e-5, 1 }, { -0.5e-5, 1e-5, 1 }, { 0.3, 0.5, 1 },
@@ -266,7 +289,7 @@ static void task_kink(void)
     int got[16], straddling_found = 0;
     for (int i = 0; i < n; i++) {
         char what[64];
-        got[i] = straddles_kink(cases[i].x, cases[i].h);
+        got[i] = CALL(straddles_kink(cases[i].x, cases[i].h));
         snprintf(what, sizeof what, "straddles_kink(%g, %g)", cases[i].x, cases[i].h);
         task_expect_int(what, cases[i].want, got[i]);
         straddling_found += cases[i].want && got[i] == 1;
@@ -285,11 +308,8 @@ static void task_kink(void)
     task_end();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    task_relu();
-    task_sigmoid();
-    task_tanh();
-    task_kink();
-    return exercise_finish("exercise 04 (activations)");
+    static const exercise_task tasks[] = { task_relu, task_sigmoid, task_tanh, task_kink };
+    return exercise_main(argc, argv, "exercise 04 (activations)", tasks, (int)(sizeof tasks / sizeof tasks[0]));
 }

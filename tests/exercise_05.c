@@ -160,13 +160,22 @@ static void check_argmax_variants(const int *got)
 static void task_max_forward(void)
 {
     task_begin(1, "max pooling forward, with the argmax",
-               "keep best = the flat index into x of the largest pixel seen so far in the window, "
-               "start it at the window's top-left pixel, and update it only when x[at] > x[best].");
+               HINTS("Max pooling keeps the largest pixel of each window, and remembers which"
+                     " pixel it was: the backward pass needs that.",
+                     "y(oy, ox) = max over i, j < k of x(oy*S + i, ox*S + j); argmax = the "
+                     "flat index of the first largest pixel.",
+                     "keep best = the flat index into x of the largest pixel seen so far in "
+                     "the window, start it at the window's top-left pixel, and update it only"
+                     " when x[at] > x[best]. For each window start with best = the index of "
+                     "its top-left pixel, (oy*stride) * w + ox*stride; walk i, j over the "
+                     "window and keep the index at = (oy*stride + i) * w + (ox*stride + j) "
+                     "when x[at] > x[best] (\">\" and not \">=\", so the first maximum keeps "
+                     "a tie)."));
     double x[PAD] = { 0 }, y[16] = { 0 };
     int argmax[16] = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
     for (int i = 0; i < 16; i++)
         x[i] = map4[i];
-    max_pool_forward(x, 4, 4, 2, 2, y, argmax);
+    CALL(max_pool_forward(x, 4, 4, 2, 2, y, argmax));
     static const double want_y[4] = { 7, 9, 8, 4 }, means[4] = { 3.75, 4.25, 5.25, 2 };
     static const int want_arg[4] = { 4, 3, 8, 14 };   /* (1,0) (0,3) (2,0) (3,2) */
     if (all_equal(y, 4, 0) && argmax[0] == -1)
@@ -175,38 +184,37 @@ static void task_max_forward(void)
         task_diagnose("y holds the windows' means: that is average pooling (task 3); max pooling keeps the largest pixel");
     task_expect_array("Y of the lesson's 4x4 map (2x2 windows, stride 2)", want_y, y, 4, 1e-12);
     check_argmax_variants(argmax);
-    double want_arg_d[4], argmax_d[4];
     for (int o = 0; o < 4; o++) {
-        want_arg_d[o] = want_arg[o];
-        argmax_d[o] = argmax[o];
+        char what[64];
+        snprintf(what, sizeof what, "argmax of window %d of the 4x4 map", o);
+        task_expect_index(what, want_arg[o], argmax[o], 4);
     }
-    task_expect_array("argmax (flat indices into X: (1,0) (0,3) (2,0) (3,2))", want_arg_d, argmax_d, 4, 0);
 
     double x5[PAD] = { 0 }, y5[4] = { 0 }, want5[4];
     int arg5[4] = { -1, -1, -1, -1 }, want_arg5[4];
     for (int i = 0; i < 25; i++)
         x5[i] = map5[i];
-    max_pool_forward(x5, 5, 5, 3, 2, y5, arg5);
+    CALL(max_pool_forward(x5, 5, 5, 3, 2, y5, arg5));
     ref_max(x5, 5, 5, 3, 2, want5, want_arg5);
     if (arrays_near(y, want_y, 4, 1e-12) && !arrays_near(y5, want5, 4, 1e-12))
         task_diagnose("2x2 windows with stride 2 work but 3x3 windows with stride 2 do not: window "
                       "(oy, ox) starts at row oy*stride and column ox*stride, not oy*k");
     task_expect_array("Y of the 5x5 map (3x3 windows, stride 2: they overlap)", want5, y5, 4, 1e-12);
-    task_expect_int("argmax of window (0,1): the 9 at (2,3)", want_arg5[1], arg5[1]);
-    task_expect_int("argmax of window (1,1): the same 9 again", want_arg5[3], arg5[3]);
+    task_expect_index("argmax of window (0,1) of the 5x5 map: the 9", want_arg5[1], arg5[1], 5);
+    task_expect_index("argmax of window (1,1) of the 5x5 map: the same 9 again", want_arg5[3], arg5[3], 5);
 
     double tie[8] = { 5, 5, 1, 2, 3, 5, 2, 2 }, y_tie[2] = { 0 };   /* (2, 4), ties in both windows */
     int arg_tie[2] = { -1, -1 };
-    max_pool_forward(tie, 2, 4, 2, 2, y_tie, arg_tie);
+    CALL(max_pool_forward(tie, 2, 4, 2, 2, y_tie, arg_tie));
     if (arg_tie[0] == 5 || arg_tie[1] == 7)
         task_diagnose("on a tie the argmax went to the LAST maximum: compare with > instead of >=, so "
                       "the first maximum in reading order keeps it (as the library does)");
-    task_expect_int("argmax of [[5,5],[3,5]] (a three-way tie: the first 5)", 0, arg_tie[0]);
-    task_expect_int("argmax of [[1,2],[2,2]] (the first 2, at (0,3))", 3, arg_tie[1]);
+    task_expect_index("argmax of [[5,5],[3,5]] in the 2x4 image (a three-way tie: the first 5)", 0, arg_tie[0], 4);
+    task_expect_index("argmax of [[1,2],[2,2]] in the 2x4 image (the first 2)", 3, arg_tie[1], 4);
 
     double negative[4] = { -3, -1, -2, -4 }, y_neg = 123;
     int arg_neg = -1;
-    max_pool_forward(negative, 2, 2, 2, 2, &y_neg, &arg_neg);
+    CALL(max_pool_forward(negative, 2, 2, 2, 2, &y_neg, &arg_neg));
     if (y_neg == 0)
         task_diagnose("the max of [[-3,-1],[-2,-4]] came out as 0: the running max started at 0, but "
                       "inputs can be negative; start it at the window's first pixel");
@@ -219,8 +227,16 @@ static void task_max_forward(void)
 static void task_max_backward(void)
 {
     task_begin(2, "max pooling backward: route dL/dY to the argmax",
-               "dx = 0 everywhere, then for every output o: dx[argmax[o]] += dy[o]. "
-               "No loop over the window: the other pixels did not move the output.");
+               HINTS("Only the pixel that won the max moved the output, so only it gets the "
+                     "gradient; a pixel can win more than one window.",
+                     "dL/dx(argmax(o)) += dL/dy(o) for every output o; every other dL/dx is "
+                     "0.",
+                     "dx = 0 everywhere, then for every output o: dx[argmax[o]] += dy[o]. No "
+                     "loop over the window: the other pixels did not move the output. Two "
+                     "loops: one sets all h * w entries of dx to 0, the other runs over the "
+                     "out_h * out_w outputs o and ADDS dy[o] into dx[argmax[o]] (with "
+                     "overlapping windows one pixel can win twice; \"=\" would keep only the "
+                     "last gradient). No loop over the window: only the winner gets anything."));
     double y[4], dx[PAD], want[16], spread[16], spread_raw[16];
     int argmax[4];
     ref_max(map4, 4, 4, 2, 2, y, argmax);
@@ -230,7 +246,7 @@ static void task_max_backward(void)
         want[argmax[o]] += dy4[o];
     for (int i = 0; i < PAD; i++)
         dx[i] = SENTINEL;
-    max_pool_backward(dy4, argmax, 4, 4, 2, 2, dx);
+    CALL(max_pool_backward(dy4, argmax, 4, 4, 2, 2, dx));
     ref_spread(dy4, 4, 4, 2, 2, 0.25, 1, spread);
     ref_spread(dy4, 4, 4, 2, 2, 1.0, 1, spread_raw);
     double minus_sentinel[16];
@@ -256,7 +272,7 @@ static void task_max_backward(void)
         want5[arg5[o]] += dy4[o];
     for (int i = 0; i < PAD; i++)
         dx5[i] = SENTINEL;
-    max_pool_backward(dy4, arg5, 5, 5, 3, 2, dx5);
+    CALL(max_pool_backward(dy4, arg5, 5, 5, 3, 2, dx5));
     if (fabs(dx5[13] - 4) < 1e-12 && fabs(dx5[12] - 1) < 1e-12)
         task_diagnose("overlapping windows: gradients must be ADDED (+=), not assigned: the 9 at (2,3) "
                       "won two windows and should get 2 + 4 = 6, got 4");
@@ -268,7 +284,7 @@ static void task_max_backward(void)
     ref_max(x, 7, 7, 3, 2, yr, argr);
     for (int i = 0; i < PAD; i++)
         dxr[i] = 0;
-    max_pool_backward(r, argr, 7, 7, 3, 2, dxr);
+    CALL(max_pool_backward(r, argr, 7, 7, 3, 2, dxr));
     gradient_check("dX (random 7x7, 3x3 windows, stride 2)", x, 7, 7, 3, 2, r, 1, dxr);
     task_end();
 }
@@ -278,13 +294,17 @@ static void task_max_backward(void)
 static void task_avg_forward(void)
 {
     task_begin(3, "average pooling forward",
-               "sum the k*k pixels of the window and divide by k*k; careful with integer "
-               "division: 1/(k*k) is 0 in C when k is an int, sum / (k*k) is fine.");
+               HINTS("Average pooling replaces each window by the mean of its pixels.",
+                     "y(oy, ox) = (1 / k^2) * sum over i, j < k of x(oy*S + i, ox*S + j).",
+                     "sum the k*k pixels of the window and divide by k*k; careful with "
+                     "integer division: 1/(k*k) is 0 in C when k is an int, sum / (k*k) is "
+                     "fine. The same loops as TODO 1, with a running sum instead of a running"
+                     " max; divide by k*k (the number of pixels), not by k."));
     double x[PAD] = { 0 }, y[4] = { 0 }, want[4], sums[4], by_k[4];
     static const double maxima[4] = { 7, 9, 8, 4 };
     for (int i = 0; i < 16; i++)
         x[i] = map4[i];
-    avg_pool_forward(x, 4, 4, 2, 2, y);
+    CALL(avg_pool_forward(x, 4, 4, 2, 2, y));
     ref_avg_scaled(x, 4, 4, 2, 2, 0.25, want);
     ref_avg_scaled(x, 4, 4, 2, 2, 1.0, sums);
     ref_avg_scaled(x, 4, 4, 2, 2, 0.5, by_k);
@@ -302,7 +322,7 @@ static void task_avg_forward(void)
     double x5[PAD] = { 0 }, y5[4] = { 0 }, want5[4];
     for (int i = 0; i < 25; i++)
         x5[i] = map5[i];
-    avg_pool_forward(x5, 5, 5, 3, 2, y5);
+    CALL(avg_pool_forward(x5, 5, 5, 3, 2, y5));
     ref_avg_scaled(x5, 5, 5, 3, 2, 1.0 / 9, want5);
     if (arrays_near(y, want, 4, 1e-12) && !arrays_near(y5, want5, 4, 1e-12))
         task_diagnose("2x2 windows with stride 2 work but 3x3 windows with stride 2 do not: window "
@@ -316,12 +336,18 @@ static void task_avg_forward(void)
 static void task_avg_backward(void)
 {
     task_begin(4, "average pooling backward: dL/dY / (k*k) to every pixel of the window",
-               "zero dx; then for every window and every (i, j) in it: "
-               "dx[(oy*stride + i) * w + (ox*stride + j)] += dy[oy * out_w + ox] / (k*k).");
+               HINTS("Every pixel of a window moved the average by 1/k^2 of its own change, "
+                     "so each gets that share of the window's gradient.",
+                     "dL/dx(oy*S + i, ox*S + j) += dL/dy(oy, ox) / k^2 for every window and "
+                     "every (i, j) in it.",
+                     "zero dx; then for every window and every (i, j) in it: dx[(oy*stride + "
+                     "i) * w + (ox*stride + j)] += dy[oy * out_w + ox] / (k*k). Zero dx "
+                     "first; then the loops of TODO 3, but instead of reading x you ADD dy[oy"
+                     " * out_w + ox] / (k*k) into dx[(oy*stride + i) * w + (ox*stride + j)]."));
     double dx[PAD], want[16], raw[16], by_k[16];
     for (int i = 0; i < PAD; i++)
         dx[i] = SENTINEL;
-    avg_pool_backward(dy4, 4, 4, 2, 2, dx);
+    CALL(avg_pool_backward(dy4, 4, 4, 2, 2, dx));
     ref_spread(dy4, 4, 4, 2, 2, 0.25, 1, want);
     ref_spread(dy4, 4, 4, 2, 2, 1.0, 1, raw);
     ref_spread(dy4, 4, 4, 2, 2, 0.5, 1, by_k);
@@ -346,7 +372,7 @@ static void task_avg_backward(void)
     double dx5[PAD], want5[25], assigned[25];
     for (int i = 0; i < PAD; i++)
         dx5[i] = SENTINEL;
-    avg_pool_backward(dy4, 5, 5, 3, 2, dx5);
+    CALL(avg_pool_backward(dy4, 5, 5, 3, 2, dx5));
     ref_spread(dy4, 5, 5, 3, 2, 1.0 / 9, 1, want5);
     ref_spread(dy4, 5, 5, 3, 2, 1.0 / 9, 0, assigned);
     if (arrays_near(dx5, assigned, 25, 1e-12))
@@ -358,16 +384,13 @@ static void task_avg_backward(void)
     random_case(x, 49, r, 9, 506);
     for (int i = 0; i < PAD; i++)
         dxr[i] = 0;
-    avg_pool_backward(r, 7, 7, 3, 2, dxr);
+    CALL(avg_pool_backward(r, 7, 7, 3, 2, dxr));
     gradient_check("dX (random 7x7, 3x3 windows, stride 2)", x, 7, 7, 3, 2, r, 0, dxr);
     task_end();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    task_max_forward();
-    task_max_backward();
-    task_avg_forward();
-    task_avg_backward();
-    return exercise_finish("exercise 05 (pooling)");
+    static const exercise_task tasks[] = { task_max_forward, task_max_backward, task_avg_forward, task_avg_backward };
+    return exercise_main(argc, argv, "exercise 05 (pooling)", tasks, (int)(sizeof tasks / sizeof tasks[0]));
 }

@@ -12,7 +12,7 @@
 #include "exercise.h"
 #include "rng.h"
 
-/* Seed 001's shapes with lesson 06's numbers. */
+/* Doshi's shapes with lesson 06's numbers. */
 static const double X3[9] = { 5, 2, 2, 3, 1, 2, 9, 0, 4 };   /* X (3, 3)     */
 static const double F2[4] = { 1, 2, -1, 0 };                 /* F (2, 2)     */
 static const double DO2[4] = { 2, 1, -1, 3 };                /* dL/dO (2, 2) */
@@ -162,10 +162,18 @@ static void gradient_check(const char *name, double *param, int n, int row_w, co
 static void task_dfilter(void)
 {
     task_begin(1, "dL/dF = conv(X, dL/dO)",
-               "dF[a][b] = sum over i, j of dout[i * ow + j] * x[(i + a) * w + (j + b)]; "
-               "dF is (h - oh + 1) x (w - ow + 1).");
+               HINTS("Each filter weight touched every output it helped to make; its gradient"
+                     " adds up, over the outputs, the pixel it multiplied times that output's"
+                     " gradient.",
+                     "dL/dF = conv(X, dL/dO): dF(a, b) = sum over i, j of dO(i, j) * X(i + a,"
+                     " j + b).",
+                     "dF[a][b] = sum over i, j of dout[i * ow + j] * x[(i + a) * w + (j + "
+                     "b)]; dF is (h - oh + 1) x (w - ow + 1). Four loops: a, b over dF, then "
+                     "i, j over dO, summing dout[i * ow + j] * x[(i + a) * w + (j + b)]. X's "
+                     "rows are w wide, dO's ow wide and dF's kw wide: three different row "
+                     "lengths."));
     double df[BIG] = { 0 }, want[4], transposed[4], rot_do[4], flipped[4];
-    conv_dfilter(X3, 3, 3, DO2, 2, 2, df);
+    CALL(conv_dfilter(X3, 3, 3, DO2, 2, 2, df));
     ref_correlate(X3, 3, 3, DO2, 2, 2, want);                   /* [[12,11],[-2,16]] */
     transpose(want, 2, transposed);
     for (int i = 0; i < 4; i++)
@@ -187,13 +195,13 @@ static void task_dfilter(void)
     else if (arrays_near(df, flipped, 4, 1e-12))
         task_diagnose("dF looks like X correlated with dL/dO rotated by 180 degrees: nothing is "
                       "rotated in dF = conv(X, dL/dO); the rotation belongs to dX (task 2)");
-    task_expect_array("dF for seed 001's shapes (lesson 06's numbers)", want, df, 4, 1e-12);
+    task_expect_array("dF for Doshi's shapes (lesson 06's numbers)", want, df, 4, 1e-12);
 
     rng_t rng = rng_seeded(601);
     double x[BIG], dout[BIG], got[BIG] = { 0 }, ref[BIG], f[9] = { 0 }, bias = 0;
     random_fill(&rng, x, 4 * 6);                                /* X (4, 6)  */
     random_fill(&rng, dout, 2 * 4);                             /* dO (2, 4) -> dF (3, 3) */
-    conv_dfilter(x, 4, 6, dout, 2, 4, got);
+    CALL(conv_dfilter(x, 4, 6, dout, 2, 4, got));
     ref_correlate(x, 4, 6, dout, 2, 4, ref);
     if (arrays_near(df, want, 4, 1e-12) && !arrays_near(got, ref, 9, 1e-9))
         task_diagnose("the square example works but X (4x6) with dL/dO (2x4) does not: X's rows are "
@@ -209,10 +217,18 @@ static void task_dfilter(void)
 static void task_dinput(void)
 {
     task_begin(2, "dL/dX = full convolution of the rotated filter with dL/dO",
-               "pad dL/dO with k-1 zeros all round, turn F by 180 degrees "
-               "(rot[a][b] = F[k-1-a][k-1-b]) and slide it over the padded dL/dO.");
+               HINTS("Each input pixel fed several outputs through different filter weights; "
+                     "collecting them back is a convolution of dL/dO with the filter turned "
+                     "round.",
+                     "dL/dX = full convolution of the 180-degree-rotated filter with dL/dO: "
+                     "pad dO with k - 1 zeros, rot(a, b) = F(k-1-a, k-1-b).",
+                     "pad dL/dO with k-1 zeros all round, turn F by 180 degrees (rot[a][b] = "
+                     "F[k-1-a][k-1-b]) and slide it over the padded dL/dO. For each (r, c) of"
+                     " dX sum over a, b in 0..k-1; the dO entry is i = r + a - (k-1), j = c +"
+                     " b - (k-1): skip it when outside 0..oh-1 or 0..ow-1 (that is the zero "
+                     "padding), else add filter[(k-1-a) * k + (k-1-b)] * dout[i * ow + j]."));
     double dx[BIG] = { 0 }, want[9], unrotated[9], rows_only[9], cols_only[9];
-    conv_dinput(F2, 2, DO2, 2, 2, dx);
+    CALL(conv_dinput(F2, 2, DO2, 2, 2, dx));
     ref_full(F2, 2, 1, 1, DO2, 2, 2, want);                     /* [[2,5,2],[-3,0,6],[1,-3,0]] */
     ref_full(F2, 2, 0, 0, DO2, 2, 2, unrotated);
     ref_full(F2, 2, 1, 0, DO2, 2, 2, rows_only);
@@ -226,14 +242,14 @@ static void task_dinput(void)
     else if (arrays_near(dx, rows_only, 9, 1e-12) || arrays_near(dx, cols_only, 9, 1e-12))
         task_diagnose("the filter is flipped in one direction only: a 180-degree rotation flips "
                       "both the rows and the columns, rot[a][b] = F[k-1-a][k-1-b]");
-    task_expect_near("dL/dX11 = F11 * dL/dO11 = 1 * 2 (seed 001)", 2, dx[0], 1e-12);
-    task_expect_array("dX for seed 001's shapes (3x3)", want, dx, 9, 1e-12);
+    task_expect_near("dL/dX11 = F11 * dL/dO11 = 1 * 2 (Doshi)", 2, dx[0], 1e-12);
+    task_expect_array("dX for Doshi's shapes (3x3)", want, dx, 9, 1e-12);
 
     rng_t rng = rng_seeded(602);
     double f[9], dout[BIG], got[BIG] = { 0 }, ref[BIG], x[BIG] = { 0 }, bias = 0;
     random_fill(&rng, f, 9);                                    /* F (3, 3)  */
     random_fill(&rng, dout, 3 * 4);                             /* dO (3, 4) -> dX (5, 6) */
-    conv_dinput(f, 3, dout, 3, 4, got);
+    CALL(conv_dinput(f, 3, dout, 3, 4, got));
     ref_full(f, 3, 1, 1, dout, 3, 4, ref);
     if (arrays_near(dx, want, 9, 1e-12) && !arrays_near(got, ref, 30, 1e-9))
         task_diagnose("the 2x2 filter works but a 3x3 filter with dL/dO (3x4) does not: the padding "
@@ -249,8 +265,12 @@ static void task_dinput(void)
 static void task_dbias(void)
 {
     task_begin(3, "dL/db = the sum of dL/dO",
-               "the bias is added to every output, so it collects every entry of dL/dO: add them all.");
-    double db = conv_dbias(DO2, 2, 2);
+               HINTS("The bias is added to every output of its map, so every output's "
+                     "gradient reaches it.",
+                     "dL/db = sum over i, j of dO(i, j).",
+                     "the bias is added to every output, so it collects every entry of dL/dO:"
+                     " add them all. One loop over all oh * ow entries."));
+    double db = CALL(conv_dbias(DO2, 2, 2));
     if (db == 0)
         task_diagnose("db is 0: the sum of dL/dO was not computed");
     else if (fabs(db - 1.25) < 1e-12)
@@ -263,7 +283,7 @@ static void task_dbias(void)
     random_fill(&rng, x, 4 * 5);                                /* X (4, 5), F (2, 2) */
     random_fill(&rng, f, 4);
     random_fill(&rng, dout, 3 * 4);                             /* dO (3, 4) */
-    double got = conv_dbias(dout, 3, 4);
+    double got = CALL(conv_dbias(dout, 3, 4));
     gradient_check("db", &bias, 1, 1, &got, x, 5, f, 2, 1, &bias, dout, 3, 4);
     task_end();
 }
@@ -273,17 +293,26 @@ static void task_dbias(void)
 static void task_dinput_strided(void)
 {
     task_begin(4, "dL/dX with stride S: dilate dL/dO, then the full convolution",
-               "put dO[i][j] at (i*S, j*S) of a zeroed ((oh-1)*S + 1) x ((ow-1)*S + 1) array "
-               "(S - 1 zeros between neighbours), then apply TODO 2 to it.");
+               HINTS("With stride S the forward pass skipped positions; put zeros where it "
+                     "skipped and the stride-1 rule applies again.",
+                     "dilate dO: D((i*S), (j*S)) = dO(i, j), zeros between ((oh-1)S + 1 by "
+                     "(ow-1)S + 1); dL/dX = full conv of the rotated F with D.",
+                     "put dO[i][j] at (i*S, j*S) of a zeroed ((oh-1)*S + 1) x ((ow-1)*S + 1) "
+                     "array (S - 1 zeros between neighbours), then apply TODO 2 to it. dh = "
+                     "(oh-1)*stride + 1 and dw = (ow-1)*stride + 1; allocate a zeroed array "
+                     "of dh * dw doubles (calloc; return if it gives NULL), set "
+                     "dilated[(i*stride) * dw + j*stride] = dout[i * ow + j], call "
+                     "conv_dinput(filter, k, dilated, dh, dw, dx) (dh + k - 1 is X's height),"
+                     " and free the array."));
     static const double f3[9] = { 1, 0, -1, 2, 1, 0, 0, -1, 1 };   /* lesson 06, step 8 */
     static const double dy2[4] = { 1, 2, 3, 4 };
     double one[BIG] = { 0 }, want_one[BIG];
-    conv_dinput_strided(F2, 2, 1, DO2, 2, 2, one);
+    CALL(conv_dinput_strided(F2, 2, 1, DO2, 2, 2, one));
     ref_full(F2, 2, 1, 1, DO2, 2, 2, want_one);
-    task_expect_array("stride 1 (the same as task 2), seed 001's shapes", want_one, one, 9, 1e-12);
+    task_expect_array("stride 1 (the same as task 2), Doshi's shapes", want_one, one, 9, 1e-12);
 
     double dx[BIG] = { 0 }, want[25], dil[BIG], undilated[BIG] = { 0 }, too_wide[BIG] = { 0 }, norot[25];
-    conv_dinput_strided(f3, 3, 2, dy2, 2, 2, dx);               /* X (5, 5) */
+    CALL(conv_dinput_strided(f3, 3, 2, dy2, 2, 2, dx));               /* X (5, 5) */
     ref_dilate(dy2, 2, 2, 1, dil);
     ref_full(f3, 3, 1, 1, dil, 3, 3, want);
     ref_full(f3, 3, 0, 0, dil, 3, 3, norot);
@@ -315,18 +344,15 @@ static void task_dinput_strided(void)
         int n = 2 * s + 3;                                      /* dO (3, 3) -> X (n, n) */
         random_fill(&rng, f, 9);
         random_fill(&rng, dout, 9);
-        conv_dinput_strided(f, 3, s, dout, 3, 3, got);
+        CALL(conv_dinput_strided(f, 3, s, dout, 3, 3, got));
         gradient_check(s == 2 ? "dX (stride 2, X 7x7)" : "dX (stride 3, X 9x9)", x, n * n, n, got,
                        x, n, f, 3, s, &bias, dout, 3, 3);
     }
     task_end();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    task_dfilter();
-    task_dinput();
-    task_dbias();
-    task_dinput_strided();
-    return exercise_finish("exercise 06 (convolution backward)");
+    static const exercise_task tasks[] = { task_dfilter, task_dinput, task_dbias, task_dinput_strided };
+    return exercise_main(argc, argv, "exercise 06 (convolution backward)", tasks, (int)(sizeof tasks / sizeof tasks[0]));
 }

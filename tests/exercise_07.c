@@ -1,4 +1,4 @@
-/* tests/exercise_07.c: the checks for exercise 07 (dense layers and seed 004's network).
+/* tests/exercise_07.c: the checks for exercise 07 (dense layers and Intro to CNN's network).
  * Built against solutions/07_dense.c by `make test` and against
  * exercises/07_dense.c by `make check EX=07`.
  *
@@ -75,13 +75,18 @@ static void expect_numeric(const char *what, const double *analytic, const doubl
 static void task_forward(void)
 {
     task_begin(1, "the dense layer Z = W^T X + b",
-               "z[j] = b[j] + sum_i w[i * n_out + j] * x[i]; with the lesson's numbers "
-               "z1 = 0.1*1 + 0.3*2 + (-0.5)*(-1) + 0.2*0.5 + 0.1 = 1.4.");
+               HINTS("Each neuron takes a weighted sum of all the inputs and adds its bias.",
+                     "z_j = b_j + sum_i W(i, j) x_i, i.e. Z = W^T X + b with W of shape "
+                     "(n_in, n_out).",
+                     "z[j] = b[j] + sum_i w[i * n_out + j] * x[i]; with the lesson's numbers "
+                     "z1 = 0.1*1 + 0.3*2 + (-0.5)*(-1) + 0.2*0.5 + 0.1 = 1.4. Loop over the "
+                     "neurons j; start z[j] at b[j] and add w[i * n_out + j] * x[i] for every"
+                     " input i. Not w[j * n_in + i]: that reads W as if it were n_out x n_in."));
     double z[2] = { 0, 0 }, expected[2], transposed[2], no_bias[2];
     ref_forward(lesson_x, lesson_w, lesson_b, expected, 4, 2, 0);
     ref_forward(lesson_x, lesson_w, lesson_b, transposed, 4, 2, 1);
     ref_forward(lesson_x, lesson_w, NULL, no_bias, 4, 2, 0);
-    fc_forward(lesson_x, lesson_w, lesson_b, z, 4, 2);
+    CALL(fc_forward(lesson_x, lesson_w, lesson_b, z, 4, 2));
     if (arrays_near(z, transposed, 2, TOL))
         task_diagnose("you read W as n_out x n_in (w[j * n_in + i]); W is n_in x n_out, "
                       "W[i][j] = w[i * n_out + j]: column j holds the weights into neuron j");
@@ -98,7 +103,7 @@ static void task_forward(void)
     for (int j = 0; j < 5; j++)
         b[j] = rng_normal(&rng);
     ref_forward(x, w, b, ref, 3, 5, 0);
-    fc_forward(x, w, b, zz, 3, 5);
+    CALL(fc_forward(x, w, b, zz, 3, 5));
     task_expect_array("Z for a random layer with 3 inputs and 5 neurons", ref, zz, 5, TOL);
     task_end();
 }
@@ -156,9 +161,15 @@ static void diagnose_lesson_backward(const double *dw, const double *db, const d
 static void task_backward(void)
 {
     task_begin(2, "the dense layer's backward pass: dW = X dZ^T, db = dZ, dX = W dZ",
-               "dw[i * n_out + j] = x[i] * dz[j]; db[j] = dz[j]; dx[i] = sum_j w[i * n_out + j] * dz[j].");
+               HINTS("Backward through Z = W^T X + b: a weight's gradient is its input times "
+                     "its neuron's gradient; an input collects from every neuron it feeds.",
+                     "dW(i, j) = x_i dz_j;  db_j = dz_j;  dx_i = sum_j W(i, j) dz_j.",
+                     "dw[i * n_out + j] = x[i] * dz[j]; db[j] = dz[j]; dx[i] = sum_j w[i * "
+                     "n_out + j] * dz[j]. Two nested loops, i over inputs and j over neurons."
+                     " DW has the shape of W, so dW[i][j] goes to dw[i * n_out + j]; dx[i] "
+                     "starts at 0 and collects w[i * n_out + j] * dz[j] over all neurons j."));
     double dw[8] = { 0 }, db[2] = { 0 }, dx[4] = { 0 };
-    fc_backward(lesson_x, lesson_w, lesson_dz, dw, db, dx, 4, 2);
+    CALL(fc_backward(lesson_x, lesson_w, lesson_dz, dw, db, dx, 4, 2));
     diagnose_lesson_backward(dw, db, dx);
     static const double dw_expected[8] = { 1, -0.5, 2, -1, -1, 0.5, 0.5, -0.25 };
     static const double dx_expected[4] = { 0.2, 0.1, -0.8, 0.25 };
@@ -172,7 +183,7 @@ static void task_backward(void)
     db2[0] = db2[1] = 7;
     for (int i = 0; i < 4; i++)
         dx2[i] = 7;
-    fc_backward(lesson_x, lesson_w, lesson_dz, dw2, db2, dx2, 4, 2);
+    CALL(fc_backward(lesson_x, lesson_w, lesson_dz, dw2, db2, dx2, 4, 2));
     if (arrays_near(dw, dw_expected, 8, TOL) && !arrays_near(dw2, dw_expected, 8, TOL))
         task_diagnose("with dw holding 7s beforehand the result changes: set dw[...] = ..., "
                       "do not add to what is there");
@@ -192,7 +203,7 @@ static void task_backward(void)
         p.r[j] = rng_normal(&rng);
     }
     double adw[15] = { 0 }, adb[3] = { 0 }, adx[5] = { 0 }, ndw[15], ndb[3], ndx[5];
-    fc_backward(p.x, p.w, p.r, adw, adb, adx, 5, 3);
+    CALL(fc_backward(p.x, p.w, p.r, adw, adb, adx, 5, 3));
     numeric_gradient(&p, p.w, 15, ndw);
     numeric_gradient(&p, p.b, 3, ndb);
     numeric_gradient(&p, p.x, 5, ndx);
@@ -236,15 +247,21 @@ static void diagnose_delta(double o, double target, double got)
 static void task_delta(void)
 {
     task_begin(3, "the output neuron: dE/dZ2 = -(y' - O) O (1 - O)",
-               "multiply the two factors of seed 004: dE/dO = -(y' - O) and dO/dZ2 = O (1 - O).");
+               HINTS("The error's gradient at the output neuron is two factors: how E changes"
+                     " with O, and how the sigmoid's O changes with Z2.",
+                     "dE/dZ2 = dE/dO * dO/dZ2 = -(y' - O) * O (1 - O).",
+                     "multiply the two factors of Intro to CNN: dE/dO = -(y' - O) and dO/dZ2 = O "
+                     "(1 - O). Two factors. dE/dO = -(y' - O) = O - y' (the 1/2 in E cancels "
+                     "the 2 of the square); dO/dZ2 = O (1 - O), the sigmoid's derivative "
+                     "written with its output."));
     static const double cases[3][2] = { { 0.6219110050028297, 1 }, { 0.2, 0 }, { 0.9, 1 } };
-    double first = sigmoid_mse_delta(cases[0][0], cases[0][1]);
+    double first = CALL(sigmoid_mse_delta(cases[0][0], cases[0][1]));
     diagnose_delta(cases[0][0], cases[0][1], first);
     task_expect_near("sigmoid_mse_delta(0.621911, 1) (the lesson's O)", -0.088902979272334, first, 1e-12);
     for (int c = 1; c < 3; c++) {
         double o = cases[c][0], y = cases[c][1], z2 = log(o / (1 - o));   /* the Z2 with sigmoid(Z2) = O */
         double numeric = (half_squared_error(z2 + STEP, y) - half_squared_error(z2 - STEP, y)) / (2 * STEP);
-        double got = sigmoid_mse_delta(o, y);
+        double got = CALL(sigmoid_mse_delta(o, y));
         char what[64];
         snprintf(what, sizeof what, "sigmoid_mse_delta(%g, %g)", o, y);
         task_expect_near(what, -(y - o) * o * (1 - o), got, 1e-12);
@@ -339,7 +356,7 @@ static void diagnose_tiny(const tiny_net *n, double e, const double *df, const d
     ref_tiny_backward(n, &right, NONE);
     if (fabs(e - right.e) > TOL) {
         if (fabs(e - 2 * right.e) <= TOL)
-            task_diagnose("E is (y' - O)^2: seed 004's error has a 1/2, E = (y' - O)^2 / 2");
+            task_diagnose("E is (y' - O)^2: Intro to CNN's error has a 1/2, E = (y' - O)^2 / 2");
         else
             task_diagnose("E = %.8g, expected %.8g: fix the forward pass first (Z1 = X * f valid, "
                           "A1 = sigmoid(Z1), Z2 = sum_i w[i] A1[i] + b, O = sigmoid(Z2))", e, right.e);
@@ -378,7 +395,7 @@ static void diagnose_tiny(const tiny_net *n, double e, const double *df, const d
 static int check_tiny(tiny_net *n, const char *label)
 {
     double df[4] = { 0 }, dw[4] = { 0 }, db = 0;
-    double e = tiny_net_backward(n->x, n->f, n->w, n->b, n->target, df, dw, &db);
+    double e = CALL(tiny_net_backward(n->x, n->f, n->w, n->b, n->target, df, dw, &db));
     diagnose_tiny(n, e, df, dw, db);
     tiny_result right;
     ref_tiny_backward(n, &right, NONE);
@@ -408,10 +425,20 @@ static int check_tiny(tiny_net *n, const char *label)
 
 static void task_network(void)
 {
-    task_begin(4, "seed 004's network: dE/df, dE/dW, dE/db",
-               "forward into local arrays (z1, a1, z2, o), then dz2 = sigmoid_mse_delta(o, y'), "
-               "fc_backward(a1, w, &dz2, dw, db, da1, 4, 1), dz1 = da1 * a1 * (1 - a1), and "
-               "df[i][j] = sum_{r,c} x[(r+i)*3 + c+j] * dz1[r*2 + c].");
+    task_begin(4, "Intro to CNN's network: dE/df, dE/dW, dE/db",
+               HINTS("Forward through the whole small network, keep what each layer produced,"
+                     " then go back layer by layer with your tasks 1-3.",
+                     "dZ2 = -(y' - O) O (1 - O); (dW, db, dA1) from the dense backward; dZ1 ="
+                     " dA1 * A1 (1 - A1); dF = conv(X, dZ1).",
+                     "forward into local arrays (z1, a1, z2, o), then dz2 = "
+                     "sigmoid_mse_delta(o, y'), fc_backward(a1, w, &dz2, dw, db, da1, 4, 1), "
+                     "dz1 = da1 * a1 * (1 - a1), and df[i][j] = sum_{r,c} x[(r+i)*3 + c+j] * "
+                     "dz1[r*2 + c]. Write the forward pass into local arrays z1[4], a1[4] and"
+                     " the numbers z2, o; keep them, the backward pass needs A1 and O. Then "
+                     "reuse your tasks: fc_forward(a1, w, &b, &z2, 4, 1), "
+                     "sigmoid_mse_delta(o, target), fc_backward(a1, w, &dz2, dw, db, da1, 4, "
+                     "1). The last step is a sliding window like Z1's, with dE/dZ1 (2x2) in "
+                     "place of f."));
     tiny_net lesson = { { 1, 0, 2, 0, 1, 1, 2, 1, 0 }, { 0.5, -0.5, 0.25, 0.1 }, { 0.4, -0.3, 0.2, 0.6 }, -0.1, 1 };
     if (!check_tiny(&lesson, "the lesson's network")) {   /* E = 0.071476, dE/df[0][0] = -0.021265 */
         task_end();
@@ -432,11 +459,8 @@ static void task_network(void)
     task_end();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    task_forward();
-    task_backward();
-    task_delta();
-    task_network();
-    return exercise_finish("exercise 07 (dense layers)");
+    static const exercise_task tasks[] = { task_forward, task_backward, task_delta, task_network };
+    return exercise_main(argc, argv, "exercise 07 (dense layers)", tasks, (int)(sizeof tasks / sizeof tasks[0]));
 }

@@ -71,7 +71,7 @@ static int check_softmax(const char *what, const double *z, int n, double *p)
     double expected[10];
     for (int i = 0; i < n; i++)
         p[i] = 0;
-    softmax_stable(z, p, n);
+    CALL(softmax_stable(z, p, n));
     ref_softmax(z, expected, n);
     return task_expect_array(what, expected, p, n, TOL);
 }
@@ -79,7 +79,13 @@ static int check_softmax(const char *what, const double *z, int n, double *p)
 static void task_softmax(void)
 {
     task_begin(1, "the stable softmax",
-               "m = the largest z; p[i] = exp(z[i] - m); then divide each p[i] by the sum of them all.");
+               HINTS("Softmax turns scores into probabilities: exponentiate, then divide by "
+                     "the total. Subtracting the largest score first changes nothing but "
+                     "keeps e^z from overflowing.",
+                     "p_i = e^{z_i - m} / sum_k e^{z_k - m}, with m = max_k z_k.",
+                     "m = the largest z; p[i] = exp(z[i] - m); then divide each p[i] by the "
+                     "sum of them all. Three loops: find the largest z; fill p[i] = exp(z[i] "
+                     "- max) while adding them up; divide every p[i] by the sum."));
     double p[10];
     int small_ok = check_softmax("softmax(1, -6, 0.3, 2.25) (lesson 08, step 1)", logits4, 4, p);
     double total = sum_of(p, 4);
@@ -113,25 +119,29 @@ static void task_softmax(void)
 static void task_one_hot(void)
 {
     task_begin(2, "one-hot labels",
-               "a loop over all n entries: y[i] = (i == label) ? 1 : 0.");
+               HINTS("A label becomes a vector with a 1 at the right class and 0 everywhere "
+                     "else.",
+                     "y_i = 1 if i == label, else 0, for every i.",
+                     "a loop over all n entries: y[i] = (i == label) ? 1 : 0. Set every "
+                     "entry, not just the 1: y may hold anything when you get it."));
     double y[10], expected[10] = { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 };
     for (int i = 0; i < 10; i++)
         y[i] = 7;   /* whatever was there before */
-    one_hot_label(3, y, 10);
+    CALL(one_hot_label(3, y, 10));
     if (y[0] == 7 && y[3] == 1)
         task_diagnose("y[3] = 1 but the other entries still hold what was there before (7): set them to 0");
     else if (y[4] == 1 && y[3] != 1)
         task_diagnose("the 1 is at index 4 for label 3: off by one (indices start at 0, so digit 3 is y[3])");
     else if (y[2] == 1 && y[3] != 1)
         task_diagnose("the 1 is at index 2 for label 3: off by one (indices start at 0, so digit 3 is y[3])");
-    task_expect_array("one_hot_label(3) over 10 classes (seed 002's digit vector)", expected, y, 10, 0);
+    task_expect_array("one_hot_label(3) over 10 classes (Bayya's digit vector)", expected, y, 10, 0);
     double first[3] = { 7, 7, 7 }, first_expected[3] = { 1, 0, 0 };
-    one_hot_label(0, first, 3);
+    CALL(one_hot_label(0, first, 3));
     task_expect_array("one_hot_label(0) over 3 classes", first_expected, first, 3, 0);
     double last[10], last_expected[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
     for (int i = 0; i < 10; i++)
         last[i] = 7;
-    one_hot_label(9, last, 10);
+    CALL(one_hot_label(9, last, 10));
     task_expect_array("one_hot_label(9) over 10 classes", last_expected, last, 10, 0);
     task_end();
 }
@@ -142,7 +152,7 @@ static void diagnose_loss(const double *p, const double *y, int n, double got, d
 {
     double swapped = 0, unweighted = 0;
     for (int i = 0; i < n; i++) {
-        swapped -= p[i] * log(y[i]);        /* the seed's order: ln of the label */
+        swapped -= p[i] * log(y[i]);        /* the source's order: ln of the label */
         unweighted -= log(p[i]);
     }
     if (fabs(got - right) <= TOL)
@@ -150,7 +160,7 @@ static void diagnose_loss(const double *p, const double *y, int n, double got, d
     if (fabs(got + right) <= TOL)
         task_diagnose("the loss is negative: the minus sign is missing (ln p <= 0, so -y ln p >= 0)");
     else if (isinf(got) && isinf(swapped))
-        task_diagnose("inf: you returned ln of the label (the seed's swapped formula -sum p ln y); "
+        task_diagnose("inf: you returned ln of the label (the source's swapped formula -sum p ln y); "
                       "ln 0 = -inf. The label weighs the log of the prediction: -sum y_i ln p_i");
     else if (isnan(got))
         task_diagnose("NaN: a term 0 * ln 0 (y_i = 0 where p_i = 0); skip the terms with y_i = 0");
@@ -163,29 +173,35 @@ static void diagnose_loss(const double *p, const double *y, int n, double got, d
 static void task_cross_entropy(void)
 {
     task_begin(3, "the cross-entropy -sum_i y_i ln p_i",
-               "loss -= y[i] * log(p[i]) for each i with y[i] != 0; with a one-hot y that is -ln p[label].");
+               HINTS("Cross-entropy measures how surprised the prediction is by the truth: "
+                     "the label weighs the log of the prediction, not the other way round.",
+                     "L = -sum_i y_i ln p_i (= -ln p_label for a one-hot y); skip terms with "
+                     "y_i = 0.",
+                     "loss -= y[i] * log(p[i]) for each i with y[i] != 0; with a one-hot y "
+                     "that is -ln p[label]. loss -= y[i] * log(p[i]) for every i with y[i] !="
+                     " 0. log() is the natural logarithm; the minus sign makes the loss >= 0."));
     double p10[10], y10[10] = { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 };
     ref_softmax(logits10, p10, 10);
-    double got = cross_entropy_loss(p10, y10, 10), right = -log(p10[3]);
+    double got = CALL(cross_entropy_loss(p10, y10, 10)), right = -log(p10[3]);
     diagnose_loss(p10, y10, 10, got, right);
     task_expect_near("the lesson's 10-class example, label 3 (-ln 0.644983)", right, got, TOL);
     int first_right = fabs(got - right) <= TOL;   /* if not, its diagnosis is the one to read */
 
-    static const double seed_p[4] = { 0.2, 0, 0.1, 0.7 };   /* seed 001's example output */
-    static const double seed_y[4] = { 0, 0, 0, 1 };
-    got = cross_entropy_loss(seed_p, seed_y, 4);
+    static const double doshi_p[4] = { 0.2, 0, 0.1, 0.7 };   /* Doshi's example output */
+    static const double doshi_y[4] = { 0, 0, 0, 1 };
+    got = CALL(cross_entropy_loss(doshi_p, doshi_y, 4));
     if (first_right)
-        diagnose_loss(seed_p, seed_y, 4, got, -log(0.7));
+        diagnose_loss(doshi_p, doshi_y, 4, got, -log(0.7));
     task_expect_near("p = (0.2, 0, 0.1, 0.7), label 3 (-ln 0.7)", -log(0.7), got, TOL);
 
     static const double soft_y[4] = { 0.25, 0, 0, 0.75 };  /* a target that is not one-hot */
     right = -(0.25 * log(0.2) + 0.75 * log(0.7));
-    got = cross_entropy_loss(seed_p, soft_y, 4);
+    got = CALL(cross_entropy_loss(doshi_p, soft_y, 4));
     if (first_right && fabs(got + log(0.7)) <= TOL)
         task_diagnose("with the target (0.25, 0, 0, 0.75) you returned -ln p_3: every y_i > 0 counts, "
                       "weighted by y_i");
     else if (first_right)
-        diagnose_loss(seed_p, soft_y, 4, got, right);
+        diagnose_loss(doshi_p, soft_y, 4, got, right);
     task_expect_near("p = (0.2, 0, 0.1, 0.7), target (0.25, 0, 0, 0.75)", right, got, TOL);
     task_end();
 }
@@ -257,7 +273,7 @@ static void expect_numeric_gradient(const char *what, const double *z_in, int la
 static void check_gradient(const char *what, const double *z, int label, int n)
 {
     double dz[10] = { 0 }, expected[10];
-    softmax_ce_logit_grad(z, label, dz, n);
+    CALL(softmax_ce_logit_grad(z, label, dz, n));
     diagnose_gradient(z, label, n, dz);
     ref_softmax(z, expected, n);
     expected[label] -= 1;
@@ -270,7 +286,12 @@ static void check_gradient(const char *what, const double *z, int label, int n)
 static void task_gradient(void)
 {
     task_begin(4, "the gradient with respect to the logits: p - y",
-               "softmax_stable(z, dz, n) puts p in dz; then dz[label] -= 1.");
+               HINTS("Softmax and cross-entropy together have a very simple gradient: the "
+                     "prediction minus the truth.",
+                     "dL/dz = p - y: softmax(z), then subtract 1 at the label.",
+                     "softmax_stable(z, dz, n) puts p in dz; then dz[label] -= 1. No Jacobian"
+                     " needed: it multiplied out to p - y (lesson 08, step 7). Write "
+                     "softmax_stable(z, dz, n) into dz, then subtract 1 at the label."));
     check_gradient("the logits (1, -6, 0.3, 2.25), label 3", logits4, 3, 4);
     check_gradient("the lesson's 10 logits, label 3", logits10, 3, 10);
     static const double big[3] = { 1000, 1001, 1002 };
@@ -278,11 +299,8 @@ static void task_gradient(void)
     task_end();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    task_softmax();
-    task_one_hot();
-    task_cross_entropy();
-    task_gradient();
-    return exercise_finish("exercise 08 (softmax and cross-entropy)");
+    static const exercise_task tasks[] = { task_softmax, task_one_hot, task_cross_entropy, task_gradient };
+    return exercise_main(argc, argv, "exercise 08 (softmax and cross-entropy)", tasks, (int)(sizeof tasks / sizeof tasks[0]));
 }

@@ -38,7 +38,7 @@ static void check_gd_first_step(void)
         no_lr[i] = start[i] - g[i];
         no_old[i] = -lr * g[i];
     }
-    gd_update(w, g_copy, 4, lr);
+    CALL(gd_update(w, g_copy, 4, lr));
     if (arrays_near(w, start, 4, 0))
         task_diagnose("w is unchanged: nothing was written back into w[i]");
     else if (arrays_near(w, ascent, 4, MATCH))
@@ -61,7 +61,7 @@ static void check_gd_on_parabola(double lr)
     double a = 0, reference = 0;
     for (int step = 0; step < 10; step++) {
         double g = 2 * (a - 3);
-        gd_update(&a, &g, 1, lr);
+        CALL(gd_update(&a, &g, 1, lr));
         reference -= lr * 2 * (reference - 3);
     }
     char what[96];
@@ -72,8 +72,12 @@ static void check_gd_on_parabola(double lr)
 static void task_gradient_descent(void)
 {
     task_begin(1, "gradient descent: w = w - lr * g",
-               "for each i: w[i] -= lr * g[i]. The minus sign makes it go downhill: where the slope "
-               "is positive, w decreases.");
+               HINTS("Move every weight a small step downhill: against its gradient.",
+                     "w <- w - lr * g.",
+                     "for each i: w[i] -= lr * g[i]. The minus sign makes it go downhill: "
+                     "where the slope is positive, w decreases. One loop over i; subtract "
+                     "(not add: that climbs the hill) lr times the gradient. With w = 1, g = "
+                     "2, lr = 0.1 the new w is 0.8."));
     check_gd_first_step();
     check_gd_on_parabola(0.05);   /* too small */
     check_gd_on_parabola(0.3);    /* about right */
@@ -114,7 +118,7 @@ static void check_momentum_steps(void)
     }
     for (int step = 1; step <= 3; step++) {
         double g[2] = { grads[step - 1][0], grads[step - 1][1] };
-        momentum_update(w, g, vel, 2, lr, mu);
+        CALL(momentum_update(w, g, vel, 2, lr, mu));
         for (int k = 0; k < N_MOM; k++)
             momentum_variant(k, ref_w[k], grads[step - 1], ref_v[k], 2, lr, mu);
         if (!arrays_near(w, ref_w[MOM_RIGHT], 2, TOL) || !arrays_near(vel, ref_v[MOM_RIGHT], 2, TOL)) {
@@ -159,7 +163,7 @@ static void check_momentum_paths(void)
     double w[2] = { 1, 1 }, vel[2] = { 0, 0 }, gd_w[2] = { 1, 1 };
     const double g[2] = { 0.3, -0.7 };
     for (int step = 0; step < 3; step++) {
-        momentum_update(w, g, vel, 2, 0.05, 0);
+        CALL(momentum_update(w, g, vel, 2, 0.05, 0));
         gd_w[0] -= 0.05 * g[0], gd_w[1] -= 0.05 * g[1];
     }
     task_expect_array("momentum 0: three steps with g = [0.3 -0.7], lr 0.05 (plain descent)", gd_w, w, 2, TOL);
@@ -167,7 +171,7 @@ static void check_momentum_paths(void)
     double p[2] = { 1, 1 }, pv[2] = { 0, 0 }, ref[2] = { 1, 1 }, ref_v[2] = { 0, 0 };
     for (int step = 0; step < 30; step++) {
         double grad[2] = { p[0], 25 * p[1] }, ref_grad[2] = { ref[0], 25 * ref[1] };
-        momentum_update(p, grad, pv, 2, 0.03, 0.9);
+        CALL(momentum_update(p, grad, pv, 2, 0.03, 0.9));
         momentum_variant(MOM_RIGHT, ref, ref_grad, ref_v, 2, 0.03, 0.9);
     }
     task_expect_array("(x, y) after 30 steps in the valley (x^2 + 25 y^2) / 2, lr 0.03, momentum 0.9",
@@ -177,8 +181,13 @@ static void check_momentum_paths(void)
 static void task_momentum(void)
 {
     task_begin(2, "SGD with momentum: velocity = momentum * velocity + g; w -= lr * velocity",
-               "two lines per i, in this order: first velocity[i] = momentum * velocity[i] + g[i], "
-               "then w[i] -= lr * velocity[i] with the new velocity.");
+               HINTS("Momentum keeps a running velocity: the gradients of the past keep "
+                     "pushing, like a ball rolling downhill.",
+                     "v <- momentum * v + g, then w <- w - lr * v (with the new v).",
+                     "two lines per i, in this order: first velocity[i] = momentum * "
+                     "velocity[i] + g[i], then w[i] -= lr * velocity[i] with the new "
+                     "velocity. Update velocity[i] first, then use the NEW velocity to move "
+                     "w[i]. With velocity 0 (the first step) this is exactly gd_update."));
     check_momentum_steps();
     check_momentum_paths();
     task_end();
@@ -222,7 +231,7 @@ static void check_adam_first_step(void)
     double w[3] = { 0, 0, 0 }, m[3] = { 0 }, v[3] = { 0 }, g_copy[3];
     double ref[N_ADAM][3];
     memcpy(g_copy, g, sizeof g_copy);
-    adam_update(w, g_copy, m, v, 3, lr, b1, b2, eps, 1);
+    CALL(adam_update(w, g_copy, m, v, 3, lr, b1, b2, eps, 1));
     for (int k = 0; k < N_ADAM; k++) {
         double rw[3] = { 0, 0, 0 }, rm[3] = { 0 }, rv[3] = { 0 };
         adam_variant(k, rw, g, rm, rv, 3, lr, b1, b2, eps, 1);
@@ -275,7 +284,7 @@ static void check_adam_steps(void)
     double bad_w[2] = { 1, -1 }, bad_m[2] = { 0, 0 }, bad_v[2] = { 0, 0 };
     for (int t = 1; t <= 5; t++) {
         double g[2] = { grads[t - 1][0], grads[t - 1][1] };
-        adam_update(w, g, m, v, 2, lr, b1, b2, eps, t);
+        CALL(adam_update(w, g, m, v, 2, lr, b1, b2, eps, t));
         adam_variant(ADAM_RIGHT, ref_w, grads[t - 1], ref_m, ref_v, 2, lr, b1, b2, eps, t);
         adam_variant(ADAM_STORES_CORRECTED, bad_w, grads[t - 1], bad_m, bad_v, 2, lr, b1, b2, eps, t);
         if (arrays_near(w, ref_w, 2, TOL) && arrays_near(m, ref_m, 2, TOL) && arrays_near(v, ref_v, 2, TOL))
@@ -302,7 +311,7 @@ static void check_adam_on_parabola(void)
     double a = 0, m = 0, v = 0, ref = 0, ref_m = 0, ref_v = 0;
     for (int t = 1; t <= 100; t++) {
         double g = 2 * (a - 3), ref_g = 2 * (ref - 3);
-        adam_update(&a, &g, &m, &v, 1, 0.1, 0.9, 0.999, 1e-8, t);
+        CALL(adam_update(&a, &g, &m, &v, 1, 0.1, 0.9, 0.999, 1e-8, t));
         adam_variant(ADAM_RIGHT, &ref, &ref_g, &ref_m, &ref_v, 1, 0.1, 0.9, 0.999, 1e-8, t);
     }
     task_expect_near("a after 100 Adam steps down (a - 3)^2 from 0, lr 0.1", ref, a, 1e-9);
@@ -311,18 +320,23 @@ static void check_adam_on_parabola(void)
 static void task_adam(void)
 {
     task_begin(3, "Adam with bias correction",
-               "update m and v (the running means of g and g^2), divide copies by 1 - beta^t "
-               "(pow(beta1, t), t starts at 1), then w[i] -= lr * m_hat / (sqrt(v_hat) + eps).");
+               HINTS("Adam keeps running means of the gradient and of its square, corrects "
+                     "their start-up bias, and scales each weight's step by them.",
+                     "m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2; m^ = m / (1 - b1^t); v^ ="
+                     " v / (1 - b2^t); w <- w - lr m^ / (sqrt(v^) + eps).",
+                     "update m and v (the running means of g and g^2), divide copies by 1 - "
+                     "beta^t (pow(beta1, t), t starts at 1), then w[i] -= lr * m_hat / "
+                     "(sqrt(v_hat) + eps). pow(beta1, t) from <math.h> gives beta1^t. At t = "
+                     "1 the corrections give m_hat = g and v_hat = g^2, so the first step "
+                     "moves every weight by about lr, whatever the size of its gradient."));
     check_adam_first_step();
     check_adam_steps();
     check_adam_on_parabola();
     task_end();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    task_gradient_descent();
-    task_momentum();
-    task_adam();
-    return exercise_finish("exercise 09 (optimisers)");
+    static const exercise_task tasks[] = { task_gradient_descent, task_momentum, task_adam };
+    return exercise_main(argc, argv, "exercise 09 (optimisers)", tasks, (int)(sizeof tasks / sizeof tasks[0]));
 }

@@ -23,7 +23,7 @@
 #define UNTOUCHED 777.0    /* what every output holds before the call */
 #define BIG 4096           /* room for the largest check, and for a loop that overruns it by a block */
 
-static int ipj_passed, blocked_passed;   /* tasks 2 and 3, for the speed report */
+static int ipj_passed, blocked_passed;   /* tasks 2 and 3 */
 
 static void fill(double *v, int n, double value)
 {
@@ -170,7 +170,7 @@ static void check_im2col(const char *what, const geometry *g, rng_t *rng)
     double x[BIG], got[BIG], want[BIG];
     random_fill(rng, x, g->channels * g->height * g->width);
     fill(got, BIG, UNTOUCHED);
-    im2col_image(x, g->channels, g->height, g->width, g->k_h, g->k_w, g->stride, g->pad, got);
+    CALL(im2col_image(x, g->channels, g->height, g->width, g->k_h, g->k_w, g->stride, g->pad, got));
     library_im2col(g, x, want);
     if (!arrays_near(got, want, cols_size(g), 1e-12))
         diagnose_im2col(g, x, got, want);
@@ -180,8 +180,17 @@ static void check_im2col(const char *what, const geometry *g, rng_t *rng)
 static void task_im2col(void)
 {
     task_begin(1, "im2col: every window of the image becomes a column",
-               "row r of cols is one filter tap (c, ky, kx), column q one position (oy, ox) of the "
-               "window; the entry is the pixel under that tap at that position, or 0 in the padding.");
+               HINTS("A convolution is many dot products of the filter with windows of the "
+                     "image; lay every window out as a column, and all of them become one "
+                     "matrix product.",
+                     "cols[(c*k_h + ky)*k_w + kx][oy*out_w + ox] = x[c][oy*stride + ky - "
+                     "pad][ox*stride + kx - pad], or 0 where that pixel is in the padding.",
+                     "row r of cols is one filter tap (c, ky, kx), column q one position (oy,"
+                     " ox) of the window; the entry is the pixel under that tap at that "
+                     "position, or 0 in the padding. one loop per index of the formula, the "
+                     "tap (c, ky, kx) outside and the position (oy, ox) inside; each entry "
+                     "asks one question: is the pixel it copies inside the image, or is it "
+                     "padding?"));
     static const double image[12] = { 5, 2, 2, 3, 3, 1, 2, 1, 9, 0, 4, 5 };   /* lesson 01 (3x4) */
     static const double lesson01_cols[24] = { 5, 2, 2, 3, 1, 2,  2, 2, 3, 1, 2, 1,
                                               3, 1, 2, 9, 0, 4,  1, 2, 1, 0, 4, 5 };
@@ -189,7 +198,7 @@ static void task_im2col(void)
     geometry lesson01 = { 1, 3, 4, 2, 2, 1, 0 };
     double cols[BIG], product[6];
     fill(cols, BIG, UNTOUCHED);
-    im2col_image(image, 1, 3, 4, 2, 2, 1, 0, cols);
+    CALL(im2col_image(image, 1, 3, 4, 2, 2, 1, 0, cols));
     if (!arrays_near(cols, lesson01_cols, 24, 1e-12))
         diagnose_im2col(&lesson01, image, cols, lesson01_cols);
     task_expect_array("lesson 01's image, 2x2 filter: cols (4 x 6), row by row", lesson01_cols, cols, 24, 1e-12);
@@ -281,14 +290,21 @@ static int check_product(const char *what, const product_case *pc, product_fn pr
 
 static void run_ipj(const product_case *pc, const double *a, const double *b, double *c)
 {
-    matmul_ipj(pc->m, pc->n, pc->k, a, b, c);
+    CALL(matmul_ipj(pc->m, pc->n, pc->k, a, b, c));
 }
 
 static void task_ipj(void)
 {
     task_begin(2, "C = A B with the loops in the order i, p, j",
-               "the same multiply-adds as the naive i-j-p loop, in another order: for each row i, "
-               "for each p, add A[i][p] times row p of B to row i of C.");
+               HINTS("The same multiply-adds in another order: walk B and C row by row, so "
+                     "the memory is read in the order it is laid out.",
+                     "for i: for p: a = A[i][p]; for j: C[i][j] += a * B[p][j]   (C zeroed "
+                     "first).",
+                     "the same multiply-adds as the naive i-j-p loop, in another order: for "
+                     "each row i, for each p, add A[i][p] times row p of B to row i of C. the"
+                     " same multiply-adds as matmul_ijp, in another order: A[i][p] is one "
+                     "number for the whole inner loop, and since every C[i][j] now collects "
+                     "its k terms across k separate passes, it must start at 0."));
     static const product_case cases[] = {
         { 2, 3, 4, 0, 0, 0 }, { 1, 1, 1, 0, 0, 0 }, { 7, 5, 3, 0, 0, 0 }, { 33, 17, 29, 0, 0, 0 },
         { 13, 1, 9, 0, 0, 0 }, { 1, 16, 40, 0, 0, 0 }, { 4, 3, 0, 0, 0, 0 },
@@ -307,7 +323,7 @@ static void task_ipj(void)
 
 static void run_blocked(const product_case *pc, const double *a, const double *b, double *c)
 {
-    matmul_blocked(pc->m, pc->n, pc->k, a, b, c, pc->block_m, pc->block_k, pc->block_n);
+    CALL(matmul_blocked(pc->m, pc->n, pc->k, a, b, c, pc->block_m, pc->block_k, pc->block_n));
 }
 
 /* The blocked product as a student may write it with the last, partial
@@ -419,11 +435,20 @@ static void check_blocked(const product_case *pc, rng_t *rng, int whole_sizes_pa
     expect_matrix(what, want, got, pc->m, pc->n, 1e-9);
 }
 
+static void speed_report(void);
+
 static void task_blocked(void)
 {
     task_begin(3, "C = A B, block by block (cache blocking)",
-               "three loops over the blocks (i0, p0, j0), then the i-p-j loops inside one block; "
-               "a block's ranges stop at the matrix's edge.");
+               HINTS("Work on blocks small enough to stay in the cache: each block of A meets"
+                     " each block of B while both are still close at hand.",
+                     "for i0, p0, j0 in steps of the block sizes: the i-p-j loops over i in "
+                     "[i0, min(i0+bm, m)), p in [p0, min(p0+bk, k)), j in [j0, min(j0+bn, "
+                     "n)).",
+                     "three loops over the blocks (i0, p0, j0), then the i-p-j loops inside "
+                     "one block; a block's ranges stop at the matrix's edge. the blocks only "
+                     "change which multiply-adds run together, never which ones run: every "
+                     "(i, p, j) exactly once. Zero C once, before all the blocks."));
     static const product_case whole = { 8, 12, 6, 4, 3, 6 };
     static const product_case cases[] = {
         { 13, 11, 7, 4, 3, 5 }, { 33, 17, 29, 8, 8, 8 }, { 1, 1, 1, 4, 4, 4 }, { 5, 6, 7, 64, 128, 128 },
@@ -435,6 +460,7 @@ static void task_blocked(void)
     blocked_passed = whole_passed;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_blocked(&cases[i], &rng, whole_passed, &blocked_passed);
+    speed_report();                  /* information only: it never fails the task */
     task_end();
 }
 
@@ -464,18 +490,24 @@ static double gflops_of(product_fn product, const product_case *pc, const double
 
 static void run_ijp(const product_case *pc, const double *a, const double *b, double *c)
 {
-    matmul_ijp(pc->m, pc->n, pc->k, a, b, c);
+    CALL(matmul_ijp(pc->m, pc->n, pc->k, a, b, c));
 }
 
+/* Run at the end of task 3 when its checks pass (each task may run in a
+ * process of its own, so task 2's i-p-j is checked here again, quietly). */
 static void speed_report(void)
 {
-    if (!ipj_passed || !blocked_passed)
+    if (!blocked_passed)
         return;
-    static double a[SPEED_N * SPEED_N], b[SPEED_N * SPEED_N], c[SPEED_N * SPEED_N];
+    static double a[SPEED_N * SPEED_N], b[SPEED_N * SPEED_N], c[SPEED_N * SPEED_N], want[SPEED_N * SPEED_N];
     product_case pc = { SPEED_N, SPEED_N, SPEED_N, EX11_BLOCK_M, EX11_BLOCK_K, EX11_BLOCK_N };
     rng_t rng = rng_seeded(1104);
     random_fill(&rng, a, SPEED_N * SPEED_N);
     random_fill(&rng, b, SPEED_N * SPEED_N);
+    run_ijp(&pc, a, b, want);
+    run_ipj(&pc, a, b, c);
+    if (!arrays_near(c, want, SPEED_N * SPEED_N, 1e-9))
+        return;                                   /* task 2 is not done yet: nothing to time */
     double naive = gflops_of(run_ijp, &pc, a, b, c), ipj = gflops_of(run_ipj, &pc, a, b, c);
     double blocked = gflops_of(run_blocked, &pc, a, b, c);
     printf("\nYour speed (information only, never a pass condition): C = A B, %d x %d x %d, double,\n"
@@ -487,11 +519,8 @@ static void speed_report(void)
            EX11_BLOCK_M, EX11_BLOCK_K, EX11_BLOCK_N);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    task_im2col();
-    task_ipj();
-    task_blocked();
-    speed_report();
-    return exercise_finish("exercise 11 (speed: im2col, loop order, blocking)");
+    static const exercise_task tasks[] = { task_im2col, task_ipj, task_blocked };
+    return exercise_main(argc, argv, "exercise 11 (speed: im2col, loop order, blocking)", tasks, (int)(sizeof tasks / sizeof tasks[0]));
 }

@@ -113,7 +113,7 @@ static gradcheck_result check_conv(int in_c, int h, int w, int out_c, int k, int
 }
 
 static void test_conv_valid_stride1(void) { check_conv(1, 3, 4, 1, 2, 1, 0, 0, 0, 0, 0); }
-static void test_conv_seed001_shapes(void) { check_conv(1, 3, 3, 1, 2, 1, 0, 0, 0, 0, 0); }
+static void test_conv_doshi_shapes(void) { check_conv(1, 3, 3, 1, 2, 1, 0, 0, 0, 0, 0); }
 static void test_conv_channels(void) { check_conv(3, 6, 6, 4, 3, 1, 0, 0, 0, 0, 0); }
 static void test_conv_same_pad1(void) { check_conv(2, 5, 5, 3, 3, 1, 1, 1, 1, 1, 0); }
 static void test_conv_pad2_k5(void) { check_conv(2, 6, 6, 2, 5, 1, 2, 2, 2, 2, 0); }
@@ -256,7 +256,7 @@ static void check_dense(int n_in, int n_out)
     free(c.x); free(c.w); free(c.b); free(c.z); free(c.r); free(dx); free(dw); free(db);
 }
 
-static void test_dense_seed004_shapes(void) { check_dense(4, 2); }
+static void test_dense_intro_to_cnn_shapes(void) { check_dense(4, 2); }
 static void test_dense_wider(void) { check_dense(13, 10); }
 
 /* ---- losses ------------------------------------------------------------- */
@@ -302,7 +302,7 @@ int main(void)
 {
     rng = rng_seeded(2024);
     RUN_TEST(test_conv_valid_stride1);
-    RUN_TEST(test_conv_seed001_shapes);
+    RUN_TEST(test_conv_doshi_shapes);
     RUN_TEST(test_conv_channels);
     RUN_TEST(test_conv_same_pad1);
     RUN_TEST(test_conv_pad2_k5);
@@ -320,7 +320,7 @@ int main(void)
     RUN_TEST(test_avgpool_2x2_stride2);
     RUN_TEST(test_avgpool_overlapping_3x3_stride2);
     RUN_TEST(test_broken_maxpool_backward_is_caught);
-    RUN_TEST(test_dense_seed004_shapes);
+    RUN_TEST(test_dense_intro_to_cnn_shapes);
     RUN_TEST(test_dense_wider);
     RUN_TEST(test_softmax_cross_entropy);
     RUN_TEST(test_mse);

@@ -1,4 +1,4 @@
-/* tests/lesson_01.c: lesson 01 prints seed 003's numbers. */
+/* tests/lesson_01.c: lesson 01 prints Notes on CNN's numbers. */
 #include "harness.h"
 
 static program_result run;

@@ -1,4 +1,4 @@
-/* tests/lesson_02.c: lesson 02 prints seed 004's numbers and their finite-difference twins. */
+/* tests/lesson_02.c: lesson 02 prints Intro to CNN's numbers and their finite-difference twins. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,7 @@ static void test_forward_and_erratum(void)
     CHECK_INT(run.exit_code, 0);
     CHECK_CONTAINS(run.out, "q = x + y = -2 + 5 = 3");
     CHECK_CONTAINS(run.out, "f = q * z = 3 * (-4) = -12");
-    CHECK_CONTAINS(run.out, "Erratum: seed 004 says z = 4");
+    CHECK_CONTAINS(run.out, "Erratum: Intro to CNN says z = 4");
 }
 
 static void test_backward(void)

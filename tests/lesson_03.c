@@ -1,4 +1,4 @@
-/* tests/lesson_03.c: lesson 03 prints the seeds' sizes and parameter counts. */
+/* tests/lesson_03.c: lesson 03 prints the sources' sizes and parameter counts. */
 #include "harness.h"
 
 static program_result run;
@@ -30,7 +30,7 @@ static void test_non_divisible_is_rejected(void)
 static void test_seed_000_typo(void)
 {
     CHECK_CONTAINS(run.out, "correct (n + 2p - f)/s + 1 = (8 + 0 - 4)/2 + 1 = 3");
-    CHECK_CONTAINS(run.out, "seed    (n + 2p - s)/s + 1 = (8 + 0 - 2)/2 + 1 = 4");
+    CHECK_CONTAINS(run.out, "Gonzalez (n + 2p - s)/s + 1 = (8 + 0 - 2)/2 + 1 = 4");
     CHECK_CONTAINS(run.out, "correct (n + 2p - f)/s + 1 = (26 + 0 - 2)/2 + 1 = 13");
 }
 
@@ -65,7 +65,7 @@ static void test_keras_model(void)
     CHECK_CONTAINS(run.out, "dense (Dense)                    (None, 128)               819,328");
     CHECK_CONTAINS(run.out, "dense_1 (Dense)                  (None, 10)                  1,290");
     CHECK_CONTAINS(run.out, "Total params: 1,134,426");
-    CHECK_CONTAINS(run.out, "11 of 11 rows match the seed's summary");
+    CHECK_CONTAINS(run.out, "11 of 11 rows match the source's summary");
     CHECK_CONTAINS(run.out, "A 3x3 kernel would give (3*3*1 + 1)*16 = 160");
 }
 

@@ -1,4 +1,4 @@
-/* tests/lesson_04.c: lesson 04 prints seed 004's ReLU, the activation tables,
+/* tests/lesson_04.c: lesson 04 prints Intro to CNN's ReLU, the activation tables,
  * and gradient checks in the "good" band (and the kink outside it). */
 #include <string.h>
 
@@ -14,7 +14,7 @@ static void test_lesson_runs(void)
 
 static void test_seed_004_relu(void)
 {
-    CHECK_CONTAINS(run.out, "feature map (2x2), seed 004:\n  [ -478   494 ]\n  [  460  -477 ]");
+    CHECK_CONTAINS(run.out, "feature map (2x2), Intro to CNN:\n  [ -478   494 ]\n  [  460  -477 ]");
     CHECK_CONTAINS(run.out, "relu_forward: max(0, x), element by element:\n  [    0   494 ]\n  [  460     0 ]");
 }
 

@@ -1,5 +1,5 @@
-/* tests/lesson_05.c: lesson 05 prints the pooling examples, seed 004's
- * 26x26x32 -> 13x13x32, AlexNet's 55 -> 27, seed 003's perturbation
+/* tests/lesson_05.c: lesson 05 prints the pooling examples, Intro to CNN's
+ * 26x26x32 -> 13x13x32, AlexNet's 55 -> 27, Notes on CNN's perturbation
  * argument with numbers, and gradient checks in the "good" band. */
 #include "harness.h"
 

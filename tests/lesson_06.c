@@ -1,4 +1,4 @@
-/* tests/lesson_06.c: lesson 06 prints seed 001's backward pass by hand, the
+/* tests/lesson_06.c: lesson 06 prints Doshi's backward pass by hand, the
  * library agrees, every gradient check is in the "good" band, stride is
  * dilation, and the unrotated filter is caught as "wrong". */
 #include "harness.h"
@@ -30,7 +30,7 @@ static void test_dinput_by_hand(void)
     CHECK_CONTAINS(run.out, "F rotated by 180 degrees, [[F22, F21], [F12, F11]]:\n  [  0  -1 ]\n  [  2   1 ]");
     CHECK_CONTAINS(run.out, "dL/dX22 = 2*0 + 1*(-1) + (-1)*2 + 3*1 = 0");
     CHECK_CONTAINS(run.out, "dL/dX (3x3):\n  [  2   5   2 ]\n  [ -3   0   6 ]\n  [  1  -3   0 ]");
-    CHECK_CONTAINS(run.out, "dL/dX11 = 2 = F11 * dL/dO11, as seed 001 says.");
+    CHECK_CONTAINS(run.out, "dL/dX11 = 2 = F11 * dL/dO11, as Doshi says.");
 }
 
 static void test_dbias_and_names(void)

@@ -1,4 +1,4 @@
-/* tests/lesson_07.c: lesson 07 prints seed 004's dense layer and its whole
+/* tests/lesson_07.c: lesson 07 prints Intro to CNN's dense layer and its whole
  * small network, every chain-rule factor, and gradient checks in the good band. */
 #include <string.h>
 
@@ -23,7 +23,7 @@ static void test_flatten_and_dense_forward(void)
 
 static void test_seed_slips_are_named(void)
 {
-    CHECK_CONTAINS(run.out, "Seed 004 labels it Z_{2x2}: a typo");
+    CHECK_CONTAINS(run.out, "Intro to CNN labels it Z_{2x2}: a typo");
     CHECK_CONTAINS(run.out, "first row of W^T is w11 w21 w31 w41");
     CHECK_CONTAINS(run.out, "\"Z_2 = W_T . A_1 + b\": W_T is W^T");
     CHECK_CONTAINS(run.out, "\"Differentiating Z with respect to X will simply give us X\": it means");
@@ -42,7 +42,7 @@ static void test_network_forward(void)
 {
     CHECK_CONTAINS(run.out, "Z1[0][0] = 1*0.5 + 0*(-0.5) + 0*0.25 + 1*0.1 = 0.6");
     CHECK_CONTAINS(run.out, "flatten: A1 = [0.645656, 0.342990, 0.524979, 0.562177]");
-    CHECK_CONTAINS(run.out, "Seed step 5, O = sigmoid(Z2) = 0.621911");
+    CHECK_CONTAINS(run.out, "Source step 5, O = sigmoid(Z2) = 0.621911");
     CHECK_CONTAINS(run.out, "E = (y' - O)^2 / 2 = (1 - 0.621911)^2 / 2 = 0.071476");
 }
 

@@ -1,6 +1,6 @@
-/* tests/lesson_08.c: lesson 08 prints seed 001's softmax and cross-entropy,
+/* tests/lesson_08.c: lesson 08 prints Doshi's softmax and cross-entropy,
  * the overflow of the naive formula, the gradient p - y checked in the good
- * band, the loss at initialisation and seed 001's test loss. */
+ * band, the loss at initialisation and Doshi's test loss. */
 #include "harness.h"
 
 static program_result run;
@@ -42,7 +42,7 @@ static void test_swapped_formula_gives_inf(void)
 {
     CHECK_CONTAINS(run.out, "\"p(x): output of final layer\"");
     CHECK_CONTAINS(run.out, "  sum:                  0.438531            inf");
-    CHECK_CONTAINS(run.out, "the seed\nswapped the roles");
+    CHECK_CONTAINS(run.out, "the source\nswapped the roles");
     CHECK_CONTAINS(run.out, "softmax_cross_entropy from the logits: 800.000000");
 }
 

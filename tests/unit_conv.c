@@ -9,7 +9,7 @@ static void expect_map(const real *got, const real *want, int n)
         CHECK_NEAR(got[i], want[i], 1e-12);
 }
 
-static void test_seed003_example(void)
+static void test_notes_on_cnn_example(void)
 {
     const real image[12] = { 5, 2, 2, 3, 3, 1, 2, 1, 9, 0, 4, 5 }, filter[4] = { 1, 2, -1, 0 };
     const real want[6] = { 6, 5, 6, -4, 5, 0 };
@@ -115,7 +115,7 @@ static void test_weight_and_output_counts(void)
 
 int main(void)
 {
-    RUN_TEST(test_seed003_example);
+    RUN_TEST(test_notes_on_cnn_example);
     RUN_TEST(test_two_input_channels_and_bias);
     RUN_TEST(test_two_filters_give_two_maps);
     RUN_TEST(test_same_padding_sums_neighbourhoods);

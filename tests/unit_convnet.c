@@ -117,7 +117,7 @@ static void test_default_network_shapes(void)
     convnet_arch a;
     char err[200];
     CHECK_INT(convnet_arch_setup(&a, 28, 28, 32, 3, 10, err, sizeof err), 0);
-    CHECK_INT(a.conv.out_h, 26);           /* seed 004: 26x26x32 ...             */
+    CHECK_INT(a.conv.out_h, 26);           /* Intro to CNN: 26x26x32 ...             */
     CHECK_INT(a.pool.out_h, 13);           /* ... max-pooled 2x2 stride 2: 13x13x32 */
     CHECK_INT(a.flat, 13 * 13 * 32);
     CHECK_INT(a.n_params, 32 * (3 * 3 + 1) + (5408 + 1) * 10);

@@ -8,7 +8,7 @@
 #include "pool.h"
 #include "tensor.h"
 
-static void test_relu_seed004_table(void)
+static void test_relu_intro_to_cnn_table(void)
 {
     const real x[4] = { -478, 494, 460, -477 };
     real y[4];
@@ -99,7 +99,7 @@ static void test_avgpool(void)
 static void test_pool_shapes(void)
 {
     pool2d_shape s;
-    CHECK_INT(pool2d_setup(&s, 32, 26, 26, 2, 2), 0);        /* seed 004: 26x26x32 -> 13x13x32 */
+    CHECK_INT(pool2d_setup(&s, 32, 26, 26, 2, 2), 0);        /* Intro to CNN: 26x26x32 -> 13x13x32 */
     CHECK_INT(s.out_h, 13);
     CHECK_INT(s.out_w, 13);
     CHECK_INT(pool2d_output_count(&s), 13 * 13 * 32);
@@ -123,7 +123,7 @@ static void test_overlapping_max_pool_accumulates(void)
     CHECK_NEAR(dx[12], 4, 0);
 }
 
-static void test_dense_seed004_shapes(void)
+static void test_dense_intro_to_cnn_shapes(void)
 {
     const real x[4] = { 1, 2, 3, 4 };
     const real w[8] = { 1, 0,  0, 1,  1, 1,  2, -1 };   /* W (4, 2): 4 inputs, 2 neurons */
@@ -237,7 +237,7 @@ static void test_nan_is_not_hidden(void)
 
 int main(void)
 {
-    RUN_TEST(test_relu_seed004_table);
+    RUN_TEST(test_relu_intro_to_cnn_table);
     RUN_TEST(test_sigmoid_and_tanh_values);
     RUN_TEST(test_activation_backward_local_gradients);
     RUN_TEST(test_maxpool_2x2_stride2);
@@ -245,7 +245,7 @@ int main(void)
     RUN_TEST(test_avgpool);
     RUN_TEST(test_pool_shapes);
     RUN_TEST(test_overlapping_max_pool_accumulates);
-    RUN_TEST(test_dense_seed004_shapes);
+    RUN_TEST(test_dense_intro_to_cnn_shapes);
     RUN_TEST(test_softmax);
     RUN_TEST(test_cross_entropy);
     RUN_TEST(test_mse);

@@ -6,7 +6,7 @@
  *     Networks" (Doshi) prints it, 1,134,426 parameters;
  *   - "small" computes exactly what lesson 10's hand-wired network computes;
  *   - central-difference gradient checks of whole stacks (every layer kind,
- *     dropout with its mask fixed by the seed, batchnorm in training mode with
+ *     dropout with its mask fixed by the source, batchnorm in training mode with
  *     the whole batch's coupling), on both engines;
  *   - batchnorm and dropout against their direct formulas;
  *   - model files: version 2 round trips with statistics, version 1 loads,
@@ -81,7 +81,7 @@ static void test_same_padding_of_an_even_kernel(void)
 {
     sequential m;
     char err[256];
-    CHECK_INT(sequential_build(&m, "seed001", 1, 28, 28, err, sizeof err), 0);
+    CHECK_INT(sequential_build(&m, "doshi", 1, 28, 28, err, sizeof err), 0);
     const conv2d_shape *c = &m.layers[0].conv;
     CHECK_INT(c->pad_top, 0);
     CHECK_INT(c->pad_bottom, 1);
@@ -91,7 +91,7 @@ static void test_same_padding_of_an_even_kernel(void)
 }
 
 /* The table of "Convolutional Neural Networks" (Doshi), line by line. */
-static void test_seed001_summary_matches_the_slides(void)
+static void test_doshi_summary_matches_the_slides(void)
 {
     static const char *rows[] = {
         "conv2d (Conv2D)                   (None, 28, 28, 16)           80",
@@ -109,7 +109,7 @@ static void test_seed001_summary_matches_the_slides(void)
     };
     sequential m;
     char err[256], path[512];
-    CHECK_INT(sequential_build(&m, "seed001", 1, 28, 28, err, sizeof err), 0);
+    CHECK_INT(sequential_build(&m, "doshi", 1, 28, 28, err, sizeof err), 0);
     CHECK_INT(m.n_params, 1134426);
     snprintf(path, sizeof path, "%s/tmp/summary.txt", build_dir());
     FILE *f = fopen(path, "w");
@@ -220,7 +220,7 @@ static int bias_before_batchnorm(const sequential *m, int i)
 }
 
 /* The spec on (in_c, h, w) inputs, n images, training mode (dropout's masks
- * fixed by the seed and step, batchnorm on the batch's statistics): every
+ * fixed by the source and step, batchnorm on the batch's statistics): every
  * layer's parameters against central differences. The first layer's are
  * reached through every later layer's dL/dinput, so those are checked too. */
 static void check_stack(const char *spec, int in_c, int h, int w, int n, engine_kind engine)
@@ -492,7 +492,7 @@ int main(void)
     RUN_TEST(test_spec_errors_name_the_item);
     RUN_TEST(test_presets_and_canonical_text);
     RUN_TEST(test_same_padding_of_an_even_kernel);
-    RUN_TEST(test_seed001_summary_matches_the_slides);
+    RUN_TEST(test_doshi_summary_matches_the_slides);
     RUN_TEST(test_small_is_lesson10s_network);
     RUN_TEST(test_gradients_of_whole_stacks);
     RUN_TEST(test_batchnorm_gradient_with_the_batchs_coupling);

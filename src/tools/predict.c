@@ -21,6 +21,7 @@
 #include "convnet.h"
 #include "digit.h"
 #include "file_error.h"
+#include "flags.h"
 #include "mnist.h"
 #include "out_file.h"
 #include "pgm.h"
@@ -28,32 +29,10 @@
 
 static const char *program = "predict";
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: %s MODEL IMAGE.pgm [--raw]            classify a PGM picture of a digit (P2 or P5)\n"
-            "       %s MODEL --test-index N [--data DIR]  classify MNIST test image N\n"
-            "       %s --dump-pgm N FILE [--data DIR]     write MNIST test image N as a PGM\n"
-            "  --data DIR   where the MNIST files are (default data/mnist)\n"
-            "  --raw        use the picture as it is (28x28, white on black): no MNIST-style preparation\n",
-            program, program, program);
-}
-
 static void fail(const char *message)
 {
     fprintf(stderr, "%s: %s\n", program, message);
     exit(1);
-}
-
-static int parse_index(const char *flag, const char *text)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || v < 0 || v > 100000000L) {
-        fprintf(stderr, "%s: %s '%s': expected a whole number >= 0 (try --help)\n", program, flag, text);
-        exit(2);
-    }
-    return (int)v;
 }
 
 typedef struct {
@@ -62,39 +41,34 @@ typedef struct {
     int raw;                        /* --raw: the picture as it is */
 } request;
 
+/* The flags (src/flags.c) and the one or two plain arguments: MODEL and
+ * IMAGE.pgm, MODEL alone with --test-index, or FILE alone with --dump-pgm. */
 static request parse_args(int argc, char **argv)
 {
     request r = { NULL, NULL, "data/mnist", NULL, -1, -1, 0 };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_value = i + 1 < argc;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            exit(0);
-        } else if (strcmp(a, "--raw") == 0) {
-            r.raw = 1;
-        } else if (strcmp(a, "--data") == 0 && has_value) {
-            r.data = argv[++i];
-        } else if (strcmp(a, "--test-index") == 0 && has_value) {
-            r.test_index = parse_index(a, argv[++i]);
-        } else if (strcmp(a, "--dump-pgm") == 0 && i + 2 < argc) {
-            r.dump_index = parse_index(a, argv[++i]);
-            r.dump_file = argv[++i];
-        } else if (strncmp(a, "--", 2) == 0) {
-            fprintf(stderr, "%s: unknown option or missing value: '%s' (try --help)\n", program, a);
-            exit(2);
-        } else if (!r.model && r.dump_index < 0) {
-            r.model = a;
-        } else if (!r.image) {
-            r.image = a;
-        } else {
-            fprintf(stderr, "%s: unexpected argument '%s' (try --help)\n", program, a);
-            exit(2);
-        }
+    const flag_spec specs[] = {
+        FLAG_INT("--test-index", &r.test_index, 0, 100000000L, "N", "classify MNIST test image N"),
+        FLAG_INT("--dump-pgm", &r.dump_index, 0, 100000000L, "N", "write MNIST test image N to the PGM file FILE"),
+        FLAG_TEXT("--data", &r.data, "DIR", "where the MNIST files are"),
+        FLAG_SWITCH("--raw", &r.raw, "use the picture as it is (28x28, white on black): no MNIST-style preparation"),
+    };
+    flag_set set = { program,
+                     "predict MODEL IMAGE.pgm [--raw]            classify a PGM picture of a digit (P2 or P5)\n"
+                     "       predict MODEL --test-index N [--data DIR]  classify MNIST test image N\n"
+                     "       predict --dump-pgm N FILE [--data DIR]     write MNIST test image N as a PGM",
+                     specs, (int)(sizeof specs / sizeof specs[0]), 2 };
+    const char *args[2];
+    int n_args;
+    flags_parse_or_exit(&set, argc, argv, args, &n_args);
+    int ok;
+    if (r.dump_index >= 0) {
+        r.dump_file = n_args > 0 ? args[0] : NULL;
+        ok = n_args == 1 && r.test_index < 0;
+    } else {
+        r.model = n_args > 0 ? args[0] : NULL;
+        r.image = n_args > 1 ? args[1] : NULL;
+        ok = r.model && ((r.image != NULL) != (r.test_index >= 0));
     }
-    int wants_dump = r.dump_index >= 0;
-    int ok = wants_dump ? (!r.model && !r.image && r.test_index < 0)
-                        : (r.model && ((r.image != NULL) != (r.test_index >= 0)));
     if (!ok) {
         fprintf(stderr, "%s: expected MODEL IMAGE.pgm, MODEL --test-index N, or --dump-pgm N FILE (try --help)\n",
                 program);
@@ -113,8 +87,9 @@ static void join_path(char *path, size_t size, const char *dir, const char *name
     }
 }
 
-/* MNIST test image `index` and its label, from DIR's two t10k files. */
-static void read_test_image(const char *dir, int index, image_set *images, int *label)
+/* MNIST test image `index` and its label, from DIR's two t10k files; `flag`
+ * (--test-index or --dump-pgm) is the flag that asked for it. */
+static void read_test_image(const char *dir, const char *flag, int index, image_set *images, int *label)
 {
     char path[FILE_ERROR_SIZE], err[FILE_ERROR_SIZE];
     label_set labels;
@@ -128,7 +103,7 @@ static void read_test_image(const char *dir, int index, image_set *images, int *
     }
     int count = images->count < labels.count ? images->count : labels.count;
     if (index >= count) {
-        snprintf(err, sizeof err, "%s: there are %d test images: --test-index must be 0 to %d", dir, count, count - 1);
+        snprintf(err, sizeof err, "%s: there are %d test images: %s must be 0 to %d", dir, count, flag, count - 1);
         image_set_free(images);
         label_set_free(&labels);
         fail(err);
@@ -142,7 +117,7 @@ static void dump_pgm(const request *r)
     image_set images;
     int label;
     char err[FILE_ERROR_SIZE];
-    read_test_image(r->data, r->dump_index, &images, &label);
+    read_test_image(r->data, "--dump-pgm", r->dump_index, &images, &label);
     size_t size = (size_t)images.rows * images.cols;
     int rc = pgm_write(r->dump_file, images.pixels + size * (size_t)r->dump_index, images.rows, images.cols,
                        err, sizeof err);
@@ -227,7 +202,7 @@ static int load_image(const request *r, const convnet_arch *arch, unsigned char 
     } else {
         image_set images;
         int label;
-        read_test_image(r->data, r->test_index, &images, &label);
+        read_test_image(r->data, "--test-index", r->test_index, &images, &label);
         if (images.rows != arch->in_h || images.cols != arch->in_w) {
             snprintf(err, err_size, "%s: test images are %dx%d but the model expects %dx%d", r->data,
                      images.rows, images.cols, arch->in_h, arch->in_w);

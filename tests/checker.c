@@ -1,0 +1,472 @@
+/* tests/checker.c: the student's side of the exercises, tried as a student
+ * would, with the usual accidents: `make check`, `make hint`, `make reset`
+ * and `make progress` in a copy of the course, against exercises that
+ * crash, hang, write out of bounds or do not compile; and the checks'
+ * diagnoses against solutions with the usual mistakes put in.
+ *
+ * The copy (BUILD_DIR/tmp/checker/course) links src/, tests/, notes/ and
+ * copies exercises/; it gets a copy of the double library (BUILD_DIR's), so
+ * only the exercises are compiled. The compiler is $CC (set by make test). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char course[2048];   /* the copy */
+static char cwd_root[512];  /* the project (the current directory) */
+static int has_solutions;   /* solutions/ is here (not in a handout) */
+
+static const char *cc(void)
+{
+    const char *c = getenv("CC");
+    return c && c[0] ? c : "cc";
+}
+
+/* Run a shell command in the copy, with make's own variables from the outer
+ * `make test` removed (a nested make must not talk to its jobserver). */
+static program_result in_course(const char *command)
+{
+    char line[20000];
+    snprintf(line, sizeof line, "cd '%s' && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u BUILD OPT=-O0 %s", course, command);
+    return run_program(line);
+}
+
+static void quiet(const char *command)
+{
+    program_result r = run_program(command);
+    if (r.exit_code != 0)
+        printf("    setup: '%s' failed: %s%s", command, r.out, r.err);
+    program_result_free(&r);
+}
+
+/* A fresh copy of the course with the skeletons, and the library of
+ * BUILD_DIR (mtimes kept, so make sees it up to date). */
+static void make_course(void)
+{
+    char cmd[16384];
+    if (build_dir()[0] == '/')
+        snprintf(course, sizeof course, "%s/tmp/checker/course", build_dir());
+    else
+        snprintf(course, sizeof course, "%s/%s/tmp/checker/course", cwd_root, build_dir());
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s' && mkdir -p '%s/build/obj' && cp -p Makefile '%s/' && cp -Rp exercises '%s/' && "
+             "ln -s '%s/src' '%s/tests' '%s/notes' '%s/' && cp -p '%s/libcnn_double.a' '%s/build/' && "
+             "cp -Rp '%s/obj/double' '%s/build/obj/'",
+             course, course, course, course, cwd_root, cwd_root, cwd_root, course, build_dir(), course, build_dir(),
+             course);
+    quiet(cmd);
+}
+
+/* Put solutions/NN_*.c into the copy's exercises/, with `from` replaced by
+ * `to` (NULL: unchanged). Returns 0 if `from` was not found. */
+static int plant_solution(const char *number, const char *from, const char *to)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "ls solutions/%s_*.c", number);
+    program_result r = run_program(cmd);
+    char path[512] = "";
+    sscanf(r.out, "%511s", path);
+    program_result_free(&r);
+    char *text = read_text_file(path);
+    if (!text)
+        return 0;
+    const char *at = from ? strstr(text, from) : text;
+    if (!at) {
+        printf("    %s does not contain \"%s\" any more: update this test\n", path, from);
+        free(text);
+        return 0;
+    }
+    char target[4096];
+    snprintf(target, sizeof target, "%s/exercises/%s", course, strrchr(path, '/') + 1);
+    FILE *f = fopen(target, "wb");
+    int ok = f != NULL;
+    if (ok && from) {
+        ok = fwrite(text, 1, (size_t)(at - text), f) == (size_t)(at - text) && fputs(to, f) >= 0 &&
+             fputs(at + strlen(from), f) >= 0;
+    } else if (ok) {
+        ok = fputs(text, f) >= 0;
+    }
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(text);
+    return ok;
+}
+
+/* The last non-empty line of text, into line. */
+static void last_line(const char *text, char *line, size_t size)
+{
+    size_t n = strlen(text);
+    while (n > 0 && text[n - 1] == '\n')
+        n--;
+    size_t start = n;
+    while (start > 0 && text[start - 1] != '\n')
+        start--;
+    snprintf(line, size, "%.*s", (int)(n - start), text + start);
+}
+
+/* ---------------------------------------------------------------- make check */
+
+static void test_check_accepts_a_one_digit_number_and_ends_with_its_own_line(void)
+{
+    program_result r = in_course("make check EX=1");
+    char last[512];
+    last_line(r.out, last, sizeof last);
+    CHECK(r.exit_code != 0);                                  /* the skeleton fails */
+    CHECK_CONTAINS(r.out, "Task 1: how many positions");
+    CHECK_CONTAINS(last, "exercises/01_convolution.c: 0 of 4 tasks pass");
+    CHECK_CONTAINS(last, "make hint EX=01");
+    CHECK(strstr(r.err, "***") == NULL && strstr(r.out, "***") == NULL);   /* no "make: *** [...] Error 1" */
+    program_result_free(&r);
+    r = in_course("make check EX=12");
+    CHECK_INT(r.exit_code != 0, 1);
+    CHECK_CONTAINS(r.out, "no exercise '12'");
+    program_result_free(&r);
+}
+
+/* exercise 08 with y[label - 1]: out of bounds for label 0 */
+static void test_a_crash_names_the_task_and_the_call_and_keeps_the_rest(void)
+{
+    CHECK(plant_solution("08", "y[i] = i == label ? 1 : 0;", "y[i] = 0;\n    y[label - 1] = 1;"));
+    program_result r = in_course("make check EX=08 2>&1 | cat");      /* piped, as the student found */
+    CHECK_CONTAINS(r.out, "Task 1: the stable softmax\n  -> PASS");  /* printed before the crash */
+    CHECK_CONTAINS(r.out, "Task 2: one-hot labels");
+    CHECK_CONTAINS(r.out, "in the call: one_hot_label(");
+    CHECK_CONTAINS(r.out, "-> FAIL (crashed)");
+    CHECK_CONTAINS(r.out, "Task 4: the gradient with respect to the logits: p - y\n  -> PASS");   /* after it */
+    CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
+    program_result_free(&r);
+    plant_solution("08", NULL, NULL);
+}
+
+static void test_an_endless_loop_is_stopped_and_named(void)
+{
+    CHECK(plant_solution("01", "    double sum = 0;", "    double sum = 0;\n    for (volatile int spin = 1; spin; )\n        ;"));
+    program_result r = in_course("CHECK_TIME_LIMIT=1 make check EX=01");
+    CHECK_CONTAINS(r.out, "Task 1: how many positions a filter has (n - f + 1)\n  -> PASS");
+    CHECK_CONTAINS(r.out, "task 2 did not finish within 1 s");
+    CHECK_CONTAINS(r.out, "window_sum(image, 4, filter, 2, 0, 0)");
+    CHECK_CONTAINS(r.out, "2 of 4 tasks pass");     /* task 4 judges the filter with the checker's own convolution */
+    program_result_free(&r);
+    plant_solution("01", NULL, NULL);
+}
+
+/* graph_forward writes one double past f (a variable of the checks): AddressSanitizer names the line. */
+static void test_an_out_of_bounds_write_is_named_with_file_and_line(void)
+{
+    CHECK(plant_solution("02", "    *f = *q * z;", "    *f = *q * z;\n    f[1] = 0;"));
+    program_result probe = run_program("printf 'int main(void){return 0;}' > /tmp/cnn_probe.c && "
+                                       "${CC:-cc} -fsanitize=address,undefined /tmp/cnn_probe.c -o /tmp/cnn_probe "
+                                       "&& /tmp/cnn_probe; s=$?; rm -f /tmp/cnn_probe /tmp/cnn_probe.c; exit $s");
+    int has_sanitizers = probe.exit_code == 0;
+    program_result_free(&probe);
+    program_result r = in_course("make check EX=02");
+    if (has_sanitizers) {
+        CHECK_CONTAINS(r.out, "task 1 broke a rule of C in your code: AddressSanitizer: stack-buffer-overflow");
+        CHECK_CONTAINS(r.out, "at exercises/02_chain_rule.c:12");
+        CHECK_CONTAINS(r.out, "in the call: graph_forward(");
+    } else {
+        printf("    (this compiler has no AddressSanitizer: only the crash, if any, is reported)\n");
+    }
+    CHECK_CONTAINS(r.out, "Task 4: relative error");                    /* the other tasks still run */
+    program_result_free(&r);
+}
+
+static void test_a_compile_error_names_the_file(void)
+{
+    CHECK(plant_solution("09", "w[i] -= lr * g[i];", "w[i] -= lr * g[i]"));
+    program_result r = in_course("make check EX=9");
+    char last[512];
+    last_line(r.out, last, sizeof last);
+    CHECK(r.exit_code != 0);
+    CHECK_CONTAINS(last, "exercises/09_optimisers.c does not compile");
+    CHECK(strstr(r.out, "exercises/09_*.c") == NULL);
+    CHECK(strstr(r.err, "***") == NULL && strstr(r.out, "***") == NULL);
+    program_result_free(&r);
+    plant_solution("09", NULL, NULL);
+}
+
+static void test_a_pass_says_what_comes_next(void)
+{
+    CHECK(plant_solution("02", NULL, NULL));
+    program_result r = in_course("make check EX=02");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "all 4 tasks pass. Next: read notes/03_padding_stride.md, run build/lessons/03_padding_stride");
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- hints and reset */
+
+static void test_hints_come_one_level_at_a_time(void)
+{
+    program_result r[4];
+    for (int i = 0; i < 4; i++)
+        r[i] = in_course("make hint EX=04");
+    CHECK_CONTAINS(r[0].out, "Task 1: ReLU forward and backward");
+    CHECK_CONTAINS(r[0].out, "hint 1 of 3 (the idea)");
+    CHECK(strstr(r[0].out, "hint 2 of 3") == NULL);
+    CHECK_CONTAINS(r[1].out, "hint 2 of 3 (the formula)");
+    CHECK(strstr(r[1].out, "hint 3 of 3") == NULL);
+    CHECK_CONTAINS(r[2].out, "hint 3 of 3 (the code)");
+    CHECK_CONTAINS(r[3].out, "hint 3 of 3 (the code)");                /* it stays at the last level */
+    for (int i = 0; i < 4; i++)
+        program_result_free(&r[i]);
+    /* task 1 solved: the next hint is task 2's first (needs the solution: not in a handout) */
+    if (!has_solutions)
+        return;
+    CHECK(plant_solution("04", NULL, NULL));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sed -i.orig 's/y\\[i\\] = 1.0 \\/ (1.0 + exp(-x\\[i\\]));/y[i] = 0;/' exercises/04_activations.c "
+             "&& grep -c 'y\\[i\\] = 0;' exercises/04_activations.c && make hint EX=04");
+    program_result h = in_course(cmd);
+    CHECK_CONTAINS(h.out, "Task 2: sigmoid");
+    CHECK_CONTAINS(h.out, "hint 1 of 3 (the idea)");
+    program_result_free(&h);
+}
+
+static void test_reset_restores_the_original_and_keeps_yours(void)
+{
+    char cmd[4096];
+    /* the handout's way: exercises/.original/ holds the skeletons */
+    snprintf(cmd, sizeof cmd, "mkdir -p exercises/.original && cp '%s/exercises/07_dense.c' exercises/.original/ && "
+             "echo '/* my work */' >> exercises/07_dense.c && make reset EX=7", cwd_root);
+    program_result r = in_course(cmd);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "exercises/07_dense.c is the original again");
+    program_result_free(&r);
+    r = in_course("cmp exercises/07_dense.c exercises/.original/07_dense.c && grep -c 'my work' exercises/07_dense.c.bak");
+    CHECK_INT(r.exit_code, 0);
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- progress */
+
+/* No build/ at all, as in a fresh clone; exercise 01 solved but for an
+ * endless loop in window_sum. */
+static void test_progress_in_a_fresh_copy(void)
+{
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/build' '%s/exercises' && cp -Rp '%s/exercises' '%s/'", course, course,
+             cwd_root, course);
+    quiet(cmd);
+    CHECK(plant_solution("01", "    double sum = 0;", "    double sum = 0;\n    for (volatile int spin = 1; spin; )\n        ;"));
+    program_result r = in_course("CHECK_SAN= CHECK_TIME_LIMIT=1 make progress");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "01   01_convolution.c       2/4, task 2 did not finish, task 3 did not finish");
+    CHECK_CONTAINS(r.out, "02   02_chain_rule.c        0/4");
+    CHECK_CONTAINS(r.out, "10   10_mnist.c             0/3");
+    CHECK(strstr(r.out, "does not compile") == NULL);
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- diagnoses */
+
+/* Build exercise NN's checks against its solution with `from` replaced by
+ * `to` (directly, no sanitizers: quick) and return what they print. */
+static program_result broken_solution(const char *number, const char *from, const char *to)
+{
+    char cmd[16384];
+    if (!plant_solution(number, from, to))
+        return run_program("false");
+    snprintf(cmd, sizeof cmd,
+             "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests %s/exercises/%s_*.c tests/exercise_%s.c "
+             "tests/exercise.c %s/libcnn_double.a -lm %s -o %s/broken_%s && %s/broken_%s",
+             cc(), course, number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "", course,
+             number, course, number);
+    program_result r = run_program(cmd);
+    plant_solution(number, NULL, NULL);
+    return r;
+}
+
+static void test_exercise_01_names_a_rotated_kernel(void)
+{
+    program_result r = broken_solution("01", "filter[i * f + j]", "filter[(f - 1 - i) * f + (f - 1 - j)]");
+    CHECK_INT(count_lines_containing(r.out, "likely bug: the kernel was rotated by 180 degrees"), 2);   /* tasks 2, 3 */
+    CHECK_CONTAINS(r.out, "Task 4: design a horizontal-edge filter\n  -> PASS");   /* not blamed on task 4 */
+    program_result_free(&r);
+    r = broken_solution("01", "filter[i * f + j]", "filter[j * f + i]");
+    CHECK_CONTAINS(r.out, "likely bug: the filter is transposed");
+    program_result_free(&r);
+}
+
+static void test_exercise_01_task_3_blames_a_broken_task_2(void)
+{
+    program_result r = broken_solution("01", "* filter[i * f + j]", "* filter[i * f + j] + 1");
+    CHECK_CONTAINS(r.out, "uses your window_sum, which does not pass task 2 yet");
+    program_result_free(&r);
+}
+
+static void test_exercise_05_prints_the_width_with_an_argmax(void)
+{
+    program_result r = broken_solution("05", "if (x[at] > x[best])", "if (x[at] >= x[best])");
+    CHECK_CONTAINS(r.out, "expected 0 = (row 0, col 0), got 5 = (row 1, col 1)");
+    CHECK_CONTAINS(r.out, "the image is 4 wide");
+    program_result_free(&r);
+}
+
+static void test_exercise_10_names_a_mean_taken_twice(void)
+{
+    program_result r = broken_solution("10", "w[k] -= lr * dw[k] / batch;", "w[k] -= lr * dw[k] / batch / batch;");
+    CHECK_CONTAINS(r.out, "the step is exactly 1/batch too small");
+    CHECK(strstr(r.out, "do not describe the same function") == NULL);   /* symptoms of it, not named */
+    CHECK(strstr(r.out, "the step does not learn") == NULL);
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- make grade */
+
+/* A class of four, each with exercises 01 and 08 only: one right, one
+ * half-done, one whose 08 crashes, one whose 01 hangs. */
+static void test_grade_a_class(void)
+{
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && rm -rf class && mkdir -p class/right class/half class/crash class/hang && "
+             "cp '%s'/solutions/01_*.c '%s'/solutions/08_*.c class/right/ && "
+             "cp '%s'/solutions/01_*.c class/half/ && cp '%s'/exercises/08_*.c class/half/ && "
+             "cp class/right/* class/crash/ && cp class/right/* class/hang/ && "
+             "sed -i 's/y\\[i\\] = i == label ? 1 : 0;/*(volatile double *)0 = 1;/' class/crash/08_*.c && "
+             "sed -i 's/    double sum = 0;/    double sum = 0; for (volatile int spin = 1; spin; ) ;/' class/hang/01_*.c",
+             course, cwd_root, cwd_root, cwd_root, cwd_root);
+    quiet(cmd);
+    program_result r = in_course("CHECK_SAN= GRADE_TIME_LIMIT=1 make grade DIR=class");
+    CHECK_INT(r.exit_code, 0);
+    char *csv = read_text_file(strcat(strcpy(cmd, course), "/build/grade/grades.csv"));
+    CHECK(csv != NULL);
+    if (csv) {
+        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,ex11/3,total\n");
+        CHECK_CONTAINS(csv, "\nright,4,0,0,0,0,0,0,4,0,0,0,8\n");
+        CHECK_CONTAINS(csv, "\nhalf,4,0,0,0,0,0,0,0,0,0,0,4\n");
+        CHECK_CONTAINS(csv, "\ncrash,4,0,0,0,0,0,0,3,0,0,0,7\n");
+        CHECK_CONTAINS(csv, "\nhang,2,0,0,0,0,0,0,4,0,0,0,6\n");   /* tasks 2 and 3 use window_sum */
+    }
+    CHECK_CONTAINS(r.out, "4 students graded");
+    free(csv);
+    program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- make mnist EX= */
+
+static void put_big_endian(unsigned char *b, unsigned long v)
+{
+    b[0] = (unsigned char)(v >> 24);
+    b[1] = (unsigned char)(v >> 16);
+    b[2] = (unsigned char)(v >> 8);
+    b[3] = (unsigned char)v;
+}
+
+/* An MNIST-format set of `count` 28x28 images: digit c is a bright 6x6
+ * square at one of ten places, moved by 0-2 pixels, over faint noise. */
+static void write_tiny_set(const char *images_path, const char *labels_path, int count, unsigned state)
+{
+    size_t pixels = 784, n_img = 16 + (size_t)count * pixels, n_lab = 8 + (size_t)count;
+    unsigned char *img = calloc(n_img, 1), *lab = calloc(n_lab, 1);
+    if (!img || !lab) {
+        printf("out of memory\n");
+        exit(1);
+    }
+    put_big_endian(img, 0x803);
+    put_big_endian(img + 4, (unsigned long)count);
+    put_big_endian(img + 8, 28);
+    put_big_endian(img + 12, 28);
+    put_big_endian(lab, 0x801);
+    put_big_endian(lab + 4, (unsigned long)count);
+    for (int i = 0; i < count; i++) {
+        int c = i % 10;
+        state = state * 1103515245u + 12345u;
+        int top = 2 + (c / 5) * 12 + (int)(state >> 16) % 3, left = 1 + (c % 5) * 5 + (int)(state >> 20) % 3;
+        lab[8 + i] = (unsigned char)c;
+        for (size_t p = 0; p < pixels; p++) {
+            int y = (int)(p / 28), x = (int)(p % 28);
+            state = state * 1103515245u + 12345u;
+            int inside = y >= top && y < top + 6 && x >= left && x < left + 6;
+            img[16 + (size_t)i * pixels + p] = (unsigned char)(inside ? 180 + (state >> 16) % 76 : (state >> 16) % 40);
+        }
+    }
+    write_test_file(images_path, img, n_img);
+    write_test_file(labels_path, lab, n_lab);
+    free(img);
+    free(lab);
+}
+
+/* The "Test accuracy: X" of a run, or -1. */
+static double test_accuracy(const char *out)
+{
+    const char *at = strstr(out, "Test accuracy: ");
+    return at ? atof(at + 15) : -1;
+}
+
+static void test_mnist_with_your_functions(void)
+{
+    char path[4096], path2[4096];
+    program_result made = in_course("mkdir -p tiny");
+    program_result_free(&made);
+    snprintf(path, sizeof path, "%s/tiny/train-images-idx3-ubyte", course);
+    snprintf(path2, sizeof path2, "%s/tiny/train-labels-idx1-ubyte", course);
+    write_tiny_set(path, path2, 200, 1);
+    snprintf(path, sizeof path, "%s/tiny/t10k-images-idx3-ubyte", course);
+    snprintf(path2, sizeof path2, "%s/tiny/t10k-labels-idx1-ubyte", course);
+    write_tiny_set(path, path2, 100, 2);
+    /* exercise 04 untouched: refused with the checker's own report, before any training */
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd, "cp '%s/exercises/04_activations.c' exercises/ && CHECK_SAN= make mnist EX=4 "
+             "ARGS='--data tiny'", cwd_root);
+    program_result r = in_course(cmd);
+    CHECK(r.exit_code != 0);
+    CHECK_CONTAINS(r.out, "Task 1: ReLU forward and backward");
+    CHECK_CONTAINS(r.out, "exercise 04 does not pass make check yet");
+    CHECK(strstr(r.out, "Test accuracy") == NULL);
+    program_result_free(&r);
+    /* every exercise of the network solved: it learns, as the library does */
+    static const char *numbers[] = { "01", "04", "05", "06", "07", "08", "09" };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        CHECK(plant_solution(numbers[i], NULL, NULL));
+    const char *flags = "ARGS='--data tiny --epochs 2 --filters 4 --batch 10'";
+    snprintf(cmd, sizeof cmd, "CHECK_SAN= make mnist EX=all %s", flags);
+    program_result yours = in_course(cmd);
+    snprintf(cmd, sizeof cmd, "make mnist EX=none %s", flags);
+    program_result library = in_course(cmd);
+    CHECK_INT(yours.exit_code, 0);
+    CHECK_CONTAINS(yours.out, "conv forward      exercises/01 convolve_valid");
+    CHECK_CONTAINS(yours.out, "momentum step     exercises/09 momentum_update");
+    CHECK_CONTAINS(library.out, "conv forward      library");
+    double a_yours = test_accuracy(yours.out), a_library = test_accuracy(library.out);
+    printf("    test accuracy on the tiny set: yours %.4f, the library's %.4f\n", a_yours, a_library);
+    CHECK(a_library >= 0.9);
+    CHECK_NEAR(a_yours, a_library, 0.05);
+    program_result_free(&yours);
+    program_result_free(&library);
+}
+
+int main(void)
+{
+    program_result pwd = run_program("pwd");
+    sscanf(pwd.out, "%511[^\n]", cwd_root);
+    program_result_free(&pwd);
+    make_course();
+    char *solution = read_text_file("solutions/01_convolution.c");
+    has_solutions = solution != NULL;
+    /* These need only the skeletons. */
+    RUN_TEST(test_check_accepts_a_one_digit_number_and_ends_with_its_own_line);
+    RUN_TEST(test_hints_come_one_level_at_a_time);
+    RUN_TEST(test_reset_restores_the_original_and_keeps_yours);
+    /* These put (broken) solutions in place: not in a handout, which has no solutions/. */
+    if (solution) {
+        RUN_TEST(test_a_crash_names_the_task_and_the_call_and_keeps_the_rest);
+        RUN_TEST(test_an_endless_loop_is_stopped_and_named);
+        RUN_TEST(test_an_out_of_bounds_write_is_named_with_file_and_line);
+        RUN_TEST(test_a_compile_error_names_the_file);
+        RUN_TEST(test_a_pass_says_what_comes_next);
+        RUN_TEST(test_exercise_01_names_a_rotated_kernel);
+        RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
+        RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
+        RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
+        RUN_TEST(test_grade_a_class);
+        RUN_TEST(test_mnist_with_your_functions);
+        RUN_TEST(test_progress_in_a_fresh_copy);
+    } else {
+        printf("no solutions/ here (a handout): the tests that plant solutions are left out\n");
+    }
+    free(solution);
+    return harness_finish();
+}
