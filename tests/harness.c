@@ -1,6 +1,8 @@
 /* tests/harness.c: see harness.h. */
 #include "harness.h"
 
+#include "os.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,9 +117,10 @@ program_result run_program(const char *command_line)
     char out_path[512], err_path[512], code_path[512];
     const char *dir = build_dir();
     counter++;
-    snprintf(out_path, sizeof out_path, "%s/tmp/run%d.out", dir, counter);
-    snprintf(err_path, sizeof err_path, "%s/tmp/run%d.err", dir, counter);
-    snprintf(code_path, sizeof code_path, "%s/tmp/run%d.code", dir, counter);
+    unsigned long pid = os_process_id();       /* test programs run side by side: names of their own */
+    snprintf(out_path, sizeof out_path, "%s/tmp/run%lu-%d.out", dir, pid, counter);
+    snprintf(err_path, sizeof err_path, "%s/tmp/run%lu-%d.err", dir, pid, counter);
+    snprintf(code_path, sizeof code_path, "%s/tmp/run%lu-%d.code", dir, pid, counter);
     size_t need = strlen(command_line) + 3 * 512 + 64;
     char *shell = malloc(need);
     program_result r = { NULL, NULL, -1 };

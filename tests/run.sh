@@ -2,16 +2,36 @@
 # tests/run.sh BUILD: run every test program in BUILD/tests, one line each,
 # then the closing line "N passed, N failed". Exits non-zero when any test
 # failed or any program crashed. RUNNER (e.g. valgrind ...) wraps each program.
+# TEST_JOBS programs run at once (default 2, the cores of the machine we
+# test on); each writes its own log, and the report is in name order.
 build=${1:-build}
+jobs=${TEST_JOBS:-2}
+
+# One program: its output to its log, its exit status to the log's .code file.
+run_one() {
+    name=$(basename "$1")
+    log="$build/test-logs/$name.log"
+    BUILD_DIR="$build" timeout 600 $RUNNER "$1" > "$log" 2>&1
+    echo $? > "$log.code"
+}
+
+if [ "${1:-}" = "--one" ]; then      # (how xargs below calls this script back)
+    build=$2
+    run_one "$3"
+    exit 0
+fi
 mkdir -p "$build/test-logs" "$build/tmp"
+
+programs=$(for t in "$build"/tests/*; do [ -f "$t" ] && [ -x "$t" ] && echo "$t"; done)
+rm -f "$build"/test-logs/*.code
+printf '%s\n' $programs | xargs -P "$jobs" -I{} sh "$0" --one "$build" {}
+
 passed=0
 failed=0
-for t in "$build"/tests/*; do
-    [ -f "$t" ] && [ -x "$t" ] || continue
+for t in $programs; do
     name=$(basename "$t")
     log="$build/test-logs/$name.log"
-    BUILD_DIR="$build" timeout 600 $RUNNER "$t" > "$log" 2>&1
-    code=$?
+    code=$(cat "$log.code" 2> /dev/null || echo 127)
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
     if [ -n "$line" ]; then
         p=${line%% passed*}
