@@ -33,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "convnet.h"
 #include "file_error.h"
@@ -44,16 +43,16 @@
 #include "optim.h"
 #include "out_file.h"
 #include "rng.h"
+#include "roofline.h"
 #include "tensor.h"
 #include "threadpool.h"
+#include "training.h"
 #include "train_check.h"
 
 #define EVAL_BATCH 256      /* images per batch when only scoring (no gradients to keep) */
 #define CLASSES 10
 #define SANITY_IMAGES 1000  /* images for the loss before training */
 #define SHOW_MISTAKES 3     /* misclassified test digits drawn at the end */
-
-enum { PROGRESS_BAR, PROGRESS_LINES, PROGRESS_NONE };
 
 typedef struct {
     int epochs, batch, filters, kernel, shift, limit, threads, progress;
@@ -110,30 +109,7 @@ static options parse_flags(int argc, char **argv)
     return o;
 }
 
-/* ---------------------------------------------------------------- time */
-
-static double now_seconds(void)   /* wall-clock time (C11 timespec_get), not CPU time */
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ---------------------------------------------------------------- the trainer */
-
-/* out (rows, cols) = image number `image` of the set as reals (pixel / 255,
- * as images_to_real), moved down by dy and right by dx pixels; what moves in
- * from outside is 0 (black, the background of a digit). */
-static void moved_image(const image_set *s, int image, int dy, int dx, real *out)
-{
-    const unsigned char *pixels = s->pixels + (size_t)image * s->rows * s->cols;
-    for (int y = 0; y < s->rows; y++)
-        for (int c = 0; c < s->cols; c++) {
-            int from_y = y - dy, from_x = c - dx;
-            int inside = from_y >= 0 && from_y < s->rows && from_x >= 0 && from_x < s->cols;
-            out[y * s->cols + c] = inside ? (real)pixels[from_y * s->cols + from_x] / (real)255 : 0;
-        }
-}
 
 typedef struct {
     options opt;
@@ -154,45 +130,13 @@ typedef struct {
     int history_open;
 } trainer;
 
-typedef struct {
-    double loss, accuracy;
-} score;
-
-/* The images order[first .. first+count) of a set, as reals in t->x
- * (moved by this epoch's shifts when `shifts` is not NULL), their labels in
- * t->labels. */
-static void gather_batch(trainer *t, const image_set *images, const label_set *labels, const int *order,
-                         int first, int count, const signed char *shifts)
-{
-    long pixels = (long)images->rows * images->cols;
-    for (int i = 0; i < count; i++) {
-        int image = order[first + i];
-        real *x = t->x + i * pixels;
-        if (shifts)                                    /* data augmentation: a moved copy */
-            moved_image(images, image, shifts[2 * (first + i)], shifts[2 * (first + i) + 1], x);
-        else
-            images_to_real(images, image, 1, x);
-        t->labels[i] = labels->labels[image];
-    }
-}
-
 /* Loss and accuracy over images order[0 .. count) of a set, no learning;
- * predictions[image] receives each answer when not NULL. */
-static score evaluate(trainer *t, const image_set *images, const label_set *labels, const int *order,
-                      int count, int *predictions)
+ * predictions[image] receives each answer when not NULL (src/training.c). */
+static set_score evaluate(trainer *t, const image_set *images, const label_set *labels, const int *order,
+                          int count, int *predictions)
 {
-    double loss = 0;
-    long correct = 0;
-    for (int first = 0; first < count; first += t->runner.batches.max_batch) {
-        int n = count - first < t->runner.batches.max_batch ? count - first : t->runner.batches.max_batch;
-        gather_batch(t, images, labels, order, first, n, NULL);
-        batch_score s = minibatch_forward(&t->runner.batches, t->x, t->labels, n, t->predictions);
-        loss += s.loss;
-        correct += s.correct;
-        for (int i = 0; predictions && i < n; i++)
-            predictions[order[first + i]] = t->predictions[i];
-    }
-    return (score){ loss / count, (double)correct / count };
+    return score_images(&t->runner.batches, images, labels, order, count, t->x, t->labels, t->predictions,
+                        predictions);
 }
 
 /* One step of mini-batch SGD on images order[first .. first+count):
@@ -201,7 +145,7 @@ static score evaluate(trainer *t, const image_set *images, const label_set *labe
 static void train_batch(trainer *t, int first, int count, double lr, double *loss_sum, long *correct)
 {
     const long n = t->arch.n_params;
-    gather_batch(t, &t->data.train_images, &t->data.train_labels, t->order, first, count, t->shifts);
+    gather_images(&t->data.train_images, &t->data.train_labels, t->order, first, count, t->shifts, t->x, t->labels);
     batch_score s = minibatch_gradient(&t->runner.batches, t->x, t->labels, count);   /* dL/dparameters, mean */
     *loss_sum += s.loss;
     *correct += s.correct;
@@ -209,42 +153,6 @@ static void train_batch(trainer *t, int first, int count, double lr, double *los
     if (t->opt.weight_decay > 0)
         add_weight_decay(grad, t->params.all, n, (real)t->opt.weight_decay);
     sgd_momentum_step(t->params.all, grad, t->velocity.all, n, (real)lr, (real)t->opt.momentum);
-}
-
-/* ---------------------------------------------------------------- progress */
-
-typedef struct {
-    int mode;
-    double started, last_shown;
-} progress;
-
-static void progress_show(progress *p, int epoch, int epochs, int done, int total, double loss)
-{
-    double now = now_seconds(), elapsed = now - p->started;
-    if (p->mode == PROGRESS_NONE || done == 0)
-        return;
-    int finished = done == total;
-    if (p->mode == PROGRESS_BAR && !finished && now - p->last_shown < 0.25)
-        return;
-    if (p->mode == PROGRESS_LINES && (finished || now - p->last_shown < 5))
-        return;
-    p->last_shown = now;
-    double rate = done / (elapsed > 1e-9 ? elapsed : 1e-9), eta = (total - done) / rate;
-    if (p->mode == PROGRESS_LINES) {
-        fprintf(stderr, "epoch %d/%d: %d/%d images, %.0f images/s, ETA %.0f s, loss %.4f\n",
-                epoch, epochs, done, total, rate, eta, loss);
-        return;
-    }
-    char bar[31];
-    int filled = (int)(30L * done / total);
-    for (int i = 0; i < 30; i++)
-        bar[i] = i < filled ? '=' : (i == filled ? '>' : '.');
-    bar[30] = '\0';
-    fprintf(stderr, "\rEpoch %d/%d [%s] %d/%d  %.0f img/s  ETA %3.0fs  loss %.4f ",
-            epoch, epochs, bar, done, total, rate, eta, loss);
-    if (finished)
-        fprintf(stderr, "\r%*s\r", 100, "");     /* clear it: the epoch line follows on stdout */
-    fflush(stderr);
 }
 
 /* ---------------------------------------------------------------- set-up */
@@ -316,14 +224,6 @@ static void build_engine(trainer *t)
     t->x = tensor_alloc((size_t)max_batch * tr->rows * tr->cols, "the batch's images");
     t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
     t->predictions = checked_calloc((size_t)max_batch, sizeof(int), "the batch's predictions");
-}
-
-static int *identity_order(int n)
-{
-    int *order = checked_calloc((size_t)n, sizeof(int), "image order");
-    for (int i = 0; i < n; i++)
-        order[i] = i;
-    return order;
 }
 
 static void trainer_free(trainer *t)
@@ -405,19 +305,16 @@ static void check_first_loss(trainer *t, double loss)
 
 /* ---------------------------------------------------------------- training */
 
-static score train_epoch(trainer *t, int epoch, double lr)
+static set_score train_epoch(trainer *t, int epoch, double lr)
 {
-    double start = now_seconds();
-    progress p = { t->opt.progress, start, start };
+    progress p;
+    progress_start(&p, t->opt.progress);
     double loss_sum = 0;
     long correct = 0;
     int done = 0;
     rng_shuffle(&t->rng, t->order, t->n_train);
-    if (t->shifts) {                     /* each image moves by -shift..shift pixels down and right */
-        unsigned choices = 2u * (unsigned)t->opt.shift + 1u;
-        for (int i = 0; i < 2 * t->n_train; i++)
-            t->shifts[i] = (signed char)((int)rng_below(&t->rng, choices) - t->opt.shift);
-    }
+    if (t->shifts)                       /* each image moves by -shift..shift pixels down and right */
+        draw_shifts(&t->rng, t->shifts, t->n_train, t->opt.shift);
     for (int batch = 1; done < t->n_train; batch++) {
         int count = t->n_train - done < t->opt.batch ? t->n_train - done : t->opt.batch;
         double before = loss_sum;
@@ -437,10 +334,10 @@ static score train_epoch(trainer *t, int epoch, double lr)
         done += count;
         progress_show(&p, epoch, t->opt.epochs, done, t->n_train, loss_sum / done);
     }
-    return (score){ loss_sum / t->n_train, (double)correct / t->n_train };
+    return (set_score){ loss_sum / t->n_train, (double)correct / t->n_train };
 }
 
-static score test_score(trainer *t)
+static set_score test_score(trainer *t)
 {
     return evaluate(t, &t->data.test_images, &t->data.test_labels, t->test_order,
                     t->data.test_images.count, t->test_predictions);
@@ -449,7 +346,7 @@ static score test_score(trainer *t)
 /* After an epoch (epoch 0: a loaded model, not trained): stop, saving
  * nothing, when the test loss shows that the last steps diverged, or the
  * answers show a dead network (src/train_check.h). */
-static void check_test_score(trainer *t, int epoch, score s)
+static void check_test_score(trainer *t, int epoch, set_score s)
 {
     char line[1024], value[64];
     double share;
@@ -476,12 +373,12 @@ static void check_test_score(trainer *t, int epoch, score s)
     die(t, line);
 }
 
-/* Every epoch: train on the shuffled training set, then score the test set.
+/* Every epoch: train on the shuffled training set, then set_score the test set.
  * Returns the last test score. */
-static score train(trainer *t)
+static set_score train(trainer *t)
 {
     double lr = t->opt.lr, total = 0;
-    score test_s = { 0, 0 };
+    set_score test_s = { 0, 0 };
     printf("%d epochs of %d images, mini-batches of %d, SGD lr %g (x%g per epoch), momentum %g",
            t->opt.epochs, t->n_train, t->opt.batch, t->opt.lr, t->opt.lr_decay, t->opt.momentum);
     if (t->opt.weight_decay > 0)
@@ -490,11 +387,11 @@ static score train(trainer *t)
         printf(", images moved by up to %d pixel%s", t->opt.shift, t->opt.shift == 1 ? "" : "s");
     printf(", %d thread%s\n", t->opt.threads, t->opt.threads == 1 ? "" : "s");
     for (int epoch = 1; epoch <= t->opt.epochs; epoch++) {
-        double started = now_seconds();
-        score train_s = train_epoch(t, epoch, lr);
+        double started = wall_clock();
+        set_score train_s = train_epoch(t, epoch, lr);
         test_s = test_score(t);
         check_test_score(t, epoch, test_s);
-        double seconds = now_seconds() - started;
+        double seconds = wall_clock() - started;
         total += seconds;
         printf("Epoch %2d/%d  loss %.4f  accuracy %.4f  test_loss %.4f  test_accuracy %.4f  %5.1fs  %5.0f images/s\n",
                epoch, t->opt.epochs, train_s.loss, train_s.accuracy, test_s.loss, test_s.accuracy,
@@ -515,63 +412,13 @@ static score train(trainer *t)
 
 /* ---------------------------------------------------------------- the report */
 
-static void print_confusion(trainer *t)
+/* One image's probabilities, through the reference path (for the mistakes). */
+static const real *probabilities(void *ctx, const real *x)
 {
-    long matrix[CLASSES][CLASSES] = { { 0 } };
-    const label_set *labels = &t->data.test_labels;
-    for (int i = 0; i < labels->count; i++)
-        matrix[labels->labels[i]][t->test_predictions[i]]++;
-    printf("Confusion matrix (rows: true digit, columns: the network's answer):\n      ");
-    for (int c = 0; c < CLASSES; c++)
-        printf("%6d", c);
-    printf("\n");
-    for (int r = 0; r < CLASSES; r++) {
-        printf("  %d | ", r);
-        for (int c = 0; c < CLASSES; c++)
-            printf("%6ld", matrix[r][c]);
-        printf("\n");
-    }
-}
-
-/* The three largest probabilities, largest first. */
-static void top3(const real *probs, int *best)
-{
-    for (int k = 0; k < 3; k++) {
-        best[k] = -1;
-        for (int c = 0; c < CLASSES; c++) {
-            int taken = 0;
-            for (int j = 0; j < k; j++)
-                taken |= best[j] == c;
-            if (!taken && (best[k] < 0 || probs[c] > probs[best[k]]))
-                best[k] = c;
-        }
-    }
-}
-
-static void show_mistakes(trainer *t)
-{
-    const image_set *images = &t->data.test_images;
-    const label_set *labels = &t->data.test_labels;
-    convnet_work *w = &t->runner.shards[0].one;       /* one image through the reference path */
-    int shown = 0;
-    size_t pixels = (size_t)images->rows * images->cols;
-    printf("\nThe first %d test digits the network gets wrong, with its three most likely answers:\n",
-           SHOW_MISTAKES);
-    for (int i = 0; i < images->count && shown < SHOW_MISTAKES; i++) {
-        if (t->test_predictions[i] == labels->labels[i])
-            continue;
-        int best[3];
-        images_to_real(images, i, 1, t->x);
-        convnet_forward(&t->arch, &t->params, w, t->x);
-        top3(w->probs, best);
-        printf("test image %d: the label says %d, the network says %d   (top 3: %d %.3f, %d %.3f, %d %.3f)\n",
-               i, labels->labels[i], t->test_predictions[i], best[0], (double)w->probs[best[0]],
-               best[1], (double)w->probs[best[1]], best[2], (double)w->probs[best[2]]);
-        draw_digit_ascii(stdout, images->pixels + (size_t)i * pixels, images->rows, images->cols);
-        shown++;
-    }
-    if (shown == 0)
-        printf("none: every test digit is classified right\n");
+    trainer *t = ctx;
+    convnet_work *w = &t->runner.shards[0].one;
+    convnet_forward(&t->arch, &t->params, w, x);
+    return w->probs;
 }
 
 int main(int argc, char **argv)
@@ -601,7 +448,7 @@ int main(int argc, char **argv)
 
     lesson_step(3, "The loss before the first step");
     int n = t.n_train < SANITY_IMAGES ? t.n_train : SANITY_IMAGES;
-    score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
+    set_score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
     check_first_loss(&t, first.loss);
     printf("mean loss on the first %d training images: %.4f (accuracy %.4f)\n", n, first.loss, first.accuracy);
     printf("lesson 08's sanity check: a network that knows nothing gives each digit 1/10, so its loss\n"
@@ -609,12 +456,13 @@ int main(int argc, char **argv)
            "initial weights make confident guesses, which is a bug.\n", log(10.0), first.loss - log(10.0));
 
     lesson_step(4, "Training");
-    score test = train(&t);
+    set_score test = train(&t);
 
     lesson_step(5, "The test set");
     printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
-    print_confusion(&t);
-    show_mistakes(&t);
+    print_confusion(stdout, &t.data.test_labels, t.test_predictions, CLASSES);
+    show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, CLASSES, SHOW_MISTAKES,
+                  probabilities, &t, t.x);
 
     save_outputs(&t);
     trainer_free(&t);

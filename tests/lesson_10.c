@@ -207,7 +207,7 @@ static void test_trains_and_reports(void)
     CHECK_CONTAINS(out, "Epoch  3/3  loss ");
     CHECK_CONTAINS(out, "Test loss: ");
     CHECK_CONTAINS(out, "Test accuracy: ");
-    CHECK_CONTAINS(out, "Confusion matrix (rows: true digit, columns: the network's answer):");
+    CHECK_CONTAINS(out, "Confusion matrix");
     CHECK_CONTAINS(out, "model saved to ");
     const char *at = strstr(out, "mean loss on the first 200 training images: ");
     CHECK(at != NULL);
