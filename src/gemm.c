@@ -20,8 +20,11 @@
  *      dot products beat packing (dot_block below).
  *
  * Block sizes for a core with 32 KB of L1 and 512 KB of L2: a B sliver is
- * KC*NR*4 = 16 KB, an A block MC*KC*4 = 120 KB; measured best among nearby
- * values on AMD Zen 3 (lesson 11 shows how to measure). */
+ * KC*NR*4 = 32 KB, an A block MC*KC*4 = 192 KB. Measured on AMD Zen 3
+ * (alternating builds made with -DGEMM_KC=... -DGEMM_MC=..., five rounds):
+ * KC = 512 beat 256 and 384 by 10-20% at 1024^3 and on the conv layers'
+ * shapes, because every block of KC terms ends with a read and a write of
+ * the C tile; MC = 72 and 96 were within noise of each other. */
 #include "gemm.h"
 
 #include <stddef.h>
@@ -133,6 +136,16 @@ static void pack_b(matrix_view B, int p0, int j0, int kc, int nc, real *restrict
 /* c[j] = alpha * row[j] + beta * c[j] for j < nr (old c not read when beta == 0). */
 static void store_row(real *restrict c, const real *restrict row, int nr, real alpha, real beta)
 {
+    if (nr == GEMM_NR && beta == 0) {             /* a whole row: a fixed count, unrolled into vector operations */
+        for (int j = 0; j < GEMM_NR; j++)
+            c[j] = alpha * row[j];
+        return;
+    }
+    if (nr == GEMM_NR) {
+        for (int j = 0; j < GEMM_NR; j++)
+            c[j] = alpha * row[j] + beta * c[j];
+        return;
+    }
     if (beta == 0)
         for (int j = 0; j < nr; j++)
             c[j] = alpha * row[j];
@@ -271,8 +284,8 @@ static void dot_block(matrix_view A, matrix_view B, int m, int n, int k, real al
 /* The packed blocks, one pair per thread (_Thread_local: each thread that
  * calls gemm has its own, allocated with the thread, never on the heap, so
  * a training step allocates nothing). */
-static _Thread_local real packed_a[GEMM_MC * GEMM_KC];
-static _Thread_local real packed_b[GEMM_KC * GEMM_NC];
+static _Thread_local _Alignas(64) real packed_a[GEMM_MC * GEMM_KC];
+static _Thread_local _Alignas(64) real packed_b[GEMM_KC * GEMM_NC];
 
 /* Copying costs about as much as one pass of the micro-kernel over the
  * copy, so it pays only when the copy is read many times. A block of B is

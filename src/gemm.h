@@ -50,9 +50,15 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
 #else
 #define GEMM_NR 16
 #endif
-#define GEMM_KC 256
-#define GEMM_MC 120
+#ifndef GEMM_KC                  /* (overridable with -D, to measure others) */
+#define GEMM_KC 512
+#endif
+#ifndef GEMM_MC
+#define GEMM_MC 96
+#endif
+#ifndef GEMM_NC
 #define GEMM_NC 1024
+#endif
 
 /* Floating-point operations of one GEMM: m*n*k multiplications and as many
  * additions, 2mnk (the usual count; the alpha/beta scaling is ignored). */

@@ -393,12 +393,27 @@ static void keras_shape(const layer *l, char *out, size_t size)
         snprintf(out, size, "(None, %d, %d, %d)", l->out_h, l->out_w, l->out_c);
 }
 
+/* The name column: Keras's 34 characters, or wider for a long name. */
+static int name_width(const sequential *m)
+{
+    int seen[LAYER_SOFTMAX + 1] = { 0 }, width = 34;
+    char name[80];
+    for (int i = 0; i < m->n_layers; i++) {
+        layer_kind family = is_activation(m->layers[i].kind) ? LAYER_RELU : m->layers[i].kind;
+        keras_name(&m->layers[i], seen[family]++, name, sizeof name);
+        if ((int)strlen(name) + 2 > width)
+            width = (int)strlen(name) + 2;
+    }
+    return width;
+}
+
 void sequential_summary(FILE *out, const sequential *m)
 {
-    int seen[LAYER_SOFTMAX + 1] = { 0 };
-    char name[80], shape[48], count[32];
-    const char *rule = "=================================================================";
-    fprintf(out, "%-34s%-22s%9s\n%s\n", "Layer (type)", "Output Shape", "Param #", rule);
+    int seen[LAYER_SOFTMAX + 1] = { 0 }, w = name_width(m);
+    char name[80], shape[48], count[32], rule[128];
+    memset(rule, '=', (size_t)w + 31);
+    rule[w + 31] = '\0';
+    fprintf(out, "%-*s%-22s%9s\n%s\n", w, "Layer (type)", "Output Shape", "Param #", rule);
     long frozen = 0;
     for (int i = 0; i < m->n_layers; i++) {
         const layer *l = &m->layers[i];
@@ -411,7 +426,7 @@ void sequential_summary(FILE *out, const sequential *m)
         long params = l->n_params + l->n_stats;  /* Keras counts batchnorm's moving mean and variance */
         frozen += l->n_stats;
         with_commas(params, count, sizeof count);
-        fprintf(out, "%-34s%-22s%9s\n", name, shape, count);
+        fprintf(out, "%-*s%-22s%9s\n", w, name, shape, count);
     }
     with_commas(m->n_params + m->n_stats, count, sizeof count);
     fprintf(out, "%s\nTotal params: %s\n", rule, count);

@@ -1,0 +1,455 @@
+/* Lesson 12: a deeper network, and dropout: Doshi's network, layer for layer.
+ *
+ * Doshi's slides ("Convolutional Neural Networks") train a Keras model on
+ * MNIST: three convolutions, two poolings, two dropouts, two dense layers,
+ * 1,134,426 parameters, 99.35% on the test set after about 10 epochs. This
+ * program builds any such stack from a line of text (src/sequential.h: the
+ * same layer functions as lessons 01-11, in the order the text gives),
+ * prints Keras's summary table for it, and trains it:
+ *
+ *   conv 16 2 same, relu, maxpool 2, conv 128 3, relu, conv 256 3, relu, maxpool 2,
+ *   dropout 0.25, flatten, dense 128, relu, dropout 0.5, dense 10, softmax      (--net doshi)
+ *
+ * with Adam (lesson 09), a learning rate that shrinks every epoch, and the
+ * training images moved by a pixel at random, as lesson 10 does. Dropout
+ * (Srivastava et al. 2014) switches off a random part of a layer's outputs
+ * at every training step and nothing at test time; batchnorm (lesson 13)
+ * normalises with the batch's statistics while training and with running
+ * averages at test time: the trainer says which mode each pass runs in.
+ *
+ * Run:   make mnist-deep       (Doshi's network; make mnist-deep-bn: with batch normalisation)
+ *        build/lessons/12_deeper --net "conv 8 3, relu, maxpool 2, flatten, dense 10" --epochs 2
+ *        build/lessons/12_deeper --summary            (the table only)
+ * Notes: notes/12_deeper.md */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_error.h"
+#include "flags.h"
+#include "lesson.h"
+#include "minibatch.h"
+#include "mnist.h"
+#include "optim.h"
+#include "out_file.h"
+#include "rng.h"
+#include "roofline.h"
+#include "sequential.h"
+#include "tensor.h"
+#include "threadpool.h"
+#include "train_check.h"
+#include "training.h"
+
+#define EVAL_BATCH 256      /* images per batch when only scoring */
+#define SANITY_IMAGES 1000  /* images for the loss before training */
+#define SHOW_MISTAKES 3
+
+enum { OPT_SGD, OPT_ADAM };
+
+typedef struct {
+    const char *net, *data, *save, *load, *history;
+    int epochs, batch, shift, limit, threads, progress, optimizer, engine, summary_only;
+    double lr, lr_decay, momentum;
+    long seed;
+} options;
+
+static const options defaults = {
+    .net = "doshi", .data = "data/mnist", .epochs = 8, .batch = 128, .shift = 1, .threads = 2,
+    .progress = PROGRESS_BAR, .optimizer = OPT_ADAM, .engine = ENGINE_FAST, .lr = 0.001, .lr_decay = 0.7,
+    .momentum = 0.9, .seed = 1,
+};
+
+static const char *program = "12_deeper";
+
+static options parse_flags(int argc, char **argv)
+{
+    options o = defaults;
+    int step = 0;
+    const flag_spec specs[] = {
+        FLAG_TEXT("--net", &o.net, "SPEC", "the layers, e.g. \"conv 8 3, relu, maxpool 2, flatten, dense 10\", "
+                  "or a preset: doshi, doshi-bn, small"),
+        FLAG_SWITCH("--summary", &o.summary_only, "print the network's table and stop"),
+        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
+        FLAG_INT("--epochs", &o.epochs, 0, 1000, "N", "passes over the training set (0 with --load: only evaluate)"),
+        FLAG_INT("--batch", &o.batch, 1, 100000, "N", "images per mini-batch"),
+        FLAG_CHOICE("--optimizer", &o.optimizer, "sgd|adam", "sgd (with momentum) or adam (default)"),
+        FLAG_REAL_IN_FLOAT("--lr", &o.lr, 0, 1e9, 1, "X", "learning rate"),
+        FLAG_REAL_IN_FLOAT("--lr-decay", &o.lr_decay, 0, 1, 1, "X", "multiply the learning rate by X after every epoch"),
+        FLAG_REAL_IN_FLOAT("--momentum", &o.momentum, 0, 0.999, 0, "X", "momentum of sgd, 0 <= X < 1"),
+        FLAG_INT("--shift", &o.shift, 0, 8, "N", "move each training image by up to N pixels at random, every epoch"),
+        FLAG_LONG("--seed", &o.seed, 0, 2000000000L, "N", "seed of the initial weights, the shuffling and dropout"),
+        FLAG_INT("--limit", &o.limit, 1, 2000000000L, "N", "train on the first N training images only (default: all)"),
+        FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
+        FLAG_CHOICE("--progress", &o.progress, "bar|lines|none",
+                    "bar (default: redrawn on stderr), lines (one every few seconds), none"),
+        FLAG_CHOICE("--engine", &o.engine, "naive|fast", "fast (default: im2col + GEMM) or naive (the direct loops)"),
+        FLAG_TEXT("--save", &o.save, "FILE", "write the trained model to FILE (model format 2)"),
+        FLAG_TEXT("--load", &o.load, "FILE", "start from the model in FILE (its network replaces --net)"),
+        FLAG_TEXT("--history", &o.history, "FILE", "write one CSV line per epoch"),
+        FLAG_SWITCH("--step", &step, "pause before each step until Enter is pressed"),
+    };
+    flag_set set = { program, "12_deeper [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
+    flags_parse_or_exit(&set, argc, argv, NULL, NULL);
+    lesson_set_stepping(step);
+    return o;
+}
+
+/* ---------------------------------------------------------------- the trainer */
+
+typedef struct {
+    options opt;
+    mnist_data data;
+    int n_train;
+    sequential net;
+    real *params, *stats;           /* (n_params), (n_stats): the model          */
+    real *m, *v, *velocity;         /* Adam's moments, or momentum's velocity     */
+    long steps;                     /* optimiser steps so far (Adam's t - 1)      */
+    thread_pool *pool;
+    sequential_runner runner;       /* batches cut into shards: src/sequential.h */
+    real *x;                        /* (max batch, 1, rows, cols)                 */
+    int *labels, *predictions;      /* (max batch)                                */
+    int *order, *test_order, *test_predictions;
+    signed char *shifts;
+    rng_t rng;
+    out_file history;
+    int history_open;
+} trainer;
+
+static void trainer_free(trainer *t)
+{
+    if (t->runner.batches.mean_grad)
+        sequential_runner_free(&t->runner);
+    thread_pool_free(t->pool);
+    free(t->params); free(t->stats); free(t->m); free(t->v); free(t->velocity);
+    free(t->x); free(t->labels); free(t->predictions);
+    free(t->order); free(t->test_order); free(t->test_predictions); free(t->shifts);
+    if (t->history_open)
+        out_file_abandon(&t->history);
+    mnist_free(&t->data);
+}
+
+static void die(trainer *t, const char *message)
+{
+    fprintf(stderr, "%s: %s\n", program, message);
+    trainer_free(t);
+    exit(1);
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+static void load_data(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (mnist_load(t->opt.data, &t->data, err, sizeof err) != 0)
+        die(t, err);
+    t->n_train = t->data.train_images.count;
+    if (t->opt.limit > 0 && t->opt.limit < t->n_train)
+        t->n_train = t->opt.limit;
+    printf("%s: %d training images (using %d), %d test images, %dx%d pixels\n", t->opt.data,
+           t->data.train_images.count, t->n_train, t->data.test_images.count, t->data.train_images.rows,
+           t->data.train_images.cols);
+}
+
+/* The network from --net (or --load), its parameters, the optimiser's state. */
+static void build_network(trainer *t, int rows, int cols)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.load) {
+        if (sequential_load(t->opt.load, &t->net, &t->params, &t->stats, err, sizeof err) != 0)
+            die(t, err);
+        if (t->net.in_c != 1 || t->net.in_h != rows || t->net.in_w != cols) {
+            snprintf(err, sizeof err, "%s: the model reads %dx%dx%d images, the data are %dx%dx1", t->opt.load,
+                     t->net.in_h, t->net.in_w, t->net.in_c, rows, cols);
+            die(t, err);
+        }
+        printf("loaded %s: %s\n", t->opt.load, t->net.spec);
+    } else {
+        if (sequential_build(&t->net, t->opt.net, 1, rows, cols, err, sizeof err) != 0) {
+            char line[FILE_ERROR_SIZE + 64];
+            snprintf(line, sizeof line, "--net: %s", err);
+            die(t, line);
+        }
+        t->params = tensor_alloc((size_t)t->net.n_params, "parameters");
+        t->stats = tensor_alloc((size_t)t->net.n_stats + 1, "running statistics");
+        rng_t init = rng_seeded((uint64_t)t->opt.seed);
+        sequential_init(&t->net, t->params, t->stats, &init);
+    }
+    t->rng = rng_seeded((uint64_t)t->opt.seed + 1);
+    t->m = tensor_alloc((size_t)t->net.n_params, "Adam's first moment");
+    t->v = tensor_alloc((size_t)t->net.n_params, "Adam's second moment");
+    t->velocity = tensor_alloc((size_t)t->net.n_params, "momentum's velocity");
+}
+
+static void build_engine(trainer *t)
+{
+    int max_batch = t->opt.batch > EVAL_BATCH ? t->opt.batch : EVAL_BATCH;
+    long pixels = (long)t->net.in_h * t->net.in_w;
+    t->pool = thread_pool_create(t->opt.threads);
+    if (!t->pool)
+        die(t, "out of memory starting the threads");
+    sequential_runner_init(&t->runner, &t->net, t->params, t->stats, (engine_kind)t->opt.engine, t->pool, max_batch);
+    t->runner.model.seed = (uint64_t)t->opt.seed;
+    t->x = tensor_alloc((size_t)max_batch * pixels, "the batch's images");
+    t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
+    t->predictions = checked_calloc((size_t)max_batch, sizeof(int), "the batch's predictions");
+    t->order = identity_order(t->n_train);
+    t->test_order = identity_order(t->data.test_images.count);
+    t->test_predictions = checked_calloc((size_t)t->data.test_images.count, sizeof(int), "predictions");
+    if (t->opt.shift > 0)
+        t->shifts = checked_calloc(2 * (size_t)t->n_train, 1, "image shifts");
+}
+
+static void open_outputs(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.save && out_file_check(t->opt.save, err, sizeof err) != 0)
+        die(t, err);
+    if (!t->opt.history)
+        return;
+    if (out_file_open(&t->history, t->opt.history, err, sizeof err) != 0)
+        die(t, err);
+    t->history_open = 1;
+    out_file_printf(&t->history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds,lr\n");
+}
+
+static void save_outputs(trainer *t)
+{
+    char err[FILE_ERROR_SIZE];
+    if (t->opt.save) {
+        if (sequential_save(t->opt.save, &t->net, t->params, t->stats, err, sizeof err) != 0)
+            die(t, err);
+        printf("\nmodel saved to %s (%ld parameters, %ld running statistics)\n", t->opt.save, t->net.n_params,
+               t->net.n_stats);
+    }
+    if (t->history_open) {
+        t->history_open = 0;
+        if (out_file_commit(&t->history, err, sizeof err) != 0)
+            die(t, err);
+    }
+}
+
+/* ---------------------------------------------------------------- training */
+
+/* Test mode: dropout drops nothing, batchnorm uses its running averages. */
+static set_score evaluate(trainer *t, const image_set *images, const label_set *labels, const int *order,
+                          int count, int *predictions)
+{
+    t->runner.model.training = 0;
+    return score_images(&t->runner.batches, images, labels, order, count, t->x, t->labels, t->predictions,
+                        predictions);
+}
+
+/* One step on images order[first .. first+count), in training mode: the
+ * mean gradient, the optimiser's step, batchnorm's running averages. */
+static void train_batch(trainer *t, int first, int count, double lr, double *loss_sum, long *correct)
+{
+    sequential_runner *r = &t->runner;
+    gather_images(&t->data.train_images, &t->data.train_labels, t->order, first, count, t->shifts, t->x, t->labels);
+    r->model.training = 1;
+    r->model.step = t->steps;                       /* a new dropout mask for every step */
+    batch_score s = minibatch_gradient(&r->batches, t->x, t->labels, count);
+    *loss_sum += s.loss;
+    *correct += s.correct;
+    t->steps++;
+    if (t->opt.optimizer == OPT_ADAM) {
+        adam_config c = adam_defaults((real)lr);
+        adam_step(t->params, r->batches.mean_grad, t->m, t->v, t->net.n_params, &c, (int)t->steps);
+    } else {
+        sgd_momentum_step(t->params, r->batches.mean_grad, t->velocity, t->net.n_params, (real)lr,
+                          (real)t->opt.momentum);
+    }
+    sequential_batch *shards[MINIBATCH_SHARDS];
+    for (int s = 0; s < MINIBATCH_SHARDS; s++)
+        shards[s] = &r->shards[s];
+    sequential_update_stats(&t->net, shards, MINIBATCH_SHARDS, t->stats);
+}
+
+static void stop_diverged(trainer *t, const char *where, double loss)
+{
+    char line[512], value[64];
+    describe_loss(loss, value, sizeof value);
+    snprintf(line, sizeof line, "%s: the loss is %s; training stopped and nothing is saved. The steps are too "
+             "large: try a lower learning rate (--lr %g%s)", where, value, safer_learning_rate(t->opt.lr, defaults.lr),
+             t->opt.lr > defaults.lr ? ", the default" : "");
+    if (t->opt.progress == PROGRESS_BAR)
+        fputc('\n', stderr);
+    die(t, line);
+}
+
+static set_score train_epoch(trainer *t, int epoch, double lr)
+{
+    progress p;
+    double loss_sum = 0;
+    long correct = 0;
+    int done = 0;
+    progress_start(&p, t->opt.progress);
+    rng_shuffle(&t->rng, t->order, t->n_train);
+    if (t->shifts)
+        draw_shifts(&t->rng, t->shifts, t->n_train, t->opt.shift);
+    for (int batch = 1; done < t->n_train; batch++) {
+        int count = t->n_train - done < t->opt.batch ? t->n_train - done : t->opt.batch;
+        double before = loss_sum;
+        train_batch(t, done, count, lr, &loss_sum, &correct);
+        if (!loss_is_sane((loss_sum - before) / count)) {
+            char where[64];
+            snprintf(where, sizeof where, "epoch %d, batch %d", epoch, batch);
+            stop_diverged(t, where, (loss_sum - before) / count);
+        }
+        done += count;
+        progress_show(&p, epoch, t->opt.epochs, done, t->n_train, loss_sum / done);
+    }
+    return (set_score){ loss_sum / t->n_train, (double)correct / t->n_train };
+}
+
+static set_score test_score(trainer *t)
+{
+    return evaluate(t, &t->data.test_images, &t->data.test_labels, t->test_order, t->data.test_images.count,
+                    t->test_predictions);
+}
+
+static void check_test_score(trainer *t, int epoch, set_score s)
+{
+    double share;
+    char where[64];
+    snprintf(where, sizeof where, "epoch %d, the test set", epoch);
+    if (!loss_is_sane(s.loss))
+        stop_diverged(t, where, s.loss);
+    int dead = collapsed_class(t->test_predictions, t->data.test_images.count, t->net.classes, s.accuracy, &share);
+    if (dead >= 0 && epoch > 0) {
+        char line[512];
+        snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the test images, "
+                 "and nothing is saved. Try a lower learning rate (--lr %g)", epoch, dead, 100 * share,
+                 safer_learning_rate(t->opt.lr, defaults.lr));
+        die(t, line);
+    }
+}
+
+static set_score train(trainer *t)
+{
+    double lr = t->opt.lr, total = 0;
+    set_score test_s = { 0, 0 };
+    printf("%d epochs of %d images, mini-batches of %d, %s lr %g (x%g per epoch)%s", t->opt.epochs, t->n_train,
+           t->opt.batch, t->opt.optimizer == OPT_ADAM ? "Adam" : "SGD with momentum", t->opt.lr, t->opt.lr_decay,
+           t->opt.optimizer == OPT_ADAM ? " (beta1 0.9, beta2 0.999)" : "");
+    if (t->opt.shift > 0)
+        printf(", images moved by up to %d pixel%s", t->opt.shift, t->opt.shift == 1 ? "" : "s");
+    printf(", %d thread%s\n", t->opt.threads, t->opt.threads == 1 ? "" : "s");
+    printf("(loss and accuracy on the training set are taken in training mode, with dropout on, as Keras prints them)\n");
+    for (int epoch = 1; epoch <= t->opt.epochs; epoch++) {
+        double started = wall_clock();
+        set_score train_s = train_epoch(t, epoch, lr);
+        test_s = test_score(t);
+        check_test_score(t, epoch, test_s);
+        double seconds = wall_clock() - started;
+        total += seconds;
+        printf("Epoch %2d/%d  loss %.4f  accuracy %.4f  test_loss %.4f  test_accuracy %.4f  %6.1fs  %5.0f images/s"
+               "  lr %.2g\n", epoch, t->opt.epochs, train_s.loss, train_s.accuracy, test_s.loss, test_s.accuracy,
+               seconds, t->n_train / seconds, lr);
+        fflush(stdout);
+        if (t->history_open)
+            out_file_printf(&t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f,%g\n", epoch, train_s.loss, train_s.accuracy,
+                            test_s.loss, test_s.accuracy, seconds, lr);
+        lr *= t->opt.lr_decay;
+    }
+    if (t->opt.epochs > 0)
+        printf("training took %.1f s (%.1f min): %.0f training images/s (test passes included)\n", total, total / 60,
+               (double)t->opt.epochs * t->n_train / total);
+    else
+        check_test_score(t, 0, test_s = test_score(t));
+    return test_s;
+}
+
+/* ---------------------------------------------------------------- the lesson's steps */
+
+static void explain_network(const trainer *t)
+{
+    const sequential *m = &t->net;
+    printf("%s\n\n", m->spec);
+    sequential_summary(stdout, m);
+    for (int i = 0; i < m->n_layers; i++) {          /* the first conv's count, explained */
+        const layer *l = &m->layers[i];
+        if (l->kind != LAYER_CONV)
+            continue;
+        printf("\nThe first convolution: %d filters of %dx%dx%d plus %d biases = %d x (%d*%d*%d + 1) = %ld "
+               "parameters.\n", l->units, l->kernel, l->kernel, l->in_c, l->units, l->units, l->kernel, l->kernel,
+               l->in_c, l->n_params);
+        if (l->same && l->kernel % 2 == 0)
+            printf("Its kernel is even, so 'same' padding cannot be split evenly: like Keras, it pads %d before\n"
+                   "(top, left) and %d after (bottom, right), and %dx%d stays %dx%d (lesson 03).\n",
+                   l->conv.pad_top, l->conv.pad_bottom, l->in_h, l->in_w, l->out_h, l->out_w);
+        break;
+    }
+}
+
+static void explain_dropout(const trainer *t)
+{
+    int any = 0;
+    for (int i = 0; i < t->net.n_layers; i++) {
+        const layer *l = &t->net.layers[i];
+        if (l->kind != LAYER_DROPOUT)
+            continue;
+        any = 1;
+        printf("layer %d, dropout %g: while training, each of its %ld numbers per image is kept with probability "
+               "%g\nand then multiplied by 1/%g = %.4g, so its expected value is unchanged; at test time it passes "
+               "everything.\n", i + 1, l->rate, sequential_out_size(l), 1 - l->rate, 1 - l->rate, 1 / (1 - l->rate));
+    }
+    if (!any)
+        printf("(this network has no dropout layer)\n");
+}
+
+/* One image's probabilities in test mode (for the mistakes). */
+static const real *probabilities(void *ctx, const real *x)
+{
+    trainer *t = ctx;
+    t->runner.model.training = 0;
+    sequential_forward(&t->runner.model, &t->runner.shards[0], x, 1, 0);
+    return t->runner.shards[0].probs;
+}
+
+int main(int argc, char **argv)
+{
+    trainer t = { 0 };
+    out_file_check_stdout_at_exit(program);
+    t.opt = parse_flags(argc, argv);
+    if (t.opt.summary_only) {                        /* no data needed: 28x28 grey images */
+        build_network(&t, 28, 28);
+        explain_network(&t);
+        trainer_free(&t);
+        return 0;
+    }
+    printf("Lesson 12: a deeper network, and dropout\n"
+           "========================================\n");
+
+    lesson_step(1, "The data");
+    load_data(&t);
+    open_outputs(&t);
+
+    lesson_step(2, "The network, as Keras's model.summary() prints it");
+    build_network(&t, t.data.train_images.rows, t.data.train_images.cols);
+    build_engine(&t);
+    explain_network(&t);
+
+    lesson_step(3, "Dropout");
+    explain_dropout(&t);
+
+    lesson_step(4, "The loss before the first step");
+    int n = t.n_train < SANITY_IMAGES ? t.n_train : SANITY_IMAGES;
+    set_score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
+    if (!loss_is_sane(first.loss))
+        stop_diverged(&t, "before any step", first.loss);
+    printf("mean loss on the first %d training images: %.4f (ln(10) = %.4f: each digit starts near 1/10)\n", n,
+           first.loss, log(10.0));
+
+    lesson_step(5, "Training");
+    set_score test = train(&t);
+
+    lesson_step(6, "The test set");
+    printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
+    print_confusion(stdout, &t.data.test_labels, t.test_predictions, t.net.classes);
+    show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, t.net.classes, SHOW_MISTAKES,
+                  probabilities, &t, t.x);
+    save_outputs(&t);
+    trainer_free(&t);
+    return 0;
+}
