@@ -652,7 +652,7 @@ static void batchnorm_backward_layer(const sequential_model *net, const layer *l
 }
 
 void sequential_backward(const sequential_model *net, sequential_batch *b, const real *x, const real *dlogits,
-                         real *grad)
+                         real *grad, real *dinput)
 {
     const sequential *m = net->arch;
     int n = b->images, top = m->n_layers - 1;
@@ -662,8 +662,8 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
     for (int i = top; i >= 0; i--) {
         const layer *l = &m->layers[i];
         const real *in = output_of(m, b, i - 1, x), *out = output_of(m, b, i, x);
-        real *dx = dy == b->grad_a ? b->grad_b : b->grad_a;
-        real *dx_or_skip = i > 0 ? dx : NULL;            /* the first layer's input is data */
+        real *dx = i == 0 && dinput ? dinput : dy == b->grad_a ? b->grad_b : b->grad_a;
+        real *dx_or_skip = i > 0 || dinput ? dx : NULL;  /* the image is data: dL/dimage only when asked */
         int count = (int)(n * in_size(l));
         switch (l->kind) {
         case LAYER_CONV:      conv_backward_layer(net, l, b, i, in, dy, dx_or_skip, n, grad); break;
@@ -680,6 +680,8 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
         }
         dy = dx;
     }
+    if (dinput && dy != dinput)                          /* the first layer passed dy through (flatten) */
+        tensor_copy(dinput, dy, (size_t)n * m->in_c * m->in_h * m->in_w);
 }
 
 /* ---------------------------------------------------------------- a shard, the running averages */
@@ -709,7 +711,7 @@ batch_score sequential_shard(void *netp, void *workspace, const real *x, const i
             predictions[k] = predicted;
     }
     if (grad)
-        sequential_backward(net, b, x, b->dlogits, grad);
+        sequential_backward(net, b, x, b->dlogits, grad, NULL);
     return score;
 }
 

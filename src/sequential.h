@@ -132,9 +132,12 @@ void sequential_batch_free(sequential_batch *b);
 const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first);
 
 /* Backward pass of the last forward pass, from dlogits (n, classes):
- * ADDS dL/dparameters (summed over the images) into grad (n_params). */
+ * ADDS dL/dparameters (summed over the images) into grad (n_params). When
+ * dinput is not NULL, dL/dx (n, in_c, in_h, in_w), the gradient with respect
+ * to the images themselves (a saliency map, lesson 14), is OVERWRITTEN there;
+ * NULL skips it (in training the images are data). */
 void sequential_backward(const sequential_model *net, sequential_batch *b, const real *x, const real *dlogits,
-                         real *grad);
+                         real *grad, real *dinput);
 
 /* The shard function for src/minibatch.h: net is a sequential_model,
  * workspace a sequential_batch. */

@@ -221,8 +221,8 @@ static int bias_before_batchnorm(const sequential *m, int i)
 
 /* The spec on (in_c, h, w) inputs, n images, training mode (dropout's masks
  * fixed by the source and step, batchnorm on the batch's statistics): every
- * layer's parameters against central differences. The first layer's are
- * reached through every later layer's dL/dinput, so those are checked too. */
+ * layer's parameters, and the images themselves, against central
+ * differences (every layer's dL/dinput is on the way). */
 static void check_stack(const char *spec, int in_c, int h, int w, int n, engine_kind engine)
 {
     stack_case c = { .n = n };
@@ -243,9 +243,9 @@ static void check_stack(const char *spec, int in_c, int h, int w, int n, engine_
     c.r = random_tensor((long)n * c.m.classes);
     c.net = (sequential_model){ &c.m, c.params, c.stats, engine, 1, 99, 3 };
     sequential_batch_alloc(&c.m, n, &c.b);
-    real *grad = tensor_alloc((size_t)c.m.n_params, "grad");
+    real *grad = tensor_alloc((size_t)c.m.n_params, "grad"), *dx = tensor_alloc((size_t)in, "dX");
     stack_loss(&c);
-    sequential_backward(&c.net, &c.b, c.x, c.r, grad);
+    sequential_backward(&c.net, &c.b, c.x, c.r, grad, dx);
     printf("%s  (%dx%dx%d, %d images, %s)\n", spec, in_c, h, w, n, engine == ENGINE_FAST ? "fast" : "naive");
     for (int i = 0; i < c.m.n_layers; i++) {
         const layer *l = &c.m.layers[i];
@@ -264,8 +264,12 @@ static void check_stack(const char *spec, int in_c, int h, int w, int n, engine_
         printf("  %-18s %4ld numbers  normwise error %.1e at [%ld]\n", name, count, e, worst);
         CHECK(e <= GRADCHECK_GOOD);
     }
+    long worst = 0;                                   /* dL/dimage: the saliency map of lesson 14 */
+    double e = normwise_error(c.x, dx, in, &c, &worst);
+    printf("  %-18s %4ld numbers  normwise error %.1e at [%ld]\n", "the images", in, e, worst);
+    CHECK(e <= GRADCHECK_GOOD);
     sequential_batch_free(&c.b);
-    free(c.params); free(c.stats); free(c.x); free(c.r); free(grad);
+    free(c.params); free(c.stats); free(c.x); free(c.r); free(grad); free(dx);
 }
 
 static void test_gradients_of_whole_stacks(void)
