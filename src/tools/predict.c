@@ -1,4 +1,5 @@
-/* predict: ask a trained network (lesson 10) what digit an image shows.
+/* predict: ask a trained network (lesson 10's, lesson 12's, any model file
+ * of format 1 or 2) what digit an image shows.
  *
  *   build/predict MODEL IMAGE.pgm [--raw]          classify a PGM picture of a digit (P2 or P5)
  *   build/predict MODEL --test-index N [--data DIR] classify MNIST test image N
@@ -7,7 +8,8 @@
  * It draws the image in the terminal and prints the ten outputs of the
  * final layer, the softmax probabilities (the outputs of the final layer
  * for each image that "Convolutional Neural Networks" shows). MODEL is what
- * `make mnist` saves: build/mnist.model.
+ * `make mnist` saves (build/mnist.model), or `make mnist-deep`
+ * (build/mnist-deep.model), or any trainer's --save.
  * A picture of any size is first prepared as MNIST's digits were
  * (src/digit.h: background from the border, contrast, crop, 20x20 box,
  * centre of mass), and the tool shows what it did and the result beside
@@ -18,13 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convnet.h"
 #include "digit.h"
 #include "file_error.h"
 #include "flags.h"
+#include "loss.h"
 #include "mnist.h"
 #include "out_file.h"
 #include "pgm.h"
+#include "sequential.h"
 #include "tensor.h"
 
 static const char *program = "predict";
@@ -137,32 +140,46 @@ static int all_finite(const real *v, int n)
     return 1;
 }
 
-/* Forward the image through the network and print the ten probabilities.
- * Returns the answer, or -1 (nothing printed) when the outputs are not
- * finite; *top is its probability. */
-static int classify(const convnet_arch *a, const convnet_params *p, unsigned char *pixels, double *top)
+/* Forward the image through the network (test mode) and print the
+ * probabilities. Returns the answer, or -1 (nothing printed) when the
+ * outputs are not finite; *top is its probability. */
+static int classify(const sequential *m, const real *params, const real *stats, unsigned char *pixels, double *top)
 {
-    image_set one = { 1, a->in_h, a->in_w, pixels };
-    real *x = tensor_alloc((size_t)a->in_h * a->in_w, "image");
-    convnet_work w;
-    convnet_work_alloc(a, &w);
+    image_set one = { 1, m->in_h, m->in_w, pixels };
+    real *x = tensor_alloc((size_t)m->in_h * m->in_w, "image");
+    sequential_batch b;
+    sequential_model net = { m, params, stats, ENGINE_FAST, 0, 0, 0 };
+    sequential_batch_alloc(m, 1, &b);
     images_to_real(&one, 0, 1, x);
-    int best = convnet_forward(a, p, &w, x);
+    const real *logits = sequential_forward(&net, &b, x, 1, 0);
     free(x);
-    if (!all_finite(w.logits, a->classes) || !all_finite(w.probs, a->classes)) {
-        convnet_work_free(&w);
+    softmax(logits, b.probs, m->classes);
+    int best = 0;
+    for (int c = 1; c < m->classes; c++)
+        best = b.probs[c] > b.probs[best] ? c : best;
+    if (!all_finite(logits, m->classes) || !all_finite(b.probs, m->classes)) {
+        sequential_batch_free(&b);
         return -1;
     }
     printf("outputs of the final layer (softmax probabilities):\n");
-    for (int c = 0; c < a->classes; c++) {
-        int bar = (int)(40 * w.probs[c] + 0.5);
-        printf("  %d  %.6f  %.*s%s\n", c, (double)w.probs[c], bar,
+    for (int c = 0; c < m->classes; c++) {
+        int bar = (int)(40 * b.probs[c] + 0.5);
+        printf("  %d  %.6f  %.*s%s\n", c, (double)b.probs[c], bar,
                "########################################", c == best ? "  <- the network's answer" : "");
     }
-    *top = (double)w.probs[best];
+    *top = (double)b.probs[best];
     printf("the network says: %d (probability %.4f)\n", best, *top);
-    convnet_work_free(&w);
+    sequential_batch_free(&b);
     return best;
+}
+
+/* The largest |parameter|, for the message about a broken model. */
+static double largest_parameter(const real *params, long n)
+{
+    double largest = 0;
+    for (long i = 0; i < n; i++)
+        largest = fabs((double)params[i]) > largest ? fabs((double)params[i]) : largest;
+    return largest;
 }
 
 /* The picture at path, prepared as MNIST (src/digit.h) into pixels (28x28),
@@ -187,7 +204,7 @@ static int prepare_picture(const char *path, unsigned char *pixels, digit_report
 
 /* The image to classify, into pixels (in_h x in_w): a user's picture
  * (prepared unless --raw; *report filled when prepared) or a test image. */
-static int load_image(const request *r, const convnet_arch *arch, unsigned char *pixels, digit_report *report,
+static int load_image(const request *r, const sequential *arch, unsigned char *pixels, digit_report *report,
                       int *prepared, char *err, size_t err_size)
 {
     *prepared = 0;
@@ -225,25 +242,30 @@ int main(int argc, char **argv)
         dump_pgm(&r);
         return 0;
     }
-    char err[FILE_ERROR_SIZE], description[160];
-    convnet_arch arch;
-    convnet_params params;
-    if (convnet_load(r.model, &arch, &params, err, sizeof err) != 0)
+    char err[FILE_ERROR_SIZE];
+    sequential arch;
+    real *params, *stats;
+    if (sequential_load(r.model, &arch, &params, &stats, err, sizeof err) != 0)   /* format 1 or 2 */
         fail(err);
-    convnet_arch_describe(&arch, description, sizeof description);
-    printf("model %s: %s, %ld parameters\n", r.model, description, arch.n_params);
+    if (arch.in_c != 1) {
+        snprintf(err, sizeof err, "%s: the model reads images of %d channels; predict reads grey images", r.model,
+                 arch.in_c);
+        fail(err);
+    }
+    printf("model %s: %s on %dx%d images, %ld parameters\n", r.model, arch.spec, arch.in_h, arch.in_w, arch.n_params);
     unsigned char *pixels = checked_calloc((size_t)arch.in_h * arch.in_w, 1, "image");
     digit_report report;
     int prepared;
     double top = 0;
     int best = load_image(&r, &arch, pixels, &report, &prepared, err, sizeof err) == 0
-             ? classify(&arch, &params, pixels, &top) : -2;
+             ? classify(&arch, params, stats, pixels, &top) : -2;
     free(pixels);
     if (best == -1)
         snprintf(err, sizeof err, "%s: the network's outputs are not finite numbers: the model's "
                  "parameters, up to %g, overflow the computation. The model is broken: retrain it", r.model,
-                 convnet_largest_parameter(&arch, &params));
-    convnet_params_free(&params);
+                 largest_parameter(params, arch.n_params));
+    free(params);
+    free(stats);
     if (best < 0)
         fail(err);
     int warned = prepared ? digit_warnings(stdout, &report) : 0;
