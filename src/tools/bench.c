@@ -10,6 +10,8 @@
  *      the direct loops vs im2col + GEMM;
  *   4. lesson 10's whole network: training and inference images/s at batch
  *      32, 64 and 128, engine naive vs fast;
+ *   5. Doshi's network (lesson 12): training (Adam) and inference images/s
+ *      at batch 128;
  *   each on 1 and 2 threads, with PyTorch's figure and the ratio when
  *   COMMAND (which runs src/tools/bench_torch.py) works; then the targets of
  *   the issue that asked for this, met or not. --quick: tiny sizes, a few
@@ -27,6 +29,7 @@
 #include "optim.h"
 #include "rng.h"
 #include "roofline.h"
+#include "sequential.h"
 #include "tensor.h"
 #include "threadpool.h"
 
@@ -569,6 +572,73 @@ static network_best network_rows(const options *o, thread_pool *pools[3])
     return best;
 }
 
+/* ---------------------------------------------------------------- 5. Doshi's network */
+
+/* Doshi's network (src/sequential.h, preset doshi) at batch `batch`:
+ * images per second training (Adam, dropout on) or inferring. */
+static double deep_rate(const options *o, int batch, int learn, thread_pool *pool, int steps)
+{
+    sequential m;
+    char err[512];
+    if (sequential_build(&m, "doshi", 1, 28, 28, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", program, err);
+        exit(1);
+    }
+    real *params = tensor_alloc((size_t)m.n_params, "parameters"), *stats = tensor_alloc(1, "statistics");
+    real *mom = tensor_alloc((size_t)m.n_params, "Adam's m"), *var = tensor_alloc((size_t)m.n_params, "Adam's v");
+    rng_t init = rng_seeded(1);
+    sequential_init(&m, params, stats, &init);
+    sequential_runner r;
+    sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, batch);
+    r.model.training = learn;
+    net_case images = { .batch = batch, .chunks = 4 };
+    images.arch.in_h = images.arch.in_w = 28;
+    images.x = tensor_alloc((size_t)images.chunks * batch * 28 * 28, "benchmark images");
+    images.labels = checked_calloc((size_t)images.chunks * batch, sizeof(int), "benchmark labels");
+    fill_images(&images, o);
+    adam_config adam = adam_defaults((real)0.001);
+    double start = 0;
+    for (int i = 0; i < steps + 1; i++) {                   /* step 0 warms up */
+        if (i == 1)
+            start = wall_clock();
+        const real *x = images.x + (long)(i % images.chunks) * batch * 28 * 28;
+        const int *labels = images.labels + (long)(i % images.chunks) * batch;
+        r.model.step = i;
+        if (!learn) {
+            minibatch_forward(&r.batches, x, labels, batch, NULL);
+            continue;
+        }
+        minibatch_gradient(&r.batches, x, labels, batch);
+        adam_step(params, r.batches.mean_grad, mom, var, m.n_params, &adam, i + 1);
+    }
+    double rate = (double)batch * steps / (wall_clock() - start);
+    sequential_runner_free(&r);
+    free(params); free(stats); free(mom); free(var); free(images.x); free(images.labels);
+    return rate;
+}
+
+static network_best deep_rows(const options *o, thread_pool *pools[3])
+{
+    int batch = o->quick ? 8 : 128;
+    network_best best = { 0, 0, 0, 0 };
+    char key[64], label[64];
+    printf("\nDoshi's network (3 conv, 2 maxpool, 2 dropout, 2 dense; 1,134,426 parameters), images per second\n");
+    print_header("");
+    for (int mode = 0; mode < 2; mode++)
+        for (int t = 1; t <= 2; t++) {
+            int learn = mode == 0, steps = o->quick ? 1 : (learn ? 12 : 40);
+            snprintf(key, sizeof key, "doshi,%s,b%d,t%d", learn ? "train" : "infer", batch, t);
+            snprintf(label, sizeof label, "%s batch %d, fast", learn ? "training (Adam)" : "inference", batch);
+            row *r = add_row(key, label, "images/s", t, deep_rate(o, batch, learn, pools[t], steps), -1);
+            print_row(r);
+            if (t == 2) {
+                *(learn ? &best.train : &best.infer) = r->ours;
+                *(learn ? &best.torch_train : &best.torch_infer) = r->torch;
+            }
+        }
+    return best;
+}
+
 /* ---------------------------------------------------------------- the report */
 
 static void target(const char *what, double ratio, double goal)
@@ -630,12 +700,17 @@ int main(int argc, char **argv)
     gemm_conv_rows(&o, pools, peak);
     double torch_conv = 0, ours_conv = conv_layer_rows(&o, pools, &torch_conv);
     network_best net = network_rows(&o, pools);
+    network_best deep = deep_rows(&o, pools);
 
     printf("\nTargets (2 threads unless said; ratio > 1: we are faster)\n");
     target("lesson 10's network, training images/s, best batch", net.torch_train > 0 ? net.train / net.torch_train : -1, 2.0);
     target("lesson 10's network, inference images/s, best batch", net.torch_infer > 0 ? net.infer / net.torch_infer : -1, 2.0);
     target("deeper network's 3 conv layers, forward + backward, batch 128",
            torch_conv > 0 && isfinite(torch_conv) ? torch_conv / ours_conv : -1, 1.0);
+    target("Doshi's network, training images/s, batch 128", deep.torch_train > 0 ? deep.train / deep.torch_train : -1,
+           1.0);
+    target("Doshi's network, inference images/s, batch 128", deep.torch_infer > 0 ? deep.infer / deep.torch_infer : -1,
+           1.0);
     for (int i = 0; i < n_rows; i++)
         if (strcmp(rows[i].label, "fast   1024^3") == 0 && rows[i].threads == 1)
             printf("  %-62s %5.0f%%  (target >= 70%%)  %s\n", "GEMM 1024^3, 1 thread, share of the FMA peak",

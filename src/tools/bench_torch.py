@@ -101,6 +101,27 @@ class Small(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class Doshi(nn.Module):
+    """Doshi's network (lesson 12): 2x2 'same' conv (one extra row/column bottom/right, as Keras pads),
+    maxpool, two 3x3 convs, maxpool, dropout .25, dense 128, dropout .5, dense 10 (1,134,426 parameters)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 2)
+        self.conv2 = nn.Conv2d(16, 128, 3)
+        self.conv3 = nn.Conv2d(128, 256, 3)
+        self.drop1 = nn.Dropout(0.25)
+        self.fc1 = nn.Linear(6400, 128)
+        self.drop2 = nn.Dropout(0.5)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(F.pad(x, (0, 1, 0, 1)))), 2)
+        x = F.relu(self.conv3(F.relu(self.conv2(x))))
+        x = torch.flatten(self.drop1(F.max_pool2d(x, 2)), 1)
+        return self.fc2(self.drop2(F.relu(self.fc1(x))))
+
+
 def read_images(data_dir, count):
     """The first `count` MNIST training images as (count, 1, 28, 28) in [0, 1], or random ones."""
     path = os.path.join(data_dir, "train-images-idx3-ubyte")
@@ -144,6 +165,37 @@ def network_rows(batches, threads, steps, data_dir):
                 emit("small", mode, "b%d" % b, "t%d" % t, "%.0f" % (b * steps / (time.perf_counter() - t0)))
 
 
+def doshi_rows(batch, threads, steps, data_dir):
+    images = read_images(data_dir, batch * 4)
+    labels = torch.randint(0, 10, (images.shape[0],))
+    chunks = [(images[i:i + batch], labels[i:i + batch]) for i in range(0, images.shape[0] - batch + 1, batch)]
+    for t in threads:
+        torch.set_num_threads(t)
+        torch.manual_seed(1)
+        model = Doshi()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+        def train(count):
+            model.train()
+            for i in range(count):
+                xb, yb = chunks[i % len(chunks)]
+                opt.zero_grad(set_to_none=True)
+                F.cross_entropy(model(xb), yb).backward()
+                opt.step()
+
+        def infer(count):
+            model.eval()
+            with torch.no_grad():
+                for i in range(count):
+                    model(chunks[i % len(chunks)][0])
+
+        for mode, fn, n in (("train", train, steps), ("infer", infer, 3 * steps)):
+            fn(2)                                            # warm-up
+            t0 = time.perf_counter()
+            fn(n)
+            emit("doshi", mode, "b%d" % batch, "t%d" % t, "%.1f" % (batch * n / (time.perf_counter() - t0)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny sizes, a second or two in all")
@@ -155,10 +207,12 @@ def main():
         gemm_rows([256], a.threads, 0.05)
         conv_rows(8, a.threads, 0.05)
         network_rows([32], a.threads, 5, a.data)
+        doshi_rows(8, a.threads, 1, a.data)
     else:
         gemm_rows([256, 512, 1024, 2048], a.threads, 1.0)
         conv_rows(128, a.threads, 1.5)
         network_rows([32, 64, 128], a.threads, 150, a.data)
+        doshi_rows(128, a.threads, 12, a.data)
 
 
 if __name__ == "__main__":
