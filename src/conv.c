@@ -172,6 +172,14 @@ void conv2d_backward(const conv2d_shape *s, const real *x, const real *w, const 
 
 /* ---------------------------------------------------------------- the batched fast path */
 
+/* to[i] = from[i] for a short run (a row of a feature map): a loop the
+ * compiler vectorises, cheaper than calling memcpy for a few numbers. */
+static void copy_run(real *restrict to, const real *restrict from, int n)
+{
+    for (int i = 0; i < n; i++)
+        to[i] = from[i];
+}
+
 void im2col(const conv2d_shape *s, const real *x, real *cols, long ld)
 {
     const int S = s->stride, oh = s->out_h, ow = s->out_w;
@@ -191,8 +199,8 @@ void im2col(const conv2d_shape *s, const real *x, real *cols, long ld)
                     const real *x_row = x + (ci * s->in_h + iy) * s->in_w;
                     for (int ox = 0; ox < x_lo; ox++)
                         out[ox] = 0;
-                    if (S == 1 && x_hi > x_lo)                        /* stride 1: one contiguous run */
-                        memcpy(out + x_lo, x_row + x_lo + kx - s->pad_left, sizeof(real) * (size_t)(x_hi - x_lo));
+                    if (S == 1)                                       /* stride 1: one contiguous run */
+                        copy_run(out + x_lo, x_row + x_lo + kx - s->pad_left, x_hi - x_lo);
                     else
                         for (int ox = x_lo; ox < x_hi; ox++)
                             out[ox] = x_row[ox * S + kx - s->pad_left];  /* Xpad[ci][oy*S+ky][ox*S+kx] */
@@ -200,6 +208,13 @@ void im2col(const conv2d_shape *s, const real *x, real *cols, long ld)
                         out[ox] = 0;
                 }
             }
+}
+
+/* to[i] += from[i] for a short run. */
+static void add_run(real *restrict to, const real *restrict from, int n)
+{
+    for (int i = 0; i < n; i++)
+        to[i] += from[i];
 }
 
 /* The same loops as im2col with the copy reversed: every entry goes back,
@@ -220,8 +235,11 @@ void col2im(const conv2d_shape *s, const real *dcols, long ld, real *dx)
                     if (iy < 0 || iy >= s->in_h)
                         continue;                                     /* padding: no pixel to update */
                     real *dx_row = dx + (ci * s->in_h + iy) * s->in_w;
-                    for (int ox = x_lo; ox < x_hi; ox++)
-                        dx_row[ox * S + kx - s->pad_left] += row[oy * ow + ox];
+                    if (S == 1)
+                        add_run(dx_row + x_lo + kx - s->pad_left, row + oy * ow + x_lo, x_hi - x_lo);
+                    else
+                        for (int ox = x_lo; ox < x_hi; ox++)
+                            dx_row[ox * S + kx - s->pad_left] += row[oy * ow + ox];
                 }
             }
 }
@@ -241,15 +259,32 @@ void conv2d_batch_space_free(conv2d_batch_space *ws)
     memset(ws, 0, sizeof *ws);
 }
 
+/* How many images one GEMM takes: enough columns (256) for the GEMM to run
+ * well, and otherwise few enough that their im2col columns (about 1 MB)
+ * are still in the cache when the GEMM reads them right after im2col wrote
+ * them. Every element of the product is computed the same whatever the
+ * chunks (gemm.h), so the result does not depend on this choice. */
+static int images_per_gemm(const conv2d_shape *s, int n)
+{
+    const long positions = (long)s->out_h * s->out_w, taps = (long)s->in_c * s->k_h * s->k_w;
+    long by_cache = (1L << 18) / (taps * positions), by_width = (256 + positions - 1) / positions;
+    long chunk = by_cache > by_width ? by_cache : by_width;
+    return chunk < n ? (int)chunk : n;
+}
+
 void conv2d_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b,
                           real *y, conv2d_batch_space *ws)
 {
-    const int taps = s->in_c * s->k_h * s->k_w, P = s->out_h * s->out_w, NP = n * P;
+    const int taps = s->in_c * s->k_h * s->k_w, P = s->out_h * s->out_w, NP = n * P, chunk = images_per_gemm(s, n);
     const long in_size = (long)s->in_c * s->in_h * s->in_w;
-    for (int img = 0; img < n; img++)        /* cols (taps, n*P): image img in columns img*P .. img*P+P-1 */
-        im2col(s, x + img * in_size, ws->cols + (long)img * P, NP);
-    /* maps (out_c, n*P) = W (out_c, taps) x cols (taps, n*P) */
-    gemm(0, 0, s->out_c, NP, taps, 1, w, taps, ws->cols, NP, 0, ws->maps, NP, NULL);
+    for (int first = 0; first < n; first += chunk) {
+        int count = n - first < chunk ? n - first : chunk;
+        for (int img = first; img < first + count; img++)   /* cols (taps, n*P): image img in columns img*P .. */
+            im2col(s, x + img * in_size, ws->cols + (long)img * P, NP);
+        /* maps (out_c, count*P) = W (out_c, taps) x cols (taps, count*P), these images' columns */
+        gemm(0, 0, s->out_c, count * P, taps, 1, w, taps, ws->cols + (long)first * P, NP, 0,
+             ws->maps + (long)first * P, NP, NULL);
+    }
     for (int img = 0; img < n; img++)        /* Y[img][co] = maps[co][img's columns] + b[co] */
         for (int co = 0; co < s->out_c; co++) {
             const real *from = ws->maps + (long)co * NP + (long)img * P;
@@ -277,8 +312,13 @@ void conv2d_backward_batch(const conv2d_shape *s, int n, const real *w, const re
     gemm(0, 1, s->out_c, taps, NP, 1, ws->maps, NP, ws->cols, NP, 1, dw, taps, NULL);
     if (!dx)
         return;
-    /* dcols (taps, n*P) = W^T (taps, out_c) x dmaps (out_c, n*P):  dY/dcols = W; written over cols */
-    gemm(1, 0, taps, NP, s->out_c, 1, w, taps, ws->maps, NP, 0, ws->cols, NP, NULL);
-    for (int img = 0; img < n; img++)        /* each column back to the pixels it came from */
-        col2im(s, ws->cols + (long)img * P, NP, dx + img * in_size);
+    const int chunk = images_per_gemm(s, n);
+    for (int first = 0; first < n; first += chunk) {
+        int count = n - first < chunk ? n - first : chunk;
+        /* dcols (taps, count*P) = W^T (taps, out_c) x dmaps (out_c, count*P):  dY/dcols = W; over cols */
+        gemm(1, 0, taps, count * P, s->out_c, 1, w, taps, ws->maps + (long)first * P, NP, 0,
+             ws->cols + (long)first * P, NP, NULL);
+        for (int img = first; img < first + count; img++)  /* each column back to the pixels it came from */
+            col2im(s, ws->cols + (long)img * P, NP, dx + img * in_size);
+    }
 }
