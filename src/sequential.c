@@ -583,7 +583,9 @@ static const real *output_of(const sequential *m, const sequential_batch *b, int
     return i < 0 ? x : b->out[i];
 }
 
-const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
+/* The layers in order, up to the logits (n, classes), which it returns. */
+static const real *forward_to_logits(const sequential_model *net, sequential_batch *b, const real *x, int n,
+                                     long first)
 {
     const sequential *m = net->arch;
     const real *in = x;
@@ -610,6 +612,15 @@ const real *sequential_forward(const sequential_model *net, sequential_batch *b,
         in = output_of(m, b, i, x);
     }
     return in;
+}
+
+const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
+{
+    int classes = net->arch->classes;
+    const real *logits = forward_to_logits(net, b, x, n, first);
+    for (int k = 0; k < n; k++)                                     /* p = softmax(logits), (n, classes) */
+        softmax(logits + (long)k * classes, b->probs + (long)k * classes, classes);
+    return logits;
 }
 
 /* ---------------------------------------------------------------- backward */

@@ -20,6 +20,7 @@
 #include "convnet.h"
 #include "dropout.h"
 #include "harness.h"
+#include "loss.h"
 #include "sequential.h"
 #include "tensor.h"
 
@@ -393,6 +394,32 @@ static void test_dropout_and_batchnorm_at_test_time(void)
     free(params); free(stats); free(x);
 }
 
+/* sequential_forward fills b->probs (sequential.h says so): the softmax of
+ * each image's logits, with or without a final softmax layer. Lesson 12's
+ * report of the test digits it gets wrong reads them after a forward pass
+ * of one image (it printed a stale batch's probabilities before). */
+static void test_forward_fills_the_probabilities(void)
+{
+    static const char *specs[] = { "conv 2 3, relu, flatten, dense 4", "conv 2 3, relu, flatten, dense 4, softmax" };
+    for (int s = 0; s < 2; s++) {
+        sequential m;
+        char err[256];
+        CHECK_INT(sequential_build(&m, specs[s], 1, 5, 5, err, sizeof err), 0);
+        real *params = random_tensor(m.n_params), *x = random_tensor(2 * 25), expected[4];
+        sequential_batch b;
+        sequential_batch_alloc(&m, 2, &b);
+        tensor_fill(b.probs, 2 * 4, -1);
+        sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0 };
+        const real *logits = sequential_forward(&net, &b, x, 2, 0);
+        for (int k = 0; k < 2; k++) {
+            softmax(logits + 4 * k, expected, 4);
+            CHECK(tensor_max_abs_diff(b.probs + 4 * k, expected, 4) < 1e-15);
+        }
+        sequential_batch_free(&b);
+        free(params); free(x);
+    }
+}
+
 /* ---------------------------------------------------------------- model files */
 
 static void file_path(char *out, size_t size, const char *name)
@@ -503,6 +530,7 @@ int main(void)
     RUN_TEST(test_batchnorm_inference_is_per_image);
     RUN_TEST(test_dropout_keeps_the_expected_value);
     RUN_TEST(test_dropout_and_batchnorm_at_test_time);
+    RUN_TEST(test_forward_fills_the_probabilities);
     RUN_TEST(test_version2_round_trip_with_statistics);
     RUN_TEST(test_version1_files_still_load);
     RUN_TEST(test_damaged_version2_files);
