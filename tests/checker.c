@@ -313,6 +313,19 @@ static void test_exercise_10_names_a_mean_taken_twice(void)
     program_result_free(&r);
 }
 
+/* Exercise 12: the original dropout's test-time scale, and a backward pass that ignores the mask. */
+static void test_exercise_12_names_the_dropout_mistakes(void)
+{
+    program_result r = broken_solution("12", "            mask[i] = 1;", "            mask[i] = 1 - rate;");
+    CHECK_CONTAINS(r.out, "likely bug: test mode multiplied y by 1 - rate = 0.75: that is the ORIGINAL dropout");
+    CHECK_CONTAINS(r.out, "Task 1: the mask: 1 / (1 - rate) where u >= rate, else 0\n  -> PASS");
+    program_result_free(&r);
+    r = broken_solution("12", "dx[i] = dy[i] * mask[i];", "dx[i] = dy[i];");
+    CHECK_CONTAINS(r.out, "likely bug: the gradient passed through unchanged (dx = dy)");
+    CHECK_CONTAINS(r.out, "exercise 12 (dropout): 2 of 3 tasks pass");
+    program_result_free(&r);
+}
+
 /* ---------------------------------------------------------------- make grade */
 
 /* A class of four, each with exercises 01 and 08 only: one right, one
@@ -461,6 +474,7 @@ int main(void)
         RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
         RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
         RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
+        RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_grade_a_class);
         RUN_TEST(test_mnist_with_your_functions);
         RUN_TEST(test_progress_in_a_fresh_copy);
