@@ -527,7 +527,7 @@ static void test_predict_runs_a_version_2_model(void)
     CHECK(library_probabilities(expected));
     const char *at = strstr(r.out, "outputs of the final layer");
     for (int c = 0; at && c < CLASSES; c++) {
-        char row[16];
+        char row[32];
         snprintf(row, sizeof row, "\n  %d  ", c);
         at = strstr(at, row);
         n += at && sscanf(at + strlen(row), "%lf", &printed[c]) == 1;
