@@ -371,6 +371,24 @@ static void print_scores(const char *name, const real *logits, int classes)
     printf("\n");
 }
 
+/* The list m on image x (1, rows, cols) with each engine, in test mode:
+ * its scores printed, and their largest difference from `reference`
+ * (classes) in differences[0] (direct loops) and [1] (im2col + GEMM). */
+static void list_scores(const sequential *m, const real *params, const real *x, const real *reference,
+                        double differences[2])
+{
+    static const char *names[2] = { "the list, direct loops", "the list, im2col + GEMM" };
+    sequential_batch b;
+    sequential_batch_alloc(m, 1, &b);
+    for (int e = 0; e < 2; e++) {
+        sequential_model net = { m, params, NULL, e == 0 ? ENGINE_NAIVE : ENGINE_FAST, 0, 0, 0 };
+        const real *logits = sequential_forward(&net, &b, x, 1, 0);
+        print_scores(names[e], logits, m->classes);
+        differences[e] = tensor_max_abs_diff(logits, reference, (size_t)m->classes);
+    }
+    sequential_batch_free(&b);
+}
+
 /* Lesson 10's network twice, from the same initial numbers: wired by hand
  * (src/convnet.c) and as the list "small", on training image 0, with both
  * of the list's engines. */
@@ -387,11 +405,10 @@ static void compare_with_lesson10(const trainer *t)
     }
     convnet_params p;
     convnet_work w;
-    sequential_batch b;
     convnet_params_alloc(&a, &p);
     convnet_work_alloc(&a, &w);
-    sequential_batch_alloc(&m, 1, &b);
-    real *params = tensor_alloc((size_t)m.n_params, "parameters"), *x = tensor_alloc((size_t)a.in_h * a.in_w, "image");
+    real *params = tensor_alloc((size_t)m.n_params, "parameters");
+    real *x = tensor_alloc((size_t)a.in_h * a.in_w, "image");                    /* (1, rows, cols) */
     rng_t by_hand = rng_seeded((uint64_t)t->opt.seed), as_list = rng_seeded((uint64_t)t->opt.seed);
     convnet_init(&a, &p, &by_hand);                  /* the same draws, in the same order */
     sequential_init(&m, params, NULL, &as_list);
@@ -402,17 +419,10 @@ static void compare_with_lesson10(const trainer *t)
            "gets these ten scores (logits):\n", m.spec, m.n_params, a.n_params, t->data.train_labels.labels[0]);
     convnet_forward(&a, &p, &w, x);
     print_scores("lesson 10, by hand", w.logits, a.classes);
-    static const char *names[2] = { "the list, direct loops", "the list, im2col + GEMM" };
     double differences[2];
-    for (int e = 0; e < 2; e++) {
-        sequential_model net = { &m, params, NULL, e == 0 ? ENGINE_NAIVE : ENGINE_FAST, 0, 0, 0 };
-        const real *logits = sequential_forward(&net, &b, x, 1, 0);
-        print_scores(names[e], logits, m.classes);
-        differences[e] = tensor_max_abs_diff(logits, w.logits, (size_t)m.classes);
-    }
+    list_scores(&m, params, x, w.logits, differences);
     printf("largest difference from lesson 10: %.2g with the direct loops (the same calls), %.2g with\n"
            "im2col + GEMM (the same sums added in another order: float rounding)\n", differences[0], differences[1]);
-    sequential_batch_free(&b);
     convnet_params_free(&p);
     convnet_work_free(&w);
     free(params);
