@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convnet.h"
 #include "file_error.h"
 #include "flags.h"
 #include "lesson.h"
@@ -362,6 +363,72 @@ static set_score train(trainer *t)
 
 /* ---------------------------------------------------------------- the lesson's steps */
 
+static void print_scores(const char *name, const real *logits, int classes)
+{
+    printf("  %-24s", name);
+    for (int c = 0; c < classes; c++)
+        printf(" %+.4f", (double)logits[c]);
+    printf("\n");
+}
+
+/* The list m on image x (1, rows, cols) with each engine, in test mode:
+ * its scores printed, and their largest difference from `reference`
+ * (classes) in differences[0] (direct loops) and [1] (im2col + GEMM). */
+static void list_scores(const sequential *m, const real *params, const real *x, const real *reference,
+                        double differences[2])
+{
+    static const char *names[2] = { "the list, direct loops", "the list, im2col + GEMM" };
+    sequential_batch b;
+    sequential_batch_alloc(m, 1, &b);
+    for (int e = 0; e < 2; e++) {
+        sequential_model net = { m, params, NULL, e == 0 ? ENGINE_NAIVE : ENGINE_FAST, 0, 0, 0 };
+        const real *logits = sequential_forward(&net, &b, x, 1, 0);
+        print_scores(names[e], logits, m->classes);
+        differences[e] = tensor_max_abs_diff(logits, reference, (size_t)m->classes);
+    }
+    sequential_batch_free(&b);
+}
+
+/* Lesson 10's network twice, from the same initial numbers: wired by hand
+ * (src/convnet.c) and as the list "small", on training image 0, with both
+ * of the list's engines. */
+static void compare_with_lesson10(const trainer *t)
+{
+    const image_set *images = &t->data.train_images;
+    char err[FILE_ERROR_SIZE];
+    convnet_arch a;
+    sequential m;
+    if (convnet_arch_setup(&a, images->rows, images->cols, 16, 5, 10, err, sizeof err) != 0
+        || sequential_build(&m, "small", 1, images->rows, images->cols, err, sizeof err) != 0) {
+        printf("(not for %dx%d images: %s)\n", images->rows, images->cols, err);
+        return;
+    }
+    convnet_params p;
+    convnet_work w;
+    convnet_params_alloc(&a, &p);
+    convnet_work_alloc(&a, &w);
+    real *params = tensor_alloc((size_t)m.n_params, "parameters");
+    real *x = tensor_alloc((size_t)a.in_h * a.in_w, "image");                    /* (1, rows, cols) */
+    rng_t by_hand = rng_seeded((uint64_t)t->opt.seed), as_list = rng_seeded((uint64_t)t->opt.seed);
+    convnet_init(&a, &p, &by_hand);                  /* the same draws, in the same order */
+    sequential_init(&m, params, NULL, &as_list);
+    images_to_real(images, 0, 1, x);
+    printf("Lesson 10 wires conv -> ReLU -> maxpool -> dense by hand (src/convnet.c). --net small is the same\n"
+           "network as a list of layers, \"%s\",\n"
+           "with %ld parameters (lesson 10's: %ld). From the same initial numbers, training image 0 (a %d)\n"
+           "gets these ten scores (logits):\n", m.spec, m.n_params, a.n_params, t->data.train_labels.labels[0]);
+    convnet_forward(&a, &p, &w, x);
+    print_scores("lesson 10, by hand", w.logits, a.classes);
+    double differences[2];
+    list_scores(&m, params, x, w.logits, differences);
+    printf("largest difference from lesson 10: %.2g with the direct loops (the same calls), %.2g with\n"
+           "im2col + GEMM (the same sums added in another order: float rounding)\n", differences[0], differences[1]);
+    convnet_params_free(&p);
+    convnet_work_free(&w);
+    free(params);
+    free(x);
+}
+
 static void explain_network(const trainer *t)
 {
     const sequential *m = &t->net;
@@ -425,15 +492,18 @@ int main(int argc, char **argv)
     load_data(&t);
     open_outputs(&t);
 
-    lesson_step(2, "The network, as Keras's model.summary() prints it");
+    lesson_step(2, "Lesson 10's network, as a list of layers");
+    compare_with_lesson10(&t);
+
+    lesson_step(3, "The network, as Keras's model.summary() prints it");
     build_network(&t, t.data.train_images.rows, t.data.train_images.cols);
     build_engine(&t);
     explain_network(&t);
 
-    lesson_step(3, "Dropout");
+    lesson_step(4, "Dropout");
     explain_dropout(&t);
 
-    lesson_step(4, "The loss before the first step");
+    lesson_step(5, "The loss before the first step");
     int n = t.n_train < SANITY_IMAGES ? t.n_train : SANITY_IMAGES;
     set_score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
     if (!loss_is_sane(first.loss))
@@ -441,10 +511,10 @@ int main(int argc, char **argv)
     printf("mean loss on the first %d training images: %.4f (ln(10) = %.4f: each digit starts near 1/10)\n", n,
            first.loss, log(10.0));
 
-    lesson_step(5, "Training");
+    lesson_step(6, "Training");
     set_score test = train(&t);
 
-    lesson_step(6, "The test set");
+    lesson_step(7, "The test set");
     printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
     print_confusion(stdout, &t.data.test_labels, t.test_predictions, t.net.classes);
     show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, t.net.classes, SHOW_MISTAKES,

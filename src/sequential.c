@@ -583,7 +583,9 @@ static const real *output_of(const sequential *m, const sequential_batch *b, int
     return i < 0 ? x : b->out[i];
 }
 
-const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
+/* The layers in order, up to the logits (n, classes), which it returns. */
+static const real *forward_to_logits(const sequential_model *net, sequential_batch *b, const real *x, int n,
+                                     long first)
 {
     const sequential *m = net->arch;
     const real *in = x;
@@ -610,6 +612,15 @@ const real *sequential_forward(const sequential_model *net, sequential_batch *b,
         in = output_of(m, b, i, x);
     }
     return in;
+}
+
+const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
+{
+    int classes = net->arch->classes;
+    const real *logits = forward_to_logits(net, b, x, n, first);
+    for (int k = 0; k < n; k++)                                     /* p = softmax(logits), (n, classes) */
+        softmax(logits + (long)k * classes, b->probs + (long)k * classes, classes);
+    return logits;
 }
 
 /* ---------------------------------------------------------------- backward */
@@ -642,6 +653,17 @@ static void dense_backward_layer(const sequential_model *net, const layer *l, co
                        dx ? dx + (long)k * l->in_c : NULL, l->in_c, l->units);
 }
 
+/* Training: dx = dy * mask (the forward pass's mask); test mode: the layer
+ * was the identity, dx = dy (a training pass's mask may still be in b). */
+static void dropout_backward_layer(const sequential_model *net, sequential_batch *b, int i, const real *dy, real *dx,
+                                   int count)
+{
+    if (net->training)
+        dropout_backward(dy, b->mask[i], dx, count);
+    else
+        tensor_copy(dx, dy, (size_t)count);
+}
+
 static void batchnorm_backward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
                                      const real *dy, real *dx, int n, real *grad)
 {
@@ -672,7 +694,7 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
         case LAYER_RELU:      relu_backward(in, dy, dx, count); break;
         case LAYER_SIGMOID:   sigmoid_backward(out, dy, dx, count); break;
         case LAYER_TANH:      tanh_backward(out, dy, dx, count); break;
-        case LAYER_DROPOUT:   dropout_backward(dy, b->mask[i], dx, count); break;
+        case LAYER_DROPOUT:   dropout_backward_layer(net, b, i, dy, dx, count); break;
         case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, dy, dx, n, grad); break;
         case LAYER_FLATTEN:   continue;                  /* the same numbers: dy passes through */
         case LAYER_DENSE:     dense_backward_layer(net, l, in, dy, dx_or_skip, n, grad); break;

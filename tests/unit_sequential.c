@@ -20,6 +20,7 @@
 #include "convnet.h"
 #include "dropout.h"
 #include "harness.h"
+#include "loss.h"
 #include "sequential.h"
 #include "tensor.h"
 
@@ -393,6 +394,72 @@ static void test_dropout_and_batchnorm_at_test_time(void)
     free(params); free(stats); free(x);
 }
 
+/* At test time dropout is the identity, forward AND backward: the gradient
+ * of a test-mode pass (a saliency map, lesson 14) through a network with
+ * dropout is the gradient through the same network without it, even when a
+ * training pass left its masks behind in the batch (it used them). */
+static void backward_of(const char *spec, const real *params, const real *x, const real *r, int train_first,
+                        real *grad, real *dx)
+{
+    sequential m;
+    sequential_batch b;
+    char err[256];
+    CHECK_INT(sequential_build(&m, spec, 1, 5, 5, err, sizeof err), 0);
+    sequential_batch_alloc(&m, 2, &b);
+    sequential_model net = { &m, params, NULL, ENGINE_FAST, 1, 7, 0 };
+    if (train_first) {                                            /* leaves a mask with zeros behind */
+        sequential_forward(&net, &b, x, 2, 0);
+        sequential_backward(&net, &b, x, r, grad, dx);
+    }
+    net.training = 0;
+    tensor_fill(grad, (size_t)m.n_params, 0);
+    sequential_forward(&net, &b, x, 2, 0);
+    sequential_backward(&net, &b, x, r, grad, dx);
+    sequential_batch_free(&b);
+}
+
+static void test_dropout_backward_at_test_time(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "conv 2 3, relu, flatten, dense 3", 1, 5, 5, err, sizeof err), 0);
+    real *params = random_tensor(m.n_params), *x = random_tensor(2 * 25), *r = random_tensor(2 * 3);
+    real *grad = tensor_alloc((size_t)m.n_params, "grad"), *dx = tensor_alloc(50, "dx");
+    real *grad_plain = tensor_alloc((size_t)m.n_params, "grad"), *dx_plain = tensor_alloc(50, "dx");
+    backward_of("conv 2 3, relu, dropout 0.5, flatten, dense 3", params, x, r, 1, grad, dx);
+    backward_of("conv 2 3, relu, flatten, dense 3", params, x, r, 0, grad_plain, dx_plain);
+    CHECK(tensor_max_abs_diff(grad, grad_plain, (size_t)m.n_params) < 1e-12);
+    CHECK(tensor_max_abs_diff(dx, dx_plain, 50) < 1e-12);
+    CHECK(tensor_max_abs_diff(dx_plain, (const real[50]){ 0 }, 50) > 0);   /* not a gradient of 0 */
+    free(params); free(x); free(r); free(grad); free(dx); free(grad_plain); free(dx_plain);
+}
+
+/* sequential_forward fills b->probs (sequential.h says so): the softmax of
+ * each image's logits, with or without a final softmax layer. Lesson 12's
+ * report of the test digits it gets wrong reads them after a forward pass
+ * of one image (it printed a stale batch's probabilities before). */
+static void test_forward_fills_the_probabilities(void)
+{
+    static const char *specs[] = { "conv 2 3, relu, flatten, dense 4", "conv 2 3, relu, flatten, dense 4, softmax" };
+    for (int s = 0; s < 2; s++) {
+        sequential m;
+        char err[256];
+        CHECK_INT(sequential_build(&m, specs[s], 1, 5, 5, err, sizeof err), 0);
+        real *params = random_tensor(m.n_params), *x = random_tensor(2 * 25), expected[4];
+        sequential_batch b;
+        sequential_batch_alloc(&m, 2, &b);
+        tensor_fill(b.probs, 2 * 4, -1);
+        sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0 };
+        const real *logits = sequential_forward(&net, &b, x, 2, 0);
+        for (int k = 0; k < 2; k++) {
+            softmax(logits + 4 * k, expected, 4);
+            CHECK(tensor_max_abs_diff(b.probs + 4 * k, expected, 4) < 1e-15);
+        }
+        sequential_batch_free(&b);
+        free(params); free(x);
+    }
+}
+
 /* ---------------------------------------------------------------- model files */
 
 static void file_path(char *out, size_t size, const char *name)
@@ -551,6 +618,8 @@ int main(void)
     RUN_TEST(test_batchnorm_inference_is_per_image);
     RUN_TEST(test_dropout_keeps_the_expected_value);
     RUN_TEST(test_dropout_and_batchnorm_at_test_time);
+    RUN_TEST(test_forward_fills_the_probabilities);
+    RUN_TEST(test_dropout_backward_at_test_time);
     RUN_TEST(test_version2_round_trip_with_statistics);
     RUN_TEST(test_version1_files_still_load);
     RUN_TEST(test_damaged_version2_files);
