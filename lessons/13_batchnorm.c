@@ -707,7 +707,8 @@ static void step_where(void)
            "conv's output for channel c is W*x + b_c; batchnorm subtracts the channel's mean,\n"
            "which contains b_c, so b_c cancels: y does not depend on it, and its gradient, the sum\n"
            "of dL/dx over the channel, is 0 (the right dL/dx of a channel sums to 0, step 4). Beta\n"
-           "takes the bias's place (Keras: use_bias=False, PyTorch: bias=False before a batchnorm).\n"
+           "takes the bias's place: a conv before a batchnorm is built without one (use_bias=False in\n"
+           "Keras, bias=False in PyTorch).\n"
            "A conv of 2 filters 3x3 on 4 random 6x6 images, biases 0.5 and -1, with and without\n"
            "batchnorm:\n");
     rng_t rng = rng_seeded(613);
@@ -722,7 +723,8 @@ static void step_where(void)
            "The scale of W goes the same way: a*W gives a times the conv's output, mean and standard\n"
            "deviation included, and batchnorm divides it out. The gradient shrinks by 1/a instead:\n");
     scale_report(x);
-    printf("Weights that grow take smaller steps, weights that shrink larger ones: the scale of the\n"
+    printf("(The loss moves in the 6th decimal: eps, smaller next to a variance 100 times larger.)\n"
+           "Weights that grow take smaller steps, weights that shrink larger ones: the scale of the\n"
            "layer's output stays where gamma puts it, whatever the optimiser does to W.\n");
 }
 
