@@ -347,11 +347,11 @@ static void test_grade_a_class(void)
     char *csv = read_text_file(strcat(strcpy(cmd, course), "/build/grade/grades.csv"));
     CHECK(csv != NULL);
     if (csv) {
-        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,ex11/3,ex12/3,total\n");
-        CHECK_CONTAINS(csv, "\nright,4,0,0,0,0,0,0,4,0,0,0,0,8\n");
-        CHECK_CONTAINS(csv, "\nhalf,4,0,0,0,0,0,0,0,0,0,0,0,4\n");
-        CHECK_CONTAINS(csv, "\ncrash,4,0,0,0,0,0,0,3,0,0,0,0,7\n");
-        CHECK_CONTAINS(csv, "\nhang,2,0,0,0,0,0,0,4,0,0,0,0,6\n");   /* tasks 2 and 3 use window_sum */
+        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,ex11/3,ex12/3,ex13/4,total\n");
+        CHECK_CONTAINS(csv, "\nright,4,0,0,0,0,0,0,4,0,0,0,0,0,8\n");
+        CHECK_CONTAINS(csv, "\nhalf,4,0,0,0,0,0,0,0,0,0,0,0,0,4\n");
+        CHECK_CONTAINS(csv, "\ncrash,4,0,0,0,0,0,0,3,0,0,0,0,0,7\n");
+        CHECK_CONTAINS(csv, "\nhang,2,0,0,0,0,0,0,4,0,0,0,0,0,6\n");   /* tasks 2 and 3 use window_sum */
     }
     CHECK_CONTAINS(r.out, "4 students graded");
     free(csv);
