@@ -51,9 +51,18 @@ void batchnorm_forward_infer(const batchnorm_shape *s, int n, const real *x, con
 void batchnorm_backward(const batchnorm_shape *s, int n, const real *dy, const real *xhat, const real *gamma,
                         const real *inv_std, real *dgamma, real *dbeta, real *dx);
 
+/* The backward pass of the TEST-mode forward (the running statistics are
+ * constants, so each y depends on its own x only; used when a gradient is
+ * taken through a trained network, e.g. a saliency map, lesson 14):
+ *     dx = dy * gamma_c / sqrt(running_var_c + eps)                     (OVERWRITTEN)
+ *     dbeta_c += sum dy      dgamma_c += sum dy * (x - running_mean_c) / sqrt(running_var_c + eps)   (ADDED) */
+void batchnorm_backward_infer(const batchnorm_shape *s, int n, const real *dy, const real *x, const real *gamma,
+                              const real *running_mean, const real *running_var, real *dgamma, real *dbeta, real *dx);
+
 /* running = momentum * running + (1 - momentum) * batch, for the mean and
  * for the variance, the variance made unbiased first (times N / (N - 1),
- * as PyTorch does). N = the numbers per channel the batch had. */
+ * as PyTorch does). N = the numbers per channel the batch had; N = 1 leaves
+ * var as it is (for a variance already unbiased). */
 void batchnorm_update_running(int channels, long N, const real *mean, const real *var,
                               real *running_mean, real *running_var);
 

@@ -665,11 +665,16 @@ static void dropout_backward_layer(const sequential_model *net, sequential_batch
 }
 
 static void batchnorm_backward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
-                                     const real *dy, real *dx, int n, real *grad)
+                                     const real *in, const real *dy, real *dx, int n, real *grad)
 {
     batchnorm_shape s = bn_shape(l);
     const real *gamma = net->params + l->first_param, *inv_std = b->bn_stats[i] + 2 * l->in_c;
     real *dgamma = grad + l->first_param, *dbeta = dgamma + l->in_c;
+    if (!net->training) {                        /* test mode: the running statistics are constants */
+        const real *run_mean = net->stats + l->first_stat, *run_var = run_mean + l->in_c;
+        batchnorm_backward_infer(&s, n, dy, in, gamma, run_mean, run_var, dgamma, dbeta, dx);
+        return;
+    }
     batchnorm_backward(&s, n, dy, b->xhat[i], gamma, inv_std, dgamma, dbeta, dx);
 }
 
@@ -695,7 +700,7 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
         case LAYER_SIGMOID:   sigmoid_backward(out, dy, dx, count); break;
         case LAYER_TANH:      tanh_backward(out, dy, dx, count); break;
         case LAYER_DROPOUT:   dropout_backward_layer(net, b, i, dy, dx, count); break;
-        case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, dy, dx, n, grad); break;
+        case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, in, dy, dx, n, grad); break;
         case LAYER_FLATTEN:   continue;                  /* the same numbers: dy passes through */
         case LAYER_DENSE:     dense_backward_layer(net, l, in, dy, dx_or_skip, n, grad); break;
         case LAYER_SOFTMAX:   continue;
@@ -754,13 +759,14 @@ void sequential_update_stats(const sequential *m, sequential_batch *const *shard
             real mean = 0, var = 0;                              /* weighted by images, in shard order */
             for (int s = 0; s < n_shards; s++) {
                 const real *shard_stats = shards[s]->bn_stats[i];
+                long N = (long)shards[s]->images * l->in_h * l->in_w;   /* the numbers the shard's statistics saw */
                 real share = (real)shards[s]->images / (real)images;
-                if (shards[s]->images > 0) {
+                if (N > 0) {
                     mean += share * shard_stats[c];
-                    var += share * shard_stats[C + c];
+                    var += share * shard_stats[C + c] * (N > 1 ? (real)N / (real)(N - 1) : 1);  /* each unbiased */
                 }
             }
-            batchnorm_update_running(1, images * l->in_h * l->in_w, &mean, &var, &run_mean[c], &run_var[c]);
+            batchnorm_update_running(1, 1, &mean, &var, &run_mean[c], &run_var[c]);   /* N = 1: var is unbiased */
         }
     }
 }

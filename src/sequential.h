@@ -147,7 +147,8 @@ batch_score sequential_shard(void *net, void *workspace, const real *x, const in
 /* After a training step: fold the batch statistics of every shard that had
  * images into the running averages stats (n_stats), in shard order
  * (batchnorm_update_running, with the shards' means and variances averaged,
- * weighted by their images). Nothing to do without batchnorm. */
+ * weighted by their images, each variance made unbiased with its own shard's
+ * N / (N - 1) first). Nothing to do without batchnorm. */
 void sequential_update_stats(const sequential *m, sequential_batch *const *shards, int n_shards, real *stats);
 
 /* Everything to run the network on mini-batches on a thread pool, as
