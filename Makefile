@@ -15,6 +15,7 @@
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
 #   make mnist EX=all    the same network trained with your own functions from the exercises
+#   make claims          lesson 15: the sources' claims, tested (QUICK=1: a few minutes)
 #   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
 #   make plots           data files and, with gnuplot installed, PNG plots
 #   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
@@ -52,7 +53,7 @@ FAST_CFLAGS = $(FAST_OPT) -g $(EXTRA_CFLAGS) -MMD -MP
 
 # Lessons print hand-sized examples in double; the trainer trains in float, and
 # lesson 11 measures speed, so both are built in float with the fast flags.
-FLOAT_LESSONS := 10_mnist 11_speed 12_deeper
+FLOAT_LESSONS := 10_mnist 11_speed 12_deeper 15_claims
 LESSONS       := $(basename $(notdir $(wildcard lessons/[0-9][0-9]_*.c)))
 LESSON_BINS   := $(LESSONS:%=$(BUILD)/lessons/%)
 TOOLS         := $(basename $(notdir $(wildcard src/tools/*.c)))
@@ -73,7 +74,7 @@ TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/test
                  $(FLOAT_TESTS:%=$(BUILD)/tests/%_float)
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
 
-.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout bench mnist-deep mnist-deep-bn
+.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout bench mnist-deep mnist-deep-bn claims
 all: lib lessons-bin tools tests
 
 lib: $(LIB_F) $(LIB_D) $(LIB_FAST)
@@ -174,7 +175,7 @@ test: all
 
 # ---------------------------------------------------------------- students
 lessons: lessons-bin
-	@for l in $(LESSONS); do case $$l in 10_*|12_*) continue;; esac; \
+	@for l in $(LESSONS); do case $$l in 10_*|12_*|15_*) continue;; esac; \
 	  echo; echo "################ $(BUILD)/lessons/$$l"; $(BUILD)/lessons/$$l || exit 1; done
 
 # tests/check.sh does the work. A failed check ends with its own last line
@@ -209,7 +210,7 @@ VALGRIND_BUILD := $(BUILD)/valgrind
 valgrind:
 	@$(MAKE) --no-print-directory all BUILD=$(VALGRIND_BUILD) FAST_OPT="$(filter-out -march=native,$(FAST_OPT))"
 	@CC="$(CC)" RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run.sh $(VALGRIND_BUILD)
-	@for l in $(LESSONS); do args=; case $$l in 10_*|12_*) continue;; 11_*) args=--quick;; esac; \
+	@for l in $(LESSONS); do args=; case $$l in 10_*|12_*|15_*) continue;; 11_*) args=--quick;; esac; \
 	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(VALGRIND_BUILD)/lessons/$$l $$args > /dev/null \
 	  || { echo "valgrind: $$l reported errors"; exit 1; }; done; echo "valgrind: every lesson clean"
 
@@ -237,6 +238,12 @@ mnist-deep: data $(BUILD)/lessons/12_deeper
 mnist-deep-bn: data $(BUILD)/lessons/12_deeper
 	$(BUILD)/lessons/12_deeper --data data/mnist --net doshi-bn --history $(BUILD)/mnist-deep-bn_history.csv \
 	  --save $(BUILD)/mnist-deep-bn.model $(DEEP_FLAGS)
+
+# ---------------------------------------------------------------- the sources' claims (lesson 15)
+# make claims: every experiment of lesson 15, each table as it goes, every number into
+# build/15_claims.csv (make plots draws its curves); QUICK=1: on subsets, in a few minutes.
+claims: data $(BUILD)/lessons/15_claims
+	$(BUILD)/lessons/15_claims --data data/mnist --csv $(BUILD)/15_claims.csv $(if $(QUICK),--quick)
 
 # ---------------------------------------------------------------- speed (lesson 11)
 # make bench: the machine's peak, GEMM, the conv layers and lesson 10's network, ours beside

@@ -326,6 +326,19 @@ static void test_exercise_12_names_the_dropout_mistakes(void)
     program_result_free(&r);
 }
 
+/* Exercise 15: the population's spread (dividing by n), and a target never reached reported as the last epoch. */
+static void test_exercise_15_names_the_statistics_mistakes(void)
+{
+    program_result r = broken_solution("15", "sqrt(squares / (n - 1))", "sqrt(squares / n)");
+    CHECK_CONTAINS(r.out, "likely bug: the squared deviations were divided by n");
+    CHECK_CONTAINS(r.out, "exercise 15 (the statistics of an experiment): 3 of 4 tasks pass");
+    program_result_free(&r);
+    r = broken_solution("15", "    return 0;                                     /* never", "    return n; /* never");
+    CHECK_CONTAINS(r.out, "likely bug: a target never reached was reported as the last epoch, 4");
+    CHECK_CONTAINS(r.out, "Task 1: the mean and the sample standard deviation over seeds\n  -> PASS");
+    program_result_free(&r);
+}
+
 /* ---------------------------------------------------------------- make grade */
 
 /* A class of four, each with exercises 01 and 08 only: one right, one
@@ -347,11 +360,11 @@ static void test_grade_a_class(void)
     char *csv = read_text_file(strcat(strcpy(cmd, course), "/build/grade/grades.csv"));
     CHECK(csv != NULL);
     if (csv) {
-        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,ex11/3,ex12/3,ex13/4,total\n");
-        CHECK_CONTAINS(csv, "\nright,4,0,0,0,0,0,0,4,0,0,0,0,0,8\n");
-        CHECK_CONTAINS(csv, "\nhalf,4,0,0,0,0,0,0,0,0,0,0,0,0,4\n");
-        CHECK_CONTAINS(csv, "\ncrash,4,0,0,0,0,0,0,3,0,0,0,0,0,7\n");
-        CHECK_CONTAINS(csv, "\nhang,2,0,0,0,0,0,0,4,0,0,0,0,0,6\n");   /* tasks 2 and 3 use window_sum */
+        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,ex11/3,ex12/3,ex13/4,ex15/4,total\n");
+        CHECK_CONTAINS(csv, "\nright,4,0,0,0,0,0,0,4,0,0,0,0,0,0,8\n");
+        CHECK_CONTAINS(csv, "\nhalf,4,0,0,0,0,0,0,0,0,0,0,0,0,0,4\n");
+        CHECK_CONTAINS(csv, "\ncrash,4,0,0,0,0,0,0,3,0,0,0,0,0,0,7\n");
+        CHECK_CONTAINS(csv, "\nhang,2,0,0,0,0,0,0,4,0,0,0,0,0,0,6\n");   /* tasks 2 and 3 use window_sum */
     }
     CHECK_CONTAINS(r.out, "4 students graded");
     free(csv);
@@ -475,6 +488,7 @@ int main(void)
         RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
         RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
+        RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
         RUN_TEST(test_grade_a_class);
         RUN_TEST(test_mnist_with_your_functions);
         RUN_TEST(test_progress_in_a_fresh_copy);

@@ -13,6 +13,11 @@ if [ -f "$build/mnist_history.csv" ]; then
 else
     echo "no $build/mnist_history.csv for lesson 10's training curves: run make mnist first"
 fi
+if [ -f "$build/15_claims.csv" ]; then
+    cp "$build/15_claims.csv" "$out/15_claims.csv"
+else
+    echo "no $build/15_claims.csv for lesson 15's curves: run make claims (or make claims QUICK=1) first"
+fi
 echo "plot data written to $out/"
 if ! command -v gnuplot > /dev/null 2>&1; then
     echo "gnuplot is not installed: skipping the PNGs (apt-get install gnuplot-nox to draw them)"

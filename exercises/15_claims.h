@@ -1,0 +1,45 @@
+/* exercises/15_claims.h: the functions exercise 15 asks for.
+ * Both exercises/15_claims.c (yours) and solutions/15_claims.c define them;
+ * tests/exercise_15.c checks them. Do not change this file.
+ *
+ * The tools of lesson 15's experiments, in double: the statistics of a
+ * measurement repeated over seeds, the epoch at which a training curve
+ * reaches a target, and the check that a convolution is equivariant (an
+ * image moved with zero fill, and two feature maps compared where they
+ * correspond). Images and maps are stored row by row: pixel (y, x) of an
+ * image h rows high and w columns wide is image[y * w + x]. */
+#ifndef EXERCISE_15_H
+#define EXERCISE_15_H
+
+/* Task 1: the mean of x (n) and its SAMPLE standard deviation:
+ *     mean = (1/n) sum x[i]
+ *     sd   = sqrt( sum (x[i] - mean)^2 / (n - 1) )
+ * For n = 1 there is no spread to measure: sd = NAN (the formula's 0/0).
+ * n >= 1. Writes *mean and *sd. */
+void mean_and_spread(const double *x, int n, double *mean, double *sd);
+
+/* Task 2: the first epoch at which a training curve reaches a target.
+ * curve[e] is the value measured after epoch e + 1 (curve[0] after the
+ * first epoch), n epochs in all. Reached means
+ *     curve[e] >= target   when higher_is_better != 0 (an accuracy),
+ *     curve[e] <= target   when higher_is_better == 0 (an error, a loss).
+ * Returns that epoch, counted from 1, or 0 when no epoch reaches the target. */
+int epochs_to_target(const double *curve, int n, double target, int higher_is_better);
+
+/* Task 3: the image moved down by dy rows and right by dx columns (negative:
+ * up, left), with zero fill: moved (h, w) is OVERWRITTEN with
+ *     moved[y][x] = image[y - dy][x - dx]   when that pixel is inside the image,
+ *                 = 0                       otherwise (what comes in from outside is black).
+ * What moves out of the frame is lost. */
+void shift_image(const double *image, int h, int w, int dy, int dx, double *moved);
+
+/* Task 4: equivariance, checked. map (h, w) is a feature map of an image,
+ * moved_map (h, w) the same layer's map of the image moved by (dy, dx).
+ * If the layer is equivariant, moved_map[y][x] = map[y - dy][x - dx]
+ * wherever both positions exist: 0 <= y - dy < h and 0 <= x - dx < w (the
+ * border band of |dy| rows and |dx| columns has no counterpart). Returns
+ * the largest |moved_map[y][x] - map[y - dy][x - dx]| over those positions,
+ * and sets *compared to how many positions were compared. */
+double equivariance_gap(const double *map, const double *moved_map, int h, int w, int dy, int dx, int *compared);
+
+#endif

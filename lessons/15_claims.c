@@ -1,0 +1,1267 @@
+/* Lesson 15: the sources' claims, tested.
+ *
+ * The five documents this course is built on make claims about what works:
+ * ReLU trains several times faster than tanh (Gonzalez, from AlexNet), max
+ * pooling "usually performs better" than average pooling and CNNs are
+ * "invariant under translations" (Notes on CNN), two stacked 3x3
+ * convolutions beat one 5x5 (Bayya), dropout leaves "no apparent
+ * overfitting" (Doshi). This program turns each claim into a small
+ * controlled experiment on MNIST: two networks that differ in the one thing
+ * the claim is about, trained the same way on the same images, from the
+ * same seeds, several seeds each; then a table of means and spreads, and
+ * the notes say whether the claim holds here, and by how much.
+ *
+ *   1 relu-tanh    epochs and seconds to a training error, each learning rate of a sweep
+ *   2 pooling      max against average pooling
+ *   3 stacked-3x3  one 5x5 convolution against two 3x3 (and two 3x3 without a ReLU between)
+ *   4 dense-cnn    plain dense networks against CNNs of similar size
+ *   5 translation  convolution's exact equivariance; the trained networks' partial invariance
+ *   6 overlap      3x3 stride 2 pooling against 2x2 stride 2
+ *   7 dropout      training and test curves with and without dropout, on 1,000 and 60,000 images
+ *   8 batchnorm    epochs to a test accuracy with and without batch normalisation
+ *
+ * Every experiment trains with src/fit.h (lesson 12's loop): SGD with
+ * momentum 0.9, mini-batches of 64, a constant learning rate, the training
+ * images as they are (not moved), and scores in test mode (dropout off,
+ * batchnorm on its running averages).
+ *
+ * Run:   build/lessons/15_claims --quick              (every experiment on a subset, a few minutes)
+ *        build/lessons/15_claims                      (the full runs: notes/15_claims.md's tables)
+ *        build/lessons/15_claims --experiment pooling --seeds 10 --csv pooling.csv
+ * Notes: notes/15_claims.md */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "activation.h"
+#include "conv.h"
+#include "file_error.h"
+#include "fit.h"
+#include "flags.h"
+#include "lesson.h"
+#include "minibatch.h"
+#include "mnist.h"
+#include "out_file.h"
+#include "pool.h"
+#include "rng.h"
+#include "roofline.h"
+#include "sequential.h"
+#include "stats.h"
+#include "tensor.h"
+#include "threadpool.h"
+#include "training.h"
+
+#define MAX_EPOCHS 40
+#define MAX_SEEDS 20
+#define MAX_VARIANTS 8
+#define EVAL_BATCH 256          /* images per batch when only scoring */
+#define TRAIN_SCORED 10000      /* at most this many training images are scored after an epoch */
+#define BATCH 64
+#define MOMENTUM 0.9
+#define STANDARD_LR 0.05        /* lesson 10's learning rate */
+#define MAX_SHIFT 4             /* the translation experiment's largest shift */
+
+static const char *program = "15_claims";
+
+static const char *const experiment_names[] = {
+    "relu-tanh", "pooling", "stacked-3x3", "dense-cnn", "translation", "overlap", "dropout", "batchnorm",
+};
+enum { N_EXPERIMENTS = (int)(sizeof experiment_names / sizeof experiment_names[0]) };
+
+typedef struct {
+    int quick, seeds, max_epochs, threads, step;
+    const char *experiment, *data, *csv;
+} options;
+
+/* Is `name` in the comma-separated list (or is the list "all")? */
+static int listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    if (strcmp(list, "all") == 0)
+        return 1;
+    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL)
+        if (strncmp(at, name, n) == 0 && (at[n] == ',' || at[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* The first word of the list that names no experiment, into bad; 0 if none. */
+static int unknown_experiment(const char *list, char *bad, size_t size)
+{
+    if (strcmp(list, "all") == 0)
+        return 0;
+    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL) {
+        size_t len = strcspn(at, ",");
+        int known = 0;
+        for (int i = 0; i < N_EXPERIMENTS; i++)
+            known |= strlen(experiment_names[i]) == len && strncmp(at, experiment_names[i], len) == 0;
+        if (!known) {
+            snprintf(bad, size, "%.*s", (int)len, at);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static options parse_flags(int argc, char **argv)
+{
+    options o = { .experiment = "all", .data = "data/mnist", .threads = 2 };
+    const flag_spec specs[] = {
+        FLAG_SWITCH("--quick", &o.quick, "every experiment on a subset, with fewer seeds (a few minutes in all)"),
+        FLAG_TEXT("--experiment", &o.experiment, "NAMES", "relu-tanh, pooling, stacked-3x3, dense-cnn, translation, "
+                  "overlap, dropout, batchnorm (one, or several separated by commas), or all"),
+        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "seeds per network (default: each experiment's own)"),
+        FLAG_INT("--max-epochs", &o.max_epochs, 1, MAX_EPOCHS, "N", "train no network longer than N epochs "
+                 "(a smoke test: the tables then measure something else)"),
+        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
+        FLAG_TEXT("--csv", &o.csv, "FILE", "every measurement and every table cell, one per line"),
+        FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
+        FLAG_SWITCH("--step", &o.step, "pause before each experiment until Enter is pressed"),
+    };
+    flag_set set = { program, "15_claims [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
+    flags_parse_or_exit(&set, argc, argv, NULL, NULL);
+    char bad[64];
+    if (unknown_experiment(o.experiment, bad, sizeof bad)) {
+        fprintf(stderr, "%s: --experiment '%s': no experiment '%s'; expected relu-tanh, pooling, stacked-3x3, "
+                "dense-cnn, translation, overlap, dropout, batchnorm (or several, separated by commas), or all (try "
+                "--help)\n", program, o.experiment, bad);
+        exit(2);
+    }
+    lesson_set_stepping(o.step);
+    return o;
+}
+
+/* ---------------------------------------------------------------- the lab: data, threads, the CSV file */
+
+typedef struct {
+    options opt;
+    mnist_data data;
+    image_set padded_train, padded_test;   /* 29x29: a black row and column added (experiment 6) */
+    thread_pool *pool;
+    out_file csv;
+    int csv_open;
+    int n_test;                            /* test images scored */
+} lab;
+
+static void lab_free(lab *b)
+{
+    if (b->csv_open)
+        out_file_abandon(&b->csv);
+    thread_pool_free(b->pool);
+    image_set_free(&b->padded_train);
+    image_set_free(&b->padded_test);
+    mnist_free(&b->data);
+}
+
+static void die(lab *b, const char *message)
+{
+    fprintf(stderr, "%s: %s\n", program, message);
+    lab_free(b);
+    exit(1);
+}
+
+static void lab_open(lab *b)
+{
+    char err[FILE_ERROR_SIZE];
+    if (mnist_load(b->opt.data, &b->data, err, sizeof err) != 0)
+        die(b, err);
+    b->n_test = b->data.test_images.count;
+    if (b->opt.quick && b->n_test > 2000)
+        b->n_test = 2000;
+    b->pool = thread_pool_create(b->opt.threads);
+    if (!b->pool)
+        die(b, "out of memory starting the threads");
+    if (b->opt.csv) {
+        if (out_file_open(&b->csv, b->opt.csv, err, sizeof err) != 0)
+            die(b, err);
+        b->csv_open = 1;
+        out_file_printf(&b->csv, "experiment,variant,seed,x,measure,value\n");
+    }
+}
+
+static void lab_close(lab *b)
+{
+    char err[FILE_ERROR_SIZE];
+    if (b->csv_open) {
+        b->csv_open = 0;
+        if (out_file_commit(&b->csv, err, sizeof err) != 0)
+            die(b, err);
+    }
+    lab_free(b);
+}
+
+/* A field for the CSV file: a comma inside would end it, so it becomes ';'. */
+static const char *csv_field(const char *text, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", text);
+    for (char *c = buf; *c; c++)
+        *c = *c == ',' ? ';' : *c;
+    return buf;
+}
+
+/* One CSV line: seed is "1", "2", ... for one run, "mean" or "sd" for a
+ * table cell; x is the epoch of a curve, the shift of the translation
+ * experiment, or -1 for a number about a whole run (written empty); a
+ * value that is NaN (none) is written empty too. */
+static void csv_row(lab *b, const char *experiment, const char *variant, const char *seed, int x,
+                    const char *measure, double value)
+{
+    char at[16] = "", name[128], number[32] = "";
+    if (!b->csv_open)
+        return;
+    if (x >= 0)
+        snprintf(at, sizeof at, "%d", x);
+    if (!isnan(value))                               /* no value: a target never reached, the sd of one run */
+        snprintf(number, sizeof number, "%.6g", value);
+    out_file_printf(&b->csv, "%s,%s,%s,%s,%s,%s\n", experiment, csv_field(variant, name, sizeof name), seed, at,
+                    measure, number);
+}
+
+static void csv_run(lab *b, const char *experiment, const char *variant, int seed, int x, const char *measure,
+                    double value)
+{
+    char s[16];
+    snprintf(s, sizeof s, "%d", seed);
+    csv_row(b, experiment, variant, s, x, measure, value);
+}
+
+/* The smaller of a and b. */
+static int at_most(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/* ---------------------------------------------------------------- a table cell: mean and spread over seeds */
+
+typedef struct {
+    double mean, sd, lo, hi;
+    int n;
+} summary;
+
+/* The values x (n) that are not NaN (runs that never got there are NaN). */
+static summary summarise(const double *x, int n)
+{
+    double kept[MAX_SEEDS * MAX_VARIANTS];
+    summary s = { NAN, NAN, NAN, NAN, 0 };
+    for (int i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            kept[s.n++] = x[i];
+    if (s.n == 0)
+        return s;
+    sample_mean_sd(kept, s.n, &s.mean, &s.sd);
+    sample_range(kept, s.n, &s.lo, &s.hi);
+    return s;
+}
+
+/* "1.23 ± 0.05" (sd n/a for one value, "-" for none), each multiplied by scale. */
+static const char *pm(char *buf, size_t size, summary s, double scale, int decimals)
+{
+    if (s.n == 0)
+        snprintf(buf, size, "-");
+    else if (s.n == 1)
+        snprintf(buf, size, "%.*f (sd n/a)", decimals, s.mean * scale);
+    else
+        snprintf(buf, size, "%.*f ± %.*f", decimals, s.mean * scale, decimals, s.sd * scale);
+    return buf;
+}
+
+/* A row of a Markdown table, cell by cell, about one variant. */
+typedef struct {
+    lab *b;
+    const char *experiment, *variant;
+    char text[1024];
+} table_row;
+
+/* Start the row with its first columns, already written ("| relu | 0.03"). */
+static void row_start(table_row *r, lab *b, const char *experiment, const char *variant, const char *first)
+{
+    r->b = b;
+    r->experiment = experiment;
+    r->variant = variant;
+    snprintf(r->text, sizeof r->text, "%s", first);
+}
+
+/* One more cell: the mean and spread of values (n), printed (times scale)
+ * and written to the CSV as the cell's mean and sd, under `measure`. */
+static void row_cell(table_row *r, int x, const char *measure, const double *values, int n, double scale,
+                     int decimals)
+{
+    char text[64];
+    size_t used = strlen(r->text);
+    summary s = summarise(values, n);
+    csv_row(r->b, r->experiment, r->variant, "mean", x, measure, s.mean);
+    csv_row(r->b, r->experiment, r->variant, "sd", x, measure, s.sd);
+    snprintf(r->text + used, sizeof r->text - used, " | %s", pm(text, sizeof text, s, scale, decimals));
+}
+
+static void row_print(const table_row *r)
+{
+    printf("%s |\n", r->text);
+}
+
+/* Two variants compared seed by seed: the mean and sd of (a - b), and in
+ * how many seeds a is lower. */
+static void print_paired(const char *what, const double *a, const double *b, int n, double scale,
+                         const char *unit, const char *a_name, const char *b_name)
+{
+    double d[MAX_SEEDS];
+    int lower = 0;
+    for (int i = 0; i < n; i++) {
+        d[i] = a[i] - b[i];
+        lower += a[i] < b[i];
+    }
+    char text[64], error[64] = "";
+    summary s = summarise(d, n);
+    if (s.n > 1)
+        snprintf(error, sizeof error, " (the mean's standard error, sd/sqrt(%d): %.2f)", s.n, s.sd * scale / sqrt(s.n));
+    printf("%s, %s minus %s, seed by seed: %s%s%s; %s is lower in %d of %d seed%s\n", what, a_name, b_name,
+           pm(text, sizeof text, s, scale, 2), unit, error, a_name, lower, n, n == 1 ? "" : "s");
+}
+
+/* ---------------------------------------------------------------- one training run */
+
+/* When a run scores a set (in test mode): never, after its last epoch, or after every epoch. */
+enum { NEVER, AT_END, EVERY_EPOCH };
+
+typedef struct {
+    const char *spec;
+    int padded;                 /* train and test on the 29x29 copies */
+    int n_train, epochs, shift;
+    double lr;
+    int score_train;            /* the training images (up to TRAIN_SCORED): NEVER, AT_END, EVERY_EPOCH */
+    int score_test;             /* the test images: the same */
+    double stop_train_error;    /* stop once the training error is at most this (0: run every epoch) */
+    double stop_test_accuracy;  /* stop once the test accuracy is at least this (0: run every epoch) */
+} run_plan;
+
+typedef struct {
+    long n_params;
+    int epochs;                 /* epochs run */
+    int diverged;               /* the loss stopped being a number: training ended there */
+    double train_loss[MAX_EPOCHS], train_error[MAX_EPOCHS];   /* test mode; NAN when not scored */
+    double test_loss[MAX_EPOCHS], test_error[MAX_EPOCHS];
+    double seconds[MAX_EPOCHS];                               /* training time so far, wall clock */
+    double cpu_seconds[MAX_EPOCHS];                           /* the same in processor time (all threads) */
+} run_result;
+
+/* A network being trained: its parameters, its runner, its training loop. */
+typedef struct {
+    sequential net;
+    real *params, *stats;
+    sequential_runner runner;
+    fit_state fit;
+    real *x;                    /* (EVAL_BATCH, rows, cols) */
+    int *labels;                /* (EVAL_BATCH) */
+} trial;
+
+static const image_set *train_images(const lab *b, int padded)
+{
+    return padded ? &b->padded_train : &b->data.train_images;
+}
+
+static const image_set *test_images(const lab *b, int padded)
+{
+    return padded ? &b->padded_test : &b->data.test_images;
+}
+
+static void trial_start(trial *t, lab *b, const run_plan *p, uint64_t seed)
+{
+    char err[FILE_ERROR_SIZE];
+    const image_set *images = train_images(b, p->padded);
+    memset(t, 0, sizeof *t);
+    if (sequential_build(&t->net, p->spec, 1, images->rows, images->cols, err, sizeof err) != 0)
+        die(b, err);
+    t->params = tensor_alloc((size_t)t->net.n_params, "parameters");
+    t->stats = tensor_alloc((size_t)t->net.n_stats + 1, "running statistics");
+    rng_t init = rng_seeded(seed);                   /* the same draws for networks of the same shapes */
+    sequential_init(&t->net, t->params, t->stats, &init);
+    sequential_runner_init(&t->runner, &t->net, t->params, t->stats, ENGINE_FAST, b->pool, EVAL_BATCH);
+    t->runner.model.seed = seed;                     /* dropout's masks */
+    fit_init(&t->fit, &t->runner, t->params, t->stats, images, &b->data.train_labels, p->n_train, BATCH, p->shift,
+             OPTIMIZER_SGD, MOMENTUM, seed + 1);
+    t->x = tensor_alloc((size_t)EVAL_BATCH * images->rows * images->cols, "a batch's images");
+    t->labels = checked_calloc(EVAL_BATCH, sizeof(int), "a batch's labels");
+}
+
+static void trial_end(trial *t)
+{
+    fit_free(&t->fit);
+    sequential_runner_free(&t->runner);
+    free(t->params);
+    free(t->stats);
+    free(t->x);
+    free(t->labels);
+}
+
+/* The first `count` images of a set, each moved down by dy and right by dx
+ * (zero fill: moved_image), through the network in test mode. */
+static set_score trial_score(trial *t, const image_set *images, const label_set *labels, int count, int dy, int dx)
+{
+    long pixels = (long)images->rows * images->cols;
+    double loss = 0;
+    long correct = 0;
+    t->runner.model.training = 0;
+    for (int first = 0; first < count; first += EVAL_BATCH) {
+        int n = at_most(count - first, EVAL_BATCH);
+        for (int i = 0; i < n; i++) {
+            moved_image(images, first + i, dy, dx, t->x + i * pixels);
+            t->labels[i] = labels->labels[first + i];
+        }
+        batch_score s = minibatch_forward(&t->runner.batches, t->x, t->labels, n, NULL);
+        loss += s.loss;
+        correct += s.correct;
+    }
+    return (set_score){ loss / count, (double)correct / count };
+}
+
+/* After epoch e (0-based): score the sets whose plan says `when`
+ * (EVERY_EPOCH, or AT_END once the run ends), unless already scored. */
+static void score_epoch(trial *t, lab *b, const run_plan *p, int e, int when, run_result *r)
+{
+    if (p->score_train >= when && isnan(r->train_error[e])) {
+        set_score s = trial_score(t, train_images(b, p->padded), &b->data.train_labels,
+                                  at_most(p->n_train, TRAIN_SCORED), 0, 0);
+        r->train_loss[e] = s.loss;
+        r->train_error[e] = 1 - s.accuracy;
+    }
+    if (p->score_test >= when && isnan(r->test_error[e])) {
+        set_score s = trial_score(t, test_images(b, p->padded), &b->data.test_labels, b->n_test, 0, 0);
+        r->test_loss[e] = s.loss;
+        r->test_error[e] = 1 - s.accuracy;
+    }
+}
+
+static int reached_stop(const run_plan *p, const run_result *r, int e)
+{
+    return (p->stop_train_error > 0 && r->train_error[e] <= p->stop_train_error)
+        || (p->stop_test_accuracy > 0 && 1 - r->test_error[e] >= p->stop_test_accuracy);
+}
+
+/* Train the plan's network from `seed` for its epochs, or until its stop,
+ * scoring as the plan says; the trial t is left open (for more scoring):
+ * the caller ends it. Training time excludes the scoring. */
+static void train(lab *b, const run_plan *p, uint64_t seed, run_result *r, trial *t)
+{
+    double wall = 0, cpu = 0;
+    memset(r, 0, sizeof *r);
+    trial_start(t, b, p, seed);
+    r->n_params = t->net.n_params;
+    for (int e = 0; e < p->epochs && e < MAX_EPOCHS; e++) {
+        int bad_batch;
+        double started = wall_clock();
+        clock_t cpu_started = clock();
+        fit_epoch(&t->fit, p->lr, NULL, e + 1, p->epochs, &bad_batch);
+        wall += wall_clock() - started;
+        cpu += (double)(clock() - cpu_started) / CLOCKS_PER_SEC;
+        r->seconds[e] = wall;
+        r->cpu_seconds[e] = cpu;
+        r->train_loss[e] = r->train_error[e] = r->test_loss[e] = r->test_error[e] = NAN;
+        if (bad_batch) {
+            r->diverged = 1;                         /* the loss is not a number: no scores */
+            break;
+        }
+        r->epochs = e + 1;
+        score_epoch(t, b, p, e, EVERY_EPOCH, r);
+        int stop = reached_stop(p, r, e);
+        if (stop || e + 1 == p->epochs)
+            score_epoch(t, b, p, e, AT_END, r);
+        if (stop)
+            break;
+    }
+}
+
+static void run(lab *b, const run_plan *p, uint64_t seed, run_result *r)
+{
+    trial t;
+    train(b, p, seed, r, &t);
+    trial_end(&t);
+}
+
+/* The per-epoch numbers of a run, to the CSV. */
+static void csv_curves(lab *b, const char *experiment, const char *variant, int seed, const run_result *r)
+{
+    csv_run(b, experiment, variant, seed, -1, "parameters", (double)r->n_params);
+    csv_run(b, experiment, variant, seed, -1, "diverged", r->diverged);
+    for (int e = 0; e < r->epochs; e++) {
+        if (!isnan(r->train_error[e])) {
+            csv_run(b, experiment, variant, seed, e + 1, "train_loss", r->train_loss[e]);
+            csv_run(b, experiment, variant, seed, e + 1, "train_error", r->train_error[e]);
+        }
+        if (!isnan(r->test_error[e])) {
+            csv_run(b, experiment, variant, seed, e + 1, "test_loss", r->test_loss[e]);
+            csv_run(b, experiment, variant, seed, e + 1, "test_error", r->test_error[e]);
+        }
+        csv_run(b, experiment, variant, seed, e + 1, "seconds", r->seconds[e]);
+        csv_run(b, experiment, variant, seed, e + 1, "cpu_seconds", r->cpu_seconds[e]);
+    }
+}
+
+/* The last value of a curve that was measured (NAN if none). */
+static double last_measured(const double *curve, int epochs)
+{
+    for (int e = epochs - 1; e >= 0; e--)
+        if (!isnan(curve[e]))
+            return curve[e];
+    return NAN;
+}
+
+/* How many seeds this experiment uses: --seeds, else its own default. */
+static int seeds_for(const lab *b, int full, int quick)
+{
+    return b->opt.seeds > 0 ? b->opt.seeds : b->opt.quick ? quick : full;
+}
+
+/* How many epochs (at most): the experiment's own, capped by --max-epochs. */
+static int epochs_for(const lab *b, int full, int quick)
+{
+    int epochs = b->opt.quick ? quick : full;
+    return b->opt.max_epochs > 0 ? at_most(epochs, b->opt.max_epochs) : epochs;
+}
+
+/* How many training images: the experiment's own, at most the set's. */
+static int images_for(const lab *b, int full, int quick)
+{
+    return at_most(b->opt.quick ? quick : full, b->data.train_images.count);
+}
+
+static void print_setup(const lab *b, int n_train, int epochs, int seeds, const char *more)
+{
+    printf("Setup: the first %d training images, %s%d epoch%s, SGD with momentum %.1f, mini-batches of %d, "
+           "%d seed%s per network; scored on %d test images.\n", n_train, more, epochs, epochs == 1 ? "" : "s",
+           MOMENTUM, BATCH, seeds, seeds == 1 ? "" : "s", b->n_test);
+}
+
+/* ---------------------------------------------------------------- the experiments: a shared shape */
+
+/* Networks trained on the same images in the same way, several seeds each,
+ * compared on their final errors. */
+typedef struct {
+    const char *experiment;
+    int n_variants;
+    const char *names[MAX_VARIANTS];
+    const char *specs[MAX_VARIANTS];
+    int padded[MAX_VARIANTS];
+    int shifts[MAX_VARIANTS];
+    int n_train, epochs, seeds;
+    double lr;
+    /* results: [variant][seed] */
+    long n_params[MAX_VARIANTS];
+    double test_error[MAX_VARIANTS][MAX_SEEDS], train_error[MAX_VARIANTS][MAX_SEEDS];
+    double seconds_per_epoch[MAX_VARIANTS][MAX_SEEDS];
+} comparison;
+
+/* Train every variant from every seed; then, when with_trial is not NULL,
+ * hand it each trained network (variant v, seed index s). */
+typedef void (*after_training)(lab *b, comparison *c, int v, int s, trial *t);
+
+static void run_comparison(lab *b, comparison *c, after_training with_trial)
+{
+    for (int v = 0; v < c->n_variants; v++)
+        for (int s = 0; s < c->seeds; s++) {
+            run_plan p = { c->specs[v], c->padded[v], c->n_train, c->epochs, c->shifts[v], c->lr, AT_END, AT_END,
+                           0, 0 };
+            run_result r;
+            trial t;
+            train(b, &p, (uint64_t)s + 1, &r, &t);
+            c->n_params[v] = r.n_params;
+            c->test_error[v][s] = r.diverged ? NAN : last_measured(r.test_error, r.epochs);
+            c->train_error[v][s] = r.diverged ? NAN : last_measured(r.train_error, r.epochs);
+            c->seconds_per_epoch[v][s] = r.epochs > 0 ? r.seconds[r.epochs - 1] / r.epochs : NAN;
+            csv_curves(b, c->experiment, c->names[v], s + 1, &r);
+            if (with_trial)
+                with_trial(b, c, v, s, &t);
+            trial_end(&t);
+        }
+}
+
+/* | network | parameters | test error % | training error % | s/epoch | */
+static void print_comparison(lab *b, comparison *c)
+{
+    printf("\n| network | parameters | test error (%%) | training error (%%) | seconds per epoch |\n"
+           "|---|---|---|---|---|\n");
+    for (int v = 0; v < c->n_variants; v++) {
+        table_row row;
+        char first[128];
+        snprintf(first, sizeof first, "| %s | %ld", c->names[v], c->n_params[v]);
+        row_start(&row, b, c->experiment, c->names[v], first);
+        row_cell(&row, -1, "test_error", c->test_error[v], c->seeds, 100, 2);
+        row_cell(&row, -1, "train_error", c->train_error[v], c->seeds, 100, 2);
+        row_cell(&row, -1, "seconds_per_epoch", c->seconds_per_epoch[v], c->seeds, 1, 2);
+        row_print(&row);
+    }
+    printf("(mean ± sample standard deviation over %d seed%s; errors in test mode, after the last epoch)\n",
+           c->seeds, c->seeds == 1 ? "" : "s");
+}
+
+static void comparison_setup(const lab *b, comparison *c, const char *experiment, int full_train, int quick_train,
+                             int full_epochs, int quick_epochs, int full_seeds, int quick_seeds)
+{
+    memset(c, 0, sizeof *c);
+    c->experiment = experiment;
+    c->n_train = images_for(b, full_train, quick_train);
+    c->epochs = epochs_for(b, full_epochs, quick_epochs);
+    c->seeds = seeds_for(b, full_seeds, quick_seeds);
+    c->lr = STANDARD_LR;
+}
+
+static void add_variant(comparison *c, const char *name, const char *spec)
+{
+    c->names[c->n_variants] = name;
+    c->specs[c->n_variants++] = spec;
+}
+
+/* ---------------------------------------------------------------- 1. ReLU against tanh */
+
+/* "at lr 0.03: tanh needs 1.50x the epochs and 2.90x the seconds of ReLU"
+ * (the ratio of the means), or why there is no ratio. */
+static void print_ratios(const char *which, double relu_lr, double tanh_lr, const double *relu_epochs,
+                         const double *tanh_epochs, const double *relu_seconds, const double *tanh_seconds,
+                         int seeds)
+{
+    summary re = summarise(relu_epochs, seeds), te = summarise(tanh_epochs, seeds);
+    summary rs = summarise(relu_seconds, seeds), ts = summarise(tanh_seconds, seeds);
+    printf("%s %g", which, relu_lr);
+    if (tanh_lr != relu_lr)
+        printf(" and %g", tanh_lr);
+    if (re.n == 0 || te.n == 0)
+        printf(": no ratio (%s never reached the target)\n", re.n == 0 ? "ReLU" : "tanh");
+    else
+        printf(": tanh needs %.2fx the epochs and %.2fx the seconds of ReLU\n", te.mean / re.mean,
+               ts.mean / rs.mean);
+}
+
+/* What one number costs each activation, forward and backward: the time
+ * of relu_forward + relu_backward (tanh_forward + tanh_backward) over a
+ * million numbers, the best of three, in nanoseconds per number. */
+static void time_activations(double ns[2])
+{
+    enum { N = 1 << 20 };
+    real *x = tensor_alloc(N, "numbers"), *y = tensor_alloc(N, "outputs"), *d = tensor_alloc(N, "gradients");
+    rng_t r = rng_seeded(3);
+    for (int i = 0; i < N; i++)
+        x[i] = (real)rng_uniform_range(&r, -3, 3);
+    for (int a = 0; a < 2; a++) {
+        ns[a] = INFINITY;
+        for (int k = 0; k < 3; k++) {
+            double started = wall_clock();
+            if (a == 0) {
+                relu_forward(x, y, N);
+                relu_backward(x, y, d, N);
+            } else {
+                tanh_forward(x, y, N);
+                tanh_backward(y, x, d, N);
+            }
+            ns[a] = fmin(ns[a], (wall_clock() - started) * 1e9 / N);
+        }
+    }
+    free(x);
+    free(y);
+    free(d);
+}
+
+#define BASE(act, pool) "conv 8 5, " act ", " pool " 2, conv 16 5, " act ", " pool " 2, flatten, dense 10"
+
+static void experiment_relu_tanh(lab *b)
+{
+    static const char *acts[2] = { "relu", "tanh" };
+    static const char *specs[2] = { BASE("relu", "maxpool"), BASE("tanh", "maxpool") };
+    static const double full_lrs[3] = { 0.01, 0.03, 0.1 }, quick_lrs[2] = { 0.03, 0.1 };
+    const double *lrs = b->opt.quick ? quick_lrs : full_lrs;
+    int n_lrs = b->opt.quick ? 2 : 3, seeds = seeds_for(b, 3, 2);
+    int n_train = images_for(b, 10000, 2000), max_epochs = epochs_for(b, 15, 10);
+    double target = b->opt.quick ? 0.05 : 0.02;
+    double epochs[2][3][MAX_SEEDS], seconds[2][3][MAX_SEEDS], cpu[2][3][MAX_SEEDS], per_epoch[2][3][MAX_SEEDS];
+    int reached[2][3];
+    lesson_step(1, "ReLU against tanh (Gonzalez, from AlexNet): \"networks with ReLUs train several times faster\"");
+    printf("The same network with ReLU or with tanh after each convolution, from the same initial weights:\n"
+           "  %s\n", specs[0]);
+    print_setup(b, n_train, max_epochs, seeds, "at most ");
+    printf("Measured: the first epoch after which the training error (all %d training images, test mode) is at\n"
+           "most %.0f%%, and the training time until then; each learning rate of a small sweep.\n",
+           at_most(n_train, TRAIN_SCORED), 100 * target);
+    for (int l = 0; l < n_lrs; l++)
+        for (int a = 0; a < 2; a++) {
+            char variant[32];
+            snprintf(variant, sizeof variant, "%s lr %g", acts[a], lrs[l]);
+            reached[a][l] = 0;
+            for (int s = 0; s < seeds; s++) {
+                run_plan p = { specs[a], 0, n_train, max_epochs, 0, lrs[l], EVERY_EPOCH, AT_END, target, 0 };
+                run_result r;
+                run(b, &p, (uint64_t)s + 1, &r);
+                int e = first_epoch_reaching(r.train_error, r.epochs, target, 0);
+                epochs[a][l][s] = e == NEVER_REACHED ? NAN : e;
+                seconds[a][l][s] = e == NEVER_REACHED ? NAN : r.seconds[e - 1];
+                cpu[a][l][s] = e == NEVER_REACHED ? NAN : r.cpu_seconds[e - 1];
+                per_epoch[a][l][s] = r.epochs > 0 ? r.seconds[r.epochs - 1] / r.epochs : NAN;
+                reached[a][l] += e != NEVER_REACHED;
+                csv_curves(b, experiment_names[0], variant, s + 1, &r);
+                csv_run(b, experiment_names[0], variant, s + 1, -1, "epochs_to_target", epochs[a][l][s]);
+            }
+        }
+    printf("\n| activation | lr | reached %.0f%% | epochs to %.0f%% | seconds to %.0f%% | processor seconds | "
+           "seconds per epoch |\n|---|---|---|---|---|---|---|\n", 100 * target, 100 * target, 100 * target);
+    for (int l = 0; l < n_lrs; l++)
+        for (int a = 0; a < 2; a++) {
+            char variant[32];
+            snprintf(variant, sizeof variant, "%s lr %g", acts[a], lrs[l]);
+            char first[96];
+            table_row row;
+            snprintf(first, sizeof first, "| %s | %g | %d of %d", acts[a], lrs[l], reached[a][l], seeds);
+            row_start(&row, b, experiment_names[0], variant, first);
+            row_cell(&row, -1, "epochs_to_target", epochs[a][l], seeds, 1, 2);
+            row_cell(&row, -1, "seconds_to_target", seconds[a][l], seeds, 1, 1);
+            row_cell(&row, -1, "cpu_seconds_to_target", cpu[a][l], seeds, 1, 1);
+            row_cell(&row, -1, "seconds_per_epoch", per_epoch[a][l], seeds, 1, 2);
+            row_print(&row);
+        }
+    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epochs)\n", max_epochs);
+    double ns[2];
+    time_activations(ns);
+    printf("One number through the activation, forward and backward: ReLU %.2f ns, tanh %.1f ns (libm's tanh,\n"
+           "one call per number); this network has %d of them per image.\n", ns[0], ns[1], 24 * 24 * 8 + 8 * 8 * 16);
+    for (int l = 0; l < n_lrs; l++)
+        print_ratios("lr", lrs[l], lrs[l], epochs[0][l], epochs[1][l], seconds[0][l], seconds[1][l], seeds);
+    int best[2] = { 0, 0 };
+    for (int a = 0; a < 2; a++)
+        for (int l = 1; l < n_lrs; l++) {
+            summary now = summarise(epochs[a][l], seeds), was = summarise(epochs[a][best[a]], seeds);
+            if (reached[a][l] > reached[a][best[a]] || (reached[a][l] == reached[a][best[a]] && now.mean < was.mean))
+                best[a] = l;
+        }
+    print_ratios("each at its best lr, ReLU's and tanh's", lrs[best[0]], lrs[best[1]], epochs[0][best[0]],
+                 epochs[1][best[1]], seconds[0][best[0]], seconds[1][best[1]], seeds);
+}
+
+/* ---------------------------------------------------------------- 2. max against average pooling */
+
+static void experiment_pooling(lab *b)
+{
+    comparison c;
+    comparison_setup(b, &c, experiment_names[1], 20000, 2000, 4, 3, 5, 2);
+    add_variant(&c, "max pooling", BASE("relu", "maxpool"));
+    add_variant(&c, "average pooling", BASE("relu", "avgpool"));
+    lesson_step(2, "Max against average pooling (Notes on CNN): \"maxpooling usually performs better\"");
+    printf("The same network with 2x2 max or average pooling after each convolution, same initial weights:\n"
+           "  %s\n", c.specs[0]);
+    print_setup(b, c.n_train, c.epochs, c.seeds, "");
+    printf("Learning rate %g for both.\n", c.lr);
+    run_comparison(b, &c, NULL);
+    print_comparison(b, &c);
+    print_paired("test error", c.test_error[0], c.test_error[1], c.seeds, 100, " points", "max", "average");
+    print_paired("training error", c.train_error[0], c.train_error[1], c.seeds, 100, " points", "max", "average");
+}
+
+/* ---------------------------------------------------------------- 3. one 5x5 against two 3x3 */
+
+/* How many outputs of a stack of 1-channel convolutions (kernels k[0..n))
+ * on a 9x9 image change when one pixel at the centre does: its receptive
+ * field seen from the other side. */
+static int impulse_footprint(const int *k, int n)
+{
+    real a[81] = { 0 }, b2[81];
+    int size = 9;
+    rng_t r = rng_seeded(5);
+    a[40] = 1;                                       /* the centre pixel */
+    for (int i = 0; i < n; i++) {
+        conv2d_shape s;
+        real w[25], bias = 0;
+        conv2d_setup(&s, 1, size, size, 1, k[i], 1, (k[i] - 1) / 2);   /* 'same': the map keeps its size */
+        for (int j = 0; j < k[i] * k[i]; j++)
+            w[j] = (real)rng_uniform_range(&r, 0.5, 1.5);               /* positive: no cancellation */
+        conv2d_forward(&s, a, w, &bias, b2);
+        memcpy(a, b2, sizeof a);
+    }
+    int moved = 0;
+    for (int j = 0; j < size * size; j++)
+        moved += a[j] != 0;
+    return moved;
+}
+
+static void experiment_stacked(lab *b)
+{
+    comparison c;
+    static const int one[1] = { 5 }, two[2] = { 3, 3 };
+    comparison_setup(b, &c, experiment_names[2], 20000, 2000, 4, 3, 5, 2);
+    add_variant(&c, "one 5x5", "conv 16 5, relu, maxpool 2, conv 16 5, relu, maxpool 2, flatten, dense 10");
+    add_variant(&c, "two 3x3 with a ReLU between", "conv 16 5, relu, maxpool 2, conv 16 3, relu, conv 16 3, relu, "
+                "maxpool 2, flatten, dense 10");
+    add_variant(&c, "two 3x3 with nothing between", "conv 16 5, relu, maxpool 2, conv 16 3, conv 16 3, relu, "
+                "maxpool 2, flatten, dense 10");
+    add_variant(&c, "two 3x3 with 22 channels between", "conv 16 5, relu, maxpool 2, conv 22 3, relu, conv 16 3, "
+                "relu, maxpool 2, flatten, dense 10");
+    lesson_step(3, "One 5x5 convolution against two stacked 3x3 (Bayya): the same receptive field, fewer weights, "
+                "\"more meaningful\" features");
+    printf("The receptive field: a pixel at the centre of a 9x9 image moves %d outputs of one 5x5 convolution\n"
+           "and %d outputs of two 3x3 convolutions in a row: the same 5x5 square.\n", impulse_footprint(one, 1),
+           impulse_footprint(two, 2));
+    printf("The weights of the block, C = 16 channels in and out: one 5x5: 25C^2 = %d; two 3x3: 2 x 9C^2 = 18C^2 = "
+           "%d\n(plus C biases per layer: %d and %d parameters). With 22 channels between the two 3x3 layers they\n"
+           "have about the 5x5's weights: 9 x 16 x 22 x 2 = %d (%d parameters).\n", 25 * 16 * 16, 18 * 16 * 16,
+           25 * 256 + 16, 18 * 256 + 32, 9 * 16 * 22 * 2, 9 * 16 * 22 * 2 + 22 + 16);
+    printf("The networks (12x12x16 -> 8x8x16 every way, then 2x2 max pooling and the dense layer):\n");
+    for (int v = 0; v < c.n_variants; v++)
+        printf("  %-32s %s\n", c.names[v], c.specs[v]);
+    print_setup(b, c.n_train, c.epochs, c.seeds, "");
+    printf("Learning rate %g for all four.\n", c.lr);
+    run_comparison(b, &c, NULL);
+    print_comparison(b, &c);
+    print_paired("test error", c.test_error[1], c.test_error[0], c.seeds, 100, " points", "two 3x3", "one 5x5");
+    print_paired("test error", c.test_error[1], c.test_error[2], c.seeds, 100, " points", "with ReLU",
+                 "without");
+    print_paired("test error", c.test_error[3], c.test_error[0], c.seeds, 100, " points", "two 3x3 (22 between)",
+                 "one 5x5");
+}
+
+/* ---------------------------------------------------------------- 4. dense networks against CNNs */
+
+static void experiment_dense_cnn(lab *b)
+{
+    comparison c;
+    comparison_setup(b, &c, experiment_names[3], 20000, 2000, 4, 3, 3, 2);
+    add_variant(&c, "CNN with two conv layers", BASE("relu", "maxpool"));
+    add_variant(&c, "dense with 8 hidden", "flatten, dense 8, relu, dense 10");
+    add_variant(&c, "CNN of lesson 10", "conv 16 5, relu, maxpool 2, flatten, dense 10");
+    add_variant(&c, "dense with 30 hidden", "flatten, dense 30, relu, dense 10");
+    add_variant(&c, "dense with 128 hidden", "flatten, dense 128, relu, dense 10");
+    lesson_step(4, "Dense networks against CNNs of similar size (Notes on CNN): \"CNN in general work better than "
+                "DNN\"");
+    printf("Pairs of about the same number of parameters, and a dense network four times larger:\n");
+    for (int v = 0; v < c.n_variants; v++)
+        printf("  %-22s %s\n", c.names[v], c.specs[v]);
+    print_setup(b, c.n_train, c.epochs, c.seeds, "");
+    printf("Learning rate %g for all.\n", c.lr);
+    run_comparison(b, &c, NULL);
+    print_comparison(b, &c);
+    print_paired("test error", c.test_error[0], c.test_error[1], c.seeds, 100, " points", "CNN", "dense 8");
+    print_paired("test error", c.test_error[2], c.test_error[3], c.seeds, 100, " points", "CNN", "dense 30");
+    print_paired("test error", c.test_error[2], c.test_error[4], c.seeds, 100, " points", "CNN", "dense 128");
+}
+
+/* ---------------------------------------------------------------- 5. translation */
+
+/* The maps of a conv layer (shape s, weights w, bias) for image `image` of
+ * a set and for the same image moved by (dy, dx) with zero fill. x and
+ * moved are room for one image; map and moved_map (s->out_c, out_h, out_w). */
+static void maps_of_moved(const image_set *set, int image, int dy, int dx, const conv2d_shape *s, const real *w,
+                          const real *bias, real *x, real *moved, real *map, real *moved_map)
+{
+    moved_image(set, image, 0, 0, x);
+    moved_image(set, image, dy, dx, moved);
+    conv2d_forward(s, x, w, bias, map);
+    conv2d_forward(s, moved, w, bias, moved_map);
+}
+
+/* Equivariance, checked (exercise 15, task 4, for c maps of h x w): the
+ * largest |moved[c][y][x] - map[c][y - dy][x - dx]| over the positions
+ * where both exist, and how many positions that is. (dy, dx) = (0, 0)
+ * compares the maps where they stand, without moving back. */
+static double interior_gap(const real *map, const real *moved, int c, int h, int w, int dy, int dx, long *compared)
+{
+    double gap = 0;
+    *compared = 0;
+    for (int ch = 0; ch < c; ch++)
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int fy = y - dy, fx = x - dx;
+                if (fy < 0 || fy >= h || fx < 0 || fx >= w)
+                    continue;                        /* the border band: no counterpart */
+                gap = fmax(gap, fabs((double)moved[(ch * h + y) * w + x] - (double)map[(ch * h + fy) * w + fx]));
+                (*compared)++;
+            }
+    return gap;
+}
+
+/* A set of one image of random noise, every pixel 1..255 (nothing black). */
+static image_set noise_image(int rows, int cols, rng_t *r)
+{
+    image_set noise = { 1, rows, cols, checked_calloc((size_t)rows * cols, 1, "noise") };
+    for (int i = 0; i < rows * cols; i++)
+        noise.pixels[i] = (unsigned char)(1 + rng_below(r, 255));
+    return noise;
+}
+
+/* The working arrays of the equivariance demonstration. */
+typedef struct {
+    conv2d_shape conv;
+    pool2d_shape pool;
+    real w[8 * 25], bias[8];
+    real *x, *moved, *map, *moved_map, *pooled, *pooled_moved;
+    int *argmax;
+} equivariance_demo;
+
+static void demo_alloc(equivariance_demo *d, int rows, int cols, rng_t *r)
+{
+    conv2d_setup(&d->conv, 1, rows, cols, 8, 5, 1, 0);
+    size_t pixels = (size_t)rows * cols, maps = (size_t)conv2d_output_count(&d->conv);
+    int even_h = d->conv.out_h & ~1, even_w = d->conv.out_w & ~1;  /* pooled: the even part of the map */
+    pool2d_setup(&d->pool, 8, even_h, even_w, 2, 2);
+    d->x = tensor_alloc(pixels, "an image");
+    d->moved = tensor_alloc(pixels, "a moved image");
+    d->map = tensor_alloc(maps, "feature maps");
+    d->moved_map = tensor_alloc(maps, "feature maps");
+    d->pooled = tensor_alloc(maps, "pooled maps");
+    d->pooled_moved = tensor_alloc(maps, "pooled maps");
+    d->argmax = checked_calloc(maps, sizeof(int), "pooling's winners");
+    init_he_normal(r, d->w, 8 * 25, 25);
+    for (int i = 0; i < 8; i++)
+        d->bias[i] = (real)rng_uniform_range(r, -0.1, 0.1);
+}
+
+static void demo_free(equivariance_demo *d)
+{
+    free(d->x); free(d->moved); free(d->map); free(d->moved_map);
+    free(d->pooled); free(d->pooled_moved); free(d->argmax);
+}
+
+/* The conv layer on one image moved by several shifts: a table row each. */
+static void demo_conv_rows(lab *b, equivariance_demo *d, const image_set *set, const char *name)
+{
+    static const int shifts[][2] = { { 0, 1 }, { 1, 0 }, { 2, 3 }, { -3, -1 }, { 4, -2 } };
+    int h = d->conv.out_h, w = d->conv.out_w;
+    for (size_t k = 0; k < sizeof shifts / sizeof shifts[0]; k++) {
+        int dy = shifts[k][0], dx = shifts[k][1];
+        long compared, all;
+        maps_of_moved(set, 0, dy, dx, &d->conv, d->w, d->bias, d->x, d->moved, d->map, d->moved_map);
+        double gap = interior_gap(d->map, d->moved_map, 8, h, w, dy, dx, &compared);
+        double unmoved = interior_gap(d->map, d->moved_map, 8, h, w, 0, 0, &all);
+        printf("| %s | (%d, %d) | %ld of %ld | %.3g | %.3g |\n", name, dy, dx, compared, all, gap, unmoved);
+        char variant[64];
+        snprintf(variant, sizeof variant, "conv on %s moved by (%d %d)", name, dy, dx);
+        csv_row(b, experiment_names[4], variant, "1", -1, "max_difference_moved_back", gap);
+        csv_row(b, experiment_names[4], variant, "1", -1, "max_difference_in_place", unmoved);
+    }
+}
+
+/* 2x2 max pooling after the conv layer, the digit moved right by 2 and by 1. */
+static void demo_pooling(lab *b, equivariance_demo *d)
+{
+    const pool2d_shape *ps = &d->pool;
+    int n = (int)pool2d_output_count(ps);
+    const conv2d_shape *full = &d->conv;             /* the pooling tiles the maps' even part */
+    for (int dx = 2; dx >= 1; dx--) {
+        long compared;
+        maps_of_moved(&b->data.test_images, 0, 0, dx, &d->conv, d->w, d->bias, d->x, d->moved, d->map,
+                      d->moved_map);
+        for (int c = 0; c < 8; c++)                  /* crop each map to ps->in_h x ps->in_w */
+            for (int y = 0; y < ps->in_h; y++) {
+                memmove(d->map + (c * ps->in_h + y) * ps->in_w, d->map + (c * full->out_h + y) * full->out_w,
+                        (size_t)ps->in_w * sizeof(real));
+                memmove(d->moved_map + (c * ps->in_h + y) * ps->in_w,
+                        d->moved_map + (c * full->out_h + y) * full->out_w, (size_t)ps->in_w * sizeof(real));
+            }
+        maxpool2d_forward(ps, d->map, d->pooled, d->argmax);
+        maxpool2d_forward(ps, d->moved_map, d->pooled_moved, d->argmax);
+        double back = interior_gap(d->pooled, d->pooled_moved, 8, ps->out_h, ps->out_w, 0, dx / 2, &compared);
+        long same = 0;
+        for (int i = 0; i < n; i++)
+            same += d->pooled[i] == d->pooled_moved[i];
+        if (dx == 2)
+            printf("  the digit moved right by 2: the pooled maps, moved back by 1, differ by at most %.3g (%ld "
+                   "positions)\n", back, compared);
+        else
+            printf("  the digit moved right by 1: no whole pooled position to move back by; in place, the pooled "
+                   "maps differ\n  by up to %.3g, and %ld of %d pooled values are unchanged\n", back, same, n);
+        csv_row(b, experiment_names[4], dx == 2 ? "maxpool after conv moved by (0 2)" :
+                "maxpool after conv moved by (0 1)", "1", -1, "max_difference_moved_back", back);
+    }
+}
+
+/* Convolution's equivariance, exactly: a random conv layer (8 filters 5x5)
+ * on a test digit and on noise, each moved by several shifts; then 2x2 max
+ * pooling after it, the digit moved by 2 (one pooled position) and by 1. */
+static void show_equivariance(lab *b)
+{
+    const image_set *digits = &b->data.test_images;
+    rng_t r = rng_seeded(11);
+    image_set noise = noise_image(digits->rows, digits->cols, &r);
+    equivariance_demo d;
+    demo_alloc(&d, digits->rows, digits->cols, &r);
+    printf("A convolution layer of 8 random 5x5 filters with biases (%dx%d -> 8 maps of %dx%d), on test image 0\n"
+           "and on an image of random noise, each moved with zero fill. Moved back, the maps agree wherever both\n"
+           "exist; in place they do not:\n\n"
+           "| image | moved by (down, right) | positions compared | largest difference, moved back | "
+           "largest difference, in place |\n|---|---|---|---|---|\n", digits->rows, digits->cols, d.conv.out_h,
+           d.conv.out_w);
+    demo_conv_rows(b, &d, digits, "test digit 0");
+    demo_conv_rows(b, &d, &noise, "noise");
+    printf("\nThen 2x2 max pooling (stride 2) of the digit's maps:\n");
+    demo_pooling(b, &d);
+    demo_free(&d);
+    free(noise.pixels);
+}
+
+typedef struct {
+    double accuracy[MAX_VARIANTS][MAX_SHIFT + 1][MAX_SEEDS];
+} shift_scores;
+
+static shift_scores moved_scores;
+
+/* After training: the test accuracy at shifts 0..MAX_SHIFT, the mean over
+ * the four directions (down, up, right, left). */
+static void score_moved(lab *b, comparison *c, int v, int s, trial *t)
+{
+    static const int dirs[4][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 }, { 0, -1 } };
+    for (int k = 0; k <= MAX_SHIFT; k++) {
+        double sum = 0;
+        for (int d = 0; d < (k == 0 ? 1 : 4); d++)
+            sum += trial_score(t, &b->data.test_images, &b->data.test_labels, b->n_test, k * dirs[d][0],
+                               k * dirs[d][1]).accuracy;
+        moved_scores.accuracy[v][k][s] = sum / (k == 0 ? 1 : 4);
+        csv_run(b, c->experiment, c->names[v], s + 1, k, "test_accuracy_moved", moved_scores.accuracy[v][k][s]);
+    }
+}
+
+static void experiment_translation(lab *b)
+{
+    comparison c;
+    comparison_setup(b, &c, experiment_names[4], 20000, 2000, 4, 3, 3, 2);
+    add_variant(&c, "CNN", BASE("relu", "maxpool"));
+    add_variant(&c, "CNN trained on moved images", BASE("relu", "maxpool"));
+    c.shifts[1] = 2;
+    add_variant(&c, "dense with 30 hidden", "flatten, dense 30, relu, dense 10");
+    lesson_step(5, "Translation: Notes on CNN's \"CNN are invariant under translations\", Doshi's \"equivariant "
+                "representations\"");
+    show_equivariance(b);
+    printf("\nThe whole network: trained on unmoved digits, tested on digits moved by 0-4 pixels (down, up, right,\n"
+           "left: the mean of the four), with zero fill. The second CNN saw each training image moved by up to\n"
+           "2 pixels each way (a new move every epoch, src/training.h's draw_shifts).\n");
+    for (int v = 0; v < c.n_variants; v++)
+        printf("  %-30s %s\n", c.names[v], c.specs[v]);
+    print_setup(b, c.n_train, c.epochs, c.seeds, "");
+    run_comparison(b, &c, score_moved);
+    printf("\n| network | parameters | moved by 0 | 1 | 2 | 3 | 4 |\n|---|---|---|---|---|---|---|\n");
+    for (int v = 0; v < c.n_variants; v++) {
+        table_row row;
+        char first[128];
+        snprintf(first, sizeof first, "| %s | %ld", c.names[v], c.n_params[v]);
+        row_start(&row, b, c.experiment, c.names[v], first);
+        for (int k = 0; k <= MAX_SHIFT; k++)
+            row_cell(&row, k, "test_accuracy_moved", moved_scores.accuracy[v][k], c.seeds, 100, 2);
+        row_print(&row);
+    }
+    printf("(test accuracy in %%, mean ± sd over %d seeds)\n", c.seeds);
+}
+
+/* ---------------------------------------------------------------- 6. overlapping pooling */
+
+/* A copy of a set with one black row added below and one black column on
+ * the right: 28x28 -> 29x29, the digits where they were. */
+static void padded_copy(const image_set *s, image_set *out)
+{
+    int rows = s->rows + 1, cols = s->cols + 1;
+    out->count = s->count;
+    out->rows = rows;
+    out->cols = cols;
+    out->pixels = checked_calloc((size_t)s->count * rows * cols, 1, "the 29x29 images");
+    for (int i = 0; i < s->count; i++)
+        for (int y = 0; y < s->rows; y++)
+            memcpy(out->pixels + ((size_t)i * rows + y) * cols, s->pixels + ((size_t)i * s->rows + y) * s->cols,
+                   (size_t)s->cols);
+}
+
+static void experiment_overlap(lab *b)
+{
+    comparison c;
+    comparison_setup(b, &c, experiment_names[5], 10000, 2000, 10, 4, 5, 2);
+    if (!b->padded_train.pixels) {
+        padded_copy(&b->data.train_images, &b->padded_train);
+        padded_copy(&b->data.test_images, &b->padded_test);
+    }
+    add_variant(&c, "2x2 stride 2 on 28x28", "conv 16 5, relu, maxpool 2, flatten, dense 10");
+    add_variant(&c, "3x3 stride 2 on 29x29", "conv 16 5, relu, maxpool 3 stride 2, flatten, dense 10");
+    c.padded[1] = 1;
+    lesson_step(6, "Overlapping pooling (Gonzalez, from AlexNet): it \"further reduce[s] the error rate\" and makes "
+                "it \"more difficult to overfit\"");
+    printf("Pooling windows must tile their input exactly (src/pool.h): 2x2 stride 2 needs an even size, 3x3\n"
+           "stride 2 an odd one. So the overlapping network reads the digits with one black row added below and\n"
+           "one black column on the right (29x29; MNIST's border is black already): its 5x5 convolution gives\n"
+           "25x25, pooled to 12x12, the same 12x12x16 as 24x24 pooled 2x2. Same weights, same parameters:\n");
+    for (int v = 0; v < c.n_variants; v++)
+        printf("  %-28s %s\n", c.names[v], c.specs[v]);
+    print_setup(b, c.n_train, c.epochs, c.seeds, "");
+    printf("Learning rate %g for both.\n", c.lr);
+    run_comparison(b, &c, NULL);
+    print_comparison(b, &c);
+    double gap[2][MAX_SEEDS];
+    for (int v = 0; v < 2; v++)
+        for (int s = 0; s < c.seeds; s++)
+            gap[v][s] = c.test_error[v][s] - c.train_error[v][s];
+    printf("\n| network | test error minus training error (points) |\n|---|---|\n");
+    for (int v = 0; v < 2; v++) {
+        table_row row;
+        char first[96];
+        snprintf(first, sizeof first, "| %s", c.names[v]);
+        row_start(&row, b, c.experiment, c.names[v], first);
+        row_cell(&row, -1, "overfitting_gap", gap[v], c.seeds, 100, 2);
+        row_print(&row);
+    }
+    print_paired("test error", c.test_error[1], c.test_error[0], c.seeds, 100, " points", "overlapping", "2x2");
+    print_paired("the gap", gap[1], gap[0], c.seeds, 100, " points", "overlapping", "2x2");
+}
+
+/* ---------------------------------------------------------------- 7. dropout and overfitting */
+
+static void dropout_table_row(lab *b, const char *variant, const run_result *r, int seeds)
+{
+    double final_train[MAX_SEEDS], final_test[MAX_SEEDS], train_err[MAX_SEEDS], test_err[MAX_SEEDS];
+    double best_test[MAX_SEEDS], best_epoch[MAX_SEEDS];
+    for (int s = 0; s < seeds; s++) {
+        int last = r[s].epochs - 1, best = 0;
+        for (int e = 1; e <= last; e++)
+            best = r[s].test_loss[e] < r[s].test_loss[best] ? e : best;
+        final_train[s] = r[s].train_loss[last];
+        final_test[s] = r[s].test_loss[last];
+        train_err[s] = r[s].train_error[last];
+        test_err[s] = r[s].test_error[last];
+        best_test[s] = r[s].test_loss[best];
+        best_epoch[s] = best + 1;
+    }
+    table_row row;
+    char first[96];
+    snprintf(first, sizeof first, "| %s", variant);
+    row_start(&row, b, experiment_names[6], variant, first);
+    row_cell(&row, -1, "final_train_loss", final_train, seeds, 1, 4);
+    row_cell(&row, -1, "final_test_loss", final_test, seeds, 1, 4);
+    row_cell(&row, -1, "lowest_test_loss", best_test, seeds, 1, 4);
+    row_cell(&row, -1, "epoch_of_lowest_test_loss", best_epoch, seeds, 1, 1);
+    row_cell(&row, -1, "final_train_error", train_err, seeds, 100, 2);
+    row_cell(&row, -1, "final_test_error", test_err, seeds, 100, 2);
+    row_print(&row);
+}
+
+static void dropout_runs(lab *b, const char *set_name, int n_train, int epochs, int seeds)
+{
+    static const char *specs[2] = {
+        "conv 16 5, relu, maxpool 2, flatten, dense 128, relu, dense 10",
+        "conv 16 5, relu, maxpool 2, flatten, dense 128, relu, dropout 0.5, dense 10",
+    };
+    static run_result r[MAX_SEEDS];
+    for (int v = 0; v < 2; v++) {
+        char variant[64];
+        snprintf(variant, sizeof variant, "%s on the %s set (%d images)", v ? "dropout 0.5" : "no dropout", set_name,
+                 n_train);
+        for (int s = 0; s < seeds; s++) {
+            run_plan p = { specs[v], 0, n_train, epochs, 0, STANDARD_LR, EVERY_EPOCH, EVERY_EPOCH, 0, 0 };
+            run(b, &p, (uint64_t)s + 1, &r[s]);
+            csv_curves(b, experiment_names[6], variant, s + 1, &r[s]);
+        }
+        dropout_table_row(b, variant, r, seeds);
+    }
+}
+
+static void experiment_dropout(lab *b)
+{
+    int small = images_for(b, 1000, 500), full = images_for(b, 60000, 5000);
+    int small_epochs = epochs_for(b, 30, 15), full_epochs = epochs_for(b, 5, 3);
+    int small_seeds = seeds_for(b, 3, 2), full_seeds = seeds_for(b, 2, 1);
+    lesson_step(7, "Dropout and overfitting (Doshi: \"2 Dropout layers to avoid overfitting\", \"No apparent "
+                "overfitting\")");
+    printf("A network with one large dense layer (295,040 of its 298,714 parameters), with and without dropout\n"
+           "0.5 before the last layer:\n  conv 16 5, relu, maxpool 2, flatten, dense 128, relu, [dropout 0.5,] "
+           "dense 10\n"
+           "trained on %d images for %d epochs (%d seeds) and on %d images for %d epochs (%d seed%s); after\n"
+           "every epoch both the training images (up to %d) and %d test images are scored in test mode.\n"
+           "Learning rate %g, SGD with momentum %.1f, mini-batches of %d.\n", small, small_epochs, small_seeds, full,
+           full_epochs, full_seeds, full_seeds == 1 ? "" : "s", TRAIN_SCORED, b->n_test, STANDARD_LR, MOMENTUM, BATCH);
+    printf("\n| training set, network | final training loss | final test loss | lowest test loss | its epoch | "
+           "final training error (%%) | final test error (%%) |\n|---|---|---|---|---|---|---|\n");
+    dropout_runs(b, "small", small, small_epochs, small_seeds);
+    dropout_runs(b, "large", full, full_epochs, full_seeds);
+    printf("(mean ± sd over seeds; the curves, epoch by epoch, are in the CSV file)\n");
+}
+
+/* ---------------------------------------------------------------- 8. batch normalisation */
+
+static void experiment_batchnorm(lab *b)
+{
+    static const char *names[2] = { "no batchnorm", "batchnorm" };
+    static const char *specs[2] = {
+        BASE("relu", "maxpool"),
+        "conv 8 5, batchnorm, relu, maxpool 2, conv 16 5, batchnorm, relu, maxpool 2, flatten, dense 10",
+    };
+    static const double full_lrs[3] = { 0.01, 0.05, 0.2 }, quick_lrs[2] = { 0.05, 0.2 };
+    const double *lrs = b->opt.quick ? quick_lrs : full_lrs;
+    int n_lrs = b->opt.quick ? 2 : 3, seeds = seeds_for(b, 3, 2);
+    int n_train = images_for(b, 10000, 2000), max_epochs = epochs_for(b, 12, 8);
+    double target = b->opt.quick ? 0.93 : 0.97;
+    double epochs[2][3][MAX_SEEDS], seconds[2][3][MAX_SEEDS];
+    int reached[2][3];
+    lesson_step(8, "Batch normalisation (Notes on CNN): epochs to a test accuracy, with and without");
+    printf("The two-convolution network with and without batchnorm between each convolution and its ReLU (Notes\n"
+           "on CNN's conv -> BN -> activation -> pooling), the same conv and dense weights at the start:\n"
+           "  %s\n", specs[1]);
+    print_setup(b, n_train, max_epochs, seeds, "at most ");
+    printf("Measured: the first epoch after which the test accuracy is at least %.1f%%, at three learning rates.\n",
+           100 * target);
+    for (int l = 0; l < n_lrs; l++)
+        for (int v = 0; v < 2; v++) {
+            char variant[40];
+            snprintf(variant, sizeof variant, "%s lr %g", names[v], lrs[l]);
+            reached[v][l] = 0;
+            for (int s = 0; s < seeds; s++) {
+                run_plan p = { specs[v], 0, n_train, max_epochs, 0, lrs[l], NEVER, EVERY_EPOCH, 0, target };
+                run_result r;
+                run(b, &p, (uint64_t)s + 1, &r);
+                double accuracy[MAX_EPOCHS];
+                for (int e = 0; e < r.epochs; e++)
+                    accuracy[e] = 1 - r.test_error[e];
+                int e = first_epoch_reaching(accuracy, r.epochs, target, 1);
+                epochs[v][l][s] = e == NEVER_REACHED ? NAN : e;
+                seconds[v][l][s] = e == NEVER_REACHED ? NAN : r.seconds[e - 1];
+                reached[v][l] += e != NEVER_REACHED;
+                csv_curves(b, experiment_names[7], variant, s + 1, &r);
+                csv_run(b, experiment_names[7], variant, s + 1, -1, "epochs_to_target", epochs[v][l][s]);
+            }
+        }
+    printf("\n| network | lr | reached %.1f%% | epochs to %.1f%% | seconds to %.1f%% |\n"
+           "|---|---|---|---|---|\n", 100 * target, 100 * target, 100 * target);
+    for (int l = 0; l < n_lrs; l++)
+        for (int v = 0; v < 2; v++) {
+            char variant[40];
+            snprintf(variant, sizeof variant, "%s lr %g", names[v], lrs[l]);
+            char first[96];
+            table_row row;
+            snprintf(first, sizeof first, "| %s | %g | %d of %d", names[v], lrs[l], reached[v][l], seeds);
+            row_start(&row, b, experiment_names[7], variant, first);
+            row_cell(&row, -1, "epochs_to_target", epochs[v][l], seeds, 1, 2);
+            row_cell(&row, -1, "seconds_to_target", seconds[v][l], seeds, 1, 1);
+            row_print(&row);
+        }
+    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epochs)\n", max_epochs);
+}
+
+/* ---------------------------------------------------------------- main */
+
+typedef void (*experiment_fn)(lab *);
+
+int main(int argc, char **argv)
+{
+    static const experiment_fn experiments[N_EXPERIMENTS] = {
+        experiment_relu_tanh, experiment_pooling, experiment_stacked, experiment_dense_cnn,
+        experiment_translation, experiment_overlap, experiment_dropout, experiment_batchnorm,
+    };
+    lab b;
+    memset(&b, 0, sizeof b);
+    out_file_check_stdout_at_exit(program);
+    b.opt = parse_flags(argc, argv);
+    printf("Lesson 15: the sources' claims, tested%s\n"
+           "=====================================\n", b.opt.quick ? " (--quick: subsets, fewer seeds)" : "");
+    lab_open(&b);
+    printf("%s: %d training and %d test images of %dx%d; %d thread%s\n", b.opt.data, b.data.train_images.count,
+           b.data.test_images.count, b.data.train_images.rows, b.data.train_images.cols, b.opt.threads,
+           b.opt.threads == 1 ? "" : "s");
+    double started = wall_clock();
+    for (int i = 0; i < N_EXPERIMENTS; i++) {
+        if (!listed(b.opt.experiment, experiment_names[i]))
+            continue;
+        double t = wall_clock();
+        experiments[i](&b);
+        printf("(experiment %s took %.0f s)\n", experiment_names[i], wall_clock() - t);
+        fflush(stdout);
+    }
+    printf("\nall of it took %.0f s (%.1f min)\n", wall_clock() - started, (wall_clock() - started) / 60);
+    lab_close(&b);
+    return 0;
+}
