@@ -643,11 +643,16 @@ static void dense_backward_layer(const sequential_model *net, const layer *l, co
 }
 
 static void batchnorm_backward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
-                                     const real *dy, real *dx, int n, real *grad)
+                                     const real *in, const real *dy, real *dx, int n, real *grad)
 {
     batchnorm_shape s = bn_shape(l);
     const real *gamma = net->params + l->first_param, *inv_std = b->bn_stats[i] + 2 * l->in_c;
     real *dgamma = grad + l->first_param, *dbeta = dgamma + l->in_c;
+    if (!net->training) {                 /* test mode: the running averages, a straight line per channel */
+        const real *run_mean = net->stats + l->first_stat, *run_var = run_mean + l->in_c;
+        batchnorm_backward_infer(&s, n, in, dy, gamma, run_mean, run_var, dgamma, dbeta, dx);
+        return;
+    }
     batchnorm_backward(&s, n, dy, b->xhat[i], gamma, inv_std, dgamma, dbeta, dx);
 }
 
@@ -672,8 +677,13 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
         case LAYER_RELU:      relu_backward(in, dy, dx, count); break;
         case LAYER_SIGMOID:   sigmoid_backward(out, dy, dx, count); break;
         case LAYER_TANH:      tanh_backward(out, dy, dx, count); break;
-        case LAYER_DROPOUT:   dropout_backward(dy, b->mask[i], dx, count); break;
-        case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, dy, dx, n, grad); break;
+        case LAYER_DROPOUT:                              /* test mode: nothing was dropped, y = x */
+            if (net->training)
+                dropout_backward(dy, b->mask[i], dx, count);
+            else
+                tensor_copy(dx, dy, (size_t)count);
+            break;
+        case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, in, dy, dx, n, grad); break;
         case LAYER_FLATTEN:   continue;                  /* the same numbers: dy passes through */
         case LAYER_DENSE:     dense_backward_layer(net, l, in, dy, dx_or_skip, n, grad); break;
         case LAYER_SOFTMAX:   continue;
