@@ -701,7 +701,7 @@ static void step_saliency(viewer *v)
     free(grad);
     printf("the gradient of the %s of class %d (%.6g) with respect to each pixel: the backward pass\n"
            "of training, from dscore/dlogits = %s instead of p - onehot(label), carried one layer\n"
-           "further, through the first conv's dL/dX, down to the image:\n",
+           "further, through the first layer's dL/dX, down to the image:\n",
            v->opt.score == SCORE_LOGIT ? "logit z" : "log-probability ln p", v->answer, score,
            v->opt.score == SCORE_LOGIT ? "onehot(answer)" : "onehot(answer) - p");
     draw_saliency_in_terminal(v, saliency);

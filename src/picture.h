@@ -121,11 +121,14 @@ picture scale_legend(const grey_scale *s, int width);
 /* The bars of a chart `height` pixels tall: heights[i] (n) = round(probs[i] * height). */
 void bar_heights(const real *probs, int n, int height, int *heights);
 
-/* A bar chart of n probabilities: bar i is bar_w pixels wide and
- * heights[i] (bar_heights) pixels of ink tall, standing on a line, in an
- * outline of the full height; its class number is written under it; the
- * bar `highlight` (the network's answer; -1: none) has its probability
- * written above the chart. */
+/* A bar chart of n probabilities (the first 64 when n is larger): bar i is
+ * bar_w pixels wide and heights[i] (bar_heights) pixels tall, standing on a
+ * black line inside a very light grey box of the full height, with its
+ * class number under it; bars are dark grey (96) but the bar `highlight`
+ * (the network's answer; -1: none), which is black (PICTURE_INK) and has its
+ * probability written above the chart. Bars start `gap` = max(bar_w / 2, 2)
+ * pixels from the left and are gap pixels apart; the box's top row is
+ * text_height(1) + 4. */
 picture bar_chart(const real *probs, int n, int height, int bar_w, int highlight);
 
 /* Write p as a PGM (pgm_write: safely, never half a file). Returns 0, or
