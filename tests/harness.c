@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include "os.h"
+#include "tensor.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -334,4 +335,11 @@ void write_synthetic_mnist(const char *dir, int n_train, int n_test)
 {
     write_synthetic_set(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", n_train, 1);
     write_synthetic_set(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", n_test, 2);
+}
+
+real *random_tensor(rng_t *rng, long n)
+{
+    real *t = tensor_alloc((size_t)(n > 0 ? n : 1), "test tensor");
+    rng_fill_normal(rng, t, n);
+    return t;
 }

@@ -26,13 +26,6 @@
 
 static rng_t rng;
 
-static real *random_tensor(long n)
-{
-    real *t = tensor_alloc((size_t)(n > 0 ? n : 1), "test tensor");
-    for (long i = 0; i < n; i++)
-        t[i] = (real)rng_normal(&rng);
-    return t;
-}
 
 /* ---------------------------------------------------------------- specs */
 
@@ -146,7 +139,7 @@ static void test_small_is_lesson10s_network(void)
     convnet_init(&a, &p, &r1);
     sequential_init(&m, params, NULL, &r2);
     CHECK(tensor_max_abs_diff(params, p.all, (size_t)m.n_params) == 0);  /* the same initial numbers */
-    real *x = random_tensor(2 * 784);
+    real *x = random_tensor(&rng, 2 * 784);
     int labels[2] = { 3, 8 };
     sequential_batch b;
     sequential_batch_alloc(&m, 2, &b);
@@ -255,8 +248,8 @@ static void check_stack(const char *spec, int in_c, int h, int w, int n, engine_
     sequential_init(&c.m, c.params, c.stats, &init);
     for (long i = 0; i < c.m.n_params; i++)
         c.params[i] += (real)(0.1 * rng_normal(&rng));
-    c.x = random_tensor(in);
-    c.r = random_tensor((long)n * c.m.classes);
+    c.x = random_tensor(&rng, in);
+    c.r = random_tensor(&rng, (long)n * c.m.classes);
     if (!training)
         random_running_stats(&c.m, c.stats);
     c.net = (sequential_model){ &c.m, c.params, c.stats, engine, training, 99, 3 };
@@ -362,9 +355,9 @@ static void test_batchnorm_gradient_with_the_batchs_coupling(void)
 {
     bn_case c = { .s = { 3, 4 }, .n = 5 };
     long total = (long)c.n * 3 * 4;
-    c.x = random_tensor(total);  c.gamma = random_tensor(3);  c.beta = random_tensor(3);
+    c.x = random_tensor(&rng, total);  c.gamma = random_tensor(&rng, 3);  c.beta = random_tensor(&rng, 3);
     c.y = tensor_alloc((size_t)total, "y");  c.xhat = tensor_alloc((size_t)total, "xhat");
-    c.stats = tensor_alloc(9, "stats");  c.r = random_tensor(total);
+    c.stats = tensor_alloc(9, "stats");  c.r = random_tensor(&rng, total);
     real *dx = tensor_alloc((size_t)total, "dx"), *dgamma = tensor_alloc(3, "dg"), *dbeta = tensor_alloc(3, "db");
     bn_loss(&c);
     batchnorm_backward(&c.s, c.n, c.r, c.xhat, c.gamma, c.stats + 6, dgamma, dbeta, dx);
@@ -436,10 +429,10 @@ static void test_dropout_and_batchnorm_at_test_time(void)
     sequential m;
     char err[256];
     CHECK_INT(sequential_build(&m, "conv 2 3, batchnorm, dropout 0.9, flatten, dense 3", 1, 5, 5, err, sizeof err), 0);
-    real *params = random_tensor(m.n_params), *stats = tensor_alloc((size_t)m.n_stats, "stats");
+    real *params = random_tensor(&rng, m.n_params), *stats = tensor_alloc((size_t)m.n_stats, "stats");
     rng_t r = rng_seeded(3);
     sequential_init(&m, params, stats, &r);
-    real *x = random_tensor(2 * 25);
+    real *x = random_tensor(&rng, 2 * 25);
     sequential_batch b;
     sequential_batch_alloc(&m, 2, &b);
     sequential_model net = { &m, params, stats, ENGINE_FAST, 0, 1, 1 };
@@ -482,7 +475,7 @@ static void test_dropout_backward_at_test_time(void)
     sequential m;
     char err[256];
     CHECK_INT(sequential_build(&m, "conv 2 3, relu, flatten, dense 3", 1, 5, 5, err, sizeof err), 0);
-    real *params = random_tensor(m.n_params), *x = random_tensor(2 * 25), *r = random_tensor(2 * 3);
+    real *params = random_tensor(&rng, m.n_params), *x = random_tensor(&rng, 2 * 25), *r = random_tensor(&rng, 2 * 3);
     real *grad = tensor_alloc((size_t)m.n_params, "grad"), *dx = tensor_alloc(50, "dx");
     real *grad_plain = tensor_alloc((size_t)m.n_params, "grad"), *dx_plain = tensor_alloc(50, "dx");
     backward_of("conv 2 3, relu, dropout 0.5, flatten, dense 3", params, x, r, 1, grad, dx);
@@ -504,7 +497,7 @@ static void test_forward_fills_the_probabilities(void)
         sequential m;
         char err[256];
         CHECK_INT(sequential_build(&m, specs[s], 1, 5, 5, err, sizeof err), 0);
-        real *params = random_tensor(m.n_params), *x = random_tensor(2 * 25), expected[4];
+        real *params = random_tensor(&rng, m.n_params), *x = random_tensor(&rng, 2 * 25), expected[4];
         sequential_batch b;
         sequential_batch_alloc(&m, 2, &b);
         tensor_fill(b.probs, 2 * 4, -1);
@@ -532,7 +525,7 @@ static void test_version2_round_trip_with_statistics(void)
     char err[512], path[512];
     CHECK_INT(sequential_build(&m, "conv 2 3 same, batchnorm, relu, maxpool 2, flatten, dropout 0.5, dense 4",
                                1, 6, 6, err, sizeof err), 0);
-    real *params = random_tensor(m.n_params), *stats = random_tensor(m.n_stats), *p2, *s2;
+    real *params = random_tensor(&rng, m.n_params), *stats = random_tensor(&rng, m.n_stats), *p2, *s2;
     file_path(path, sizeof path, "v2.model");
     CHECK_INT(sequential_save(path, &m, params, stats, err, sizeof err), 0);
     CHECK_INT(sequential_load(path, &back, &p2, &s2, err, sizeof err), 0);
@@ -600,7 +593,7 @@ static void test_damaged_version2_files(void)
     sequential m;
     char err[512], good[512], bad[512];
     CHECK_INT(sequential_build(&m, "conv 2 3, relu, flatten, dense 3", 1, 5, 5, err, sizeof err), 0);
-    real *params = random_tensor(m.n_params), stats[1] = { 0 };
+    real *params = random_tensor(&rng, m.n_params), stats[1] = { 0 };
     file_path(good, sizeof good, "good_v2.model");
     file_path(bad, sizeof bad, "bad_v2.model");
     CHECK_INT(sequential_save(good, &m, params, stats, err, sizeof err), 0);
@@ -623,7 +616,7 @@ static void test_every_damage_of_a_version2_file(void)
     sequential m;
     char err[512], good[512], bad[512];
     CHECK_INT(sequential_build(&m, "conv 2 3, batchnorm, relu, flatten, dense 3", 1, 5, 5, err, sizeof err), 0);
-    real *params = random_tensor(m.n_params), *stats = random_tensor(m.n_stats);
+    real *params = random_tensor(&rng, m.n_params), *stats = random_tensor(&rng, m.n_stats);
     file_path(good, sizeof good, "fuzz_v2.model");
     file_path(bad, sizeof bad, "fuzz_bad.model");
     CHECK_INT(sequential_save(good, &m, params, stats, err, sizeof err), 0);
