@@ -55,7 +55,7 @@ typedef struct {
 } options;
 
 static const options defaults = {
-    .net = "doshi", .data = "data/mnist", .epochs = 8, .batch = 128, .shift = 1, .threads = 2,
+    .net = "doshi", .data = "data/mnist", .epochs = 6, .batch = 128, .shift = 1, .threads = 2,
     .progress = PROGRESS_BAR, .optimizer = OPTIMIZER_ADAM, .engine = ENGINE_FAST, .lr = 0.001, .lr_decay = 0.7,
     .momentum = 0.9, .seed = 1,
 };

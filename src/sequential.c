@@ -670,9 +670,9 @@ static void batchnorm_backward_layer(const sequential_model *net, const layer *l
     batchnorm_shape s = bn_shape(l);
     const real *gamma = net->params + l->first_param, *inv_std = b->bn_stats[i] + 2 * l->in_c;
     real *dgamma = grad + l->first_param, *dbeta = dgamma + l->in_c;
-    if (!net->training) {                        /* test mode: the running statistics are constants */
+    if (!net->training) {                 /* test mode: the running averages, a straight line per channel */
         const real *run_mean = net->stats + l->first_stat, *run_var = run_mean + l->in_c;
-        batchnorm_backward_infer(&s, n, dy, in, gamma, run_mean, run_var, dgamma, dbeta, dx);
+        batchnorm_backward_infer(&s, n, in, dy, gamma, run_mean, run_var, dgamma, dbeta, dx);
         return;
     }
     batchnorm_backward(&s, n, dy, b->xhat[i], gamma, inv_std, dgamma, dbeta, dx);
@@ -837,12 +837,7 @@ int sequential_save(const char *path, const sequential *m, const real *params, c
 {
     size_t size;
     unsigned char *buf = encode_v2(m, params, stats, &size);
-    out_file o;                    /* the old model stays until the new one is whole: see out_file.h */
-    int rc = out_file_open(&o, path, err, err_size);
-    if (rc == 0) {
-        out_file_write(&o, buf, size);
-        rc = out_file_commit(&o, err, err_size);
-    }
+    int rc = out_file_write_whole(path, buf, size, err, err_size);   /* the old model stays until the new one is whole */
     free(buf);
     return rc;
 }

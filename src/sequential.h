@@ -135,7 +135,10 @@ const real *sequential_forward(const sequential_model *net, sequential_batch *b,
  * ADDS dL/dparameters (summed over the images) into grad (n_params). When
  * dinput is not NULL, dL/dx (n, in_c, in_h, in_w), the gradient with respect
  * to the images themselves (a saliency map, lesson 14), is OVERWRITTEN there;
- * NULL skips it (in training the images are data). */
+ * NULL skips it (in training the images are data). It differentiates the
+ * mode of that forward pass (net->training): in test mode dropout passes
+ * the gradient through and batchnorm is the straight line of its running
+ * averages (batchnorm_backward_infer). */
 void sequential_backward(const sequential_model *net, sequential_batch *b, const real *x, const real *dlogits,
                          real *grad, real *dinput);
 
