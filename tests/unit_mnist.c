@@ -480,7 +480,7 @@ static void test_class_names_missing_file_means_digits(void)
     CHECK_INT(c.from_file, 0);
     CHECK_INT(err[0], '\0');
     for (int k = 0; k < CLASS_COUNT; k++) {
-        char digit[4];
+        char digit[12];
         snprintf(digit, sizeof digit, "%d", k);
         CHECK(strcmp(class_label(&c, k, text, sizeof text), digit) == 0);
     }
