@@ -365,6 +365,16 @@ const char *class_label(const class_names *names, int c, char *buf, size_t size)
     return buf;
 }
 
+int class_names_width(const class_names *names, int classes)
+{
+    int width = 0;
+    for (int c = 0; names != NULL && names->from_file && c < classes && c < CLASS_COUNT; c++) {
+        int len = (int)strlen(names->names[c]);
+        width = len > width ? len : width;
+    }
+    return width;
+}
+
 /* ---------------------------------------------------------------- a data directory */
 
 /* "dir/name" into path; -1 (with err) when it does not fit. */

@@ -77,6 +77,11 @@ int class_names_read(const char *path, class_names *out, char *err, size_t err_s
  * enough), e.g. "7". Returns the text; names may be NULL (digits). */
 const char *class_label(const class_names *names, int c, char *buf, size_t size);
 
+/* The length of the longest name of classes 0..classes-1, to line names up
+ * in a column; 0 when names is NULL or the classes are the digits (the
+ * reports then print only the number, as they always have). */
+int class_names_width(const class_names *names, int classes);
+
 /* ---------------------------------------------------------------- a data directory */
 
 typedef struct {

@@ -2,7 +2,6 @@
 #include "training.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "roofline.h"
 #include "tensor.h"
@@ -105,23 +104,11 @@ void progress_show(progress *p, int epoch, int epochs, int done, int total, doub
 
 /* ---------------------------------------------------------------- the report */
 
-/* The width of the widest name (0 for the digits: no names printed). */
-static int name_width(const class_names *names, int classes)
-{
-    int width = 0;
-    char buf[12];
-    for (int c = 0; names != NULL && names->from_file && c < classes; c++) {
-        int len = (int)strlen(class_label(names, c, buf, sizeof buf));
-        width = len > width ? len : width;
-    }
-    return width;
-}
-
 void print_confusion(FILE *out, const label_set *labels, const int *predictions, int classes,
                      const class_names *names)
 {
     long *matrix = checked_calloc((size_t)classes * classes, sizeof(long), "confusion matrix");
-    int width = name_width(names, classes);    /* rows read "  3 Dress       | ..." */
+    int width = class_names_width(names, classes);    /* rows read "  3 Dress       | ..." */
     char buf[12];
     for (int i = 0; i < labels->count; i++)
         matrix[labels->labels[i] * classes + predictions[i]]++;

@@ -162,11 +162,7 @@ static int classify(const sequential *m, const real *params, const real *stats, 
                     unsigned char *pixels, double *top)
 {
     char text[12];
-    int width = 0;                                   /* of the longest name, 0 for digits */
-    for (int c = 0; names->from_file && c < m->classes; c++) {
-        int len = (int)strlen(class_label(names, c, text, sizeof text));
-        width = len > width ? len : width;
-    }
+    int width = class_names_width(names, m->classes);   /* 0 for the digits: numbers only */
     image_set one = { 1, m->in_h, m->in_w, pixels };
     real *x = tensor_alloc((size_t)m->in_h * m->in_w, "image");
     sequential_batch b;
