@@ -26,7 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convnet.h"
 #include "file_error.h"
+#include "fit.h"
 #include "flags.h"
 #include "lesson.h"
 #include "loss.h"
@@ -46,8 +48,6 @@
 #define SANITY_IMAGES 1000  /* images for the loss before training */
 #define SHOW_MISTAKES 3
 
-enum { OPT_SGD, OPT_ADAM };
-
 typedef struct {
     const char *net, *data, *save, *load, *history;
     int epochs, batch, shift, limit, threads, progress, optimizer, engine, summary_only;
@@ -56,8 +56,8 @@ typedef struct {
 } options;
 
 static const options defaults = {
-    .net = "doshi", .data = "data/mnist", .epochs = 8, .batch = 128, .shift = 1, .threads = 2,
-    .progress = PROGRESS_BAR, .optimizer = OPT_ADAM, .engine = ENGINE_FAST, .lr = 0.001, .lr_decay = 0.7,
+    .net = "doshi", .data = "data/mnist", .epochs = 6, .batch = 128, .shift = 1, .threads = 2,
+    .progress = PROGRESS_BAR, .optimizer = OPTIMIZER_ADAM, .engine = ENGINE_FAST, .lr = 0.001, .lr_decay = 0.7,
     .momentum = 0.9, .seed = 1,
 };
 
@@ -104,15 +104,12 @@ typedef struct {
     int n_train;
     sequential net;
     real *params, *stats;           /* (n_params), (n_stats): the model          */
-    real *m, *v, *velocity;         /* Adam's moments, or momentum's velocity     */
-    long steps;                     /* optimiser steps so far (Adam's t - 1)      */
     thread_pool *pool;
     sequential_runner runner;       /* batches cut into shards: src/sequential.h */
-    real *x;                        /* (max batch, 1, rows, cols)                 */
-    int *labels, *predictions;      /* (max batch)                                */
+    fit_state fit;                  /* the training loop's state: src/fit.h       */
+    real *x;                        /* (eval batch, 1, rows, cols)                */
+    int *labels, *predictions;      /* (eval batch)                               */
     int *order, *test_order, *test_predictions;
-    signed char *shifts;
-    rng_t rng;
     out_file history;
     int history_open;
 } trainer;
@@ -122,9 +119,11 @@ static void trainer_free(trainer *t)
     if (t->runner.batches.mean_grad)
         sequential_runner_free(&t->runner);
     thread_pool_free(t->pool);
-    free(t->params); free(t->stats); free(t->m); free(t->v); free(t->velocity);
+    if (t->fit.order)
+        fit_free(&t->fit);
+    free(t->params); free(t->stats);
     free(t->x); free(t->labels); free(t->predictions);
-    free(t->order); free(t->test_order); free(t->test_predictions); free(t->shifts);
+    free(t->order); free(t->test_order); free(t->test_predictions);
     if (t->history_open)
         out_file_abandon(&t->history);
     mnist_free(&t->data);
@@ -176,10 +175,6 @@ static void build_network(trainer *t, int rows, int cols)
         rng_t init = rng_seeded((uint64_t)t->opt.seed);
         sequential_init(&t->net, t->params, t->stats, &init);
     }
-    t->rng = rng_seeded((uint64_t)t->opt.seed + 1);
-    t->m = tensor_alloc((size_t)t->net.n_params, "Adam's first moment");
-    t->v = tensor_alloc((size_t)t->net.n_params, "Adam's second moment");
-    t->velocity = tensor_alloc((size_t)t->net.n_params, "momentum's velocity");
 }
 
 static void build_engine(trainer *t)
@@ -197,8 +192,8 @@ static void build_engine(trainer *t)
     t->order = identity_order(t->n_train);
     t->test_order = identity_order(t->data.test_images.count);
     t->test_predictions = checked_calloc((size_t)t->data.test_images.count, sizeof(int), "predictions");
-    if (t->opt.shift > 0)
-        t->shifts = checked_calloc(2 * (size_t)t->n_train, 1, "image shifts");
+    fit_init(&t->fit, &t->runner, t->params, t->stats, &t->data.train_images, &t->data.train_labels, t->n_train,
+             t->opt.batch, t->opt.shift, t->opt.optimizer, t->opt.momentum, (uint64_t)t->opt.seed + 1);
 }
 
 static void open_outputs(trainer *t)
@@ -241,31 +236,6 @@ static set_score evaluate(trainer *t, const image_set *images, const label_set *
                         predictions);
 }
 
-/* One step on images order[first .. first+count), in training mode: the
- * mean gradient, the optimiser's step, batchnorm's running averages. */
-static void train_batch(trainer *t, int first, int count, double lr, double *loss_sum, long *correct)
-{
-    sequential_runner *r = &t->runner;
-    gather_images(&t->data.train_images, &t->data.train_labels, t->order, first, count, t->shifts, t->x, t->labels);
-    r->model.training = 1;
-    r->model.step = t->steps;                       /* a new dropout mask for every step */
-    batch_score s = minibatch_gradient(&r->batches, t->x, t->labels, count);
-    *loss_sum += s.loss;
-    *correct += s.correct;
-    t->steps++;
-    if (t->opt.optimizer == OPT_ADAM) {
-        adam_config c = adam_defaults((real)lr);
-        adam_step(t->params, r->batches.mean_grad, t->m, t->v, t->net.n_params, &c, (int)t->steps);
-    } else {
-        sgd_momentum_step(t->params, r->batches.mean_grad, t->velocity, t->net.n_params, (real)lr,
-                          (real)t->opt.momentum);
-    }
-    sequential_batch *shards[MINIBATCH_SHARDS];
-    for (int s = 0; s < MINIBATCH_SHARDS; s++)
-        shards[s] = &r->shards[s];
-    sequential_update_stats(&t->net, shards, MINIBATCH_SHARDS, t->stats);
-}
-
 static void stop_diverged(trainer *t, const char *where, double loss)
 {
     char line[512], value[64];
@@ -278,29 +248,20 @@ static void stop_diverged(trainer *t, const char *where, double loss)
     die(t, line);
 }
 
+/* One epoch of the library's training loop (src/fit.c), stopped with one
+ * line when a batch's loss is not a number. */
 static set_score train_epoch(trainer *t, int epoch, double lr)
 {
     progress p;
-    double loss_sum = 0;
-    long correct = 0;
-    int done = 0;
+    int bad_batch;
     progress_start(&p, t->opt.progress);
-    rng_shuffle(&t->rng, t->order, t->n_train);
-    if (t->shifts)
-        draw_shifts(&t->rng, t->shifts, t->n_train, t->opt.shift);
-    for (int batch = 1; done < t->n_train; batch++) {
-        int count = t->n_train - done < t->opt.batch ? t->n_train - done : t->opt.batch;
-        double before = loss_sum;
-        train_batch(t, done, count, lr, &loss_sum, &correct);
-        if (!loss_is_sane((loss_sum - before) / count)) {
-            char where[64];
-            snprintf(where, sizeof where, "epoch %d, batch %d", epoch, batch);
-            stop_diverged(t, where, (loss_sum - before) / count);
-        }
-        done += count;
-        progress_show(&p, epoch, t->opt.epochs, done, t->n_train, loss_sum / done);
+    set_score s = fit_epoch(&t->fit, lr, &p, epoch, t->opt.epochs, &bad_batch);
+    if (bad_batch) {
+        char where[64];
+        snprintf(where, sizeof where, "epoch %d, batch %d", epoch, bad_batch);
+        stop_diverged(t, where, s.loss);
     }
-    return (set_score){ loss_sum / t->n_train, (double)correct / t->n_train };
+    return s;
 }
 
 static set_score test_score(trainer *t)
@@ -331,8 +292,8 @@ static set_score train(trainer *t)
     double lr = t->opt.lr, total = 0;
     set_score test_s = { 0, 0 };
     printf("%d epochs of %d images, mini-batches of %d, %s lr %g (x%g per epoch)%s", t->opt.epochs, t->n_train,
-           t->opt.batch, t->opt.optimizer == OPT_ADAM ? "Adam" : "SGD with momentum", t->opt.lr, t->opt.lr_decay,
-           t->opt.optimizer == OPT_ADAM ? " (beta1 0.9, beta2 0.999)" : "");
+           t->opt.batch, t->opt.optimizer == OPTIMIZER_ADAM ? "Adam" : "SGD with momentum", t->opt.lr, t->opt.lr_decay,
+           t->opt.optimizer == OPTIMIZER_ADAM ? " (beta1 0.9, beta2 0.999)" : "");
     if (t->opt.shift > 0)
         printf(", images moved by up to %d pixel%s", t->opt.shift, t->opt.shift == 1 ? "" : "s");
     printf(", %d thread%s\n", t->opt.threads, t->opt.threads == 1 ? "" : "s");
@@ -362,6 +323,72 @@ static set_score train(trainer *t)
 }
 
 /* ---------------------------------------------------------------- the lesson's steps */
+
+static void print_scores(const char *name, const real *logits, int classes)
+{
+    printf("  %-24s", name);
+    for (int c = 0; c < classes; c++)
+        printf(" %+.4f", (double)logits[c]);
+    printf("\n");
+}
+
+/* The list m on image x (1, rows, cols) with each engine, in test mode:
+ * its scores printed, and their largest difference from `reference`
+ * (classes) in differences[0] (direct loops) and [1] (im2col + GEMM). */
+static void list_scores(const sequential *m, const real *params, const real *x, const real *reference,
+                        double differences[2])
+{
+    static const char *names[2] = { "the list, direct loops", "the list, im2col + GEMM" };
+    sequential_batch b;
+    sequential_batch_alloc(m, 1, &b);
+    for (int e = 0; e < 2; e++) {
+        sequential_model net = { m, params, NULL, e == 0 ? ENGINE_NAIVE : ENGINE_FAST, 0, 0, 0 };
+        const real *logits = sequential_forward(&net, &b, x, 1, 0);
+        print_scores(names[e], logits, m->classes);
+        differences[e] = tensor_max_abs_diff(logits, reference, (size_t)m->classes);
+    }
+    sequential_batch_free(&b);
+}
+
+/* Lesson 10's network twice, from the same initial numbers: wired by hand
+ * (src/convnet.c) and as the list "small", on training image 0, with both
+ * of the list's engines. */
+static void compare_with_lesson10(const trainer *t)
+{
+    const image_set *images = &t->data.train_images;
+    char err[FILE_ERROR_SIZE];
+    convnet_arch a;
+    sequential m;
+    if (convnet_arch_setup(&a, images->rows, images->cols, 16, 5, 10, err, sizeof err) != 0
+        || sequential_build(&m, "small", 1, images->rows, images->cols, err, sizeof err) != 0) {
+        printf("(not for %dx%d images: %s)\n", images->rows, images->cols, err);
+        return;
+    }
+    convnet_params p;
+    convnet_work w;
+    convnet_params_alloc(&a, &p);
+    convnet_work_alloc(&a, &w);
+    real *params = tensor_alloc((size_t)m.n_params, "parameters");
+    real *x = tensor_alloc((size_t)a.in_h * a.in_w, "image");                    /* (1, rows, cols) */
+    rng_t by_hand = rng_seeded((uint64_t)t->opt.seed), as_list = rng_seeded((uint64_t)t->opt.seed);
+    convnet_init(&a, &p, &by_hand);                  /* the same draws, in the same order */
+    sequential_init(&m, params, NULL, &as_list);
+    images_to_real(images, 0, 1, x);
+    printf("Lesson 10 wires conv -> ReLU -> maxpool -> dense by hand (src/convnet.c). --net small is the same\n"
+           "network as a list of layers, \"%s\",\n"
+           "with %ld parameters (lesson 10's: %ld). From the same initial numbers, training image 0 (a %d)\n"
+           "gets these ten scores (logits):\n", m.spec, m.n_params, a.n_params, t->data.train_labels.labels[0]);
+    convnet_forward(&a, &p, &w, x);
+    print_scores("lesson 10, by hand", w.logits, a.classes);
+    double differences[2];
+    list_scores(&m, params, x, w.logits, differences);
+    printf("largest difference from lesson 10: %.2g with the direct loops (the same calls), %.2g with\n"
+           "im2col + GEMM (the same sums added in another order: float rounding)\n", differences[0], differences[1]);
+    convnet_params_free(&p);
+    convnet_work_free(&w);
+    free(params);
+    free(x);
+}
 
 static void explain_network(const trainer *t)
 {
@@ -428,15 +455,18 @@ int main(int argc, char **argv)
     load_data(&t);
     open_outputs(&t);
 
-    lesson_step(2, "The network, as Keras's model.summary() prints it");
+    lesson_step(2, "Lesson 10's network, as a list of layers");
+    compare_with_lesson10(&t);
+
+    lesson_step(3, "The network, as Keras's model.summary() prints it");
     build_network(&t, t.data.train_images.rows, t.data.train_images.cols);
     build_engine(&t);
     explain_network(&t);
 
-    lesson_step(3, "Dropout");
+    lesson_step(4, "Dropout");
     explain_dropout(&t);
 
-    lesson_step(4, "The loss before the first step");
+    lesson_step(5, "The loss before the first step");
     int n = t.n_train < SANITY_IMAGES ? t.n_train : SANITY_IMAGES;
     set_score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
     if (!loss_is_sane(first.loss))
@@ -444,10 +474,10 @@ int main(int argc, char **argv)
     printf("mean loss on the first %d training images: %.4f (ln(10) = %.4f: each digit starts near 1/10)\n", n,
            first.loss, log(10.0));
 
-    lesson_step(5, "Training");
+    lesson_step(6, "Training");
     set_score test = train(&t);
 
-    lesson_step(6, "The test set");
+    lesson_step(7, "The test set");
     printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
     print_confusion(stdout, &t.data.test_labels, t.test_predictions, t.net.classes, &t.data.classes);
     show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, t.net.classes, &t.data.classes,

@@ -85,6 +85,26 @@ void batchnorm_backward(const batchnorm_shape *s, int n, const real *dy, const r
     }
 }
 
+void batchnorm_backward_infer(const batchnorm_shape *s, int n, const real *x, const real *dy, const real *gamma,
+                              const real *running_mean, const real *running_var, real *dgamma, real *dbeta,
+                              real *dx)
+{
+    for (int c = 0; c < s->channels; c++) {
+        double inv = 1 / sqrt((double)running_var[c] + BATCHNORM_EPS), sum_dy = 0, sum_dy_xhat = 0;
+        for (int i = 0; i < n; i++) {
+            const real *xc = channel_of(s, x, i, c), *dc = channel_of(s, dy, i, c);
+            real *dxc = channel_of_mut(s, dx, i, c);
+            for (int k = 0; k < s->size; k++) {
+                sum_dy += dc[k];                                             /* dL/dbeta  */
+                sum_dy_xhat += (double)dc[k] * ((double)xc[k] - running_mean[c]) * inv;   /* dL/dgamma */
+                dxc[k] = (real)(gamma[c] * inv * dc[k]);                     /* one path only: the line's slope */
+            }
+        }
+        dbeta[c] += (real)sum_dy;
+        dgamma[c] += (real)sum_dy_xhat;
+    }
+}
+
 void batchnorm_update_running(int channels, long N, const real *mean, const real *var,
                               real *running_mean, real *running_var)
 {

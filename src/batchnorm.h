@@ -51,6 +51,18 @@ void batchnorm_forward_infer(const batchnorm_shape *s, int n, const real *x, con
 void batchnorm_backward(const batchnorm_shape *s, int n, const real *dy, const real *xhat, const real *gamma,
                         const real *inv_std, real *dgamma, real *dbeta, real *dx);
 
+/* The backward pass of the test-mode forward (batchnorm_forward_infer):
+ * with the running mean and variance fixed numbers, each channel is a
+ * straight line y = gamma_c (x - mean_c) inv_c + beta_c, inv_c =
+ * 1 / sqrt(running_var_c + eps), and no image depends on another:
+ *     dx = gamma_c inv_c dy                                  (OVERWRITTEN)
+ *     dgamma_c += sum dy (x - mean_c) inv_c    dbeta_c += sum dy   (ADDED to)
+ * What a saliency map (lesson 14) differentiates through a trained
+ * network. x, dy, dx (n, C, size). */
+void batchnorm_backward_infer(const batchnorm_shape *s, int n, const real *x, const real *dy, const real *gamma,
+                              const real *running_mean, const real *running_var, real *dgamma, real *dbeta,
+                              real *dx);
+
 /* running = momentum * running + (1 - momentum) * batch, for the mean and
  * for the variance, the variance made unbiased first (times N / (N - 1),
  * as PyTorch does). N = the numbers per channel the batch had. */

@@ -430,12 +430,7 @@ int convnet_save(const char *path, const convnet_arch *a, const convnet_params *
 {
     size_t size;
     unsigned char *buf = encode_model(a, p, &size);
-    out_file o;                    /* the old model stays until the new one is whole: see out_file.h */
-    int rc = out_file_open(&o, path, err, err_size);
-    if (rc == 0) {
-        out_file_write(&o, buf, size);
-        rc = out_file_commit(&o, err, err_size);
-    }
+    int rc = out_file_write_whole(path, buf, size, err, err_size);   /* the old model stays until the new one is whole */
     free(buf);
     return rc;
 }

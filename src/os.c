@@ -48,6 +48,11 @@ int os_replace_file(const char *from, const char *to)
     return rename(from, to) == 0 ? 0 : -1;
 }
 
+int os_make_dir(const char *path)
+{
+    return mkdir(path, 0777) == 0 ? 0 : -1;
+}
+
 unsigned long os_process_id(void)
 {
     return (unsigned long)getpid();
@@ -88,6 +93,15 @@ int os_replace_file(const char *from, const char *to)
         return 0;
     remove(to);
     return rename(from, to) == 0 ? 0 : -1;
+}
+
+int os_make_dir(const char *path)
+{
+    (void)path;
+#ifdef ENOSYS
+    errno = ENOSYS;
+#endif
+    return -1;
 }
 
 unsigned long os_process_id(void)

@@ -54,6 +54,12 @@ void os_write_errors_not_signals(void);
  * the rename tried again. Returns 0, or -1 with errno. */
 int os_replace_file(const char *from, const char *to);
 
+/* Create the directory path (one level: its parent must exist), mode 0777
+ * less the umask (mkdir). Returns 0, or -1 with errno (EEXIST when
+ * something is already there). Without POSIX: -1 with errno ENOSYS (the
+ * caller asks the user to create it). */
+int os_make_dir(const char *path);
+
 /* A number that differs between processes running at the same time (the
  * process id), for naming temporary files. Without POSIX: 0. */
 unsigned long os_process_id(void);

@@ -220,3 +220,12 @@ void out_file_check_stdout_at_exit(const char *program)
     if (!registered && atexit(check_stdout) == 0)
         registered = 1;
 }
+
+int out_file_write_whole(const char *path, const void *bytes, size_t n, char *err, size_t err_size)
+{
+    out_file o;
+    if (out_file_open(&o, path, err, err_size) != 0)
+        return -1;
+    out_file_write(&o, bytes, n);                 /* a failure is kept for the commit to report */
+    return out_file_commit(&o, err, err_size);
+}

@@ -61,6 +61,10 @@ int out_file_printf(out_file *o, const char *format, ...);
  * is removed). Either way o is closed afterwards. */
 int out_file_commit(out_file *o, char *err, size_t err_size);
 
+/* The whole file at once: open, write the n bytes, commit. Returns 0, or
+ * -1 with one line in err (the old file untouched, as above). */
+int out_file_write_whole(const char *path, const void *bytes, size_t n, char *err, size_t err_size);
+
 /* Give up: close and remove the temporary file (the target is untouched).
  * Harmless on an out_file that failed to open or is already closed. */
 void out_file_abandon(out_file *o);

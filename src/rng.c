@@ -77,3 +77,9 @@ void init_uniform_fan_in(rng_t *r, real *w, int n, int fan_in)
     for (int i = 0; i < n; i++)
         w[i] = (real)rng_uniform_range(r, -a, a);
 }
+
+void rng_fill_normal(rng_t *r, real *t, long n)
+{
+    for (long i = 0; i < n; i++)
+        t[i] = (real)rng_normal(r);
+}

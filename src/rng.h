@@ -27,6 +27,9 @@ uint32_t rng_below(rng_t *r, uint32_t n);
 /* Shuffle idx[0..n) in place (Fisher-Yates). */
 void rng_shuffle(rng_t *r, int *idx, int n);
 
+/* t (n) OVERWRITTEN with draws of N(0, 1): random test tensors. */
+void rng_fill_normal(rng_t *r, real *t, long n);
+
 /* He (Kaiming) normal initialisation for layers followed by ReLU:
  * w ~ N(0, 2 / fan_in). Keeps the variance of activations steady layer to layer. */
 void init_he_normal(rng_t *r, real *w, int n, int fan_in);

@@ -583,7 +583,9 @@ static const real *output_of(const sequential *m, const sequential_batch *b, int
     return i < 0 ? x : b->out[i];
 }
 
-const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
+/* The layers in order, up to the logits (n, classes), which it returns. */
+static const real *forward_to_logits(const sequential_model *net, sequential_batch *b, const real *x, int n,
+                                     long first)
 {
     const sequential *m = net->arch;
     const real *in = x;
@@ -610,6 +612,15 @@ const real *sequential_forward(const sequential_model *net, sequential_batch *b,
         in = output_of(m, b, i, x);
     }
     return in;
+}
+
+const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
+{
+    int classes = net->arch->classes;
+    const real *logits = forward_to_logits(net, b, x, n, first);
+    for (int k = 0; k < n; k++)                                     /* p = softmax(logits), (n, classes) */
+        softmax(logits + (long)k * classes, b->probs + (long)k * classes, classes);
+    return logits;
 }
 
 /* ---------------------------------------------------------------- backward */
@@ -642,12 +653,28 @@ static void dense_backward_layer(const sequential_model *net, const layer *l, co
                        dx ? dx + (long)k * l->in_c : NULL, l->in_c, l->units);
 }
 
+/* Training: dx = dy * mask (the forward pass's mask); test mode: the layer
+ * was the identity, dx = dy (a training pass's mask may still be in b). */
+static void dropout_backward_layer(const sequential_model *net, sequential_batch *b, int i, const real *dy, real *dx,
+                                   int count)
+{
+    if (net->training)
+        dropout_backward(dy, b->mask[i], dx, count);
+    else
+        tensor_copy(dx, dy, (size_t)count);
+}
+
 static void batchnorm_backward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
-                                     const real *dy, real *dx, int n, real *grad)
+                                     const real *in, const real *dy, real *dx, int n, real *grad)
 {
     batchnorm_shape s = bn_shape(l);
     const real *gamma = net->params + l->first_param, *inv_std = b->bn_stats[i] + 2 * l->in_c;
     real *dgamma = grad + l->first_param, *dbeta = dgamma + l->in_c;
+    if (!net->training) {                 /* test mode: the running averages, a straight line per channel */
+        const real *run_mean = net->stats + l->first_stat, *run_var = run_mean + l->in_c;
+        batchnorm_backward_infer(&s, n, in, dy, gamma, run_mean, run_var, dgamma, dbeta, dx);
+        return;
+    }
     batchnorm_backward(&s, n, dy, b->xhat[i], gamma, inv_std, dgamma, dbeta, dx);
 }
 
@@ -672,8 +699,8 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
         case LAYER_RELU:      relu_backward(in, dy, dx, count); break;
         case LAYER_SIGMOID:   sigmoid_backward(out, dy, dx, count); break;
         case LAYER_TANH:      tanh_backward(out, dy, dx, count); break;
-        case LAYER_DROPOUT:   dropout_backward(dy, b->mask[i], dx, count); break;
-        case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, dy, dx, n, grad); break;
+        case LAYER_DROPOUT:   dropout_backward_layer(net, b, i, dy, dx, count); break;
+        case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, in, dy, dx, n, grad); break;
         case LAYER_FLATTEN:   continue;                  /* the same numbers: dy passes through */
         case LAYER_DENSE:     dense_backward_layer(net, l, in, dy, dx_or_skip, n, grad); break;
         case LAYER_SOFTMAX:   continue;
@@ -732,13 +759,14 @@ void sequential_update_stats(const sequential *m, sequential_batch *const *shard
             real mean = 0, var = 0;                              /* weighted by images, in shard order */
             for (int s = 0; s < n_shards; s++) {
                 const real *shard_stats = shards[s]->bn_stats[i];
+                long N = (long)shards[s]->images * l->in_h * l->in_w;   /* the numbers the shard's statistics saw */
                 real share = (real)shards[s]->images / (real)images;
-                if (shards[s]->images > 0) {
+                if (N > 0) {
                     mean += share * shard_stats[c];
-                    var += share * shard_stats[C + c];
+                    var += share * shard_stats[C + c] * (N > 1 ? (real)N / (real)(N - 1) : 1);  /* each unbiased */
                 }
             }
-            batchnorm_update_running(1, images * l->in_h * l->in_w, &mean, &var, &run_mean[c], &run_var[c]);
+            batchnorm_update_running(1, 1, &mean, &var, &run_mean[c], &run_var[c]);   /* N = 1: var is unbiased */
         }
     }
 }
@@ -809,12 +837,7 @@ int sequential_save(const char *path, const sequential *m, const real *params, c
 {
     size_t size;
     unsigned char *buf = encode_v2(m, params, stats, &size);
-    out_file o;                    /* the old model stays until the new one is whole: see out_file.h */
-    int rc = out_file_open(&o, path, err, err_size);
-    if (rc == 0) {
-        out_file_write(&o, buf, size);
-        rc = out_file_commit(&o, err, err_size);
-    }
+    int rc = out_file_write_whole(path, buf, size, err, err_size);   /* the old model stays until the new one is whole */
     free(buf);
     return rc;
 }

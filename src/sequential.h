@@ -135,7 +135,10 @@ const real *sequential_forward(const sequential_model *net, sequential_batch *b,
  * ADDS dL/dparameters (summed over the images) into grad (n_params). When
  * dinput is not NULL, dL/dx (n, in_c, in_h, in_w), the gradient with respect
  * to the images themselves (a saliency map, lesson 14), is OVERWRITTEN there;
- * NULL skips it (in training the images are data). */
+ * NULL skips it (in training the images are data). It differentiates the
+ * mode of that forward pass (net->training): in test mode dropout passes
+ * the gradient through and batchnorm is the straight line of its running
+ * averages (batchnorm_backward_infer). */
 void sequential_backward(const sequential_model *net, sequential_batch *b, const real *x, const real *dlogits,
                          real *grad, real *dinput);
 
@@ -147,7 +150,8 @@ batch_score sequential_shard(void *net, void *workspace, const real *x, const in
 /* After a training step: fold the batch statistics of every shard that had
  * images into the running averages stats (n_stats), in shard order
  * (batchnorm_update_running, with the shards' means and variances averaged,
- * weighted by their images). Nothing to do without batchnorm. */
+ * weighted by their images, each variance made unbiased with its own shard's
+ * N / (N - 1) first). Nothing to do without batchnorm. */
 void sequential_update_stats(const sequential *m, sequential_batch *const *shards, int n_shards, real *stats);
 
 /* Everything to run the network on mini-batches on a thread pool, as

@@ -118,9 +118,9 @@ static void test_check_accepts_a_one_digit_number_and_ends_with_its_own_line(voi
     CHECK_CONTAINS(last, "make hint EX=01");
     CHECK(strstr(r.err, "***") == NULL && strstr(r.out, "***") == NULL);   /* no "make: *** [...] Error 1" */
     program_result_free(&r);
-    r = in_course("make check EX=12");
+    r = in_course("make check EX=99");
     CHECK_INT(r.exit_code != 0, 1);
-    CHECK_CONTAINS(r.out, "no exercise '12'");
+    CHECK_CONTAINS(r.out, "no exercise '99'");
     program_result_free(&r);
 }
 
@@ -313,7 +313,37 @@ static void test_exercise_10_names_a_mean_taken_twice(void)
     program_result_free(&r);
 }
 
+/* Exercise 12: the original dropout's test-time scale, and a backward pass that ignores the mask. */
+static void test_exercise_12_names_the_dropout_mistakes(void)
+{
+    program_result r = broken_solution("12", "            mask[i] = 1;", "            mask[i] = 1 - rate;");
+    CHECK_CONTAINS(r.out, "likely bug: test mode multiplied y by 1 - rate = 0.75: that is the ORIGINAL dropout");
+    CHECK_CONTAINS(r.out, "Task 1: the mask: 1 / (1 - rate) where u >= rate, else 0\n  -> PASS");
+    program_result_free(&r);
+    r = broken_solution("12", "dx[i] = dy[i] * mask[i];", "dx[i] = dy[i];");
+    CHECK_CONTAINS(r.out, "likely bug: the gradient passed through unchanged (dx = dy)");
+    CHECK_CONTAINS(r.out, "exercise 12 (dropout): 2 of 3 tasks pass");
+    program_result_free(&r);
+}
+
 /* ---------------------------------------------------------------- make grade */
+
+/* 1 when the CSV has a line that starts with `start` (a student and
+ * exercises 01-11), then holds only 0s up to its last number, `total`. */
+static int row_is(const char *csv, const char *start, int total)
+{
+    const char *line = csv;
+    while (line && strncmp(line, start, strlen(start)) != 0)
+        line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+    if (!line)
+        return 0;
+    const char *at = line + strlen(start);
+    while (strncmp(at, "0,", 2) == 0)             /* the later exercises */
+        at += 2;
+    char *end;
+    long value = strtol(at, &end, 10);
+    return end != at && *end == '\n' && value == total;
+}
 
 /* A class of four, each with exercises 01 and 08 only: one right, one
  * half-done, one whose 08 crashes, one whose 01 hangs. */
@@ -333,12 +363,12 @@ static void test_grade_a_class(void)
     CHECK_INT(r.exit_code, 0);
     char *csv = read_text_file(strcat(strcpy(cmd, course), "/build/grade/grades.csv"));
     CHECK(csv != NULL);
-    if (csv) {
-        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,ex11/3,total\n");
-        CHECK_CONTAINS(csv, "\nright,4,0,0,0,0,0,0,4,0,0,0,8\n");
-        CHECK_CONTAINS(csv, "\nhalf,4,0,0,0,0,0,0,0,0,0,0,4\n");
-        CHECK_CONTAINS(csv, "\ncrash,4,0,0,0,0,0,0,3,0,0,0,7\n");
-        CHECK_CONTAINS(csv, "\nhang,2,0,0,0,0,0,0,4,0,0,0,6\n");   /* tasks 2 and 3 use window_sum */
+    if (csv) {   /* exercises 01-11, then any later ones (all 0 here), then the total */
+        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,ex11/3,");
+        CHECK(row_is(csv, "right,4,0,0,0,0,0,0,4,0,0,0,", 8));
+        CHECK(row_is(csv, "half,4,0,0,0,0,0,0,0,0,0,0,", 4));
+        CHECK(row_is(csv, "crash,4,0,0,0,0,0,0,3,0,0,0,", 7));
+        CHECK(row_is(csv, "hang,2,0,0,0,0,0,0,4,0,0,0,", 6));   /* tasks 2 and 3 use window_sum */
     }
     CHECK_CONTAINS(r.out, "4 students graded");
     free(csv);
@@ -461,6 +491,7 @@ int main(void)
         RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
         RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
         RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
+        RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_grade_a_class);
         RUN_TEST(test_mnist_with_your_functions);
         RUN_TEST(test_progress_in_a_fresh_copy);

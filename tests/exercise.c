@@ -95,7 +95,7 @@ static void print_array(const double *v, int n)
 {
     printf("[");
     for (int i = 0; i < n; i++)
-        printf("%s%.6g", i ? " " : "", v[i]);
+        printf("%s%.6g", i ? " " : "", v[i] == 0 ? 0.0 : v[i]);   /* -0 (e.g. -2 * 0) printed as 0 */
     printf("]\n");
 }
 

@@ -36,13 +36,6 @@
 
 static rng_t rng;
 
-static real *random_tensor(long n)
-{
-    real *t = tensor_alloc((size_t)(n > 0 ? n : 1), "test tensor");
-    for (long i = 0; i < n; i++)
-        t[i] = (real)rng_normal(&rng);
-    return t;
-}
 
 /* max |a - b| / max |b| over an (m, n) matrix whose rows are ld apart
  * (0 when both are all zero). */
@@ -79,8 +72,8 @@ static void check_gemm(int ta, int tb, int m, int n, int k, real alpha, real bet
 {
     int a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k, b_cols = tb ? k : n;
     int lda = a_cols + pad, ldb = b_cols + pad, ldc = n + pad;
-    real *a = random_tensor((long)a_rows * lda), *b = random_tensor((long)b_rows * ldb);
-    real *c_naive = random_tensor((long)m * ldc);
+    real *a = random_tensor(&rng, (long)a_rows * lda), *b = random_tensor(&rng, (long)b_rows * ldb);
+    real *c_naive = random_tensor(&rng, (long)m * ldc);
     real *c_fast = tensor_alloc((size_t)m * ldc + 1, "C"), *c_pool = tensor_alloc((size_t)m * ldc + 1, "C");
     if (beta == 0)                                    /* beta = 0: C's old contents must be ignored, NaN too */
         for (long i = 0; i < (long)m * ldc; i++)
@@ -198,8 +191,8 @@ static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, in
         return;
     }
     long in = (long)in_c * h * w, out = conv2d_output_count(&c.s), nw = conv2d_weight_count(&c.s);
-    c.x = random_tensor(n * in);  c.w = random_tensor(nw);  c.b = random_tensor(out_c);
-    c.r = random_tensor(n * out);  c.y = tensor_alloc((size_t)(n * out), "Y");
+    c.x = random_tensor(&rng, n * in);  c.w = random_tensor(&rng, nw);  c.b = random_tensor(&rng, out_c);
+    c.r = random_tensor(&rng, n * out);  c.y = tensor_alloc((size_t)(n * out), "Y");
     conv2d_batch_space_alloc(&c.ws, &c.s, n);
     real *y_ref = tensor_alloc((size_t)(n * out), "Y ref"), *dx = tensor_alloc((size_t)(n * in), "dX"),
          *dx_ref = tensor_alloc((size_t)(n * in), "dX ref");
@@ -271,7 +264,7 @@ static void check_pool_batch(int is_max, int n, int ch, int h, int w, int k, int
     pool2d_shape s;
     CHECK_INT(pool2d_setup(&s, ch, h, w, k, stride), 0);
     long in = (long)ch * h * w, out = pool2d_output_count(&s);
-    real *x = random_tensor(n * in), *dy = random_tensor(n * out);
+    real *x = random_tensor(&rng, n * in), *dy = random_tensor(&rng, n * out);
     real *y = tensor_alloc((size_t)(n * out), "Y"), *y_ref = tensor_alloc((size_t)(n * out), "Y");
     real *dx = tensor_alloc((size_t)(n * in), "dX"), *dx_ref = tensor_alloc((size_t)(n * in), "dX");
     int *am = checked_calloc((size_t)(n * out), sizeof(int), "argmax"), *am_ref = checked_calloc((size_t)out, sizeof(int), "argmax");
@@ -317,8 +310,8 @@ static double dense_batch_loss(void *p)
 
 static void check_dense_batch(int n, int n_in, int n_out)
 {
-    dense_batch_case c = { n, n_in, n_out, random_tensor((long)n * n_in), random_tensor((long)n_in * n_out),
-                           random_tensor(n_out), tensor_alloc((size_t)n * n_out, "Z"), random_tensor((long)n * n_out) };
+    dense_batch_case c = { n, n_in, n_out, random_tensor(&rng, (long)n * n_in), random_tensor(&rng, (long)n_in * n_out),
+                           random_tensor(&rng, n_out), tensor_alloc((size_t)n * n_out, "Z"), random_tensor(&rng, (long)n * n_out) };
     real *z_ref = tensor_alloc((size_t)n * n_out, "Z"), *dx = tensor_alloc((size_t)n * n_in, "dX"),
          *dx_ref = tensor_alloc((size_t)n * n_in, "dX"), *dw = tensor_alloc((size_t)n_in * n_out, "dW"),
          *dw_ref = tensor_alloc((size_t)n_in * n_out, "dW"), *db = tensor_alloc((size_t)n_out, "db"),
@@ -363,7 +356,7 @@ static void test_dense_batches(void)
 static void test_softmax_batch(void)
 {
     int n = 4, k = 10, labels[4] = { 3, 0, 9, 3 };
-    real *z = random_tensor((long)n * k), p[40], dz[40], p_ref[40], dz_ref[40];
+    real *z = random_tensor(&rng, (long)n * k), p[40], dz[40], p_ref[40], dz_ref[40];
     double sum_ref = 0;
     for (int i = 0; i < n; i++) {
         sum_ref += softmax_cross_entropy(z + i * k, labels[i], p_ref + i * k, k);

@@ -30,13 +30,6 @@
 static rng_t rng;
 static double worst_seen;   /* the largest relative error of all passing checks */
 
-static real *random_tensor(long n)
-{
-    real *t = tensor_alloc((size_t)n, "test tensor");
-    for (long i = 0; i < n; i++)
-        t[i] = (real)rng_normal(&rng);
-    return t;
-}
 
 /* Check, print, and remember the worst error. */
 static void expect_good(gradcheck_result r)
@@ -92,8 +85,8 @@ static gradcheck_result check_conv(int in_c, int h, int w, int out_c, int k, int
         return r_dx;
     }
     long nx = (long)in_c * h * w, nw = conv2d_weight_count(&c.s), ny = conv2d_output_count(&c.s);
-    c.x = random_tensor(nx);  c.w = random_tensor(nw);  c.b = random_tensor(out_c);
-    c.r = random_tensor(ny);  c.y = tensor_alloc((size_t)ny, "Y");
+    c.x = random_tensor(&rng, nx);  c.w = random_tensor(&rng, nw);  c.b = random_tensor(&rng, out_c);
+    c.r = random_tensor(&rng, ny);  c.y = tensor_alloc((size_t)ny, "Y");
     real *dx = tensor_alloc((size_t)nx, "dX"), *dw = tensor_alloc((size_t)nw, "dW"),
          *db = tensor_alloc((size_t)out_c, "db");
     conv2d_backward(&c.s, c.x, c.w, c.r, dw, db, dx);
@@ -152,7 +145,7 @@ static double act_loss(void *p)
 
 static void check_activation(int which, const char *name)
 {
-    act_case c = { which, 24, random_tensor(24), tensor_alloc(24, "Y"), random_tensor(24) };
+    act_case c = { which, 24, random_tensor(&rng, 24), tensor_alloc(24, "Y"), random_tensor(&rng, 24) };
     for (long i = 0; i < c.n; i++)          /* keep |x| >= 0.1, far from ReLU's kink */
         if (fabs((double)c.x[i]) < 0.1)
             c.x[i] += c.x[i] < 0 ? -0.1 : 0.1;
@@ -193,7 +186,7 @@ static gradcheck_result check_pool(int is_max, int ch, int h, int w, int k, int 
         return res;
     }
     long nx = (long)ch * h * w, ny = pool2d_output_count(&c.s);
-    c.x = random_tensor(nx);  c.y = tensor_alloc((size_t)ny, "Y");  c.r = random_tensor(ny);
+    c.x = random_tensor(&rng, nx);  c.y = tensor_alloc((size_t)ny, "Y");  c.r = random_tensor(&rng, ny);
     c.argmax = checked_calloc((size_t)ny, sizeof(int), "argmax");
     real *dx = tensor_alloc((size_t)nx, "dX");
     pool_loss(&c);
@@ -243,8 +236,8 @@ static double dense_loss(void *p)
 
 static void check_dense(int n_in, int n_out)
 {
-    dense_case c = { n_in, n_out, random_tensor(n_in), random_tensor((long)n_in * n_out), random_tensor(n_out),
-                     tensor_alloc((size_t)n_out, "Z"), random_tensor(n_out) };
+    dense_case c = { n_in, n_out, random_tensor(&rng, n_in), random_tensor(&rng, (long)n_in * n_out), random_tensor(&rng, n_out),
+                     tensor_alloc((size_t)n_out, "Z"), random_tensor(&rng, n_out) };
     real *dx = tensor_alloc((size_t)n_in, "dX"), *dw = tensor_alloc((size_t)n_in * n_out, "dW"),
          *db = tensor_alloc((size_t)n_out, "db");
     dense_backward(c.x, c.w, c.r, dw, db, dx, n_in, n_out);
@@ -277,7 +270,7 @@ static double mse_case_loss(void *p)
 
 static void test_softmax_cross_entropy(void)
 {
-    loss_case c = { 10, 7, random_tensor(10), NULL, NULL };
+    loss_case c = { 10, 7, random_tensor(&rng, 10), NULL, NULL };
     real p[10], dz[10];
     softmax_cross_entropy(c.z, c.label, p, c.n);
     softmax_cross_entropy_backward(p, c.label, dz, c.n);
@@ -289,7 +282,7 @@ static void test_softmax_cross_entropy(void)
 
 static void test_mse(void)
 {
-    loss_case c = { 5, 0, NULL, random_tensor(5), random_tensor(5) };
+    loss_case c = { 5, 0, NULL, random_tensor(&rng, 5), random_tensor(&rng, 5) };
     real d_out[5];
     mse_backward(c.out, c.target, d_out, c.n);
     int dims[1] = { 5 };

@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include "os.h"
+#include "tensor.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -274,4 +275,71 @@ int is_char_device(const char *path)
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "test -c '%s'", path);
     return shell_ok(cmd);
+}
+
+/* ---------------------------------------------------------------- a synthetic MNIST */
+
+#define SYNTH_SIDE 28
+
+static void put_big_endian(unsigned char *b, unsigned long v)
+{
+    b[0] = (unsigned char)(v >> 24);
+    b[1] = (unsigned char)(v >> 16);
+    b[2] = (unsigned char)(v >> 8);
+    b[3] = (unsigned char)v;
+}
+
+static void draw_synthetic_digit(unsigned char *pixels, int c, unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    int dy = (int)(*state >> 16) % 3, dx = (int)(*state >> 20) % 3;
+    int top = 2 + (c / 5) * 12 + dy, left = 1 + (c % 5) * 5 + dx;
+    for (int p = 0; p < SYNTH_SIDE * SYNTH_SIDE; p++) {
+        int y = p / SYNTH_SIDE, x = p % SYNTH_SIDE;
+        *state = *state * 1103515245u + 12345u;
+        int inside = y >= top && y < top + 6 && x >= left && x < left + 6;
+        pixels[p] = (unsigned char)(inside ? 180 + (*state >> 16) % 76 : (*state >> 16) % 40);
+    }
+}
+
+/* The IDX image file (16-byte header) and label file (8) of `count` digits. */
+static void write_synthetic_set(const char *dir, const char *images_name, const char *labels_name, int count,
+                                unsigned seed)
+{
+    size_t pixels = SYNTH_SIDE * SYNTH_SIDE, image_bytes = 16 + (size_t)count * pixels, label_bytes = 8 + (size_t)count;
+    unsigned char *images = calloc(image_bytes, 1), *labels = calloc(label_bytes, 1);
+    char path[2048];
+    if (!images || !labels) {
+        printf("out of memory\n");
+        exit(1);
+    }
+    put_big_endian(images, 0x803);
+    put_big_endian(images + 4, (unsigned long)count);
+    put_big_endian(images + 8, SYNTH_SIDE);
+    put_big_endian(images + 12, SYNTH_SIDE);
+    put_big_endian(labels, 0x801);
+    put_big_endian(labels + 4, (unsigned long)count);
+    for (int i = 0; i < count; i++) {
+        labels[8 + i] = (unsigned char)(i % 10);
+        draw_synthetic_digit(images + 16 + (size_t)i * pixels, i % 10, &seed);
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, images_name);
+    write_test_file(path, images, image_bytes);
+    snprintf(path, sizeof path, "%s/%s", dir, labels_name);
+    write_test_file(path, labels, label_bytes);
+    free(images);
+    free(labels);
+}
+
+void write_synthetic_mnist(const char *dir, int n_train, int n_test)
+{
+    write_synthetic_set(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", n_train, 1);
+    write_synthetic_set(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", n_test, 2);
+}
+
+real *random_tensor(rng_t *rng, long n)
+{
+    real *t = tensor_alloc((size_t)(n > 0 ? n : 1), "test tensor");
+    rng_fill_normal(rng, t, n);
+    return t;
 }

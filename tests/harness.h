@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "gradcheck.h"
+#include "rng.h"
 
 #define CHECK(cond) harness_check((cond) != 0, #cond, __FILE__, __LINE__)
 #define CHECK_NEAR(actual, expected, tol) \
@@ -64,6 +65,16 @@ const char *make_tmp_dir(const char *test_name);
 const char *tmp_path(const char *name);
 /* Write n bytes to path, or say why not and exit(1): the test needs the file. */
 void write_test_file(const char *path, const void *bytes, size_t n);
+
+/* A new tensor of n draws of N(0, 1) from rng (free it). */
+real *random_tensor(rng_t *rng, long n);
+
+/* A synthetic data set in MNIST's format for the trainers' tests, in dir
+ * (which must exist): the four IDX files, n_train and n_test 28x28 images
+ * of "digits" 0, 1, ..., 9, 0, ...: digit c is a bright 6x6 square at one
+ * of ten places (two rows of five), moved by 0-2 pixels, over faint noise.
+ * A small network learns it in an epoch or two. */
+void write_synthetic_mnist(const char *dir, int n_train, int n_test);
 /* 1 when the first line of text that contains needle ends with suffix
  * (e.g. a gradient-check line ending in "good"), else 0. */
 int line_ends_with(const char *text, const char *needle, const char *suffix);

@@ -77,48 +77,6 @@ static void put_big_endian(unsigned char *b, unsigned long v)
     b[3] = (unsigned char)v;
 }
 
-/* Digit c: a bright 6x6 square at one of ten places (two rows of five),
- * shifted by 0-2 pixels, over faint noise. */
-static void draw_synthetic(unsigned char *pixels, int c, unsigned *state)
-{
-    *state = *state * 1103515245u + 12345u;
-    int dy = (int)(*state >> 16) % 3, dx = (int)(*state >> 20) % 3;
-    int top = 2 + (c / 5) * 12 + dy, left = 1 + (c % 5) * 5 + dx;
-    for (int p = 0; p < PIXELS; p++) {
-        int y = p / COLS, x = p % COLS;
-        *state = *state * 1103515245u + 12345u;
-        int inside = y >= top && y < top + 6 && x >= left && x < left + 6;
-        pixels[p] = (unsigned char)(inside ? 180 + (*state >> 16) % 76 : (*state >> 16) % 40);
-    }
-}
-
-/* IDX files for `count` synthetic digits: images (16-byte header) and labels (8). */
-static void write_set(const char *dir, const char *images_name, const char *labels_name, int count, unsigned seed)
-{
-    unsigned char *images = calloc(16 + (size_t)count * PIXELS, 1), *labels = calloc(8 + (size_t)count, 1);
-    char path[700];
-    if (!images || !labels) {
-        printf("out of memory\n");
-        exit(1);
-    }
-    put_big_endian(images, 0x803);
-    put_big_endian(images + 4, (unsigned long)count);
-    put_big_endian(images + 8, ROWS);
-    put_big_endian(images + 12, COLS);
-    put_big_endian(labels, 0x801);
-    put_big_endian(labels + 4, (unsigned long)count);
-    for (int i = 0; i < count; i++) {
-        labels[8 + i] = (unsigned char)(i % 10);
-        draw_synthetic(images + 16 + (size_t)i * PIXELS, i % 10, &seed);
-    }
-    file_in(path, sizeof path, dir, images_name);
-    write_file(path, images, 16 + (size_t)count * PIXELS);
-    file_in(path, sizeof path, dir, labels_name);
-    write_file(path, labels, 8 + (size_t)count);
-    free(images);
-    free(labels);
-}
-
 static void shell(const char *fmt, const char *a, const char *b)
 {
     char cmd[2048];
@@ -131,8 +89,7 @@ static void shell(const char *fmt, const char *a, const char *b)
 static void make_data_dir(const char *dir)
 {
     shell("rm -rf '%s' && mkdir -p '%s'", dir, dir);
-    write_set(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN, 1);
-    write_set(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
+    write_synthetic_mnist(dir, N_TRAIN, N_TEST);           /* tests/harness.h */
 }
 
 /* ---------------------------------------------------------------- running things */

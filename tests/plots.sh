@@ -13,6 +13,15 @@ if [ -f "$build/mnist_history.csv" ]; then
 else
     echo "no $build/mnist_history.csv for lesson 10's training curves: run make mnist first"
 fi
+model=
+for m in "$build/mnist-deep.model" "$build/mnist.model"; do
+    [ -f "$m" ] && { model=$m; break; }
+done
+if [ -n "$model" ] && [ -f data/mnist/t10k-images-idx3-ubyte ]; then
+    "$build/lessons/14_what_it_sees" --model "$model" --out "$out/14" --mistakes 0 > /dev/null || exit 1
+else
+    echo "no trained model ($build/mnist.model or $build/mnist-deep.model) or no MNIST for lesson 14: run make mnist first"
+fi
 echo "plot data written to $out/"
 if ! command -v gnuplot > /dev/null 2>&1; then
     echo "gnuplot is not installed: skipping the PNGs (apt-get install gnuplot-nox to draw them)"

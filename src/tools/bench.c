@@ -231,8 +231,7 @@ static rng_t rng;
 static real *random_tensor(long n)
 {
     real *t = tensor_alloc((size_t)n, "benchmark tensor");
-    for (long i = 0; i < n; i++)
-        t[i] = (real)rng_normal(&rng);
+    rng_fill_normal(&rng, t, n);
     return t;
 }
 

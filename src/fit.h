@@ -1,0 +1,59 @@
+/* fit.h: training a sequential network on a set of images, an epoch at a
+ * time (Keras's model.fit): lesson 12's training loop, as a library, so
+ * that lesson 15's experiments train their networks the same way.
+ *
+ * Each epoch: shuffle the images, draw this epoch's random moves, and for
+ * each mini-batch in training mode (dropout on, batchnorm on the batch's
+ * statistics): the mean gradient (src/minibatch.h), one step of the
+ * optimiser (src/optim.h), batchnorm's running averages. Everything is
+ * allocated by fit_init, nothing during an epoch. */
+#ifndef FIT_H
+#define FIT_H
+
+#include <stdint.h>
+
+#include "mnist.h"
+#include "sequential.h"
+#include "training.h"
+
+enum { OPTIMIZER_SGD, OPTIMIZER_ADAM };
+
+typedef struct {
+    /* the settings */
+    int batch;                    /* images per step                                   */
+    int shift;                    /* moves of up to this many pixels (0: none)         */
+    int optimizer;                /* OPTIMIZER_SGD (with momentum) or OPTIMIZER_ADAM   */
+    double momentum;              /* SGD's                                             */
+    /* the network and the data (the caller's) */
+    sequential_runner *runner;    /* its model's params and stats are trained in place */
+    real *params, *stats;
+    const image_set *images;
+    const label_set *labels;
+    int n_train;                  /* the first n_train images are the training set     */
+    /* the state (fit_init allocates it) */
+    real *m, *v, *velocity;       /* Adam's moments, momentum's velocity (n_params)    */
+    long steps;                   /* steps taken (Adam's t - 1; dropout's step)        */
+    int *order;                   /* (n_train) this epoch's order                      */
+    signed char *shifts;          /* (n_train, 2) this epoch's moves, or NULL          */
+    real *x;                      /* (batch, rows, cols) a batch's images              */
+    int *batch_labels;            /* (batch)                                           */
+    rng_t rng;                    /* the shuffling and the moves                       */
+} fit_state;
+
+/* Set up training of runner's network (whose parameters and statistics
+ * are params and stats) on images 0 .. n_train-1 of the set, batch images
+ * a step, drawing the order and the moves from `seed`. Exits with a
+ * message when out of memory. */
+void fit_init(fit_state *f, sequential_runner *runner, real *params, real *stats, const image_set *images,
+              const label_set *labels, int n_train, int batch, int shift, int optimizer, double momentum,
+              uint64_t seed);
+void fit_free(fit_state *f);
+
+/* One epoch at learning rate lr. Returns the loss and accuracy of the
+ * training set as the steps saw it (training mode). When a batch's mean
+ * loss is not a usable number (src/train_check.h), stops at once, sets
+ * *bad_batch to its number (1-based) and returns that loss; else
+ * *bad_batch = 0. progress may be NULL (no bar). */
+set_score fit_epoch(fit_state *f, double lr, progress *p, int epoch, int epochs, int *bad_batch);
+
+#endif
