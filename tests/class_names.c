@@ -4,18 +4,15 @@
  * digits, when it has none (MNIST); a bad classes file ends them with one
  * line naming it.
  *
- * No real data: a tiny synthetic set in the IDX format (class c is a bright
- * square at one of ten places), written twice, once with Fashion-MNIST's
- * classes.txt beside it and once without. */
+ * No real data: the harness's tiny synthetic set in the IDX format (class
+ * c is a bright square at one of ten places), written twice, once with
+ * Fashion-MNIST's classes.txt beside it and once without. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 
-#define ROWS 28
-#define COLS 28
-#define PIXELS (ROWS * COLS)
 #define N_TRAIN 100
 #define N_TEST 50
 
@@ -25,56 +22,13 @@ static char named_dir[1024], digits_dir[1024], model[1024];
 
 /* ---------------------------------------------------------------- the data */
 
-static void put_big_endian(unsigned char *b, unsigned long v)
-{
-    b[0] = (unsigned char)(v >> 24);
-    b[1] = (unsigned char)(v >> 16);
-    b[2] = (unsigned char)(v >> 8);
-    b[3] = (unsigned char)v;
-}
-
-/* dir/images_name and dir/labels_name: count images, image i of class i % 10,
- * a 6x6 bright square at one of ten places, over faint noise. */
-static void write_split(const char *dir, const char *images_name, const char *labels_name, int count, unsigned seed)
-{
-    unsigned char *images = calloc(16 + (size_t)count * PIXELS, 1), *labels = calloc(8 + (size_t)count, 1);
-    char path[1200];
-    if (!images || !labels) {
-        printf("out of memory\n");
-        exit(1);
-    }
-    put_big_endian(images, 0x803);
-    put_big_endian(images + 4, (unsigned long)count);
-    put_big_endian(images + 8, ROWS);
-    put_big_endian(images + 12, COLS);
-    put_big_endian(labels, 0x801);
-    put_big_endian(labels + 4, (unsigned long)count);
-    for (int i = 0; i < count; i++) {
-        int c = i % 10, top = 2 + (c / 5) * 12, left = 1 + (c % 5) * 5;
-        unsigned char *pixels = images + 16 + (size_t)i * PIXELS;
-        labels[8 + i] = (unsigned char)c;
-        for (int p = 0; p < PIXELS; p++) {
-            int y = p / COLS, x = p % COLS;
-            seed = seed * 1103515245u + 12345u;
-            int inside = y >= top && y < top + 6 && x >= left && x < left + 6;
-            pixels[p] = (unsigned char)(inside ? 180 + (seed >> 16) % 76 : (seed >> 16) % 40);
-        }
-    }
-    snprintf(path, sizeof path, "%s/%s", dir, images_name);
-    write_test_file(path, images, 16 + (size_t)count * PIXELS);
-    snprintf(path, sizeof path, "%s/%s", dir, labels_name);
-    write_test_file(path, labels, 8 + (size_t)count);
-    free(images);
-    free(labels);
-}
-
+/* A fresh directory holding the synthetic set (tests/harness.h). */
 static void write_set(const char *dir)
 {
     char cmd[1200];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
     CHECK(shell_ok(cmd));
-    write_split(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN, 1);
-    write_split(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
+    write_synthetic_mnist(dir, N_TRAIN, N_TEST);
 }
 
 /* dir/classes.txt holding text. */
