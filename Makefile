@@ -14,6 +14,8 @@
 #   make valgrind        the test suite and the lessons under valgrind (lesson 11 with --quick)
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
+#   make data-fashion    fetch and verify Fashion-MNIST into data/fashion-mnist/ (with its class names)
+#   make fashion         fetch Fashion-MNIST, train a network on it with lesson 12, print the test accuracy
 #   make mnist EX=all    the same network trained with your own functions from the exercises
 #   make claims          lesson 15: the sources' claims, tested (QUICK=1: a few minutes)
 #   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
@@ -221,7 +223,7 @@ valgrind:
 
 # ---------------------------------------------------------------- MNIST (lesson 10)
 data:
-	@sh src/tools/fetch_mnist.sh data/mnist
+	@sh src/tools/fetch_data.sh mnist data/mnist
 
 # make mnist EX=all (or EX=01, ..., EX=none) [ARGS="--epochs 1"]: the same network trained with your
 # own functions from the solved exercises (tests/mnist_yours.sh, src/tools/yours/).
@@ -249,6 +251,21 @@ mnist-deep-bn: data $(BUILD)/lessons/12_deeper
 # build/15_claims.csv (make plots draws its curves); QUICK=1: on subsets, in a few minutes.
 claims: data $(BUILD)/lessons/15_claims
 	$(BUILD)/lessons/15_claims --data data/mnist --csv $(BUILD)/15_claims.csv $(if $(QUICK),--quick)
+
+# ---------------------------------------------------------------- a second data set: Fashion-MNIST
+# make data-fashion: the four files (Debian's dataset-fashion-mnist: installed when root, else
+# unpacked without installing; then Zalando's mirror) verified by SHA-256 into data/fashion-mnist/,
+# with classes.txt, the names the trainers and build/predict print instead of digits.
+# make fashion: lesson 12's trainer on it: two convolutions and a dense layer (Doshi's network
+# made smaller), 5 epochs, a few minutes; notes/10_mnist.md, "A second data set: Fashion-MNIST".
+.PHONY: data-fashion fashion
+FASHION_NET   ?= conv 32 5, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu, dense 10, softmax
+FASHION_FLAGS ?= --epochs 5 --shift 0 --lr-decay 0.8
+data-fashion:
+	@sh src/tools/fetch_data.sh fashion-mnist data/fashion-mnist
+fashion: data-fashion $(BUILD)/lessons/12_deeper
+	$(BUILD)/lessons/12_deeper --data data/fashion-mnist --net "$(FASHION_NET)" $(FASHION_FLAGS) \
+	  --history $(BUILD)/fashion_history.csv --save $(BUILD)/fashion.model
 
 # ---------------------------------------------------------------- speed (lesson 11)
 # make bench: the machine's peak, GEMM, the conv layers and lesson 10's network, ours beside

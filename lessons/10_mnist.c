@@ -460,9 +460,9 @@ int main(int argc, char **argv)
 
     lesson_step(5, "The test set");
     printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
-    print_confusion(stdout, &t.data.test_labels, t.test_predictions, CLASSES);
-    show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, CLASSES, SHOW_MISTAKES,
-                  probabilities, &t, t.x);
+    print_confusion(stdout, &t.data.test_labels, t.test_predictions, CLASSES, &t.data.classes);
+    show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, CLASSES, &t.data.classes,
+                  SHOW_MISTAKES, probabilities, &t, t.x);
 
     save_outputs(&t);
     trainer_free(&t);

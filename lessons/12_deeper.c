@@ -31,6 +31,7 @@
 #include "fit.h"
 #include "flags.h"
 #include "lesson.h"
+#include "loss.h"
 #include "minibatch.h"
 #include "mnist.h"
 #include "optim.h"
@@ -425,12 +426,14 @@ static void explain_dropout(const trainer *t)
         printf("(this network has no dropout layer)\n");
 }
 
-/* One image's probabilities in test mode (for the mistakes). */
+/* One image's probabilities in test mode (for the mistakes): the forward
+ * pass gives the logits; softmax turns them into probabilities. */
 static const real *probabilities(void *ctx, const real *x)
 {
     trainer *t = ctx;
     t->runner.model.training = 0;
-    sequential_forward(&t->runner.model, &t->runner.shards[0], x, 1, 0);
+    const real *logits = sequential_forward(&t->runner.model, &t->runner.shards[0], x, 1, 0);
+    softmax(logits, t->runner.shards[0].probs, t->net.classes);
     return t->runner.shards[0].probs;
 }
 
@@ -476,9 +479,9 @@ int main(int argc, char **argv)
 
     lesson_step(7, "The test set");
     printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
-    print_confusion(stdout, &t.data.test_labels, t.test_predictions, t.net.classes);
-    show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, t.net.classes, SHOW_MISTAKES,
-                  probabilities, &t, t.x);
+    print_confusion(stdout, &t.data.test_labels, t.test_predictions, t.net.classes, &t.data.classes);
+    show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, t.net.classes, &t.data.classes,
+                  SHOW_MISTAKES, probabilities, &t, t.x);
     save_outputs(&t);
     trainer_free(&t);
     return 0;

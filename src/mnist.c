@@ -254,6 +254,129 @@ void label_set_free(label_set *s)
     s->count = 0;
 }
 
+/* ---------------------------------------------------------------- class names */
+
+/* No names: the classes are the digits. */
+static void class_names_digits(class_names *out)
+{
+    memset(out, 0, sizeof *out);
+}
+
+/* Check what was read: CLASS_COUNT names, none empty, no two alike. lines
+ * is the number of lines in the file. 0, or -1 with err. */
+static int check_class_names(const char *path, const class_names *c, int lines, char *err, size_t err_size)
+{
+    if (lines != CLASS_COUNT) {
+        set_file_error(err, err_size, path, "%d line%s, expected %d class names (one per line, the name of "
+                       "label 0 first)", lines, lines == 1 ? "" : "s", CLASS_COUNT);
+        return -1;
+    }
+    for (int k = 0; k < CLASS_COUNT; k++) {
+        if (c->names[k][0] == '\0') {
+            set_file_error(err, err_size, path, "line %d is empty: it must name class %d", k + 1, k);
+            return -1;
+        }
+        for (int j = 0; j < k; j++) {
+            if (strcmp(c->names[j], c->names[k]) == 0) {
+                set_file_error(err, err_size, path, "lines %d and %d both say \"%s\": each class needs its own name",
+                               j + 1, k + 1, c->names[k]);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Read the lines of f into c->names (the first CLASS_COUNT of them) and
+ * count them into *lines. 0, or -1 with err at the first bad byte. */
+static int read_class_lines(FILE *f, const char *path, class_names *c, int *lines, char *err, size_t err_size)
+{
+    int line = 0, len = 0, ch;
+    *lines = 0;
+    errno = 0;
+    while ((ch = fgetc(f)) != EOF) {
+        if (ch == '\r') {               /* "\r\n" ends a line too; a lone '\r' is refused below */
+            int next = fgetc(f);
+            if (next == '\n')
+                ch = next;
+            else if (next != EOF)
+                ungetc(next, f);
+        }
+        if (ch == '\n') {               /* the end of line `line` */
+            line++;
+            len = 0;
+            continue;
+        }
+        if (ch < 0x20 || ch == 0x7f) {
+            set_file_error(err, err_size, path, "line %d has a control character (byte 0x%02X): a class name is "
+                           "plain text", line + 1, (unsigned)ch);
+            return -1;
+        }
+        if (len == CLASS_NAME_MAX) {
+            set_file_error(err, err_size, path, "line %d is longer than %d bytes: each line is one class name, "
+                           "e.g. \"Ankle boot\"", line + 1, CLASS_NAME_MAX);
+            return -1;
+        }
+        if (line < CLASS_COUNT)
+            c->names[line][len] = (char)ch;
+        len++;
+    }
+    const char *why = file_read_failure(f, errno, "is a directory, not a classes file");
+    if (why) {
+        set_file_error(err, err_size, path, "%s", why);
+        return -1;
+    }
+    *lines = line + (len > 0);   /* a last line without its newline counts */
+    return 0;
+}
+
+int class_names_read(const char *path, class_names *out, char *err, size_t err_size)
+{
+    class_names_digits(out);
+    os_path_kind kind = os_path_kind_of(path);
+    if (kind == OS_PATH_ABSENT)
+        return 0;
+    if (kind == OS_PATH_DIRECTORY || kind == OS_PATH_OTHER) {
+        set_file_error(err, err_size, path, "is %s, not a classes file (ten lines of class names)",
+                       kind == OS_PATH_DIRECTORY ? "a directory" : "a FIFO, a device or a socket");
+        return -1;
+    }
+    errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        set_file_error(err, err_size, path, "cannot open: %s", errno ? strerror(errno) : "fopen failed");
+        return -1;
+    }
+    class_names read = { 1, { { 0 } } };
+    int lines = 0;
+    int rc = read_class_lines(f, path, &read, &lines, err, err_size);
+    fclose(f);
+    if (rc != 0 || check_class_names(path, &read, lines, err, err_size) != 0)
+        return -1;
+    *out = read;
+    return 0;
+}
+
+const char *class_label(const class_names *names, int c, char *buf, size_t size)
+{
+    if (names != NULL && names->from_file && c >= 0 && c < CLASS_COUNT)
+        return names->names[c];
+    snprintf(buf, size, "%d", c);
+    return buf;
+}
+
+int class_names_width(const class_names *names, int classes)
+{
+    int width = 0;
+    for (int c = 0; names != NULL && names->from_file && c < classes && c < CLASS_COUNT; c++) {
+        int len = (int)strlen(names->names[c]);
+        width = len > width ? len : width;
+    }
+    return width;
+}
+
+/* ---------------------------------------------------------------- a data directory */
+
 /* "dir/name" into path; -1 (with err) when it does not fit. */
 static int join_path(char *path, size_t size, const char *dir, const char *name, char *err, size_t err_size)
 {
@@ -309,6 +432,12 @@ int mnist_load(const char *dir, mnist_data *out, char *err, size_t err_size)
         mnist_free(out);
         return -1;
     }
+    char classes_path[4096];
+    if (join_path(classes_path, sizeof classes_path, dir, "classes.txt", err, err_size) != 0 ||
+        class_names_read(classes_path, &out->classes, err, err_size) != 0) {
+        mnist_free(out);
+        return -1;
+    }
     return 0;
 }
 
@@ -318,6 +447,7 @@ void mnist_free(mnist_data *d)
     image_set_free(&d->test_images);
     label_set_free(&d->train_labels);
     label_set_free(&d->test_labels);
+    class_names_digits(&d->classes);
 }
 
 void images_to_real(const image_set *s, int first, int n, real *dst)

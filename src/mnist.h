@@ -20,7 +20,14 @@
  * dimensions, a label that is not a digit. It then returns -1 and writes ONE
  * line (no trailing newline) into err that names the file and the problem.
  * It never allocates more than the file can hold. `make data` fetches MNIST
- * into data/mnist/ (src/tools/fetch_mnist.sh). */
+ * into data/mnist/, `make data-fashion` Fashion-MNIST into
+ * data/fashion-mnist/ (src/tools/fetch_data.sh).
+ *
+ * What the labels mean: a data directory may hold classes.txt, ten lines,
+ * the name of label 0 first (Fashion-MNIST's: T-shirt/top, Trouser, ...,
+ * Ankle boot). The trainers and build/predict then print names where they
+ * would print the label's number; without the file (MNIST) the classes are
+ * the digits, and they print digits. */
 #ifndef MNIST_H
 #define MNIST_H
 
@@ -45,13 +52,49 @@ int idx_read_labels(const char *path, label_set *out, char *err, size_t err_size
 void image_set_free(image_set *s);
 void label_set_free(label_set *s);
 
-typedef struct { image_set train_images, test_images; label_set train_labels, test_labels; } mnist_data;
+/* ---------------------------------------------------------------- class names */
+
+#define CLASS_COUNT 10       /* labels 0..9 */
+#define CLASS_NAME_MAX 24    /* bytes in a name, e.g. "Ankle boot" is 10 */
+
+/* The names of the ten classes, from a classes file, or none (from_file 0:
+ * the classes are the digits). */
+typedef struct {
+    int from_file;
+    char names[CLASS_COUNT][CLASS_NAME_MAX + 1];
+} class_names;
+
+/* Reads path: exactly CLASS_COUNT lines, line k naming label k, each 1 to
+ * CLASS_NAME_MAX bytes without control characters, no two alike (a '\r'
+ * before a newline, and the last newline, are optional). A file that is
+ * not there is no error: *out says "digits" (from_file 0) and it returns 0.
+ * A bad file: -1, *out says "digits", and ONE line in err naming the file
+ * and the problem, e.g. "data/x/classes.txt: 9 lines, expected 10 ...". */
+int class_names_read(const char *path, class_names *out, char *err, size_t err_size);
+
+/* The text for label c: its name when names came from a file (and c is one
+ * of its classes), else the number c written into buf (size bytes, 12 is
+ * enough), e.g. "7". Returns the text; names may be NULL (digits). */
+const char *class_label(const class_names *names, int c, char *buf, size_t size);
+
+/* The length of the longest name of classes 0..classes-1, to line names up
+ * in a column; 0 when names is NULL or the classes are the digits (the
+ * reports then print only the number, as they always have). */
+int class_names_width(const class_names *names, int classes);
+
+/* ---------------------------------------------------------------- a data directory */
+
+typedef struct {
+    image_set train_images, test_images;
+    label_set train_labels, test_labels;
+    class_names classes;        /* DIR/classes.txt, or the digits */
+} mnist_data;
 
 /* Reads DIR/train-images-idx3-ubyte, DIR/train-labels-idx1-ubyte,
- * DIR/t10k-images-idx3-ubyte and DIR/t10k-labels-idx1-ubyte; also checks that
- * image and label counts agree (naming both files) and that the training and
- * test images have the same size. On failure frees what it loaded and leaves
- * *out empty. */
+ * DIR/t10k-images-idx3-ubyte and DIR/t10k-labels-idx1-ubyte, and
+ * DIR/classes.txt when it is there; also checks that image and label counts
+ * agree (naming both files) and that the training and test images have the
+ * same size. On failure frees what it loaded and leaves *out empty. */
 int mnist_load(const char *dir, mnist_data *out, char *err, size_t err_size);
 void mnist_free(mnist_data *d);
 

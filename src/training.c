@@ -104,17 +104,23 @@ void progress_show(progress *p, int epoch, int epochs, int done, int total, doub
 
 /* ---------------------------------------------------------------- the report */
 
-void print_confusion(FILE *out, const label_set *labels, const int *predictions, int classes)
+void print_confusion(FILE *out, const label_set *labels, const int *predictions, int classes,
+                     const class_names *names)
 {
     long *matrix = checked_calloc((size_t)classes * classes, sizeof(long), "confusion matrix");
+    int width = class_names_width(names, classes);    /* rows read "  3 Dress       | ..." */
+    char buf[12];
     for (int i = 0; i < labels->count; i++)
         matrix[labels->labels[i] * classes + predictions[i]]++;
-    fprintf(out, "Confusion matrix (rows: true class, columns: the network's answer):\n      ");
+    fprintf(out, "Confusion matrix (rows: true class, columns: the network's answer):\n      %*s", width ? width + 1 : 0, "");
     for (int c = 0; c < classes; c++)
         fprintf(out, "%6d", c);
     fprintf(out, "\n");
     for (int r = 0; r < classes; r++) {
-        fprintf(out, "  %d | ", r);
+        fprintf(out, "  %d ", r);
+        if (width)
+            fprintf(out, "%-*s ", width, class_label(names, r, buf, sizeof buf));
+        fprintf(out, "| ");
         for (int c = 0; c < classes; c++)
             fprintf(out, "%6ld", matrix[r * classes + c]);
         fprintf(out, "\n");
@@ -138,8 +144,10 @@ static void top3(const real *probs, int classes, int *best)
 }
 
 void show_mistakes(FILE *out, const image_set *images, const label_set *labels, const int *predictions,
-                   int classes, int shown, probabilities_fn probs_of, void *ctx, real *x)
+                   int classes, const class_names *names, int shown, probabilities_fn probs_of, void *ctx,
+                   real *x)
 {
+    char label_buf[12], answer_buf[12], top_buf[3][12];
     size_t pixels = (size_t)images->rows * images->cols;
     int done = 0;
     fprintf(out, "\nThe first %d test images the network gets wrong, with its three most likely answers:\n", shown);
@@ -150,9 +158,12 @@ void show_mistakes(FILE *out, const image_set *images, const label_set *labels, 
         images_to_real(images, i, 1, x);
         const real *probs = probs_of(ctx, x);
         top3(probs, classes, best);
-        fprintf(out, "test image %d: the label says %d, the network says %d   (top 3: %d %.3f, %d %.3f, %d %.3f)\n",
-                i, labels->labels[i], predictions[i], best[0], (double)probs[best[0]], best[1],
-                (double)probs[best[1]], best[2], (double)probs[best[2]]);
+        fprintf(out, "test image %d: the label says %s, the network says %s   (top 3: %s %.3f, %s %.3f, %s %.3f)\n",
+                i, class_label(names, labels->labels[i], label_buf, sizeof label_buf),
+                class_label(names, predictions[i], answer_buf, sizeof answer_buf),
+                class_label(names, best[0], top_buf[0], sizeof top_buf[0]), (double)probs[best[0]],
+                class_label(names, best[1], top_buf[1], sizeof top_buf[1]), (double)probs[best[1]],
+                class_label(names, best[2], top_buf[2], sizeof top_buf[2]), (double)probs[best[2]]);
         draw_digit_ascii(out, images->pixels + (size_t)i * pixels, images->rows, images->cols);
         done++;
     }

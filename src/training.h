@@ -67,8 +67,13 @@ void progress_show(progress *p, int epoch, int epochs, int done, int total, doub
 
 /* ---------------------------------------------------------------- the report */
 
-/* The confusion matrix of n answers: rows the true class, columns the answer. */
-void print_confusion(FILE *out, const label_set *labels, const int *predictions, int classes);
+/* In both, names says what the classes are (the data's classes.txt, or
+ * the digits: src/mnist.h); NULL means the digits. */
+
+/* The confusion matrix of n answers: rows the true class, columns the
+ * answer; with names from a file, each row also gives its class's name. */
+void print_confusion(FILE *out, const label_set *labels, const int *predictions, int classes,
+                     const class_names *names);
 
 /* The first `shown` test images the network got wrong (predictions[i] !=
  * label), each with its three most probable classes and drawn in
@@ -76,6 +81,7 @@ void print_confusion(FILE *out, const label_set *labels, const int *predictions,
  * image x (rows, cols); x is room for one image. */
 typedef const real *(*probabilities_fn)(void *ctx, const real *x);
 void show_mistakes(FILE *out, const image_set *images, const label_set *labels, const int *predictions,
-                   int classes, int shown, probabilities_fn probs_of, void *ctx, real *x);
+                   int classes, const class_names *names, int shown, probabilities_fn probs_of, void *ctx,
+                   real *x);
 
 #endif

@@ -1,6 +1,8 @@
 /* tests/unit_mnist.c: the IDX reader (src/mnist.h) on tiny synthetic files
  * this test writes itself under $BUILD_DIR/tmp, good and bad, and, when
- * `make data` has been run, on the real MNIST files in data/mnist/. */
+ * `make data` has been run, on the real MNIST files in data/mnist/ (and,
+ * after `make data-fashion`, Fashion-MNIST's in data/fashion-mnist/);
+ * the classes file (classes.txt) good, bad and missing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +406,162 @@ static void test_mnist_load_missing_file(void)
     CHECK_CONTAINS(err, "no-such-dir/train-images-idx3-ubyte: cannot open");
 }
 
+/* ------------------------------------------------------------ class names */
+
+static const char fashion_names[] = "T-shirt/top\nTrouser\nPullover\nDress\nCoat\nSandal\nShirt\nSneaker\nBag\n"
+                                    "Ankle boot\n";
+
+/* tmp_dir/name holding text; returns its path. */
+static const char *write_text(const char *name, const char *text)
+{
+    const char *path = tmp_path(name);
+    write_test_file(path, text, strlen(text));
+    return path;
+}
+
+/* The classes file at path is refused with one line naming it and containing
+ * word, and the names read are the digits. */
+static void check_classes_rejected(const char *path, const char *word)
+{
+    char err[512] = "", text[12];
+    class_names c;
+    memset(&c, 'x', sizeof c);
+    CHECK_INT(class_names_read(path, &c, err, sizeof err), -1);
+    CHECK_INT(c.from_file, 0);
+    CHECK(strcmp(class_label(&c, 3, text, sizeof text), "3") == 0);
+    CHECK_CONTAINS(err, path);
+    CHECK_CONTAINS(err, word);
+    CHECK(strchr(err, '\n') == NULL);
+    printf("  rejected as expected: %s\n", err);
+}
+
+static void test_class_names_good(void)
+{
+    static const char *variants[][2] = {
+        { "classes.txt", fashion_names },
+        { "crlf.txt", "T-shirt/top\r\nTrouser\r\nPullover\r\nDress\r\nCoat\r\nSandal\r\nShirt\r\nSneaker\r\nBag\r\n"
+                      "Ankle boot\r\n" },
+        { "no-final-newline.txt", "T-shirt/top\nTrouser\nPullover\nDress\nCoat\nSandal\nShirt\nSneaker\nBag\nAnkle boot" },
+    };
+    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+        const char *path = write_text(variants[v][0], variants[v][1]);
+        char err[512] = "", text[12];
+        class_names c;
+        CHECK_INT(class_names_read(path, &c, err, sizeof err), 0);
+        CHECK_INT(c.from_file, 1);
+        CHECK(strcmp(class_label(&c, 0, text, sizeof text), "T-shirt/top") == 0);
+        CHECK(strcmp(class_label(&c, 6, text, sizeof text), "Shirt") == 0);
+        CHECK(strcmp(class_label(&c, 9, text, sizeof text), "Ankle boot") == 0);
+        CHECK(strcmp(class_label(&c, 10, text, sizeof text), "10") == 0);   /* not one of its classes */
+        if (err[0])
+            printf("  %s\n", err);
+        remove(path);
+    }
+    /* exactly CLASS_NAME_MAX bytes is allowed, and so is UTF-8 */
+    char text[CLASS_COUNT * (CLASS_NAME_MAX + 1) + 1] = "";
+    for (int k = 0; k < CLASS_COUNT; k++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%d\n",
+                 k == 0 ? "abcdefghijklmnopqrstuvw" : k == 1 ? "\xc3\xa9t\xc3\xa9" : "class ", k);
+    const char *path = write_text("long.txt", text);
+    class_names c;
+    char err[512] = "";
+    CHECK_INT(class_names_read(path, &c, err, sizeof err), 0);
+    CHECK_INT((long)strlen(c.names[0]), CLASS_NAME_MAX);
+    CHECK(strcmp(c.names[1], "\xc3\xa9t\xc3\xa9" "1") == 0);
+    remove(path);
+}
+
+static void test_class_names_missing_file_means_digits(void)
+{
+    char err[512] = "", text[12];
+    class_names c;
+    memset(&c, 'x', sizeof c);
+    CHECK_INT(class_names_read(tmp_path("no-classes.txt"), &c, err, sizeof err), 0);
+    CHECK_INT(c.from_file, 0);
+    CHECK_INT(err[0], '\0');
+    for (int k = 0; k < CLASS_COUNT; k++) {
+        char digit[12];
+        snprintf(digit, sizeof digit, "%d", k);
+        CHECK(strcmp(class_label(&c, k, text, sizeof text), digit) == 0);
+    }
+    CHECK(strcmp(class_label(NULL, 7, text, sizeof text), "7") == 0);
+}
+
+static void test_class_names_wrong_count(void)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%s", fashion_names);
+    *strstr(text, "Ankle boot\n") = '\0';                           /* 9 lines */
+    check_classes_rejected(write_text("nine.txt", text), "nine.txt: 9 lines, expected 10 class names");
+    snprintf(text, sizeof text, "%sSock\n", fashion_names);          /* 11 */
+    check_classes_rejected(write_text("eleven.txt", text), "eleven.txt: 11 lines, expected 10 class names");
+    snprintf(text, sizeof text, "%s\n", fashion_names);              /* a blank line at the end is an 11th */
+    check_classes_rejected(write_text("blank-end.txt", text), "11 lines, expected 10");
+    check_classes_rejected(write_text("empty.txt", ""), "empty.txt: 0 lines, expected 10 class names");
+    remove(tmp_path("nine.txt"));
+    remove(tmp_path("eleven.txt"));
+    remove(tmp_path("blank-end.txt"));
+    remove(tmp_path("empty.txt"));
+}
+
+static void test_class_names_bad_lines(void)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%s", fashion_names);
+    snprintf(text, sizeof text, "T-shirt/top\nTrouser\nPullover\nDress of a kind nobody wears\nCoat\nSandal\n"
+                                "Shirt\nSneaker\nBag\nAnkle boot\n");
+    check_classes_rejected(write_text("long.txt", text), "line 4 is longer than 24 bytes");
+    check_classes_rejected(write_text("empty-line.txt", "T-shirt/top\nTrouser\n\nDress\nCoat\nSandal\nShirt\n"
+                                                        "Sneaker\nBag\nAnkle boot\n"),
+                           "line 3 is empty: it must name class 2");
+    check_classes_rejected(write_text("tab.txt", "T-shirt/top\nTrou\tser\nPullover\nDress\nCoat\nSandal\nShirt\n"
+                                                 "Sneaker\nBag\nAnkle boot\n"),
+                           "line 2 has a control character (byte 0x09)");
+    check_classes_rejected(write_text("cr.txt", "T-shirt/top\rTrouser\nPullover\nDress\nCoat\nSandal\nShirt\n"
+                                                "Sneaker\nBag\nAnkle boot\n"),
+                           "line 1 has a control character (byte 0x0D)");
+    check_classes_rejected(write_text("same.txt", "Shirt\nTrouser\nPullover\nDress\nCoat\nSandal\nShirt\n"
+                                                  "Sneaker\nBag\nAnkle boot\n"),
+                           "lines 1 and 7 both say \"Shirt\"");
+    static const unsigned char binary[] = { 0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0x00, 0x02 };
+    write_test_file(tmp_path("binary.txt"), binary, sizeof binary);
+    check_classes_rejected(tmp_path("binary.txt"), "line 1 has a control character (byte 0x00)");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/a-directory'", tmp_dir);
+    CHECK(shell_ok(cmd));
+    check_classes_rejected(tmp_path("a-directory"), "is a directory, not a classes file");
+    const char *files[] = { "long.txt", "empty-line.txt", "tab.txt", "cr.txt", "same.txt", "binary.txt", "a-directory" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        remove(tmp_path(files[i]));
+}
+
+static void test_mnist_load_reads_the_classes_file(void)
+{
+    write_set(3, 3);
+    mnist_data d;
+    char err[512] = "", text[12];
+    CHECK_INT(mnist_load(tmp_path("set"), &d, err, sizeof err), 0);   /* no classes.txt: digits */
+    CHECK_INT(d.classes.from_file, 0);
+    CHECK(strcmp(class_label(&d.classes, 2, text, sizeof text), "2") == 0);
+    mnist_free(&d);
+
+    const char *path = write_text("set/classes.txt", fashion_names);
+    CHECK_INT(mnist_load(tmp_path("set"), &d, err, sizeof err), 0);
+    CHECK_INT(d.classes.from_file, 1);
+    CHECK(strcmp(class_label(&d.classes, d.train_labels.labels[2], text, sizeof text), "Pullover") == 0);
+    mnist_free(&d);
+    CHECK_INT(d.classes.from_file, 0);
+
+    write_text("set/classes.txt", "T-shirt/top\nTrouser\n");
+    CHECK_INT(mnist_load(tmp_path("set"), &d, err, sizeof err), -1);
+    printf("  rejected as expected: %s\n", err);
+    CHECK_CONTAINS(err, path);
+    CHECK_CONTAINS(err, "2 lines, expected 10 class names");
+    CHECK(d.train_images.pixels == NULL && d.test_labels.labels == NULL);   /* freed */
+    remove(path);
+    remove_set();
+}
+
 /* ------------------------------------------------------------ the real thing */
 
 static void test_real_mnist_if_present(void)
@@ -440,6 +598,39 @@ static void test_real_mnist_if_present(void)
     mnist_free(&d);
 }
 
+static void test_real_fashion_mnist_if_present(void)
+{
+    FILE *probe = fopen("data/fashion-mnist/train-images-idx3-ubyte", "rb");
+    if (probe == NULL) {
+        printf("  skipped: no data/fashion-mnist/ here (run make data-fashion to include this test)\n");
+        return;
+    }
+    fclose(probe);
+    mnist_data d;
+    char err[512] = "", text[12];
+    CHECK_INT(mnist_load("data/fashion-mnist", &d, err, sizeof err), 0);
+    if (err[0])
+        printf("  %s\n", err);
+    CHECK_INT(d.train_images.count, 60000);
+    CHECK_INT(d.test_images.count, 10000);
+    CHECK_INT(d.classes.from_file, 1);     /* make data-fashion writes classes.txt */
+    if (d.train_labels.count == 60000 && d.test_labels.count == 10000) {
+        const unsigned char train_first[10] = { 9, 0, 0, 3, 0, 2, 7, 2, 5, 5 };
+        const unsigned char test_first[10] = { 9, 2, 1, 1, 6, 1, 4, 6, 5, 7 };
+        CHECK(memcmp(d.train_labels.labels, train_first, 10) == 0);
+        CHECK(memcmp(d.test_labels.labels, test_first, 10) == 0);
+        long sum = 0;
+        for (int i = 0; i < 784; i++)
+            sum += d.train_images.pixels[i];
+        CHECK_INT(sum, 76247);   /* the first training image, an ankle boot */
+        CHECK(strcmp(class_label(&d.classes, d.train_labels.labels[0], text, sizeof text), "Ankle boot") == 0);
+        printf("  the first training image (label %d, %s):\n", d.train_labels.labels[0],
+               class_label(&d.classes, d.train_labels.labels[0], text, sizeof text));
+        draw_digit_ascii(stdout, d.train_images.pixels, 28, 28);
+    }
+    mnist_free(&d);
+}
+
 int main(void)
 {
     tmp_dir = make_tmp_dir("unit_mnist");
@@ -462,7 +653,13 @@ int main(void)
     RUN_TEST(test_mnist_load_count_mismatch);
     RUN_TEST(test_mnist_load_size_mismatch);
     RUN_TEST(test_mnist_load_missing_file);
+    RUN_TEST(test_class_names_good);
+    RUN_TEST(test_class_names_missing_file_means_digits);
+    RUN_TEST(test_class_names_wrong_count);
+    RUN_TEST(test_class_names_bad_lines);
+    RUN_TEST(test_mnist_load_reads_the_classes_file);
     RUN_TEST(test_real_mnist_if_present);
+    RUN_TEST(test_real_fashion_mnist_if_present);
     remove(tmp_dir);
     return harness_finish();
 }

@@ -14,7 +14,10 @@
  * (src/digit.h: background from the border, contrast, crop, 20x20 box,
  * centre of mass), and the tool shows what it did and the result beside
  * the original; --raw skips that (the PGM must then be 28x28, white on
- * black). Notes: notes/10_mnist.md. */
+ * black). When the data directory (--data, default data/mnist) holds
+ * classes.txt (Fashion-MNIST's, written by make data-fashion), the classes
+ * are printed by name, e.g. "the network says: Sneaker"; otherwise by
+ * number, the digits. Notes: notes/10_mnist.md. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,11 +118,21 @@ static void read_test_image(const char *dir, const char *flag, int index, image_
     label_set_free(&labels);
 }
 
-static void dump_pgm(const request *r)
+/* What the classes are called: DIR/classes.txt when it is there, else the
+ * digits (names->from_file 0); a bad file ends the program with its line. */
+static void read_class_names(const char *dir, class_names *names)
+{
+    char path[FILE_ERROR_SIZE], err[FILE_ERROR_SIZE];
+    join_path(path, sizeof path, dir, "classes.txt");
+    if (class_names_read(path, names, err, sizeof err) != 0)
+        fail(err);
+}
+
+static void dump_pgm(const request *r, const class_names *names)
 {
     image_set images;
     int label;
-    char err[FILE_ERROR_SIZE];
+    char err[FILE_ERROR_SIZE], label_text[12];
     read_test_image(r->data, "--dump-pgm", r->dump_index, &images, &label);
     size_t size = (size_t)images.rows * images.cols;
     int rc = pgm_write(r->dump_file, images.pixels + size * (size_t)r->dump_index, images.rows, images.cols,
@@ -127,7 +140,8 @@ static void dump_pgm(const request *r)
     image_set_free(&images);
     if (rc != 0)
         fail(err);
-    printf("wrote test image %d (label %d) to %s\n", r->dump_index, label, r->dump_file);
+    printf("wrote test image %d (label %s) to %s\n", r->dump_index,
+           class_label(names, label, label_text, sizeof label_text), r->dump_file);
 }
 
 /* 1 when all n values are finite (a model whose parameters are huge but
@@ -141,10 +155,14 @@ static int all_finite(const real *v, int n)
 }
 
 /* Forward the image through the network (test mode) and print the
- * probabilities. Returns the answer, or -1 (nothing printed) when the
- * outputs are not finite; *top is its probability. */
-static int classify(const sequential *m, const real *params, const real *stats, unsigned char *pixels, double *top)
+ * probabilities, each with its class's name when names came from a file.
+ * Returns the answer, or -1 (nothing printed) when the outputs are not
+ * finite; *top is its probability. */
+static int classify(const sequential *m, const real *params, const real *stats, const class_names *names,
+                    unsigned char *pixels, double *top)
 {
+    char text[12];
+    int width = class_names_width(names, m->classes);   /* 0 for the digits: numbers only */
     image_set one = { 1, m->in_h, m->in_w, pixels };
     real *x = tensor_alloc((size_t)m->in_h * m->in_w, "image");
     sequential_batch b;
@@ -164,11 +182,12 @@ static int classify(const sequential *m, const real *params, const real *stats, 
     printf("outputs of the final layer (softmax probabilities):\n");
     for (int c = 0; c < m->classes; c++) {
         int bar = (int)(40 * b.probs[c] + 0.5);
-        printf("  %d  %.6f  %.*s%s\n", c, (double)b.probs[c], bar,
-               "########################################", c == best ? "  <- the network's answer" : "");
+        printf("  %d %-*s %.6f  %.*s%s\n", c, width, width ? class_label(names, c, text, sizeof text) : "",
+               (double)b.probs[c], bar, "########################################",
+               c == best ? "  <- the network's answer" : "");
     }
     *top = (double)b.probs[best];
-    printf("the network says: %d (probability %.4f)\n", best, *top);
+    printf("the network says: %s (probability %.4f)\n", class_label(names, best, text, sizeof text), *top);
     sequential_batch_free(&b);
     return best;
 }
@@ -204,8 +223,8 @@ static int prepare_picture(const char *path, unsigned char *pixels, digit_report
 
 /* The image to classify, into pixels (in_h x in_w): a user's picture
  * (prepared unless --raw; *report filled when prepared) or a test image. */
-static int load_image(const request *r, const sequential *arch, unsigned char *pixels, digit_report *report,
-                      int *prepared, char *err, size_t err_size)
+static int load_image(const request *r, const sequential *arch, const class_names *names, unsigned char *pixels,
+                      digit_report *report, int *prepared, char *err, size_t err_size)
 {
     *prepared = 0;
     if (r->image && !r->raw && arch->in_h == DIGIT_SIDE && arch->in_w == DIGIT_SIDE) {
@@ -228,7 +247,8 @@ static int load_image(const request *r, const sequential *arch, unsigned char *p
         }
         memcpy(pixels, images.pixels + (size_t)r->test_index * arch->in_h * arch->in_w, (size_t)arch->in_h * arch->in_w);
         image_set_free(&images);
-        printf("test image %d of %s, labelled %d\n", r->test_index, r->data, label);
+        char text[12];
+        printf("test image %d of %s, labelled %s\n", r->test_index, r->data, class_label(names, label, text, sizeof text));
     }
     draw_digit_ascii(stdout, pixels, arch->in_h, arch->in_w);
     return 0;
@@ -238,8 +258,10 @@ int main(int argc, char **argv)
 {
     out_file_check_stdout_at_exit(program);   /* a full disk on stdout: exit 1, not 0 */
     request r = parse_args(argc, argv);
+    class_names names;
+    read_class_names(r.data, &names);
     if (r.dump_index >= 0) {
-        dump_pgm(&r);
+        dump_pgm(&r, &names);
         return 0;
     }
     char err[FILE_ERROR_SIZE];
@@ -257,8 +279,8 @@ int main(int argc, char **argv)
     digit_report report;
     int prepared;
     double top = 0;
-    int best = load_image(&r, &arch, pixels, &report, &prepared, err, sizeof err) == 0
-             ? classify(&arch, params, stats, pixels, &top) : -2;
+    int best = load_image(&r, &arch, &names, pixels, &report, &prepared, err, sizeof err) == 0
+             ? classify(&arch, params, stats, &names, pixels, &top) : -2;
     free(pixels);
     if (best == -1)
         snprintf(err, sizeof err, "%s: the network's outputs are not finite numbers: the model's "
