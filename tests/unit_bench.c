@@ -46,7 +46,7 @@ static void test_quick_bench_runs_and_writes_every_section(void)
         CHECK(ours(csv, "memory copy", 1) > 0);
         CHECK(ours(csv, "fast   128^3", 2) > 0);
         CHECK(ours(csv, "naive  128^3", 1) > 0);
-        CHECK(ours(csv, "seed3 fwd", 1) > 0);                                         /* the GEMM shapes */
+        CHECK(ours(csv, "doshi3 fwd", 1) > 0);                                         /* the GEMM shapes */
         CHECK(ours(csv, "lesson 10 conv", 1) < 0);                                    /* (a heading, not a row) */
         CHECK(strstr(csv, "forward, im2col + GEMM\",2,ms,") != NULL);                 /* the conv layers */
         CHECK(ours(csv, "training  batch 16, fast", 2) > 0);                          /* the network */

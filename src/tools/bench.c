@@ -299,9 +299,9 @@ typedef struct {
 
 static const conv_layer conv_layers[] = {
     { "small1", "lesson 10 conv 1->16 5x5 @28", 1, 28, 28, 16, 5, 0, 0 },
-    { "seed1", "deep conv1 1->16 2x2 same @28", 1, 28, 28, 16, 2, 1, 0 },
-    { "seed2", "deep conv2 16->128 3x3 @14", 16, 14, 14, 128, 3, 0, 1 },
-    { "seed3", "deep conv3 128->256 3x3 @12", 128, 12, 12, 256, 3, 0, 1 },
+    { "doshi1", "deep conv1 1->16 2x2 same @28", 1, 28, 28, 16, 2, 1, 0 },
+    { "doshi2", "deep conv2 16->128 3x3 @14", 16, 14, 14, 128, 3, 0, 1 },
+    { "doshi3", "deep conv3 128->256 3x3 @12", 128, 12, 12, 256, 3, 0, 1 },
 };
 #define N_CONV_LAYERS 4
 
@@ -449,7 +449,7 @@ static double conv_layer_rows(const options *o, thread_pool *pools[3], double *t
             snprintf(label, sizeof label, "    backward, GEMM + col2im%s", l->needs_dx ? "" : " (no dX)");
             row *rb = add_row(key, label, "ms", t, b_fast, -1);
             print_row(rb);
-            if (t == 2 && strncmp(l->name, "seed", 4) == 0) {
+            if (t == 2 && strncmp(l->name, "doshi", 5) == 0) {
                 sum += f_fast + b_fast;
                 *torch_sum += rf->torch > 0 && rb->torch > 0 ? rf->torch + rb->torch : NAN;
             }

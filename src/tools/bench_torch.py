@@ -9,7 +9,7 @@ and reads what it prints: one line per measurement,
 with the same keys as build/bench's rows, e.g.
 
     gemm,1024,t1,93.2                 GFLOP/s of torch.mm, 1024^3, 1 thread
-    conv,seed3,fwd,t2,41.7            ms for a batch of 128 through one conv layer
+    conv,doshi3,fwd,t2,41.7            ms for a batch of 128 through one conv layer
     small,train,b64,t2,7012           training images/s of lesson 10's network
 
 Nothing here is part of the course; it is the yardstick. Run it by hand with
@@ -26,13 +26,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # The conv layers the bench times (name, in_c, out_c, k, in_h, in_w, (pad l, r, t, b), needs dX)
-# small1: lesson 10's conv; seed1..3: the deeper network of "Convolutional Neural Networks"
+# small1: lesson 10's conv; doshi1..3: the deeper network of "Convolutional Neural Networks"
 # (Doshi), whose first conv is 2x2 'same' as Keras pads it: one extra row/column bottom/right.
 CONV_LAYERS = [
     ("small1", 1, 16, 5, 28, 28, (0, 0, 0, 0), False),
-    ("seed1", 1, 16, 2, 28, 28, (0, 1, 0, 1), False),
-    ("seed2", 16, 128, 3, 14, 14, (0, 0, 0, 0), True),
-    ("seed3", 128, 256, 3, 12, 12, (0, 0, 0, 0), True),
+    ("doshi1", 1, 16, 2, 28, 28, (0, 1, 0, 1), False),
+    ("doshi2", 16, 128, 3, 14, 14, (0, 0, 0, 0), True),
+    ("doshi3", 128, 256, 3, 12, 12, (0, 0, 0, 0), True),
 ]
 
 
