@@ -114,7 +114,7 @@ static options parse_flags(int argc, char **argv)
                   "overlap, dropout, batchnorm (one, or several separated by commas), or all"),
         FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "seeds per network (default: each experiment's own)"),
         FLAG_INT("--max-epochs", &o.max_epochs, 1, MAX_EPOCHS, "N", "train no network longer than N epochs "
-                 "(a smoke test: the tables then measure something else)"),
+                 "(default: each experiment's own; a smoke test: the tables then measure something else)"),
         FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
         FLAG_TEXT("--csv", &o.csv, "FILE", "every measurement and every table cell, one per line"),
         FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
