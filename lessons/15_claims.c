@@ -745,7 +745,7 @@ static void experiment_relu_tanh(lab *b)
     }
     /* Each activation's best learning rate: the one at which the most seeds
      * reached the target; among those, the fewest epochs to it (the mean
-     * over the seeds that reached it); a tie there keeps the smaller rate
+     * over the runs that reached it); a tie there keeps the smaller rate
      * (the first of the sweep). Seconds play no part. */
     int best[2] = { 0, 0 };
     for (int a = 0; a < 2; a++)
