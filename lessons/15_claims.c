@@ -114,7 +114,7 @@ static options parse_flags(int argc, char **argv)
                   "overlap, dropout, batchnorm (one, or several separated by commas), or all"),
         FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "seeds per network (default: each experiment's own)"),
         FLAG_INT("--max-epochs", &o.max_epochs, 1, MAX_EPOCHS, "N", "train no network longer than N epochs "
-                 "(a smoke test: the tables then measure something else)"),
+                 "(default: each experiment's own; a smoke test: the tables then measure something else)"),
         FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
         FLAG_TEXT("--csv", &o.csv, "FILE", "every measurement and every table cell, one per line"),
         FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
@@ -233,6 +233,24 @@ static int at_most(int a, int b)
     return a < b ? a : b;
 }
 
+/* "s" after a count that is not 1: "%d epoch%s", n, plural(n). */
+static const char *plural(int n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* A small count in words ("two learning rates"), larger ones in digits. */
+static const char *count_words(int n, char *buf, size_t size)
+{
+    static const char *const words[] = { "no", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                         "nine", "ten" };
+    if (n >= 0 && n <= 10)
+        snprintf(buf, size, "%s", words[n]);
+    else
+        snprintf(buf, size, "%d", n);
+    return buf;
+}
+
 /* ---------------------------------------------------------------- a table cell: mean and spread over seeds */
 
 typedef struct {
@@ -317,7 +335,7 @@ static void print_paired(const char *what, const double *a, const double *b, int
     if (s.n > 1)
         snprintf(error, sizeof error, " (the mean's standard error, sd/sqrt(%d): %.2f)", s.n, s.sd * scale / sqrt(s.n));
     printf("%s, %s minus %s, seed by seed: %s%s%s; %s is lower in %d of %d seed%s\n", what, a_name, b_name,
-           pm(text, sizeof text, s, scale, 2), unit, error, a_name, lower, n, n == 1 ? "" : "s");
+           pm(text, sizeof text, s, scale, 2), unit, error, a_name, lower, n, plural(n));
 }
 
 /* ---------------------------------------------------------------- one training run */
@@ -529,8 +547,8 @@ static int images_for(const lab *b, int full, int quick)
 static void print_setup(const lab *b, int n_train, int epochs, int seeds, const char *more)
 {
     printf("Setup: the first %d training images, %s%d epoch%s, SGD with momentum %.1f, mini-batches of %d, "
-           "%d seed%s per network; scored on %d test images.\n", n_train, more, epochs, epochs == 1 ? "" : "s",
-           MOMENTUM, BATCH, seeds, seeds == 1 ? "" : "s", b->n_test);
+           "%d seed%s per network; scored on %d test images.\n", n_train, more, epochs, plural(epochs),
+           MOMENTUM, BATCH, seeds, plural(seeds), b->n_test);
 }
 
 /* ---------------------------------------------------------------- the experiments: a shared shape */
@@ -592,7 +610,7 @@ static void print_comparison(lab *b, comparison *c)
         row_print(&row);
     }
     printf("(mean ± sample standard deviation over %d seed%s; errors in test mode, after the last epoch)\n",
-           c->seeds, c->seeds == 1 ? "" : "s");
+           c->seeds, plural(c->seeds));
 }
 
 static void comparison_setup(const lab *b, comparison *c, const char *experiment, int full_train, int quick_train,
@@ -614,17 +632,15 @@ static void add_variant(comparison *c, const char *name, const char *spec)
 
 /* ---------------------------------------------------------------- 1. ReLU against tanh */
 
-/* "at lr 0.03: tanh needs 1.50x the epochs and 2.90x the seconds of ReLU"
- * (the ratio of the means), or why there is no ratio. */
-static void print_ratios(const char *which, double relu_lr, double tanh_lr, const double *relu_epochs,
-                         const double *tanh_epochs, const double *relu_seconds, const double *tanh_seconds,
-                         int seeds)
+/* "lr 0.03: tanh needs 1.50x the epochs and 2.90x the seconds of ReLU"
+ * (the ratio of the means), or why there is no ratio; `which` is the
+ * part before the colon. */
+static void print_ratios(const char *which, const double *relu_epochs, const double *tanh_epochs,
+                         const double *relu_seconds, const double *tanh_seconds, int seeds)
 {
     summary re = summarise(relu_epochs, seeds), te = summarise(tanh_epochs, seeds);
     summary rs = summarise(relu_seconds, seeds), ts = summarise(tanh_seconds, seeds);
-    printf("%s %g", which, relu_lr);
-    if (tanh_lr != relu_lr)
-        printf(" and %g", tanh_lr);
+    printf("%s", which);
     if (re.n == 0 || te.n == 0)
         printf(": no ratio (%s never reached the target)\n", re.n == 0 ? "ReLU" : "tanh");
     else
@@ -716,13 +732,21 @@ static void experiment_relu_tanh(lab *b)
             row_cell(&row, -1, "seconds_per_epoch", per_epoch[a][l], seeds, 1, 2);
             row_print(&row);
         }
-    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epochs)\n", max_epochs);
+    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epoch%s)\n", max_epochs,
+           plural(max_epochs));
     double ns[2];
     time_activations(ns);
     printf("One number through the activation, forward and backward: ReLU %.2f ns, tanh %.1f ns (libm's tanh,\n"
            "one call per number); this network has %d of them per image.\n", ns[0], ns[1], 24 * 24 * 8 + 8 * 8 * 16);
-    for (int l = 0; l < n_lrs; l++)
-        print_ratios("lr", lrs[l], lrs[l], epochs[0][l], epochs[1][l], seconds[0][l], seconds[1][l], seeds);
+    for (int l = 0; l < n_lrs; l++) {
+        char which[32];
+        snprintf(which, sizeof which, "lr %g", lrs[l]);
+        print_ratios(which, epochs[0][l], epochs[1][l], seconds[0][l], seconds[1][l], seeds);
+    }
+    /* Each activation's best learning rate: the one at which the most seeds
+     * reached the target; among those, the fewest epochs to it (the mean
+     * over the runs that reached it); a tie there keeps the smaller rate
+     * (the first of the sweep). Seconds play no part. */
     int best[2] = { 0, 0 };
     for (int a = 0; a < 2; a++)
         for (int l = 1; l < n_lrs; l++) {
@@ -730,8 +754,11 @@ static void experiment_relu_tanh(lab *b)
             if (reached[a][l] > reached[a][best[a]] || (reached[a][l] == reached[a][best[a]] && now.mean < was.mean))
                 best[a] = l;
         }
-    print_ratios("each at its best lr, ReLU's and tanh's", lrs[best[0]], lrs[best[1]], epochs[0][best[0]],
-                 epochs[1][best[1]], seconds[0][best[0]], seconds[1][best[1]], seeds);
+    char which[96];
+    snprintf(which, sizeof which, "each at its best learning rate (ReLU %g, tanh %g)", lrs[best[0]], lrs[best[1]]);
+    print_ratios(which, epochs[0][best[0]], epochs[1][best[1]], seconds[0][best[0]], seconds[1][best[1]], seeds);
+    printf("(the best learning rate: the one at which the most seeds reached %.0f%%, then the fewest epochs to it\n"
+           "on average, then the smaller rate; seconds play no part)\n", 100 * target);
 }
 
 /* ---------------------------------------------------------------- 2. max against average pooling */
@@ -1041,7 +1068,7 @@ static void experiment_translation(lab *b)
             row_cell(&row, k, "test_accuracy_moved", moved_scores.accuracy[v][k], c.seeds, 100, 2);
         row_print(&row);
     }
-    printf("(test accuracy in %%, mean ± sd over %d seeds)\n", c.seeds);
+    printf("(test accuracy in %%, mean ± sd over %d seed%s)\n", c.seeds, plural(c.seeds));
 }
 
 /* ---------------------------------------------------------------- 6. overlapping pooling */
@@ -1161,10 +1188,11 @@ static void experiment_dropout(lab *b)
     printf("A network with one large dense layer (295,040 of its 298,714 parameters), with and without dropout\n"
            "0.5 before the last layer:\n  conv 16 5, relu, maxpool 2, flatten, dense 128, relu, [dropout 0.5,] "
            "dense 10\n"
-           "trained on %d images for %d epochs (%d seeds) and on %d images for %d epochs (%d seed%s); after\n"
+           "trained on %d images for %d epoch%s (%d seed%s) and on %d images for %d epoch%s (%d seed%s); after\n"
            "every epoch both the training images (up to %d) and %d test images are scored in test mode.\n"
-           "Learning rate %g, SGD with momentum %.1f, mini-batches of %d.\n", small, small_epochs, small_seeds, full,
-           full_epochs, full_seeds, full_seeds == 1 ? "" : "s", TRAIN_SCORED, b->n_test, STANDARD_LR, MOMENTUM, BATCH);
+           "Learning rate %g, SGD with momentum %.1f, mini-batches of %d.\n", small, small_epochs,
+           plural(small_epochs), small_seeds, plural(small_seeds), full, full_epochs, plural(full_epochs), full_seeds,
+           plural(full_seeds), TRAIN_SCORED, b->n_test, STANDARD_LR, MOMENTUM, BATCH);
     printf("\n| training set, network | final training loss | final test loss | lowest test loss | its epoch | "
            "final training error (%%) | final test error (%%) |\n|---|---|---|---|---|---|---|\n");
     dropout_runs(b, "small", small, small_epochs, small_seeds);
@@ -1193,8 +1221,9 @@ static void experiment_batchnorm(lab *b)
            "on CNN's conv -> BN -> activation -> pooling), the same conv and dense weights at the start:\n"
            "  %s\n", specs[1]);
     print_setup(b, n_train, max_epochs, seeds, "at most ");
-    printf("Measured: the first epoch after which the test accuracy is at least %.1f%%, at three learning rates.\n",
-           100 * target);
+    char how_many[16];
+    printf("Measured: the first epoch after which the test accuracy is at least %.1f%%, at %s learning rate%s.\n",
+           100 * target, count_words(n_lrs, how_many, sizeof how_many), plural(n_lrs));
     for (int l = 0; l < n_lrs; l++)
         for (int v = 0; v < 2; v++) {
             char variant[40];
@@ -1229,7 +1258,8 @@ static void experiment_batchnorm(lab *b)
             row_cell(&row, -1, "seconds_to_target", seconds[v][l], seeds, 1, 1);
             row_print(&row);
         }
-    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epochs)\n", max_epochs);
+    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epoch%s)\n", max_epochs,
+           plural(max_epochs));
 }
 
 /* ---------------------------------------------------------------- main */
@@ -1251,7 +1281,7 @@ int main(int argc, char **argv)
     lab_open(&b);
     printf("%s: %d training and %d test images of %dx%d; %d thread%s\n", b.opt.data, b.data.train_images.count,
            b.data.test_images.count, b.data.train_images.rows, b.data.train_images.cols, b.opt.threads,
-           b.opt.threads == 1 ? "" : "s");
+           plural(b.opt.threads));
     double started = wall_clock();
     for (int i = 0; i < N_EXPERIMENTS; i++) {
         if (!listed(b.opt.experiment, experiment_names[i]))

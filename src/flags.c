@@ -181,10 +181,23 @@ int flags_parse(const flag_set *set, int argc, char **argv, const char **positio
     return FLAGS_OK;
 }
 
-/* The current (default) value of a flag, as text, or "" when it has none worth showing. */
+/* Is a number outside the flag's accepted range: a "not given" marker? */
+static int outside_range(const flag_spec *s, double v)
+{
+    return v < s->lo || v > s->hi || (s->lo_open && v == s->lo);
+}
+
+/* The current (default) value of a flag, as text, or "" when it has none
+ * worth showing: see flags_usage in flags.h. */
 static void describe_default(const flag_spec *s, char *buf, size_t size)
 {
     buf[0] = '\0';
+    if (s->help && strstr(s->help, "(default"))
+        return;                                      /* the help says it in words */
+    if ((s->kind == FLAG_KIND_INT && outside_range(s, *(const int *)s->value))
+        || (s->kind == FLAG_KIND_LONG && outside_range(s, (double)*(const long *)s->value))
+        || (s->kind == FLAG_KIND_REAL && outside_range(s, *(const double *)s->value)))
+        return;                                      /* a marker for "not given", not a value to give */
     if (s->kind == FLAG_KIND_INT)
         snprintf(buf, size, " (default %d)", *(const int *)s->value);
     else if (s->kind == FLAG_KIND_LONG)

@@ -74,7 +74,17 @@ enum { FLAGS_OK = 0, FLAGS_HELP = 1, FLAGS_ERROR = -1 };
 int flags_parse(const flag_set *set, int argc, char **argv, const char **positional, int *n_positional,
                 char *err, size_t err_size);
 
-/* --help: "usage: ..." then one line per flag with its default value. */
+/* --help: "usage: ..." then one line per flag: its help, then its default
+ * value as " (default X)", the value the flag holds before parsing. The
+ * default is left out when printing it would say something wrong:
+ *   - the help text describes the default itself: it contains "(default",
+ *     as in "look at test image N (default: 0)" or "... (default: all)";
+ *   - a number's default is outside the range the flag accepts (below lo,
+ *     above hi, or lo itself when lo_open): a marker for "not given", which
+ *     the program replaces (--seeds 0: "each experiment's own"). The help
+ *     text should then say what not giving the flag means, with "(default";
+ *   - a TEXT flag's default is NULL; SWITCH and CHOICE flags never show one
+ *     (a CHOICE's help names its default word). */
 void flags_usage(FILE *out, const flag_set *set);
 
 /* For a program's main(): flags_parse, then on --help print the usage and

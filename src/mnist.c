@@ -388,6 +388,19 @@ static int join_path(char *path, size_t size, const char *dir, const char *name,
     return 0;
 }
 
+/* After a failed read of dir/...: when the file is not there at all (nor a
+ * .gz copy, which has its own advice), say how to fetch the data set. */
+static void add_fetch_hint(const char *dir, const char *path, char *err, size_t err_size)
+{
+    if (err == NULL || err_size == 0 || os_path_kind_of(path) != OS_PATH_ABSENT || gzipped_copy_exists(path))
+        return;
+    size_t used = strlen(err);
+    if (strstr(dir, "fashion"))
+        snprintf(err + used, err_size - used, " (make data-fashion fetches Fashion-MNIST into data/fashion-mnist/)");
+    else
+        snprintf(err + used, err_size - used, " (make data fetches MNIST into data/mnist/)");
+}
+
 /* Images and labels of one split; checks that their counts agree. */
 static int load_split(const char *dir, const char *images_name, const char *labels_name,
                       image_set *images, label_set *labels, char *err, size_t err_size)
@@ -396,9 +409,12 @@ static int load_split(const char *dir, const char *images_name, const char *labe
     if (join_path(images_path, sizeof images_path, dir, images_name, err, err_size) != 0 ||
         join_path(labels_path, sizeof labels_path, dir, labels_name, err, err_size) != 0)
         return -1;
-    if (idx_read_images(images_path, images, err, err_size) != 0)
+    if (idx_read_images(images_path, images, err, err_size) != 0) {
+        add_fetch_hint(dir, images_path, err, err_size);
         return -1;
+    }
     if (idx_read_labels(labels_path, labels, err, err_size) != 0) {
+        add_fetch_hint(dir, labels_path, err, err_size);
         image_set_free(images);
         return -1;
     }

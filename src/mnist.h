@@ -94,7 +94,9 @@ typedef struct {
  * DIR/t10k-images-idx3-ubyte and DIR/t10k-labels-idx1-ubyte, and
  * DIR/classes.txt when it is there; also checks that image and label counts
  * agree (naming both files) and that the training and test images have the
- * same size. On failure frees what it loaded and leaves *out empty. */
+ * same size. On failure frees what it loaded and leaves *out empty; when
+ * a file is missing, the message ends with how to fetch the data set
+ * ("(make data fetches MNIST into data/mnist/)"). */
 int mnist_load(const char *dir, mnist_data *out, char *err, size_t err_size);
 void mnist_free(mnist_data *d);
 

@@ -74,8 +74,12 @@ static int open_temp(out_file *o, char *err, size_t err_size)
         if (errno != EEXIST)
             break;
     }
-    set_file_error(err, err_size, o->path, "cannot create a file beside it (%s): %s", o->temp,
-                   errno ? strerror(errno) : "fopen failed");
+    int saved = errno;
+    /* A missing directory, a file where the directory should be, no right to
+     * write there: out_file_check names the directory and what is wrong. */
+    if (saved == EEXIST || out_file_check(o->path, err, err_size) == 0)
+        set_file_error(err, err_size, o->path, "cannot create a file beside it (%s): %s", o->temp,
+                       saved ? strerror(saved) : "fopen failed");
     free(o->temp);
     o->temp = NULL;
     return -1;

@@ -339,6 +339,44 @@ static void test_exercise_15_names_the_statistics_mistakes(void)
     program_result_free(&r);
 }
 
+/* Exercise 15, task 2: the last epoch that reaches the target, a strict
+ * comparison and the best epoch each named as themselves (on the task's
+ * first curve all three give 5), and the untouched stub as nothing done
+ * yet, not as an epoch counted from 0. */
+static void test_exercise_15_tells_the_epoch_mistakes_apart(void)
+{
+    static const char *loop = "    for (int e = 0; e < n; e++)\n"
+                              "        if (higher_is_better ? curve[e] >= target : curve[e] <= target)\n"
+                              "            return e + 1;";
+    static const char *cases[][3] = {
+        { "    int last = 0;\n    for (int e = 0; e < n; e++)\n"
+          "        if (higher_is_better ? curve[e] >= target : curve[e] <= target)\n"
+          "            last = e + 1;\n    return last;",
+          "likely bug: that is the last epoch that reaches the target, not the first", "a value equal" },
+        { "    for (int e = 0; e < n; e++)\n"
+          "        if (higher_is_better ? curve[e] > target : curve[e] < target)\n"
+          "            return e + 1;",
+          "likely bug: a value equal to the target does not count", "the last epoch" },
+        { "    int best = 0;\n    for (int e = 1; e < n; e++)\n"
+          "        if (higher_is_better ? curve[e] > curve[best] : curve[e] < curve[best])\n"
+          "            best = e;\n    for (int e = 0; e < n; e++)\n"
+          "        if (higher_is_better ? curve[e] >= target : curve[e] <= target)\n"
+          "            return best + 1;",
+          "likely bug: that is the epoch of the best value", "a value equal" },
+        { "    return 0;", "likely bug: nothing came back yet", "return e + 1, not e" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        program_result r = broken_solution("15", loop, cases[i][0]);
+        CHECK_CONTAINS(r.out, cases[i][1]);
+        CHECK(strstr(r.out, cases[i][2]) == NULL);               /* not another mistake's name */
+        CHECK_CONTAINS(r.out, "Task 1: the mean and the sample standard deviation over seeds\n  -> PASS");
+        CHECK_CONTAINS(r.out, "exercise 15 (the statistics of an experiment): 3 of 4 tasks pass");
+        if (!strstr(r.out, cases[i][1]) || strstr(r.out, cases[i][2]))
+            printf("    case %zu: %s\n", i, r.out);
+        program_result_free(&r);
+    }
+}
+
 /* ---------------------------------------------------------------- make grade */
 
 /* 1 when the CSV has a line that starts with `start` (a student and
@@ -506,6 +544,7 @@ int main(void)
         RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
+        RUN_TEST(test_exercise_15_tells_the_epoch_mistakes_apart);
         RUN_TEST(test_grade_a_class);
         RUN_TEST(test_mnist_with_your_functions);
         RUN_TEST(test_progress_in_a_fresh_copy);

@@ -9,7 +9,8 @@
  * (or not rooted, or computed in one pass that cancels), 0 for the spread
  * of one run; an epoch counted from 0, a target never reached reported as
  * the last epoch (or as -1), a strict comparison, the best or the last
- * epoch instead of the first, the direction of "better" reversed; a shift
+ * epoch instead of the first (told apart on curves where they differ), the
+ * direction of "better" reversed, nothing returned yet (the stub); a shift
  * the wrong way round, with wrap-around or repeated edges instead of zero
  * fill, rows and columns swapped, the incoming border left unwritten; the
  * border band compared, the shift not undone or undone the wrong way, a
@@ -180,10 +181,62 @@ static int reference_epochs(int kind, const double *curve, int n, double target,
     }
 }
 
+/* Curves that tell the mistakes apart: on one curve several can give the
+ * same answer (on [0.09 0.04 0.02 0.03 0.01] to 0.02, a strict comparison,
+ * the best epoch and the last epoch reaching it all give 5), so a mistake
+ * is named only when the function agrees with it on every one of these. */
+typedef struct {
+    double curve[6];
+    int n, higher;
+    double target;
+} epochs_probe;
+
+static const epochs_probe probes[] = {
+    { { 0.05, 0.02, 0.03, 0.01, 0.015 }, 5, 0, 0.02 },   /* right 2, strict 4, best 4, last 5 */
+    { { 0.90, 0.97, 0.99, 0.98 }, 4, 1, 0.97 },          /* right 2, strict 3, best 3, last 4 */
+    { { 0.97, 0.98, 0.99 }, 3, 1, 0.97 },                /* right 1, strict 2, best 3, last 3 */
+    { { 0.05, 0.01, 0.03, 0.02, 0.04 }, 5, 0, 0.02 },   /* right 2, strict 2, best 2, last 4 */
+    { { 0.90, 0.92 }, 2, 1, 0.95 },                      /* never: right 0 */
+};
+enum { N_PROBES = (int)(sizeof probes / sizeof probes[0]) };
+
+/* Does the function give what mistake `kind` gives on every probe where
+ * that mistake shows (where it gives another answer than the right one)?
+ * Where it does not show, another mistake may be there as well. */
+static int confirmed_on_probes(int kind)
+{
+    for (int i = 0; i < N_PROBES; i++) {
+        const epochs_probe *p = &probes[i];
+        int bad = reference_epochs(kind, p->curve, p->n, p->target, p->higher);
+        if (bad == reference_epochs(E_RIGHT, p->curve, p->n, p->target, p->higher))
+            continue;
+        if (CALL(epochs_to_target(p->curve, p->n, p->target, p->higher)) != bad)
+            return 0;
+    }
+    return 1;
+}
+
+/* 0 on every probe that reaches its target: the stub's "return 0". */
+static int zero_on_every_reached_probe(void)
+{
+    for (int i = 0; i < N_PROBES; i++) {
+        const epochs_probe *p = &probes[i];
+        if (reference_epochs(E_RIGHT, p->curve, p->n, p->target, p->higher) != 0
+            && CALL(epochs_to_target(p->curve, p->n, p->target, p->higher)) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 static void diagnose_epochs(const double *curve, int n, double target, int higher, int got)
 {
+    if (got == 0 && zero_on_every_reached_probe()) {
+        task_diagnose("nothing came back yet: 0 (never) for every curve, even those that reach the target; walk "
+                      "along the curve and return e + 1 for the first e whose value reaches it");
+        return;
+    }
     for (int kind = E_FROM_ZERO; kind < N_E; kind++) {
-        if (reference_epochs(kind, curve, n, target, higher) != got)
+        if (reference_epochs(kind, curve, n, target, higher) != got || !confirmed_on_probes(kind))
             continue;
         switch (kind) {
         case E_FROM_ZERO:
@@ -209,8 +262,9 @@ static void diagnose_epochs(const double *curve, int n, double target, int highe
             task_diagnose("that is the epoch of the best value, not the first epoch that reaches the target");
             return;
         case E_LAST_REACHING:
-            task_diagnose("that is the LAST epoch at or past the target; the question is when the curve FIRST "
-                          "gets there");
+            task_diagnose("that is the last epoch that reaches the target, not the first: the loop went on after "
+                          "the first hit and kept overwriting the answer; return e + 1 at the first curve[e] that "
+                          "reaches it");
             return;
         case E_REVERSED:
             task_diagnose("the direction is reversed: with higher_is_better == 0 (an error, a loss) lower is "
@@ -249,6 +303,8 @@ static void task_epochs(void)
     check_epochs(errors, 5, 0.02, 0, "training error [0.09 0.04 0.02 0.03 0.01] to 0.02 (lower is better)");
     check_epochs(accuracy, 6, 0.97, 1, "accuracy [0.91 0.95 0.97 0.96 0.985 0.99] to 0.97 (higher is better)");
     check_epochs(errors, 5, 0.025, 0, "the same errors to 0.025");
+    check_epochs(probes[1].curve, 4, 0.97, 1, "accuracy [0.9 0.97 0.99 0.98] to 0.97: reached at 2, again at 3 "
+                 "and 4");
     if (task_diagnoses() == 0)                   /* one report of a named mistake is enough */
         check_epochs(never, 4, 0.95, 1, "accuracy [0.9 0.92 0.93 0.935] to 0.95: never");
     if (task_diagnoses() == 0)

@@ -268,6 +268,10 @@ static void test_every_experiment_runs(void)
     }
     CHECK_INT(rows, 10);                                             /* 5 shifts x (digit, noise) */
     CHECK_CONTAINS(smoke_run.out, "moved back by 1, differ by at most 0 (");
+    /* --seeds 1 --max-epochs 1: one of each, never "1 epochs" (newcomer review) */
+    static const char *plurals[] = { " 1 epochs", " 1 seeds", "(1 seeds", " 1 threads" };
+    for (size_t i = 0; i < sizeof plurals / sizeof plurals[0]; i++)
+        CHECK(strstr(smoke_run.out, plurals[i]) == NULL);
     char *csv = read_text_file(all_csv);
     CHECK(csv != NULL);
     CHECK(csv && strncmp(csv, "experiment,variant,seed,x,measure,value\n", 40) == 0);

@@ -71,6 +71,70 @@ static void test_help(void)
     CHECK_INT(PARSE(0, "-h"), FLAGS_HELP);
 }
 
+/* The --help text of a table, into buf. */
+static void usage_text(const flag_set *set, char *buf, size_t size)
+{
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f) {
+        buf[0] = '\0';
+        return;
+    }
+    flags_usage(f, set);
+    rewind(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+/* The line of the --help text that starts with the flag's name (after the indent). */
+static const char *usage_line(const char *text, const char *name, char *line, size_t size)
+{
+    char start[64];
+    snprintf(start, sizeof start, "\n  %s ", name);
+    const char *at = strstr(text, start);
+    line[0] = '\0';
+    if (at)
+        snprintf(line, size, "%.*s", (int)strcspn(at + 1, "\n"), at + 1);
+    return line;
+}
+
+/* newcomer review, lesson 15: "--seeds N ... (default: each experiment's
+ * own) (default 0)", and 0 is refused: a default the help describes, or
+ * one outside the flag's range (a "not given" marker), is not printed. */
+static void test_help_shows_only_true_defaults(void)
+{
+    int epochs = 6, seeds = 0, index = -1, limit = 0;
+    double h = 0, lr = 0.05;
+    const char *data = "data/mnist", *model = NULL;
+    const flag_spec specs[] = {
+        FLAG_INT("--epochs", &epochs, 0, 1000, "N", "passes"),
+        FLAG_INT("--seeds", &seeds, 1, 20, "N", "seeds (default: each experiment's own)"),
+        FLAG_INT("--index", &index, 0, 100, "N", "an image"),
+        FLAG_INT("--limit", &limit, 0, 100, "N", "images (default: all)"),
+        FLAG_REAL("--h", &h, 0, 1, 1, "H", "a step"),
+        FLAG_REAL("--lr", &lr, 0, 1, 1, "X", "learning rate"),
+        FLAG_TEXT("--data", &data, "DIR", "data"),
+        FLAG_TEXT("--model", &model, "FILE", "a model"),
+    };
+    flag_set set = { "demo", "demo [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
+    char text[4096], line[256];
+    usage_text(&set, text, sizeof text);
+    CHECK_CONTAINS(usage_line(text, "--epochs", line, sizeof line), "passes (default 6)");
+    CHECK_CONTAINS(usage_line(text, "--lr", line, sizeof line), "(default 0.05)");
+    CHECK_CONTAINS(usage_line(text, "--data", line, sizeof line), "(default data/mnist)");
+    CHECK_CONTAINS(usage_line(text, "--seeds", line, sizeof line), "(default: each experiment's own)");
+    CHECK(strstr(line, "(default 0)") == NULL);                 /* described in words: not repeated */
+    CHECK_CONTAINS(usage_line(text, "--limit", line, sizeof line), "(default: all)");
+    CHECK(strstr(line, "(default 0)") == NULL);                 /* in range, but the words say it */
+    CHECK_CONTAINS(usage_line(text, "--index", line, sizeof line), "an image");
+    CHECK(strstr(line, "default") == NULL);                     /* -1: below the range, a marker */
+    CHECK_CONTAINS(usage_line(text, "--h", line, sizeof line), "a step");
+    CHECK(strstr(line, "default") == NULL);                     /* 0 with lo_open: refused, a marker */
+    CHECK_CONTAINS(usage_line(text, "--model", line, sizeof line), "a model");
+    CHECK(strstr(line, "default") == NULL);                     /* NULL text */
+}
+
 static void test_errors_are_one_line(void)
 {
     static const struct {
@@ -162,6 +226,35 @@ static void test_every_program_says_the_same(void)
     }
 }
 
+/* The same in the programs the review named: no "(default" twice on a line,
+ * no default the flag itself refuses. */
+static void test_programs_help_has_no_contradictory_defaults(void)
+{
+    static const char *programs[] = { "lessons/14_what_it_sees", "lessons/15_claims", "lessons/10_mnist",
+                                      "gradcheck", "predict" };
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        char command[256];
+        snprintf(command, sizeof command, "%s --help", programs[i]);
+        program_result r = run_tool(command);
+        CHECK_INT(r.exit_code, 0);
+        for (const char *at = r.out; at && *at; at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL) {
+            size_t len = strcspn(at, "\n");
+            char line[512];
+            snprintf(line, sizeof line, "%.*s", (int)len, at);
+            const char *first = strstr(line, "(default");
+            if (first && strstr(first + 1, "(default")) {
+                printf("    %s: two defaults: %s\n", programs[i], line);
+                CHECK(0);
+            }
+            if (strstr(line, "(default -1)")) {
+                printf("    %s: a default the flag refuses: %s\n", programs[i], line);
+                CHECK(0);
+            }
+        }
+        program_result_free(&r);
+    }
+}
+
 /* issue 9: "--plot-data without a value is called an unknown option". */
 static void test_plot_data_needs_a_value(void)
 {
@@ -223,6 +316,8 @@ int main(void)
     RUN_TEST(test_values_are_stored);
     RUN_TEST(test_defaults_stay_when_not_given);
     RUN_TEST(test_help);
+    RUN_TEST(test_help_shows_only_true_defaults);
+    RUN_TEST(test_programs_help_has_no_contradictory_defaults);
     RUN_TEST(test_errors_are_one_line);
     RUN_TEST(test_float_flags_refuse_what_float_cannot_hold);
     RUN_TEST(test_positional_arguments);

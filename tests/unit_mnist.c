@@ -399,11 +399,15 @@ static void test_mnist_load_missing_file(void)
     printf("  rejected as expected: %s\n", err);
     CHECK_CONTAINS(err, path);
     CHECK_CONTAINS(err, "No such file");
+    CHECK_CONTAINS(err, "make data");                                     /* how to fetch it */
     CHECK(d.train_images.pixels == NULL && d.test_images.pixels == NULL);   /* freed */
     remove_set();
 
     CHECK_INT(mnist_load(tmp_path("no-such-dir"), &d, err, sizeof err), -1);
     CHECK_CONTAINS(err, "no-such-dir/train-images-idx3-ubyte: cannot open");
+    CHECK_CONTAINS(err, "(make data fetches MNIST");
+    CHECK_INT(mnist_load(tmp_path("fashion-elsewhere"), &d, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "(make data-fashion fetches Fashion-MNIST");
 }
 
 /* ------------------------------------------------------------ class names */

@@ -111,7 +111,14 @@ static void test_check_creates_nothing(void)
     out_file o;
     CHECK_INT(out_file_open(&o, missing, err, sizeof err), -1);
     CHECK_CONTAINS(err, missing);
-    CHECK_CONTAINS(err, "No such file or directory");
+    CHECK_CONTAINS(err, tmp_path("no-such-dir does not exist"));   /* names the directory, */
+    CHECK(strstr(err, ".tmp-") == NULL);                           /* not the temporary file */
+    CHECK(strchr(err, '\n') == NULL);
+    const char *under_a_file = tmp_path("fresh.model/x.model");    /* a file where a directory should be */
+    write_test_file(fresh, "x", 1);
+    CHECK_INT(out_file_open(&o, under_a_file, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "is not a directory");
+    remove(fresh);
 }
 
 /* Every kind of program exits non-zero when its standard output is a full disk. */

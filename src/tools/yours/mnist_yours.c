@@ -148,7 +148,7 @@ int main(int argc, char **argv)
     char err[512];
     mnist_data d;
     if (mnist_load(o.data, &d, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s (make data fetches MNIST)\n", program, err);
+        fprintf(stderr, "%s: %s\n", program, err);   /* a missing file: mnist_load says make data */
         return 1;
     }
     net n = { .layers = your_layers() };
