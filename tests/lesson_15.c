@@ -251,7 +251,7 @@ static void test_every_experiment_runs(void)
     if (smoke_run.exit_code != 0)
         printf("  stderr: %s\n", smoke_run.err);
     for (int k = 1; k <= 8; k++) {
-        char step[16];
+        char step[32];
         snprintf(step, sizeof step, "\nStep %d. ", k);
         CHECK_CONTAINS(smoke_run.out, step);
     }
