@@ -331,6 +331,18 @@ static void write_synthetic_set(const char *dir, const char *images_name, const 
     free(labels);
 }
 
+void check_one_line_failure(const program_result *r, int code, const char *needle, const char *what)
+{
+    int lines = 0;
+    for (const char *c = r->err; *c; c++)
+        lines += *c == '\n';
+    if (r->exit_code != code || lines != 1 || !strstr(r->err, needle))
+        printf("  case: %s\n  exit %d, stderr: %s", what, r->exit_code, r->err);
+    CHECK_INT(r->exit_code, code);
+    CHECK_INT(lines, 1);
+    CHECK_CONTAINS(r->err, needle);
+}
+
 void write_synthetic_mnist(const char *dir, int n_train, int n_test)
 {
     write_synthetic_set(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", n_train, 1);

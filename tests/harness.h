@@ -69,6 +69,11 @@ void write_test_file(const char *path, const void *bytes, size_t n);
 /* A new tensor of n draws of N(0, 1) from rng (free it). */
 real *random_tensor(rng_t *rng, long n);
 
+/* A failure the way the course wants it: exit status `code`, ONE line on
+ * stderr that contains `needle` (e.g. the file's name), and no crash;
+ * `what` names the case when it fails. */
+void check_one_line_failure(const program_result *r, int code, const char *needle, const char *what);
+
 /* A synthetic data set in MNIST's format for the trainers' tests, in dir
  * (which must exist): the four IDX files, n_train and n_test 28x28 images
  * of "digits" 0, 1, ..., 9, 0, ...: digit c is a bright 6x6 square at one

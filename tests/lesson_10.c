@@ -132,20 +132,6 @@ static int files_equal(const char *a, const char *b)
     return same;
 }
 
-/* A failure the way the issue wants it: exit status `code`, ONE line on
- * stderr that contains `needle` (e.g. the file's name), and no crash. */
-static void check_one_line_failure(const program_result *r, int code, const char *needle, const char *what)
-{
-    int lines = 0;
-    for (const char *c = r->err; *c; c++)
-        lines += *c == '\n';
-    if (r->exit_code != code || lines != 1 || !strstr(r->err, needle))
-        printf("  case: %s\n  exit %d, stderr: %s", what, r->exit_code, r->err);
-    CHECK_INT(r->exit_code, code);
-    CHECK_INT(lines, 1);
-    CHECK_CONTAINS(r->err, needle);
-}
-
 /* ---------------------------------------------------------------- training */
 
 static void test_trains_and_reports(void)

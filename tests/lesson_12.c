@@ -168,19 +168,6 @@ static int files_equal(const char *a, const char *b)
     return shell_ok(cmd);
 }
 
-/* exit status `code` and ONE line on stderr containing needle. */
-static void check_one_line_failure(const program_result *r, int code, const char *needle, const char *what)
-{
-    int lines = 0;
-    for (const char *c = r->err; *c; c++)
-        lines += *c == '\n';
-    if (r->exit_code != code || lines != 1 || !strstr(r->err, needle))
-        printf("  case: %s\n  exit %d, stderr: %s", what, r->exit_code, r->err);
-    CHECK_INT(r->exit_code, code);
-    CHECK_INT(lines, 1);
-    CHECK_CONTAINS(r->err, needle);
-}
-
 /* ---------------------------------------------------------------- the tables */
 
 static void check_rows(const char *text, const table_row *expected, int n, long total)

@@ -763,16 +763,6 @@ static void test_default_model(void)
 
 /* ---------------------------------------------------------------- bad input */
 
-static void check_one_line_failure(const program_result *r, int code, const char *needle, const char *what)
-{
-    int lines = count_lines_containing(r->err, "");
-    if (r->exit_code != code || lines != 1 || !strstr(r->err, needle))
-        printf("  case: %s\n  exit %d, stderr: %s", what, r->exit_code, r->err);
-    CHECK_INT(r->exit_code, code);
-    CHECK_INT(lines, 1);
-    CHECK_CONTAINS(r->err, needle);
-}
-
 static void failure_case(const char *what, const char *args, int code, const char *needle)
 {
     char full[4096];

@@ -49,53 +49,6 @@ static void path_in(char *out, size_t size, const char *dir, const char *name)
     snprintf(out, size, "%s/%s", dir, name);
 }
 
-static void put_big_endian(unsigned char *b, unsigned long v)
-{
-    for (int i = 0; i < 4; i++)
-        b[i] = (unsigned char)(v >> (24 - 8 * i));
-}
-
-/* Digit c: a bright 6x6 square at one of ten places (two rows of five),
- * moved by 0-2 pixels, over faint noise (as tests/lesson_10.c draws them). */
-static void draw_digit(unsigned char *pixels, int c, unsigned *state)
-{
-    *state = *state * 1103515245u + 12345u;
-    int top = 2 + (c / 5) * 12 + (int)(*state >> 16) % 3, left = 1 + (c % 5) * 5 + (int)(*state >> 20) % 3;
-    for (int p = 0; p < PIXELS; p++) {
-        int y = p / COLS, x = p % COLS, inside = y >= top && y < top + 6 && x >= left && x < left + 6;
-        *state = *state * 1103515245u + 12345u;
-        pixels[p] = (unsigned char)(inside ? 180 + (*state >> 16) % 76 : (*state >> 16) % 40);
-    }
-}
-
-/* The IDX image and label files of `count` digits 0, 1, ..., 9, 0, ... */
-static void write_set(const char *images_name, const char *labels_name, int count, unsigned seed)
-{
-    size_t image_bytes = 16 + (size_t)count * PIXELS, label_bytes = 8 + (size_t)count;
-    unsigned char *images = calloc(image_bytes, 1), *labels = calloc(label_bytes, 1);
-    char path[700];
-    if (!images || !labels) {
-        printf("out of memory\n");
-        exit(1);
-    }
-    put_big_endian(images, 0x803);
-    put_big_endian(images + 4, (unsigned long)count);
-    put_big_endian(images + 8, ROWS);
-    put_big_endian(images + 12, COLS);
-    put_big_endian(labels, 0x801);
-    put_big_endian(labels + 4, (unsigned long)count);
-    for (int i = 0; i < count; i++) {
-        labels[8 + i] = (unsigned char)(i % CLASSES);
-        draw_digit(images + 16 + (size_t)i * PIXELS, i % CLASSES, &seed);
-    }
-    path_in(path, sizeof path, data_dir, images_name);
-    write_test_file(path, images, image_bytes);
-    path_in(path, sizeof path, data_dir, labels_name);
-    write_test_file(path, labels, label_bytes);
-    free(images);
-    free(labels);
-}
-
 /* ---------------------------------------------------------------- running and reading */
 
 static program_result lesson(const char *args)
@@ -133,19 +86,6 @@ static double csv_value(const char *csv, const char *experiment, const char *var
     snprintf(key, sizeof key, "\n%s,%s,%s,%s,%s,", experiment, variant, seed, x, measure);
     const char *at = csv ? strstr(csv, key) : NULL;
     return at ? strtod(at + strlen(key), NULL) : NAN;
-}
-
-/* exit status `code` and ONE line on stderr containing needle. */
-static void check_one_line_failure(const program_result *r, int code, const char *needle, const char *what)
-{
-    int lines = 0;
-    for (const char *c = r->err; *c; c++)
-        lines += *c == '\n';
-    if (r->exit_code != code || lines != 1 || !strstr(r->err, needle))
-        printf("  case: %s\n  exit %d, stderr: %s", what, r->exit_code, r->err);
-    CHECK_INT(r->exit_code, code);
-    CHECK_INT(lines, 1);
-    CHECK_CONTAINS(r->err, needle);
 }
 
 /* ---------------------------------------------------------------- the statistics */
@@ -404,8 +344,7 @@ int main(void)
     path_in(all_csv, sizeof all_csv, scratch, "all.csv");
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", scratch, data_dir);
     CHECK(shell_ok(cmd));
-    write_set("train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN, 1);
-    write_set("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
+    write_synthetic_mnist(data_dir, N_TRAIN, N_TEST);
     snprintf(args, sizeof args, SMOKE " --threads 2 --csv '%s'", all_csv);
     smoke_run = lesson(args);
 
