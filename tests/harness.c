@@ -218,7 +218,7 @@ int line_ends_with(const char *text, const char *needle, const char *suffix)
 
 program_result run_lesson(const char *name, const char *args)
 {
-    char cmd[1024];
+    char cmd[2560];
     snprintf(cmd, sizeof cmd, "%s/lessons/%s %s", build_dir(), name, args);
     return run_program(cmd);
 }
@@ -354,4 +354,28 @@ real *random_tensor(rng_t *rng, long n)
     real *t = tensor_alloc((size_t)(n > 0 ? n : 1), "test tensor");
     rng_fill_normal(rng, t, n);
     return t;
+}
+
+void check_plot_data_write_errors(const char *lesson, const char *tmp_name)
+{
+    const char *dir = make_tmp_dir(tmp_name);
+    char args[1200];
+    const char *full = make_full_device(dir);
+    if (full) {
+        snprintf(args, sizeof args, "--plot-data '%s'", full);
+        program_result r = run_lesson(lesson, args);
+        CHECK_INT(r.exit_code, 1);
+        CHECK_CONTAINS(r.err, full);
+        CHECK_CONTAINS(r.err, "No space left on device");
+        CHECK(strstr(r.out, full) == NULL);            /* no "written to" line */
+        CHECK(is_char_device(full));
+        program_result_free(&r);
+        remove(full);
+    }
+    const char *missing = tmp_path("no-such-dir/plot.dat");
+    snprintf(args, sizeof args, "--plot-data '%s'", missing);
+    program_result r = run_lesson(lesson, args);
+    CHECK_INT(r.exit_code, 1);
+    CHECK_CONTAINS(r.err, missing);
+    program_result_free(&r);
 }

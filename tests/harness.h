@@ -93,6 +93,11 @@ int line_ends_with(const char *text, const char *needle, const char *suffix);
 const char *make_full_device(const char *dir);
 /* 1 when path is (still) a character device (`test -c`). */
 int is_char_device(const char *path);
+
+/* A lesson whose --plot-data write fails (a full-disk device made in the
+ * temporary folder tmp_name, where mknod is permitted; a missing directory)
+ * reports the file's name and the reason and exits 1; the device is kept. */
+void check_plot_data_write_errors(const char *lesson, const char *tmp_name);
 /* 1 when the shell command line succeeds (exit status 0), output discarded. */
 int shell_ok(const char *command_line);
 
