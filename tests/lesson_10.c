@@ -108,20 +108,6 @@ static program_result predict(const char *args)
     return run_program(cmd);
 }
 
-/* The line of text that starts with `start` (up to its newline), or "". */
-static void line_starting(const char *text, const char *start, char *out, size_t size)
-{
-    const char *at = strstr(text, start);
-    out[0] = '\0';
-    if (!at)
-        return;
-    size_t len = strcspn(at, "\n");
-    if (len >= size)
-        len = size - 1;
-    memcpy(out, at, len);
-    out[len] = '\0';
-}
-
 static int files_equal(const char *a, const char *b)
 {
     size_t na, nb;
@@ -212,13 +198,6 @@ static void test_same_numbers_every_run_and_thread_count(void)
 /* The two engines (lesson 11) train the same network: the direct loops and
  * im2col + GEMM sum in different orders, so the numbers differ in the last
  * float digits only and the test loss agrees to a few decimals. */
-static double number_after(const char *text, const char *prefix)
-{
-    char line[200];
-    line_starting(text, prefix, line, sizeof line);
-    return line[0] ? atof(line + strlen(prefix)) : -1;
-}
-
 static void test_naive_and_fast_engines_agree(void)
 {
     program_result naive = trainer(good_dir, "--epochs 1 --engine naive");

@@ -15,7 +15,7 @@ static program_result run;
 
 /* The first line of the output that contains needle ("" when none): a
  * copy in one of four rotating buffers. */
-static const char *line_with(const char *needle)
+static const char *output_line(const char *needle)
 {
     static char lines[4][512];
     static int next;
@@ -36,7 +36,7 @@ static const char *line_with(const char *needle)
 /* The number after the last space of the line that contains needle (NAN if none). */
 static double last_number(const char *needle)
 {
-    const char *line = line_with(needle), *last = strrchr(line, ' ');
+    const char *line = output_line(needle), *last = strrchr(line, ' ');
     return last ? strtod(last + 1, NULL) : NAN;
 }
 
@@ -55,12 +55,12 @@ static void test_lesson_runs(void)
  * way: no dX for the first layer), ReLU and pooling, dense 2304->10. */
 static void test_lesson10_counts(void)
 {
-    const char *conv = line_with("conv 5x5, 1->16"), *dense = line_with("dense 2304->10");
+    const char *conv = output_line("conv 5x5, 1->16"), *dense = output_line("dense 2304->10");
     CHECK_CONTAINS(conv, "24x24x16        460,800        460,800      41,664    11.06");
-    CHECK_CONTAINS(line_with("  ReLU                     24x24x16"), "9,216          9,216");
-    CHECK_CONTAINS(line_with("maxpool 2x2              12x12x16"), "6,912              0");
+    CHECK_CONTAINS(output_line("  ReLU                     24x24x16"), "9,216          9,216");
+    CHECK_CONTAINS(output_line("maxpool 2x2              12x12x16"), "6,912              0");
     CHECK_CONTAINS(dense, "46,080         92,160     101,456     0.45");
-    CHECK_CONTAINS(line_with("  total"), "523,008        562,176");
+    CHECK_CONTAINS(output_line("  total"), "523,008        562,176");
     CHECK_CONTAINS(run.out, "forward + backward = 1,085,184 FLOP");
 }
 
@@ -68,11 +68,11 @@ static void test_lesson10_counts(void)
  * 89% of it in the 128->256 convolution. */
 static void test_doshi_counts(void)
 {
-    CHECK_CONTAINS(line_with("conv 2x2 'same', 1->16"), "28x28x16        100,352        100,352");
-    CHECK_CONTAINS(line_with("conv 3x3, 16->128"), "12x12x128     5,308,416     10,616,832");
-    CHECK_CONTAINS(line_with("conv 3x3, 128->256"), "10x10x256    58,982,400    117,964,800   1,356,800    43.47");
-    CHECK_CONTAINS(line_with("dense 6400->128"), "1,638,400      3,276,800   3,303,424");
-    CHECK_CONTAINS(line_with("dense 128->10 "), "2,560          5,120");
+    CHECK_CONTAINS(output_line("conv 2x2 'same', 1->16"), "28x28x16        100,352        100,352");
+    CHECK_CONTAINS(output_line("conv 3x3, 16->128"), "12x12x128     5,308,416     10,616,832");
+    CHECK_CONTAINS(output_line("conv 3x3, 128->256"), "10x10x256    58,982,400    117,964,800   1,356,800    43.47");
+    CHECK_CONTAINS(output_line("dense 6400->128"), "1,638,400      3,276,800   3,303,424");
+    CHECK_CONTAINS(output_line("dense 128->10 "), "2,560          5,120");
     CHECK_CONTAINS(run.out, "forward + backward = 198,138,048 FLOP");
     CHECK_CONTAINS(run.out, "176,947,200\nFLOP of it: 89.3%");
     CHECK_CONTAINS(run.out, "That is 183 times lesson 10's network");
@@ -117,8 +117,8 @@ static void test_im2col_of_lesson01(void)
                             "  [  1   2   1   0   4   5 ]\n");
     CHECK_CONTAINS(run.out, "W (1x4) x cols (4x6) =\n  [  6   5   6  -4   5   0 ]\n");
     CHECK_CONTAINS(run.out, "lesson 01's output map\n  [  6   5   6 ]\n  [ -4   5   0 ]\n");
-    CHECK_CONTAINS(line_with("conv 3x3, 128->256       W ("), "W (256 x 1152) x cols (1152 x 100)");
-    CHECK_CONTAINS(line_with("conv 5x5, 1->16          W ("), "W (16 x 25) x cols (25 x 576)");
+    CHECK_CONTAINS(output_line("conv 3x3, 128->256       W ("), "W (256 x 1152) x cols (1152 x 100)");
+    CHECK_CONTAINS(output_line("conv 5x5, 1->16          W ("), "W (16 x 25) x cols (25 x 576)");
 }
 
 /* Every row of the ladder is there, and each version computes the naive loop's C
@@ -128,7 +128,7 @@ static void test_gemm_ladder(void)
     static const char *const rows[] = { "  1 naive i-j-p", "  2 loop order i-p-j", "  3 + cache blocks",
                                         "  4 + packing", "  5 + threads" };
     for (int i = 0; i < 5; i++) {
-        CHECK(line_with(rows[i])[0] != '\0');
+        CHECK(output_line(rows[i])[0] != '\0');
         CHECK(last_number(rows[i]) <= 1e-5);
     }
     CHECK(last_number("  1 naive i-j-p") == 0);
