@@ -108,6 +108,7 @@ int shell_ok(const char *command_line);
  *   CHECK_NUMBER(run.out, "Total params:", 1134426, 0);       "Total params: 1,134,426"
  *   double want[] = { 6, 5, 6, -4, 5, 0 };
  *   CHECK_NUMBERS(run.out, "output (2x3):", want, 6, 0);      the six numbers after the label
+ *   CHECK_ROW(run.out, "output (2x3):", 0, 6, 5, 6, -4, 5, 0);   the same, written out
  *
  * A number is what a reader sees as one: "-4", "0.6931", "1e-07", "1,134,426"
  * (a comma followed by three digits groups thousands), "72%" (72); "nan" and
@@ -127,6 +128,11 @@ int numbers_after(const char *text, const char *label, double *out, int n);
 /* The n numbers after label are expected[0], ..., expected[n-1], each within tol. */
 #define CHECK_NUMBERS(text, label, expected, n, tol) \
     harness_check_numbers((text), (label), (expected), (n), (tol), __FILE__, __LINE__)
+/* The same, the numbers written out: CHECK_ROW(run.out, "output (2x3):", 0, 6, 5, 6, -4, 5, 0). */
+#define CHECK_ROW(text, label, tol, ...)                                                                  \
+    harness_check_numbers((text), (label), (const double[]){ __VA_ARGS__ },                             \
+                          (int)(sizeof((const double[]){ __VA_ARGS__ }) / sizeof(double)), (tol), __FILE__, \
+                          __LINE__)
 void harness_check_number(const char *text, const char *label, double expected, double tol, const char *file,
                           int line);
 void harness_check_numbers(const char *text, const char *label, const double *expected, int n, double tol,
