@@ -452,6 +452,12 @@ double next_number(const char *from, const char **end)
     return strtod(digits, NULL);
 }
 
+const char *text_from(const char *text, const char *label)
+{
+    const char *at = text ? strstr(text, label) : NULL;
+    return at ? at : "";
+}
+
 double number_after(const char *text, const char *label)
 {
     const char *at = text ? strstr(text, label) : NULL;

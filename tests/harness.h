@@ -118,6 +118,9 @@ int shell_ok(const char *command_line);
 /* The first number in text at or after `from`, or NAN when there is none;
  * *end (when not NULL) is set just past it (or to the end of the text). */
 double next_number(const char *from, const char **end);
+/* The text from the first occurrence of label on, or "" (for a label that repeats in later
+ * steps: CHECK_NUMBER(text_from(run.out, "Step 2."), "total", 66117440, 0)). */
+const char *text_from(const char *text, const char *label);
 /* The first number after the first occurrence of label in text, or NAN when the label is not there. */
 double number_after(const char *text, const char *label);
 /* The first n numbers after label into out (on this line or the lines below); returns how many were found. */
