@@ -22,24 +22,16 @@
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-/* v with thousands separators, e.g. 1134426 -> "1,134,426". Uses one of
- * eight rotating buffers, so up to eight calls fit in one printf. */
+/* v with thousands separators, e.g. 1134426 -> "1,134,426" (tensor.h's
+ * with_commas), in one of eight rotating buffers, so that up to eight calls
+ * fit in one printf. */
 static const char *commas(long v)
 {
     static char buffers[8][32];
     static int next;
     char *out = buffers[next];
-    char digits[32];
     next = (next + 1) % 8;
-    int n = snprintf(digits, sizeof digits, "%ld", v < 0 ? -v : v), o = 0;
-    if (v < 0)
-        out[o++] = '-';
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
+    with_commas(v, out, sizeof buffers[0]);
     return out;
 }
 

@@ -54,21 +54,16 @@ typedef struct {
 static const settings full_settings = { 0.25, 64u << 20, 0.2, 512, 2048 };
 static const settings quick_settings = { 0.01, 4u << 20, 0.01, 96, 64 };
 
-/* v with thousands separators, e.g. 58982400 -> "58,982,400". Uses one of
- * eight rotating buffers, so up to eight calls fit in one printf. */
+/* A count with thousands separators, e.g. 58982400 -> "58,982,400" (tensor.h's
+ * with_commas), in one of eight rotating buffers, so that up to eight calls
+ * fit in one printf. The counts are whole numbers held in doubles. */
 static const char *commas(double value)
 {
     static char buffers[8][32];
     static int next;
-    char *out = buffers[next], digits[32];
+    char *out = buffers[next];
     next = (next + 1) % 8;
-    int n = snprintf(digits, sizeof digits, "%.0f", value), o = 0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
+    with_commas(lround(value), out, sizeof buffers[0]);
     return out;
 }
 
