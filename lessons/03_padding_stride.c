@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conv.h"
-#include "lesson.h"
-#include "pool.h"
-#include "tensor.h"
+#include "conv.h"    /* conv2d_shape, conv2d_setup_asym, conv2d_forward, conv_output_size, ... */
+#include "lesson.h"  /* lesson_start, lesson_step */
+#include "pool.h"    /* pool2d_shape, pool2d_setup, pool2d_output_count */
+#include "tensor.h"  /* with_commas, tensor_fill, tensor_print_2d, tensor_copy */
 
 /* ---- small helpers ---------------------------------------------------------- */
 

@@ -25,16 +25,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conv.h"
-#include "convnet.h"
-#include "gemm.h"
-#include "lesson.h"
-#include "minibatch.h"
-#include "optim.h"
-#include "rng.h"
-#include "roofline.h"
-#include "tensor.h"
-#include "threadpool.h"
+#include "conv.h"        /* conv2d_shape, conv2d_setup_asym, conv2d_weight_count, conv2d_batch_space, ... */
+#include "convnet.h"     /* convnet_arch, convnet_params, convnet_runner, convnet_arch_setup, ... */
+#include "gemm.h"        /* gemm_flops, gemm */
+#include "lesson.h"      /* lesson_step, lesson_start, LESSON_QUICK, lesson_quick */
+#include "minibatch.h"   /* engine_kind, batch_score, minibatch_gradient, ENGINE_NAIVE, ENGINE_FAST */
+#include "optim.h"       /* sgd_momentum_step */
+#include "rng.h"         /* rng_t, rng_seeded, rng_uniform_range, rng_uniform, rng_below */
+#include "roofline.h"    /* roofline_attainable, measure_fma_peak, measure_copy_bandwidth, wall_clock */
+#include "tensor.h"      /* with_commas, tensor_alloc, tensor_print_2d, tensor_fill, tensor_copy, ... */
+#include "threadpool.h"  /* thread_pool, thread_pool_create, thread_pool_free */
 
 #define THREADS 2         /* the threads of steps 3, 6 and 7 (lesson 10's default)  */
 #define TRAIN_BATCH 128   /* the mini-batch size of the FLOP/byte column "FLOP/B 128" */

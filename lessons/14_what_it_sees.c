@@ -34,20 +34,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digit.h"
-#include "file_error.h"
-#include "flags.h"
-#include "inspect.h"
-#include "lesson.h"
-#include "loss.h"
-#include "mnist.h"
-#include "os.h"
-#include "out_file.h"
-#include "pgm.h"
-#include "picture.h"
-#include "sequential.h"
-#include "tensor.h"
-#include "threadpool.h"
+#include "digit.h"       /* DIGIT_SIDE, digit_report, digit_prepare, digit_report_print, digit_warnings */
+#include "file_error.h"  /* FILE_ERROR_SIZE, set_file_error */
+#include "flags.h"       /* flag_spec, FLAG_TEXT, FLAG_INT, FLAG_SWITCH, FLAG_CHOICE, flag_set, ... */
+#include "inspect.h"     /* SCORE_LOGIT, index_of_largest, filter_shares, receptive_field, ... */
+#include "lesson.h"      /* lesson_set_stepping, lesson_step */
+#include "loss.h"        /* softmax */
+#include "mnist.h"       /* image_set, label_set, image_set_free, label_set_free, idx_read_images, ... */
+#include "os.h"          /* os_path_kind, os_path_kind_of, OS_PATH_DIRECTORY, OS_PATH_ABSENT, ... */
+#include "out_file.h"    /* out_file, out_file_open, out_file_printf, out_file_commit, ... */
+#include "pgm.h"         /* pgm_read, pgm_image, pgm_load, pgm_image_free */
+#include "picture.h"     /* picture, picture_free, picture_titled, picture_write, grey_scale, ... */
+#include "sequential.h"  /* sequential, sequential_model, sequential_batch, sequential_batch_free, ... */
+#include "tensor.h"      /* tensor_alloc, checked_calloc */
+#include "threadpool.h"  /* thread_pool, thread_pool_create, thread_pool_free */
 
 #define MAX_PANELS 40          /* the montage's parts */
 #define EVAL_BATCH 128         /* test images per batch when looking for mistakes */
