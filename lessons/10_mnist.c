@@ -34,11 +34,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv.h"         /* engine_kind, ENGINE_FAST, ENGINE_NAIVE */
 #include "convnet.h"      /* convnet_arch, convnet_params, convnet_runner, convnet_arch_setup, ... */
 #include "file_error.h"   /* FILE_ERROR_SIZE */
 #include "flags.h"        /* flag_spec, FLAG_TEXT, FLAG_INT, FLAG_REAL_IN_FLOAT, FLAG_LONG, ... */
 #include "lesson.h"       /* lesson_set_stepping, lesson_step */
-#include "minibatch.h"    /* engine_kind, ENGINE_FAST, ENGINE_NAIVE, batch_score, minibatch_gradient */
+#include "minibatch.h"    /* batch_score, minibatch_gradient */
 #include "mnist.h"        /* mnist_data, image_set, label_set, mnist_load, mnist_free */
 #include "optim.h"        /* add_weight_decay, sgd_momentum_step */
 #include "out_file.h"     /* out_file, out_file_abandon, out_file_check, out_file_open, ... */

@@ -29,7 +29,7 @@
 #include "convnet.h"     /* convnet_arch, convnet_params, convnet_runner, convnet_arch_setup, ... */
 #include "gemm.h"        /* gemm_flops, gemm */
 #include "lesson.h"      /* lesson_step, lesson_start, LESSON_QUICK, lesson_quick */
-#include "minibatch.h"   /* engine_kind, batch_score, minibatch_gradient, ENGINE_NAIVE, ENGINE_FAST */
+#include "minibatch.h"   /* batch_score, minibatch_gradient */
 #include "optim.h"       /* sgd_momentum_step */
 #include "rng.h"         /* rng_t, rng_seeded, rng_uniform_range, rng_uniform, rng_below */
 #include "roofline.h"    /* roofline_attainable, measure_fma_peak, measure_copy_bandwidth, wall_clock */

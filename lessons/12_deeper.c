@@ -26,13 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv.h"         /* ENGINE_FAST, engine_kind, ENGINE_NAIVE */
 #include "convnet.h"      /* convnet_arch, convnet_arch_setup, convnet_params, convnet_work, ... */
 #include "file_error.h"   /* FILE_ERROR_SIZE */
 #include "fit.h"          /* OPTIMIZER_ADAM, fit_state, fit_free, fit_init, fit_epoch */
 #include "flags.h"        /* flag_spec, FLAG_TEXT, FLAG_SWITCH, FLAG_INT, FLAG_CHOICE, ... */
 #include "lesson.h"       /* lesson_set_stepping, lesson_step */
 #include "loss.h"         /* softmax */
-#include "minibatch.h"    /* ENGINE_FAST, engine_kind, ENGINE_NAIVE */
 #include "mnist.h"        /* mnist_data, mnist_free, mnist_load, image_set, label_set, images_to_real */
 #include "out_file.h"     /* out_file, out_file_abandon, out_file_check, out_file_open, ... */
 #include "rng.h"          /* rng_t, rng_seeded */

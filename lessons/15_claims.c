@@ -36,12 +36,12 @@
 #include <time.h>
 
 #include "activation.h"  /* relu_forward, relu_backward, tanh_forward, tanh_backward */
-#include "conv.h"        /* conv2d_shape, conv2d_setup, conv2d_forward, conv2d_output_count */
+#include "conv.h"        /* ENGINE_FAST, conv2d_shape, conv2d_setup, conv2d_forward, conv2d_output_count */
 #include "file_error.h"  /* FILE_ERROR_SIZE */
 #include "fit.h"         /* fit_state, fit_init, OPTIMIZER_SGD, fit_free, fit_epoch */
 #include "flags.h"       /* flag_spec, FLAG_SWITCH, FLAG_TEXT, FLAG_INT, flag_set, flags_parse_or_exit */
 #include "lesson.h"      /* lesson_set_stepping, lesson_step */
-#include "minibatch.h"   /* ENGINE_FAST, batch_score, minibatch_forward */
+#include "minibatch.h"   /* batch_score, minibatch_forward */
 #include "mnist.h"       /* mnist_data, image_set, image_set_free, mnist_free, mnist_load, label_set */
 #include "out_file.h"    /* out_file, out_file_abandon, out_file_open, out_file_printf, ... */
 #include "pool.h"        /* pool2d_shape, pool2d_setup, pool2d_output_count, maxpool2d_forward */
