@@ -407,29 +407,32 @@ static int number_starts_at(const char *start, const char *c)
     return is_digit(c[0]) || (c[0] == '.' && is_digit(c[1])) || is_nan_or_inf_at(start, c);
 }
 
-double next_number(const char *from, const char **end)
+/* The first number at or after from into *value: 1, and *end just past it;
+ * or 0 when there is none (*end at the end of the text). */
+static int scan_number(const char *from, const char **end, double *value)
 {
     const char *c = from;
-    while (c && *c && !number_starts_at(from, c))
+    while (*c && !number_starts_at(from, c))
         c++;
-    if (end)
-        *end = c;
-    if (!c || !*c)
-        return NAN;
+    *end = c;
+    if (!*c)
+        return 0;
     char digits[128];
     size_t n = 0;
+    int negative = *c == '-';
     if (*c == '-' || *c == '+')
         digits[n++] = *c++;
     if (is_nan_or_inf_at(from, c)) {
-        if (end)
-            *end = c + 3;
-        return digits[0] == '-' ? -(c[0] == 'n' ? NAN : INFINITY) : (c[0] == 'n' ? NAN : INFINITY);
+        double v = c[0] == 'n' ? NAN : INFINITY;
+        *value = negative ? -v : v;
+        *end = c + 3;
+        return 1;
     }
     while (n < sizeof digits - 8) {
         if (is_digit(*c))
             digits[n++] = *c++;
-        else if (*c == ',' && is_digit(c[1]) && is_digit(c[2]) && is_digit(c[3]) && !is_digit(c[4]) && n > 0
-                 && is_digit(c[-1]))
+        else if (*c == ',' && n > 0 && is_digit(c[-1]) && is_digit(c[1]) && is_digit(c[2]) && is_digit(c[3])
+                 && !is_digit(c[4]))
             c++;                                    /* a thousands comma: 1,134,426 */
         else
             break;
@@ -447,9 +450,20 @@ double next_number(const char *from, const char **end)
             digits[n++] = *c++;
     }
     digits[n] = '\0';
+    *end = c;
+    *value = strtod(digits, NULL);
+    return 1;
+}
+
+double next_number(const char *from, const char **end)
+{
+    const char *after = from;
+    double value = NAN;
+    if (from && !scan_number(from, &after, &value))
+        value = NAN;
     if (end)
-        *end = c;
-    return strtod(digits, NULL);
+        *end = after;
+    return value;
 }
 
 const char *text_from(const char *text, const char *label)
@@ -471,12 +485,8 @@ int numbers_after(const char *text, const char *label, double *out, int n)
     if (!at)
         return 0;
     at += strlen(label);
-    while (got < n && *at) {
-        double v = next_number(at, &at);
-        if (!*at && isnan(v))
-            break;
-        out[got++] = v;
-    }
+    while (got < n && scan_number(at, &at, &out[got]))
+        got++;
     return got;
 }
 
@@ -500,8 +510,11 @@ void harness_check_numbers(const char *text, const char *label, const double *ex
                            const char *file, int line)
 {
     double actual[256];
-    if (n > 256)
-        n = 256;
+    if (n > 256) {
+        printf("FAIL %s:%d: %s: CHECK_NUMBERS reads at most 256 numbers, not %d\n", file, line, current_test, n);
+        failures_in_current_test++;
+        return;
+    }
     int got = numbers_after(text, label, actual, n);
     if (got < n) {
         printf("FAIL %s:%d: %s: %d numbers after \"%s\", expected %d\n", file, line, current_test, got, label, n);
