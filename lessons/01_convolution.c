@@ -10,9 +10,9 @@
  * Run: build/lessons/01_convolution [--step]      Notes: notes/01_convolution.md */
 #include <stdio.h>
 
-#include "conv.h"
-#include "lesson.h"
-#include "tensor.h"
+#include "conv.h"    /* conv2d_shape, conv2d_setup, conv2d_forward */
+#include "lesson.h"  /* lesson_start, lesson_step */
+#include "tensor.h"  /* tensor_print_2d, tensor_max_abs_diff */
 
 #define IMG_H 3
 #define IMG_W 4

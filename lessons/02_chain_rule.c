@@ -15,10 +15,10 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "file_error.h"
-#include "gradcheck.h"
-#include "lesson.h"
-#include "out_file.h"
+#include "file_error.h"  /* FILE_ERROR_SIZE */
+#include "gradcheck.h"   /* GRADCHECK_STEP, relative_error, gradcheck_band */
+#include "lesson.h"      /* lesson_start, lesson_step, lesson_plot_data_path */
+#include "out_file.h"    /* out_file, out_file_printf, out_file_open, out_file_commit */
 
 enum { X, Y, Z, N_INPUTS };
 static const char *const input_name[N_INPUTS] = { "x", "y", "z" };

@@ -15,31 +15,23 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conv.h"
-#include "lesson.h"
-#include "pool.h"
-#include "tensor.h"
+#include "conv.h"    /* conv2d_shape, conv2d_setup_asym, conv2d_forward, conv_output_size, ... */
+#include "lesson.h"  /* lesson_start, lesson_step */
+#include "pool.h"    /* pool2d_shape, pool2d_setup, pool2d_output_count */
+#include "tensor.h"  /* with_commas, tensor_fill, tensor_print_2d, tensor_copy */
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-/* v with thousands separators, e.g. 1134426 -> "1,134,426". Uses one of
- * eight rotating buffers, so up to eight calls fit in one printf. */
+/* v with thousands separators, e.g. 1134426 -> "1,134,426" (tensor.h's
+ * with_commas), in one of eight rotating buffers, so that up to eight calls
+ * fit in one printf. */
 static const char *commas(long v)
 {
     static char buffers[8][32];
     static int next;
     char *out = buffers[next];
-    char digits[32];
     next = (next + 1) % 8;
-    int n = snprintf(digits, sizeof digits, "%ld", v < 0 ? -v : v), o = 0;
-    if (v < 0)
-        out[o++] = '-';
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
+    with_commas(v, out, sizeof buffers[0]);
     return out;
 }
 

@@ -13,12 +13,12 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "activation.h"
-#include "dense.h"
-#include "gradcheck.h"
-#include "lesson.h"
-#include "rng.h"
-#include "tensor.h"
+#include "activation.h"  /* relu_forward, sigmoid_forward, tanh_forward, relu_backward, ... */
+#include "dense.h"       /* dense_forward, dense_backward */
+#include "gradcheck.h"   /* gradcheck_result, gradcheck_tensor, GRADCHECK_STEP, gradcheck_band, ... */
+#include "lesson.h"      /* lesson_start, lesson_step */
+#include "rng.h"         /* rng_t, rng_seeded, rng_normal, init_he_normal, init_xavier_uniform */
+#include "tensor.h"      /* tensor_print_2d, tensor_fill, tensor_dot, tensor_copy */
 
 typedef enum { RELU, SIGMOID, TANH } activation;
 static const char *const activation_name[3] = { "relu", "sigmoid", "tanh" };

@@ -17,11 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gradcheck.h"
-#include "lesson.h"
-#include "pool.h"
-#include "rng.h"
-#include "tensor.h"
+#include "gradcheck.h"  /* numeric_derivative, GRADCHECK_STEP, gradcheck_result, gradcheck_tensor, ... */
+#include "lesson.h"     /* lesson_step, lesson_start */
+#include "pool.h"       /* pool2d_shape, pool2d_setup, maxpool2d_forward, avgpool2d_forward, ... */
+#include "rng.h"        /* rng_t, rng_seeded, rng_uniform, rng_uniform_range, rng_normal */
+#include "tensor.h"     /* tensor_print_2d, tensor_max_abs_diff, tensor_alloc, checked_calloc, ... */
 
 static const real feature_map[4 * 4] = {   /* X (4, 4): a small feature map */
     1, 3, 2, 9,

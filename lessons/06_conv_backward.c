@@ -17,11 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conv.h"
-#include "gradcheck.h"
-#include "lesson.h"
-#include "rng.h"
-#include "tensor.h"
+#include "conv.h"       /* conv2d_shape, conv2d_forward, conv2d_output_count, conv2d_setup, ... */
+#include "gradcheck.h"  /* gradcheck_result, gradcheck_tensor, GRADCHECK_STEP, gradcheck_print */
+#include "lesson.h"     /* lesson_step, lesson_start */
+#include "rng.h"        /* rng_t, rng_seeded, rng_normal */
+#include "tensor.h"     /* tensor_fill, tensor_dot, tensor_print_2d, tensor_sum, tensor_copy, ... */
 
 static const real X[3 * 3] = {    /* X (3, 3): the left 3x3 of Notes on CNN's image (lesson 01) */
     5, 2, 2,

@@ -18,13 +18,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "activation.h"
-#include "conv.h"
-#include "dense.h"
-#include "gradcheck.h"
-#include "lesson.h"
-#include "loss.h"
-#include "tensor.h"
+#include "activation.h"  /* sigmoid_forward, sigmoid_backward */
+#include "conv.h"        /* conv2d_shape, conv2d_setup, conv2d_forward, conv2d_backward */
+#include "dense.h"       /* dense_forward, dense_backward */
+#include "gradcheck.h"   /* gradcheck_result, gradcheck_tensor, GRADCHECK_STEP, gradcheck_print */
+#include "lesson.h"      /* lesson_start, lesson_step */
+#include "loss.h"        /* mse_loss, mse_backward */
+#include "tensor.h"      /* tensor_dot, tensor_print_2d, tensor_max_abs_diff */
 
 /* ------------------------------------------------------------------ printing */
 

@@ -20,11 +20,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gradcheck.h"
-#include "lesson.h"
-#include "loss.h"
-#include "rng.h"
-#include "tensor.h"
+#include "gradcheck.h"  /* gradcheck_result, gradcheck_tensor, GRADCHECK_STEP, gradcheck_print */
+#include "lesson.h"     /* lesson_start, lesson_step */
+#include "loss.h"       /* softmax, cross_entropy, softmax_cross_entropy, softmax_cross_entropy_backward */
+#include "rng.h"        /* rng_t, rng_seeded, rng_normal, rng_below */
+#include "tensor.h"     /* tensor_dot */
 
 /* ------------------------------------------------------------------ printing */
 

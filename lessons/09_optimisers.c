@@ -16,14 +16,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conv.h"
-#include "file_error.h"
-#include "gradcheck.h"
-#include "lesson.h"
-#include "optim.h"
-#include "out_file.h"
-#include "rng.h"
-#include "tensor.h"
+#include "conv.h"        /* conv2d_shape, conv2d_setup, conv2d_forward, conv2d_backward */
+#include "file_error.h"  /* FILE_ERROR_SIZE */
+#include "gradcheck.h"   /* gradcheck_result, gradcheck_tensor, GRADCHECK_STEP, gradcheck_print */
+#include "lesson.h"      /* lesson_step, lesson_start, lesson_plot_data_path */
+#include "optim.h"       /* adam_config, adam_defaults, sgd_step, sgd_momentum_step, adam_step */
+#include "out_file.h"    /* out_file, out_file_open, out_file_printf, out_file_commit */
+#include "rng.h"         /* rng_t, rng_uniform, rng_seeded, rng_normal, rng_shuffle */
+#include "tensor.h"      /* tensor_fill, tensor_copy, tensor_print_2d */
 
 /* ------------------------------------------------------------ part 1: one parameter */
 

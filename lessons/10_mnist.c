@@ -34,20 +34,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convnet.h"
-#include "file_error.h"
-#include "flags.h"
-#include "lesson.h"
-#include "minibatch.h"
-#include "mnist.h"
-#include "optim.h"
-#include "out_file.h"
-#include "rng.h"
-#include "roofline.h"
-#include "tensor.h"
-#include "threadpool.h"
-#include "training.h"
-#include "train_check.h"
+#include "conv.h"         /* engine_kind, ENGINE_FAST, ENGINE_NAIVE */
+#include "convnet.h"      /* convnet_arch, convnet_params, convnet_runner, convnet_arch_setup, ... */
+#include "file_error.h"   /* FILE_ERROR_SIZE */
+#include "flags.h"        /* flag_spec, FLAG_TEXT, FLAG_INT, FLAG_REAL_IN_FLOAT, FLAG_LONG, ... */
+#include "lesson.h"       /* lesson_set_stepping, lesson_step */
+#include "minibatch.h"    /* batch_score, minibatch_gradient */
+#include "mnist.h"        /* mnist_data, image_set, label_set, mnist_load, mnist_free */
+#include "optim.h"        /* add_weight_decay, sgd_momentum_step */
+#include "out_file.h"     /* out_file, out_file_abandon, out_file_check, out_file_open, ... */
+#include "rng.h"          /* rng_t, rng_seeded, rng_shuffle */
+#include "roofline.h"     /* wall_clock */
+#include "tensor.h"       /* tensor_alloc, checked_calloc */
+#include "threadpool.h"   /* thread_pool, thread_pool_create, thread_pool_free */
+#include "training.h"     /* progress, PROGRESS_BAR, set_score, score_images, gather_images, ... */
+#include "train_check.h"  /* loss_is_sane, describe_loss, safer_learning_rate, collapsed_class */
 
 #define EVAL_BATCH 256      /* images per batch when only scoring (no gradients to keep) */
 #define CLASSES 10

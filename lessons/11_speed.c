@@ -25,16 +25,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conv.h"
-#include "convnet.h"
-#include "gemm.h"
-#include "lesson.h"
-#include "minibatch.h"
-#include "optim.h"
-#include "rng.h"
-#include "roofline.h"
-#include "tensor.h"
-#include "threadpool.h"
+#include "conv.h"        /* conv2d_shape, conv2d_setup_asym, conv2d_weight_count, conv2d_batch_space, ... */
+#include "convnet.h"     /* convnet_arch, convnet_params, convnet_runner, convnet_arch_setup, ... */
+#include "gemm.h"        /* gemm_flops, gemm */
+#include "lesson.h"      /* lesson_step, lesson_start, LESSON_QUICK, lesson_quick */
+#include "minibatch.h"   /* batch_score, minibatch_gradient */
+#include "optim.h"       /* sgd_momentum_step */
+#include "rng.h"         /* rng_t, rng_seeded, rng_uniform_range, rng_uniform, rng_below */
+#include "roofline.h"    /* roofline_attainable, measure_fma_peak, measure_copy_bandwidth, wall_clock */
+#include "tensor.h"      /* with_commas, tensor_alloc, tensor_print_2d, tensor_fill, tensor_copy, ... */
+#include "threadpool.h"  /* thread_pool, thread_pool_create, thread_pool_free */
 
 #define THREADS 2         /* the threads of steps 3, 6 and 7 (lesson 10's default)  */
 #define TRAIN_BATCH 128   /* the mini-batch size of the FLOP/byte column "FLOP/B 128" */
@@ -54,21 +54,16 @@ typedef struct {
 static const settings full_settings = { 0.25, 64u << 20, 0.2, 512, 2048 };
 static const settings quick_settings = { 0.01, 4u << 20, 0.01, 96, 64 };
 
-/* v with thousands separators, e.g. 58982400 -> "58,982,400". Uses one of
- * eight rotating buffers, so up to eight calls fit in one printf. */
+/* A count with thousands separators, e.g. 58982400 -> "58,982,400" (tensor.h's
+ * with_commas), in one of eight rotating buffers, so that up to eight calls
+ * fit in one printf. The counts are whole numbers held in doubles. */
 static const char *commas(double value)
 {
     static char buffers[8][32];
     static int next;
-    char *out = buffers[next], digits[32];
+    char *out = buffers[next];
     next = (next + 1) % 8;
-    int n = snprintf(digits, sizeof digits, "%.0f", value), o = 0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
+    with_commas(lround(value), out, sizeof buffers[0]);
     return out;
 }
 

@@ -26,23 +26,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convnet.h"
-#include "file_error.h"
-#include "fit.h"
-#include "flags.h"
-#include "lesson.h"
-#include "loss.h"
-#include "minibatch.h"
-#include "mnist.h"
-#include "optim.h"
-#include "out_file.h"
-#include "rng.h"
-#include "roofline.h"
-#include "sequential.h"
-#include "tensor.h"
-#include "threadpool.h"
-#include "train_check.h"
-#include "training.h"
+#include "conv.h"         /* ENGINE_FAST, engine_kind, ENGINE_NAIVE */
+#include "convnet.h"      /* convnet_arch, convnet_arch_setup, convnet_params, convnet_work, ... */
+#include "file_error.h"   /* FILE_ERROR_SIZE */
+#include "fit.h"          /* OPTIMIZER_ADAM, fit_state, fit_free, fit_init, fit_epoch */
+#include "flags.h"        /* flag_spec, FLAG_TEXT, FLAG_SWITCH, FLAG_INT, FLAG_CHOICE, ... */
+#include "lesson.h"       /* lesson_set_stepping, lesson_step */
+#include "loss.h"         /* softmax */
+#include "mnist.h"        /* mnist_data, mnist_free, mnist_load, image_set, label_set, images_to_real */
+#include "out_file.h"     /* out_file, out_file_abandon, out_file_check, out_file_open, ... */
+#include "rng.h"          /* rng_t, rng_seeded */
+#include "roofline.h"     /* wall_clock */
+#include "sequential.h"   /* sequential, sequential_runner, sequential_runner_free, sequential_load, ... */
+#include "tensor.h"       /* tensor_alloc, checked_calloc, tensor_max_abs_diff */
+#include "threadpool.h"   /* thread_pool, thread_pool_free, thread_pool_create */
+#include "train_check.h"  /* describe_loss, safer_learning_rate, loss_is_sane, collapsed_class */
+#include "training.h"     /* progress, PROGRESS_BAR, identity_order, set_score, score_images, ... */
 
 #define EVAL_BATCH 256      /* images per batch when only scoring */
 #define SANITY_IMAGES 1000  /* images for the loss before training */

@@ -27,13 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batchnorm.h"
-#include "gradcheck.h"
-#include "lesson.h"
-#include "loss.h"
-#include "rng.h"
-#include "sequential.h"
-#include "tensor.h"
+#include "batchnorm.h"   /* batchnorm_shape, BATCHNORM_EPS, batchnorm_forward_train, ... */
+#include "gradcheck.h"   /* gradcheck_result, gradcheck_tensor, GRADCHECK_STEP, gradcheck_print */
+#include "lesson.h"      /* lesson_step, lesson_start */
+#include "loss.h"        /* softmax_cross_entropy_batch */
+#include "rng.h"         /* rng_t, rng_seeded, rng_normal, rng_below, rng_uniform_range */
+#include "sequential.h"  /* sequential, sequential_build, sequential_init, sequential_model, ... */
+#include "tensor.h"      /* tensor_copy, tensor_dot, tensor_max_abs_diff, tensor_fill, tensor_alloc */
 
 #define N_IMAGES 4
 #define CHANNELS 2

@@ -34,20 +34,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digit.h"
-#include "file_error.h"
-#include "flags.h"
-#include "inspect.h"
-#include "lesson.h"
-#include "loss.h"
-#include "mnist.h"
-#include "os.h"
-#include "out_file.h"
-#include "pgm.h"
-#include "picture.h"
-#include "sequential.h"
-#include "tensor.h"
-#include "threadpool.h"
+#include "digit.h"       /* DIGIT_SIDE, digit_report, digit_prepare, digit_report_print, digit_warnings */
+#include "file_error.h"  /* FILE_ERROR_SIZE, set_file_error */
+#include "flags.h"       /* flag_spec, FLAG_TEXT, FLAG_INT, FLAG_SWITCH, FLAG_CHOICE, flag_set, ... */
+#include "inspect.h"     /* SCORE_LOGIT, filter_shares, receptive_field, feature_map_title, ... */
+#include "lesson.h"      /* lesson_set_stepping, lesson_step */
+#include "loss.h"        /* softmax, argmax */
+#include "mnist.h"       /* image_set, label_set, image_set_free, label_set_free, idx_read_images, ... */
+#include "os.h"          /* os_path_kind, os_path_kind_of, OS_PATH_DIRECTORY, OS_PATH_ABSENT, ... */
+#include "out_file.h"    /* out_file, out_file_open, out_file_printf, out_file_commit, ... */
+#include "pgm.h"         /* pgm_read, pgm_image, pgm_load, pgm_image_free */
+#include "picture.h"     /* picture, picture_free, picture_titled, picture_write, grey_scale, ... */
+#include "sequential.h"  /* sequential, sequential_model, sequential_batch, sequential_batch_free, ... */
+#include "tensor.h"      /* tensor_alloc, checked_calloc */
+#include "threadpool.h"  /* thread_pool, thread_pool_create, thread_pool_free */
 
 #define MAX_PANELS 40          /* the montage's parts */
 #define EVAL_BATCH 128         /* test images per batch when looking for mistakes */
@@ -318,7 +318,7 @@ static void step_image(viewer *v)
     images_to_real(&one, 0, 1, v->x);
     const real *logits = sequential_forward(&v->net, &v->one, v->x, 1, 0);   /* every layer's output, kept */
     softmax(logits, v->one.probs, v->arch.classes);
-    v->answer = index_of_largest(v->one.probs, v->arch.classes);
+    v->answer = argmax(v->one.probs, v->arch.classes);
     printf("%s, as the network gets it (%dx%d, pixel / 255):\n", v->image_name, v->arch.in_w, v->arch.in_h);
     draw_digit_ascii(stdout, v->pixels, v->arch.in_h, v->arch.in_w);
     printf("the network says %d (probability %.4f)%s\n", v->answer, (double)v->one.probs[v->answer],
@@ -726,7 +726,7 @@ static picture mistake_tile(const viewer *v, int i, const real *probs)
     grey_scale s = { GREY_POSITIVE, 1 };
     picture digit = tile_maps(x, 1, h, w, 2, 1, 1, &s);
     free(x);
-    int answer = index_of_largest(probs, v->arch.classes);
+    int answer = argmax(probs, v->arch.classes);
     char lines[3][32];
     snprintf(lines[0], sizeof lines[0], "#%d", i);
     snprintf(lines[1], sizeof lines[1], "%d as %d", v->test_labels.labels[i], answer);
@@ -772,7 +772,7 @@ static void print_mistakes(viewer *v, const int *found, int n, const real *probs
     printf("  rank  test image  label  answer  p(answer)  p(label)\n");
     for (int k = 0; k < n; k++) {
         const real *p = probs + (long)found[k] * classes;
-        int label = v->test_labels.labels[found[k]], answer = index_of_largest(p, classes);
+        int label = v->test_labels.labels[found[k]], answer = argmax(p, classes);
         printf("  %4d  %10d  %5d  %6d  %9.4f  %8.4f\n", k + 1, found[k], label, answer, (double)p[answer],
                (double)p[label]);
         out_file_printf(&o, "%d,%d,%d,%.6g,%.6g\n", found[k], label, answer, (double)p[answer], (double)p[label]);
@@ -788,7 +788,7 @@ static void print_mistakes(viewer *v, const int *found, int n, const real *probs
             int i = found[first + k];
             memcpy(bytes + (size_t)k * h * w, v->test_images.pixels + (size_t)i * h * w, (size_t)h * w);
             snprintf(names[k], sizeof names[k], "#%d: %d as %d", i, v->test_labels.labels[i],
-                     index_of_largest(probs + (long)i * classes, classes));
+                     argmax(probs + (long)i * classes, classes));
             titles[k] = names[k];
         }
         draw_pictures_ascii(stdout, bytes, count, h, w, titles);

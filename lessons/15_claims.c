@@ -35,23 +35,23 @@
 #include <string.h>
 #include <time.h>
 
-#include "activation.h"
-#include "conv.h"
-#include "file_error.h"
-#include "fit.h"
-#include "flags.h"
-#include "lesson.h"
-#include "minibatch.h"
-#include "mnist.h"
-#include "out_file.h"
-#include "pool.h"
-#include "rng.h"
-#include "roofline.h"
-#include "sequential.h"
-#include "stats.h"
-#include "tensor.h"
-#include "threadpool.h"
-#include "training.h"
+#include "activation.h"  /* relu_forward, relu_backward, tanh_forward, tanh_backward */
+#include "conv.h"        /* ENGINE_FAST, conv2d_shape, conv2d_setup, conv2d_forward, conv2d_output_count */
+#include "file_error.h"  /* FILE_ERROR_SIZE */
+#include "fit.h"         /* fit_state, fit_init, OPTIMIZER_SGD, fit_free, fit_epoch */
+#include "flags.h"       /* flag_spec, FLAG_SWITCH, FLAG_TEXT, FLAG_INT, flag_set, flags_parse_or_exit */
+#include "lesson.h"      /* lesson_set_stepping, lesson_step */
+#include "minibatch.h"   /* batch_score, minibatch_forward */
+#include "mnist.h"       /* mnist_data, image_set, image_set_free, mnist_free, mnist_load, label_set */
+#include "out_file.h"    /* out_file, out_file_abandon, out_file_open, out_file_printf, ... */
+#include "pool.h"        /* pool2d_shape, pool2d_setup, pool2d_output_count, maxpool2d_forward */
+#include "rng.h"         /* rng_t, rng_seeded, rng_uniform_range, rng_below, init_he_normal */
+#include "roofline.h"    /* wall_clock */
+#include "sequential.h"  /* sequential, sequential_runner, sequential_build, sequential_init, ... */
+#include "stats.h"       /* sample_mean_sd, sample_range, first_epoch_reaching, NEVER_REACHED */
+#include "tensor.h"      /* tensor_alloc, checked_calloc */
+#include "threadpool.h"  /* thread_pool, thread_pool_free, thread_pool_create */
+#include "training.h"    /* set_score, moved_image */
 
 #define MAX_EPOCHS 40
 #define MAX_SEEDS 20

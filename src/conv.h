@@ -87,6 +87,11 @@ void im2col(const conv2d_shape *s, const real *x, real *cols, long ld);
  * (padding entries are dropped). */
 void col2im(const conv2d_shape *s, const real *dcols, long ld, real *dx);
 
+/* Which code runs the layers: the direct per-image loops of lessons 01-10
+ * (conv2d_forward above), or the batched im2col + GEMM path of lesson 11
+ * (conv2d_forward_batch below). Same network, same results up to rounding. */
+typedef enum { ENGINE_NAIVE, ENGINE_FAST } engine_kind;
+
 /* Working memory of the batched path for up to `capacity` images. */
 typedef struct {
     int capacity;

@@ -136,15 +136,6 @@ void convnet_work_free(convnet_work *w)
 
 /* ---------------------------------------------------------------- forward and backward */
 
-static int index_of_max(const real *v, int n)
-{
-    int best = 0;
-    for (int i = 1; i < n; i++)
-        if (v[i] > v[best])
-            best = i;
-    return best;
-}
-
 int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work *w, const real *x)
 {
     int maps = (int)conv2d_output_count(&a->conv);
@@ -154,7 +145,7 @@ int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work
     dense_forward(w->pool, p->dense_w, p->dense_b, w->logits,        /* Z = W^T P + b      (10): P read */
                   a->flat, a->classes);                              /*   flat, as (F*12*12)           */
     softmax(w->logits, w->probs, a->classes);                        /* p = softmax(Z)     (10)        */
-    return index_of_max(w->probs, a->classes);
+    return argmax(w->probs, a->classes);
 }
 
 double convnet_loss(const convnet_arch *a, const convnet_work *w, int label)
@@ -280,7 +271,7 @@ static batch_score shard_batched(const convnet_model *m, convnet_batch *b, const
         if (!isfinite((double)b->logits[i]))   /* overflowed: no usable loss (see convnet_loss) */
             score.loss = NAN;
     for (int i = 0; i < n; i++) {
-        int predicted = index_of_max(b->probs + (long)i * a->classes, a->classes);
+        int predicted = argmax(b->probs + (long)i * a->classes, a->classes);
         score.correct += predicted == labels[i];
         if (predictions)
             predictions[i] = predicted;

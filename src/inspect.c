@@ -186,15 +186,6 @@ void score_slopes(const sequential_model *net, sequential_batch *b, const real *
 
 /* ---------------------------------------------------------------- where the network is wrong */
 
-int index_of_largest(const real *v, int n)
-{
-    int best = 0;
-    for (int i = 1; i < n; i++)
-        if (v[i] > v[best])
-            best = i;
-    return best;
-}
-
 typedef struct {
     double confidence;
     int index;
@@ -214,7 +205,7 @@ int confident_mistakes(const real *probs, const int *labels, int n, int classes,
     int found = 0;
     for (int i = 0; i < n; i++) {
         const real *p = probs + (long)i * classes;
-        int answer = index_of_largest(p, classes);
+        int answer = argmax(p, classes);
         if (answer != labels[i])
             all[found++] = (mistake){ (double)p[answer], i };
     }

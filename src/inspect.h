@@ -94,9 +94,6 @@ void score_slopes(const sequential_model *net, sequential_batch *b, const real *
 
 /* ---------------------------------------------------------------- where the network is wrong */
 
-/* The index of the largest of v (n); the first on a tie. */
-int index_of_largest(const real *v, int n);
-
 /* The images the network gets wrong with the most confidence. probs
  * (n, classes): each image's probabilities; labels (n). An image is a
  * mistake when its answer (the most probable class, the first on a tie)

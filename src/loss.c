@@ -3,9 +3,7 @@
 
 #include <math.h>
 
-/* Index of the largest z (the first on a tie); a NaN anywhere wins, so
- * that it reaches every output instead of being skipped. */
-static int argmax_of(const real *z, int n)
+int argmax(const real *z, int n)
 {
     int m = 0;
     for (int i = 0; i < n && !isnan((double)z[m]); i++)
@@ -35,7 +33,7 @@ static double sum_below_max(const real *z, int n, int m)
 
 void softmax(const real *z, real *p, int n)
 {
-    int m = argmax_of(z, n);
+    int m = argmax(z, n);
     int infinite = count_infinite(z, n);
     if (infinite > 0 && !isnan((double)z[m])) {   /* the limit: the +inf entries share p = 1 */
         for (int i = 0; i < n; i++)
@@ -49,7 +47,7 @@ void softmax(const real *z, real *p, int n)
 
 double log_sum_exp(const real *z, int n)
 {
-    int m = argmax_of(z, n);
+    int m = argmax(z, n);
     if (isinf((double)z[m]))                     /* +inf (or every z = -inf) */
         return (double)z[m];
     return (double)z[m] + log1p(sum_below_max(z, n, m));
@@ -68,7 +66,7 @@ double softmax_cross_entropy(const real *z, int label, real *p, int n)
 {
     if (p)
         softmax(z, p, n);
-    int m = argmax_of(z, n);
+    int m = argmax(z, n);
     int infinite = count_infinite(z, n);
     if (infinite > 0 && !isnan((double)z[m]))    /* p_label is 1/infinite, or 0 */
         return isinf((double)z[label]) && z[label] > 0 ? log((double)infinite) : INFINITY;

@@ -21,6 +21,12 @@
  * has no limit: p is NaN. */
 void softmax(const real *z, real *p, int n);
 
+/* The index of the largest of z (n >= 1), the first on a tie: the class a
+ * network answers, from its logits or its probabilities. A NaN wins (the
+ * first one), so that softmax spreads it to every output instead of skipping
+ * it; softmax's outputs are then all NaN, and their argmax is 0. */
+int argmax(const real *z, int n);
+
 /* ln sum_k e^{z_k}, stably: m + ln(1 + sum_{k != argmax} e^{z_k - m}),
  * m = max z (+inf when some z is +inf; NaN when some z is NaN). */
 double log_sum_exp(const real *z, int n);

@@ -23,11 +23,6 @@
  * copies it makes of the weights pay off (lesson 11). */
 #define MINIBATCH_SHARDS 4
 
-/* Which code runs the layers: the direct per-image loops of lessons 01-10,
- * or the batched im2col + GEMM path of lesson 11. Same network, same
- * results up to rounding. */
-typedef enum { ENGINE_NAIVE, ENGINE_FAST } engine_kind;
-
 typedef struct {
     double loss;      /* the SUM of the images' losses */
     long correct;     /* images whose most probable class is their label */

@@ -3,8 +3,9 @@
  * Training runs in float, as every framework does. Gradient checks run in a
  * double build of the very same code (compiled with -DREAL_DOUBLE), where
  * central differences reach relative errors of 1e-8 and better.
- * The Makefile builds the library twice: build/libcnn_float.a and
- * build/libcnn_double.a. */
+ * The Makefile builds the library three times: build/libcnn_double.a,
+ * build/libcnn_fast.a (float, the fast flags) and build/libcnn_float.a
+ * (float, the portable flags); src/README.md says which program uses which. */
 #ifndef REAL_H
 #define REAL_H
 

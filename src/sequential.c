@@ -713,15 +713,6 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
 
 /* ---------------------------------------------------------------- a shard, the running averages */
 
-static int index_of_max(const real *v, int n)
-{
-    int best = 0;
-    for (int i = 1; i < n; i++)
-        if (v[i] > v[best])
-            best = i;
-    return best;
-}
-
 batch_score sequential_shard(void *netp, void *workspace, const real *x, const int *labels, int n, long first,
                              int *predictions, real *grad)
 {
@@ -732,7 +723,7 @@ batch_score sequential_shard(void *netp, void *workspace, const real *x, const i
     const real *logits = sequential_forward(net, b, x, n, first);
     score.loss = softmax_cross_entropy_batch(n, logits, labels, b->probs, grad ? b->dlogits : NULL, classes);
     for (int k = 0; k < n; k++) {
-        int predicted = index_of_max(b->probs + (long)k * classes, classes);
+        int predicted = argmax(b->probs + (long)k * classes, classes);
         score.correct += predicted == labels[k];
         if (predictions)
             predictions[k] = predicted;

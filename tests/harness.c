@@ -379,3 +379,219 @@ void check_plot_data_write_errors(const char *lesson, const char *tmp_name)
     CHECK_CONTAINS(r.err, missing);
     program_result_free(&r);
 }
+
+/* ---------------------------------------------------------------- numbers in what a program printed */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* "nan" or "inf" as a word at c (not inside "nanny" or "info"). */
+static int is_nan_or_inf_at(const char *start, const char *c)
+{
+    return (strncmp(c, "nan", 3) == 0 || strncmp(c, "inf", 3) == 0) && !(c > start && is_letter(c[-1]))
+        && !is_letter(c[3]);
+}
+
+/* Where a number starts at c: a digit, ".5", or a sign right before one of them. */
+static int number_starts_at(const char *start, const char *c)
+{
+    if (*c == '-' || *c == '+')
+        c++;
+    return is_digit(c[0]) || (c[0] == '.' && is_digit(c[1])) || is_nan_or_inf_at(start, c);
+}
+
+/* The first number at or after from into *value: 1, and *end just past it;
+ * or 0 when there is none (*end at the end of the text). */
+static int scan_number(const char *from, const char **end, double *value)
+{
+    const char *c = from;
+    while (*c && !number_starts_at(from, c))
+        c++;
+    *end = c;
+    if (!*c)
+        return 0;
+    char digits[128];
+    size_t n = 0;
+    int negative = *c == '-';
+    if (*c == '-' || *c == '+')
+        digits[n++] = *c++;
+    if (is_nan_or_inf_at(from, c)) {
+        double v = c[0] == 'n' ? NAN : INFINITY;
+        *value = negative ? -v : v;
+        *end = c + 3;
+        return 1;
+    }
+    while (n < sizeof digits - 8) {
+        if (is_digit(*c))
+            digits[n++] = *c++;
+        else if (*c == ',' && n > 0 && is_digit(c[-1]) && is_digit(c[1]) && is_digit(c[2]) && is_digit(c[3])
+                 && !is_digit(c[4]))
+            c++;                                    /* a thousands comma: 1,134,426 */
+        else
+            break;
+    }
+    if (*c == '.' && is_digit(c[1])) {
+        digits[n++] = *c++;
+        while (is_digit(*c) && n < sizeof digits - 8)
+            digits[n++] = *c++;
+    }
+    if ((*c == 'e' || *c == 'E') && (is_digit(c[1]) || ((c[1] == '-' || c[1] == '+') && is_digit(c[2])))) {
+        digits[n++] = *c++;
+        if (*c == '-' || *c == '+')
+            digits[n++] = *c++;
+        while (is_digit(*c) && n < sizeof digits - 1)
+            digits[n++] = *c++;
+    }
+    digits[n] = '\0';
+    *end = c;
+    *value = strtod(digits, NULL);
+    return 1;
+}
+
+double next_number(const char *from, const char **end)
+{
+    const char *after = from;
+    double value = NAN;
+    if (from && !scan_number(from, &after, &value))
+        value = NAN;
+    if (end)
+        *end = after;
+    return value;
+}
+
+const char *text_from(const char *text, const char *label)
+{
+    const char *at = text ? strstr(text, label) : NULL;
+    return at ? at : "";
+}
+
+double number_after(const char *text, const char *label)
+{
+    const char *at = text ? strstr(text, label) : NULL;
+    return at ? next_number(at + strlen(label), NULL) : NAN;
+}
+
+int numbers_after(const char *text, const char *label, double *out, int n)
+{
+    const char *at = text ? strstr(text, label) : NULL;
+    int got = 0;
+    if (!at)
+        return 0;
+    at += strlen(label);
+    while (got < n && scan_number(at, &at, &out[got]))
+        got++;
+    return got;
+}
+
+void harness_check_number(const char *text, const char *label, double expected, double tol, const char *file,
+                          int line)
+{
+    if (!text || !strstr(text, label)) {
+        printf("FAIL %s:%d: %s: no \"%s\" in the output\n", file, line, current_test, label);
+        failures_in_current_test++;
+        return;
+    }
+    double actual = number_after(text, label);
+    if (!(fabs(actual - expected) <= tol)) {   /* written so that NaN fails */
+        printf("FAIL %s:%d: %s: the number after \"%s\" is %.10g, expected %.10g (tolerance %g)\n", file, line,
+               current_test, label, actual, expected, tol);
+        failures_in_current_test++;
+    }
+}
+
+void harness_check_numbers(const char *text, const char *label, const double *expected, int n, double tol,
+                           const char *file, int line)
+{
+    double actual[256];
+    if (n > 256) {
+        printf("FAIL %s:%d: %s: CHECK_NUMBERS reads at most 256 numbers, not %d\n", file, line, current_test, n);
+        failures_in_current_test++;
+        return;
+    }
+    int got = numbers_after(text, label, actual, n);
+    if (got < n) {
+        printf("FAIL %s:%d: %s: %d numbers after \"%s\", expected %d\n", file, line, current_test, got, label, n);
+        failures_in_current_test++;
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        if (!(fabs(actual[i] - expected[i]) <= tol)) {
+            printf("FAIL %s:%d: %s: number %d after \"%s\" is %.10g, expected %.10g (tolerance %g)\n", file, line,
+                   current_test, i + 1, label, actual[i], expected[i], tol);
+            failures_in_current_test++;
+            return;
+        }
+}
+
+/* ---------------------------------------------------------------- lessons 10 and 12's parsers */
+
+void line_with(const char *text, const char *needle, char *out, size_t size)
+{
+    const char *at = text ? strstr(text, needle) : NULL;
+    out[0] = '\0';
+    if (!at)
+        return;
+    while (at > text && at[-1] != '\n')
+        at--;
+    size_t len = strcspn(at, "\n");
+    len = len < size - 1 ? len : size - 1;
+    memcpy(out, at, len);
+    out[len] = '\0';
+}
+
+void line_starting(const char *text, const char *needle, char *out, size_t size)
+{
+    const char *at = text ? strstr(text, needle) : NULL;
+    out[0] = '\0';
+    if (!at)
+        return;
+    size_t len = strcspn(at, "\n");
+    len = len < size - 1 ? len : size - 1;
+    memcpy(out, at, len);
+    out[len] = '\0';
+}
+
+int integers_in(const char *text, const char *end, long *out, int max)
+{
+    int n = 0;
+    for (const char *c = text; c < end && *c && n < max; c++) {
+        if (*c < '0' || *c > '9')
+            continue;
+        long v = 0;
+        for (; c < end && ((*c >= '0' && *c <= '9') || (*c == ',' && c[1] >= '0' && c[1] <= '9')); c++)
+            if (*c != ',')
+                v = 10 * v + (*c - '0');
+        out[n++] = v;
+    }
+    return n;
+}
+
+int reals_in(const char *text, const char *end, double *out, int max)
+{
+    int n = 0;
+    for (const char *c = text; c < end && *c && n < max; c++) {
+        if (!(*c >= '0' && *c <= '9') && !((*c == '-' || *c == '+') && c[1] >= '0' && c[1] <= '9'))
+            continue;
+        char *after;
+        out[n++] = strtod(c, &after);
+        c = after - 1;
+    }
+    return n;
+}
+
+const char *end_of_lines(const char *text, int k)
+{
+    const char *at = text;
+    for (int i = 0; i < k && at && *at; i++) {
+        const char *nl = strchr(at, '\n');
+        at = nl ? nl + (i + 1 < k) : at + strlen(at);
+    }
+    return at;
+}

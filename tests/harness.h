@@ -101,4 +101,56 @@ void check_plot_data_write_errors(const char *lesson, const char *tmp_name);
 /* 1 when the shell command line succeeds (exit status 0), output discarded. */
 int shell_ok(const char *command_line);
 
+/* ---------------------------------------------------------------- numbers in what a program printed
+ * A lesson test checks the numbers a lesson prints, found by a short label
+ * before them, so that rewording a sentence does not break it:
+ *
+ *   CHECK_NUMBER(run.out, "Total params:", 1134426, 0);       "Total params: 1,134,426"
+ *   double want[] = { 6, 5, 6, -4, 5, 0 };
+ *   CHECK_NUMBERS(run.out, "output (2x3):", want, 6, 0);      the six numbers after the label
+ *   CHECK_ROW(run.out, "output (2x3):", 0, 6, 5, 6, -4, 5, 0);   the same, written out
+ *
+ * A number is what a reader sees as one: "-4", "0.6931", "1e-07", "1,134,426"
+ * (a comma followed by three digits groups thousands), "72%" (72); "nan" and
+ * "inf" are read as such (and fail any check). Everything else between the
+ * numbers (words, brackets, "x" in "5x5", "=") is skipped. */
+
+/* The first number in text at or after `from`, or NAN when there is none;
+ * *end (when not NULL) is set just past it (or to the end of the text). */
+double next_number(const char *from, const char **end);
+/* The text from the first occurrence of label on, or "" (for a label that repeats in later
+ * steps: CHECK_NUMBER(text_from(run.out, "Step 2."), "total", 66117440, 0)). */
+const char *text_from(const char *text, const char *label);
+/* The first number after the first occurrence of label in text, or NAN when the label is not there. */
+double number_after(const char *text, const char *label);
+/* The first n numbers after label into out (on this line or the lines below); returns how many were found. */
+int numbers_after(const char *text, const char *label, double *out, int n);
+/* The number after label is expected, within tol. */
+#define CHECK_NUMBER(text, label, expected, tol) \
+    harness_check_number((text), (label), (double)(expected), (tol), __FILE__, __LINE__)
+/* The n numbers after label are expected[0], ..., expected[n-1], each within tol. */
+#define CHECK_NUMBERS(text, label, expected, n, tol) \
+    harness_check_numbers((text), (label), (expected), (n), (tol), __FILE__, __LINE__)
+/* The same, the numbers written out: CHECK_ROW(run.out, "output (2x3):", 0, 6, 5, 6, -4, 5, 0). */
+#define CHECK_ROW(text, label, tol, ...)                                                                  \
+    harness_check_numbers((text), (label), (const double[]){ __VA_ARGS__ },                             \
+                          (int)(sizeof((const double[]){ __VA_ARGS__ }) / sizeof(double)), (tol), __FILE__, \
+                          __LINE__)
+void harness_check_number(const char *text, const char *label, double expected, double tol, const char *file,
+                          int line);
+void harness_check_numbers(const char *text, const char *label, const double *expected, int n, double tol,
+                           const char *file, int line);
+
+/* Parsers of lessons 10 and 12's tests, shared. */
+/* The line of text that contains needle (up to its newline), or "" (the line cut to size - 1 characters). */
+void line_with(const char *text, const char *needle, char *out, size_t size);
+/* The line of text that starts at the first needle (up to its newline), or "". */
+void line_starting(const char *text, const char *needle, char *out, size_t size);
+/* Up to max whole numbers in text[0 .. end), in order ("1,290" is 1290). */
+int integers_in(const char *text, const char *end, long *out, int max);
+/* Up to max numbers (as strtod reads them) in text[0 .. end), in order. */
+int reals_in(const char *text, const char *end, double *out, int max);
+/* The end of the k-th line from text (at its newline, or the end). */
+const char *end_of_lines(const char *text, int k);
+
 #endif

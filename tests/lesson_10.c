@@ -108,20 +108,6 @@ static program_result predict(const char *args)
     return run_program(cmd);
 }
 
-/* The line of text that starts with `start` (up to its newline), or "". */
-static void line_starting(const char *text, const char *start, char *out, size_t size)
-{
-    const char *at = strstr(text, start);
-    out[0] = '\0';
-    if (!at)
-        return;
-    size_t len = strcspn(at, "\n");
-    if (len >= size)
-        len = size - 1;
-    memcpy(out, at, len);
-    out[len] = '\0';
-}
-
 static int files_equal(const char *a, const char *b)
 {
     size_t na, nb;
@@ -139,32 +125,34 @@ static void test_trains_and_reports(void)
     const char *out = first_run.out;
     CHECK_INT(first_run.exit_code, 0);
     CHECK_CONTAINS(out, "Lesson 10");
-    CHECK_CONTAINS(out, "200 training images (using 200), 100 test images, 28x28 pixels");
-    CHECK_CONTAINS(out, "Layer (type)");
-    CHECK_CONTAINS(out, "conv (Conv2D 5x5)          24 x 24 x 16              416");
-    CHECK_CONTAINS(out, "maxpool (MaxPool 2x2)      12 x 12 x 16                0");
-    CHECK_CONTAINS(out, "dense (Dense)              10                     23,050");
-    CHECK_CONTAINS(out, "Total params: 23,466");
-    CHECK_CONTAINS(out, "ln(10) = 2.3026");
-    CHECK_CONTAINS(out, "Epoch  1/3  loss ");
-    CHECK_CONTAINS(out, "Epoch  3/3  loss ");
-    CHECK_CONTAINS(out, "Test loss: ");
-    CHECK_CONTAINS(out, "Test accuracy: ");
-    CHECK_CONTAINS(out, "Confusion matrix");
+    CHECK_ROW(out, "training images (using", 0, 200, 100, 28, 28);   /* 200 training images, 100 test */
+    CHECK_ROW(out, "conv (Conv2D 5x5)", 0, 24, 24, 16, 416);
+    CHECK_ROW(out, "maxpool (MaxPool 2x2)", 0, 12, 12, 16, 0);
+    CHECK_ROW(out, "dense (Dense)", 0, 10, 23050);
+    CHECK_ROW(out, "Total params:", 0, 23466, 16, 5, 5, 1, 416, 2304, 1, 10, 23050);
+    CHECK_NUMBER(out, "ln(10) =", 2.3026, 0);
+    /* epoch k of 3: loss, accuracy, test loss, test accuracy */
+    double e1[6], e3[6];
+    CHECK_INT(numbers_after(out, "Epoch  1/3", e1, 6), 6);
+    CHECK_INT(numbers_after(out, "Epoch  3/3", e3, 6), 6);
+    CHECK(e1[0] > 0 && e3[0] < e1[0]);                                   /* the loss falls */
+    CHECK(e3[1] >= 0 && e3[1] <= 1 && e3[3] >= 0 && e3[3] <= 1);
+    CHECK_NEAR(number_after(out, "Test loss:"), e3[2], 5e-5);            /* the last epoch's test numbers */
+    CHECK_NEAR(number_after(out, "Test accuracy:"), e3[3], 5e-5);
+    /* the confusion matrix: 100 test images, 10 of each class, its row sums */
+    double matrix[10 + 10 * 11];
+    CHECK_INT(numbers_after(out, "Confusion matrix", matrix, 120), 120);
+    double total = 0;
+    for (int row = 0; row < 10; row++)
+        for (int col = 0; col < 10; col++)
+            total += matrix[10 + row * 11 + 1 + col];
+    CHECK_NEAR(total, 100, 0);
     CHECK_CONTAINS(out, "model saved to ");
-    const char *at = strstr(out, "mean loss on the first 200 training images: ");
-    CHECK(at != NULL);
-    if (at) {
-        double initial = atof(at + strlen("mean loss on the first 200 training images: "));
-        printf("  loss before training %.4f (ln 10 = 2.3026)\n", initial);
-        CHECK(initial > 2.0 && initial < 3.0);
-    }
-    at = strstr(out, "Test accuracy: ");
-    if (at) {
-        double accuracy = atof(at + strlen("Test accuracy: "));
-        printf("  test accuracy on the synthetic set %.4f\n", accuracy);
-        CHECK(accuracy >= 0.9);                 /* ten well-separated squares: easy */
-    }
+    double initial = number_after(out, "training images:"), accuracy = number_after(out, "Test accuracy:");
+    printf("  loss before training %.4f (ln 10 = 2.3026)\n", initial);
+    printf("  test accuracy on the synthetic set %.4f\n", accuracy);
+    CHECK(initial > 2.0 && initial < 3.0);
+    CHECK(accuracy >= 0.9);                 /* ten well-separated squares: easy */
 }
 
 static void test_history_file(void)
@@ -212,13 +200,6 @@ static void test_same_numbers_every_run_and_thread_count(void)
 /* The two engines (lesson 11) train the same network: the direct loops and
  * im2col + GEMM sum in different orders, so the numbers differ in the last
  * float digits only and the test loss agrees to a few decimals. */
-static double number_after(const char *text, const char *prefix)
-{
-    char line[200];
-    line_starting(text, prefix, line, sizeof line);
-    return line[0] ? atof(line + strlen(prefix)) : -1;
-}
-
 static void test_naive_and_fast_engines_agree(void)
 {
     program_result naive = trainer(good_dir, "--epochs 1 --engine naive");
@@ -512,12 +493,16 @@ static void test_predict_test_image(void)
     snprintf(args, sizeof args, "'%s' --test-index 3 --data '%s'", model, good_dir);
     program_result r = predict(args);
     CHECK_INT(r.exit_code, 0);
-    CHECK_CONTAINS(r.out, "test image 3 of ");
-    CHECK_CONTAINS(r.out, "labelled 3");
-    CHECK_CONTAINS(r.out, "outputs of the final layer (softmax probabilities):");
-    CHECK_CONTAINS(r.out, "\n  0  0.");
-    CHECK_CONTAINS(r.out, "\n  9  0.");
-    CHECK_CONTAINS(r.out, "the network says: 3");
+    CHECK_NUMBER(r.out, "test image", 3, 0);
+    CHECK_NUMBER(r.out, "labelled", 3, 0);
+    double probs[20], sum = 0;                       /* class, probability for classes 0 .. 9 */
+    CHECK_INT(numbers_after(r.out, "(softmax probabilities):", probs, 20), 20);
+    for (int c = 0; c < 10; c++) {
+        CHECK_NEAR(probs[2 * c], c, 0);
+        sum += probs[2 * c + 1];
+    }
+    CHECK_NEAR(sum, 1, 1e-5);
+    CHECK_NUMBER(r.out, "the network says:", 3, 0);
     line_starting(r.out, "the network says: ", answer_index, sizeof answer_index);
     program_result_free(&r);
 
@@ -525,7 +510,7 @@ static void test_predict_test_image(void)
     snprintf(args, sizeof args, "--dump-pgm 3 '%s' --data '%s'", pgm, good_dir);
     r = predict(args);
     CHECK_INT(r.exit_code, 0);
-    CHECK_CONTAINS(r.out, "wrote test image 3 (label 3)");
+    CHECK_ROW(r.out, "wrote test image", 0, 3, 3);     /* image 3, label 3 */
     program_result_free(&r);
     snprintf(args, sizeof args, "'%s' '%s' --raw", model, pgm);    /* as it is: the same pixels */
     r = predict(args);
@@ -567,8 +552,8 @@ static void test_predict_prepares_a_picture(void)
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "prepared as MNIST's digits were");
     CHECK_CONTAINS(r.out, "inverted to white on black");
-    CHECK_CONTAINS(r.out, "cropped to the ink: 6 x 6 pixels (width x height) at column 12, row 15");
-    CHECK_CONTAINS(r.out, "scaled to 20 x 20");
+    CHECK_ROW(r.out, "cropped to the ink:", 0, 6, 6, 12, 15);   /* width, height, column, row */
+    CHECK_ROW(r.out, "scaled to", 0, 20, 20);
     CHECK_CONTAINS(r.out, "what the network sees");
     CHECK_CONTAINS(r.out, "warning: a lot of ink");        /* a square fills its 20x20 box */
     program_result_free(&r);
@@ -577,7 +562,7 @@ static void test_predict_prepares_a_picture(void)
     r = predict(args);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "as it is (--raw)");
-    CHECK_CONTAINS(r.out, "the network says: 7");
+    CHECK_NUMBER(r.out, "the network says:", 7, 0);
     program_result_free(&r);
 }
 

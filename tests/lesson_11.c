@@ -15,7 +15,7 @@ static program_result run;
 
 /* The first line of the output that contains needle ("" when none): a
  * copy in one of four rotating buffers. */
-static const char *line_with(const char *needle)
+static const char *output_line(const char *needle)
 {
     static char lines[4][512];
     static int next;
@@ -36,7 +36,7 @@ static const char *line_with(const char *needle)
 /* The number after the last space of the line that contains needle (NAN if none). */
 static double last_number(const char *needle)
 {
-    const char *line = line_with(needle), *last = strrchr(line, ' ');
+    const char *line = output_line(needle), *last = strrchr(line, ' ');
     return last ? strtod(last + 1, NULL) : NAN;
 }
 
@@ -52,34 +52,36 @@ static void test_lesson_runs(void)
 }
 
 /* Lesson 10's network: conv 5x5 1->16 on 28x28 (2*16*576*25 = 460,800 each
- * way: no dX for the first layer), ReLU and pooling, dense 2304->10. */
+ * way: no dX for the first layer), ReLU and pooling, dense 2304->10.
+ * Each row: the output's shape, FLOP forward, FLOP backward, bytes, FLOP per byte. */
 static void test_lesson10_counts(void)
 {
-    const char *conv = line_with("conv 5x5, 1->16"), *dense = line_with("dense 2304->10");
-    CHECK_CONTAINS(conv, "24x24x16        460,800        460,800      41,664    11.06");
-    CHECK_CONTAINS(line_with("  ReLU                     24x24x16"), "9,216          9,216");
-    CHECK_CONTAINS(line_with("maxpool 2x2              12x12x16"), "6,912              0");
-    CHECK_CONTAINS(dense, "46,080         92,160     101,456     0.45");
-    CHECK_CONTAINS(line_with("  total"), "523,008        562,176");
-    CHECK_CONTAINS(run.out, "forward + backward = 1,085,184 FLOP");
+    CHECK_ROW(run.out, "  conv 5x5, 1->16 ", 0, 24, 24, 16, 460800, 460800, 41664, 11.06);
+    CHECK_ROW(run.out, "  ReLU ", 0, 24, 24, 16, 9216, 9216);
+    CHECK_ROW(run.out, "  maxpool 2x2 ", 0, 12, 12, 16, 6912, 0);
+    CHECK_ROW(run.out, "  dense 2304->10 ", 0, 10, 46080, 92160, 101456, 0.45);
+    CHECK_ROW(run.out, "  total ", 0, 523008, 562176);
+    CHECK_NUMBER(run.out, "forward + backward =", 1085184, 0);
 }
 
 /* "Convolutional Neural Networks" (Doshi): 198 MFLOP per training image,
  * 89% of it in the 128->256 convolution. */
 static void test_doshi_counts(void)
 {
-    CHECK_CONTAINS(line_with("conv 2x2 'same', 1->16"), "28x28x16        100,352        100,352");
-    CHECK_CONTAINS(line_with("conv 3x3, 16->128"), "12x12x128     5,308,416     10,616,832");
-    CHECK_CONTAINS(line_with("conv 3x3, 128->256"), "10x10x256    58,982,400    117,964,800   1,356,800    43.47");
-    CHECK_CONTAINS(line_with("dense 6400->128"), "1,638,400      3,276,800   3,303,424");
-    CHECK_CONTAINS(line_with("dense 128->10 "), "2,560          5,120");
-    CHECK_CONTAINS(run.out, "forward + backward = 198,138,048 FLOP");
-    CHECK_CONTAINS(run.out, "176,947,200\nFLOP of it: 89.3%");
-    CHECK_CONTAINS(run.out, "That is 183 times lesson 10's network");
-    CHECK_CONTAINS(run.out, "holds 72% of the 1,134,426\nparameters");        /* lesson 03's Keras total */
-    CHECK_CONTAINS(run.out, "The three convolutions together: 97.4%");
+    CHECK_ROW(run.out, "  conv 2x2 'same', 1->16 ", 0, 28, 28, 16, 100352, 100352);
+    CHECK_ROW(run.out, "  conv 3x3, 16->128 ", 0, 12, 12, 128, 5308416, 10616832);
+    CHECK_ROW(run.out, "  conv 3x3, 128->256 ", 0, 10, 10, 256, 58982400, 117964800, 1356800, 43.47);
+    CHECK_ROW(run.out, "  dense 6400->128 ", 0, 128, 1638400, 3276800, 3303424);
+    CHECK_ROW(run.out, "  dense 128->10 ", 0, 10, 2560, 5120);
+    const char *step2 = text_from(run.out, "Step 2.");
+    CHECK_ROW(step2, "  total ", 0, 66117440, 132020608);
+    CHECK_NUMBER(step2, "forward + backward =", 198138048, 0);
+    CHECK_ROW(step2, "One layer, conv 3x3, 128->256, does", 0, 176947200, 89.3);
+    CHECK_NUMBER(step2, "That is", 183, 0);
+    CHECK_ROW(step2, "layer holds", 0, 72, 1134426);               /* lesson 03's Keras total */
+    CHECK_NUMBER(step2, "The three convolutions together:", 97.4, 0);
     /* without the first pooling: 2 * 128 * 26*26 * 3*3*16 */
-    CHECK_CONTAINS(run.out, "and do 24,920,064 FLOP forward instead of 5,308,416, 4.7 times as many");
+    CHECK_ROW(step2, "and do", 0, 24920064, 5308416, 4.7);
 }
 
 /* How many lines between the headings `from` and `to` start with two spaces
@@ -99,10 +101,17 @@ static int table_rows_between(const char *from, const char *to, const char *need
 
 static void test_roofline_is_printed(void)
 {
-    CHECK_CONTAINS(run.out, "FMA peak, 1 thread:");
-    CHECK_CONTAINS(run.out, "FMA peak, 2 threads:");
-    CHECK_CONTAINS(run.out, "copy bandwidth, 2 threads:");
-    CHECK_CONTAINS(run.out, "ridge point, peak / bandwidth =");
+    /* measured, so only their sign is known: a peak, a bandwidth, and ridge = peak / bandwidth */
+    CHECK(number_after(run.out, "FMA peak, 1 thread:") > 0);
+    double peak = number_after(run.out, "FMA peak, 2 threads:");
+    double bandwidth = number_after(run.out, "copy bandwidth, 2 threads:");
+    CHECK(peak > 0 && bandwidth > 0);
+    double ridge[3];
+    CHECK_INT(numbers_after(run.out, "ridge point, peak / bandwidth =", ridge, 3), 3);
+    CHECK_NEAR(ridge[0], peak, 0);
+    CHECK_NEAR(ridge[1], bandwidth, 0);
+    /* both printed to 0.1: the ratio of the unrounded figures is known to that much */
+    CHECK_NEAR(ridge[2], peak / bandwidth, 0.051 + peak / bandwidth * (0.051 / peak + 0.051 / bandwidth));
     /* a row for each of lesson 10's 4 layers and the slides' 3 convolutions and 2 dense layers */
     CHECK_INT(table_rows_between("Step 3.", "Step 4.", "-bound"), 4 + 5);
 }
@@ -110,15 +119,13 @@ static void test_roofline_is_printed(void)
 /* Lesson 01's 3x4 image and 2x2 filter: cols (4 taps x 6 positions), and the filter row times it. */
 static void test_im2col_of_lesson01(void)
 {
-    CHECK_CONTAINS(run.out, "cols (4 taps x 6 positions):\n"
-                            "  [  5   2   2   3   1   2 ]\n"
-                            "  [  2   2   3   1   2   1 ]\n"
-                            "  [  3   1   2   9   0   4 ]\n"
-                            "  [  1   2   1   0   4   5 ]\n");
-    CHECK_CONTAINS(run.out, "W (1x4) x cols (4x6) =\n  [  6   5   6  -4   5   0 ]\n");
-    CHECK_CONTAINS(run.out, "lesson 01's output map\n  [  6   5   6 ]\n  [ -4   5   0 ]\n");
-    CHECK_CONTAINS(line_with("conv 3x3, 128->256       W ("), "W (256 x 1152) x cols (1152 x 100)");
-    CHECK_CONTAINS(line_with("conv 5x5, 1->16          W ("), "W (16 x 25) x cols (25 x 576)");
+    CHECK_ROW(run.out, "cols (4 taps x 6 positions):", 0, 5, 2, 2, 3, 1, 2, 2, 2, 3, 1, 2, 1, 3, 1, 2, 9, 0, 4,
+              1, 2, 1, 0, 4, 5);
+    CHECK_ROW(run.out, "W (1x4) x cols (4x6) =", 0, 6, 5, 6, -4, 5, 0);
+    CHECK_ROW(run.out, "lesson 01's output map", 0, 6, 5, 6, -4, 5, 0);
+    /* W (C_out x C_in*k*k) x cols (C_in*k*k x positions), one image then a batch of 128 */
+    CHECK_ROW(run.out, "conv 3x3, 128->256       W (", 0, 256, 1152, 1152, 100, 128, 256, 1152, 1152, 12800);
+    CHECK_ROW(run.out, "conv 5x5, 1->16          W (", 0, 16, 25, 25, 576, 128, 16, 25, 25, 73728);
 }
 
 /* Every row of the ladder is there, and each version computes the naive loop's C
@@ -128,7 +135,7 @@ static void test_gemm_ladder(void)
     static const char *const rows[] = { "  1 naive i-j-p", "  2 loop order i-p-j", "  3 + cache blocks",
                                         "  4 + packing", "  5 + threads" };
     for (int i = 0; i < 5; i++) {
-        CHECK(line_with(rows[i])[0] != '\0');
+        CHECK(output_line(rows[i])[0] != '\0');
         CHECK(last_number(rows[i]) <= 1e-5);
     }
     CHECK(last_number("  1 naive i-j-p") == 0);
@@ -140,7 +147,7 @@ static void test_network_engines_agree(void)
     double naive = last_number("naive: the direct loops"), fast = last_number("fast: batched im2col");
     CHECK(naive > 1 && naive < 4);
     CHECK_NEAR(fast, naive, 1e-4);
-    CHECK_CONTAINS(run.out, "build/lessons/10_mnist --epochs 1 --engine naive");
+    CHECK_CONTAINS(run.out, "build/lessons/10_mnist --epochs 1 --engine naive");   /* a command to run */
 }
 
 static void test_flags(void)

@@ -56,69 +56,6 @@ static program_result lesson(const char *args)
     return run_program(cmd);
 }
 
-/* The line of text that contains needle (up to its newline), or "". */
-static void line_with(const char *text, const char *needle, char *out, size_t size)
-{
-    const char *at = text ? strstr(text, needle) : NULL;
-    out[0] = '\0';
-    if (!at)
-        return;
-    while (at > text && at[-1] != '\n')
-        at--;
-    size_t len = strcspn(at, "\n");
-    len = len < size - 1 ? len : size - 1;
-    memcpy(out, at, len);
-    out[len] = '\0';
-}
-
-/* The number right after the first `prefix` in text, or NAN. */
-static double number_after(const char *text, const char *prefix)
-{
-    const char *at = text ? strstr(text, prefix) : NULL;
-    return at ? strtod(at + strlen(prefix), NULL) : NAN;
-}
-
-/* Up to max whole numbers in text[0 .. end), in order ("1,290" is 1290). */
-static int integers_in(const char *text, const char *end, long *out, int max)
-{
-    int n = 0;
-    for (const char *c = text; c < end && *c && n < max; c++) {
-        if (*c < '0' || *c > '9')
-            continue;
-        long v = 0;
-        for (; c < end && ((*c >= '0' && *c <= '9') || (*c == ',' && c[1] >= '0' && c[1] <= '9')); c++)
-            if (*c != ',')
-                v = 10 * v + (*c - '0');
-        out[n++] = v;
-    }
-    return n;
-}
-
-/* Up to max numbers (as strtod reads them) in text[0 .. end), in order. */
-static int reals_in(const char *text, const char *end, double *out, int max)
-{
-    int n = 0;
-    for (const char *c = text; c < end && *c && n < max; c++) {
-        if (!(*c >= '0' && *c <= '9') && !((*c == '-' || *c == '+') && c[1] >= '0' && c[1] <= '9'))
-            continue;
-        char *after;
-        out[n++] = strtod(c, &after);
-        c = after - 1;
-    }
-    return n;
-}
-
-/* The end of the k-th line from text (at its newline, or the end). */
-static const char *end_of_lines(const char *text, int k)
-{
-    const char *at = text;
-    for (int i = 0; i < k && at && *at; i++) {
-        const char *nl = strchr(at, '\n');
-        at = nl ? nl + (i + 1 < k) : at + strlen(at);
-    }
-    return at;
-}
-
 /* One row of the Keras table: "name (Type)   (None, h, w, c)   params". */
 typedef struct {
     char name[64];

@@ -386,7 +386,7 @@ static void test_confident_mistakes(void)
     CHECK_INT(n, 4);
     CHECK_INT(out[3], 3);
     CHECK_INT(confident_mistakes(probs, labels, 0, 3, 5, out), 0);
-    CHECK_INT(index_of_largest(probs + 9, 3), 0);
+    CHECK_INT(argmax(probs + 9, 3), 0);
 }
 
 /* A set's probabilities through the runner's shards: the same numbers as one image at a time. */
@@ -413,7 +413,7 @@ static void test_set_probabilities(void)
     for (int i = 0; i < COUNT; i++) {
         images_to_real(&images, i, 1, one);
         softmax(sequential_forward(&t.net, &t.b, one, 1, 0), p, 5);
-        expected_right += index_of_largest(p, 5) == label_bytes[i];
+        expected_right += argmax(p, 5) == label_bytes[i];
         for (int j = 0; j < 5; j++)
             worst = fmax(worst, fabs((double)p[j] - (double)probs[i * 5 + j]));
     }
@@ -538,7 +538,7 @@ static void own_answer(int i, real *probs, real *saliency)
     images_to_real(&set, i, 1, x);
     sequential_batch_alloc(&tiny, 1, &b);
     softmax(sequential_forward(&net, &b, x, 1, 0), probs, 10);
-    saliency_map(&net, &b, x, index_of_largest(probs, 10), SCORE_LOGIT, grad, saliency);
+    saliency_map(&net, &b, x, argmax(probs, 10), SCORE_LOGIT, grad, saliency);
     sequential_batch_free(&b);
     free(grad);
 }
@@ -668,8 +668,8 @@ static void test_mistakes_file(void)
         int i = (int)rows[5 * k];
         CHECK_INT(i, expected[k]);
         CHECK_INT(rows[5 * k + 1], test_labels[i]);
-        CHECK_INT(rows[5 * k + 2], index_of_largest(probs + i * 10, 10));
-        CHECK_NEAR(rows[5 * k + 3], probs[i * 10 + index_of_largest(probs + i * 10, 10)], 1e-5);
+        CHECK_INT(rows[5 * k + 2], argmax(probs + i * 10, 10));
+        CHECK_NEAR(rows[5 * k + 3], probs[i * 10 + argmax(probs + i * 10, 10)], 1e-5);
         CHECK_NEAR(rows[5 * k + 4], probs[i * 10 + test_labels[i]], 1e-5);
     }
 }

@@ -235,6 +235,21 @@ static void test_nan_is_not_hidden(void)
     CHECK_INT(where, 2);
 }
 
+/* argmax (loss.h), the one used for every prediction: the first on a tie, a NaN wins,
+ * and softmax's all-NaN outputs give 0. */
+static void test_argmax(void)
+{
+    real tie[4] = { 1, 3, 3, 2 }, one_nan[3] = { 1, NAN, 2 }, probs[3];
+    CHECK_INT(argmax(tie, 4), 1);
+    CHECK_INT(argmax(tie + 2, 2), 0);
+    CHECK_INT(argmax(one_nan, 3), 1);
+    softmax(one_nan, probs, 3);
+    CHECK(isnan(probs[0]) && isnan(probs[1]) && isnan(probs[2]));
+    CHECK_INT(argmax(probs, 3), 0);
+    real minus_inf[2] = { -INFINITY, 5 };
+    CHECK_INT(argmax(minus_inf, 2), 1);
+}
+
 int main(void)
 {
     RUN_TEST(test_relu_intro_to_cnn_table);
@@ -252,5 +267,6 @@ int main(void)
     RUN_TEST(test_softmax_of_infinite_logits);
     RUN_TEST(test_cross_entropy_keeps_small_losses);
     RUN_TEST(test_nan_is_not_hidden);
+    RUN_TEST(test_argmax);
     return harness_finish();
 }
