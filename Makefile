@@ -12,6 +12,7 @@
 #   make skeletons       prove every committed (untouched) exercise compiles and fails
 #   make sanitize        the test suite under AddressSanitizer + UBSan
 #   make valgrind        the test suite and the lessons under valgrind (lesson 11 with --quick)
+#   make fuzz            the file and --net readers under libFuzzer (FUZZ_SECONDS=5 each; clang)
 #   make data            fetch and verify the four MNIST files into data/mnist/
 #   make mnist           fetch MNIST, build and train lesson 10, print the test accuracy
 #   make data-fashion    fetch and verify Fashion-MNIST into data/fashion-mnist/ (with its class names)
@@ -220,6 +221,41 @@ valgrind:
 	@for l in $(LESSONS); do args=; case $$l in 10_*|12_*|14_*|15_*) continue;; 11_*) args=--quick;; esac; \
 	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all $(VALGRIND_BUILD)/lessons/$$l $$args > /dev/null \
 	  || { echo "valgrind: $$l reported errors"; exit 1; }; done; echo "valgrind: every lesson clean"
+
+# make fuzz [FUZZ_SECONDS=60]: every reader of outside bytes fuzzed with libFuzzer under ASan +
+# UBSan: each tests/fuzz/fuzz_NAME.c is built with clang against the double library's sources
+# and run for FUZZ_SECONDS from its seeds tests/fuzz/corpus_NAME/ (what it finds new goes to
+# BUILD/fuzz/corpus_NAME, a crash's input to BUILD/fuzz/). Skipped with one line where the
+# compiler has no libFuzzer (Debian: libclang-rt-14-dev).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 5
+FUZZ_BUILD   := $(BUILD)/fuzz
+FUZZ_TMP     ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo $(FUZZ_BUILD))
+FUZZ_SAN     := address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g -DREAL_DOUBLE -std=c11 -Wall -Wextra -Werror
+FUZZ_NAMES   := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c $< -o $@
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) $(wildcard tests/fuzz/*.h)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -Isrc -Isrc/tools -Itests/fuzz $< $(FUZZ_OBJ) $(LDLIBS) -o $@
+.SECONDARY: $(FUZZ_OBJ)
+.PHONY: fuzz fuzz-run
+fuzz:
+	@mkdir -p $(FUZZ_BUILD)
+	@printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; return (int)n * 0; }\n' \
+	  > $(FUZZ_BUILD)/probe.c
+	@if $(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_BUILD)/probe.c -o $(FUZZ_BUILD)/probe > /dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz-run; \
+	else echo "make fuzz: skipped: $(FUZZ_CC) cannot link -fsanitize=fuzzer (no libFuzzer here; Debian: libclang-rt-14-dev)"; fi
+fuzz-run: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+	@for t in $(FUZZ_NAMES); do name=$${t#fuzz_}; mkdir -p $(FUZZ_BUILD)/corpus_$$name; \
+	  FUZZ_DIR=$(FUZZ_TMP) $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 \
+	    -artifact_prefix=$(FUZZ_BUILD)/$$t- $(FUZZ_BUILD)/corpus_$$name tests/fuzz/corpus_$$name \
+	    > $(FUZZ_BUILD)/$$t.log 2>&1 \
+	  || { tail -n 40 $(FUZZ_BUILD)/$$t.log; echo "make fuzz: $$t failed (log: $(FUZZ_BUILD)/$$t.log)"; exit 1; }; \
+	  echo "$$t: $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' $(FUZZ_BUILD)/$$t.log), nothing found"; done
 
 # ---------------------------------------------------------------- MNIST (lesson 10)
 data:

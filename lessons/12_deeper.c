@@ -34,6 +34,7 @@
 #include "lesson.h"       /* lesson_set_stepping, lesson_step */
 #include "loss.h"         /* softmax */
 #include "mnist.h"        /* mnist_data, mnist_free, mnist_load, image_set, label_set, images_to_real */
+#include "os.h"           /* os_is_terminal */
 #include "out_file.h"     /* out_file, out_file_abandon, out_file_check, out_file_open, ... */
 #include "rng.h"          /* rng_t, rng_seeded */
 #include "roofline.h"     /* wall_clock */
@@ -50,14 +51,14 @@
 typedef struct {
     const char *net, *data, *save, *load, *history;
     int epochs, batch, shift, limit, threads, progress, optimizer, engine, summary_only;
-    double lr, lr_decay, momentum;
+    double lr, lr_decay, momentum, max_memory;
     long seed;
 } options;
 
 static const options defaults = {
     .net = "doshi", .data = "data/mnist", .epochs = 6, .batch = 128, .shift = 1, .threads = 2,
     .progress = PROGRESS_BAR, .optimizer = OPTIMIZER_ADAM, .engine = ENGINE_FAST, .lr = 0.001, .lr_decay = 0.7,
-    .momentum = 0.9, .seed = 1,
+    .momentum = 0.9, .seed = 1, .max_memory = 4096,
 };
 
 static const char *program = "12_deeper";
@@ -87,6 +88,8 @@ static options parse_flags(int argc, char **argv)
         FLAG_TEXT("--save", &o.save, "FILE", "write the trained model to FILE (model format 2)"),
         FLAG_TEXT("--load", &o.load, "FILE", "start from the model in FILE (its network replaces --net)"),
         FLAG_TEXT("--history", &o.history, "FILE", "write one CSV line per epoch"),
+        FLAG_REAL("--max-memory", &o.max_memory, 1, 1e9, 0, "MB",
+                  "refuse a network whose training needs more than MB megabytes"),
         FLAG_SWITCH("--step", &step, "pause before each step until Enter is pressed"),
     };
     flag_set set = { program, "12_deeper [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
@@ -162,6 +165,8 @@ static void build_network(trainer *t, int rows, int cols)
                      t->net.in_h, t->net.in_w, t->net.in_c, rows, cols);
             die(t, err);
         }
+        if (check_class_count(t->net.classes, t->opt.load, err, sizeof err) != 0)
+            die(t, err);
         printf("loaded %s: %s\n", t->opt.load, t->net.spec);
     } else {
         if (sequential_build(&t->net, t->opt.net, 1, rows, cols, err, sizeof err) != 0) {
@@ -169,6 +174,8 @@ static void build_network(trainer *t, int rows, int cols)
             snprintf(line, sizeof line, "--net: %s", err);
             die(t, line);
         }
+        if (t->data.train_images.count > 0 && check_class_count(t->net.classes, "--net", err, sizeof err) != 0)
+            die(t, err);
         t->params = tensor_alloc((size_t)t->net.n_params, "parameters");
         t->stats = tensor_alloc((size_t)t->net.n_stats + 1, "running statistics");
         rng_t init = rng_seeded((uint64_t)t->opt.seed);
@@ -176,10 +183,29 @@ static void build_network(trainer *t, int rows, int cols)
     }
 }
 
+/* What training will need, printed, and refused above --max-memory. */
+static void plan_memory(trainer *t, int max_batch)
+{
+    const double mb = 1024.0 * 1024.0;
+    fit_memory need = fit_memory_needed(&t->net, max_batch);
+    double total = need.parameters + need.state + need.activations;
+    printf("memory: parameters %.1f MB (with their gradients and the optimiser's state %.1f MB), activations "
+           "%.1f MB for batches of %d images; %.1f MB in all\n", need.parameters / mb,
+           (need.parameters + need.state) / mb, need.activations / mb, max_batch, total / mb);
+    if (total > t->opt.max_memory * mb) {
+        char line[512];
+        snprintf(line, sizeof line, "the network needs %.0f MB to train on batches of %d images (activations %.0f MB), "
+                 "more than --max-memory %g MB: use a smaller --batch or a smaller network, or raise --max-memory",
+                 total / mb, max_batch, need.activations / mb, t->opt.max_memory);
+        die(t, line);
+    }
+}
+
 static void build_engine(trainer *t)
 {
     int max_batch = t->opt.batch > EVAL_BATCH ? t->opt.batch : EVAL_BATCH;
     long pixels = (long)t->net.in_h * t->net.in_w;
+    plan_memory(t, max_batch);
     t->pool = thread_pool_create(t->opt.threads);
     if (!t->pool)
         die(t, "out of memory starting the threads");
@@ -242,8 +268,8 @@ static void stop_diverged(trainer *t, const char *where, double loss)
     snprintf(line, sizeof line, "%s: the loss is %s; training stopped and nothing is saved. The steps are too "
              "large: try a lower learning rate (--lr %g%s)", where, value, safer_learning_rate(t->opt.lr, defaults.lr),
              t->opt.lr > defaults.lr ? ", the default" : "");
-    if (t->opt.progress == PROGRESS_BAR)
-        fputc('\n', stderr);
+    if (t->opt.progress == PROGRESS_BAR && os_is_terminal(stderr))
+        fputc('\n', stderr);                        /* below the bar */
     die(t, line);
 }
 
@@ -277,6 +303,13 @@ static void check_test_score(trainer *t, int epoch, set_score s)
     if (!loss_is_sane(s.loss))
         stop_diverged(t, where, s.loss);
     int dead = collapsed_class(t->test_predictions, t->data.test_images.count, t->net.classes, s.accuracy, &share);
+    int present = classes_present(&t->data.train_labels, t->n_train);
+    if (dead >= 0 && epoch > 0 && present < t->net.classes) {    /* it learned what it saw: no learning rate helps */
+        printf("(the network answers %d for %.1f%% of the test images: its %d training image%s hold%s only %d of "
+               "the %d classes)\n", dead, 100 * share, t->n_train, t->n_train == 1 ? "" : "s",
+               t->n_train == 1 ? "s" : "", present, t->net.classes);
+        return;
+    }
     if (dead >= 0 && epoch > 0) {
         char line[512];
         snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the test images, "

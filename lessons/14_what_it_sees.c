@@ -48,6 +48,7 @@
 #include "sequential.h"  /* sequential, sequential_model, sequential_batch, sequential_batch_free, ... */
 #include "tensor.h"      /* tensor_alloc, checked_calloc */
 #include "threadpool.h"  /* thread_pool, thread_pool_create, thread_pool_free */
+#include "training.h"    /* check_class_count */
 
 #define MAX_PANELS 40          /* the montage's parts */
 #define EVAL_BATCH 128         /* test images per batch when looking for mistakes */
@@ -189,6 +190,10 @@ static void prepare_out_dir(viewer *v)
     os_path_kind kind = os_path_kind_of(v->opt.out);
     if (kind == OS_PATH_DIRECTORY)
         return;
+    if (kind == OS_PATH_UNKNOWN) {               /* stat failed: permission denied, a loop of links, ... */
+        set_file_error(err, sizeof err, v->opt.out, "--out: cannot look at it: %s", strerror(errno));
+        die(v, err);
+    }
     if (kind != OS_PATH_ABSENT) {
         set_file_error(err, sizeof err, v->opt.out, "--out: not a directory");
         die(v, err);
@@ -224,6 +229,8 @@ static void step_model(viewer *v)
     if (sequential_load(path, &v->arch, &v->params, &v->stats, err, sizeof err) != 0)   /* format 1 or 2 */
         die(v, err);
     v->opt.model = path;
+    if (check_class_count(v->arch.classes, path, err, sizeof err) != 0)   /* p(label) must be one of its outputs */
+        die(v, err);
     if (v->arch.in_c != 1) {
         set_file_error(err, sizeof err, path, "the model reads images of %d channels; this lesson reads grey images",
                        v->arch.in_c);

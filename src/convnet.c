@@ -11,6 +11,7 @@
 
 #include "activation.h"
 #include "dense.h"
+#include "file_error.h"
 #include "loss.h"
 #include "out_file.h"
 #include "rng.h"
@@ -549,12 +550,9 @@ int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err
     unsigned char header[HEADER_BYTES];
     size_t got;
     memset(p, 0, sizeof *p);
-    errno = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_size, "%s: cannot open the model file (%s)", path, errno ? strerror(errno) : "unknown error");
+    FILE *f = open_regular_file(path, "rb", "a model file", err, err_size);   /* src/file_error.h */
+    if (!f)
         return -1;
-    }
     int rc = -1;
     if (read_exactly(f, header, HEADER_BYTES, &got) != 0) {
         if (ferror(f))

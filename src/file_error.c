@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "os.h"
+
 void set_file_error(char *err, size_t err_size, const char *path, const char *format, ...)
 {
     if (err == NULL || err_size == 0)
@@ -28,4 +30,22 @@ const char *file_read_failure(FILE *f, int saved_errno, const char *directory)
         return directory;
 #endif
     return saved_errno ? strerror(saved_errno) : "read error";
+}
+
+FILE *open_regular_file(const char *path, const char *mode, const char *what, char *err, size_t err_size)
+{
+    os_path_kind kind = os_path_kind_of(path);
+    if (kind == OS_PATH_DIRECTORY) {
+        set_file_error(err, err_size, path, "is a directory, not %s", what);
+        return NULL;
+    }
+    if (kind == OS_PATH_OTHER) {                  /* checked before fopen: a FIFO would block it */
+        set_file_error(err, err_size, path, "is not a regular file (a FIFO, a device or a socket), so not %s", what);
+        return NULL;
+    }
+    errno = 0;
+    FILE *f = fopen(path, mode);
+    if (f == NULL)
+        set_file_error(err, err_size, path, "cannot open: %s", errno ? strerror(errno) : "fopen failed");
+    return f;
 }

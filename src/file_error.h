@@ -24,4 +24,15 @@ void set_file_error(char *err, size_t err_size, const char *path, const char *fo
  * and the BSDs), e.g. "is a directory, not an IDX file". */
 const char *file_read_failure(FILE *f, int saved_errno, const char *directory);
 
+/* Open an input file for reading (mode "rb" or "r") after checking that it
+ * is a regular file: fopen on a FIFO with no writer waits for ever, and a
+ * directory, a device or a socket is no data file. what names what the
+ * file should be ("a model file", "a PGM image"). Returns the open file, or
+ * NULL with one line in err:
+ *     PATH: cannot open: No such file or directory
+ *     PATH: is a directory, not a model file
+ *     PATH: is not a regular file (a FIFO, a device or a socket), so not a model file
+ * Where the system cannot tell (no POSIX: src/os.h), fopen decides. */
+FILE *open_regular_file(const char *path, const char *mode, const char *what, char *err, size_t err_size);
+
 #endif

@@ -47,6 +47,16 @@ void fit_free(fit_state *f)
     memset(f, 0, sizeof *f);
 }
 
+fit_memory fit_memory_needed(const sequential *m, int max_batch)
+{
+    fit_memory need;
+    double per_number = sizeof(real);
+    need.parameters = ((double)m->n_params + (double)m->n_stats) * per_number;
+    need.state = (double)m->n_params * per_number * (MINIBATCH_SHARDS + 1 + 3);
+    need.activations = MINIBATCH_SHARDS * sequential_batch_bytes(m, minibatch_shard_capacity(max_batch));
+    return need;
+}
+
 /* One step on images order[first .. first+count), in training mode: the
  * mean gradient, the optimiser's step, batchnorm's running averages. */
 static batch_score fit_batch(fit_state *f, int first, int count, double lr)
@@ -64,10 +74,7 @@ static batch_score fit_batch(fit_state *f, int first, int count, double lr)
     } else {
         sgd_momentum_step(f->params, r->batches.mean_grad, f->velocity, net->n_params, (real)lr, (real)f->momentum);
     }
-    sequential_batch *shards[MINIBATCH_SHARDS];
-    for (int k = 0; k < MINIBATCH_SHARDS; k++)
-        shards[k] = &r->shards[k];
-    sequential_update_stats(net, shards, MINIBATCH_SHARDS, f->stats);
+    sequential_runner_update_stats(r, f->stats);     /* the shards this step used */
     return s;
 }
 

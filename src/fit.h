@@ -49,6 +49,19 @@ void fit_init(fit_state *f, sequential_runner *runner, real *params, real *stats
               uint64_t seed);
 void fit_free(fit_state *f);
 
+/* The memory training a network needs, in bytes (doubles: a network too
+ * large for any machine must not overflow the sum). */
+typedef struct {
+    double parameters;   /* the parameters and running statistics                                   */
+    double state;        /* each shard's gradient, the mean gradient, Adam's moments, momentum's velocity */
+    double activations;  /* every shard's working memory for batches of max_batch images (its share)   */
+} fit_memory;
+
+/* What fit_init and sequential_runner_init allocate for network m with
+ * batches of up to max_batch images (the trainer's images themselves not
+ * counted). */
+fit_memory fit_memory_needed(const sequential *m, int max_batch);
+
 /* One epoch at learning rate lr. Returns the loss and accuracy of the
  * training set as the steps saw it (training mode). When a batch's mean
  * loss is not a usable number (src/train_check.h), stops at once, sets

@@ -213,10 +213,12 @@ void flags_usage(FILE *out, const flag_set *set)
     fprintf(out, "usage: %s\n", set->usage);
     for (int i = 0; i < set->n_specs; i++) {
         const flag_spec *s = &set->specs[i];
-        char left[64], def[128];
-        snprintf(left, sizeof left, "%s%s%s", s->name, s->metavar ? " " : "", s->metavar ? s->metavar : "");
+        char def[128];
+        const char *metavar = s->metavar ? s->metavar : "";
+        int left = (int)(strlen(s->name) + (s->metavar ? 1 + strlen(metavar) : 0));   /* any length: never cut */
         describe_default(s, def, sizeof def);
-        fprintf(out, "  %-22s %s%s\n", left, s->help, def);
+        fprintf(out, "  %s%s%s%*s %s%s\n", s->name, s->metavar ? " " : "", metavar, left < 22 ? 22 - left : 0, "",
+                s->help, def);
     }
     fprintf(out, "  %-22s %s\n", "--help", "this text");
 }

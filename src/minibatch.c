@@ -56,6 +56,7 @@ static void run_shard(void *ctx, int s)
     long first, count;
     split_range(job->n, MINIBATCH_SHARDS, s, &first, &count);
     job->score[s] = (batch_score){ 0, 0 };
+    m->shard_images[s] = (int)count;             /* a shard with no images keeps an older batch's workspace */
     if (job->learn)
         memset(m->grad[s], 0, sizeof(real) * (size_t)m->n_params);
     if (count == 0)
@@ -86,8 +87,10 @@ static batch_score run_batch(minibatch *m, const real *x, const int *labels, int
 {
     batch_job job = { m, x, labels, predictions, n, learn, { { 0, 0 } } };
     batch_score total = { 0, 0 };
-    if (n <= 0)
+    if (n <= 0) {
+        memset(m->shard_images, 0, sizeof m->shard_images);
         return total;
+    }
     thread_pool_run(m->pool, MINIBATCH_SHARDS, run_shard, &job);
     for (int s = 0; s < MINIBATCH_SHARDS; s++) {      /* fixed order: the same sum every run */
         total.loss += job.score[s].loss;

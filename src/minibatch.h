@@ -47,6 +47,7 @@ typedef struct {
     real *mean_grad;                        /* (n_params) the batch's mean gradient */
     long n_params, image_size;
     int max_batch;
+    int shard_images[MINIBATCH_SHARDS];     /* images each shard had in the last batch (0: it sat out) */
 } minibatch;
 
 /* The most images one shard gets from a batch of max_batch: ceil(max_batch / SHARDS). */

@@ -58,6 +58,11 @@ unsigned long os_process_id(void)
     return (unsigned long)getpid();
 }
 
+int os_is_terminal(FILE *f)
+{
+    return isatty(fileno(f)) == 1;
+}
+
 #else   /* ISO C only */
 
 os_path_kind os_path_kind_of(const char *path)
@@ -106,6 +111,12 @@ int os_make_dir(const char *path)
 
 unsigned long os_process_id(void)
 {
+    return 0;
+}
+
+int os_is_terminal(FILE *f)
+{
+    (void)f;
     return 0;
 }
 

@@ -64,4 +64,9 @@ int os_make_dir(const char *path);
  * process id), for naming temporary files. Without POSIX: 0. */
 unsigned long os_process_id(void);
 
+/* 1 when f is a terminal (isatty), 0 when it is a file, a pipe or
+ * anything else. A progress bar redrawn with carriage returns belongs on a
+ * terminal only. Without POSIX: 0 (plain lines are safe anywhere). */
+int os_is_terminal(FILE *f);
+
 #endif

@@ -305,12 +305,9 @@ static int read_image(FILE *f, const char *path, pgm_image *img, int want_rows, 
 static int load(const char *path, pgm_image *img, int want_rows, int want_cols, char *err, size_t err_size)
 {
     memset(img, 0, sizeof *img);
-    errno = 0;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        set_file_error(err, err_size, path, "cannot open: %s", errno ? strerror(errno) : "fopen failed");
+    FILE *f = open_regular_file(path, "rb", "a PGM image", err, err_size);
+    if (f == NULL)
         return -1;
-    }
     int r = read_image(f, path, img, want_rows, want_cols, err, err_size);
     fclose(f);
     return r;

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,18 @@
 #include "convnet.h"
 #include "dense.h"
 #include "dropout.h"
+#include "file_error.h"
 #include "loss.h"
 #include "out_file.h"
 #include "tensor.h"
 
 #define MAX_SIDE 4096
 #define MAX_PARAMS 200000000L
+/* The most numbers one layer may give for one image (and a conv's im2col
+ * columns for one image): 2^26, 256 MB in float. Every count of a network
+ * is worked out in long long and checked against these limits before it is
+ * stored in an int or a long, so no size can overflow. */
+#define MAX_LAYER_NUMBERS (1LL << 26)
 
 /* ---------------------------------------------------------------- presets */
 
@@ -167,9 +174,21 @@ static void same_padding(int in, int k, int stride, int *before, int *after)
     *after = total - *before;
 }
 
+/* 0 when a count of numbers is within limit, else -1 with the reason. */
+static int check_count(long long count, long long limit, const char *what, char *why, size_t why_size)
+{
+    if (count <= limit)
+        return 0;
+    snprintf(why, why_size, "%s: %lld numbers, more than the %lld this program allows", what, count, limit);
+    return -1;
+}
+
 static int shape_conv(layer *l, char *why, size_t why_size)
 {
     int pt = 0, pb = 0, pl = 0, pr = 0;
+    long long taps = (long long)l->in_c * l->kernel * l->kernel;           /* one filter's weights */
+    if (check_count(taps * l->units + l->units, MAX_PARAMS, "its weights", why, why_size) != 0)
+        return -1;
     if (l->same) {
         same_padding(l->in_h, l->kernel, l->stride, &pt, &pb);
         same_padding(l->in_w, l->kernel, l->stride, &pl, &pr);
@@ -180,10 +199,14 @@ static int shape_conv(layer *l, char *why, size_t why_size)
                  l->kernel, l->kernel, l->stride, l->in_h, l->in_w);
         return -1;
     }
+    long long positions = (long long)l->conv.out_h * l->conv.out_w;
+    if (check_count(positions * l->units, MAX_LAYER_NUMBERS, "its output for one image", why, why_size) != 0
+        || check_count(positions * taps, MAX_LAYER_NUMBERS, "its im2col matrix for one image", why, why_size) != 0)
+        return -1;
     l->out_c = l->units;
     l->out_h = l->conv.out_h;
     l->out_w = l->conv.out_w;
-    l->n_params = conv2d_weight_count(&l->conv) + l->units;
+    l->n_params = (long)(taps * l->units + l->units);
     return 0;
 }
 
@@ -220,8 +243,8 @@ static int shape_layer(layer *l, int last, char *why, size_t why_size)
     case LAYER_MAXPOOL:
     case LAYER_AVGPOOL:
         return shape_pool(l, why, why_size);
-    case LAYER_FLATTEN:
-        l->out_c = l->in_c * l->in_h * l->in_w;
+    case LAYER_FLATTEN:                               /* the input's count was checked when it was made */
+        l->out_c = (int)((long long)l->in_c * l->in_h * l->in_w);
         l->out_h = l->out_w = 1;
         return 0;
     case LAYER_DENSE:
@@ -230,8 +253,10 @@ static int shape_layer(layer *l, int last, char *why, size_t why_size)
                      l->in_h, l->in_w, l->in_c);
             return -1;
         }
+        if (check_count((long long)l->in_c * l->units + l->units, MAX_PARAMS, "its weights", why, why_size) != 0)
+            return -1;
         l->out_c = l->units;
-        l->n_params = (long)l->in_c * l->units + l->units;
+        l->n_params = (long)((long long)l->in_c * l->units + l->units);
         return 0;
     case LAYER_BATCHNORM:
         l->n_params = 2L * l->in_c;                   /* gamma, beta: one each per channel */
@@ -245,6 +270,18 @@ static int shape_layer(layer *l, int last, char *why, size_t why_size)
         return 0;
     default:
         return 0;
+    }
+}
+
+/* "dropout R" with the fewest digits that read back as the same rate
+ * (%g keeps 6 digits: 0.1234567 would be saved as 0.123457, and the loaded
+ * network would drop a different fraction than the trained one). */
+static void rate_text(double rate, char *out, size_t size)
+{
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(out, size, "dropout %.*g", digits, rate);
+        if (strtod(out + strlen("dropout "), NULL) == rate)
+            return;
     }
 }
 
@@ -262,7 +299,7 @@ static void item_text(const layer *l, char *out, size_t size)
     else if (l->kind == LAYER_DENSE)
         snprintf(out, size, "dense %d", l->units);
     else if (l->kind == LAYER_DROPOUT)
-        snprintf(out, size, "dropout %g", l->rate);
+        rate_text(l->rate, out, size);
     else
         snprintf(out, size, "%s", kind_word(l->kind));
 }
@@ -273,7 +310,39 @@ static int fail_item(char *err, size_t err_size, int item, const char *text, con
     return -1;
 }
 
-int sequential_build(sequential *m, const char *spec, int in_c, int in_h, int in_w, char *err, size_t err_size)
+/* A layer that computes class scores from weights: a classifier needs one
+ * (without it the output would be the input, or a pooled copy of it). */
+static int has_weighted_layer(const sequential *m)
+{
+    for (int i = 0; i < m->n_layers; i++)
+        if (m->layers[i].kind == LAYER_CONV || m->layers[i].kind == LAYER_DENSE)
+            return 1;
+    return 0;
+}
+
+/* The canonical text of every item into m->spec. Returns 0, or -1 when it
+ * does not fit (32 items of the longest kind, "conv 4096 64 same stride 64",
+ * do; 32 dropouts with 17-digit rates in exponent form would not). Nothing
+ * is ever cut: a model file must say exactly what was trained. */
+static int write_canonical_text(sequential *m, char *err, size_t err_size)
+{
+    size_t used = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        char one[64];
+        item_text(&m->layers[i], one, sizeof one);
+        int n = snprintf(m->spec + used, sizeof m->spec - used, "%s%s", i ? ", " : "", one);
+        if (n < 0 || (size_t)n >= sizeof m->spec - used) {
+            snprintf(err, err_size, "the network's canonical description is longer than %d characters",
+                     SEQ_SPEC_MAX - 1);
+            return -1;
+        }
+        used += (size_t)n;
+    }
+    return 0;
+}
+
+/* sequential_build without the final clean-up of its message. */
+static int build(sequential *m, const char *spec, int in_c, int in_h, int in_w, char *err, size_t err_size)
 {
     char text[SEQ_SPEC_MAX * 2], why[256];
     const char *preset = sequential_preset(spec);
@@ -284,7 +353,8 @@ int sequential_build(sequential *m, const char *spec, int in_c, int in_h, int in
         snprintf(err, err_size, "the network's description is longer than %zu characters", sizeof text - 1);
         return -1;
     }
-    if (in_c < 1 || in_h < 1 || in_w < 1 || in_h > MAX_SIDE || in_w > MAX_SIDE || in_c > 4096) {
+    if (in_c < 1 || in_h < 1 || in_w < 1 || in_h > MAX_SIDE || in_w > MAX_SIDE || in_c > 4096
+        || (long long)in_c * in_h * in_w > MAX_LAYER_NUMBERS) {
         snprintf(err, err_size, "input %dx%dx%d is not a sensible image", in_h, in_w, in_c);
         return -1;
     }
@@ -334,14 +404,46 @@ int sequential_build(sequential *m, const char *spec, int in_c, int in_h, int in
                  h, w, c);
         return -1;
     }
-    m->classes = c;
-    for (int i = 0; i < m->n_layers; i++) {                   /* the canonical text */
-        char one[64];
-        item_text(&m->layers[i], one, sizeof one);
-        size_t used = strlen(m->spec);
-        snprintf(m->spec + used, sizeof m->spec - used, "%s%s", i ? ", " : "", one);
+    if (!has_weighted_layer(m)) {
+        snprintf(err, err_size, "no layer computes class scores: a classifier needs a dense (or conv) layer, e.g. "
+                 "end with 'flatten, dense 10'");
+        return -1;
     }
-    return 0;
+    m->classes = c;
+    return write_canonical_text(m, err, err_size);
+}
+
+/* A message that quotes the spec: its control bytes (a damaged model file's
+ * description can hold any byte) written as \xNN, so the terminal shows
+ * them instead of obeying them. */
+static void escape_control_bytes(char *err, size_t err_size)
+{
+    char *copy = malloc(err_size);
+    if (copy == NULL) {
+        for (char *c = err; *c; c++)                          /* no room for escapes: '?' instead */
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+                *c = '?';
+        return;
+    }
+    size_t k = 0;
+    for (const char *c = err; *c && k + 5 < err_size; c++) {
+        unsigned char b = (unsigned char)*c;
+        if (b < 0x20 || b == 0x7f)
+            k += (size_t)snprintf(copy + k, err_size - k, "\\x%02x", b);
+        else
+            copy[k++] = *c;
+    }
+    copy[k] = '\0';
+    memcpy(err, copy, k + 1);
+    free(copy);
+}
+
+int sequential_build(sequential *m, const char *spec, int in_c, int in_h, int in_w, char *err, size_t err_size)
+{
+    int rc = build(m, spec, in_c, in_h, in_w, err, err_size);
+    if (rc != 0 && err != NULL && err_size > 0)
+        escape_control_bytes(err, err_size);
+    return rc;
 }
 
 long sequential_out_size(const layer *l)
@@ -471,9 +573,30 @@ void sequential_init(const sequential *m, real *params, real *stats, rng_t *rng)
 
 /* ---------------------------------------------------------------- working memory */
 
+/* The most numbers any one array of a shard holds for one image: a layer's
+ * input or output, or a conv's im2col columns. */
+static long long largest_per_image(const sequential *m)
+{
+    long long largest = (long long)m->in_c * m->in_h * m->in_w;
+    for (int i = 0; i < m->n_layers; i++) {
+        const layer *l = &m->layers[i];
+        long long out = sequential_out_size(l), cols = 0;
+        if (l->kind == LAYER_CONV)
+            cols = (long long)l->in_c * l->kernel * l->kernel * l->out_h * l->out_w;
+        largest = out > largest ? out : largest;
+        largest = cols > largest ? cols : largest;
+    }
+    return largest;
+}
+
 void sequential_batch_alloc(const sequential *m, int capacity, sequential_batch *b)
 {
     long largest = (long)m->in_c * m->in_h * m->in_w;
+    if ((long long)capacity * largest_per_image(m) > INT_MAX) {    /* the layers count a batch's numbers in int */
+        fprintf(stderr, "error: %d images of this network hold more than %d numbers in one array: use smaller "
+                "batches\n", capacity, INT_MAX);
+        exit(1);
+    }
     memset(b, 0, sizeof *b);
     b->capacity = capacity;
     for (int i = 0; i < m->n_layers; i++) {
@@ -515,6 +638,28 @@ void sequential_batch_free(sequential_batch *b)
     free(b->probs);
     free(b->dlogits);
     memset(b, 0, sizeof *b);
+}
+
+double sequential_batch_bytes(const sequential *m, int capacity)
+{
+    double numbers = 0, ints = 0, largest = (double)m->in_c * m->in_h * m->in_w;
+    for (int i = 0; i < m->n_layers; i++) {
+        const layer *l = &m->layers[i];
+        double out = (double)capacity * (double)sequential_out_size(l);
+        largest = (double)sequential_out_size(l) > largest ? (double)sequential_out_size(l) : largest;
+        if (l->kind != LAYER_FLATTEN)
+            numbers += out;                                            /* its outputs */
+        if (l->kind == LAYER_CONV)                                     /* im2col, the GEMM's maps */
+            numbers += (double)capacity * l->out_h * l->out_w * ((double)l->in_c * l->kernel * l->kernel + l->units);
+        if (l->kind == LAYER_MAXPOOL)
+            ints += out;
+        if (l->kind == LAYER_DROPOUT)
+            numbers += out;
+        if (l->kind == LAYER_BATCHNORM)
+            numbers += out + 3.0 * l->in_c;
+    }
+    numbers += 2.0 * capacity * largest + 2.0 * capacity * m->classes;   /* gradients, probabilities, dL/dlogits */
+    return numbers * sizeof(real) + ints * sizeof(int);
 }
 
 /* ---------------------------------------------------------------- forward */
@@ -762,6 +907,16 @@ void sequential_update_stats(const sequential *m, sequential_batch *const *shard
     }
 }
 
+void sequential_runner_update_stats(sequential_runner *r, real *stats)
+{
+    sequential_batch *used[MINIBATCH_SHARDS];
+    int n_used = 0;
+    for (int s = 0; s < MINIBATCH_SHARDS; s++)
+        if (r->batches.shard_images[s] > 0)        /* an empty shard kept the images of an older step */
+            used[n_used++] = &r->shards[s];
+    sequential_update_stats(r->model.arch, used, n_used, stats);
+}
+
 /* ---------------------------------------------------------------- on a thread pool */
 
 void sequential_runner_init(sequential_runner *r, const sequential *m, const real *params, const real *stats,
@@ -930,6 +1085,7 @@ static int decode_v2(const char *path, const unsigned char *buf, size_t size, se
     if (!*params || !*stats) {
         free(*params);
         free(*stats);
+        *params = *stats = NULL;                      /* the caller may free them again */
         snprintf(err, err_size, "%s: out of memory for its %lu parameters", path, (unsigned long)n);
         return -1;
     }
@@ -941,6 +1097,7 @@ static int decode_v2(const char *path, const unsigned char *buf, size_t size, se
                      i < n ? i : i - n, (double)v);
             free(*params);
             free(*stats);
+            *params = *stats = NULL;                  /* the caller may free them again */
             return -1;
         }
         if (i < n)
@@ -955,12 +1112,9 @@ int sequential_load(const char *path, sequential *m, real **params, real **stats
 {
     unsigned char head[8];
     *params = *stats = NULL;
-    errno = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_size, "%s: cannot open the model file (%s)", path, errno ? strerror(errno) : "unknown error");
+    FILE *f = open_regular_file(path, "rb", "a model file", err, err_size);
+    if (!f)
         return -1;
-    }
     size_t got = fread(head, 1, 8, f);
     if (got == 8 && memcmp(head, CONVNET_MAGIC, 4) == 0 && model_get_u32(head + 4) > V2_VERSION) {
         snprintf(err, err_size, "%s: model format version %lu is newer than this program reads (%u): update the "

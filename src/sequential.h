@@ -40,7 +40,7 @@
 #include "rng.h"
 
 #define SEQ_MAX_LAYERS 32
-#define SEQ_SPEC_MAX 512
+#define SEQ_SPEC_MAX 1024       /* room for the canonical text of any 32 items */
 
 typedef enum {
     LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_RELU, LAYER_SIGMOID, LAYER_TANH,
@@ -75,8 +75,12 @@ const char *sequential_preset(const char *name);
 /* Read a spec (or a preset's name) for inputs (in_c, in_h, in_w) and work
  * out every shape. Returns 0, or -1 with one line in err naming the item
  * and what is wrong, e.g. "item 3 'maxpool 3': 3x3 windows with stride 3 do
- * not tile a 28x28 input (28 - 3 = 25 is not a multiple of 3)". The last
- * layer must make a vector (a dense layer, possibly followed by softmax). */
+ * not tile a 28x28 input (28 - 3 = 25 is not a multiple of 3)"; control
+ * bytes in it are written \xNN. The last layer must make a vector of at
+ * least 2 classes (a dense layer, possibly followed by softmax), and some
+ * layer must compute them (a dense or conv layer). Every size is checked
+ * in a wide type: at most 2^26 numbers per layer and image, 200 million
+ * parameters, a canonical text of fewer than SEQ_SPEC_MAX characters. */
 int sequential_build(sequential *m, const char *spec, int in_c, int in_h, int in_w, char *err, size_t err_size);
 
 /* long n_numbers of the output of layer l for one image. */
@@ -123,8 +127,17 @@ typedef struct {
     real *bn_stats[SEQ_MAX_LAYERS];/* batchnorm: mean, var, inv_std of this shard's batch (3 x C) */
 } sequential_batch;
 
+/* Allocate a shard's memory for up to capacity images (exits with one line
+ * when out of memory, or when one array would hold more than INT_MAX
+ * numbers, the most the layers' loops count). */
 void sequential_batch_alloc(const sequential *m, int capacity, sequential_batch *b);
 void sequential_batch_free(sequential_batch *b);
+
+/* The bytes sequential_batch_alloc(m, capacity) allocates: every layer's
+ * outputs, conv's im2col matrices, maxpool's winners, dropout's masks,
+ * batchnorm's normalised inputs, the gradients and the probabilities (as
+ * a double: a network too large for memory must not overflow the sum). */
+double sequential_batch_bytes(const sequential *m, int capacity);
 
 /* Forward n <= capacity images x (n, in_c, in_h, in_w); returns the logits
  * (n, classes) (the input of the softmax) and fills b->probs. first: the
@@ -165,6 +178,13 @@ typedef struct {
 void sequential_runner_init(sequential_runner *r, const sequential *m, const real *params, const real *stats,
                             engine_kind engine, thread_pool *pool, int max_batch);
 void sequential_runner_free(sequential_runner *r);
+
+/* After a training step (minibatch_gradient on r->batches): fold the batch
+ * statistics of the shards that step used into stats (n_stats), as
+ * sequential_update_stats. A shard that had no images in the step (a step
+ * of fewer images than there are shards) is left out: its memory still
+ * holds an older step's statistics. */
+void sequential_runner_update_stats(sequential_runner *r, real *stats);
 
 /* ---------------------------------------------------------------- model files */
 

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "file_error.h"
+#include "os.h"
 #include "roofline.h"
 #include "tensor.h"
 
@@ -69,7 +71,7 @@ int *identity_order(int n)
 
 void progress_start(progress *p, int mode)
 {
-    p->mode = mode;
+    p->mode = mode == PROGRESS_BAR && !os_is_terminal(stderr) ? PROGRESS_LINES : mode;
     p->started = p->last_shown = wall_clock();
 }
 
@@ -103,6 +105,24 @@ void progress_show(progress *p, int epoch, int epochs, int done, int total, doub
 }
 
 /* ---------------------------------------------------------------- the report */
+
+int check_class_count(int classes, const char *who, char *err, size_t err_size)
+{
+    if (classes == CLASS_COUNT)
+        return 0;
+    set_file_error(err, err_size, who, "the network gives %d class scores, but the labels are %d classes (0 to %d): "
+                   "its last layer must be 'dense %d'", classes, CLASS_COUNT, CLASS_COUNT - 1, CLASS_COUNT);
+    return -1;
+}
+
+int classes_present(const label_set *labels, int n)
+{
+    int seen[256] = { 0 }, count = 0;
+    for (int i = 0; i < n && i < labels->count; i++)
+        if (!seen[labels->labels[i]]++)
+            count++;
+    return count;
+}
 
 void print_confusion(FILE *out, const label_set *labels, const int *predictions, int classes,
                      const class_names *names)

@@ -57,7 +57,9 @@ typedef struct {
 } progress;
 
 /* Start timing an epoch; mode is PROGRESS_BAR (redrawn on stderr),
- * PROGRESS_LINES (one line every 5 s) or PROGRESS_NONE. */
+ * PROGRESS_LINES (one line every 5 s) or PROGRESS_NONE. A bar asked for
+ * when stderr is not a terminal (a log file, a pipe: src/os.h) becomes
+ * lines: a file should not collect a carriage-return frame per batch. */
 void progress_start(progress *p, int mode);
 
 /* After `done` of `total` images of epoch `epoch` of `epochs`, with the
@@ -70,8 +72,20 @@ void progress_show(progress *p, int epoch, int epochs, int done, int total, doub
 /* In both, names says what the classes are (the data's classes.txt, or
  * the digits: src/mnist.h); NULL means the digits. */
 
+/* 0 when a network that gives `classes` class scores fits the data's labels
+ * (0 .. CLASS_COUNT-1, src/mnist.h), else -1 with one line in err naming
+ * both numbers, e.g. "the network gives 3 class scores, but the labels are
+ * 10 classes (0 to 9)", after `who` (the model file, or "--net"). A network
+ * with fewer scores than labels would read past its outputs for the loss,
+ * the confusion matrix and p(label). */
+int check_class_count(int classes, const char *who, char *err, size_t err_size);
+
+/* How many different labels the first n of a set have (0 .. CLASS_COUNT). */
+int classes_present(const label_set *labels, int n);
+
 /* The confusion matrix of n answers: rows the true class, columns the
- * answer; with names from a file, each row also gives its class's name. */
+ * answer; with names from a file, each row also gives its class's name.
+ * Every label and prediction must be below classes (check_class_count). */
 void print_confusion(FILE *out, const label_set *labels, const int *predictions, int classes,
                      const class_names *names);
 

@@ -99,6 +99,26 @@ static const char *usage_line(const char *text, const char *name, char *line, si
     return line;
 }
 
+/* Issue 16: a 64-byte buffer cut gradcheck's "--layer conv|...|mine" in
+ * --help; a flag's name and choices are printed whole, at any length, and
+ * a short one is still padded to the help column. */
+static void test_help_never_cuts_a_choice_list(void)
+{
+    static const char *long_choices =
+        "conv|maxpool|avgpool|relu|sigmoid|tanh|dense|softmax-ce|mse|convnet|mine|another|and-one-more";
+    int choice = 0, n = 0;
+    const flag_spec specs[] = {
+        FLAG_CHOICE("--layer", &choice, long_choices, "the layer to check"),
+        FLAG_INT("--n", &n, 0, 9, "N", "a number"),
+    };
+    flag_set set = { "t", "t [flags]", specs, 2, 0 };
+    char text[2048], line[512], want[512];
+    usage_text(&set, text, sizeof text);
+    snprintf(want, sizeof want, "--layer %s the layer to check", long_choices);
+    CHECK_CONTAINS(usage_line(text, "--layer", line, sizeof line), want);
+    CHECK_CONTAINS(usage_line(text, "--n", line, sizeof line), "--n N                  a number");
+}
+
 /* newcomer review, lesson 15: "--seeds N ... (default: each experiment's
  * own) (default 0)", and 0 is refused: a default the help describes, or
  * one outside the flag's range (a "not given" marker), is not printed. */
@@ -317,6 +337,7 @@ int main(void)
     RUN_TEST(test_defaults_stay_when_not_given);
     RUN_TEST(test_help);
     RUN_TEST(test_help_shows_only_true_defaults);
+    RUN_TEST(test_help_never_cuts_a_choice_list);
     RUN_TEST(test_programs_help_has_no_contradictory_defaults);
     RUN_TEST(test_errors_are_one_line);
     RUN_TEST(test_float_flags_refuse_what_float_cannot_hold);

@@ -657,6 +657,180 @@ static void test_every_damage_of_a_version2_file(void)
     free(stats);
 }
 
+
+/* ---------------------------------------------------------------- issue 16's defects */
+
+/* A version-2 file written byte by byte: any spec, any shapes, n_params
+ * parameters all equal to `value` (n_stats statistics 0), a right checksum. */
+static void write_v2_file(const char *path, const char *spec, int in_c, int in_h, int in_w, long n_params,
+                          long n_stats, double value)
+{
+    size_t spec_len = strlen(spec), padded = (spec_len + 3) / 4 * 4;
+    size_t size = 32 + padded + 4 * (size_t)(n_params + n_stats) + 4;
+    unsigned char *b = calloc(size, 1);
+    if (!b)
+        return;
+    uint32_t fields[7] = { 2, (uint32_t)in_c, (uint32_t)in_h, (uint32_t)in_w, (uint32_t)spec_len,
+                           (uint32_t)n_params, (uint32_t)n_stats };
+    memcpy(b, CONVNET_MAGIC, 4);
+    for (int i = 0; i < 7; i++)
+        model_put_u32(b + 4 + 4 * i, fields[i]);
+    memcpy(b + 32, spec, spec_len);
+    for (long i = 0; i < n_params; i++)
+        model_put_real(b + 32 + padded + 4 * i, (real)value);
+    model_put_u32(b + size - 4, convnet_crc32(0, b, size - 4));
+    write_test_file(path, b, size);
+    free(b);
+}
+
+/* 1. A model refused for a NaN parameter or an infinite statistic leaves
+ * nothing for the caller to free (decode_v2 freed its arrays and left the
+ * pointers set: the caller's free was a double free). */
+static void test_a_refused_model_leaves_nothing_to_free(void)
+{
+    sequential m;
+    char err[512], path[512];
+    CHECK_INT(sequential_build(&m, "conv 2 3, batchnorm, relu, flatten, dense 3", 1, 5, 5, err, sizeof err), 0);
+    real *params = random_tensor(&rng, m.n_params), *stats = random_tensor(&rng, m.n_stats);
+    file_path(path, sizeof path, "nan_param.model");
+    params[3] = (real)NAN;
+    CHECK_INT(sequential_save(path, &m, params, stats, err, sizeof err), 0);
+    expect_load_error(path, "parameter 3 is nan");
+    params[3] = 0;
+    stats[1] = (real)INFINITY;
+    file_path(path, sizeof path, "inf_stat.model");
+    CHECK_INT(sequential_save(path, &m, params, stats, err, sizeof err), 0);
+    expect_load_error(path, "statistic 1 is inf");
+    real *p = (real *)&m, *s = (real *)&m;                     /* anything: the load must set both */
+    CHECK_INT(sequential_load(path, &m, &p, &s, err, sizeof err), -1);
+    free(p);                                                   /* what every caller does: must be NULL */
+    free(s);
+    free(params);
+    free(stats);
+}
+
+/* 3. A network must have a layer that computes class scores: "flatten"
+ * alone made the logits the image itself (predict then freed the image and
+ * read the logits), "avgpool 14, flatten" four pooled pixels. */
+static void test_a_network_without_weights_is_refused(void)
+{
+    expect_spec_error("flatten", "no layer computes class scores");
+    expect_spec_error("avgpool 14, flatten", "no layer computes class scores");
+    expect_spec_error("flatten, relu, softmax", "no layer computes class scores");
+    char path[512];
+    file_path(path, sizeof path, "flatten.model");
+    write_v2_file(path, "flatten", 1, 28, 28, 0, 0, 0);        /* what the old trainer saved for --net flatten */
+    expect_load_error(path, "no layer computes class scores");
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "conv 10 28, flatten", 1, 28, 28, err, sizeof err), 0);   /* a conv scores too */
+}
+
+/* 4. What is saved loads: 29 dropouts with long rates and a dense layer
+ * make a canonical text of more than 511 characters (it was cut there, and
+ * the file could not be loaded), and each rate reads back exactly (%g kept
+ * 6 digits). */
+static void test_a_long_spec_saves_and_loads_whole(void)
+{
+    char spec[2048] = "", err[512], path[512];
+    for (int i = 0; i < 29; i++)
+        strcat(spec, "dropout 0.123456789, ");
+    strcat(spec, "flatten, dense 10");
+    sequential m, back;
+    CHECK_INT(sequential_build(&m, spec, 1, 4, 4, err, sizeof err), 0);
+    CHECK(strlen(m.spec) > 511);
+    CHECK(strcmp(m.spec, spec) == 0);                         /* canonical already: the same text */
+    real *params = random_tensor(&rng, m.n_params), stats[1] = { 0 }, *p2 = NULL, *s2 = NULL;
+    file_path(path, sizeof path, "long_spec.model");
+    CHECK_INT(sequential_save(path, &m, params, stats, err, sizeof err), 0);
+    int rc = sequential_load(path, &back, &p2, &s2, err, sizeof err);
+    CHECK_INT(rc, 0);
+    if (rc != 0)
+        printf("  %s\n", err);
+    else
+        CHECK(strcmp(back.spec, m.spec) == 0 && back.layers[28].rate == 0.123456789);
+    CHECK_INT(sequential_build(&m, "dropout 0.1, flatten, dense 2", 1, 2, 2, err, sizeof err), 0);
+    CHECK(strcmp(m.spec, "dropout 0.1, flatten, dense 2") == 0);   /* the shortest text that reads back */
+    free(params); free(p2); free(s2);
+}
+
+/* 8. Sizes are worked out in a wide type: flatten of 256x4096x4096 is 2^32
+ * numbers (an int wrapped it to 0, and a 0-input dense layer loaded). */
+static void test_huge_sizes_are_refused_not_wrapped(void)
+{
+    sequential m;
+    char err[512] = "", path[512];
+    CHECK_INT(sequential_build(&m, "flatten, dense 2", 256, 4096, 4096, err, sizeof err), -1);
+    CHECK_INT(sequential_build(&m, "flatten, dense 2", 1, 4096, 4096, err, sizeof err), 0);     /* 2^24: fine */
+    CHECK_INT(m.layers[1].in_c, 4096 * 4096);
+    expect_spec_error("conv 4096 3 same, conv 16 5 same, flatten, dense 10", "im2col matrix for one image");
+    CHECK_INT(sequential_build(&m, "conv 4096 64 same, flatten, dense 10", 1, 4096, 4096, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "more than");
+    file_path(path, sizeof path, "huge.model");
+    write_v2_file(path, "flatten, dense 2", 256, 4096, 4096, 2, 0, 0.5);   /* 2 KB that claimed 2^32 inputs */
+    sequential back;
+    real *p = NULL, *s = NULL;
+    CHECK_INT(sequential_load(path, &back, &p, &s, err, sizeof err), -1);
+    free(p);
+    free(s);
+}
+
+/* 10. A damaged file's description can hold control bytes: the message
+ * shows them as \xNN instead of sending them to the terminal. */
+static void test_control_bytes_are_escaped_in_messages(void)
+{
+    sequential m;
+    char err[512] = "";
+    CHECK_INT(sequential_build(&m, "conv 2 3, flatten, dense \x13" "0", 1, 8, 8, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "'dense \\x130'");
+    for (const char *c = err; *c; c++)
+        CHECK((unsigned char)*c >= 0x20 && (unsigned char)*c != 0x7f);
+}
+
+/* 11. A step with fewer images than shards: the empty shards still hold
+ * the statistics of the step before, and must not be folded in again.
+ * batchnorm, flatten, dense 2 on 1x2x2 images, batches of 4: four images
+ * of 10 move the running mean from 0 to 0.9*0 + 0.1*10 = 1.0; one image of
+ * 0 then gives 0.9*1.0 + 0.1*0 = 0.9 (notes/13; it was 1.65). */
+static void test_running_statistics_after_a_short_step(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "batchnorm, flatten, dense 2", 1, 2, 2, err, sizeof err), 0);
+    real *params = tensor_alloc((size_t)m.n_params, "params"), stats[2];
+    rng_t r = rng_seeded(3);
+    sequential_init(&m, params, stats, &r);
+    sequential_runner runner;
+    sequential_runner_init(&runner, &m, params, stats, ENGINE_FAST, NULL, 4);
+    runner.model.training = 1;
+    real x[16];
+    int labels[4] = { 0, 1, 0, 1 };
+    tensor_fill(x, 16, 10);
+    minibatch_gradient(&runner.batches, x, labels, 4);
+    sequential_runner_update_stats(&runner, stats);
+    CHECK_NEAR(stats[0], 1.0, 1e-12);
+    tensor_fill(x, 4, 0);
+    minibatch_gradient(&runner.batches, x, labels, 1);
+    sequential_runner_update_stats(&runner, stats);
+    CHECK_NEAR(stats[0], 0.9, 1e-12);
+    sequential_runner_free(&runner);
+    free(params);
+}
+
+/* Also: the memory a shard allocates is what sequential_batch_bytes says
+ * (the trainer's --max-memory check rests on it). */
+static void test_batch_bytes_count_what_is_allocated(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "conv 3 3, batchnorm, relu, maxpool 2, dropout 0.5, flatten, dense 4", 1, 6, 6,
+                               err, sizeof err), 0);
+    /* per image: conv out 3*4*4 = 48, im2col 9*16 = 144, maps 3*16 = 48; batchnorm 48 + 48 (xhat) and 9 once;
+     * relu 48; maxpool 12 (+ 12 ints); dropout 12 + 12; dense 4; gradients 2*48, probs and dlogits 2*4 */
+    double numbers = 48 + 144 + 48 + 96 + 48 + 12 + 24 + 4 + 96 + 8, per_image = numbers * sizeof(real) + 12 * sizeof(int);
+    CHECK_NEAR(sequential_batch_bytes(&m, 5), 5 * per_image + 9 * sizeof(real), 0);
+}
+
 int main(void)
 {
     rng = rng_seeded(12);
@@ -678,5 +852,12 @@ int main(void)
     RUN_TEST(test_version1_files_still_load);
     RUN_TEST(test_damaged_version2_files);
     RUN_TEST(test_every_damage_of_a_version2_file);
+    RUN_TEST(test_a_refused_model_leaves_nothing_to_free);
+    RUN_TEST(test_a_network_without_weights_is_refused);
+    RUN_TEST(test_a_long_spec_saves_and_loads_whole);
+    RUN_TEST(test_huge_sizes_are_refused_not_wrapped);
+    RUN_TEST(test_control_bytes_are_escaped_in_messages);
+    RUN_TEST(test_running_statistics_after_a_short_step);
+    RUN_TEST(test_batch_bytes_count_what_is_allocated);
     return harness_finish();
 }

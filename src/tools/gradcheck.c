@@ -26,6 +26,7 @@
 #include "conv.h"
 #include "convnet.h"
 #include "dense.h"
+#include "file_error.h"
 #include "flags.h"
 #include "gradcheck.h"
 #include "gradcheck/my_layer.h"
@@ -231,16 +232,14 @@ static void mine_backward(problem *p)
  * file and the line on any problem. */
 static real *read_all_numbers(const char *path, long *count, long *shape_count)
 {
-    FILE *f = fopen(path, "r");
     char line[4096], msg[1024];
+    FILE *f = open_regular_file(path, "r", "a file of numbers", msg, sizeof msg);   /* a FIFO: refused, not waited on */
     long cap = 64;
     real *v = checked_calloc((size_t)cap, sizeof(real), "numbers");
     *count = 0;
     *shape_count = -1;
-    if (!f) {
-        snprintf(msg, sizeof msg, "%s: cannot open it", path);
+    if (!f)
         fail(msg);
-    }
     for (int lineno = 1; fgets(line, sizeof line, f); lineno++) {
         char *hash = strchr(line, '#'), *at = line + strspn(line, " \t"), *end;
         if (hash)

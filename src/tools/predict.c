@@ -32,6 +32,7 @@
 #include "pgm.h"
 #include "sequential.h"
 #include "tensor.h"
+#include "training.h"
 
 static const char *program = "predict";
 
@@ -170,12 +171,13 @@ static int classify(const sequential *m, const real *params, const real *stats, 
     sequential_batch_alloc(m, 1, &b);
     images_to_real(&one, 0, 1, x);
     const real *logits = sequential_forward(&net, &b, x, 1, 0);
-    free(x);
     softmax(logits, b.probs, m->classes);
     int best = 0;
     for (int c = 1; c < m->classes; c++)
         best = b.probs[c] > b.probs[best] ? c : best;
-    if (!all_finite(logits, m->classes) || !all_finite(b.probs, m->classes)) {
+    int finite = all_finite(logits, m->classes) && all_finite(b.probs, m->classes);
+    free(x);                                          /* after the last use of the logits */
+    if (!finite) {
         sequential_batch_free(&b);
         return -1;
     }
@@ -269,9 +271,12 @@ int main(int argc, char **argv)
     real *params, *stats;
     if (sequential_load(r.model, &arch, &params, &stats, err, sizeof err) != 0)   /* format 1 or 2 */
         fail(err);
-    if (arch.in_c != 1) {
+    if (arch.in_c != 1)
         snprintf(err, sizeof err, "%s: the model reads images of %d channels; predict reads grey images", r.model,
                  arch.in_c);
+    if (arch.in_c != 1 || check_class_count(arch.classes, r.model, err, sizeof err) != 0) {   /* 10 classes */
+        free(params);
+        free(stats);
         fail(err);
     }
     printf("model %s: %s on %dx%d images, %ld parameters\n", r.model, arch.spec, arch.in_h, arch.in_w, arch.n_params);
