@@ -197,9 +197,11 @@ reset:
 	@$(STUDENT_ENV) sh tests/check.sh reset "$(EX)" || { $(STOP_QUIETLY); }
 progress:
 	@$(STUDENT_ENV) sh tests/check.sh progress
-# make grade DIR=submissions: a CSV and a table of tasks passed, per student and exercise (notes/INSTRUCTORS.md)
+# make grade DIR=submissions [EX=05,06] [POINTS=05=2,06.3=4]: a folder per run with a CSV of
+# points per task and a feedback file per student (tests/grade.sh, notes/INSTRUCTORS.md)
 grade: $(LIB_D)
-	@$(STUDENT_ENV) sh tests/grade.sh "$(DIR)" || { $(STOP_QUIETLY); }
+	@$(STUDENT_ENV) WARN="$(WARN)" EX_WARN="$(EX_WARN)" GRADE_EX="$(EX)" GRADE_POINTS="$(POINTS)" \
+	  sh tests/grade.sh "$(DIR)" || { $(STOP_QUIETLY); }
 
 skeletons: lib
 	@sh tests/skeletons.sh $(BUILD) "$(EX_NUMBERS)" "$(CC)"
