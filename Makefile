@@ -7,7 +7,8 @@
 #   make hint EX=01      one more hint (the idea, the formula, the code) for the first failing task
 #   make reset EX=01     put the original exercise back (yours is kept as exercises/01_*.c.bak)
 #   make progress        a table of all exercises: how many tasks pass
-#   make grade DIR=d     instructors: grade a folder of student copies of exercises/ (a CSV)
+#   make grade DIR=d     instructors: grade a class (a folder per student): CSV and feedback per run
+#   make similarity DIR=d  instructors: the pairs of students whose exercises share the most code
 #   make gradcheck SRC=f check your own layer's gradient (src/tools/gradcheck/my_layer.h)
 #   make skeletons       prove every committed (untouched) exercise compiles and fails
 #   make sanitize        the test suite under AddressSanitizer + UBSan
@@ -202,6 +203,11 @@ progress:
 grade: $(LIB_D)
 	@$(STUDENT_ENV) WARN="$(WARN)" EX_WARN="$(EX_WARN)" GRADE_EX="$(EX)" GRADE_POINTS="$(POINTS)" \
 	  sh tests/grade.sh "$(DIR)" || { $(STOP_QUIETLY); }
+# make similarity DIR=submissions [EX=05,06] [ARGS="--threshold 30"]: the pairs of students whose
+# exercise files share the most code, by winnowing (src/tools/similarity.c), the skeleton ignored
+.PHONY: similarity
+similarity: $(BUILD)/similarity
+	@BUILD="$(BUILD)" SIMILARITY_EX="$(EX)" SIMILARITY_ARGS="$(ARGS)" sh src/tools/similarity.sh "$(DIR)" || { $(STOP_QUIETLY); }
 
 skeletons: lib
 	@sh tests/skeletons.sh $(BUILD) "$(EX_NUMBERS)" "$(CC)"
