@@ -286,12 +286,18 @@ plots: lessons-bin
 	@sh tests/plots.sh $(BUILD)
 
 # ---------------------------------------------------------------- the student archive
-# Everything but solutions/, as a tarball, after proving that it builds and
-# that its tests pass on their own.
+# Everything but solutions/ and the instructors' notes (notes/INSTRUCTORS.md: the quiz
+# answers), with README.md's instructors' section and its path to solutions/ taken out, as a
+# tarball, after proving that it builds and that its tests pass on their own.
 HANDOUT := $(BUILD)/handout/cnn-from-scratch
 handout:
 	@rm -rf $(BUILD)/handout && mkdir -p $(HANDOUT)
-	@cp -R Makefile README.md lessons exercises src tests notes $(HANDOUT)/
+	@cp -R Makefile lessons exercises src tests notes $(HANDOUT)/
+	@rm -f $(HANDOUT)/notes/INSTRUCTORS.md
+	@awk '/^## For instructors/ { skip = 1; next } /^## / { skip = 0 } !skip' README.md | \
+	  sed -e 's/a set of five files/a set of four files/' -e 's/, its solution `solutions\/NN_x\.c`,$$//' > $(HANDOUT)/README.md
+	@! grep -n -e 'solutions/' -e 'INSTRUCTORS' -e '^## For instructors' $(HANDOUT)/README.md \
+	  || { echo "handout: README.md above still points to solutions/ or the instructors' notes"; exit 1; }
 	@mkdir -p $(HANDOUT)/exercises/.original && cp exercises/[0-9][0-9]_*.c $(HANDOUT)/exercises/.original/
 	@printf '/build/\n/data/\n' > $(HANDOUT)/.gitignore
 	@$(MAKE) --no-print-directory -C $(HANDOUT) -s test > $(BUILD)/handout/test.log 2>&1 \

@@ -30,7 +30,7 @@
  *      the smaller set; pairs at or above the threshold (percent) are listed,
  *      most shared first, with the shared lines side by side.
  *
- * What it cannot see (notes/INSTRUCTORS.md, "Academic honesty"): a copy
+ * What it cannot see (the instructors' notes, "Academic honesty"): a copy
  * rewritten by hand (a loop turned around, statements reordered throughout),
  * code shared from outside the class, and a short exercise where any two
  * correct answers are nearly the same tokens; a listed pair is a reason to
