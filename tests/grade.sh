@@ -118,19 +118,38 @@ forbidden_re='^_*(exit|Exit|quick_exit|atexit|at_quick_exit|pthread_exit|thrd_ex
 # The checks, compiled once per run: their objects, the names they define (a
 # student may not call them) and use (a student may not define them).
 library_defines=$(symbols "$lib" | awk '$1 == "D" { print $2 }' | sort -u)
+jobs=${GRADE_JOBS:-$(getconf _NPROCESSORS_ONLN 2> /dev/null || sysctl -n hw.ncpu 2> /dev/null || nproc 2> /dev/null || echo 1)}
+case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
 echo "grading: compiling the checks (exercises:$numbers) in $run/common"
-$cc $warn $opt $san -DREAL_DOUBLE -Isrc -Iexercises -c tests/exercise.c -o "$run/common/exercise.o" \
-    > "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise.c does not compile"; exit 1; }
-for n in $numbers; do
+# Exercise $1's checks, and its skeleton (what a student's file may define).
+build_common() {
+    n=$1
+    log="$run/common/build-$n.log"
     $cc $warn $opt $san -DREAL_DOUBLE -Isrc -Iexercises -c "tests/exercise_$n.c" -o "$run/common/exercise_$n.o" \
-        >> "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise_$n.c does not compile"; exit 1; }
+        > "$log" 2>&1 || { cat "$log"; echo "make grade: tests/exercise_$n.c does not compile"; return 1; }
     skeleton="exercises/.original/$(course_file "$n")"
     [ -f "$skeleton" ] || skeleton="exercises/$(course_file "$n")"
     $cc $ex_warn $opt -DREAL_DOUBLE -Isrc -Iexercises -c "$skeleton" -o "$run/common/skeleton_$n.o" \
-        >> "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: $skeleton does not compile"; exit 1; }
+        >> "$log" 2>&1 || { cat "$log"; echo "make grade: $skeleton does not compile"; return 1; }
     symbols "$run/common/skeleton_$n.o" | awk '$1 == "D" { print $2 }' | sort -u > "$run/common/may-define-$n"
     { symbols "$run/common/exercise_$n.o"; symbols "$run/common/exercise.o"; } | sort -u > "$run/common/checks-$n"
+}
+$cc $warn $opt $san -DREAL_DOUBLE -Isrc -Iexercises -c tests/exercise.c -o "$run/common/exercise.o" \
+    > "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise.c does not compile"; exit 1; }
+w=0
+while [ "$w" -lt "$jobs" ]; do   # in parallel: exercise number i goes to job i mod jobs
+    (
+        i=0
+        for n in $numbers; do
+            i=$((i + 1))
+            [ $(((i - 1) % jobs)) -eq "$w" ] || continue
+            build_common "$n" || : > "$run/common/failed"
+        done
+    ) &
+    w=$((w + 1))
 done
+wait
+[ -f "$run/common/failed" ] && exit 1
 
 # CSV: a field quoted as RFC 4180 says when it needs to be.
 csv_field() {
@@ -386,8 +405,6 @@ while IFS= read -r e; do
 done < "$run/entries"
 [ "$count" -gt 0 ] || { echo "make grade: $dir has no student folders"; exit 2; }
 
-jobs=${GRADE_JOBS:-$(getconf _NPROCESSORS_ONLN 2> /dev/null || sysctl -n hw.ncpu 2> /dev/null || nproc 2> /dev/null || echo 1)}
-case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
 [ "$jobs" -le "$count" ] || jobs=$count
 echo "grading $count students in $jobs parallel jobs (each task: $limit s at most)"
 w=0
