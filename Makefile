@@ -21,7 +21,7 @@
 #   make claims          lesson 15: the sources' claims, tested (QUICK=1: a few minutes)
 #   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
 #   make plots           data files and, with gnuplot installed, PNG plots
-#   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
+#   make handout         a student archive without solutions/ or the instructors' notes (build/cnn-from-scratch-handout.tar.gz)
 #   make CC=clang ...    any of the above with clang
 #
 # The library is compiled three times: in double (build/libcnn_double.a, for
