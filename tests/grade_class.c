@@ -225,13 +225,13 @@ static void make_class(void)
 }
 
 /* The newest run folder's grades.csv and the command's output. */
-static program_result grade(const char *vars, csv_table *t, char *run, size_t run_size)
+static program_result grade(const char *vars, const char *class, csv_table *t, char *run, size_t run_size)
 {
     char cmd[8192];
     const char *flags = getenv("TEST_CFLAGS");
     snprintf(cmd, sizeof cmd,
              "BUILD='%s' CC='%s' EXTRA_CFLAGS='%s' CHECK_SAN= GRADE_TIME_LIMIT=1 %s sh tests/grade.sh '%s'",
-             grade_build, getenv("CC") ? getenv("CC") : "cc", flags ? flags : "", vars, class_dir);
+             grade_build, getenv("CC") ? getenv("CC") : "cc", flags ? flags : "", vars, class);
     program_result r = run_program(cmd);
     snprintf(cmd, sizeof cmd, "ls -d '%s'/grade/run-* | tail -n 1", grade_build);
     program_result ls = run_program(cmd);
@@ -260,7 +260,7 @@ static void test_a_class(void)
     csv_table t;
     char run[2048];
     make_class();
-    program_result r = grade("GRADE_EX=1,05 GRADE_JOBS=2", &t, run, sizeof run);
+    program_result r = grade("GRADE_EX=1,05 GRADE_JOBS=2", class_dir, &t, run, sizeof run);
     if (r.exit_code != 0)
         printf("%s%s", r.out, r.err);
     CHECK_INT(r.exit_code, 0);
@@ -339,15 +339,18 @@ static void test_a_class(void)
     csv_free(&t);
     program_result_free(&r);
 
-    /* again: "late" resubmits a solution dated 2001 (as unzipped files are),
-     * only exercise 05, one job, 05's task 2 worth 3 points */
+    /* again, three of them: "late" resubmits a solution dated 2001 (as
+     * unzipped files are); only exercise 05, one job, 05's task 2 worth 3 points */
     char first[2048];
     snprintf(first, sizeof first, "%s", run);
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s/late/05_pooling.c' && touch -t 200101010000 '%s/late/05_pooling.c'", SOL05,
-             class_dir, class_dir);
+    char cmd[16384], again[1100];
+    snprintf(again, sizeof again, "%s2", class_dir);
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s' && mkdir '%s' && cp -Rp '%s/late' '%s/partial' '%s/solved' '%s/' && "
+             "cp '%s' '%s/late/05_pooling.c' && touch -t 200101010000 '%s/late/05_pooling.c'",
+             again, again, class_dir, class_dir, class_dir, again, SOL05, again, again);
     CHECK(shell_ok(cmd));
-    r = grade("GRADE_EX=5 GRADE_JOBS=1 GRADE_POINTS=05.2=3", &t, run, sizeof run);
+    r = grade("GRADE_EX=5 GRADE_JOBS=1 GRADE_POINTS=05.2=3", again, &t, run, sizeof run);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 1 parallel jobs");
     CHECK(strcmp(run, first) != 0);                            /* a folder of its own */
