@@ -117,7 +117,7 @@ forbidden_re='^_*(exit|Exit|quick_exit|atexit|at_quick_exit|pthread_exit|thrd_ex
 
 # The checks, compiled once per run: their objects, the names they define (a
 # student may not call them) and use (a student may not define them).
-library_defines=$(symbols "$lib" | awk '$1 == "D" { print $2 }' | sort -u)
+symbols "$lib" | awk '$1 == "D" { print $2 }' | sort -u > "$run/common/library-defines"
 jobs=${GRADE_JOBS:-$(getconf _NPROCESSORS_ONLN 2> /dev/null || sysctl -n hw.ncpu 2> /dev/null || nproc 2> /dev/null || echo 1)}
 case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
 echo "grading: compiling the checks (exercises:$numbers) in $run/common"
@@ -132,7 +132,9 @@ build_common() {
     $cc $ex_warn $opt -DREAL_DOUBLE -Isrc -Iexercises -c "$skeleton" -o "$run/common/skeleton_$n.o" \
         >> "$log" 2>&1 || { cat "$log"; echo "make grade: $skeleton does not compile"; return 1; }
     symbols "$run/common/skeleton_$n.o" | awk '$1 == "D" { print $2 }' | sort -u > "$run/common/may-define-$n"
-    { symbols "$run/common/exercise_$n.o"; symbols "$run/common/exercise.o"; } | sort -u > "$run/common/checks-$n"
+    { symbols "$run/common/exercise_$n.o"; symbols "$run/common/exercise.o"; } > "$run/common/checks-$n"
+    awk '$1 == "D" { print $2 }' "$run/common/checks-$n" | sort -u > "$run/common/checks-defined-$n"
+    awk '$1 == "U" { print $2 }' "$run/common/checks-$n" | sort -u > "$run/common/checks-used-$n"
 }
 $cc $warn $opt $san -DREAL_DOUBLE -Isrc -Iexercises -c tests/exercise.c -o "$run/common/exercise.o" \
     > "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise.c does not compile"; exit 1; }
@@ -212,28 +214,19 @@ source_problem() {
 
 # What the object $2 of exercise $1 uses or defines that it may not.
 symbol_problem() {
-    symbols "$2" > "$student_work/symbols-$1"
-    used_bad=$(awk '$1 == "U" { print $2 }' "$student_work/symbols-$1" | grep -E "$forbidden_re" | sort -u | tr '\n' ' ')
-    [ -n "$used_bad" ] && { echo "refused|it calls ${used_bad% }: a graded exercise may not end the program, or reach files, processes or signals"; return; }
-    checker_names=$(awk '$1 == "D" { print $2 }' "$run/common/checks-$1")
-    for s in $(awk '$1 == "U" { print $2 }' "$student_work/symbols-$1"); do
-        if printf '%s\n' "$checker_names" | grep -q -x -F -- "$s"; then
-            echo "refused|it calls the checks' own $s"
-            return
-        fi
-    done
-    for s in $(awk '$1 == "D" { print $2 }' "$student_work/symbols-$1"); do
-        grep -q -x -F -- "$s" "$run/common/may-define-$1" && continue
-        if grep -q -x -F -- "U $s" "$run/common/checks-$1" || printf '%s\n' "$s" | grep -q -E "$forbidden_re"; then
-            echo "refused|it defines $s, a function the checks or the C library provide"
-            return
-        fi
-    done
-    lib_used=""
-    for s in $(awk '$1 == "U" { print $2 }' "$student_work/symbols-$1"); do
-        printf '%s\n' "$library_defines" | grep -q -x -F -- "$s" && lib_used="$lib_used $s"
-    done
-    [ -n "$lib_used" ] && echo "library call|it calls the course library's own${lib_used}: the exercise is to write it yourself"
+    at="$student_work/symbols-$1"
+    symbols "$2" > "$at"
+    awk '$1 == "U" { print $2 }' "$at" | sort -u > "$at.used"
+    awk '$1 == "D" { print $2 }' "$at" | sort -u > "$at.defined"
+    bad=$(grep -E "$forbidden_re" "$at.used" | tr '\n' ' ')
+    [ -n "$bad" ] && { echo "refused|it calls ${bad% }: a graded exercise may not end the program, or reach files, processes or signals"; return; }
+    bad=$(grep -x -F -f "$run/common/checks-defined-$1" "$at.used" | head -n 1)
+    [ -n "$bad" ] && { echo "refused|it calls the checks' own $bad"; return; }
+    grep -v -x -F -f "$run/common/may-define-$1" "$at.defined" > "$at.extra"
+    bad=$({ grep -x -F -f "$run/common/checks-used-$1" "$at.extra"; grep -E "$forbidden_re" "$at.extra"; } | head -n 1)
+    [ -n "$bad" ] && { echo "refused|it defines $bad, a function the checks or the C library provide"; return; }
+    bad=$(grep -x -F -f "$run/common/library-defines" "$at.used" | tr '\n' ' ')
+    [ -n "$bad" ] && echo "library call|it calls the course library's own ${bad% }: the exercise is to write it yourself"
 }
 
 # Grade exercise $1 of the current student: sets ex_status, ex_points, ex_max
@@ -330,8 +323,15 @@ grade_exercise() {
     while [ "$k" -le "$tasks" ]; do
         if grep -q -- '-> PASS$' "$student_work/task-$n-$k.txt"; then
             head -n 1 "$student_work/task-$n-$k.txt" | sed 's/$/  -> PASS/' >> "$feedback"
-        else
-            head -n 60 "$student_work/task-$n-$k.txt" >> "$feedback"
+        else   # long output: its start and its end (the verdict and any crash report)
+            lines=$(wc -l < "$student_work/task-$n-$k.txt")
+            if [ "$lines" -gt 60 ]; then
+                head -n 40 "$student_work/task-$n-$k.txt"
+                echo "    ... ($((lines - 50)) lines of output left out) ..."
+                tail -n 10 "$student_work/task-$n-$k.txt"
+            else
+                cat "$student_work/task-$n-$k.txt"
+            fi >> "$feedback"
         fi
         k=$((k + 1))
     done

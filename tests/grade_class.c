@@ -3,9 +3,11 @@
  * endless loop, a partial solution, a nested and an ambiguous layout, folder
  * names with a space, a comma and a quote, a folder named grades.csv, a
  * faker (prints "-> PASS" and calls exit(0)), a printer (prints "-> PASS"
- * and returns), a library-caller, a file writer, a FIFO in place of a file,
- * a hidden folder; then the same class again with a resubmission older than
- * the first run (a stale timestamp), a subset (EX=05), one job, and points.
+ * and returns), a library-caller, a file writer, one that defines printf
+ * (the checks' own), a helper function (allowed), a FIFO in place of a file,
+ * a hidden folder, one that prints without end; then three of them again,
+ * one with a resubmission older than the first run (a stale timestamp), a
+ * subset (EX=05), one job, and points.
  *
  * Each value is read from the CSV by its column's name, parsed as RFC 4180
  * says. Needs solutions/ (skipped in a handout). */
@@ -197,7 +199,10 @@ static void make_class(void)
     plant("ambiguous", "mine/exercises/05_pooling.c", SOL05, NULL, NULL);
     plant("ambiguous", "mine/exercises/01_convolution.c", SOL01, NULL, NULL);
     plant("ambiguous", "old/05_pooling.c", SKEL05, NULL, NULL);
-    plant("space name", "05_pooling.c", SOL05, NULL, NULL);
+    plant("space name", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
+          "#include \"05_pooling.h\"\nint a_helper_of_mine(int x) { return x; }\n");   /* allowed */
+    plant("redefiner", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
+          "#include \"05_pooling.h\"\nint printf(const char *format, ...) { (void)format; return 0; }\n");
     plant("comma, \"quoted\" name", "05_pooling.c", SOL05, NULL, NULL);
     plant("grades.csv", "05_pooling.c", SOL05, NULL, NULL);
     plant("faker", "05_pooling.c", SKEL05, "#include \"05_pooling.h\"\n",
@@ -217,6 +222,11 @@ static void make_class(void)
     plant("writer", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
           "#include \"05_pooling.h\"\n#include <stdio.h>\n"
           "void note(void) { FILE *f = fopen(\"../../grades.csv\", \"a\"); if (f) fclose(f); }\n");
+    plant("chatter", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
+          "#include \"05_pooling.h\"\n#include <stdio.h>\n");
+    snprintf(again, sizeof again, "%s/chatter/05_pooling.c", class_dir);
+    plant("chatter", "05_pooling.c", again, "int *argmax)\n{\n",
+          "int *argmax)\n{\n    for (;;)\n        printf(\"debugging output without end\\n\");\n");
     plant("fifo", "05_pooling.c", SOL05, NULL, NULL);
     snprintf(cmd, sizeof cmd, "mkfifo '%s/fifo/01_convolution.c'", class_dir);
     CHECK(shell_ok(cmd));
@@ -265,10 +275,10 @@ static void test_a_class(void)
         printf("%s%s", r.out, r.err);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 2 parallel jobs");
-    CHECK_CONTAINS(r.out, "17 students graded");
+    CHECK_CONTAINS(r.out, "19 students graded");
     CHECK_CONTAINS(r.out, ".hidden: a hidden folder");
     /* the header: per task, per exercise, status, total */
-    CHECK(t.n_rows == 18);
+    CHECK(t.n_rows == 20);
     CHECK_CONTAINS(t.n_rows ? t.field[0][2] : "", "ex01.1/1");
     CHECK_CELL(&t, "solved", "ex01/4", "4");
     CHECK_CELL(&t, "solved", "ex05 status", "passed");
@@ -302,6 +312,10 @@ static void test_a_class(void)
     CHECK_CELL(&t, "library caller", "ex05 status", "library call");
     CHECK_CELL(&t, "library caller", "ex05/4", "0");
     CHECK_CELL(&t, "writer", "ex05 status", "refused");
+    CHECK_CELL(&t, "redefiner", "ex05 status", "refused");
+    CHECK_CELL(&t, "chatter", "ex05 status", "crashed");     /* stopped by the output limit */
+    CHECK_CELL(&t, "chatter", "ex05.1/1", "0");
+    CHECK_CELL(&t, "chatter", "ex05.2/1", "1");
     CHECK_CELL(&t, "fifo", "ex01 status", "missing");
     CHECK_CELL(&t, "fifo", "ex05/4", "4");
     CHECK_CELL(&t, "late", "ex05/4", "0");
@@ -329,6 +343,12 @@ static void test_a_class(void)
     free(f);
     f = feedback(run, "faker");
     CHECK_CONTAINS(f, "it calls exit");
+    free(f);
+    f = feedback(run, "chatter");
+    CHECK_CONTAINS(f, "output limit");
+    free(f);
+    f = feedback(run, "redefiner");
+    CHECK_CONTAINS(f, "it defines printf");
     free(f);
     f = feedback(run, "fifo");
     CHECK_CONTAINS(f, "not a regular file");
