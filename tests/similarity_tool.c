@@ -79,8 +79,10 @@ static char *rename_words(const char *text, const char *const *from, const char 
         int word_start = p == text || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9'));
         for (int i = 0; i < n && word_start && !done; i++) {
             size_t l = strlen(from[i]);
+            if (strncmp(p, from[i], l) != 0)
+                continue;
             char after = p[l];
-            if (strncmp(p, from[i], l) == 0 && !(after == '_' || (after >= 'a' && after <= 'z') || (after >= '0' && after <= '9'))) {
+            if (!(after == '_' || (after >= 'a' && after <= 'z') || (after >= '0' && after <= '9'))) {
                 memcpy(out + len, to[i], strlen(to[i]));
                 len += strlen(to[i]);
                 p += l;
