@@ -628,8 +628,13 @@ int main(int argc, char **argv)
             printf("    %5s  %-44s | %5s  %s\n", "line", docs[q->a].path, "line", docs[q->b].path);
             print_shared_lines(&docs[q->a], &docs[q->b], k, max_lines);
         }
+        long above = 0;
+        for (long i = 0; i < n_pairs; i++)
+            above += pairs[i].share >= threshold && pairs[i].shared > 0;
         if (listed == 0)
             printf("no pair shares %d%% or more of its fingerprints\n", threshold);
+        else if (above > listed)
+            printf("\n%ld pairs at %d%% or more; the first %d listed (--top to see more)\n", above, threshold, listed);
         else
             printf("\n%d pair%s at %d%% or more\n", listed, listed == 1 ? "" : "s", threshold);
         status = 0;
