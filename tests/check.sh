@@ -116,7 +116,9 @@ run_limited() {
 output_blocks=${CHECK_OUTPUT_BLOCKS:-2048}
 
 # Run task $2 of exercise $1 in its own process (in the folder $task_cwd
-# when set, as make grade does); print what it printed and, if it crashed,
+# when set, as make grade does; with at most $cpu_limit seconds of processor
+# time when set, as make grade does too, so that a busy machine does not
+# make a correct task late: $limit is then a wall-clock backstop); print what it printed and, if it crashed,
 # hung, broke a sanitizer rule or printed too much, say so. The verdict is
 # the exit status of the checks' own main(): 0 when every task run passed.
 # Sets task_result to pass, fail, crash or timeout.
@@ -126,8 +128,9 @@ run_task() {
     out="$checkdir/task-$n-$k.out"
     err="$checkdir/task-$n-$k.err"
     EXERCISE_CALLS=1 ASAN_OPTIONS=detect_leaks=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86 \
-        run_limited "$limit" sh -c 'cd "$1" && ulimit -f "$2" && shift 2 && exec "$@"' sh "${task_cwd:-.}" \
-        "$output_blocks" "$checkdir/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
+        run_limited "$limit" sh -c 'cd "$1" && ulimit -f "$2" && { [ "$3" = unlimited ] || ulimit -t "$3" 2> /dev/null || :; } &&
+            shift 3 && exec "$@"' sh "${task_cwd:-.}" "$output_blocks" "${cpu_limit:-unlimited}" \
+        "$checkdir/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
     code=$?
     grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$out"
     call=$(grep '^@call ' "$err" | tail -n 1 | sed 's/^@call //')
@@ -136,6 +139,11 @@ run_task() {
         task_result=pass
     elif [ $code -eq 1 ] && grep -q -- '-> FAIL' "$out"; then
         task_result=fail
+    elif { [ $code -eq 152 ] || [ $code -eq 137 ]; } && [ -n "${cpu_limit:-}" ]; then   # ulimit -t: SIGXCPU or SIGKILL
+        echo "    task $k used more than $cpu_limit s of processor time: an endless loop? It was in the call"
+        echo "        $call"
+        echo "  -> FAIL (time limit)"
+        task_result=timeout
     elif [ $code -eq 124 ] || [ $code -eq 137 ]; then
         echo "    task $k did not finish within $limit s: an endless loop? It was in the call"
         echo "        $call"

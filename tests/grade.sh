@@ -19,8 +19,9 @@
 # course, or defines a function the checks use). The verdict of a task is the
 # exit status of the checks' own main(), and the object's symbols (nm) prove
 # that the student's code cannot end the process itself: printing "-> PASS"
-# earns nothing. Each task runs with a time limit (GRADE_TIME_LIMIT s,
-# default 5) and an output limit; each compilation with a time limit
+# earns nothing. Each task runs with a limit of processor time
+# (GRADE_TIME_LIMIT s, default 5; ten times that on the clock) and an output
+# limit; each compilation with a time limit
 # (GRADE_COMPILE_LIMIT s, default 120). Students are graded in parallel, one
 # per core (GRADE_JOBS to choose). Nothing is reused from an earlier run: a
 # resubmitted file is graded on its content, whatever its timestamp.
@@ -96,7 +97,12 @@ mkdir -p "$run/common" "$run/feedback" "$run/students" || exit 1
 checkdir="$run/common"
 # shellcheck source=tests/check.sh
 CHECK_SH_FUNCTIONS=1 . tests/check.sh
-limit=${GRADE_TIME_LIMIT:-5}
+# A task may use GRADE_TIME_LIMIT seconds of processor time (ulimit -t: an endless
+# loop is stopped there, however busy the machine) and 10 times as long on the clock
+# (a task blocked without using the processor).
+cpu_limit=${GRADE_TIME_LIMIT:-5}
+case $cpu_limit in '' | *[!0-9]* | 0) echo "make grade: GRADE_TIME_LIMIT=$cpu_limit: a whole number of seconds, please"; exit 2 ;; esac
+limit=$((cpu_limit * 10))
 compile_limit=${GRADE_COMPILE_LIMIT:-120}
 san=$(sanitizer_flags)
 
@@ -406,7 +412,7 @@ done < "$run/entries"
 [ "$count" -gt 0 ] || { echo "make grade: $dir has no student folders"; exit 2; }
 
 [ "$jobs" -le "$count" ] || jobs=$count
-echo "grading $count students in $jobs parallel jobs (each task: $limit s at most)"
+echo "grading $count students in $jobs parallel jobs (each task: $cpu_limit s of processor time at most)"
 w=0
 while [ "$w" -lt "$jobs" ]; do
     (
