@@ -115,13 +115,13 @@ run_limited() {
 # 512 or 1024 bytes): a task that prints without end is stopped.
 output_blocks=${CHECK_OUTPUT_BLOCKS:-2048}
 
-# Run task $2 of exercise $1 in its own process (in the folder $task_cwd
-# when set, as make grade does; with at most $cpu_limit seconds of processor
-# time when set, as make grade does too, so that a busy machine does not
-# make a correct task late: $limit is then a wall-clock backstop); print what it printed and, if it crashed,
-# hung, broke a sanitizer rule or printed too much, say so. The verdict is
-# the exit status of the checks' own main(): 0 when every task run passed.
-# Sets task_result to pass, fail, crash or timeout.
+# Run task $2 of exercise $1 in its own process, for at most $limit seconds
+# (make grade also sets $task_cwd, the folder to run in, and $cpu_limit,
+# seconds of processor time, so that a busy machine does not make a correct
+# task late; $limit is then a backstop); print what it printed and, if it
+# crashed, hung, broke a sanitizer rule or printed too much, say so. The
+# verdict is the exit status of the checks' own main(): 0 when every task
+# run passed. Sets task_result to pass, fail, crash or timeout.
 run_task() {
     n=$1
     k=$2
