@@ -7,7 +7,8 @@
 #   make hint EX=01      one more hint (the idea, the formula, the code) for the first failing task
 #   make reset EX=01     put the original exercise back (yours is kept as exercises/01_*.c.bak)
 #   make progress        a table of all exercises: how many tasks pass
-#   make grade DIR=d     instructors: grade a folder of student copies of exercises/ (a CSV)
+#   make grade DIR=d     instructors: grade a class (a folder per student): CSV and feedback per run
+#   make similarity DIR=d  instructors: the pairs of students whose exercises share the most code
 #   make gradcheck SRC=f check your own layer's gradient (src/tools/gradcheck/my_layer.h)
 #   make skeletons       prove every committed (untouched) exercise compiles and fails
 #   make sanitize        the test suite under AddressSanitizer + UBSan
@@ -21,7 +22,7 @@
 #   make claims          lesson 15: the sources' claims, tested (QUICK=1: a few minutes)
 #   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
 #   make plots           data files and, with gnuplot installed, PNG plots
-#   make handout         a student archive without solutions/ (build/cnn-from-scratch-handout.tar.gz)
+#   make handout         a student archive without solutions/ or the instructors' notes (build/cnn-from-scratch-handout.tar.gz)
 #   make CC=clang ...    any of the above with clang
 #
 # The library is compiled three times: in double (build/libcnn_double.a, for
@@ -198,9 +199,16 @@ reset:
 	@$(STUDENT_ENV) sh tests/check.sh reset "$(EX)" || { $(STOP_QUIETLY); }
 progress:
 	@$(STUDENT_ENV) sh tests/check.sh progress
-# make grade DIR=submissions: a CSV and a table of tasks passed, per student and exercise (notes/INSTRUCTORS.md)
+# make grade DIR=submissions [EX=05,06] [POINTS=05=2,06.3=4]: a folder per run with a CSV of
+# points per task and a feedback file per student (tests/grade.sh, notes/INSTRUCTORS.md)
 grade: $(LIB_D)
-	@$(STUDENT_ENV) sh tests/grade.sh "$(DIR)" || { $(STOP_QUIETLY); }
+	@$(STUDENT_ENV) WARN="$(WARN)" EX_WARN="$(EX_WARN)" GRADE_EX="$(EX)" GRADE_POINTS="$(POINTS)" \
+	  sh tests/grade.sh "$(DIR)" || { $(STOP_QUIETLY); }
+# make similarity DIR=submissions [EX=05,06] [ARGS="--threshold 30"]: the pairs of students whose
+# exercise files share the most code, by winnowing (src/tools/similarity.c), the skeleton ignored
+.PHONY: similarity
+similarity: $(BUILD)/similarity
+	@BUILD="$(BUILD)" SIMILARITY_EX="$(EX)" SIMILARITY_ARGS="$(ARGS)" sh src/tools/similarity.sh "$(DIR)" || { $(STOP_QUIETLY); }
 
 skeletons: lib
 	@sh tests/skeletons.sh $(BUILD) "$(EX_NUMBERS)" "$(CC)"
@@ -314,12 +322,18 @@ plots: lessons-bin
 	@sh tests/plots.sh $(BUILD)
 
 # ---------------------------------------------------------------- the student archive
-# Everything but solutions/, as a tarball, after proving that it builds and
-# that its tests pass on their own.
+# Everything but solutions/ and the instructors' notes (notes/INSTRUCTORS.md: the quiz
+# answers), with README.md's instructors' section and its path to solutions/ taken out, as a
+# tarball, after proving that it builds and that its tests pass on their own.
 HANDOUT := $(BUILD)/handout/cnn-from-scratch
 handout:
 	@rm -rf $(BUILD)/handout && mkdir -p $(HANDOUT)
-	@cp -R Makefile README.md lessons exercises src tests notes $(HANDOUT)/
+	@cp -R Makefile lessons exercises src tests notes $(HANDOUT)/
+	@rm -f $(HANDOUT)/notes/INSTRUCTORS.md
+	@awk '/^## For instructors/ { skip = 1; next } /^## / { skip = 0 } !skip' README.md | \
+	  sed -e 's/a set of five files/a set of four files/' -e 's/, its solution `solutions\/NN_x\.c`,$$//' > $(HANDOUT)/README.md
+	@! grep -n -e 'solutions/' -e 'INSTRUCTORS' -e '^## For instructors' $(HANDOUT)/README.md \
+	  || { echo "handout: README.md above still points to solutions/ or the instructors' notes"; exit 1; }
 	@mkdir -p $(HANDOUT)/exercises/.original && cp exercises/[0-9][0-9]_*.c $(HANDOUT)/exercises/.original/
 	@printf '/build/\n/data/\n' > $(HANDOUT)/.gitignore
 	@$(MAKE) --no-print-directory -C $(HANDOUT) -s test > $(BUILD)/handout/test.log 2>&1 \

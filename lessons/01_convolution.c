@@ -119,5 +119,6 @@ int main(int argc, char **argv)
            "(a bias per filter adds 4 more: %d parameters). Whatever the image size,\n"
            "the same few weights are used at every position: that is parameter sharing.\n",
            4 * F * F, 4 * F * F + 4);
+    printf("\nNext: lesson 02, the chain rule, checked by finite differences (notes/02_chain_rule.md; build/lessons/02_chain_rule).\n");
     return 0;
 }

@@ -165,5 +165,6 @@ int main(int argc, char **argv)
            "evaluations are equal and the estimate is 0, an error of 100%%.\n");
     printf("This is why gradient checks run in double: with h = 1e-5 the numeric\n"
            "gradient agrees with a correct analytic one to about 1e-10.\n");
+    printf("\nNext: lesson 03, padding, stride, and the size of every layer (notes/03_padding_stride.md; build/lessons/03_padding_stride).\n");
     return 0;
 }

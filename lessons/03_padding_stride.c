@@ -581,5 +581,6 @@ int main(int argc, char **argv)
 
     lesson_step(8, "'same' padding with an even kernel: the extra row goes below");
     show_asymmetric_padding();
+    printf("\nNext: lesson 04, activations: ReLU, sigmoid, tanh and their gradients (notes/04_activations.md; build/lessons/04_activations).\n");
     return 0;
 }

@@ -365,5 +365,6 @@ int main(int argc, char **argv)
 
     lesson_step(6, "The kink at 0 and the gradient check");
     show_kink();
+    printf("\nNext: lesson 05, pooling, forward and backward (notes/05_pooling.md; build/lessons/05_pooling).\n");
     return 0;
 }

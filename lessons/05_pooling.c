@@ -537,5 +537,6 @@ int main(int argc, char **argv)
     step_ties();
     step_gradient_checks();
     step_translation();
+    printf("\nNext: lesson 06, the backward pass of a convolution (notes/06_conv_backward.md; build/lessons/06_conv_backward).\n");
     return 0;
 }

@@ -450,5 +450,6 @@ int main(int argc, char **argv)
     step_general();
     step_dilation();
     step_broken();
+    printf("\nNext: lesson 07, dense layers and a first complete network (notes/07_dense.md; build/lessons/07_dense).\n");
     return 0;
 }

@@ -465,5 +465,6 @@ int main(int argc, char **argv)
 
     lesson_step(8, "One step of gradient descent lowers E");
     step_update(&net, &fwd, &grads);
+    printf("\nNext: lesson 08, softmax and cross-entropy (notes/08_softmax.md; build/lessons/08_softmax).\n");
     return 0;
 }

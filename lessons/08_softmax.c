@@ -489,5 +489,6 @@ int main(int argc, char **argv)
 
     lesson_step(9, "Doshi's test loss, 0.021, read as a probability");
     step_seed_result();
+    printf("\nNext: lesson 09, gradient descent and optimisers (notes/09_optimisers.md; build/lessons/09_optimisers).\n");
     return 0;
 }

@@ -539,5 +539,6 @@ int main(int argc, char **argv)
     run_race(best, history);
     if (lesson_plot_data_path())
         return write_plot_data(lesson_plot_data_path(), history);
+    printf("\nNext: lesson 10, a convolutional network learns MNIST (notes/10_mnist.md; make mnist).\n");
     return 0;
 }

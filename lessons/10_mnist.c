@@ -467,5 +467,6 @@ int main(int argc, char **argv)
 
     save_outputs(&t);
     trainer_free(&t);
+    printf("\nNext: lesson 11, speed (notes/11_speed.md; build/lessons/11_speed).\n");
     return 0;
 }

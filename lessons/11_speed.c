@@ -803,5 +803,6 @@ int main(int argc, char **argv)
     double gemm_gflops = step_gemm_ladder(pool, &m, set);
     step_network(pool, set, lesson10_total, doshi_total, direct_gflops, gemm_gflops);
     thread_pool_free(pool);
+    printf("\nNext: lesson 12, a deeper network, and dropout (notes/12_deeper.md; make mnist-deep).\n");
     return 0;
 }

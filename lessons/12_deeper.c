@@ -516,5 +516,6 @@ int main(int argc, char **argv)
                   SHOW_MISTAKES, probabilities, &t, t.x);
     save_outputs(&t);
     trainer_free(&t);
+    printf("\nNext: lesson 13, batch normalisation (notes/13_batchnorm.md; build/lessons/13_batchnorm).\n");
     return 0;
 }

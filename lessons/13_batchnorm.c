@@ -887,5 +887,6 @@ int main(int argc, char **argv)
     step_where();
     step_why();
     step_why_explained();
+    printf("\nNext: lesson 14, what the network sees (notes/14_what_it_sees.md; build/lessons/14_what_it_sees, after make mnist).\n");
     return 0;
 }

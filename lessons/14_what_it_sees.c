@@ -909,5 +909,6 @@ int main(int argc, char **argv)
     write_montage(&v);
     printf("(PNG: convert %s/montage.pgm montage.png; gnuplot: make plots)\n", v.opt.out);
     viewer_free(&v);
+    printf("\nNext: lesson 15, the sources' claims, tested (notes/15_claims.md; make claims QUICK=1).\n");
     return 0;
 }

@@ -5,10 +5,10 @@
 #   hint EX       one more hint (idea, formula, code) for the first failing task
 #   reset EX      put the original exercise back (the current file is kept as .bak)
 #   progress      a table of every exercise: tasks passing
-#   score         one line per exercise, "NN passed total" (for tests/grade.sh)
 #
 # The checker never loses a message: each task runs in its own process, with
-# a time limit (CHECK_TIME_LIMIT seconds, default 10), unbuffered output and,
+# a time limit (CHECK_TIME_LIMIT seconds, default 10; no GNU timeout needed),
+# an output limit (CHECK_OUTPUT_BLOCKS, see run_task), unbuffered output and,
 # when the compiler supports it, AddressSanitizer and UBSan compiled into the
 # student's file, so a crash, an endless loop or an out-of-bounds write is
 # reported with the task, the call into the student's code, and (for the
@@ -69,21 +69,68 @@ build_checks() {
     return 1
 }
 
-# Run task $2 of exercise $1 in its own process; print what it printed and,
-# if it crashed, hung or broke a sanitizer rule, say so. Sets task_result to
-# pass, fail, crash or timeout.
+# The process $1 and every process under it, stopped and killed (POSIX ps:
+# GNU's timeout is not on every system, macOS has none).
+kill_tree() {
+    kill -s STOP "$1" 2> /dev/null
+    for child in $(ps -A -o pid= -o ppid= 2> /dev/null | awk -v p="$1" '$2 == p { print $1 }'); do
+        kill_tree "$child"
+    done
+    kill -s KILL "$1" 2> /dev/null
+}
+
+# Run "$@" for at most $1 seconds: its exit status, or 124 when the time ran
+# out (then it and its children are killed). A watchdog polls once a second.
+run_limited() {
+    secs=$1
+    shift
+    marker="$checkdir/.timed-out.$$"
+    rm -f "$marker"
+    "$@" &
+    job=$!
+    (
+        n=0
+        while kill -0 "$job" 2> /dev/null; do
+            if [ "$n" -ge "$secs" ]; then
+                : > "$marker"
+                kill_tree "$job"
+                exit 0
+            fi
+            sleep 1
+            n=$((n + 1))
+        done
+    ) > /dev/null 2>&1 &
+    dog=$!
+    wait "$job"
+    code=$?
+    kill "$dog" 2> /dev/null
+    if [ -f "$marker" ]; then
+        rm -f "$marker"
+        return 124
+    fi
+    return "$code"
+}
+
+# At most this much output per task (ulimit -f, in the shell's blocks:
+# 512 or 1024 bytes): a task that prints without end is stopped.
+output_blocks=${CHECK_OUTPUT_BLOCKS:-2048}
+
+# Run task $2 of exercise $1 in its own process, for at most $limit seconds
+# (make grade also sets $task_cwd, the folder to run in, and $cpu_limit,
+# seconds of processor time, so that a busy machine does not make a correct
+# task late; $limit is then a backstop); print what it printed and, if it
+# crashed, hung, broke a sanitizer rule or printed too much, say so. The
+# verdict is the exit status of the checks' own main(): 0 when every task
+# run passed. Sets task_result to pass, fail, crash or timeout.
 run_task() {
     n=$1
     k=$2
     out="$checkdir/task-$n-$k.out"
     err="$checkdir/task-$n-$k.err"
-    if command -v timeout > /dev/null 2>&1; then
-        runner="timeout -k 2 $limit"
-    else
-        runner=""
-    fi
     EXERCISE_CALLS=1 ASAN_OPTIONS=detect_leaks=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86 \
-        $runner "$checkdir/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
+        run_limited "$limit" sh -c 'cd "$1" && ulimit -f "$2" && { [ "$3" = unlimited ] || ulimit -t "$3" 2> /dev/null || :; } &&
+            shift 3 && exec "$@"' sh "${task_cwd:-.}" "$output_blocks" "${cpu_limit:-unlimited}" \
+        "$checkdir/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
     code=$?
     grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$out"
     call=$(grep '^@call ' "$err" | tail -n 1 | sed 's/^@call //')
@@ -92,6 +139,11 @@ run_task() {
         task_result=pass
     elif [ $code -eq 1 ] && grep -q -- '-> FAIL' "$out"; then
         task_result=fail
+    elif { [ $code -eq 152 ] || [ $code -eq 137 ]; } && [ -n "${cpu_limit:-}" ]; then   # ulimit -t: SIGXCPU or SIGKILL
+        echo "    task $k used more than $cpu_limit s of processor time: an endless loop? It was in the call"
+        echo "        $call"
+        echo "  -> FAIL (time limit)"
+        task_result=timeout
     elif [ $code -eq 124 ] || [ $code -eq 137 ]; then
         echo "    task $k did not finish within $limit s: an endless loop? It was in the call"
         echo "        $call"
@@ -122,6 +174,7 @@ report_crash() {
             139 | 11) why="a segmentation fault: a pointer or an index outside its array" ;;
             136 | 8) why="a floating-point exception: an integer division by zero?" ;;
             134 | 6) why="abort() was called (an assert?)" ;;
+            153 | 25) why="it printed more than the output limit (an endless loop of printing?)" ;;
             *) why="exit status $code" ;;
         esac
         echo "    task $k crashed: $why"
@@ -267,29 +320,13 @@ do_progress() {
     done
 }
 
-# "NN passed total" for exercise $1, quietly: 0 passed when it does not build.
-do_score() {
-    n=$1
-    total=$(grep -c 'task_begin(' tests/exercise_"$n".c)
-    if ! build_checks "$n" quiet; then
-        echo "$n 0 $total"
-        return
-    fi
-    total=$(task_count "$n")
-    passed=0
-    k=1
-    while [ "$k" -le "$total" ]; do
-        run_task "$n" "$k" > /dev/null
-        [ "$task_result" = pass ] && passed=$((passed + 1))
-        k=$((k + 1))
-    done
-    echo "$n $passed $total"
-}
-
 usage_line() {
     echo "usage: make $mode EX=NN   (NN is one of: $all_numbers)"
     exit 2
 }
+
+# tests/grade.sh reads the functions above (CHECK_SH_FUNCTIONS=1) and stops here.
+[ -n "${CHECK_SH_FUNCTIONS:-}" ] && return 0
 
 # The check binaries are rebuilt when the sanitizer flags differ from last time's.
 san=$(sanitizer_flags)
@@ -300,7 +337,6 @@ if [ "$(cat "$checkdir/sanitizer-flags" 2> /dev/null)" != "$san" ]; then
 fi
 case $mode in
     progress) do_progress; exit 0 ;;
-    score) for n in $all_numbers; do do_score "$n"; done; exit 0 ;;
     check | hint | reset) ;;
     *) echo "tests/check.sh: unknown mode '$mode'"; exit 2 ;;
 esac

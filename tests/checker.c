@@ -377,54 +377,7 @@ static void test_exercise_15_tells_the_epoch_mistakes_apart(void)
     }
 }
 
-/* ---------------------------------------------------------------- make grade */
-
-/* 1 when the CSV has a line that starts with `start` (a student and
- * exercises 01-11), then holds only 0s up to its last number, `total`. */
-static int row_is(const char *csv, const char *start, int total)
-{
-    const char *line = csv;
-    while (line && strncmp(line, start, strlen(start)) != 0)
-        line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
-    if (!line)
-        return 0;
-    const char *at = line + strlen(start);
-    while (strncmp(at, "0,", 2) == 0)             /* the later exercises */
-        at += 2;
-    char *end;
-    long value = strtol(at, &end, 10);
-    return end != at && *end == '\n' && value == total;
-}
-
-/* A class of four, each with exercises 01 and 08 only: one right, one
- * half-done, one whose 08 crashes, one whose 01 hangs. */
-static void test_grade_a_class(void)
-{
-    char cmd[16384];
-    snprintf(cmd, sizeof cmd,
-             "cd '%s' && rm -rf class && mkdir -p class/right class/half class/crash class/hang && "
-             "cp '%s'/solutions/01_*.c '%s'/solutions/08_*.c class/right/ && "
-             "cp '%s'/solutions/01_*.c class/half/ && cp '%s'/exercises/08_*.c class/half/ && "
-             "cp class/right/* class/crash/ && cp class/right/* class/hang/ && "
-             "sed -i 's/y\\[i\\] = i == label ? 1 : 0;/*(volatile double *)0 = 1;/' class/crash/08_*.c && "
-             "sed -i 's/    double sum = 0;/    double sum = 0; for (volatile int spin = 1; spin; ) ;/' class/hang/01_*.c",
-             course, cwd_root, cwd_root, cwd_root, cwd_root);
-    quiet(cmd);
-    program_result r = in_course("CHECK_SAN= GRADE_TIME_LIMIT=1 make grade DIR=class");
-    CHECK_INT(r.exit_code, 0);
-    char *csv = read_text_file(strcat(strcpy(cmd, course), "/build/grade/grades.csv"));
-    CHECK(csv != NULL);
-    if (csv) {   /* exercises 01-11, then any later ones (all 0 here), then the total */
-        CHECK_CONTAINS(csv, "student,ex01/4,ex02/4,ex03/4,ex04/4,ex05/4,ex06/4,ex07/4,ex08/4,ex09/3,ex10/3,ex11/3,");
-        CHECK(row_is(csv, "right,4,0,0,0,0,0,0,4,0,0,0,", 8));
-        CHECK(row_is(csv, "half,4,0,0,0,0,0,0,0,0,0,0,", 4));
-        CHECK(row_is(csv, "crash,4,0,0,0,0,0,0,3,0,0,0,", 7));
-        CHECK(row_is(csv, "hang,2,0,0,0,0,0,0,4,0,0,0,", 6));   /* tasks 2 and 3 use window_sum */
-    }
-    CHECK_CONTAINS(r.out, "4 students graded");
-    free(csv);
-    program_result_free(&r);
-}
+/* make grade: tests/grade_class.c */
 
 /* ---------------------------------------------------------------- make mnist EX= */
 
@@ -545,7 +498,6 @@ int main(void)
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
         RUN_TEST(test_exercise_15_tells_the_epoch_mistakes_apart);
-        RUN_TEST(test_grade_a_class);
         RUN_TEST(test_mnist_with_your_functions);
         RUN_TEST(test_progress_in_a_fresh_copy);
     } else {

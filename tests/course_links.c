@@ -1,0 +1,93 @@
+/* tests/course_links.c: every lesson points back and forward. Each note
+ * (notes/NN_x.md) opens, under its title, with what it builds on and ends
+ * with what comes next (the next lesson's note, by file name), and each
+ * lesson program's last line names the next lesson. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define LESSONS 15
+
+/* notes/NN_*.md or lessons/NN_*.c, by number ("" when there is none). */
+static const char *path_of(const char *dir, int n, const char *ext)
+{
+    static char path[512];
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ls %s/%02d_*%s 2> /dev/null | head -n 1", dir, n, ext);
+    program_result r = run_program(cmd);
+    snprintf(path, sizeof path, "%s", r.out);
+    path[strcspn(path, "\n")] = '\0';
+    program_result_free(&r);
+    return path;
+}
+
+static void test_each_note_says_what_it_builds_on_and_what_comes_next(void)
+{
+    for (int n = 1; n <= LESSONS; n++) {
+        char name[512], next[512] = "";
+        snprintf(name, sizeof name, "%s", path_of("notes", n, ".md"));
+        if (n < LESSONS)
+            snprintf(next, sizeof next, "%s", path_of("notes", n + 1, ".md"));
+        char *text = read_text_file(name);
+        CHECK(text != NULL);
+        if (!text)
+            continue;
+        const char *third = strchr(text, '\n');               /* the title, a blank line, then ... */
+        third = third ? strchr(third + 1, '\n') : NULL;
+        int opens = third && strncmp(third + 1, "Builds on: ", 11) == 0;
+        size_t len = strlen(text);
+        while (len > 0 && text[len - 1] == '\n')
+            text[--len] = '\0';
+        const char *last = text;                              /* the last paragraph */
+        for (const char *p = text; (p = strstr(p, "\n\n")) != NULL; p += 2)
+            last = p + 2;
+        int ends = strncmp(last, "Next: ", 6) == 0 &&
+                   (n == LESSONS ? strstr(last, "last lesson") != NULL : strstr(last, next) != NULL);
+        if (!opens || !ends)
+            printf("    %s: %s\n", name, !opens ? "no 'Builds on: ' line under the title" : "the last paragraph is not 'Next: ' with the next note");
+        CHECK(opens && ends);
+        free(text);
+    }
+}
+
+static void test_each_lesson_names_the_next_last(void)
+{
+    for (int n = 1; n <= LESSONS; n++) {
+        char *text = read_text_file(path_of("lessons", n, ".c"));
+        CHECK(text != NULL);
+        if (!text)
+            continue;
+        char want[64];
+        if (n < LESSONS)
+            snprintf(want, sizeof want, "Next: lesson %02d, ", n + 1);
+        else
+            snprintf(want, sizeof want, "Next: this was the last lesson");
+        const char *at = strstr(text, want);
+        const char *end = strstr(text, "    return 0;\n}\n");
+        while (end && strstr(end + 1, "    return 0;\n}\n"))
+            end = strstr(end + 1, "    return 0;\n}\n");
+        /* the printf of "Next" is the line before main's last "return 0;" */
+        int ok = at && end && strchr(at, '\n') + 1 == end;
+        if (!ok)
+            printf("    lesson %02d: main does not end by printing \"%s\"\n", n, want);
+        CHECK(ok);
+        free(text);
+    }
+    /* and as it runs: lesson 01's last line */
+    program_result r = run_lesson("01_convolution", "");
+    CHECK_INT(r.exit_code, 0);
+    const char *last = r.out, *p = r.out;
+    while ((p = strchr(p, '\n')) != NULL && p[1])
+        last = ++p;
+    CHECK(strncmp(last, "Next: lesson 02, ", 17) == 0);
+    program_result_free(&r);
+}
+
+int main(void)
+{
+    RUN_TEST(test_each_note_says_what_it_builds_on_and_what_comes_next);
+    RUN_TEST(test_each_lesson_names_the_next_last);
+    return harness_finish();
+}
