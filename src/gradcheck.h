@@ -34,6 +34,8 @@ typedef struct {
     double analytic, numeric;
 } gradcheck_result;
 
+/* CS231n's relative error; infinity when either number is NaN or infinite
+ * (a NaN anywhere is a failure, never "good"). */
 double relative_error(double analytic, double numeric);
 /* Central difference of loss(ctx) with respect to *element, which is restored.
  * In a float build (real = float) it writes a one-line warning to stderr,
@@ -46,9 +48,26 @@ gradcheck_result gradcheck_tensor(const char *name, real *param, const real *ana
                                   const int *dims, int ndims,
                                   gradcheck_loss_fn loss, void *ctx, double h);
 
-/* "good", "look closer" or "wrong". */
+/* "good", "look closer" or "wrong" (NaN: "wrong"). */
 const char *gradcheck_band(double rel_error);
 /* One line: name, shape, worst relative error, where, both values, band. */
 void gradcheck_print(FILE *out, const gradcheck_result *r);
+
+/* The numbers of a text file, as gradcheck reads them: numbers separated
+ * by whitespace or commas, '#' starts a comment that runs to the end of
+ * the line, lines of any length. A line "shape A B ..." states the shape:
+ * each dimension a positive integer written as one (no sign, point or
+ * exponent), their product at most GRADCHECK_MAX_NUMBERS. Every number is
+ * finite (no nan, inf or overflow) and ends at a separator ("2.0.5" is
+ * refused, not read as 2.0 and .5). text need not end in '\0' (a '\0'
+ * byte in it is refused).
+ * On success returns 0 with *values (malloc'd, *count of them; NULL when
+ * there are none: free it) and *shape_count (the product of the shape
+ * line, or -1 without one). On a problem returns -1, *values NULL, and one
+ * line in err: "line 3: '2.0.5' is not a number" (without the file's name,
+ * which the caller adds). */
+#define GRADCHECK_MAX_NUMBERS 100000000L
+int gradcheck_parse_numbers(const char *text, size_t length, double **values, long *count, long *shape_count,
+                            char *err, size_t err_size);
 
 #endif
