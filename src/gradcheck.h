@@ -11,7 +11,10 @@
  * We compare with the relative error as CS231n defines it,
  *     rel = |a - n| / max(1e-8, |a| + |n|),
  * take the worst element, and read it in bands:
- *     <= 1e-7 good   |   1e-7 .. 1e-4 look closer (a kink such as ReLU at 0?)   |   > 1e-4 wrong. */
+ *     <= 1e-7 good   |   1e-7 .. 1e-4 look closer   |   > 1e-4 wrong.
+ * An input within h of a kink (ReLU at 0, a max-pooling tie) gives errors
+ * of order 0.1 to 1 for a right gradient: build/gradcheck tells those
+ * apart (notes/gradcheck.md, "Kinks"). */
 #ifndef GRADCHECK_H
 #define GRADCHECK_H
 

@@ -3,7 +3,9 @@
  *
  *   build/gradcheck --layer conv --channels 2 --filters 3 --kernel 3 --stride 2 --pad 1
  *   build/gradcheck --layer conv --height 3 --width 3 --kernel 2 --x x.txt --w f.txt --dy do.txt
- *   build/gradcheck ... --mine my_dF.txt --wrt W      (your hand-derived numbers for one gradient)
+ *   build/gradcheck ... --mine my_dF.txt --wrt W      (your hand-derived numbers for one gradient;
+ *                                                      the verdict last, the answer only with --show-answer)
+ *   build/gradcheck --layer sigmoid --float            (the same check in float, and what to expect there)
  *   build/gradcheck --layer sigmoid --h-sweep          (the error against h)
  *   make gradcheck SRC=my_layer.c                      (your own layer: src/tools/gradcheck/my_layer.h)
  *
@@ -14,8 +16,13 @@
  * numeric ones. Loss layers (softmax-ce, mse) and the network (convnet)
  * differentiate their own scalar loss. It compares with the relative error
  * of CS231n, |a - n| / max(1e-8, |a| + |n|), read in bands: <= 1e-7 good,
- * up to 1e-4 look closer, above wrong (src/gradcheck.h). The tool is built
- * with real = double, whatever the trainer uses.
+ * up to 1e-4 look closer, above wrong (src/gradcheck.h); a NaN is wrong.
+ * An entry whose nudges x - h and x + h fall on two sides of a kink (a
+ * ReLU input's sign, a max-pooling window's winner) and whose analytic
+ * value is the slope on one side is labelled a kink and not counted.
+ * A tensor larger than --max-entries is checked on a random sample and
+ * one random projection. The tool is built with real = double, whatever
+ * the trainer uses.
  * Notes: notes/gradcheck.md */
 #include <math.h>
 #include <stdio.h>
