@@ -377,6 +377,129 @@ static void test_exercise_15_tells_the_epoch_mistakes_apart(void)
     }
 }
 
+/* ---------------------------------------------------------------- issue 18: the checker blames the right line */
+
+/* 1 when the checks are built with AddressSanitizer (make sanitize passes it in TEST_CFLAGS). */
+static int checks_have_asan(void)
+{
+    const char *flags = getenv("TEST_CFLAGS");
+    return flags && strstr(flags, "-fsanitize=address") != NULL;
+}
+
+/* 1 when this compiler can build and run a program with the sanitizers (as tests/check.sh asks). */
+static int compiler_has_sanitizers(void)
+{
+    program_result probe = run_program("printf 'int main(void){return 0;}' > /tmp/cnn_probe.c && "
+                                       "${CC:-cc} -fsanitize=address,undefined /tmp/cnn_probe.c -o /tmp/cnn_probe "
+                                       "&& /tmp/cnn_probe; s=$?; rm -f /tmp/cnn_probe /tmp/cnn_probe.c; exit $s");
+    int ok = probe.exit_code == 0;
+    program_result_free(&probe);
+    return ok;
+}
+
+/* The checks of exercise NN built against the project's untouched skeleton, run. */
+static program_result skeleton_checks(const char *number)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests exercises/%s_*.c tests/exercise_%s.c "
+             "tests/exercise.c %s/libcnn_double.a -lm %s -o %s/skeleton_%s && %s/skeleton_%s",
+             cc(), number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "", course, number,
+             course, number);
+    return run_program(cmd);
+}
+
+/* Exercise 11, task 3: j <= j1 is the columns (it was blamed on the rows); the p-range cut at k - 1 is one
+ * story in every case (the 1 x 1 case said "along i"); the untouched stub is "not written at all" alone. */
+static void test_exercise_11_blames_the_right_loop(void)
+{
+    program_result r = broken_solution("11", "for (int j = j0; j < j1; j++)", "for (int j = j0; j <= j1; j++)");
+    if (checks_have_asan()) {
+        CHECK_CONTAINS(r.err, "heap-buffer-overflow");
+        CHECK_CONTAINS(r.err, "11_speed.c:");
+    } else {
+        CHECK_CONTAINS(r.out, "likely bug: the loop over j (the columns) runs one column past each block");
+        CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of C");
+    }
+    CHECK(strstr(r.out, "rows ran beyond") == NULL && strstr(r.out, "loop over i") == NULL);
+    program_result_free(&r);
+    r = broken_solution("11", "min_int(p0 + block_k, k)", "min_int(p0 + block_k, k - 1)");
+    CHECK_CONTAINS(r.out, "likely bug: the sum over p stops one term early");
+    CHECK(strstr(r.out, "along i") == NULL && strstr(r.out, "partial blocks") == NULL);
+    program_result_free(&r);
+    r = skeleton_checks("11");
+    const char *task3 = strstr(r.out, "Task 3:");
+    CHECK(task3 != NULL);
+    if (task3) {
+        CHECK_CONTAINS(task3, "likely bug: C was not written at all");
+        CHECK(strstr(task3, "partial blocks") == NULL);
+    }
+    program_result_free(&r);
+}
+
+/* Exercise 11's speed is timed only in a build without sanitizers, and says what it was built with. */
+static void test_exercise_11_is_timed_without_sanitizers(void)
+{
+    CHECK(plant_solution("11", NULL, NULL));
+    program_result r = in_course("make check EX=11");
+    CHECK_INT(r.exit_code, 0);
+    if (compiler_has_sanitizers()) {
+        CHECK_CONTAINS(r.out, "Your speed is not timed in this build");
+        CHECK(strstr(r.out, "GFLOP/s") == NULL);
+    }
+    program_result_free(&r);
+    r = in_course("make check EX=11 CHECK_SAN= BUILD=build/speed");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "without sanitizers");
+    CHECK_CONTAINS(r.out, "  your i-p-j (task 2)");
+    program_result_free(&r);
+}
+
+/* Exercise 14: a saliency map from the cross-entropy (p - onehot) instead of the class's logit is named so. */
+static void test_exercise_14_names_the_loss_instead_of_the_logit(void)
+{
+    program_result r = broken_solution(
+        "14", "double dz = z[q] > 0 ? net->dense_w[(long)c * F * oh * ow + q] : 0;",
+        "double top = logits[0], sum = 0, dz = 0;\n"
+        "                for (int t = 1; t < net->classes; t++) top = logits[t] > top ? logits[t] : top;\n"
+        "                for (int t = 0; t < net->classes; t++) sum += exp(logits[t] - top);\n"
+        "                for (int t = 0; t < net->classes; t++)\n"
+        "                    dz += (exp(logits[t] - top) / sum - (t == c)) * net->dense_w[(long)t * F * oh * ow + q];\n"
+        "                dz = z[q] > 0 ? dz : 0;");
+    CHECK_CONTAINS(r.out, "likely bug: this is the gradient of the cross-entropy loss");
+    CHECK(strstr(r.out, "does not differentiate your forward pass") == NULL);
+    program_result_free(&r);
+}
+
+/* Exercise 15, task 3: one to three rows past the end of the output are caught (they passed). */
+static void test_exercise_15_catches_a_short_overrun(void)
+{
+    static const char *ends[] = { "y <= h", "y < h + 3" };
+    for (int i = 0; i < 2; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "for (int y = 0; %s; y++)", ends[i]);
+        program_result r = broken_solution("15", "for (int y = 0; y < h; y++)", to);
+        if (checks_have_asan()) {
+            CHECK_CONTAINS(r.err, "heap-buffer-overflow");
+            CHECK_CONTAINS(r.err, "15_claims.c:");
+        } else {
+            CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of moved, which has 20 entries: "
+                                  "moved[20] was written (in the call shift_image(");
+            CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
+        }
+        program_result_free(&r);
+    }
+    if (!compiler_has_sanitizers())
+        return;
+    CHECK(plant_solution("15", "for (int y = 0; y < h; y++)", "for (int y = 0; y <= h; y++)"));
+    program_result r = in_course("make check EX=15");
+    CHECK_CONTAINS(r.out, "task 3 broke a rule of C in your code: AddressSanitizer: heap-buffer-overflow");
+    CHECK_CONTAINS(r.out, "at exercises/15_claims.c:");
+    CHECK_CONTAINS(r.out, "in the call: shift_image(");
+    program_result_free(&r);
+    plant_solution("15", NULL, NULL);
+}
+
 /* ---------------------------------------------------------------- make grade */
 
 /* 1 when the CSV has a line that starts with `start` (a student and
@@ -545,6 +668,10 @@ int main(void)
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
         RUN_TEST(test_exercise_15_tells_the_epoch_mistakes_apart);
+        RUN_TEST(test_exercise_11_blames_the_right_loop);
+        RUN_TEST(test_exercise_11_is_timed_without_sanitizers);
+        RUN_TEST(test_exercise_14_names_the_loss_instead_of_the_logit);
+        RUN_TEST(test_exercise_15_catches_a_short_overrun);
         RUN_TEST(test_grade_a_class);
         RUN_TEST(test_mnist_with_your_functions);
         RUN_TEST(test_progress_in_a_fresh_copy);

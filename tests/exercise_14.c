@@ -283,9 +283,33 @@ static void make_tiny_problem(void)
 
 /* ---------------------------------------------------------------- task 2: the checks */
 
+/* The gradient of the cross-entropy with label c, -log softmax(logits)[c],
+ * with respect to x: sum over k of (p_k - [k = c]) d logit[k] / dx. */
+static void cross_entropy_saliency(const double *x, int c, double *dx)
+{
+    double logits[CLASSES], p[CLASSES], ref[H * W], top, sum = 0;
+    ref_logits(x, logits);
+    top = fmax(logits[0], fmax(logits[1], logits[2]));
+    for (int k = 0; k < CLASSES; k++)
+        sum += p[k] = exp(logits[k] - top);
+    memset(dx, 0, sizeof(double) * H * W);
+    for (int k = 0; k < CLASSES; k++) {
+        ref_saliency(x, k, SAL_RIGHT, ref);
+        for (int q = 0; q < H * W; q++)
+            dx[q] += (p[k] / sum - (k == c)) * ref[q];
+    }
+}
+
 static void diagnose_saliency(const double *x, int c, const double *dx, const double *prefilled)
 {
-    double ref[H * W], sum[H * W] = { 0 };
+    double ref[H * W], sum[H * W] = { 0 }, minus[H * W];
+    cross_entropy_saliency(x, c, ref);
+    for (int p = 0; p < H * W; p++)
+        minus[p] = -ref[p];
+    if (arrays_near(dx, ref, H * W, 1e-9) || arrays_near(dx, minus, H * W, 1e-9))
+        task_diagnose("this is the gradient of the cross-entropy loss (softmax - onehot, as in training) with "
+                      "respect to the image, not of class %d's logit: the saliency map starts the chain rule at "
+                      "d logit[c] / d logits = onehot(c), not at p - onehot(c)", c);
     for (int other = 0; other < CLASSES; other++) {
         ref_saliency(x, other, SAL_RIGHT, ref);
         for (int p = 0; p < H * W; p++)
@@ -341,6 +365,8 @@ static void check_against_central_differences(const double *x, int c, const doub
         double e = relative_error(dx[p], numeric_derivative(&n.x[p], student_logit, &n, 1e-6));
         worst = e > worst || e != e ? e : worst;                    /* a NaN is the worst */
     }
+    if (task_diagnoses() > 0)
+        return;                  /* a named mistake says more than a disagreement with the logit */
     printf("    your dx against central differences of your own logit[%d]: max relative error %.1e "
            "(expect about 1e-9)\n", c, worst);
     if (!(worst <= 1e-6) && task_diagnoses() == 0)
