@@ -500,6 +500,21 @@ static void test_exercise_15_catches_a_short_overrun(void)
     plant_solution("15", NULL, NULL);
 }
 
+/* Exercise 05: dx zeroed one entry too far (i <= h * w): the output is exactly sized, so it is named. */
+static void test_exercise_05_names_a_one_entry_overrun(void)
+{
+    program_result r = broken_solution("05", "for (int i = 0; i < h * w; i++)\n        dx[i] = 0;\n    for (int oy",
+                                       "for (int i = 0; i <= h * w; i++)\n        dx[i] = 0;\n    for (int oy");
+    if (checks_have_asan()) {
+        CHECK_CONTAINS(r.err, "heap-buffer-overflow");
+        CHECK_CONTAINS(r.err, "05_pooling.c:");
+    } else {
+        CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of dx, which has 16 entries: dx[16] was written "
+                              "(in the call avg_pool_backward(");
+    }
+    program_result_free(&r);
+}
+
 /* ---------------------------------------------------------------- make grade */
 
 /* 1 when the CSV has a line that starts with `start` (a student and
@@ -672,6 +687,7 @@ int main(void)
         RUN_TEST(test_exercise_11_is_timed_without_sanitizers);
         RUN_TEST(test_exercise_14_names_the_loss_instead_of_the_logit);
         RUN_TEST(test_exercise_15_catches_a_short_overrun);
+        RUN_TEST(test_exercise_05_names_a_one_entry_overrun);
         RUN_TEST(test_grade_a_class);
         RUN_TEST(test_mnist_with_your_functions);
         RUN_TEST(test_progress_in_a_fresh_copy);

@@ -75,6 +75,7 @@ int exercise_main(int argc, char **argv, const char *exercise, const exercise_ta
  * array may be read (never written) by a checker that re-enacts an overrun:
  * only when task_has_guards() is 1. */
 #define TASK_GUARD 64
+#define GUARD_VALUE (-987654.25)   /* a guard no right answer holds */
 double *task_array(const char *name, long n, double value, double guard);
 int *task_int_array(const char *name, long n, int value);
 unsigned char *task_byte_array(const char *name, long n, unsigned char value);

@@ -145,16 +145,17 @@ static void diagnose_tiles(const unsigned char *got, const double *maps, int cou
 /* One picture: the student's against the reference, pixel by pixel. */
 static void check_tiles(const char *what, const double *maps, int count, int h, int w, int columns, int border)
 {
-    static unsigned char got[SHEET], ref[SHEET];
+    static unsigned char ref[SHEET];
     static double got_d[SHEET], ref_d[SHEET];
     int rows = sheet_rows(count, h, columns, border), cols = sheet_cols(w, columns, border);
     long n = (long)rows * cols;
-    memset(got, UNTOUCHED, sizeof got);
+    unsigned char *got = task_byte_array("out", n, UNTOUCHED);    /* exactly the picture: an overrun is named */
     CALL(tile_grey(maps, count, h, w, columns, border, got));
+    int overran = task_check_guards() > 0;
     ref_tile(maps, count, h, w, columns, border, ref, TILE_RIGHT);
     if (!bytes_equal(got, ref, n))
         diagnose_tiles(got, maps, count, h, w, columns, border);
-    if (got[n] != UNTOUCHED)
+    if (overran)
         task_diagnose("%s: a pixel past the end of the %dx%d picture was written: rows_px = grid_rows * (h + "
                       "border) + border, cols_px = columns * (w + border) + border", what, rows, cols);
     as_doubles(got, n, got_d);
@@ -465,10 +466,8 @@ static void task_mistakes(void)
                      "array, qsort it with a comparison that returns -1 when a's confidence is"
                      " larger (and compares the indices when they are equal), copy the first "
                      "min(k, found) indices into out and return that number."));
-    int out[N_IMAGES], n;
+    int *out = task_int_array("out", 4, -7), n;           /* out holds k indices: exactly k */
     double got_d[N_IMAGES], want_d[N_IMAGES];
-    for (int i = 0; i < N_IMAGES; i++)
-        out[i] = -7;
     n = CALL(top_mistakes(probs, labels, N_IMAGES, N_CLASSES, 4, out));
     diagnose_mistakes(out, n, 4);
     task_expect_int("k = 4: how many", 4, n);
@@ -478,8 +477,7 @@ static void task_mistakes(void)
     }
     task_expect_array("k = 4: the indices, most confident first", want_d, got_d, 4, 0);
 
-    for (int i = 0; i < N_IMAGES; i++)
-        out[i] = -7;
+    out = task_int_array("out", 10, -7);
     n = CALL(top_mistakes(probs, labels, N_IMAGES, N_CLASSES, 10, out));
     if (n == 10 && task_diagnoses() == 0)
         task_diagnose("returned k = 10, but there are only 6 mistakes: return how many you wrote");
@@ -492,6 +490,7 @@ static void task_mistakes(void)
         want_d[i] = all_mistakes[i];
     }
     task_expect_array("k = 10: the indices", want_d, got_d, 6, 0);
+    out = task_int_array("out", 4, -7);
     n = CALL(top_mistakes(probs, labels, 3, N_CLASSES, 4, out));     /* images 0-2: one mistake */
     task_expect_int("the first three images only: how many", 1, n);
     task_expect_int("the first three images only: the mistake", 1, out[0]);
