@@ -133,7 +133,7 @@ static void test_a_crash_names_the_task_and_the_call_and_keeps_the_rest(void)
     CHECK_CONTAINS(r.out, "Task 2: one-hot labels");
     CHECK_CONTAINS(r.out, "in the call: one_hot_label(");
     CHECK_CONTAINS(r.out, "-> FAIL (crashed)");
-    CHECK_CONTAINS(r.out, "Task 4: the gradient with respect to the logits: p - y\n  -> PASS");   /* after it */
+    CHECK_CONTAINS(r.out, "Task 4: the gradient of the loss with respect to the logits\n  -> PASS");   /* after it */
     CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
     program_result_free(&r);
     plant_solution("08", NULL, NULL);
@@ -259,6 +259,49 @@ static void test_progress_in_a_fresh_copy(void)
     program_result_free(&r);
 }
 
+/* ---------------------------------------------------------------- what the exercises give away */
+
+/* issue 18 item 5: each exercise's header (exercises/NN_*.c up to its first
+ * #include, and exercises/NN_*.h) keeps the task, the shapes and the worked
+ * example's numbers, and leaves the derivation (the formula of a gradient,
+ * an index mapping) to the student: it is make hint's level 2. */
+static void test_exercise_headers_leave_the_derivation_to_the_student(void)
+{
+    static const struct {
+        const char *number, *keeps, *gives_away[4];
+    } cases[] = {
+        { "02", "df/dz = 3", { "df/dq = z", "dq/dx = 1" } },
+        { "03", "= 80", { "(f*f*c_in + 1)", "out[(i + p) * (w + 2p)", "(w - f + 2p)/s + 1" } },
+        { "04", "0.104994", { "y (1 - y)", "1 - y^2", "(x + h) / 2h" } },
+        { "05", "[[0,0,0,2],[1,0,0,0],[3,0,0,0],[0,0,4,0]]", { "dX[argmax[o]] += dY[o]", "dY(oy, ox) / (k*k)",
+                                                                "receive dL/dY" } },
+        { "06", "[[2,5,2],[-3,0,6],[1,-3,0]]", { "rot[a][b]", "dOpad", "dF[a][b] = sum", "dX[r][c] = sum" } },
+        { "07", "-0.088903", { "dW[i][j] = x[i] * dz[j]", "-(y' - O)", "dE/dZ1 = dE/dA1" } },
+        { "08", "-0.300230", { "dz_i = p_i - y_i", "e^{z_i - m}", "minus the truth" } },
+        { "09", "-0.29", { "m_hat = m", "velocity = momentum * velocity + g", "w[i] - lr * g[i]" } },
+        { "10", "1.098612", { "dL_n/dz_j = p_j", "dL_n/dW[i][j] = x_n[i]" } },
+        { "11", "[6 5 6 -4 5 0]", { "x[c][oy*stride + ky - pad]", "i0 = 0, block_m, 2*block_m" } },
+        { "12", "[1.3333 0 4]", { "dy[i] * mask[i]", "1 / (1 - rate)" } },
+        { "13", "dgamma = (3.5, 6.6)", { "dvar", "dmean", "gamma s / N", "sum dy * xhat" } },
+        { "14", "7 x 9 picture", { "d logit[c] / d z", "dx[i+u][j+v] += dz", "(border + (k / columns)" } },
+        { "15", "sd 0.2", { "/ (n - 1) )", "image[y - dy][x - dx]", "map[y - dy][x - dx]" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "sed -n '1,/^#include/p' exercises/%s_*.c; cat exercises/%s_*.h", cases[i].number,
+                 cases[i].number);
+        program_result r = run_program(cmd);
+        CHECK_INT(r.exit_code, 0);
+        CHECK_CONTAINS(r.out, cases[i].keeps);
+        for (int g = 0; g < 4 && cases[i].gives_away[g]; g++)
+            if (strstr(r.out, cases[i].gives_away[g])) {
+                printf("    exercise %s's header still gives away \"%s\"\n", cases[i].number, cases[i].gives_away[g]);
+                CHECK(0);
+            }
+        program_result_free(&r);
+    }
+}
+
 /* ---------------------------------------------------------------- diagnoses */
 
 /* Build exercise NN's checks against its solution with `from` replaced by
@@ -318,7 +361,7 @@ static void test_exercise_12_names_the_dropout_mistakes(void)
 {
     program_result r = broken_solution("12", "            mask[i] = 1;", "            mask[i] = 1 - rate;");
     CHECK_CONTAINS(r.out, "likely bug: test mode multiplied y by 1 - rate = 0.75: that is the ORIGINAL dropout");
-    CHECK_CONTAINS(r.out, "Task 1: the mask: 1 / (1 - rate) where u >= rate, else 0\n  -> PASS");
+    CHECK_CONTAINS(r.out, "Task 1: the mask of inverted dropout\n  -> PASS");
     program_result_free(&r);
     r = broken_solution("12", "dx[i] = dy[i] * mask[i];", "dx[i] = dy[i];");
     CHECK_CONTAINS(r.out, "likely bug: the gradient passed through unchanged (dx = dy)");
@@ -669,6 +712,7 @@ int main(void)
     RUN_TEST(test_check_accepts_a_one_digit_number_and_ends_with_its_own_line);
     RUN_TEST(test_hints_come_one_level_at_a_time);
     RUN_TEST(test_reset_restores_the_original_and_keeps_yours);
+    RUN_TEST(test_exercise_headers_leave_the_derivation_to_the_student);
     /* These put (broken) solutions in place: not in a handout, which has no solutions/. */
     if (solution) {
         RUN_TEST(test_a_crash_names_the_task_and_the_call_and_keeps_the_rest);

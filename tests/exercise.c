@@ -21,13 +21,23 @@ static int n_diagnoses;
 /* Thrown out of a task by --hint once its hints are printed. */
 static jmp_buf after_hints;
 
+/* The first letter of a hint, a capital when the hint starts with a word
+ * ("the rule is ..."), as it is when it starts with a symbol ("dL/dz = p - y",
+ * "y = max(0, x)", "out[(i + p) ...]": a formula's names keep their case). */
+static char capital(const char *text)
+{
+    size_t word = strspn(text, "abcdefghijklmnopqrstuvwxyz");
+    int is_word = word >= 2 && (text[word] == ' ' || text[word] == ',' || text[word] == ':' || text[word] == '\0');
+    return is_word ? (char)toupper((unsigned char)text[0]) : text[0];
+}
+
 static void print_hints(int number, const char *title, hint_levels hints, int level)
 {
     const char *text[3] = { hints.concept, hints.formula, hints.code };
     static const char *names[3] = { "the idea", "the formula", "the code" };
     printf("Task %d: %s\n", number, title);
     for (int l = 0; l < level && l < 3; l++)
-        printf("  hint %d of 3 (%s): %c%s\n", l + 1, names[l], toupper((unsigned char)text[l][0]), text[l] + 1);
+        printf("  hint %d of 3 (%s): %c%s\n", l + 1, names[l], capital(text[l]), text[l] + 1);
 }
 
 void task_begin(int number, const char *title, hint_levels hints)

@@ -132,7 +132,7 @@ static void diagnose_sizes(const int *got)
 
 static void task_output_length(void)
 {
-    task_begin(1, "the output size (w - f + 2p)/s + 1, or -1",
+    task_begin(1, "the output size of a convolution along one side, or -1",
                HINTS("Padding makes the image bigger, the stride makes the filter jump. Count"
                      " the starting places; the jumps must land exactly on the last one.",
                      "(W - F + 2P) / S + 1, defined only when W - F + 2P >= 0 and divisible "
@@ -197,7 +197,7 @@ static void diagnose_params(const param_case *c, long got, int *said)
 
 static void task_params(void)
 {
-    task_begin(2, "the parameters of a conv layer, (f*f*c_in + 1)*c_out",
+    task_begin(2, "the parameters of a conv layer",
                HINTS("Every filter sees all input channels through its f x f window, and has "
                      "one bias of its own.",
                      "params = (f * f * c_in + 1) * c_out.",

@@ -225,7 +225,7 @@ static void task_max_forward(void)
 
 static void task_max_backward(void)
 {
-    task_begin(2, "max pooling backward: route dL/dY to the argmax",
+    task_begin(2, "max pooling backward",
                HINTS("Only the pixel that won the max moved the output, so only it gets the "
                      "gradient; a pixel can win more than one window.",
                      "dL/dx(argmax(o)) += dL/dy(o) for every output o; every other dL/dx is "
@@ -328,7 +328,7 @@ static void task_avg_forward(void)
 
 static void task_avg_backward(void)
 {
-    task_begin(4, "average pooling backward: dL/dY / (k*k) to every pixel of the window",
+    task_begin(4, "average pooling backward",
                HINTS("Every pixel of a window moved the average by 1/k^2 of its own change, "
                      "so each gets that share of the window's gradient.",
                      "dL/dx(oy*S + i, ox*S + j) += dL/dy(oy, ox) / k^2 for every window and "

@@ -161,7 +161,7 @@ static void gradient_check(const char *name, double *param, int n, int row_w, co
 
 static void task_dfilter(void)
 {
-    task_begin(1, "dL/dF = conv(X, dL/dO)",
+    task_begin(1, "dL/dF, the gradient of the filter",
                HINTS("Each filter weight touched every output it helped to make; its gradient"
                      " adds up, over the outputs, the pixel it multiplied times that output's"
                      " gradient.",
@@ -217,7 +217,7 @@ static void task_dfilter(void)
 
 static void task_dinput(void)
 {
-    task_begin(2, "dL/dX = full convolution of the rotated filter with dL/dO",
+    task_begin(2, "dL/dX, the gradient of the input",
                HINTS("Each input pixel fed several outputs through different filter weights; "
                      "collecting them back is a convolution of dL/dO with the filter turned "
                      "round.",
@@ -266,7 +266,7 @@ static void task_dinput(void)
 
 static void task_dbias(void)
 {
-    task_begin(3, "dL/db = the sum of dL/dO",
+    task_begin(3, "dL/db, the gradient of the bias",
                HINTS("The bias is added to every output of its map, so every output's "
                      "gradient reaches it.",
                      "dL/db = sum over i, j of dO(i, j).",
@@ -294,7 +294,7 @@ static void task_dbias(void)
 
 static void task_dinput_strided(void)
 {
-    task_begin(4, "dL/dX with stride S: dilate dL/dO, then the full convolution",
+    task_begin(4, "dL/dX with a stride S",
                HINTS("With stride S the forward pass skipped positions; put zeros where it "
                      "skipped and the stride-1 rule applies again.",
                      "dilate dO: D((i*S), (j*S)) = dO(i, j), zeros between ((oh-1)S + 1 by "

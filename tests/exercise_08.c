@@ -285,9 +285,9 @@ static void check_gradient(const char *what, const double *z, int label, int n)
 
 static void task_gradient(void)
 {
-    task_begin(4, "the gradient with respect to the logits: p - y",
-               HINTS("Softmax and cross-entropy together have a very simple gradient: the "
-                     "prediction minus the truth.",
+    task_begin(4, "the gradient of the loss with respect to the logits",
+               HINTS("Differentiate softmax and cross-entropy together, as one function of "
+                     "the logits: the chain rule through both collapses to something simple.",
                      "dL/dz = p - y: softmax(z), then subtract 1 at the label.",
                      "softmax_stable(z, dz, n) puts p in dz; then dz[label] -= 1. No Jacobian"
                      " needed: it multiplied out to p - y (lesson 08, step 7). Write "
