@@ -457,9 +457,9 @@ static program_result skeleton_checks(const char *number)
 static void test_exercise_11_blames_the_right_loop(void)
 {
     program_result r = broken_solution("11", "for (int j = j0; j < j1; j++)", "for (int j = j0; j <= j1; j++)");
-    if (checks_have_asan()) {
+    if (checks_have_asan()) {                   /* built without -g here: the function, not the line */
         CHECK_CONTAINS(r.err, "heap-buffer-overflow");
-        CHECK_CONTAINS(r.err, "11_speed.c:");
+        CHECK_CONTAINS(r.err, "in matmul_blocked");
     } else {
         CHECK_CONTAINS(r.out, "likely bug: the loop over j (the columns) runs one column past each block");
         CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of C");
@@ -491,6 +491,11 @@ static void test_exercise_11_is_timed_without_sanitizers(void)
         CHECK(strstr(r.out, "GFLOP/s") == NULL);
     }
     program_result_free(&r);
+    if (checks_have_asan()) {     /* the course's library has the sanitizers: no build without them links */
+        printf("    (make sanitize: the timing without sanitizers is left to make test)\n");
+        plant_solution("11", NULL, NULL);
+        return;
+    }
     r = in_course("make check EX=11 CHECK_SAN= BUILD=build/speed");
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "without sanitizers");
@@ -524,7 +529,7 @@ static void test_exercise_15_catches_a_short_overrun(void)
         program_result r = broken_solution("15", "for (int y = 0; y < h; y++)", to);
         if (checks_have_asan()) {
             CHECK_CONTAINS(r.err, "heap-buffer-overflow");
-            CHECK_CONTAINS(r.err, "15_claims.c:");
+            CHECK_CONTAINS(r.err, "in shift_image");
         } else {
             CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of moved, which has 20 entries: "
                                   "moved[20] was written (in the call shift_image(");
@@ -550,7 +555,7 @@ static void test_exercise_05_names_a_one_entry_overrun(void)
                                        "for (int i = 0; i <= h * w; i++)\n        dx[i] = 0;\n    for (int oy");
     if (checks_have_asan()) {
         CHECK_CONTAINS(r.err, "heap-buffer-overflow");
-        CHECK_CONTAINS(r.err, "05_pooling.c:");
+        CHECK_CONTAINS(r.err, "in avg_pool_backward");
     } else {
         CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of dx, which has 16 entries: dx[16] was written "
                               "(in the call avg_pool_backward(");

@@ -759,7 +759,8 @@ static int all_near(const real *mine, const double *want, long n)
     return 1;
 }
 
-/* want[i] = the entry of g with the last two axes transposed (trans) or each (h, w) slice rotated 180 degrees. */
+/* want[i] = the entry of g with the last two axes transposed (rotate 0; square
+ * slices only, h == w) or each (h, w) slice rotated 180 degrees (rotate 1). */
 static void rearranged(const tensor *t, const double *g, double *want, int rotate)
 {
     int h = t->ndims >= 2 ? t->dims[t->ndims - 2] : 1, w = t->dims[t->ndims - 1];
@@ -820,10 +821,12 @@ static void diagnose_mine(problem *p, const tensor *t, const real *mine, const d
             printf("likely mistake: every entry is %s %.0f: off by the batch size? (a sum where a mean belongs, "
                    "or a mean taken twice)\n", ratio >= 1 ? "times" : "divided by", k);
     }
-    if (t->ndims >= 2) {
+    if (t->ndims >= 2 && t->dims[t->ndims - 2] == t->dims[t->ndims - 1]) {   /* only a square slice transposes in place */
         rearranged(t, right, want, 0);
         if (!all_near(mine, right, t->n) && all_near(mine, want, t->n))
             printf("likely mistake: transposed: your (i, j) is the right (j, i)\n");
+    }
+    if (t->ndims >= 2) {
         rearranged(t, right, want, 1);
         if (!all_near(mine, right, t->n) && all_near(mine, want, t->n))
             printf("likely mistake: rotated by 180 degrees: your (i, j) is the right (h-1-i, w-1-j)\n");
