@@ -1,15 +1,15 @@
 /* Exercise 02: the chain rule, and checking it numerically.
  *
  * Lesson 02 (build/lessons/02_chain_rule, notes/02_chain_rule.md) takes Intro
- * to CNN's graph f(x, y, z) = (x + y) z apart into two gates,
- *     q = x + y          (add gate:      dq/dx = 1, dq/dy = 1)
- *     f = q * z          (multiply gate: df/dq = z, df/dz = q)
- * runs it forward and backward at x = -2, y = 5, z = -4 (f = -12; df/dx =
- * df/dy = -4, df/dz = 3), and checks the gradients with central differences.
+ * to CNN's graph f(x, y, z) = (x + y) z apart into two gates, an add gate
+ * q = x + y and a multiply gate f = q z, runs it forward and backward, and
+ * checks the gradients with central differences. Now you derive the backward
+ * pass yourself and write the check.
  *
  *   TODO 1  graph_forward: q and f, gate by gate.
  *   TODO 2  graph_backward: df/dx, df/dy and df/dz at any (x, y, z), by the
- *           chain rule: df/dx = df/dq * dq/dx, and so on.
+ *           chain rule through the two gates. The numbers to hit, at x = -2,
+ *           y = 5, z = -4: f = -12, df/dx = df/dy = -4, df/dz = 3.
  *   TODO 3  central_slope(fn, t, h): the numeric derivative
  *           (fn(t + h) - fn(t - h)) / (2h).
  *   TODO 4  gradient_rel_error(a, n) = |a - n| / max(1e-8, |a| + |n|), the

@@ -4,28 +4,27 @@
 #ifndef EXERCISE_03_H
 #define EXERCISE_03_H
 
-/* Task 1: the output length of a convolution along one side,
- *     W_out = (w - f + 2p) / s + 1,
- * for an input of length w, a filter of size f, padding p on both ends and
- * stride s. Returns -1 when the configuration is impossible: the filter is
- * larger than the padded input (w + 2p < f), or the windows do not tile the
- * padded input exactly ((w - f + 2p) not divisible by s). */
+/* Task 1: the output length of a convolution along one side (how many
+ * positions the filter takes), for an input of length w, a filter of size
+ * f, padding p on both ends and stride s. Returns -1 when the configuration
+ * is impossible: the filter is larger than the padded input, or the windows
+ * do not tile the padded input exactly. */
 int output_length(int w, int f, int p, int s);
 
 /* Task 2: the number of parameters of a conv layer with c_out filters of
- * size f x f x c_in, one bias per filter: (f*f*c_in + 1) * c_out. */
+ * size f x f x c_in, one bias per filter. */
 long conv_layer_params(int f, int c_in, int c_out);
 
-/* Task 3: zero padding. x is (h, w), row by row; out is (h + 2p, w + 2p):
- * p rows of zeros above and below, p columns of zeros left and right, and x
- * in the middle: out[(i + p) * (w + 2p) + (j + p)] = x[i * w + j].
- * Write every element of out (it may hold anything when you get it). */
+/* Task 3: zero padding. x is (h, w), row by row; out is (h + 2p, w + 2p),
+ * row by row: p rows of zeros above and below, p columns of zeros left and
+ * right, and x in the middle. Write every element of out (it may hold
+ * anything when you get it). */
 void zero_pad(const double *x, int h, int w, int p, double *out);
 
 /* Task 4: "same" padding at stride 1 for a filter of size f, as Keras and
- * TensorFlow do it: the total padding is f - 1; *pad_before (top/left) gets
- * the smaller half, (f - 1) / 2 rounded down, and *pad_after (bottom/right)
- * the rest. Odd f: equal halves; even f: one more after. */
+ * TensorFlow do it: the total padding keeps the size; *pad_before
+ * (top/left) gets the smaller half and *pad_after (bottom/right) the rest.
+ * Odd f: equal halves; even f: one more after. */
 void same_padding(int f, int *pad_before, int *pad_after);
 
 #endif

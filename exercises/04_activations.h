@@ -4,19 +4,19 @@
  *
  * Every function works on n numbers, element by element. The backward
  * functions get dy = dL/dy, the gradient arriving from above, and write
- * dx = dL/dx = dy * dy/dx (the chain rule), overwriting dx. */
+ * dx = dL/dx by the chain rule, overwriting dx. */
 #ifndef EXERCISE_04_H
 #define EXERCISE_04_H
 
-/* Task 1: y = max(0, x).   Local derivative: 1 where x > 0, else 0 (0 at x = 0 too). */
+/* Task 1: y = max(0, x). At the kink x = 0 the backward takes the left slope, 0. */
 void relu_fwd(const double *x, double *y, int n);
 void relu_bwd(const double *x, const double *dy, double *dx, int n);
 
-/* Task 2: y = 1 / (1 + e^-x).   Local derivative: y (1 - y), from the OUTPUT y. */
+/* Task 2: y = 1 / (1 + e^-x). The backward gets the OUTPUT y, not x. */
 void sigmoid_fwd(const double *x, double *y, int n);
 void sigmoid_bwd(const double *y, const double *dy, double *dx, int n);
 
-/* Task 3: y = tanh(x).   Local derivative: 1 - y^2, from the OUTPUT y. */
+/* Task 3: y = tanh(x). The backward gets the OUTPUT y, not x. */
 void tanh_fwd(const double *x, double *y, int n);
 void tanh_bwd(const double *y, const double *dy, double *dx, int n);
 

@@ -3,7 +3,8 @@
  * Lesson 05 (build/lessons/05_pooling, notes/05_pooling.md) pools the 4x4 map
  * [[1,3,2,9],[7,4,1,5],[8,2,3,0],[6,5,4,1]] with 2x2 windows and stride 2:
  * max pooling gives [[7,9],[8,4]], average pooling [[3.75,4.25],[5.25,2]].
- * Now you write both, forward and backward, for one channel.
+ * Now you write both, forward and backward, for one channel, and derive the
+ * backward passes yourself: which inputs moved each output, and by how much.
  *
  * X is (h, w), stored row by row: pixel (row, col) is x[row * w + col].
  * Window (oy, ox) covers rows oy*stride .. oy*stride + k - 1 and columns
@@ -15,14 +16,16 @@
  *   TODO 1  max_pool_forward: Y(oy, ox) = the largest pixel of window (oy, ox);
  *           argmax(oy, ox) = where it is, as a flat index into X
  *           (row * w + col, NOT the position inside the window). On a tie
- *           the first maximum in reading order wins.
- *   TODO 2  max_pool_backward: only the winner moved the output (dY/dX = 1
- *           for it, 0 for the others), so
- *               dX = 0 everywhere, then dX[argmax[o]] += dY[o] for every output o.
- *   TODO 3  avg_pool_forward: Y(oy, ox) = (sum of the window) / (k*k).
- *   TODO 4  avg_pool_backward: every pixel moved the mean by 1/(k*k), so each
- *           pixel of window (oy, ox) gets dY(oy, ox) / (k*k), summed over all
- *           the windows the pixel belongs to. dX (h, w) starts at 0.
+ *           the first maximum in reading order wins. The map above gives
+ *           argmax = [4, 3, 8, 14].
+ *   TODO 2  max_pool_backward: dY (out_h, out_w) -> dX (h, w), OVERWRITTEN.
+ *           With dL/dY = [[1,2],[3,4]] on the map above, dL/dX is
+ *           [[0,0,0,2],[1,0,0,0],[3,0,0,0],[0,0,4,0]].
+ *   TODO 3  avg_pool_forward: Y(oy, ox) = the mean of window (oy, ox).
+ *   TODO 4  avg_pool_backward: dY (out_h, out_w) -> dX (h, w), OVERWRITTEN.
+ *           With dL/dY = [[1,2],[3,4]]: dL/dX = [[0.25,0.25,0.5,0.5],
+ *           [0.25,0.25,0.5,0.5],[0.75,0.75,1,1],[0.75,0.75,1,1]].
+ *           Overlapping windows: a pixel in several windows hears from each.
  *
  * Check your work: make check EX=05    A hint, one level at a time: make hint EX=05
  * Start this exercise again from the original: make reset EX=05 (your file is kept as .bak) */

@@ -16,16 +16,14 @@ void max_pool_forward(const double *x, int h, int w, int k, int stride, double *
 
 /* Task 2: the backward pass of max pooling. dy (out_h, out_w) is dL/dY,
  * argmax (out_h, out_w) comes from task 1 (the same h, w, k, stride); dx
- * (h, w) is dL/dX and is OVERWRITTEN: zero everywhere except at the winners,
- * which receive dL/dY (summed, when one input won several windows). */
+ * (h, w) is dL/dX and is OVERWRITTEN. */
 void max_pool_backward(const double *dy, const int *argmax, int h, int w, int k, int stride, double *dx);
 
 /* Task 3: average pooling. y (out_h, out_w) gets each window's mean. */
 void avg_pool_forward(const double *x, int h, int w, int k, int stride, double *y);
 
 /* Task 4: the backward pass of average pooling. dy (out_h, out_w) is dL/dY;
- * dx (h, w) is dL/dX and is OVERWRITTEN: every pixel of a window receives
- * dL/dY / (k*k) from it, summed over all the windows it belongs to. */
+ * dx (h, w) is dL/dX and is OVERWRITTEN. */
 void avg_pool_backward(const double *dy, int h, int w, int k, int stride, double *dx);
 
 #endif

@@ -9,22 +9,17 @@
 #ifndef EXERCISE_06_H
 #define EXERCISE_06_H
 
-/* Task 1 (stride 1): dfilter (kh, kw) = dL/dF, with kh = h - oh + 1 and
- * kw = w - ow + 1: the valid convolution of X with dL/dO,
- *     dF[a][b] = sum_{i,j} dO[i][j] * X[i + a][j + b]. */
+/* Task 1 (stride 1): dfilter (kh, kw) = dL/dF, OVERWRITTEN, with
+ * kh = h - oh + 1 and kw = w - ow + 1. */
 void conv_dfilter(const double *x, int h, int w, const double *dout, int oh, int ow, double *dfilter);
 
-/* Task 2 (stride 1): dx (oh + k - 1, ow + k - 1) = dL/dX: the full
- * convolution of the filter rotated by 180 degrees with dL/dO,
- *     dX[r][c] = sum_{a,b} F[a][b] * dO[r - a][c - b]   (dO is 0 outside its bounds). */
+/* Task 2 (stride 1): dx (oh + k - 1, ow + k - 1) = dL/dX, OVERWRITTEN. */
 void conv_dinput(const double *filter, int k, const double *dout, int oh, int ow, double *dx);
 
-/* Task 3: dL/db, the bias being added to every output. */
+/* Task 3: dL/db (one number), the bias being added to every output. */
 double conv_dbias(const double *dout, int oh, int ow);
 
-/* Task 4 (stride S >= 1): dx ((oh-1)*S + k, (ow-1)*S + k) = dL/dX: the full
- * convolution of the rotated filter with dL/dO DILATED (S - 1 zeros inserted
- * between neighbouring entries, giving ((oh-1)*S + 1, (ow-1)*S + 1)). */
+/* Task 4 (stride S >= 1): dx ((oh-1)*S + k, (ow-1)*S + k) = dL/dX, OVERWRITTEN. */
 void conv_dinput_strided(const double *filter, int k, int stride, const double *dout, int oh, int ow,
                          double *dx);
 

@@ -13,15 +13,14 @@
 void fc_forward(const double *x, const double *w, const double *b, double *z, int n_in, int n_out);
 
 /* Task 2: its backward pass. Given dz = dL/dZ (n_out), OVERWRITE
- *   dw (n_in, n_out): dW[i][j] = x[i] * dz[j]          (dW = X dZ^T, the shape of W)
- *   db (n_out):       db[j]    = dz[j]                 (db = dZ)
- *   dx (n_in):        dx[i]    = sum_j W[i][j] * dz[j] (dX = W dZ, the shape of X) */
+ *   dw (n_in, n_out) = dL/dW, the shape of W
+ *   db (n_out)       = dL/db
+ *   dx (n_in)        = dL/dX, the shape of X */
 void fc_backward(const double *x, const double *w, const double *dz,
                  double *dw, double *db, double *dx, int n_in, int n_out);
 
 /* Task 3: the output neuron of Intro to CNN's network, O = sigmoid(Z2), with the
- * error E = (y' - O)^2 / 2. Given O and the label y' (target), return
- *   dE/dZ2 = dE/dO * dO/dZ2 = -(y' - O) * O * (1 - O). */
+ * error E = (y' - O)^2 / 2. Given O and the label y' (target), return dE/dZ2. */
 double sigmoid_mse_delta(double o, double target);
 
 /* Task 4: Intro to CNN's whole small network, forward and backward:

@@ -2,15 +2,14 @@
  *
  * Lesson 08 (build/lessons/08_softmax, notes/08_softmax.md) shows that the
  * softmax as written, e^{z_i} / sum_k e^{z_k}, returns NaN for logits like
- * [1000, 1001, 1002], that subtracting the largest logit first fixes it and
- * changes nothing else, that the loss is -sum label * ln prediction (Doshi
- * swaps the two), and that its gradient with respect to the logits is p - y.
- * Now you write the four functions. Every array has n entries.
+ * [1000, 1001, 1002], how to compute it without overflow, and that the loss
+ * is -sum label * ln prediction (Doshi swaps the two). Now you write the four
+ * functions, and derive the gradient of the loss yourself. Every array has n
+ * entries.
  *
- *   TODO 1  softmax_stable(z, p, n): m = max_k z_k, then
- *             p_i = e^{z_i - m} / sum_k e^{z_k - m}
- *           softmax([1, 2, 3]) = (0.090031, 0.244728, 0.665241), and so must
- *           softmax([1000, 1001, 1002]) be.
+ *   TODO 1  softmax_stable(z, p, n): the softmax, computed so that it never
+ *           overflows: softmax([1, 2, 3]) = (0.090031, 0.244728, 0.665241),
+ *           and so must softmax([1000, 1001, 1002]) be.
  *   TODO 2  one_hot_label(label, y, n): y[label] = 1 and every other entry 0
  *           (Bayya: the digit 3 becomes (0, 0, 0, 1, 0, 0, 0, 0, 0, 0)).
  *   TODO 3  cross_entropy_loss(p, y, n): L = -sum_i y_i ln p_i, the label y
@@ -19,10 +18,9 @@
  *           10-class example gives 0.438531, and p = (0.2, 0, 0.1, 0.7) with
  *           label 3 gives -ln 0.7 = 0.356675 (and not NaN).
  *   TODO 4  softmax_ce_logit_grad(z, label, dz, n): the gradient of
- *           L = -ln softmax(z)_label with respect to z:
- *             dz_i = p_i - y_i,   p = softmax(z),   y = one-hot(label)
- *           For the lesson's logits (1, -6, 0.3, 2.25) and label 3:
- *           (0.200488, 0.000183, 0.099559, -0.300230).
+ *           L = -ln softmax(z)_label with respect to the logits z, dz (n),
+ *           OVERWRITTEN. For the lesson's logits (1, -6, 0.3, 2.25) and
+ *           label 3: (0.200488, 0.000183, 0.099559, -0.300230).
  *
  * Check your work: make check EX=08    A hint, one level at a time: make hint EX=08
  * Start this exercise again from the original: make reset EX=08 (your file is kept as .bak) */
@@ -54,8 +52,9 @@ double cross_entropy_loss(const double *p, const double *y, int n)
     return 0;
 }
 
-/* TODO 4. The idea: Softmax and cross-entropy together have a very simple
- * gradient: the prediction minus the truth.
+/* TODO 4. The idea: Differentiate softmax and cross-entropy together, as
+ * one function of the logits: the chain rule through both collapses to
+ * something simple.
  * (make hint EX=08: the formula, then the code, one at a time) */
 void softmax_ce_logit_grad(const double *z, int label, double *dz, int n)
 {

@@ -5,9 +5,8 @@
 #ifndef EXERCISE_08_H
 #define EXERCISE_08_H
 
-/* Task 1: p = softmax(z), computed stably:
- *   p_i = e^{z_i - m} / sum_k e^{z_k - m}   with m = max_k z_k
- * (the same numbers as e^{z_i} / sum_k e^{z_k}, but no overflow). p is OVERWRITTEN. */
+/* Task 1: p = softmax(z), p_i = e^{z_i} / sum_k e^{z_k}, computed so that it
+ * never overflows (lesson 08). p is OVERWRITTEN. */
 void softmax_stable(const double *z, double *p, int n);
 
 /* Task 2: y = the one-hot encoding of label (0 <= label < n): y[label] = 1,
@@ -20,9 +19,8 @@ void one_hot_label(int label, double *y, int n);
  * y_i = 0 add nothing: skip them (in floating point 0 * ln 0 is NaN). */
 double cross_entropy_loss(const double *p, const double *y, int n);
 
-/* Task 4: the gradient of L = -ln softmax(z)_label with respect to the logits:
- *   dz_i = p_i - y_i   with p = softmax(z), y = one-hot(label)
- * dz is OVERWRITTEN. */
+/* Task 4: the gradient of L = -ln softmax(z)_label with respect to the
+ * logits z. dz (n) is OVERWRITTEN. */
 void softmax_ce_logit_grad(const double *z, int label, double *dz, int n);
 
 #endif

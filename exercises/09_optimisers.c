@@ -2,30 +2,28 @@
  *
  * Lesson 09 (build/lessons/09_optimisers, notes/09_optimisers.md) walks down
  * the parabola L(a) = (a - 3)^2 with Intro to CNN's rule and then races four
- * optimisers to recover a hidden 3x3 filter. Now you write the update rules.
- * Every function changes the n parameters w (n) IN PLACE, using their
- * gradient g = dL/dw (n), which it must leave unchanged. The state arrays
- * velocity, m, v (n each) are all zeros before the first step; the caller
- * passes the same arrays again at every step, so they carry the history.
+ * optimisers to recover a hidden 3x3 filter. Now you write the update rules,
+ * as notes/09_optimisers.md states them. Every function changes the n
+ * parameters w (n) IN PLACE, using their gradient g = dL/dw (n), which it
+ * must leave unchanged. The state arrays velocity, m, v (n each) are all
+ * zeros before the first step; the caller passes the same arrays again at
+ * every step, so they carry the history.
  *
- *   TODO 1  gd_update(w, g, n, lr): one step of gradient descent,
- *               w[i] = w[i] - lr * g[i]            for i = 0 .. n-1
- *           (Intro to CNN: new_parameter = old_parameter - learning_rate * gradient).
+ *   TODO 1  gd_update(w, g, n, lr): one step of gradient descent, Intro to
+ *           CNN's rule. w = 1, g = 2, lr = 0.1 gives w = 0.8.
  *   TODO 2  momentum_update(w, g, velocity, n, lr, momentum): SGD with
- *           momentum in the PyTorch form, for each i, in this order:
- *               velocity[i] = momentum * velocity[i] + g[i]
- *               w[i]        = w[i] - lr * velocity[i]
- *           The velocity is a running sum of past gradients, each older one
- *           weighed down by another factor `momentum` (typically 0.9).
+ *           momentum in the PyTorch form (the velocity is a running sum of
+ *           past gradients, each older one weighed down by another factor
+ *           `momentum`, typically 0.9). From w = 0, velocity 0, with g = 1 at
+ *           every step, lr = 0.1 and momentum 0.9: w = -0.1 after one step,
+ *           -0.29 after two.
  *   TODO 3  adam_update(w, g, m, v, n, lr, beta1, beta2, eps, t): Adam
- *           (Kingma & Ba 2015). t is the step number, 1 at the first call.
- *               m[i]  = beta1 * m[i] + (1 - beta1) * g[i]          (mean of g)
- *               v[i]  = beta2 * v[i] + (1 - beta2) * g[i] * g[i]   (mean of g^2)
- *               m_hat = m[i] / (1 - beta1^t)                       (bias correction)
- *               v_hat = v[i] / (1 - beta2^t)
- *               w[i]  = w[i] - lr * m_hat / (sqrt(v_hat) + eps)
- *           Typical values: lr 0.001, beta1 0.9, beta2 0.999, eps 1e-8.
- *           Store m and v WITHOUT the correction (it is recomputed from t).
+ *           (Kingma & Ba 2015) with bias correction; t is the step number, 1
+ *           at the first call. Store m and v WITHOUT the correction (it is
+ *           recomputed from t). Typical values: lr 0.001, beta1 0.9, beta2
+ *           0.999, eps 1e-8. The first step moves every weight by about lr,
+ *           against the sign of its gradient, whatever the gradient's size:
+ *           from w = 0 with g = (1, -2, 0.5) and lr 0.1, w = (-0.1, 0.1, -0.1).
  *
  * Check your work: make check EX=09    A hint, one level at a time: make hint EX=09
  * Start this exercise again from the original: make reset EX=09 (your file is kept as .bak) */

@@ -8,19 +8,15 @@
 #ifndef EXERCISE_09_H
 #define EXERCISE_09_H
 
-/* Task 1: one step of gradient descent (Intro to CNN):
- * new_parameter = old_parameter - learning_rate * gradient, for each of the n. */
+/* Task 1: one step of gradient descent (Intro to CNN's rule, notes/09_optimisers.md). */
 void gd_update(double *w, const double *g, int n, double lr);
 
-/* Task 2: one step of SGD with momentum (the PyTorch form):
- * velocity = momentum * velocity + g, then w = w - lr * velocity. */
+/* Task 2: one step of SGD with momentum, the PyTorch form (notes/09_optimisers.md). */
 void momentum_update(double *w, const double *g, double *velocity, int n, double lr, double momentum);
 
-/* Task 3: one step of Adam (Kingma & Ba 2015) with bias correction; t is the
- * 1-based step number (t = 1 at the first call):
- *   m = beta1 m + (1 - beta1) g             v = beta2 v + (1 - beta2) g^2
- *   m_hat = m / (1 - beta1^t)               v_hat = v / (1 - beta2^t)
- *   w = w - lr * m_hat / (sqrt(v_hat) + eps) */
+/* Task 3: one step of Adam (Kingma & Ba 2015) with bias correction
+ * (notes/09_optimisers.md); t is the 1-based step number (t = 1 at the
+ * first call); m and v are stored without the correction. */
 void adam_update(double *w, const double *g, double *m, double *v, int n,
                  double lr, double beta1, double beta2, double eps, int t);
 

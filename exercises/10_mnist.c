@@ -23,13 +23,13 @@
  *               z_j = b_j + sum_i W[i][j] x_n[i]          W[i][j] = w[i * n_classes + j]
  *               p = softmax(z)   (subtract max z first: lesson 08)
  *               L_n = -ln p[y_n]
- *               dL_n/dz_j = p_j - [j == y_n]               (lesson 08)
- *               dL_n/dW[i][j] = x_n[i] * dL_n/dz_j          dL_n/db_j = dL_n/dz_j
- *           Add up the gradients of the whole batch FIRST, with the weights
- *           as they were; then, for every weight and bias,
- *               w -= lr * (sum of gradients) / batch
- *           Return the mean loss (L_1 + ... + L_batch) / batch, measured
- *           before the step.
+ *           Derive dL_n/dW and dL_n/db by the chain rule (lessons 07 and 08
+ *           have the pieces). Add up the gradients of the whole batch FIRST,
+ *           with the weights as they were; then move every weight and bias
+ *           by -lr times the MEAN gradient over the batch. Return the mean
+ *           loss (L_1 + ... + L_batch) / batch, measured before the step:
+ *           with w = 0 and b = 0 every p is 1 / n_classes, so the first
+ *           loss is ln 3 = 1.098612 for 3 classes.
  *   TODO 3  accuracy_and_confusion(labels, predicted, n, n_classes, confusion):
  *           the fraction of i with predicted[i] == labels[i], and the
  *           confusion matrix: set every entry to 0, then add 1 to

@@ -17,9 +17,9 @@
  *           matrix of (channels * k_h * k_w) rows and (out_h * out_w) columns:
  *               row r    = (c * k_h + ky) * k_w + kx    (the filter tap c, ky, kx)
  *               column q = oy * out_w + ox              (the position oy, ox)
- *               cols[r][q] = the pixel (c, oy*stride + ky - pad, ox*stride + kx - pad),
- *                            or 0 when that pixel is outside the image.
- *           Write EVERY entry of cols, the zeros too. Lesson 01's image
+ *           Work out which pixel lies under tap (c, ky, kx) at position
+ *           (oy, ox); where it falls in the padding, the entry is 0. Write
+ *           EVERY entry of cols, the zeros too. Lesson 01's image
  *           [[5,2,2,3],[3,1,2,1],[9,0,4,5]] with a 2x2 filter (stride 1, no
  *           padding) gives the 4 x 6 matrix
  *               [5 2 2 3 1 2]
@@ -35,19 +35,15 @@
  *           memory. C is OVERWRITTEN: its old contents are garbage. The
  *           naive order i, j, p is given below (matmul_ijp) to compare.
  *   TODO 3  matmul_blocked(m, n, k, a, b, c, block_m, block_k, block_n): the
- *           same C, computed block by block. Three outer loops step
- *               i0 = 0, block_m, 2*block_m, ... < m
- *               p0 = 0, block_k, ... < k
- *               j0 = 0, block_n, ... < n
- *           and for each (i0, p0, j0) the i-p-j loops of TODO 2 add
- *               C[i][j] += A[i][p] * B[p][j]
- *           for i in [i0, i0 + block_m), p in [p0, p0 + block_k), j in
- *           [j0, j0 + block_n), each range cut off at m, k or n: the last
- *           block along each index is smaller when the size is not a
- *           multiple of the block. C starts at 0.
+ *           same C, computed block by block: blocks of block_m rows of C
+ *           (index i), block_k terms of the sum (index p) and block_n columns
+ *           (index j), each block done with the loops of TODO 2. When a size
+ *           is not a multiple of its block, the last block along that index
+ *           is smaller, and it must still be done. C starts at 0.
  *
  * The checker also times your TODO 2 and 3 against the naive loop, once
- * task 3 passes (for your information only: speed is never a pass condition).
+ * task 3 passes, in a build without sanitizers (for your information only:
+ * speed is never a pass condition).
  *
  * Check your work: make check EX=11    A hint, one level at a time: make hint EX=11
  * Start this exercise again from the original: make reset EX=11 (your file is kept as .bak) */

@@ -14,8 +14,8 @@
  *         out_w = (width  + 2*pad - k_w) / stride + 1
  *   row r = (c * k_h + ky) * k_w + kx     one filter tap (c, ky, kx)
  *   column q = oy * out_w + ox            one output position (oy, ox)
- *   cols[r][q] = x[c][oy*stride + ky - pad][ox*stride + kx - pad],
- *                or 0 where that pixel lies outside the image (the padding).
+ *   cols[r][q] = the pixel under tap (c, ky, kx) at position (oy, ox), or 0
+ *                where that pixel lies outside the image (the padding).
  * The checks only use geometries where the divisions above are exact. */
 void im2col_image(const double *x, int channels, int height, int width, int k_h, int k_w,
                   int stride, int pad, double *cols);

@@ -5,39 +5,31 @@
  * dropout sets a random part of its inputs to 0 (a new random part at every
  * step), so no unit can count on any other being there (Srivastava et al.
  * 2014). At test time it must drop nothing. This is INVERTED dropout, the
- * form Keras and PyTorch use: the numbers kept while training are divided
- * by the probability of keeping them, 1 - rate, so that each output's
- * expected value equals its input, and the test-time layer is then simply
- * the identity.
+ * form Keras and PyTorch use: the numbers kept while training are scaled so
+ * that each output's expected value equals its input, and the test-time
+ * layer is then simply the identity. Work out the scale from that.
  *
  * Everything works on n numbers (one image's activations, flattened, in
  * any shape), in double. rate is the fraction DROPPED, 0 <= rate < 1, as in
  * Keras's Dropout(rate) and the spec "dropout 0.25". The random numbers are
  * given to you: u (n), each uniform in [0, 1), one per number (the library
- * draws them from its own generator, src/dropout.c).
+ * draws them from its own generator, src/dropout.c). A number is dropped
+ * when its u[i] < rate (which happens with probability rate), kept otherwise.
  *
- *   TODO 1  dropout_mask_from_draws(u, rate, mask, n): for i = 0 .. n-1,
- *               mask[i] = 1 / (1 - rate)   if u[i] >= rate    (kept, scaled)
- *               mask[i] = 0                if u[i] <  rate    (dropped)
- *           Since u is uniform, P(u[i] < rate) = rate: each number is
- *           dropped with probability rate and kept with probability
- *           1 - rate. E.g. rate 0.25: u = [0.9 0.1 0.25] gives
- *           mask = [1.3333 0 1.3333].
+ *   TODO 1  dropout_mask_from_draws(u, rate, mask, n): mask[i] = the factor
+ *           number i is multiplied by while training (0 when dropped).
+ *           E.g. rate 0.25: u = [0.9 0.1 0.25] gives mask = [1.3333 0 1.3333].
  *   TODO 2  dropout_layer_forward(x, u, rate, training, mask, y, n): the
  *           layer's forward pass, x (n) -> y (n), in either mode:
- *             training != 0:  mask[i] as in TODO 1, then y[i] = x[i] * mask[i]
- *             training == 0:  test mode: mask[i] = 1 and y[i] = x[i]
- *                             (nothing dropped, nothing scaled; u is not read)
+ *             training != 0:  mask as in TODO 1, and each y[i] is x[i] scaled by it
+ *             training == 0:  test mode: nothing dropped, nothing scaled,
+ *                             mask[i] = 1 (u is not read)
  *           Either way mask (n) keeps the factor each x[i] was multiplied
- *           by: the backward pass needs it. Why the scale: the expected
- *           value of y[i] while training is
- *               (1 - rate) * x[i] / (1 - rate) + rate * 0 = x[i],
- *           the same as at test time.
+ *           by: the backward pass needs it.
  *   TODO 3  dropout_layer_backward(dy, mask, dx, n): dy[i] = dL/dy[i], the
- *           gradient arriving from the layer above. y[i] = x[i] * mask[i],
- *           so dy[i]/dx[i] = mask[i] and by the chain rule
- *               dx[i] = dL/dx[i] = dy[i] * mask[i].
- *           (In test mode the mask is all ones and dx = dy.)
+ *           gradient arriving from the layer above; dx[i] = dL/dx[i], by the
+ *           chain rule through the forward pass. With mask = [1.3333 0 1.3333]
+ *           and dy = [1 2 3]: dx = [1.3333 0 4].
  *
  * Check your work: make check EX=12    A hint, one level at a time: make hint EX=12
  * Start this exercise again from the original: make reset EX=12 (your file is kept as .bak) */

@@ -3,7 +3,8 @@
  * Lesson 13 (build/lessons/13_batchnorm, notes/13_batchnorm.md) works a batch
  * of 4 images x 2 channels x 2 positions: channel 0 holds [8 4 2 6 4 8 4 4]
  * (mean 5, variance 4), channel 1 [57 45 51 55 43 49 55 45] (mean 50,
- * variance 25). Now you write the layer, in double, for any n, C and size.
+ * variance 25). Now you write the layer, in double, for any n, C and size,
+ * and derive its backward pass yourself.
  * The layout (exercises/13_batchnorm.h): x (n, C, size), element (i, c, k) at
  * x[(i * C + c) * size + k]; per-channel arrays have C entries; channel c's
  * statistics run over its N = n * size numbers (every image, every position).
@@ -15,25 +16,24 @@
  *               y(i,c,k)    = gamma[c] xhat(i,c,k) + beta[c]
  *           (Notes on CNN writes the division as (sigma + eps): that is a typo.)
  *   TODO 2  bn_backward: dy = dL/dy (n, C, size) -> dx (n, C, size), dgamma,
- *           dbeta (C), all OVERWRITTEN. Per channel, with s = 1 / sqrt(var + eps),
- *           N numbers, and sums over i, k (the chain rule, node by node, as in the
- *           lesson's step 3):
- *               dbeta     = sum dy                     (y = gamma xhat + beta)
- *               dgamma    = sum dy * xhat
- *               dxhat     = gamma dy
- *               dvar      = sum dxhat (x - mean) * (-1/2) s^3
- *               dmean     = - s sum dxhat              (+ dvar * (-2/N) sum (x - mean), which is 0)
- *               dx        = dxhat s  +  dvar 2 (x - mean) / N  +  dmean / N
- *                           direct      via the variance          via the mean
- *           You are given xhat, not x: x - mean = xhat / s. The three terms collapse to
- *               dx = gamma s / N * (N dy - dbeta - xhat * dgamma)
- *           Either form passes; dx = gamma s dy alone (the direct path) does not.
+ *           dbeta (C), all OVERWRITTEN. You are given xhat and var from the
+ *           forward pass, not x. Every x of a channel moves its mean and its
+ *           variance, and through them every y of the channel: dx must follow
+ *           all three paths (the direct one alone does not pass). The numbers
+ *           to hit, on the lesson's batch above with gamma = (2, 0.5),
+ *           beta = (1, -3) and dy = [1 -2 3 1 2 1 -1 2 -1 3 2 -2 1 2 1 -3]
+ *           (same layout): dbeta = (7, 3), dgamma = (3.5, 6.6), and dx starts
+ *           -0.531248 -2.65625 0.147 0.145 (image 0: channel 0, then
+ *           channel 1).
  *   TODO 3  bn_update_running: after a training step, per channel,
  *               running_mean = momentum running_mean + (1 - momentum) mean
  *               running_var  = momentum running_var  + (1 - momentum) var N / (N - 1)
  *           (the batch's variance made unbiased; momentum is 0.9 in the library).
- *   TODO 4  bn_forward_test: test mode, every image on its own:
- *               y(i,c,k) = gamma[c] (x(i,c,k) - running_mean[c]) / sqrt(running_var[c] + eps) + beta[c]
+ *   TODO 4  bn_forward_test: test mode, every image on its own: the forward
+ *           pass of TODO 1 with running_mean and running_var in place of the
+ *           batch's mean and variance. With running mean (4.5, 48) and
+ *           running variance (5, 30) the lesson's first number, 8, gives
+ *           2 * (8 - 4.5) / sqrt(5 + eps) + 1 = 4.130492.
  *
  * Check your work: make check EX=13    A hint, one level at a time: make hint EX=13
  * Start this exercise again from the original: make reset EX=13 (your file is kept as .bak) */

@@ -29,13 +29,12 @@ void bn_forward_train(const double *x, int n, int channels, int size, const doub
 
 /* Task 2: the backward pass of task 1. Given dy = dL/dy (n, C, size), and
  * xhat (n, C, size) and var (C) from the forward pass, writes
- *     dbeta[c]  = dL/dbeta[c]  = sum_{i,k} dy(i,c,k)                     (C)
- *     dgamma[c] = dL/dgamma[c] = sum_{i,k} dy(i,c,k) * xhat(i,c,k)       (C)
+ *     dbeta[c]  = dL/dbeta[c]                                            (C)
+ *     dgamma[c] = dL/dgamma[c]                                           (C)
  *     dx(i,c,k) = dL/dx(i,c,k), through every path: each x of a channel
  *                 moves its mean and its variance, and with them every y
  *                 of the channel                                        (n, C, size)
- * (exercises/13_batchnorm.c gives the chain rule step by step). dx, dgamma
- * and dbeta are OVERWRITTEN (not added to). */
+ * dx, dgamma and dbeta are OVERWRITTEN (not added to). */
 void bn_backward(const double *dy, const double *xhat, int n, int channels, int size, const double *gamma,
                  const double *var, double eps, double *dx, double *dgamma, double *dbeta);
 

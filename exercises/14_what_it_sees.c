@@ -9,18 +9,16 @@
  * map is at y * w + x, and map k of a stack (count, h, w) starts at k * h * w.
  *
  *   TODO 1  tile_grey(maps, count, h, w, columns, border, out): put count
- *           maps of h x w numbers into one grey picture, a grid of
- *           `columns` columns and grid_rows = ceil(count / columns) rows:
+ *           maps of h x w numbers into one grey picture out (rows_px,
+ *           cols_px), a grid of `columns` columns and grid_rows =
+ *           ceil(count / columns) rows, with `border` white pixels around and
+ *           between the maps:
  *               rows_px = grid_rows * (h + border) + border
  *               cols_px = columns   * (w + border) + border
  *           Map k goes to grid row k / columns, grid column k % columns (row
- *           by row, as text is read); its number (y, x) is the pixel
- *               (border + (k / columns) * (h + border) + y,
- *                border + (k % columns) * (w + border) + x)
- *           of out (rows_px, cols_px), that is out[row * cols_px + col].
- *           Every other pixel (the border, and the empty places after the
- *           last map) is 255, white. The grey levels come from ONE scale
- *           for all the maps, with zero at mid-grey:
+ *           by row, as text is read). Every other pixel (the border, and the
+ *           empty places after the last map) is 255, white. The grey levels
+ *           come from ONE scale for all the maps, with zero at mid-grey:
  *               M = the largest |number| of all the maps
  *               level = 128 + round(127 * v / M)   (0 -> 128, M -> 255, -M -> 1)
  *           and every level is 128 when M = 0. Three maps of 2 x 3 in two
@@ -33,13 +31,12 @@
  *               z[f][i][j] = filter_bias[f] + sum_{u,v} filters[f][u][v] * x[i+u][j+v]
  *               a = max(0, z)
  *               logit[c] = dense_b[c] + sum_{f,i,j} dense_w[c][f][i][j] * a[f][i][j]
- *           Pick the winner c (the largest logit; the first on a tie). Then
- *           the chain rule from logit[c] back down to the image, one layer
- *           further than training needs:
- *               d logit[c] / d a[f][i][j] = dense_w[c][f][i][j]       (row c only)
- *               d logit[c] / d z[f][i][j] = that, where z > 0; else 0  (ReLU's gate)
- *               dx[i+u][j+v] += dz[f][i][j] * filters[f][u][v]         (every tap, lesson 06)
- *           Set dx to 0 first. Return c. Keep z from the forward pass
+ *           Pick the winner c (the largest logit; the first on a tie), and
+ *           write dx (h, w) = d logit[c] / dx, OVERWRITTEN: derive it by the
+ *           chain rule from logit[c] back down to the image, one layer
+ *           further than training needs (lessons 04, 06 and 07 have the
+ *           pieces). Return c. The checker compares your dx with central
+ *           differences of your own logit[c]. Keep z from the forward pass
  *           (malloc room for n_filters * oh * ow numbers; free it).
  *   TODO 3  top_mistakes(probs, labels, n, classes, k, out): image i's
  *           probabilities are probs[i * classes + j]; its answer is the

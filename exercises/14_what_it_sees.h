@@ -14,8 +14,7 @@
  *           rows_px   = grid_rows * (h + border) + border
  *           cols_px   = columns   * (w + border) + border
  *   Map k goes to grid row k / columns and grid column k % columns (row by
- *   row, as text is read): its number (y, x) is the pixel
- *       (border + (k / columns) * (h + border) + y,  border + (k % columns) * (w + border) + x).
+ *   row, as text is read), `border` white pixels around and between the maps.
  *   Every other pixel (the border, and the empty places after the last map) is 255.
  *   ONE grey scale for all the maps: M = the largest |number| of all of them,
  *       level = 128 + round(127 * v / M)          (0 -> 128 mid-grey, M -> 255, -M -> 1)

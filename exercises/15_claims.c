@@ -8,13 +8,12 @@
  * exercises/15_claims.h).
  *
  *   TODO 1  mean_and_spread(x, n, &mean, &sd): the mean of n measurements
- *           (one per seed) and their SAMPLE standard deviation
- *               mean = (1/n) sum x[i],   sd = sqrt( sum (x[i] - mean)^2 / (n - 1) ).
- *           Why n - 1: the deviations are measured from the sample's own
- *           mean, which lies closer to the sample than the true mean does,
- *           so dividing by n would make the spread look smaller than it is.
- *           E.g. test errors [1.2 1.0 1.4] (%): mean 1.2, sd 0.2 (dividing
- *           by n: 0.163). One run (n = 1) has no spread: the formula gives
+ *           (one per seed) and their SAMPLE standard deviation, the one that
+ *           divides by n - 1. Why n - 1: the deviations are measured from the
+ *           sample's own mean, which lies closer to the sample than the true
+ *           mean does, so dividing by n would make the spread look smaller
+ *           than it is. E.g. test errors [1.2 1.0 1.4] (%): mean 1.2, sd 0.2
+ *           (dividing by n: 0.163). One run (n = 1) has no spread: sd is
  *           0/0, NaN, and the tables print "n/a"; never 0, which would read
  *           as "every seed gives the same".
  *   TODO 2  epochs_to_target(curve, n, target, higher_is_better): curve[e]
@@ -25,20 +24,20 @@
  *           A target never reached is not "the last epoch": a run that
  *           stopped at 12 epochs without reaching it says "more than 12".
  *   TODO 3  shift_image(image, h, w, dy, dx, moved): the image moved down
- *           by dy and right by dx (negative: up, left), with zero fill:
- *               moved[y][x] = image[y - dy][x - dx]  if that pixel exists, else 0.
- *           (Minus: the pixel that lands at y came from y - dy.) What moves
- *           out of the frame is lost; it does not come back on the other
- *           side.
+ *           by dy and right by dx (negative: up, left), with zero fill: what
+ *           moves out of the frame is lost (it does not come back on the
+ *           other side), and what comes in from outside is 0. The 4 x 5
+ *           image 1..20 moved by dy = 1, dx = 2 has a first row of zeros
+ *           and a second row [0 0 1 2 3].
  *   TODO 4  equivariance_gap(map, moved_map, h, w, dy, dx, &compared):
  *           map is a convolution's output for an image, moved_map its
- *           output for the image moved by (dy, dx). Equivariance says
- *               moved_map[y][x] = map[y - dy][x - dx]
- *           wherever both positions exist (0 <= y - dy < h, 0 <= x - dx < w).
- *           Return the largest |difference| over those positions and count
- *           them in *compared: (h - |dy|) * (w - |dx|) of them. The band of
- *           |dy| rows and |dx| columns along the border has no counterpart:
- *           leave it out. For a real convolution the gap is exactly 0.
+ *           output for the image moved by (dy, dx). Equivariance says that
+ *           moved_map holds map's numbers, moved by (dy, dx), wherever both
+ *           positions exist. Return the largest |difference| over those
+ *           positions and count them in *compared; the band of |dy| rows and
+ *           |dx| columns along the border has no counterpart: leave it out
+ *           (a 5 x 5 map moved by (2, -1) has 12 positions to compare). For a
+ *           real convolution the gap is exactly 0.
  *
  * Check your work: make check EX=15    A hint, one level at a time: make hint EX=15
  * Start this exercise again from the original: make reset EX=15 (your file is kept as .bak) */

@@ -11,10 +11,9 @@
 #ifndef EXERCISE_15_H
 #define EXERCISE_15_H
 
-/* Task 1: the mean of x (n) and its SAMPLE standard deviation:
- *     mean = (1/n) sum x[i]
- *     sd   = sqrt( sum (x[i] - mean)^2 / (n - 1) )
- * For n = 1 there is no spread to measure: sd = NAN (the formula's 0/0).
+/* Task 1: the mean of x (n) and its SAMPLE standard deviation (the one
+ * that divides by n - 1). For n = 1 there is no spread to measure: sd = NAN
+ * (0/0).
  * n >= 1. Writes *mean and *sd. */
 void mean_and_spread(const double *x, int n, double *mean, double *sd);
 
@@ -27,19 +26,16 @@ void mean_and_spread(const double *x, int n, double *mean, double *sd);
 int epochs_to_target(const double *curve, int n, double target, int higher_is_better);
 
 /* Task 3: the image moved down by dy rows and right by dx columns (negative:
- * up, left), with zero fill: moved (h, w) is OVERWRITTEN with
- *     moved[y][x] = image[y - dy][x - dx]   when that pixel is inside the image,
- *                 = 0                       otherwise (what comes in from outside is black).
- * What moves out of the frame is lost. */
+ * up, left), with zero fill: moved (h, w) is OVERWRITTEN. What moves out of
+ * the frame is lost; what comes in from outside is 0 (black). */
 void shift_image(const double *image, int h, int w, int dy, int dx, double *moved);
 
 /* Task 4: equivariance, checked. map (h, w) is a feature map of an image,
  * moved_map (h, w) the same layer's map of the image moved by (dy, dx).
- * If the layer is equivariant, moved_map[y][x] = map[y - dy][x - dx]
- * wherever both positions exist: 0 <= y - dy < h and 0 <= x - dx < w (the
- * border band of |dy| rows and |dx| columns has no counterpart). Returns
- * the largest |moved_map[y][x] - map[y - dy][x - dx]| over those positions,
- * and sets *compared to how many positions were compared. */
+ * If the layer is equivariant, moved_map holds map's numbers moved by
+ * (dy, dx), wherever both positions exist (the border band of |dy| rows and
+ * |dx| columns has no counterpart). Returns the largest |difference| over
+ * those positions, and sets *compared to how many positions were compared. */
 double equivariance_gap(const double *map, const double *moved_map, int h, int w, int dy, int dx, int *compared);
 
 #endif

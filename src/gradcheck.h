@@ -5,13 +5,17 @@
  *     numeric_i = (L(theta_i + h) - L(theta_i - h)) / (2h)
  * The error of this estimate is truncation (h^2 L''' / 6, grows with h) plus
  * round-off (about eps |L| / h, grows as h shrinks). In double, h = 1e-5
- * balances the two and the estimate agrees with a correct analytic gradient
- * to about 1e-10 relative; lesson 02 draws the whole curve.
+ * keeps both small: a correct analytic gradient agrees to 1e-8 or better
+ * (the sigmoid: 7.9e-9; its best h is 1e-4, 1.0e-9, build/gradcheck --layer
+ * sigmoid --h-sweep); lesson 02 draws the whole curve.
  *
  * We compare with the relative error as CS231n defines it,
  *     rel = |a - n| / max(1e-8, |a| + |n|),
  * take the worst element, and read it in bands:
- *     <= 1e-7 good   |   1e-7 .. 1e-4 look closer (a kink such as ReLU at 0?)   |   > 1e-4 wrong. */
+ *     <= 1e-7 good   |   1e-7 .. 1e-4 look closer   |   > 1e-4 wrong.
+ * An input within h of a kink (ReLU at 0, a max-pooling tie) gives errors
+ * of order 0.1 to 1 for a right gradient: build/gradcheck tells those
+ * apart (notes/gradcheck.md, "Kinks"). */
 #ifndef GRADCHECK_H
 #define GRADCHECK_H
 
@@ -34,6 +38,8 @@ typedef struct {
     double analytic, numeric;
 } gradcheck_result;
 
+/* CS231n's relative error; infinity when either number is NaN or infinite
+ * (a NaN anywhere is a failure, never "good"). */
 double relative_error(double analytic, double numeric);
 /* Central difference of loss(ctx) with respect to *element, which is restored.
  * In a float build (real = float) it writes a one-line warning to stderr,
@@ -46,9 +52,26 @@ gradcheck_result gradcheck_tensor(const char *name, real *param, const real *ana
                                   const int *dims, int ndims,
                                   gradcheck_loss_fn loss, void *ctx, double h);
 
-/* "good", "look closer" or "wrong". */
+/* "good", "look closer" or "wrong" (NaN: "wrong"). */
 const char *gradcheck_band(double rel_error);
 /* One line: name, shape, worst relative error, where, both values, band. */
 void gradcheck_print(FILE *out, const gradcheck_result *r);
+
+/* The numbers of a text file, as gradcheck reads them: numbers separated
+ * by whitespace or commas, '#' starts a comment that runs to the end of
+ * the line, lines of any length. A line "shape A B ..." states the shape:
+ * each dimension a positive integer written as one (no sign, point or
+ * exponent), their product at most GRADCHECK_MAX_NUMBERS. Every number is
+ * finite (no nan, inf or overflow) and ends at a separator ("2.0.5" is
+ * refused, not read as 2.0 and .5). text need not end in '\0' (a '\0'
+ * byte in it is refused).
+ * On success returns 0 with *values (malloc'd, *count of them; NULL when
+ * there are none: free it) and *shape_count (the product of the shape
+ * line, or -1 without one). On a problem returns -1, *values NULL, and one
+ * line in err: "line 3: '2.0.5' is not a number" (without the file's name,
+ * which the caller adds). */
+#define GRADCHECK_MAX_NUMBERS 100000000L
+int gradcheck_parse_numbers(const char *text, size_t length, double **values, long *count, long *shape_count,
+                            char *err, size_t err_size);
 
 #endif

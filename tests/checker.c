@@ -133,7 +133,7 @@ static void test_a_crash_names_the_task_and_the_call_and_keeps_the_rest(void)
     CHECK_CONTAINS(r.out, "Task 2: one-hot labels");
     CHECK_CONTAINS(r.out, "in the call: one_hot_label(");
     CHECK_CONTAINS(r.out, "-> FAIL (crashed)");
-    CHECK_CONTAINS(r.out, "Task 4: the gradient with respect to the logits: p - y\n  -> PASS");   /* after it */
+    CHECK_CONTAINS(r.out, "Task 4: the gradient of the loss with respect to the logits\n  -> PASS");   /* after it */
     CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
     program_result_free(&r);
     plant_solution("08", NULL, NULL);
@@ -259,6 +259,49 @@ static void test_progress_in_a_fresh_copy(void)
     program_result_free(&r);
 }
 
+/* ---------------------------------------------------------------- what the exercises give away */
+
+/* issue 18 item 5: each exercise's header (exercises/NN_*.c up to its first
+ * #include, and exercises/NN_*.h) keeps the task, the shapes and the worked
+ * example's numbers, and leaves the derivation (the formula of a gradient,
+ * an index mapping) to the student: it is make hint's level 2. */
+static void test_exercise_headers_leave_the_derivation_to_the_student(void)
+{
+    static const struct {
+        const char *number, *keeps, *gives_away[4];
+    } cases[] = {
+        { "02", "df/dz = 3", { "df/dq = z", "dq/dx = 1" } },
+        { "03", "= 80", { "(f*f*c_in + 1)", "out[(i + p) * (w + 2p)", "(w - f + 2p)/s + 1" } },
+        { "04", "0.104994", { "y (1 - y)", "1 - y^2", "(x + h) / 2h" } },
+        { "05", "[[0,0,0,2],[1,0,0,0],[3,0,0,0],[0,0,4,0]]", { "dX[argmax[o]] += dY[o]", "dY(oy, ox) / (k*k)",
+                                                                "receive dL/dY" } },
+        { "06", "[[2,5,2],[-3,0,6],[1,-3,0]]", { "rot[a][b]", "dOpad", "dF[a][b] = sum", "dX[r][c] = sum" } },
+        { "07", "-0.088903", { "dW[i][j] = x[i] * dz[j]", "-(y' - O)", "dE/dZ1 = dE/dA1" } },
+        { "08", "-0.300230", { "dz_i = p_i - y_i", "e^{z_i - m}", "minus the truth" } },
+        { "09", "-0.29", { "m_hat = m", "velocity = momentum * velocity + g", "w[i] - lr * g[i]" } },
+        { "10", "1.098612", { "dL_n/dz_j = p_j", "dL_n/dW[i][j] = x_n[i]" } },
+        { "11", "[6 5 6 -4 5 0]", { "x[c][oy*stride + ky - pad]", "i0 = 0, block_m, 2*block_m" } },
+        { "12", "[1.3333 0 4]", { "dy[i] * mask[i]", "1 / (1 - rate)" } },
+        { "13", "dgamma = (3.5, 6.6)", { "dvar", "dmean", "gamma s / N", "sum dy * xhat" } },
+        { "14", "7 x 9 picture", { "d logit[c] / d z", "dx[i+u][j+v] += dz", "(border + (k / columns)" } },
+        { "15", "sd 0.2", { "/ (n - 1) )", "image[y - dy][x - dx]", "map[y - dy][x - dx]" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "sed -n '1,/^#include/p' exercises/%s_*.c; cat exercises/%s_*.h", cases[i].number,
+                 cases[i].number);
+        program_result r = run_program(cmd);
+        CHECK_INT(r.exit_code, 0);
+        CHECK_CONTAINS(r.out, cases[i].keeps);
+        for (int g = 0; g < 4 && cases[i].gives_away[g]; g++)
+            if (strstr(r.out, cases[i].gives_away[g])) {
+                printf("    exercise %s's header still gives away \"%s\"\n", cases[i].number, cases[i].gives_away[g]);
+                CHECK(0);
+            }
+        program_result_free(&r);
+    }
+}
+
 /* ---------------------------------------------------------------- diagnoses */
 
 /* Build exercise NN's checks against its solution with `from` replaced by
@@ -318,7 +361,7 @@ static void test_exercise_12_names_the_dropout_mistakes(void)
 {
     program_result r = broken_solution("12", "            mask[i] = 1;", "            mask[i] = 1 - rate;");
     CHECK_CONTAINS(r.out, "likely bug: test mode multiplied y by 1 - rate = 0.75: that is the ORIGINAL dropout");
-    CHECK_CONTAINS(r.out, "Task 1: the mask: 1 / (1 - rate) where u >= rate, else 0\n  -> PASS");
+    CHECK_CONTAINS(r.out, "Task 1: the mask of inverted dropout\n  -> PASS");
     program_result_free(&r);
     r = broken_solution("12", "dx[i] = dy[i] * mask[i];", "dx[i] = dy[i];");
     CHECK_CONTAINS(r.out, "likely bug: the gradient passed through unchanged (dx = dy)");
@@ -378,6 +421,149 @@ static void test_exercise_15_tells_the_epoch_mistakes_apart(void)
 }
 
 /* make grade: tests/grade_class.c */
+
+/* ---------------------------------------------------------------- issue 18: the checker blames the right line */
+
+/* 1 when the checks are built with AddressSanitizer (make sanitize passes it in TEST_CFLAGS). */
+static int checks_have_asan(void)
+{
+    const char *flags = getenv("TEST_CFLAGS");
+    return flags && strstr(flags, "-fsanitize=address") != NULL;
+}
+
+/* 1 when this compiler can build and run a program with the sanitizers (as tests/check.sh asks). */
+static int compiler_has_sanitizers(void)
+{
+    program_result probe = run_program("printf 'int main(void){return 0;}' > /tmp/cnn_probe.c && "
+                                       "${CC:-cc} -fsanitize=address,undefined /tmp/cnn_probe.c -o /tmp/cnn_probe "
+                                       "&& /tmp/cnn_probe; s=$?; rm -f /tmp/cnn_probe /tmp/cnn_probe.c; exit $s");
+    int ok = probe.exit_code == 0;
+    program_result_free(&probe);
+    return ok;
+}
+
+/* The checks of exercise NN built against the project's untouched skeleton, run. */
+static program_result skeleton_checks(const char *number)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests exercises/%s_*.c tests/exercise_%s.c "
+             "tests/exercise.c %s/libcnn_double.a -lm %s -o %s/skeleton_%s && %s/skeleton_%s",
+             cc(), number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "", course, number,
+             course, number);
+    return run_program(cmd);
+}
+
+/* Exercise 11, task 3: j <= j1 is the columns (it was blamed on the rows); the p-range cut at k - 1 is one
+ * story in every case (the 1 x 1 case said "along i"); the untouched stub is "not written at all" alone. */
+static void test_exercise_11_blames_the_right_loop(void)
+{
+    program_result r = broken_solution("11", "for (int j = j0; j < j1; j++)", "for (int j = j0; j <= j1; j++)");
+    if (checks_have_asan()) {                   /* built without -g here: the function, not the line */
+        CHECK_CONTAINS(r.err, "heap-buffer-overflow");
+        CHECK_CONTAINS(r.err, "in matmul_blocked");
+    } else {
+        CHECK_CONTAINS(r.out, "likely bug: the loop over j (the columns) runs one column past each block");
+        CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of C");
+    }
+    CHECK(strstr(r.out, "rows ran beyond") == NULL && strstr(r.out, "loop over i") == NULL);
+    program_result_free(&r);
+    r = broken_solution("11", "min_int(p0 + block_k, k)", "min_int(p0 + block_k, k - 1)");
+    CHECK_CONTAINS(r.out, "likely bug: the sum over p stops one term early");
+    CHECK(strstr(r.out, "along i") == NULL && strstr(r.out, "partial blocks") == NULL);
+    program_result_free(&r);
+    r = skeleton_checks("11");
+    const char *task3 = strstr(r.out, "Task 3:");
+    CHECK(task3 != NULL);
+    if (task3) {
+        CHECK_CONTAINS(task3, "likely bug: C was not written at all");
+        CHECK(strstr(task3, "partial blocks") == NULL);
+    }
+    program_result_free(&r);
+}
+
+/* Exercise 11's speed is timed only in a build without sanitizers, and says what it was built with. */
+static void test_exercise_11_is_timed_without_sanitizers(void)
+{
+    CHECK(plant_solution("11", NULL, NULL));
+    program_result r = in_course("make check EX=11");
+    CHECK_INT(r.exit_code, 0);
+    if (compiler_has_sanitizers()) {
+        CHECK_CONTAINS(r.out, "Your speed is not timed in this build");
+        CHECK(strstr(r.out, "GFLOP/s") == NULL);
+    }
+    program_result_free(&r);
+    if (checks_have_asan()) {     /* the course's library has the sanitizers: no build without them links */
+        printf("    (make sanitize: the timing without sanitizers is left to make test)\n");
+        plant_solution("11", NULL, NULL);
+        return;
+    }
+    r = in_course("make check EX=11 CHECK_SAN= BUILD=build/speed");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "without sanitizers");
+    CHECK_CONTAINS(r.out, "  your i-p-j (task 2)");
+    program_result_free(&r);
+}
+
+/* Exercise 14: a saliency map from the cross-entropy (p - onehot) instead of the class's logit is named so. */
+static void test_exercise_14_names_the_loss_instead_of_the_logit(void)
+{
+    program_result r = broken_solution(
+        "14", "double dz = z[q] > 0 ? net->dense_w[(long)c * F * oh * ow + q] : 0;",
+        "double top = logits[0], sum = 0, dz = 0;\n"
+        "                for (int t = 1; t < net->classes; t++) top = logits[t] > top ? logits[t] : top;\n"
+        "                for (int t = 0; t < net->classes; t++) sum += exp(logits[t] - top);\n"
+        "                for (int t = 0; t < net->classes; t++)\n"
+        "                    dz += (exp(logits[t] - top) / sum - (t == c)) * net->dense_w[(long)t * F * oh * ow + q];\n"
+        "                dz = z[q] > 0 ? dz : 0;");
+    CHECK_CONTAINS(r.out, "likely bug: this is the gradient of the cross-entropy loss");
+    CHECK(strstr(r.out, "does not differentiate your forward pass") == NULL);
+    program_result_free(&r);
+}
+
+/* Exercise 15, task 3: one to three rows past the end of the output are caught (they passed). */
+static void test_exercise_15_catches_a_short_overrun(void)
+{
+    static const char *ends[] = { "y <= h", "y < h + 3" };
+    for (int i = 0; i < 2; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "for (int y = 0; %s; y++)", ends[i]);
+        program_result r = broken_solution("15", "for (int y = 0; y < h; y++)", to);
+        if (checks_have_asan()) {
+            CHECK_CONTAINS(r.err, "heap-buffer-overflow");
+            CHECK_CONTAINS(r.err, "in shift_image");
+        } else {
+            CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of moved, which has 20 entries: "
+                                  "moved[20] was written (in the call shift_image(");
+            CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
+        }
+        program_result_free(&r);
+    }
+    if (!compiler_has_sanitizers())
+        return;
+    CHECK(plant_solution("15", "for (int y = 0; y < h; y++)", "for (int y = 0; y <= h; y++)"));
+    program_result r = in_course("make check EX=15");
+    CHECK_CONTAINS(r.out, "task 3 broke a rule of C in your code: AddressSanitizer: heap-buffer-overflow");
+    CHECK_CONTAINS(r.out, "at exercises/15_claims.c:");
+    CHECK_CONTAINS(r.out, "in the call: shift_image(");
+    program_result_free(&r);
+    plant_solution("15", NULL, NULL);
+}
+
+/* Exercise 05: dx zeroed one entry too far (i <= h * w): the output is exactly sized, so it is named. */
+static void test_exercise_05_names_a_one_entry_overrun(void)
+{
+    program_result r = broken_solution("05", "for (int i = 0; i < h * w; i++)\n        dx[i] = 0;\n    for (int oy",
+                                       "for (int i = 0; i <= h * w; i++)\n        dx[i] = 0;\n    for (int oy");
+    if (checks_have_asan()) {
+        CHECK_CONTAINS(r.err, "heap-buffer-overflow");
+        CHECK_CONTAINS(r.err, "in avg_pool_backward");
+    } else {
+        CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of dx, which has 16 entries: dx[16] was written "
+                              "(in the call avg_pool_backward(");
+    }
+    program_result_free(&r);
+}
 
 /* ---------------------------------------------------------------- make mnist EX= */
 
@@ -484,6 +670,7 @@ int main(void)
     RUN_TEST(test_check_accepts_a_one_digit_number_and_ends_with_its_own_line);
     RUN_TEST(test_hints_come_one_level_at_a_time);
     RUN_TEST(test_reset_restores_the_original_and_keeps_yours);
+    RUN_TEST(test_exercise_headers_leave_the_derivation_to_the_student);
     /* These put (broken) solutions in place: not in a handout, which has no solutions/. */
     if (solution) {
         RUN_TEST(test_a_crash_names_the_task_and_the_call_and_keeps_the_rest);
@@ -498,6 +685,12 @@ int main(void)
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
         RUN_TEST(test_exercise_15_tells_the_epoch_mistakes_apart);
+
+        RUN_TEST(test_exercise_11_blames_the_right_loop);
+        RUN_TEST(test_exercise_11_is_timed_without_sanitizers);
+        RUN_TEST(test_exercise_14_names_the_loss_instead_of_the_logit);
+        RUN_TEST(test_exercise_15_catches_a_short_overrun);
+        RUN_TEST(test_exercise_05_names_a_one_entry_overrun);
         RUN_TEST(test_mnist_with_your_functions);
         RUN_TEST(test_progress_in_a_fresh_copy);
     } else {

@@ -63,6 +63,26 @@ typedef void (*exercise_task)(void);
  * task run passes, 2 for bad arguments. */
 int exercise_main(int argc, char **argv, const char *exercise, const exercise_task *tasks, int n_tasks);
 
+/* Arrays the student's code gets (outputs above all), so that a write one
+ * entry past either end is caught:
+ *   - under AddressSanitizer (make check, when the compiler has it) the
+ *     array is exactly n entries on the heap, and the sanitizer names the
+ *     file and line of the bad access;
+ *   - otherwise TASK_GUARD entries holding `guard` sit on each side, and
+ *     task_end (or task_check_guards, right after a call) names the array
+ *     and the entry written past its end, with the call.
+ * Every entry starts as `value`. Freed at task_end. The guards of a double
+ * array may be read (never written) by a checker that re-enacts an overrun:
+ * only when task_has_guards() is 1. */
+#define TASK_GUARD 64
+#define GUARD_VALUE (-987654.25)   /* a guard no right answer holds */
+double *task_array(const char *name, long n, double value, double guard);
+int *task_int_array(const char *name, long n, int value);
+unsigned char *task_byte_array(const char *name, long n, unsigned char value);
+int task_has_guards(void);
+/* Name every array whose guards changed since task_array; returns how many. */
+int task_check_guards(void);
+
 /* 1 if the n values agree within tol (no printing): for diagnosing. */
 int arrays_near(const double *a, const double *b, int n, double tol);
 

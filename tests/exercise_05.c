@@ -18,7 +18,6 @@ static const double map4[16] = { 1, 3, 2, 9, 7, 4, 1, 5, 8, 2, 3, 0, 6, 5, 4, 1 
 static const double map5[25] = { 1, 2, 0, 1, 3, 4, 1, 2, 0, 1, 0, 3, 5, 9, 2, 2, 8, 1, 0, 4, 1, 0, 2, 3, 1 };
 static const double dy4[4] = { 1, 2, 3, 4 };   /* dL/dY (2, 2) for both */
 
-#define PAD 64
 #define SENTINEL 7.0   /* dx is pre-filled with this: the function must overwrite it */
 
 static int out_size(int n, int k, int stride)
@@ -171,8 +170,8 @@ static void task_max_forward(void)
                      "window and keep the index at = (oy*stride + i) * w + (ox*stride + j) "
                      "when x[at] > x[best] (\">\" and not \">=\", so the first maximum keeps "
                      "a tie)."));
-    double x[PAD] = { 0 }, y[16] = { 0 };
-    int argmax[16] = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    double *x = task_array("x", 16, 0, NAN), *y = task_array("y", 4, 0, GUARD_VALUE);
+    int *argmax = task_int_array("argmax", 4, -1);
     for (int i = 0; i < 16; i++)
         x[i] = map4[i];
     CALL(max_pool_forward(x, 4, 4, 2, 2, y, argmax));
@@ -190,8 +189,8 @@ static void task_max_forward(void)
         task_expect_index(what, want_arg[o], argmax[o], 4);
     }
 
-    double x5[PAD] = { 0 }, y5[4] = { 0 }, want5[4];
-    int arg5[4] = { -1, -1, -1, -1 }, want_arg5[4];
+    double *x5 = task_array("x", 25, 0, NAN), *y5 = task_array("y", 4, 0, GUARD_VALUE), want5[4];
+    int *arg5 = task_int_array("argmax", 4, -1), want_arg5[4];
     for (int i = 0; i < 25; i++)
         x5[i] = map5[i];
     CALL(max_pool_forward(x5, 5, 5, 3, 2, y5, arg5));
@@ -226,7 +225,7 @@ static void task_max_forward(void)
 
 static void task_max_backward(void)
 {
-    task_begin(2, "max pooling backward: route dL/dY to the argmax",
+    task_begin(2, "max pooling backward",
                HINTS("Only the pixel that won the max moved the output, so only it gets the "
                      "gradient; a pixel can win more than one window.",
                      "dL/dx(argmax(o)) += dL/dy(o) for every output o; every other dL/dx is "
@@ -237,15 +236,13 @@ static void task_max_backward(void)
                      "out_h * out_w outputs o and ADDS dy[o] into dx[argmax[o]] (with "
                      "overlapping windows one pixel can win twice; \"=\" would keep only the "
                      "last gradient). No loop over the window: only the winner gets anything."));
-    double y[4], dx[PAD], want[16], spread[16], spread_raw[16];
+    double y[4], *dx = task_array("dx", 16, SENTINEL, GUARD_VALUE), want[16], spread[16], spread_raw[16];
     int argmax[4];
     ref_max(map4, 4, 4, 2, 2, y, argmax);
     for (int i = 0; i < 16; i++)
         want[i] = 0;
     for (int o = 0; o < 4; o++)
         want[argmax[o]] += dy4[o];
-    for (int i = 0; i < PAD; i++)
-        dx[i] = SENTINEL;
     CALL(max_pool_backward(dy4, argmax, 4, 4, 2, 2, dx));
     ref_spread(dy4, 4, 4, 2, 2, 0.25, 1, spread);
     ref_spread(dy4, 4, 4, 2, 2, 1.0, 1, spread_raw);
@@ -265,25 +262,21 @@ static void task_max_backward(void)
                       "set it to 0 before adding", SENTINEL);
     task_expect_array("dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]", want, dx, 16, 1e-12);
 
-    double y5[4], dx5[PAD], want5[25] = { 0 };
+    double y5[4], *dx5 = task_array("dx", 25, SENTINEL, GUARD_VALUE), want5[25] = { 0 };
     int arg5[4];
     ref_max(map5, 5, 5, 3, 2, y5, arg5);
     for (int o = 0; o < 4; o++)
         want5[arg5[o]] += dy4[o];
-    for (int i = 0; i < PAD; i++)
-        dx5[i] = SENTINEL;
     CALL(max_pool_backward(dy4, arg5, 5, 5, 3, 2, dx5));
     if (fabs(dx5[13] - 4) < 1e-12 && fabs(dx5[12] - 1) < 1e-12)
         task_diagnose("overlapping windows: gradients must be ADDED (+=), not assigned: the 9 at (2,3) "
                       "won two windows and should get 2 + 4 = 6, got 4");
     task_expect_array("dX of the 5x5 map (3x3 windows, stride 2)", want5, dx5, 25, 1e-12);
 
-    double x[49], r[9], yr[9], dxr[PAD];
+    double x[49], r[9], yr[9], *dxr = task_array("dx", 49, 0, GUARD_VALUE);
     int argr[9];
     random_case(x, 49, r, 9, 505);
     ref_max(x, 7, 7, 3, 2, yr, argr);
-    for (int i = 0; i < PAD; i++)
-        dxr[i] = 0;
     CALL(max_pool_backward(r, argr, 7, 7, 3, 2, dxr));
     gradient_check("dX (random 7x7, 3x3 windows, stride 2)", x, 7, 7, 3, 2, r, 1, dxr);
     task_end();
@@ -300,7 +293,7 @@ static void task_avg_forward(void)
                      "integer division: 1/(k*k) is 0 in C when k is an int, sum / (k*k) is "
                      "fine. The same loops as TODO 1, with a running sum instead of a running"
                      " max; divide by k*k (the number of pixels), not by k."));
-    double x[PAD] = { 0 }, y[4] = { 0 }, want[4], sums[4], by_k[4];
+    double *x = task_array("x", 16, 0, NAN), *y = task_array("y", 4, 0, GUARD_VALUE), want[4], sums[4], by_k[4];
     static const double maxima[4] = { 7, 9, 8, 4 };
     for (int i = 0; i < 16; i++)
         x[i] = map4[i];
@@ -319,7 +312,7 @@ static void task_avg_forward(void)
         task_diagnose("y holds the windows' maxima: that is max pooling (task 1)");
     task_expect_array("Y of the lesson's 4x4 map (2x2 windows, stride 2)", want, y, 4, 1e-12);
 
-    double x5[PAD] = { 0 }, y5[4] = { 0 }, want5[4];
+    double *x5 = task_array("x", 25, 0, NAN), *y5 = task_array("y", 4, 0, GUARD_VALUE), want5[4];
     for (int i = 0; i < 25; i++)
         x5[i] = map5[i];
     CALL(avg_pool_forward(x5, 5, 5, 3, 2, y5));
@@ -335,7 +328,7 @@ static void task_avg_forward(void)
 
 static void task_avg_backward(void)
 {
-    task_begin(4, "average pooling backward: dL/dY / (k*k) to every pixel of the window",
+    task_begin(4, "average pooling backward",
                HINTS("Every pixel of a window moved the average by 1/k^2 of its own change, "
                      "so each gets that share of the window's gradient.",
                      "dL/dx(oy*S + i, ox*S + j) += dL/dy(oy, ox) / k^2 for every window and "
@@ -344,9 +337,7 @@ static void task_avg_backward(void)
                      "i) * w + (ox*stride + j)] += dy[oy * out_w + ox] / (k*k). Zero dx "
                      "first; then the loops of TODO 3, but instead of reading x you ADD dy[oy"
                      " * out_w + ox] / (k*k) into dx[(oy*stride + i) * w + (ox*stride + j)]."));
-    double dx[PAD], want[16], raw[16], by_k[16];
-    for (int i = 0; i < PAD; i++)
-        dx[i] = SENTINEL;
+    double *dx = task_array("dx", 16, SENTINEL, GUARD_VALUE), want[16], raw[16], by_k[16];
     CALL(avg_pool_backward(dy4, 4, 4, 2, 2, dx));
     ref_spread(dy4, 4, 4, 2, 2, 0.25, 1, want);
     ref_spread(dy4, 4, 4, 2, 2, 1.0, 1, raw);
@@ -369,9 +360,7 @@ static void task_avg_backward(void)
                       "set it to 0 before adding", SENTINEL);
     task_expect_array("dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]", want, dx, 16, 1e-12);
 
-    double dx5[PAD], want5[25], assigned[25];
-    for (int i = 0; i < PAD; i++)
-        dx5[i] = SENTINEL;
+    double *dx5 = task_array("dx", 25, SENTINEL, GUARD_VALUE), want5[25], assigned[25];
     CALL(avg_pool_backward(dy4, 5, 5, 3, 2, dx5));
     ref_spread(dy4, 5, 5, 3, 2, 1.0 / 9, 1, want5);
     ref_spread(dy4, 5, 5, 3, 2, 1.0 / 9, 0, assigned);
@@ -380,10 +369,8 @@ static void task_avg_backward(void)
                       "(2,2) lies in all four windows and should get (1+2+3+4)/9, got 4/9");
     task_expect_array("dX of the 5x5 map (3x3 windows, stride 2)", want5, dx5, 25, 1e-12);
 
-    double x[49], r[9], dxr[PAD];
+    double x[49], r[9], *dxr = task_array("dx", 49, 0, GUARD_VALUE);
     random_case(x, 49, r, 9, 506);
-    for (int i = 0; i < PAD; i++)
-        dxr[i] = 0;
     CALL(avg_pool_backward(r, 7, 7, 3, 2, dxr));
     gradient_check("dX (random 7x7, 3x3 windows, stride 2)", x, 7, 7, 3, 2, r, 0, dxr);
     task_end();

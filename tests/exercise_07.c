@@ -160,7 +160,7 @@ static void diagnose_lesson_backward(const double *dw, const double *db, const d
 
 static void task_backward(void)
 {
-    task_begin(2, "the dense layer's backward pass: dW = X dZ^T, db = dZ, dX = W dZ",
+    task_begin(2, "the dense layer's backward pass: dW, db and dX",
                HINTS("Backward through Z = W^T X + b: a weight's gradient is its input times "
                      "its neuron's gradient; an input collects from every neuron it feeds.",
                      "dW(i, j) = x_i dz_j;  db_j = dz_j;  dx_i = sum_j W(i, j) dz_j.",
@@ -246,7 +246,7 @@ static void diagnose_delta(double o, double target, double got)
 
 static void task_delta(void)
 {
-    task_begin(3, "the output neuron: dE/dZ2 = -(y' - O) O (1 - O)",
+    task_begin(3, "the output neuron: dE/dZ2",
                HINTS("The error's gradient at the output neuron is two factors: how E changes"
                      " with O, and how the sigmoid's O changes with Z2.",
                      "dE/dZ2 = dE/dO * dO/dZ2 = -(y' - O) * O (1 - O).",

@@ -68,10 +68,10 @@ static double sum_of(const double *v, int n)
 /* Run softmax_stable on z (n <= 10) and compare with the reference. */
 static int check_softmax(const char *what, const double *z, int n, double *p)
 {
-    double expected[10];
-    for (int i = 0; i < n; i++)
-        p[i] = 0;
-    CALL(softmax_stable(z, p, n));
+    double expected[10], *out = task_array("p", n, 0, GUARD_VALUE);   /* exactly n: an overrun is named */
+    CALL(softmax_stable(z, out, n));
+    task_check_guards();
+    memcpy(p, out, sizeof(double) * (size_t)n);
     ref_softmax(z, expected, n);
     return task_expect_array(what, expected, p, n, TOL);
 }
@@ -272,7 +272,7 @@ static void expect_numeric_gradient(const char *what, const double *z_in, int la
 
 static void check_gradient(const char *what, const double *z, int label, int n)
 {
-    double dz[10] = { 0 }, expected[10];
+    double *dz = task_array("dz", n, 0, GUARD_VALUE), expected[10];
     CALL(softmax_ce_logit_grad(z, label, dz, n));
     diagnose_gradient(z, label, n, dz);
     ref_softmax(z, expected, n);
@@ -285,9 +285,9 @@ static void check_gradient(const char *what, const double *z, int label, int n)
 
 static void task_gradient(void)
 {
-    task_begin(4, "the gradient with respect to the logits: p - y",
-               HINTS("Softmax and cross-entropy together have a very simple gradient: the "
-                     "prediction minus the truth.",
+    task_begin(4, "the gradient of the loss with respect to the logits",
+               HINTS("Differentiate softmax and cross-entropy together, as one function of "
+                     "the logits: the chain rule through both collapses to something simple.",
                      "dL/dz = p - y: softmax(z), then subtract 1 at the label.",
                      "softmax_stable(z, dz, n) puts p in dz; then dz[label] -= 1. No Jacobian"
                      " needed: it multiplied out to p - y (lesson 08, step 7). Write "

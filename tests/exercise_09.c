@@ -71,7 +71,7 @@ static void check_gd_on_parabola(double lr)
 
 static void task_gradient_descent(void)
 {
-    task_begin(1, "gradient descent: w = w - lr * g",
+    task_begin(1, "gradient descent",
                HINTS("Move every weight a small step downhill: against its gradient.",
                      "w <- w - lr * g.",
                      "for each i: w[i] -= lr * g[i]. The minus sign makes it go downhill: "
@@ -180,7 +180,7 @@ static void check_momentum_paths(void)
 
 static void task_momentum(void)
 {
-    task_begin(2, "SGD with momentum: velocity = momentum * velocity + g; w -= lr * velocity",
+    task_begin(2, "SGD with momentum (the PyTorch form)",
                HINTS("Momentum keeps a running velocity: the gradients of the past keep "
                      "pushing, like a ball rolling downhill.",
                      "v <- momentum * v + g, then w <- w - lr * v (with the new v).",

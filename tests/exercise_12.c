@@ -194,7 +194,7 @@ static void check_mask_of_many_draws(double rate, uint64_t seed)
 
 static void task_mask(void)
 {
-    task_begin(1, "the mask: 1 / (1 - rate) where u >= rate, else 0",
+    task_begin(1, "the mask of inverted dropout",
                HINTS("Each number survives a coin toss that comes up \"keep\" with probability 1 - rate; "
                      "the survivors are scaled up so that, on average, the layer's output equals its input.",
                      "The rule is mask[i] = u[i] >= rate ? 1 / (1 - rate) : 0. For u uniform in [0, 1), "
@@ -397,7 +397,7 @@ static void check_against_central_differences(double rate)
 
 static void task_backward(void)
 {
-    task_begin(3, "the backward pass: dx = dy * mask",
+    task_begin(3, "the backward pass",
                HINTS("The forward pass multiplied each number by a constant, its mask entry; backward, the gradient "
                      "is multiplied by the same constant. A dropped number never reached the loss, so its gradient "
                      "is 0.",

@@ -15,7 +15,7 @@
 #include "exercise.h"
 #include "rng.h"
 
-#define BIG 256           /* every output array the student writes has this much room */
+#define BIG 256           /* room for the checker's own arrays (the student's are exactly sized) */
 #define EPS 1e-5
 #define SENTINEL 100.0    /* what dgamma and dbeta hold before task 2's call: they are overwritten */
 
@@ -145,12 +145,6 @@ static void random_batch(rng_t *rng, double *x, int n, int C, int size)
             random_fill(rng, x + ((long)i * C + c) * size, size, 3.0 * c - 2, c == 1 ? 0.003 : 0.5 + c);
 }
 
-static void fill(double *v, int n, double value)
-{
-    for (int i = 0; i < n; i++)
-        v[i] = value;
-}
-
 static int all_equal(const double *v, int n, double value)
 {
     for (int i = 0; i < n; i++)
@@ -212,9 +206,10 @@ static void diagnose_forward(const double *x, int n, int C, int size, const doub
 static int check_forward(const char *what, const double *x, int n, int C, int size, const double *gamma,
                          const double *beta)
 {
-    double y[BIG] = { 0 }, xhat[BIG] = { 0 }, mean[BIG] = { 0 }, var[BIG] = { 0 };
-    double ry[BIG], rx[BIG], rm[BIG], rv[BIG];
     int count = n * C * size;
+    double *y = task_array("y", count, 0, GUARD_VALUE), *xhat = task_array("xhat", count, 0, GUARD_VALUE);
+    double *mean = task_array("mean", C, 0, GUARD_VALUE), *var = task_array("var", C, 0, GUARD_VALUE);
+    double ry[BIG], rx[BIG], rm[BIG], rv[BIG];
     CALL(bn_forward_train(x, n, C, size, gamma, beta, EPS, y, xhat, mean, var));
     ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, ry, rx, rm, rv);
     diagnose_forward(x, n, C, size, gamma, beta, y, xhat, var);
@@ -335,9 +330,8 @@ static int check_backward(const char *what, const double *x, int n, int C, int s
                            const double *beta, const double *dy)
 {
     double y[BIG], xhat[BIG], mean[BIG], var[BIG], ref_dx[BIG], rg[BIG], rb[BIG];
-    double dx[BIG] = { 0 }, dgamma[BIG], dbeta[BIG];
-    fill(dgamma, BIG, SENTINEL);
-    fill(dbeta, BIG, SENTINEL);
+    double *dx = task_array("dx", n * C * size, 0, GUARD_VALUE);
+    double *dgamma = task_array("dgamma", C, SENTINEL, GUARD_VALUE), *dbeta = task_array("dbeta", C, SENTINEL, GUARD_VALUE);
     ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, y, xhat, mean, var);
     CALL(bn_backward(dy, xhat, n, C, size, gamma, var, EPS, dx, dgamma, dbeta));
     ref_backward_dx(B_RIGHT, dy, xhat, n, C, size, gamma, var, EPS, ref_dx);
@@ -426,7 +420,9 @@ static void task_backward(void)
         return;
     }
 
-    double xg[BIG], y[BIG], xhat[BIG], mean[BIG], var[BIG], dx[BIG] = { 0 }, dgamma[BIG], dbeta[BIG];
+    double xg[BIG], y[BIG], xhat[BIG], mean[BIG], var[BIG];
+    double *dx = task_array("dx", 30, 0, GUARD_VALUE), *dgamma = task_array("dgamma", 2, 0, GUARD_VALUE);
+    double *dbeta = task_array("dbeta", 2, 0, GUARD_VALUE);
     random_fill(&rng, xg, 30, 0.5, 1);                     /* X (5, 2, 3): variances near 1 */
     random_fill(&rng, dy, 30, 0, 1);
     ref_forward(RIGHT, xg, 5, 2, 3, gamma, beta, EPS, y, xhat, mean, var);
@@ -467,7 +463,9 @@ static void task_running(void)
         long N;
         double momentum;
     } calls[] = { { 8, 0.9 }, { 8, 0.9 }, { 50, 0.99 } };
-    double rm[BIG] = { 0, 0, 2 }, rv[BIG] = { 1, 1, 3 };
+    double *rm = task_array("running_mean", 3, 0, GUARD_VALUE), *rv = task_array("running_var", 3, 1, GUARD_VALUE);
+    rm[2] = 2;
+    rv[2] = 3;
     double want_m[3] = { 0, 0, 2 }, want_v[3] = { 1, 1, 3 };
     for (size_t t = 0; t < sizeof calls / sizeof calls[0]; t++) {
         long N = calls[t].N;
@@ -559,7 +557,8 @@ static void diagnose_test(const double *x, int n, int C, int size, const double 
 static int check_test_mode(const char *what, const double *x, int n, int C, int size, const double *gamma,
                             const double *beta, const double *rm, const double *rv)
 {
-    double y[BIG] = { 0 }, ref[BIG], alone[BIG] = { 0 };
+    double *y = task_array("y", n * C * size, 0, GUARD_VALUE), ref[BIG];
+    double *alone = task_array("y", C * size, 0, GUARD_VALUE);
     CALL(bn_forward_test(x, n, C, size, gamma, beta, rm, rv, EPS, y));
     ref_forward_test(T_RIGHT, x, n, C, size, gamma, beta, rm, rv, ref);
     diagnose_test(x, n, C, size, gamma, beta, rm, rv, y);

@@ -145,16 +145,17 @@ static void diagnose_tiles(const unsigned char *got, const double *maps, int cou
 /* One picture: the student's against the reference, pixel by pixel. */
 static void check_tiles(const char *what, const double *maps, int count, int h, int w, int columns, int border)
 {
-    static unsigned char got[SHEET], ref[SHEET];
+    static unsigned char ref[SHEET];
     static double got_d[SHEET], ref_d[SHEET];
     int rows = sheet_rows(count, h, columns, border), cols = sheet_cols(w, columns, border);
     long n = (long)rows * cols;
-    memset(got, UNTOUCHED, sizeof got);
+    unsigned char *got = task_byte_array("out", n, UNTOUCHED);    /* exactly the picture: an overrun is named */
     CALL(tile_grey(maps, count, h, w, columns, border, got));
+    int overran = task_check_guards() > 0;
     ref_tile(maps, count, h, w, columns, border, ref, TILE_RIGHT);
     if (!bytes_equal(got, ref, n))
         diagnose_tiles(got, maps, count, h, w, columns, border);
-    if (got[n] != UNTOUCHED)
+    if (overran)
         task_diagnose("%s: a pixel past the end of the %dx%d picture was written: rows_px = grid_rows * (h + "
                       "border) + border, cols_px = columns * (w + border) + border", what, rows, cols);
     as_doubles(got, n, got_d);
@@ -283,9 +284,33 @@ static void make_tiny_problem(void)
 
 /* ---------------------------------------------------------------- task 2: the checks */
 
+/* The gradient of the cross-entropy with label c, -log softmax(logits)[c],
+ * with respect to x: sum over k of (p_k - [k = c]) d logit[k] / dx. */
+static void cross_entropy_saliency(const double *x, int c, double *dx)
+{
+    double logits[CLASSES], p[CLASSES], ref[H * W], top, sum = 0;
+    ref_logits(x, logits);
+    top = fmax(logits[0], fmax(logits[1], logits[2]));
+    for (int k = 0; k < CLASSES; k++)
+        sum += p[k] = exp(logits[k] - top);
+    memset(dx, 0, sizeof(double) * H * W);
+    for (int k = 0; k < CLASSES; k++) {
+        ref_saliency(x, k, SAL_RIGHT, ref);
+        for (int q = 0; q < H * W; q++)
+            dx[q] += (p[k] / sum - (k == c)) * ref[q];
+    }
+}
+
 static void diagnose_saliency(const double *x, int c, const double *dx, const double *prefilled)
 {
-    double ref[H * W], sum[H * W] = { 0 };
+    double ref[H * W], sum[H * W] = { 0 }, minus[H * W];
+    cross_entropy_saliency(x, c, ref);
+    for (int p = 0; p < H * W; p++)
+        minus[p] = -ref[p];
+    if (arrays_near(dx, ref, H * W, 1e-9) || arrays_near(dx, minus, H * W, 1e-9))
+        task_diagnose("this is the gradient of the cross-entropy loss (softmax - onehot, as in training) with "
+                      "respect to the image, not of class %d's logit: the saliency map starts the chain rule at "
+                      "d logit[c] / d logits = onehot(c), not at p - onehot(c)", c);
     for (int other = 0; other < CLASSES; other++) {
         ref_saliency(x, other, SAL_RIGHT, ref);
         for (int p = 0; p < H * W; p++)
@@ -341,6 +366,8 @@ static void check_against_central_differences(const double *x, int c, const doub
         double e = relative_error(dx[p], numeric_derivative(&n.x[p], student_logit, &n, 1e-6));
         worst = e > worst || e != e ? e : worst;                    /* a NaN is the worst */
     }
+    if (task_diagnoses() > 0)
+        return;                  /* a named mistake says more than a disagreement with the logit */
     printf("    your dx against central differences of your own logit[%d]: max relative error %.1e "
            "(expect about 1e-9)\n", c, worst);
     if (!(worst <= 1e-6) && task_diagnoses() == 0)
@@ -439,10 +466,8 @@ static void task_mistakes(void)
                      "array, qsort it with a comparison that returns -1 when a's confidence is"
                      " larger (and compares the indices when they are equal), copy the first "
                      "min(k, found) indices into out and return that number."));
-    int out[N_IMAGES], n;
+    int *out = task_int_array("out", 4, -7), n;           /* out holds k indices: exactly k */
     double got_d[N_IMAGES], want_d[N_IMAGES];
-    for (int i = 0; i < N_IMAGES; i++)
-        out[i] = -7;
     n = CALL(top_mistakes(probs, labels, N_IMAGES, N_CLASSES, 4, out));
     diagnose_mistakes(out, n, 4);
     task_expect_int("k = 4: how many", 4, n);
@@ -452,8 +477,7 @@ static void task_mistakes(void)
     }
     task_expect_array("k = 4: the indices, most confident first", want_d, got_d, 4, 0);
 
-    for (int i = 0; i < N_IMAGES; i++)
-        out[i] = -7;
+    out = task_int_array("out", 10, -7);
     n = CALL(top_mistakes(probs, labels, N_IMAGES, N_CLASSES, 10, out));
     if (n == 10 && task_diagnoses() == 0)
         task_diagnose("returned k = 10, but there are only 6 mistakes: return how many you wrote");
@@ -466,6 +490,7 @@ static void task_mistakes(void)
         want_d[i] = all_mistakes[i];
     }
     task_expect_array("k = 10: the indices", want_d, got_d, 6, 0);
+    out = task_int_array("out", 4, -7);
     n = CALL(top_mistakes(probs, labels, 3, N_CLASSES, 4, out));     /* images 0-2: one mistake */
     task_expect_int("the first three images only: how many", 1, n);
     task_expect_int("the first three images only: the mistake", 1, out[0]);

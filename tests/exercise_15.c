@@ -386,10 +386,11 @@ static void diagnose_shift(const double *image, int h, int w, int dy, int dx, co
 
 static void check_shift(const double *image, int h, int w, int dy, int dx)
 {
-    double moved[MAX_PIXELS], want[MAX_PIXELS];
-    for (int i = 0; i < h * w; i++)
-        moved[i] = NAN;
+    double want[MAX_PIXELS];
+    double *moved = task_array("moved", h * w, NAN, -7777);   /* exactly h * w: an overrun is named */
     CALL(shift_image(image, h, w, dy, dx, moved));
+    if (task_check_guards())
+        return;
     reference_shift(S_RIGHT, image, h, w, dy, dx, 0, want);
     if (!same_pixels(moved, want, h * w))
         diagnose_shift(image, h, w, dy, dx, moved);
@@ -408,7 +409,7 @@ static void task_shift(void)
                      "two loops over y and x of the OUTPUT; from_y = y - dy, from_x = x - dx; if both are inside, "
                      "moved[y * w + x] = image[from_y * w + from_x], else moved[y * w + x] = 0. Do not wrap "
                      "around, do not repeat the edge."));
-    double image[20];
+    double *image = task_array("image", 20, 0, NAN);
     for (int i = 0; i < 20; i++)
         image[i] = i + 1;
     static const int shifts[][2] = { { 1, 2 }, { -1, 0 }, { 0, -3 }, { 2, -1 }, { 0, 0 }, { 4, 0 } };

@@ -3,7 +3,9 @@
  *
  *   build/gradcheck --layer conv --channels 2 --filters 3 --kernel 3 --stride 2 --pad 1
  *   build/gradcheck --layer conv --height 3 --width 3 --kernel 2 --x x.txt --w f.txt --dy do.txt
- *   build/gradcheck ... --mine my_dF.txt --wrt W      (your hand-derived numbers for one gradient)
+ *   build/gradcheck ... --mine my_dF.txt --wrt W      (your hand-derived numbers for one gradient;
+ *                                                      the verdict last, the answer only with --show-answer)
+ *   build/gradcheck --layer sigmoid --float            (the same check in float, and what to expect there)
  *   build/gradcheck --layer sigmoid --h-sweep          (the error against h)
  *   make gradcheck SRC=my_layer.c                      (your own layer: src/tools/gradcheck/my_layer.h)
  *
@@ -14,8 +16,13 @@
  * numeric ones. Loss layers (softmax-ce, mse) and the network (convnet)
  * differentiate their own scalar loss. It compares with the relative error
  * of CS231n, |a - n| / max(1e-8, |a| + |n|), read in bands: <= 1e-7 good,
- * up to 1e-4 look closer, above wrong (src/gradcheck.h). The tool is built
- * with real = double, whatever the trainer uses.
+ * up to 1e-4 look closer, above wrong (src/gradcheck.h); a NaN is wrong.
+ * An entry whose nudges x - h and x + h fall on two sides of a kink (a
+ * ReLU input's sign, a max-pooling window's winner) and whose analytic
+ * value is the slope on one side is labelled a kink and not counted.
+ * A tensor larger than --max-entries is checked on a random sample and
+ * one random projection. The tool is built with real = double, whatever
+ * the trainer uses.
  * Notes: notes/gradcheck.md */
 #include <math.h>
 #include <stdio.h>
@@ -78,7 +85,7 @@ struct problem {
 typedef struct {
     int layer;
     int channels, height, width, filters, kernel, stride, pad, pad_top, pad_bottom, pad_left, pad_right;
-    int inputs, outputs, classes, label, h_sweep;
+    int inputs, outputs, classes, label, h_sweep, show_answer, in_float, max_entries;
     long seed;
     double h;
     const char *x, *w, *b, *dy, *target, *mine, *wrt, *sweep_data;
@@ -226,55 +233,59 @@ static void mine_backward(problem *p)
 
 /* ---------------------------------------------------------------- numbers from files */
 
-/* Every number of a text file (whitespace or commas between them, '#'
- * starts a comment), into a new array; *shape_count is the product of a
- * "shape A B ..." line, or -1 without one. Exits with one line naming the
- * file and the line on any problem. */
-static real *read_all_numbers(const char *path, long *count, long *shape_count)
+/* The whole file, into a new '\0'-terminated buffer (*length bytes before the '\0'). */
+static char *read_whole_file(const char *path, size_t *length)
 {
-    char line[4096], msg[1024];
-    FILE *f = open_regular_file(path, "r", "a file of numbers", msg, sizeof msg);   /* a FIFO: refused, not waited on */
-    long cap = 64;
-    real *v = checked_calloc((size_t)cap, sizeof(real), "numbers");
-    *count = 0;
-    *shape_count = -1;
+    char msg[1024];
+    FILE *f = open_regular_file(path, "rb", "a file of numbers", msg, sizeof msg);   /* a FIFO: refused, not waited on */
     if (!f)
         fail(msg);
-    for (int lineno = 1; fgets(line, sizeof line, f); lineno++) {
-        char *hash = strchr(line, '#'), *at = line + strspn(line, " \t"), *end;
-        if (hash)
-            *hash = '\0';
-        if (strncmp(at, "shape", 5) == 0) {
-            *shape_count = 1;
-            at += 5;
-            for (double d = strtod(at, &end); end != at; d = strtod(at, &end)) {
-                *shape_count *= (long)d;
-                at = end;
-            }
-        }
-        for (double d = strtod(at, &end); end != at; d = strtod(at, &end)) {
-            if (*count == cap) {
-                real *bigger = realloc(v, (size_t)(cap *= 2) * sizeof(real));
-                if (!bigger)
-                    fail("out of memory reading numbers");
-                v = bigger;
-            }
-            v[(*count)++] = (real)d;
-            at = end + strspn(end, " \t\r\n,");
-        }
-        at += strspn(at, " \t\r\n,");
-        if (*at != '\0') {
-            snprintf(msg, sizeof msg, "%s, line %d: '%.20s' is not a number", path, lineno, at);
+    size_t cap = 4096, used = 0;
+    char *text = malloc(cap);
+    for (;;) {
+        if (!text) {
             fclose(f);
-            fail(msg);
+            fail("out of memory reading numbers");
         }
+        used += fread(text + used, 1, cap - used - 1, f);
+        if (used < cap - 1)
+            break;
+        char *bigger = realloc(text, cap *= 2);
+        if (!bigger)
+            free(text);
+        text = bigger;
     }
     int read_error = ferror(f);
     fclose(f);
     if (read_error) {
+        free(text);
         snprintf(msg, sizeof msg, "%s: read error", path);
         fail(msg);
     }
+    text[used] = '\0';
+    *length = used;
+    return text;
+}
+
+/* Every number of a text file (src/gradcheck.h says what it may hold),
+ * into a new array; *shape_count is the product of its "shape A B ..."
+ * line, or -1 without one. Exits with one line naming the file and the
+ * line on any problem. */
+static real *read_all_numbers(const char *path, long *count, long *shape_count)
+{
+    size_t length;
+    char *text = read_whole_file(path, &length), err[512], msg[1024];
+    double *numbers;
+    int rc = gradcheck_parse_numbers(text, length, &numbers, count, shape_count, err, sizeof err);
+    free(text);
+    if (rc != 0) {
+        snprintf(msg, sizeof msg, "%s, %s", path, err);
+        fail(msg);
+    }
+    real *v = checked_calloc((size_t)(*count > 0 ? *count : 1), sizeof(real), "numbers");
+    for (long i = 0; i < *count; i++)
+        v[i] = (real)numbers[i];
+    free(numbers);
     return v;
 }
 
@@ -512,28 +523,11 @@ static double choose_h(const problem *p, const options *o, char *why, size_t siz
     return GRADCHECK_STEP;
 }
 
-/* numeric[i] for every number of tensor t. */
-static void numeric_gradient(problem *p, tensor *t, double h, double *numeric)
+/* numeric[e] for entry which[e] of tensor t, e < n. */
+static void numeric_gradient(problem *p, tensor *t, const long *which, long n, double h, double *numeric)
 {
-    for (long i = 0; i < t->n; i++)
-        numeric[i] = numeric_derivative(&t->value[i], loss_of, p, h);
-}
-
-static gradcheck_result summarise(const tensor *t, const double *numeric)
-{
-    gradcheck_result r = { t->name, t->ndims, { 1, 1, 1, 1 }, t->n, -1, 0, 0, 0 };
-    for (int d = 0; d < t->ndims; d++)
-        r.dims[d] = t->dims[d];
-    for (long i = 0; i < t->n; i++) {
-        double rel = relative_error((double)t->grad[i], numeric[i]);
-        if (rel > r.max_rel_error) {
-            r.max_rel_error = rel;
-            r.worst_index = i;
-            r.analytic = (double)t->grad[i];
-            r.numeric = numeric[i];
-        }
-    }
-    return r;
+    for (long e = 0; e < n; e++)
+        numeric[e] = numeric_derivative(&t->value[which[e]], loss_of, p, h);
 }
 
 static void index_text(const tensor *t, long i, char *buf, size_t size)
@@ -549,22 +543,209 @@ static void index_text(const tensor *t, long i, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "[%ld]", coord[d]);
 }
 
-/* The analytic gradient beside the numeric one, entry by entry, then the summary line. */
-static double report_tensor(const tensor *t, const double *numeric)
+/* ---------------------------------------------------------------- kinks */
+
+/* The choices the forward pass just made, one int each: the sign of every
+ * ReLU input, the winner of every max-pooling window. Two forward passes
+ * whose choices differ lie on different pieces of a piecewise function.
+ * Returns how many (0: the layer has no kink we can see inside). */
+static long kink_state(const problem *p, int *state)
+{
+    long n = 0;
+    if (strcmp(p->layer, "relu") == 0)
+        for (long i = 0; i < p->t[0].n; i++)
+            state[n++] = p->t[0].value[i] > 0;
+    else if (strcmp(p->layer, "maxpool") == 0)
+        for (long i = 0; i < p->ny; i++)
+            state[n++] = p->argmax[i];
+    else if (strcmp(p->layer, "convnet") == 0) {
+        long cells = (long)p->arch.conv.out_c * p->arch.conv.out_h * p->arch.conv.out_w;
+        for (long i = 0; i < cells; i++)
+            state[n++] = p->work.conv[i] > 0;
+        for (long i = 0; i < p->arch.flat; i++)
+            state[n++] = p->work.argmax[i];
+    }
+    return n;
+}
+
+static long kink_state_size(const problem *p)
+{
+    if (strcmp(p->layer, "relu") == 0)
+        return p->t[0].n;
+    if (strcmp(p->layer, "maxpool") == 0)
+        return p->ny;
+    if (strcmp(p->layer, "convnet") == 0)
+        return (long)p->arch.conv.out_c * p->arch.conv.out_h * p->arch.conv.out_w + p->arch.flat;
+    return 0;
+}
+
+/* Where choice k of kink_state is, in words. */
+static void describe_kink(const problem *p, long k, char *buf, size_t size)
+{
+    char index[48];
+    if (strcmp(p->layer, "relu") == 0) {
+        index_text(&p->t[0], k, index, sizeof index);
+        snprintf(buf, size, "ReLU's corner at X%s", index);
+    } else if (strcmp(p->layer, "maxpool") == 0) {
+        tensor y = { "Y", NULL, NULL, 3, { p->pool.c, p->pool.out_h, p->pool.out_w }, p->ny };
+        index_text(&y, k, index, sizeof index);
+        snprintf(buf, size, "a tie of max pooling: which input wins window Y%s", index);
+    } else {
+        long cells = (long)p->arch.conv.out_c * p->arch.conv.out_h * p->arch.conv.out_w;
+        tensor c = { "C", NULL, NULL, 3, { p->arch.conv.out_c, p->arch.conv.out_h, p->arch.conv.out_w }, cells };
+        tensor pl = { "P", NULL, NULL, 3, { p->arch.pool.c, p->arch.pool.out_h, p->arch.pool.out_w }, p->arch.flat };
+        if (k < cells) {
+            index_text(&c, k, index, sizeof index);
+            snprintf(buf, size, "ReLU's corner at the conv output C%s", index);
+        } else {
+            index_text(&pl, k - cells, index, sizeof index);
+            snprintf(buf, size, "a tie of max pooling: which input wins window P%s", index);
+        }
+    }
+}
+
+#define KINK_SIDE 1e-4   /* a value within this relative error of a one-sided slope is that slope */
+
+/* What nudging entry i of t by +-h shows about a kink near it. */
+typedef struct {
+    int straddles;          /* x - h and x + h lie on different pieces */
+    double left, right;     /* the one-sided slopes (L(x) - L(x-h)) / h and (L(x+h) - L(x)) / h */
+    char where[160];        /* the kink, in words */
+} kink_probe;
+
+static kink_probe probe_kink(problem *p, tensor *t, long i, double h)
+{
+    kink_probe k = { 0, 0, 0, "" };
+    long n = kink_state_size(p);
+    int *plus = n ? checked_calloc((size_t)n, sizeof(int), "kink state") : NULL;
+    int *minus = n ? checked_calloc((size_t)n, sizeof(int), "kink state") : NULL;
+    real saved = t->value[i];
+    double at = p->loss(p);
+    t->value[i] = (real)(saved + h);
+    double up = p->loss(p);
+    kink_state(p, plus);
+    t->value[i] = (real)(saved - h);
+    double down = p->loss(p);
+    kink_state(p, minus);
+    t->value[i] = saved;
+    p->loss(p);                                        /* the forward state of x itself again */
+    k.left = (at - down) / h;
+    k.right = (up - at) / h;
+    if (n) {
+        for (long j = 0; j < n && !k.straddles; j++)
+            if (plus[j] != minus[j]) {
+                k.straddles = 1;
+                describe_kink(p, j, k.where, sizeof k.where);
+            }
+    } else if (relative_error(k.left, k.right) > KINK_SIDE) {   /* a layer we cannot see inside */
+        k.straddles = 1;
+        snprintf(k.where, sizeof k.where, "a point where the slope jumps (left %.6g, right %.6g)", k.left, k.right);
+    }
+    free(plus);
+    free(minus);
+    return k;
+}
+
+/* 1 when value is the slope on one side of a kink that x +- h straddles:
+ * a kink, not a bug (a value that is neither is a bug, kink or not). */
+static int is_kink(problem *p, tensor *t, long i, double h, double value, kink_probe *k)
+{
+    *k = probe_kink(p, t, i, h);
+    return k->straddles && (relative_error(value, k->left) <= KINK_SIDE || relative_error(value, k->right) <= KINK_SIDE);
+}
+
+/* ---------------------------------------------------------------- the library's gradient, reported */
+
+/* Which entries of t to check: all, or (more than --max-entries) a random sample. */
+static long *entries_to_check(const tensor *t, const options *o, rng_t *rng, long *n)
+{
+    long *which = checked_calloc((size_t)(t->n < o->max_entries ? t->n : o->max_entries), sizeof(long), "entries");
+    if (t->n <= o->max_entries) {
+        for (long i = 0; i < t->n; i++)
+            which[i] = i;
+        *n = t->n;
+        return which;
+    }
+    for (long i = 0; i < o->max_entries; i++)           /* without repeats: stride through a random start */
+        which[i] = (long)(((double)i + rng_uniform(rng)) * (double)t->n / o->max_entries);
+    *n = o->max_entries;
+    return which;
+}
+
+/* The analytic gradient against central differences at the given entries:
+ * a table of the first ones, each kink labelled, the summary line (kinks
+ * left out). Returns the worst relative error of the rest; *kinks counts
+ * the kinks. */
+static double report_tensor(problem *p, tensor *t, const long *which, long n, const double *numeric, double h,
+                            long *kinks)
 {
     char shape[48], index[48];
     describe_shape(t, shape, sizeof shape);
     printf("\ndL/d%s (%s):\n  %-16s %16s %16s %10s\n", t->name, shape, "index", "analytic", "numeric", "rel error");
-    for (long i = 0; i < t->n && i < SHOW_ENTRIES; i++) {
+    gradcheck_result r = { t->name, t->ndims, { 1, 1, 1, 1 }, n, 0, which[0], (double)t->grad[which[0]], numeric[0] };
+    for (int d = 0; d < t->ndims; d++)
+        r.dims[d] = t->dims[d];
+    *kinks = 0;
+    for (long e = 0; e < n; e++) {
+        long i = which[e];
+        double a = (double)t->grad[i], rel = relative_error(a, numeric[e]);
+        kink_probe k;
+        int kink = rel > GRADCHECK_GOOD && is_kink(p, t, i, h, a, &k);
         index_text(t, i, index, sizeof index);
-        printf("  %-16s %16.8f %16.8f %10.1e\n", index, (double)t->grad[i], numeric[i],
-               relative_error((double)t->grad[i], numeric[i]));
+        if (e < SHOW_ENTRIES || kink)
+            printf("  %-16s %16.8f %16.8f %10.1e%s%s\n", index, a, numeric[e], rel,
+                   kink ? "   kink: the finite difference straddles " : "", kink ? k.where : "");
+        if (e == SHOW_ENTRIES && n > SHOW_ENTRIES)
+            printf("  ... %ld more entries (their worst is in the line below; kinks among them are shown)\n",
+                   n - SHOW_ENTRIES);
+        if (kink) {
+            ++*kinks;
+            continue;
+        }
+        if (rel > r.max_rel_error || e == *kinks) {           /* the first entry that is no kink, or worse */
+            r.max_rel_error = rel;
+            r.worst_index = i;
+            r.analytic = a;
+            r.numeric = numeric[e];
+        }
     }
-    if (t->n > SHOW_ENTRIES)
-        printf("  ... %ld more entries (their worst is in the line below)\n", t->n - SHOW_ENTRIES);
-    gradcheck_result r = summarise(t, numeric);
     gradcheck_print(stdout, &r);
+    if (*kinks)
+        printf("  %ld of %ld entries straddle a kink: there the central difference averages two slopes, and the "
+               "analytic value is the slope on one side; they are left out of the line above\n", *kinks, n);
     return r.max_rel_error;
+}
+
+/* JAX's check for a large tensor: the derivative along one random
+ * direction v, numeric (L(t + h v) - L(t - h v)) / 2h against sum_i g_i v_i. */
+static double random_projection(problem *p, tensor *t, double h, rng_t *rng)
+{
+    real *saved = tensor_alloc((size_t)t->n, "saved");
+    double *v = checked_calloc((size_t)t->n, sizeof(double), "direction"), analytic = 0, norm = 0;
+    for (long i = 0; i < t->n; i++) {
+        v[i] = rng_normal(rng);
+        norm += v[i] * v[i];
+    }
+    norm = sqrt(norm);
+    for (long i = 0; i < t->n; i++) {
+        v[i] /= norm;
+        analytic += (double)t->grad[i] * v[i];
+        saved[i] = t->value[i];
+    }
+    for (long i = 0; i < t->n; i++)
+        t->value[i] = (real)(saved[i] + h * v[i]);
+    double up = p->loss(p);
+    for (long i = 0; i < t->n; i++)
+        t->value[i] = (real)(saved[i] - h * v[i]);
+    double down = p->loss(p);
+    memcpy(t->value, saved, (size_t)t->n * sizeof(real));
+    p->loss(p);
+    double numeric = (up - down) / (2 * h), rel = relative_error(analytic, numeric);
+    printf("  %s: one random projection (a unit direction v drawn at random, as JAX's check_grads does): "
+           "g.v %+.8f, numeric %+.8f, rel error %.1e %s\n", t->name, analytic, numeric, rel, gradcheck_band(rel));
+    free(saved);
+    free(v);
+    return rel;
 }
 
 /* ---------------------------------------------------------------- --mine: the usual mistakes */
@@ -577,7 +758,8 @@ static int all_near(const real *mine, const double *want, long n)
     return 1;
 }
 
-/* want[i] = the entry of g with the last two axes transposed (trans) or each (h, w) slice rotated 180 degrees. */
+/* want[i] = the entry of g with the last two axes transposed (rotate 0; square
+ * slices only, h == w) or each (h, w) slice rotated 180 degrees (rotate 1). */
 static void rearranged(const tensor *t, const double *g, double *want, int rotate)
 {
     int h = t->ndims >= 2 ? t->dims[t->ndims - 2] : 1, w = t->dims[t->ndims - 1];
@@ -638,10 +820,12 @@ static void diagnose_mine(problem *p, const tensor *t, const real *mine, const d
             printf("likely mistake: every entry is %s %.0f: off by the batch size? (a sum where a mean belongs, "
                    "or a mean taken twice)\n", ratio >= 1 ? "times" : "divided by", k);
     }
-    if (t->ndims >= 2) {
+    if (t->ndims >= 2 && t->dims[t->ndims - 2] == t->dims[t->ndims - 1]) {   /* only a square slice transposes in place */
         rearranged(t, right, want, 0);
         if (!all_near(mine, right, t->n) && all_near(mine, want, t->n))
             printf("likely mistake: transposed: your (i, j) is the right (j, i)\n");
+    }
+    if (t->ndims >= 2) {
         rearranged(t, right, want, 1);
         if (!all_near(mine, right, t->n) && all_near(mine, want, t->n))
             printf("likely mistake: rotated by 180 degrees: your (i, j) is the right (h-1-i, w-1-j)\n");
@@ -705,26 +889,74 @@ static real *read_mine(const problem *p, const options *o, const tensor *t)
     return mine;
 }
 
-/* --mine: the user's numbers for one gradient, entry by entry. Returns 1 when all are right. */
-static int check_mine(problem *p, const options *o, tensor *t, real *mine, const double *numeric)
+/* --mine: the user's numbers for one gradient, entry by entry, against the
+ * central difference (at a kink, against the slope on either side). The
+ * right numbers are printed only with --show-answer. Returns how many
+ * entries are right. */
+static long check_mine(problem *p, const options *o, tensor *t, real *mine, const double *numeric, double h,
+                       long *kinks)
 {
     char index[48];
     long right = 0;
+    *kinks = 0;
     printf("\nYour dL/d%s (%s), entry by entry, against the central difference:\n", t->name, o->mine);
     for (long i = 0; i < t->n; i++) {
-        int ok = relative_error((double)mine[i], numeric[i]) <= MINE_RIGHT;
+        kink_probe k = probe_kink(p, t, i, h);
+        double v = (double)mine[i];
+        /* across a kink the central difference averages two slopes: the right value is one of them */
+        int ok = k.straddles ? relative_error(v, k.left) <= MINE_RIGHT || relative_error(v, k.right) <= MINE_RIGHT
+                             : relative_error(v, numeric[i]) <= MINE_RIGHT;
         index_text(t, i, index, sizeof index);
         right += ok;
-        if (ok)
-            printf("  %-16s yours %14.8g   right\n", index, (double)mine[i]);
+        *kinks += ok && k.straddles;
+        printf("  %-16s yours %14.8g   ", index, v);
+        if (ok && k.straddles)
+            printf("right: the slope on one side of a kink (the finite difference straddles %s)\n", k.where);
+        else if (ok)
+            printf("right\n");
+        else if (k.straddles && o->show_answer)
+            printf("WRONG: at a kink (the finite difference straddles %s), the slopes on its two sides are %.8g "
+                   "and %.8g\n", k.where, k.left, k.right);
+        else if (o->show_answer)
+            printf("WRONG: the central difference says %.8g\n", numeric[i]);
         else
-            printf("  %-16s yours %14.8g   WRONG: the central difference says %.8g\n", index, (double)mine[i],
-                   numeric[i]);
+            printf("WRONG%s\n", k.straddles ? " (at a kink: neither side's slope)" : "");
     }
-    printf("%ld of %ld entries right\n", right, t->n);
-    if (right < t->n)
-        diagnose_mine(p, t, mine, numeric);
-    return right == t->n;
+    return right;
+}
+
+/* ---------------------------------------------------------------- --float */
+
+/* float's step: its round-off (eps 6e-8) is 5e8 times double's, so the
+ * best h is about 100 times larger (eps^(1/3) for a central difference). */
+#define FLOAT_STEP 1e-3
+#define FLOAT_EXPECT 1e-2      /* CS231n's notes: a correct gradient in float can show up to this */
+
+static double numeric_float(problem *p, real *element, double h);
+
+/* The same check again with float's rounding; prints it beside double's. */
+static void float_rerun(problem *p, tensor *only, double worst_double)
+{
+    double worst = 0;
+    char where[96] = "";
+    for (int k = 0; k < p->n_t; k++) {
+        tensor *t = &p->t[k];
+        if (only && t != only)
+            continue;
+        for (long i = 0; i < t->n; i++) {
+            double rel = relative_error((double)t->grad[i], numeric_float(p, &t->value[i], FLOAT_STEP));
+            if (rel > worst) {
+                char index[48];
+                worst = rel;
+                index_text(t, i, index, sizeof index);
+                snprintf(where, sizeof where, " at %s%s", t->name, index);
+            }
+        }
+    }
+    printf("\n--float: the same check in float (every nudged number and every loss rounded to float, h = %g):\n"
+           "  worst relative error %.1e%s, against %.1e in double; in float a correct gradient can show up to "
+           "%.0e (CS231n's notes), so an error up to there is float's rounding, not a bug\n",
+           FLOAT_STEP, worst, where, worst_double, FLOAT_EXPECT);
 }
 
 /* ---------------------------------------------------------------- --h-sweep */
@@ -802,11 +1034,12 @@ static void problem_free(problem *p)
 
 static options parse(int argc, char **argv)
 {
-    options o = { L_CONV, 1, 4, 4, 2, 2, 1, 0, -1, -1, -1, -1, 4, 3, 4, 0, 0, 1, 0, NULL, NULL, NULL, NULL, NULL,
-                  NULL, NULL, NULL };
+    options o = { L_CONV, 1, 4, 4, 2, 2, 1, 0, -1, -1, -1, -1, 4, 3, 4, 0, 0, 0, 0, 4096, 1, 0, NULL, NULL, NULL,
+                  NULL, NULL, NULL, NULL, NULL };
     const flag_spec specs[] = {
         FLAG_CHOICE("--layer", &o.layer, "conv|maxpool|avgpool|relu|sigmoid|tanh|dense|softmax-ce|mse|convnet|mine",
-                    "the layer to check (mine: your own, built by make gradcheck SRC=...)"),
+                    "the layer to check: conv, maxpool, avgpool, relu, sigmoid, tanh, dense, softmax-ce, mse, "
+                    "convnet (lesson 10's network) or mine (your own, built by make gradcheck SRC=...)"),
         FLAG_INT("--channels", &o.channels, 1, 64, "C", "input channels (conv, pooling, activations)"),
         FLAG_INT("--height", &o.height, 1, 64, "H", "input height"),
         FLAG_INT("--width", &o.width, 1, 64, "W", "input width"),
@@ -830,6 +1063,11 @@ static options parse(int argc, char **argv)
         FLAG_TEXT("--target", &o.target, "FILE", "mse: the target"),
         FLAG_TEXT("--mine", &o.mine, "FILE", "your own numbers for one gradient (see --wrt)"),
         FLAG_TEXT("--wrt", &o.wrt, "NAME", "the tensor --mine is the gradient of: X, W, b, ... (default W, else X)"),
+        FLAG_SWITCH("--show-answer", &o.show_answer, "with --mine: print the right numbers too (without it, only "
+                    "right or wrong per entry)"),
+        FLAG_SWITCH("--float", &o.in_float, "rerun the check in float and print the error to expect there"),
+        FLAG_INT("--max-entries", &o.max_entries, 1, 100000000, "N", "a tensor with more entries is checked on a "
+                 "random sample of N and one random projection"),
         FLAG_REAL("--h", &o.h, 0, 1, 1, "H", "the step of the central difference (default: chosen, and said why)"),
         FLAG_SWITCH("--h-sweep", &o.h_sweep, "the error against h, in double and float, as a table and a data file"),
         FLAG_TEXT("--sweep-data", &o.sweep_data, "FILE", "--h-sweep's data file (default gradcheck_hsweep.dat)"),
@@ -840,9 +1078,102 @@ static options parse(int argc, char **argv)
     return o;
 }
 
+/* h below double's round-off: x + h is x, or L(x + h) - L(x - h) is mostly rounding. */
+static void warn_if_h_too_small(const problem *p, double h)
+{
+    long lost = 0;
+    for (int k = 0; k < p->n_t; k++)
+        for (long i = 0; i < p->t[k].n; i++)
+            lost += p->t[k].value[i] + h == p->t[k].value[i];
+    if (h < 1e-8)
+        printf("warning: h = %g is below round-off: the error of a central difference grows as eps |L| / h "
+               "(eps = 2.2e-16), so even a right gradient looks wrong here; use h from 1e-6 to 1e-3 "
+               "(--h-sweep shows the curve)\n", h);
+    if (lost)
+        printf("warning: x + h rounds to x for %ld entr%s (numbers too large for h = %g): their central difference "
+               "is 0 whatever the gradient\n", lost, lost == 1 ? "y" : "ies", h);
+}
+
+/* --mine: the student's file judged, the verdict last. Returns the exit status. */
+static int run_mine(problem *p, const options *o, tensor *t, real *mine, double h)
+{
+    long kinks = 0, right;
+    long *which = checked_calloc((size_t)t->n, sizeof(long), "entries");    /* every entry: you typed them */
+    for (long i = 0; i < t->n; i++)
+        which[i] = i;
+    double *numeric = checked_calloc((size_t)t->n, sizeof(double), "numeric gradient");
+    numeric_gradient(p, t, which, t->n, h, numeric);
+    if (o->show_answer) {
+        long library_kinks;
+        printf("\nThe answer (--show-answer): the library's dL/d%s against the central difference\n", t->name);
+        report_tensor(p, t, which, t->n, numeric, h, &library_kinks);
+    }
+    right = check_mine(p, o, t, mine, numeric, h, &kinks);
+    if (o->in_float) {
+        double worst = 0;
+        for (long i = 0; i < t->n; i++)
+            worst = fmax(worst, relative_error((double)t->grad[i], numeric[i]));
+        float_rerun(p, t, worst);
+    }
+    printf("\nverdict on your dL/d%s (%s): %s: %ld of %ld entries right", t->name, o->mine,
+           right == t->n ? "RIGHT" : "WRONG", right, t->n);
+    if (kinks)
+        printf(" (%ld of them at a kink, where your value is the slope on one side)", kinks);
+    printf("\n");
+    if (right < t->n)
+        diagnose_mine(p, t, mine, numeric);
+    printf("exit status %d%s\n", right == t->n ? 0 : 1,
+           right == t->n || o->show_answer ? "" : "; --show-answer prints the right numbers");
+    free(which);
+    free(numeric);
+    return right == t->n ? 0 : 1;
+}
+
+/* Without --mine: every tensor of the library's layer checked. Returns the exit status. */
+static int run_library(problem *p, const options *o, double h, rng_t *rng)
+{
+    double worst = 0;
+    long kinks = 0;
+    for (int i = 0; i < p->n_t; i++) {
+        tensor *t = &p->t[i];
+        long n, k;
+        long *which = entries_to_check(t, o, rng, &n);
+        double *numeric = checked_calloc((size_t)n, sizeof(double), "numeric gradient");
+        numeric_gradient(p, t, which, n, h, numeric);
+        if (n < t->n)
+            printf("\n%s has %ld entries, more than --max-entries %d: checked %ld of them drawn at random, and one "
+                   "random projection of all of them\n", t->name, t->n, o->max_entries, n);
+        worst = fmax(worst, report_tensor(p, t, which, n, numeric, h, &k));   /* NaN: infinity */
+        if (n < t->n) {
+            double rel = random_projection(p, t, h, rng);
+            worst = rel > worst ? rel : worst;
+        }
+        kinks += k;
+        free(which);
+        free(numeric);
+    }
+    printf("\nworst relative error %.1e: %s (<= 1e-7 good; up to 1e-4 look closer; above, wrong)", worst,
+           gradcheck_band(worst));
+    if (kinks)
+        printf("; %ld entr%s straddled a kink and %s labelled, not counted", kinks, kinks == 1 ? "y" : "ies",
+               kinks == 1 ? "is" : "are");
+    printf("\n");
+    if (o->in_float)
+        float_rerun(p, NULL, worst);
+    return worst <= GRADCHECK_WRONG ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     options o = parse(argc, argv);
+    if (o.wrt && !o.mine) {
+        fprintf(stderr, "%s: --wrt names the tensor a --mine file is the gradient of: give --mine FILE too\n", program);
+        return 2;
+    }
+    if (o.show_answer && !o.mine) {
+        fprintf(stderr, "%s: --show-answer goes with --mine FILE (without --mine, every answer is shown)\n", program);
+        return 2;
+    }
     problem p;
     memset(&p, 0, sizeof p);
     rng_t rng = rng_seeded((uint64_t)o.seed);
@@ -853,26 +1184,20 @@ int main(int argc, char **argv)
     real *mine = mine_of ? read_mine(&p, &o, mine_of) : NULL;
     char why[256];
     double h = choose_h(&p, &o, why, sizeof why);
-    printf("gradcheck --layer %s: %s, in double; the loss is %s\n", p.layer,
-           o.layer == L_MINE ? my_layer.name : "the library's backward against central differences",
-           p.ny > 0 ? "L = sum dY * Y (so dL/dY = dY)" : "the layer's own scalar loss");
+    if (mine_of)
+        printf("gradcheck --layer %s: your dL/d%s (%s) against central differences of %s, in double\n", p.layer,
+               mine_of->name, o.mine, o.layer == L_MINE ? my_layer.name : "the library's forward pass");
+    else
+        printf("gradcheck --layer %s: %s, in double; the loss is %s\n", p.layer,
+               o.layer == L_MINE ? my_layer.name : "the library's backward against central differences",
+               p.ny > 0 ? "L = sum dY * Y (so dL/dY = dY)" : "the layer's own scalar loss");
     printf("h = %g: %s\n", h, why);
+    warn_if_h_too_small(&p, h);
     p.backward(&p);
-    double worst = 0;
-    int mine_ok = 1;
-    for (int i = 0; i < p.n_t; i++) {
-        double *numeric = checked_calloc((size_t)p.t[i].n, sizeof(double), "numeric gradient");
-        numeric_gradient(&p, &p.t[i], h, numeric);
-        worst = fmax(worst, report_tensor(&p.t[i], numeric));
-        if (mine_of == &p.t[i])
-            mine_ok = check_mine(&p, &o, mine_of, mine, numeric);
-        free(numeric);
-    }
-    printf("\nworst relative error %.1e: %s (<= 1e-7 good; up to 1e-4 look closer, e.g. an input near a kink "
-           "of ReLU or a tie of max pooling; above, wrong)\n", worst, gradcheck_band(worst));
+    int status = mine_of ? run_mine(&p, &o, mine_of, mine, h) : run_library(&p, &o, h, &rng);
     if (o.h_sweep)
         h_sweep(&p, &o);
     free(mine);
     problem_free(&p);
-    return (worst <= GRADCHECK_WRONG && mine_ok) ? 0 : 1;
+    return status;
 }
