@@ -25,7 +25,7 @@
 static const real d1[4] = { 5, 2, 2, 3 };   /* lesson 01's image, first row        */
 static const real g1[3] = { 1, 2, -1 };     /* lesson 01's filter [[1,2],[-1,0]], its first three weights */
 
-/* The three matrices of F(2, 3) (Lavin and Gray, section 4.1). */
+/* The three matrices of F(2, 3) (Lavin and Gray). */
 static const real BT[4 * 4] = { 1, 0, -1, 0, 0, 1, 1, 0, 0, -1, 1, 0, 0, 1, 0, -1 };   /* (4, 4) */
 static const real G[4 * 3] = { 1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1 };       /* (4, 3) */
 static const real AT[2 * 4] = { 1, 1, 1, 0, 0, 1, -1, -1 };                             /* (2, 4) */

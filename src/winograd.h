@@ -2,7 +2,7 @@
  * Winograd's minimal filtering F(2x2, 3x3) (lesson 17).
  *
  * Source: A. Lavin and S. Gray, "Fast Algorithms for Convolutional Neural
- * Networks" (2015), section 4. The image is cut into 4x4 tiles that overlap
+ * Networks" (2015). The image is cut into 4x4 tiles that overlap
  * by 2 (stride 2 in the padded input); each tile d (4x4) and each filter g
  * (3x3) give one 2x2 output tile
  *
