@@ -51,7 +51,8 @@ static void test_lesson_output_names_real_files(void)
 {
     static const char *const lessons[] = { "01_convolution", "02_chain_rule", "03_padding_stride", "04_activations",
                                            "05_pooling", "06_conv_backward", "07_dense", "08_softmax",
-                                           "09_optimisers", "11_speed --quick", "13_batchnorm" };
+                                           "09_optimisers", "11_speed --quick", "13_batchnorm",
+                                           "17_winograd" };
     const char *dir = make_tmp_dir("paths");
     char cmd[4096], out[1100];
     int named, runs_ok = 1;

@@ -1,0 +1,188 @@
+/* winograd.c: F(2x2, 3x3) forward and backward for one image (winograd.h, lesson 17).
+ *
+ * The transforms are written as the matrix products of Lavin and Gray's
+ * formula, for reading: an optimised version replaces each product by the
+ * few additions it amounts to (every entry is 0, 1, -1 or 1/2). */
+#include "winograd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tensor.h"
+
+static const real BT[4 * 4] = { 1, 0, -1, 0,    /* B^T (4, 4) */
+                                0, 1, 1, 0,
+                                0, -1, 1, 0,
+                                0, 1, 0, -1 };
+static const real GM[4 * 3] = { 1, 0, 0,        /* G (4, 3) */
+                                0.5, 0.5, 0.5,
+                                0.5, -0.5, 0.5,
+                                0, 0, 1 };
+static const real AT[2 * 4] = { 1, 1, 1, 0,     /* A^T (2, 4) */
+                                0, 1, -1, -1 };
+
+/* out (p, p) = L x L^T, with L (p, q) and x (q, q); or, when `transposed`,
+ * out (q, q) = L^T x L with x (p, p). */
+static void sandwich(const real *L, int p, int q, int transposed, const real *x, real *out)
+{
+    int n_out = transposed ? q : p, n_in = transposed ? p : q;
+    real tmp[4 * 4];   /* L x (or L^T x): (n_out, n_in) */
+    for (int i = 0; i < n_out; i++)
+        for (int j = 0; j < n_in; j++) {
+            real sum = 0;
+            for (int k = 0; k < n_in; k++)
+                sum += (transposed ? L[k * q + i] : L[i * q + k]) * x[k * n_in + j];
+            tmp[i * n_in + j] = sum;
+        }
+    for (int i = 0; i < n_out; i++)
+        for (int j = 0; j < n_out; j++) {
+            real sum = 0;
+            for (int k = 0; k < n_in; k++)
+                sum += tmp[i * n_in + k] * (transposed ? L[k * q + j] : L[j * q + k]);
+            out[i * n_out + j] = sum;
+        }
+}
+
+void winograd_filter_transform(const real *g, real *u) { sandwich(GM, 4, 3, 0, g, u); }
+void winograd_input_transform(const real *d, real *v) { sandwich(BT, 4, 4, 0, d, v); }
+void winograd_output_transform(const real *m, real *y) { sandwich(AT, 2, 4, 0, m, y); }
+void winograd_output_transform_t(const real *dy, real *dm) { sandwich(AT, 2, 4, 1, dy, dm); }
+void winograd_input_transform_t(const real *dv, real *dd) { sandwich(BT, 4, 4, 1, dv, dd); }
+void winograd_filter_transform_t(const real *du, real *dg) { sandwich(GM, 4, 3, 1, du, dg); }
+
+int winograd_supported(const conv2d_shape *s)
+{
+    return s->k_h == 3 && s->k_w == 3 && s->stride == 1;
+}
+
+static void require_supported(const conv2d_shape *s, const char *who)
+{
+    if (!winograd_supported(s)) {
+        fprintf(stderr, "%s: F(2x2, 3x3) needs a 3x3 kernel and stride 1, not %dx%d stride %d\n", who, s->k_h,
+                s->k_w, s->stride);
+        exit(1);
+    }
+}
+
+/* The 4x4 tile d of one channel x (in_h, in_w) whose top-left corner is
+ * (row, col) in x's own coordinates (negative in the padding); 0 outside x. */
+static void load_tile(const conv2d_shape *s, const real *x, int row, int col, real *d)
+{
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            int r = row + i, c = col + j;
+            d[i * 4 + j] = (r >= 0 && r < s->in_h && c >= 0 && c < s->in_w) ? x[r * s->in_w + c] : 0;
+        }
+}
+
+/* All filters transformed: U (out_c, in_c, 4, 4) from W (out_c, in_c, 3, 3). */
+static real *transform_filters(const conv2d_shape *s, const real *w)
+{
+    long pairs = (long)s->out_c * s->in_c;
+    real *u = tensor_alloc((size_t)pairs * 16, "winograd: transformed filters");
+    for (long p = 0; p < pairs; p++)
+        winograd_filter_transform(w + p * 9, u + p * 16);
+    return u;
+}
+
+void winograd_forward(const conv2d_shape *s, const real *x, const real *w, const real *b, real *y)
+{
+    require_supported(s, "winograd_forward");
+    int in_c = s->in_c, out_c = s->out_c, plane = s->in_h * s->in_w;
+    real *u = transform_filters(s, w);                                         /* (out_c, in_c, 4, 4) */
+    real *v = tensor_alloc((size_t)in_c * 16, "winograd: transformed tiles");  /* (in_c, 4, 4) */
+    for (int oy = 0; oy < s->out_h; oy += 2)          /* one 2x2 output tile at (oy, ox) ... */
+        for (int ox = 0; ox < s->out_w; ox += 2) {    /* ... reads the 4x4 input tile there   */
+            real d[16], m[16], t[4];
+            for (int ci = 0; ci < in_c; ci++) {
+                load_tile(s, x + (long)ci * plane, oy - s->pad_top, ox - s->pad_left, d);
+                winograd_input_transform(d, v + ci * 16);
+            }
+            for (int co = 0; co < out_c; co++) {
+                for (int e = 0; e < 16; e++)           /* M = sum over ci of U (.) V: 16 multiplications each */
+                    m[e] = 0;
+                for (int ci = 0; ci < in_c; ci++) {
+                    const real *uc = u + ((long)co * in_c + ci) * 16, *vc = v + ci * 16;
+                    for (int e = 0; e < 16; e++)
+                        m[e] += uc[e] * vc[e];
+                }
+                winograd_output_transform(m, t);
+                for (int i = 0; i < 2 && oy + i < s->out_h; i++)   /* the last tile may stick out */
+                    for (int j = 0; j < 2 && ox + j < s->out_w; j++)
+                        y[((long)co * s->out_h + oy + i) * s->out_w + ox + j] = b[co] + t[i * 2 + j];
+            }
+        }
+    free(v);
+    free(u);
+}
+
+void winograd_backward(const conv2d_shape *s, const real *x, const real *w, const real *dy,
+                       real *dw, real *db, real *dx)
+{
+    require_supported(s, "winograd_backward");
+    int in_c = s->in_c, out_c = s->out_c, plane = s->in_h * s->in_w;
+    long pairs = (long)out_c * in_c;
+    real *u = dx ? transform_filters(s, w) : NULL;                             /* (out_c, in_c, 4, 4) */
+    real *du = tensor_alloc((size_t)pairs * 16, "winograd: dU");               /* (out_c, in_c, 4, 4) */
+    real *v = tensor_alloc((size_t)in_c * 16, "winograd: transformed tiles");  /* (in_c, 4, 4) */
+    real *dv = tensor_alloc((size_t)in_c * 16, "winograd: dV");                /* (in_c, 4, 4) */
+    if (dx)
+        tensor_fill(dx, (size_t)in_c * plane, 0);
+    for (int oy = 0; oy < s->out_h; oy += 2)
+        for (int ox = 0; ox < s->out_w; ox += 2) {
+            real d[16], dm[16], dd[16], t[4];
+            int row = oy - s->pad_top, col = ox - s->pad_left;
+            for (int ci = 0; ci < in_c; ci++) {
+                load_tile(s, x + (long)ci * plane, row, col, d);
+                winograd_input_transform(d, v + ci * 16);
+            }
+            tensor_fill(dv, (size_t)in_c * 16, 0);
+            for (int co = 0; co < out_c; co++) {
+                for (int i = 0; i < 2; i++)            /* dY's 2x2 tile, 0 where the tile sticks out */
+                    for (int j = 0; j < 2; j++)
+                        t[i * 2 + j] = (oy + i < s->out_h && ox + j < s->out_w)
+                                           ? dy[((long)co * s->out_h + oy + i) * s->out_w + ox + j] : 0;
+                winograd_output_transform_t(t, dm);    /* dM = A dY A^T: the chain rule through Y = A^T M A */
+                for (int ci = 0; ci < in_c; ci++) {    /* M = U (.) V: dU += dM (.) V, dV += dM (.) U */
+                    real *duc = du + ((long)co * in_c + ci) * 16;
+                    const real *vc = v + ci * 16;
+                    for (int e = 0; e < 16; e++)
+                        duc[e] += dm[e] * vc[e];
+                    if (dx) {
+                        const real *uc = u + ((long)co * in_c + ci) * 16;
+                        real *dvc = dv + ci * 16;
+                        for (int e = 0; e < 16; e++)
+                            dvc[e] += dm[e] * uc[e];
+                    }
+                }
+            }
+            if (!dx)
+                continue;
+            for (int ci = 0; ci < in_c; ci++) {        /* dd = B dV B^T, added where the tile came from */
+                winograd_input_transform_t(dv + ci * 16, dd);
+                real *dxc = dx + (long)ci * plane;
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++) {
+                        int r = row + i, c = col + j;
+                        if (r >= 0 && r < s->in_h && c >= 0 && c < s->in_w)
+                            dxc[r * s->in_w + c] += dd[i * 4 + j];
+                    }
+            }
+        }
+    for (long p = 0; p < pairs; p++) {                 /* dW += G^T dU G */
+        real dg[9];
+        winograd_filter_transform_t(du + p * 16, dg);
+        for (int e = 0; e < 9; e++)
+            dw[p * 9 + e] += dg[e];
+    }
+    for (int co = 0; co < out_c; co++) {
+        real sum = 0;
+        for (int q = 0; q < s->out_h * s->out_w; q++)
+            sum += dy[(long)co * s->out_h * s->out_w + q];
+        db[co] += sum;
+    }
+    free(dv);
+    free(v);
+    free(du);
+    free(u);
+}

@@ -1,0 +1,54 @@
+/* winograd.h: a 3x3 stride-1 convolution with fewer multiplications,
+ * Winograd's minimal filtering F(2x2, 3x3) (lesson 17).
+ *
+ * Source: A. Lavin and S. Gray, "Fast Algorithms for Convolutional Neural
+ * Networks" (2015). The image is cut into 4x4 tiles that overlap
+ * by 2 (stride 2 in the padded input); each tile d (4x4) and each filter g
+ * (3x3) give one 2x2 output tile
+ *
+ *     Y = A^T [ (G g G^T) (.) (B^T d B) ] A        (.) = element by element
+ *
+ *           [ 1  0 -1  0 ]         [  1    0    0  ]
+ *     B^T = [ 0  1  1  0 ]     G = [ 1/2  1/2  1/2 ]     A^T = [ 1  1  1  0 ]
+ *           [ 0 -1  1  0 ]         [ 1/2 -1/2  1/2 ]           [ 0  1 -1 -1 ]
+ *           [ 0  1  0 -1 ]         [  0    0    1  ]
+ *
+ * 16 multiplications per tile and channel pair instead of 36 (9 per output).
+ * The result is the same cross-correlation as conv2d_forward (conv.h) up to
+ * rounding; src/conv.c's direct loops stay the reference it is tested
+ * against (tests/unit_winograd.c).
+ *
+ * Shapes are conv.h's: X (in_c, in_h, in_w), W (out_c, in_c, 3, 3), b (out_c),
+ * Y (out_c, out_h, out_w), any padding; the kernel must be 3x3, stride 1. */
+#ifndef WINOGRAD_H
+#define WINOGRAD_H
+
+#include "conv.h"
+#include "real.h"
+
+/* The transforms of one tile (4x4 / 3x3 / 2x2 arrays stored row by row). */
+void winograd_filter_transform(const real *g, real *u);   /* g (3,3) -> U = G g G^T (4,4), OVERWRITTEN    */
+void winograd_input_transform(const real *d, real *v);    /* d (4,4) -> V = B^T d B (4,4), OVERWRITTEN    */
+void winograd_output_transform(const real *m, real *y);   /* M (4,4) -> Y = A^T M A (2,2), OVERWRITTEN    */
+/* Their transposes, for the backward pass (the chain rule through a linear map is its transpose): */
+void winograd_output_transform_t(const real *dy, real *dm);  /* dY (2,2) -> dM = A dY A^T (4,4), OVERWRITTEN */
+void winograd_input_transform_t(const real *dv, real *dd);   /* dV (4,4) -> dd = B dV B^T (4,4), OVERWRITTEN */
+void winograd_filter_transform_t(const real *du, real *dg);  /* dU (4,4) -> dg = G^T dU G (3,3), OVERWRITTEN */
+
+/* 1 when the layer is 3x3, stride 1 (what F(2x2, 3x3) computes), else 0. */
+int winograd_supported(const conv2d_shape *s);
+
+/* Forward pass of one image, as conv2d_forward: X, W, b -> Y (OVERWRITTEN).
+ * Exits with a message when the shape is not supported or memory runs out. */
+void winograd_forward(const conv2d_shape *s, const real *x, const real *w, const real *b, real *y);
+
+/* Backward pass of one image, as conv2d_backward: given dY and the forward input X,
+ *   dW (out_c, in_c, 3, 3) += G^T [ sum over tiles of (A dY A^T) (.) (B^T d B) ] G   (ADDED to)
+ *   db (out_c)             += sum of dY                                               (ADDED to)
+ *   dX (in_c, in_h, in_w)   = sum over tiles of B [ (A dY A^T) (.) (G g G^T) ] B^T    (OVERWRITTEN;
+ *                             NULL to skip)
+ * Exits with a message when the shape is not supported or memory runs out. */
+void winograd_backward(const conv2d_shape *s, const real *x, const real *w, const real *dy,
+                       real *dw, real *db, real *dx);
+
+#endif
