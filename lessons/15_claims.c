@@ -1293,6 +1293,6 @@ int main(int argc, char **argv)
     }
     printf("\nall of it took %.0f s (%.1f min)\n", wall_clock() - started, (wall_clock() - started) / 60);
     lab_close(&b);
-    printf("\nNext: this was the last lesson; make progress lists the exercises still to finish.\n");
+    printf("\nNext: lesson 17, fewer multiplications: Winograd's F(2x2, 3x3) (notes/17_winograd.md; build/lessons/17_winograd).\n");
     return 0;
 }

@@ -525,6 +525,6 @@ int main(int argc, char **argv)
     step_count();
     step_backward_tile();
     step_backward_layer();
-    printf("\nThis is the last lesson so far. Next: the exercise, exercises/17_winograd.c (make check EX=17).\n");
+    printf("\nNext: this was the last lesson so far; the exercise is exercises/17_winograd.c (make check EX=17), and make progress lists the exercises still to finish.\n");
     return 0;
 }
