@@ -10,6 +10,7 @@
 
 #include "file_error.h"
 #include "harness.h"
+#include "os.h"
 #include "out_file.h"
 #include "pgm.h"
 
@@ -24,6 +25,50 @@ static int temp_files_left(void)
     int n = atoi(r.out);
     program_result_free(&r);
     return n;
+}
+
+static int exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+/* A save killed halfway (kill -9) leaves TARGET.tmp-PID-N behind, which
+ * nothing removed: the next save of the same target removes it once its
+ * process is gone, and keeps a running process's (PID 1's, or our own),
+ * another target's, and names out_file does not give. */
+static void test_stale_temp_files_are_removed(void)
+{
+    const char *path = tmp_path("model.bin");
+    program_result r = run_program("echo $$");           /* a shell that has exited: a PID that is gone */
+    unsigned long gone = strtoul(r.out, NULL, 10);
+    program_result_free(&r);
+    CHECK(gone > 1);
+    char stale[1200], running[1200], own[1200], odd[1200], other_target[1200];
+    snprintf(stale, sizeof stale, "%s.tmp-%lu-1", path, gone);
+    snprintf(running, sizeof running, "%s.tmp-1-1", path);
+    snprintf(own, sizeof own, "%s.tmp-%lu-999", path, os_process_id());
+    snprintf(odd, sizeof odd, "%s.tmp-%lu-1.keep", path, gone);
+    snprintf(other_target, sizeof other_target, "%s.tmp-%lu-1", tmp_path("other.bin"), gone);
+    const char *planted[] = { stale, running, own, odd, other_target };
+    for (int i = 0; i < 5; i++)
+        write_test_file(planted[i], "partial", 7);
+    char err[FILE_ERROR_SIZE] = "";
+    CHECK_INT(out_file_write_whole(path, "whole\n", 6, err, sizeof err), 0);
+    CHECK(!exists(stale));                                /* the killed save's file: removed */
+    CHECK(exists(running));
+    CHECK(exists(own));
+    CHECK(exists(odd));
+    CHECK(exists(other_target));
+    char *text = read_text_file(path);
+    CHECK(text != NULL && strcmp(text, "whole\n") == 0);
+    free(text);
+    for (int i = 0; i < 5; i++)
+        remove(planted[i]);
+    remove(path);
+    CHECK_INT(temp_files_left(), 0);
 }
 
 static void test_writes_a_new_file(void)
@@ -151,6 +196,7 @@ int main(void)
     RUN_TEST(test_full_device_is_reported_and_kept);
     RUN_TEST(test_check_creates_nothing);
     RUN_TEST(test_standard_output_full);
+    RUN_TEST(test_stale_temp_files_are_removed);
     remove(tmp_path("full"));
     return harness_finish();
 }
