@@ -772,7 +772,7 @@ static void test_fifo_data_file(void)
         printf("  skipped: mkfifo is not available here\n");
         return;
     }
-    snprintf(cmd, sizeof cmd, "timeout 20 %s/lessons/10_mnist --progress none --data '%s' --epochs 1", build_dir(), dir);
+    snprintf(cmd, sizeof cmd, "sh tests/time_limit.sh 20 %s/lessons/10_mnist --progress none --data '%s' --epochs 1", build_dir(), dir);
     program_result r = run_program(cmd);
     check_one_line_failure(&r, 1, fifo, "a FIFO as a data file");
     CHECK_CONTAINS(r.err, "must be regular files");
