@@ -38,6 +38,15 @@ static void test_quick_bench_runs_and_writes_every_section(void)
     program_result r = run_program(cmd);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "Targets");
+    const char *unit = strstr(r.out, "floats per vector register");   /* 1 (scalar), 4 (SSE, NEON), 8 (AVX), 16 */
+    CHECK(unit != NULL);
+    if (unit) {
+        const char *number = unit - 1;
+        while (number > r.out && number[-1] != ' ')
+            number--;
+        int floats = atoi(number);
+        CHECK(floats == 1 || floats == 4 || floats == 8 || floats == 16);
+    }
     char *csv = read_text_file(csv_path);
     CHECK(csv != NULL);
     if (csv) {
