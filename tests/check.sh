@@ -42,7 +42,7 @@ sanitizer_flags() {
     flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
     mkdir -p "$build/tmp"
     if printf 'int main(void) { return 0; }\n' > "$build/tmp/probe.c" &&
-        $cc $flags "$build/tmp/probe.c" -o "$build/tmp/probe" > /dev/null 2>&1 && "$build/tmp/probe"; then
+        $cc $flags "$build/tmp/probe.c" -o "$build/tmp/probe" > /dev/null 2>&1 && $EMULATOR "$build/tmp/probe"; then
         echo "$flags"
     fi
     rm -f "$build/tmp/probe.c" "$build/tmp/probe"
@@ -77,11 +77,7 @@ run_task() {
     k=$2
     out="$checkdir/task-$n-$k.out"
     err="$checkdir/task-$n-$k.err"
-    if command -v timeout > /dev/null 2>&1; then
-        runner="timeout -k 2 $limit"
-    else
-        runner=""
-    fi
+    runner="sh tests/time_limit.sh $limit $EMULATOR"     # (POSIX sh: macOS has no timeout command)
     EXERCISE_CALLS=1 ASAN_OPTIONS=detect_leaks=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86 \
         $runner "$checkdir/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
     code=$?
@@ -132,7 +128,7 @@ report_crash() {
 
 # The exercise's number of tasks.
 task_count() {
-    "$checkdir/exercise_$1" --count 2> /dev/null || echo 0
+    $EMULATOR "$checkdir/exercise_$1" --count 2> /dev/null || echo 0
 }
 
 # The lesson after exercise $1, for "what next".
@@ -203,7 +199,7 @@ do_hint() {
         [ "$level" -le 3 ] || level=3
     fi
     echo "$k $level" > "$state"
-    "$checkdir/exercise_$n" --hint "$k" "$level"
+    $EMULATOR "$checkdir/exercise_$n" --hint "$k" "$level"
     if [ "$level" -lt 3 ]; then
         echo "(make hint EX=$n again for the next level)"
     else
