@@ -19,7 +19,9 @@
 #define OS_WINDOWS 1
 #define WIN32_LEAN_AND_MEAN
 #include <direct.h>
+#include <fcntl.h>
 #include <io.h>
+#include <sys/stat.h>
 #include <windows.h>
 #endif
 
@@ -273,6 +275,21 @@ int os_list_dir(const char *dir, int (*visit)(const char *name, void *ctx), void
 }
 
 #endif
+
+FILE *os_create_new(const char *path)
+{
+#if defined(OS_WINDOWS)
+    int fd = _open(path, _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY, _S_IREAD | _S_IWRITE);
+    if (fd < 0)
+        return NULL;
+    FILE *f = _fdopen(fd, "wb");
+    if (f == NULL)
+        _close(fd);
+    return f;
+#else
+    return fopen(path, "wbx");
+#endif
+}
 
 void os_write_errors_not_signals(void)
 {

@@ -45,6 +45,13 @@ int os_sync(FILE *f);
  * or without POSIX. */
 void os_copy_permissions(const char *from_path, FILE *to);
 
+/* Create the file path for writing in binary mode, only if nothing is there
+ * yet: C11's fopen(path, "wbx"), which fails when path exists (errno
+ * EEXIST). Windows' C runtime (msvcrt) ignores the "x" and would open an
+ * existing file: there _open with _O_CREAT | _O_EXCL does it. Returns the
+ * open file, or NULL with errno. */
+FILE *os_create_new(const char *path);
+
 /* Make a write past the file-size limit (ulimit -f) fail with EFBIG, which
  * the program reports, instead of killing the process with SIGXFSZ halfway
  * through a file. Without SIGXFSZ: nothing to do. */

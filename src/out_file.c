@@ -118,8 +118,8 @@ static void remove_stale_temps(const char *path)
     free(dir);
 }
 
-/* Create TARGET.tmp-PID-N with fopen's "x" (C11: fail if it exists), trying
- * the next N while the name is taken. */
+/* Create TARGET.tmp-PID-N with os_create_new (fopen's "x", C11: fail if it
+ * exists), trying the next N while the name is taken. */
 static int open_temp(out_file *o, char *err, size_t err_size)
 {
     static unsigned long counter;
@@ -133,7 +133,7 @@ static int open_temp(out_file *o, char *err, size_t err_size)
     for (int attempt = 0; attempt < 100; attempt++) {
         snprintf(o->temp, size, "%s.tmp-%lu-%lu", o->path, os_process_id(), ++counter);
         errno = 0;
-        o->f = fopen(o->temp, "wbx");
+        o->f = os_create_new(o->temp);           /* fopen(temp, "wbx") */
         if (o->f != NULL) {
             os_copy_permissions(o->path, o->f);   /* a replaced file keeps its mode */
             return 0;

@@ -288,11 +288,14 @@ static char scratch_dir[512];   /* make_tmp_dir's directory */
 
 const char *make_tmp_dir(const char *test_name)
 {
-    char cmd[1024];
     snprintf(scratch_dir, sizeof scratch_dir, "%s/tmp/%s", build_dir(), test_name);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", scratch_dir);
-    program_result r = run_program(cmd);
-    program_result_free(&r);
+    char path[sizeof scratch_dir];
+    for (size_t i = 1; scratch_dir[i - 1] != '\0'; i++)        /* mkdir -p, without a shell (for Windows) */
+        if (scratch_dir[i] == '/' || scratch_dir[i] == '\0') {
+            memcpy(path, scratch_dir, i);
+            path[i] = '\0';
+            (void)os_make_dir(path);                           /* EEXIST is fine; a real failure shows later */
+        }
     return scratch_dir;
 }
 
