@@ -23,6 +23,7 @@ checkdir=${CHECK_BUILD:-$build/check}   # where their checks are built
 make_cmd=${MAKE:-make}
 cc=${CC:-cc}
 limit=${CHECK_TIME_LIMIT:-10}
+[ -n "$EMULATOR" ] && limit=${CHECK_TIME_LIMIT:-60}   # an emulator (qemu) runs a task many times slower
 mode=$1
 ex_arg=$2
 all_numbers=$(ls exercises/[0-9][0-9]_*.c 2> /dev/null | sed 's|exercises/\([0-9][0-9]\)_.*|\1|' | tr '\n' ' ')
@@ -42,7 +43,7 @@ sanitizer_flags() {
     flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
     mkdir -p "$build/tmp"
     if printf 'int main(void) { return 0; }\n' > "$build/tmp/probe.c" &&
-        $cc $flags "$build/tmp/probe.c" -o "$build/tmp/probe" > /dev/null 2>&1 && $EMULATOR "$build/tmp/probe"; then
+        $cc $flags "$build/tmp/probe.c" -o "$build/tmp/probe" > /dev/null 2>&1 && $EMULATOR "$build/tmp/probe" > /dev/null 2>&1; then
         echo "$flags"
     fi
     rm -f "$build/tmp/probe.c" "$build/tmp/probe"

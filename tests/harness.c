@@ -124,9 +124,9 @@ char *read_text_file(const char *path)
  * path (it contains a '/') gets EMULATOR in front of it, unless it is a
  * script ("#!" in its first bytes) or a system program (/bin, /usr, /sbin).
  * A command word is the first word of the line, or the first after ; && ||
- * | ( ! or after variable assignments (X=1 prog), a time limit (timeout 20
- * prog, sh tests/time_limit.sh 20 prog) or ulimit's ";". Words are split at
- * blanks outside quotes. Without EMULATOR the line is run as it is. */
+ * | ( ! $( or after variable assignments (X=1 prog), a time limit (timeout
+ * 20 prog, sh tests/time_limit.sh 20 prog) or ulimit's ";". Words are split
+ * at blanks outside quotes. Without EMULATOR the line is run as it is. */
 
 /* The word names a script or a system program: run it as it is. */
 static int runs_natively(const char *word)
@@ -208,7 +208,12 @@ static char *with_emulator(const char *command_line)
         memcpy(out + o, start, (size_t)(c - start));
         o += (size_t)(c - start);
         int limit = !strcmp(word, "timeout") || ends_with(word, "time_limit.sh");
-        if (separator || limit || ends_with(word, ";") || ends_with(word, "&&") || ends_with(word, "|"))
+        const char *substitution = strstr(word, "$(");   /* b=$(cd x && pwd): cd is the command */
+        while (substitution && strstr(substitution + 2, "$("))
+            substitution = strstr(substitution + 2, "$(");
+        if (substitution && !ends_with(word, ")") && !ends_with(word, ";"))
+            command_word = substitution[2] == '\0';
+        else if (separator || limit || ends_with(word, ";") || ends_with(word, "&&") || ends_with(word, "|"))
             command_word = 1;
         else if (!(command_word && (is_assignment(word) || (after_limit && is_number(word)))))
             command_word = 0;
