@@ -205,7 +205,7 @@ $(foreach n,$(SOLVED),$(eval $(call solution_rules,$(n))))
 JOBS_FLAG = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(NPROC))
 test:
 	@$(MAKE) --no-print-directory $(JOBS_FLAG) all
-	@CC="$(CC)" TEST_CFLAGS="$(EXTRA_CFLAGS)" TEST_JOBS="$${TEST_JOBS:-$(NPROC)}" sh tests/run.sh $(BUILD)
+	@CC="$(CC)" TEST_CFLAGS="$(EXTRA_CFLAGS)" TEST_JOBS="$(if $(TEST_JOBS),$(TEST_JOBS),$(NPROC))" sh tests/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- students
 # 10 and 12 train on MNIST, 14 looks inside a trained model, 15 trains dozens of networks: make
