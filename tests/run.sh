@@ -4,10 +4,11 @@
 # failed or any program crashed. RUNNER (e.g. valgrind ...) wraps each program;
 # EMULATOR (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu") runs programs built
 # for another machine, here and in every program a test starts (harness.c).
-# TEST_JOBS programs run at once (default 2; make test passes the number of processors);
-# test on); each writes its own log, and the report is in name order. A
-# program still running after 600 s (1800 s under EMULATOR) is ended (tests/time_limit.sh: POSIX sh,
-# no timeout command needed). POSIX sh: runs under dash and busybox sh.
+# TEST_JOBS programs run at once (default 2; make test passes the number of
+# processors); each writes its own log, and the report is in name order. A
+# program still running after 600 s (1800 s under EMULATOR) is ended
+# (tests/time_limit.sh: POSIX sh, no timeout command needed). POSIX sh: runs
+# under dash and busybox sh.
 build=${1:-build}
 jobs=${TEST_JOBS:-2}
 here=$(dirname "$0")
