@@ -208,12 +208,14 @@ static char *with_emulator(const char *command_line)
         memcpy(out + o, start, (size_t)(c - start));
         o += (size_t)(c - start);
         int limit = !strcmp(word, "timeout") || ends_with(word, "time_limit.sh");
+        char last = c[-1];                               /* ; & | ) glued to a word, outside quotes */
+        int ends_command = last == ';' || last == '&' || last == '|';
         const char *substitution = strstr(word, "$(");   /* b=$(cd x && pwd): cd is the command */
         while (substitution && strstr(substitution + 2, "$("))
             substitution = strstr(substitution + 2, "$(");
-        if (substitution && !ends_with(word, ")") && !ends_with(word, ";"))
+        if (substitution && last != ')' && !ends_command)
             command_word = substitution[2] == '\0';
-        else if (separator || limit || ends_with(word, ";") || ends_with(word, "&&") || ends_with(word, "|"))
+        else if (separator || limit || ends_command)
             command_word = 1;
         else if (!(command_word && (is_assignment(word) || (after_limit && is_number(word)))))
             command_word = 0;
