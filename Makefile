@@ -30,14 +30,42 @@
 # flags (build/libcnn_float.a), and in float with the fast flags below
 # (build/libcnn_fast.a, for the trainer, build/predict and the benchmark).
 
+#
+# Portable to GNU make 3.81 (macOS's /usr/bin/make): nothing from a later make's NEWS is used:
+# no $(file ...), no != or ::= assignments, no .ONESHELL, no .RECIPEPREFIX, no undefine, no
+# private, no grouped targets (&:), no $(let)/$(intcmp), no reliance on 3.82's "shortest stem"
+# choice among pattern rules. Recipes are POSIX sh with POSIX utility options.
+#
+# Other platforms: CC=x86_64-w64-mingw32-gcc builds Windows programs (NAME.exe); a cross
+# compiler's programs run through EMULATOR (e.g. EMULATOR="qemu-aarch64 -L /usr/aarch64-linux-gnu"),
+# which the tests, the scripts and the targets below that run programs all put in front of them.
+# THREADS=posix: POSIX threads even where C11 <threads.h> exists (src/os.c picks POSIX threads by
+# itself where it does not).
+
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # Student files (exercises/) get the same warnings, but warnings do not stop the build.
 EX_WARN := -std=c11 -Wall -Wextra -Wpedantic -Wno-unused-parameter
-CFLAGS_ALL = $(OPT) -g $(EXTRA_CFLAGS) -MMD -MP
+CFLAGS_ALL = $(OPT) -g $(PLATFORM_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
 LDLIBS  := -lm -pthread
+
+# The target system, from the compiler: Windows programs end in .exe, and are linked statically
+# (winpthreads and the C runtime inside: one file that runs without MinGW's DLLs beside it).
+TARGET_MACHINE := $(shell $(CC) -dumpmachine 2>/dev/null)
+EXE :=
+ifneq ($(findstring mingw,$(TARGET_MACHINE))$(findstring windows,$(TARGET_MACHINE))$(findstring cygwin,$(TARGET_MACHINE)),)
+EXE := .exe
+LDLIBS += -static
+endif
+PLATFORM_CFLAGS :=
+ifeq ($(THREADS),posix)
+PLATFORM_CFLAGS += -DNO_C11_THREADS
+endif
+# How many compilers make test runs at once: the processors online (POSIX getconf; BSD and macOS
+# sysctl; GNU nproc), else 2.
+NPROC = $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || nproc 2>/dev/null || echo 2)
 
 # The fast flags: vectorise, use every instruction this CPU has, and fuse a*b+c
 # into one FMA (-std=c11 turns that off in gcc). Each flag is kept only if the
@@ -53,17 +81,17 @@ LIB_FAST  := $(BUILD)/libcnn_fast.a
 OBJ_F     := $(LIB_SRC:src/%.c=$(BUILD)/obj/float/%.o)
 OBJ_D     := $(LIB_SRC:src/%.c=$(BUILD)/obj/double/%.o)
 OBJ_FAST  := $(LIB_SRC:src/%.c=$(BUILD)/obj/fast/%.o)
-FAST_CFLAGS = $(FAST_OPT) -g $(EXTRA_CFLAGS) -MMD -MP
+FAST_CFLAGS = $(FAST_OPT) -g $(PLATFORM_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
 
 # Lessons print hand-sized examples in double; the trainer trains in float, and
 # lesson 11 measures speed, so both are built in float with the fast flags.
 FLOAT_LESSONS := 10_mnist 11_speed 12_deeper 14_what_it_sees 15_claims
 LESSONS       := $(basename $(notdir $(wildcard lessons/[0-9][0-9]_*.c)))
-LESSON_BINS   := $(LESSONS:%=$(BUILD)/lessons/%)
+LESSON_BINS   := $(LESSONS:%=$(BUILD)/lessons/%$(EXE))
 TOOLS         := $(basename $(notdir $(wildcard src/tools/*.c)))
-TOOL_BINS     := $(TOOLS:%=$(BUILD)/%)
+TOOL_BINS     := $(TOOLS:%=$(BUILD)/%$(EXE))
 # Tools built in double, with the example layer of src/tools/gradcheck/ linked in.
-DOUBLE_TOOLS  := $(BUILD)/gradcheck
+DOUBLE_TOOLS  := $(BUILD)/gradcheck$(EXE)
 
 # Exercises: exercises/NN_topic.c (+ .h), solutions/NN_topic.c, tests/exercise_NN.c
 EXERCISES     := $(basename $(notdir $(wildcard exercises/[0-9][0-9]_*.c)))
@@ -74,9 +102,9 @@ SOLVED        := $(foreach n,$(EX_NUMBERS),$(if $(wildcard solutions/$(n)_*.c),$
 TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.c,$(wildcard tests/*.c))
 # Tests that also run in float against the fast library (tests/X.c -> X_float)
 FLOAT_TESTS   := fast_vs_naive unit_winograd
-TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%) $(SOLVED:%=$(BUILD)/tests/exercise_%) \
-                 $(FLOAT_TESTS:%=$(BUILD)/tests/%_float)
-CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%)
+TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%$(EXE)) $(SOLVED:%=$(BUILD)/tests/exercise_%$(EXE)) \
+                 $(FLOAT_TESTS:%=$(BUILD)/tests/%_float$(EXE))
+CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%$(EXE))
 
 .PHONY: all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout bench mnist-deep mnist-deep-bn claims
 all: lib lessons-bin tools tests
@@ -104,16 +132,16 @@ $(LIB_FAST): $(OBJ_FAST)
 	$(AR) rcs $@ $^
 
 # ---------------------------------------------------------------- lessons and tools
-$(filter-out $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_D)
+$(filter-out $(FLOAT_LESSONS:%=$(BUILD)/lessons/%$(EXE)),$(LESSON_BINS)): $(BUILD)/lessons/%$(EXE): lessons/%.c $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc $< $(LIB_D) $(LDLIBS) -o $@
-$(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%),$(LESSON_BINS)): $(BUILD)/lessons/%: lessons/%.c $(LIB_FAST)
+$(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%$(EXE)),$(LESSON_BINS)): $(BUILD)/lessons/%$(EXE): lessons/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
-$(filter-out $(DOUBLE_TOOLS),$(TOOL_BINS)): $(BUILD)/%: src/tools/%.c $(LIB_FAST)
+$(filter-out $(DOUBLE_TOOLS),$(TOOL_BINS)): $(BUILD)/%$(EXE): src/tools/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
-$(BUILD)/gradcheck: src/tools/gradcheck.c src/tools/gradcheck/my_layer.c $(LIB_D)
+$(BUILD)/gradcheck$(EXE): src/tools/gradcheck.c src/tools/gradcheck/my_layer.c $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools $(filter %.c,$^) $(LIB_D) $(LDLIBS) -o $@
 
@@ -126,19 +154,19 @@ gradcheck: $(LIB_D)
 	@mkdir -p $(BUILD)
 	@$(CC) $(EX_WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools -Isrc/tools/gradcheck src/tools/gradcheck.c "$(SRC)" \
 	  $(LIB_D) $(LDLIBS) -o $(BUILD)/gradcheck-own || { echo "make gradcheck: $(SRC) does not compile (see above)"; $(STOP_QUIETLY); }
-	@$(BUILD)/gradcheck-own --layer mine $(ARGS) || { $(STOP_QUIETLY); }
+	@$(EMULATOR) $(BUILD)/gradcheck-own --layer mine $(ARGS) || { $(STOP_QUIETLY); }
 
 # ---------------------------------------------------------------- tests
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $< -o $@
-$(filter-out $(BUILD)/tests/exercise_% $(BUILD)/tests/%_float,$(TEST_BINS)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/harness.o $(LIB_D)
+$(filter-out $(BUILD)/tests/exercise_% $(BUILD)/tests/%_float$(EXE),$(TEST_BINS)): $(BUILD)/tests/%$(EXE): $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/harness.o $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
 $(BUILD)/obj/tests-float/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc -c $< -o $@
-$(FLOAT_TESTS:%=$(BUILD)/tests/%_float): $(BUILD)/tests/%_float: $(BUILD)/obj/tests-float/%.o $(BUILD)/obj/tests-float/harness.o $(LIB_FAST)
+$(FLOAT_TESTS:%=$(BUILD)/tests/%_float$(EXE)): $(BUILD)/tests/%_float$(EXE): $(BUILD)/obj/tests-float/%.o $(BUILD)/obj/tests-float/harness.o $(LIB_FAST)
 	@mkdir -p $(@D)
 	$(CC) $(FAST_CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -157,7 +185,7 @@ define check_rules
 $(CHECK_BUILD)/obj/student_$(1).o: $(wildcard $(EX_DIR)/$(1)_*.c)
 	@mkdir -p $$(@D)
 	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) $$(CHECK_SAN) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
-$(CHECK_BUILD)/exercise_$(1): $(CHECK_BUILD)/obj/exercise_$(1).o $(CHECK_BUILD)/obj/exercise.o $(CHECK_BUILD)/obj/student_$(1).o $(LIB_D)
+$(CHECK_BUILD)/exercise_$(1)$(EXE): $(CHECK_BUILD)/obj/exercise_$(1).o $(CHECK_BUILD)/obj/exercise.o $(CHECK_BUILD)/obj/student_$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_ALL) $$(CHECK_SAN) $$^ $$(LDLIBS) -o $$@
 endef
@@ -165,7 +193,7 @@ define solution_rules
 $(BUILD)/obj/solutions/$(1).o: $(wildcard solutions/$(1)_*.c)
 	@mkdir -p $$(@D)
 	$$(CC) $$(WARN) $$(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
-$(BUILD)/tests/exercise_$(1): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/solutions/$(1).o $(LIB_D)
+$(BUILD)/tests/exercise_$(1)$(EXE): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/solutions/$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
 endef
@@ -174,8 +202,12 @@ $(foreach n,$(SOLVED),$(eval $(call solution_rules,$(n))))
 
 # CC and TEST_CFLAGS: for tests/unit_real_mix.c and tests/checker.c, which compile small programs
 # against the libraries (in make sanitize, with its flags).
-test: all
-	@CC="$(CC)" TEST_CFLAGS="$(EXTRA_CFLAGS)" sh tests/run.sh $(BUILD)
+# make test builds with one compiler per processor (make -jN, which make 3.81 honours too), unless
+# make was already given -j (then its jobs are shared as usual); TEST_JOBS test programs run at once.
+JOBS_FLAG = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(NPROC))
+test:
+	@$(MAKE) --no-print-directory $(JOBS_FLAG) all
+	@CC="$(CC)" TEST_CFLAGS="$(EXTRA_CFLAGS)" TEST_JOBS="$(if $(TEST_JOBS),$(TEST_JOBS),$(NPROC))" sh tests/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- students
 # 10 and 12 train on MNIST, 14 looks inside a trained model, 15 trains dozens of networks: make
@@ -183,7 +215,7 @@ test: all
 # make claims runs 15.
 lessons: lessons-bin
 	@for l in $(LESSONS); do case $$l in 10_*|12_*|14_*|15_*) continue;; esac; \
-	  echo; echo "################ $(BUILD)/lessons/$$l"; $(BUILD)/lessons/$$l || exit 1; done
+	  echo; echo "################ $(BUILD)/lessons/$$l"; $(EMULATOR) $(BUILD)/lessons/$$l || exit 1; done
 
 # tests/check.sh does the work. A failed check ends with its own last line
 # and a non-zero status (141), without GNU make's "make: *** [...] Error 1",
@@ -272,8 +304,8 @@ data:
 # make mnist EX=all (or EX=01, ..., EX=none) [ARGS="--epochs 1"]: the same network trained with your
 # own functions from the solved exercises (tests/mnist_yours.sh, src/tools/yours/).
 ifeq ($(EX),)
-mnist: data $(BUILD)/lessons/10_mnist
-	$(BUILD)/lessons/10_mnist --data data/mnist --history $(BUILD)/mnist_history.csv --save $(BUILD)/mnist.model
+mnist: data $(BUILD)/lessons/10_mnist$(EXE)
+	$(EMULATOR) $(BUILD)/lessons/10_mnist --data data/mnist --history $(BUILD)/mnist_history.csv --save $(BUILD)/mnist.model
 else
 mnist:
 	@$(STUDENT_ENV) sh tests/mnist_yours.sh "$(EX)" $(ARGS) || { $(STOP_QUIETLY); }
@@ -283,18 +315,18 @@ endif
 # Doshi's network, trained as lesson 12 says (Adam, a shrinking learning rate, images moved by
 # a pixel); mnist-deep-bn: the same with batch normalisation after each conv and the dense layer.
 DEEP_FLAGS ?=
-mnist-deep: data $(BUILD)/lessons/12_deeper
-	$(BUILD)/lessons/12_deeper --data data/mnist --net doshi --history $(BUILD)/mnist-deep_history.csv \
+mnist-deep: data $(BUILD)/lessons/12_deeper$(EXE)
+	$(EMULATOR) $(BUILD)/lessons/12_deeper --data data/mnist --net doshi --history $(BUILD)/mnist-deep_history.csv \
 	  --save $(BUILD)/mnist-deep.model $(DEEP_FLAGS)
-mnist-deep-bn: data $(BUILD)/lessons/12_deeper
-	$(BUILD)/lessons/12_deeper --data data/mnist --net doshi-bn --history $(BUILD)/mnist-deep-bn_history.csv \
+mnist-deep-bn: data $(BUILD)/lessons/12_deeper$(EXE)
+	$(EMULATOR) $(BUILD)/lessons/12_deeper --data data/mnist --net doshi-bn --history $(BUILD)/mnist-deep-bn_history.csv \
 	  --save $(BUILD)/mnist-deep-bn.model $(DEEP_FLAGS)
 
 # ---------------------------------------------------------------- the sources' claims (lesson 15)
 # make claims: every experiment of lesson 15, each table as it goes, every number into
 # build/15_claims.csv (make plots draws its curves); QUICK=1: on subsets, in a few minutes.
-claims: data $(BUILD)/lessons/15_claims
-	$(BUILD)/lessons/15_claims --data data/mnist --csv $(BUILD)/15_claims.csv $(if $(QUICK),--quick)
+claims: data $(BUILD)/lessons/15_claims$(EXE)
+	$(EMULATOR) $(BUILD)/lessons/15_claims --data data/mnist --csv $(BUILD)/15_claims.csv $(if $(QUICK),--quick)
 
 # ---------------------------------------------------------------- a second data set: Fashion-MNIST
 # make data-fashion: the four files (Debian's dataset-fashion-mnist: installed when root, else
@@ -307,15 +339,15 @@ FASHION_NET   ?= conv 32 5, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten
 FASHION_FLAGS ?= --epochs 5 --shift 0 --lr-decay 0.8
 data-fashion:
 	@sh src/tools/fetch_data.sh fashion-mnist data/fashion-mnist
-fashion: data-fashion $(BUILD)/lessons/12_deeper
-	$(BUILD)/lessons/12_deeper --data data/fashion-mnist --net "$(FASHION_NET)" $(FASHION_FLAGS) \
+fashion: data-fashion $(BUILD)/lessons/12_deeper$(EXE)
+	$(EMULATOR) $(BUILD)/lessons/12_deeper --data data/fashion-mnist --net "$(FASHION_NET)" $(FASHION_FLAGS) \
 	  --history $(BUILD)/fashion_history.csv --save $(BUILD)/fashion.model
 
 # ---------------------------------------------------------------- speed (lesson 11)
 # make bench: the machine's peak, GEMM, the conv layers and lesson 10's network, ours beside
 # PyTorch in the same run (a few minutes); make bench QUICK=1: tiny sizes, no PyTorch.
-bench: $(BUILD)/bench
-	@$(BUILD)/bench $(if $(QUICK),--quick,--torch "sh src/tools/bench_torch.sh $(BUILD)") \
+bench: $(BUILD)/bench$(EXE)
+	@$(EMULATOR) $(BUILD)/bench $(if $(QUICK),--quick,--torch "sh src/tools/bench_torch.sh $(BUILD)") \
 	  --csv $(BUILD)/bench.csv --data data/mnist
 
 plots: lessons-bin

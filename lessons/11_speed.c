@@ -621,13 +621,19 @@ static const struct {
 };
 #define LADDER_STEPS ((int)(sizeof ladder / sizeof ladder[0]))
 
-/* Largest |c - ref| relative to the largest |ref|. */
+/* Largest |c - ref| relative to the largest |ref| (NaN when either holds a
+ * NaN). Plain comparisons, not fmax: fmax drops a NaN, and gcc 12.2 for
+ * aarch64 crashes on an fmax reduction of floats widened to double with
+ * the fast flags ("internal compiler error: in vect_transform_reduction"). */
 static double relative_difference(const real *c, const real *ref, long n)
 {
     double worst = 0, scale = 0;
     for (long i = 0; i < n; i++) {
-        worst = fmax(worst, fabs((double)c[i] - (double)ref[i]));
-        scale = fmax(scale, fabs((double)ref[i]));
+        double d = fabs((double)c[i] - (double)ref[i]), s = fabs((double)ref[i]);
+        if (d > worst || d != d)             /* d != d: a NaN, which stays */
+            worst = d;
+        if (s > scale || s != s)
+            scale = s;
     }
     return worst / fmax(scale, 1e-30);
 }

@@ -2,6 +2,7 @@
 #include "out_file.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +53,77 @@ int out_file_check(const char *path, char *err, size_t err_size)
     return rc;
 }
 
-/* Create TARGET.tmp-PID-N with fopen's "x" (C11: fail if it exists), trying
- * the next N while the name is taken. */
+/* ---------------------------------------------------------------- temporary files left behind
+ *
+ * A save killed halfway (kill -9, a crash, a power cut) cannot remove its
+ * temporary file, which may be as large as the model. The name says whose it
+ * was: TARGET.tmp-PID-N, PID the writing process. Before it writes, a save
+ * of TARGET removes every TARGET.tmp-PID-N whose process is gone (never its
+ * own process's: another thread may be writing it; never one whose process
+ * is still running, or when we cannot tell: a save in progress). */
+
+typedef struct {
+    const char *target;       /* the target's path */
+    const char *base;         /* its last component: the temporary files' names start with it */
+    size_t base_len;
+} stale_search;
+
+/* The digits at *s as an unsigned long: *s moved past them. 0 when there are none. */
+static int read_digits(const char **s, unsigned long *value)
+{
+    const char *c = *s;
+    unsigned long v = 0;
+    while (*c >= '0' && *c <= '9' && v <= (ULONG_MAX - 9) / 10)
+        v = v * 10 + (unsigned long)(*c++ - '0');
+    if (c == *s)
+        return 0;
+    *s = c;
+    *value = v;
+    return 1;
+}
+
+/* os_list_dir's visitor: remove name when it is the target's temporary file
+ * of a process that is gone. */
+static int remove_if_stale(const char *name, void *ctx)
+{
+    const stale_search *s = ctx;
+    if (strncmp(name, s->base, s->base_len) != 0 || strncmp(name + s->base_len, ".tmp-", 5) != 0)
+        return 0;
+    const char *rest = name + s->base_len + 5;
+    unsigned long pid, n;
+    if (!read_digits(&rest, &pid) || *rest++ != '-' || !read_digits(&rest, &n) || *rest != '\0')
+        return 0;                                  /* not a name out_file gives */
+    if (pid == os_process_id() || os_process_running(pid) != 0)
+        return 0;
+    size_t size = strlen(s->target) + strlen(name) + 1;
+    char *path = malloc(size);
+    if (path != NULL) {                            /* the target's path with the file's name at the end */
+        snprintf(path, size, "%.*s%s", (int)(strlen(s->target) - s->base_len), s->target, name);
+        remove(path);
+        free(path);
+    }
+    return 0;
+}
+
+static void remove_stale_temps(const char *path)
+{
+    char *dir = directory_of(path);
+    if (dir == NULL)
+        return;
+    const char *slash = strrchr(path, '/');
+    stale_search s = { path, slash ? slash + 1 : path, 0 };
+    s.base_len = strlen(s.base);
+    if (s.base_len > 0)
+        (void)os_list_dir(dir, remove_if_stale, &s);   /* best effort: no listing, nothing removed */
+    free(dir);
+}
+
+/* Create TARGET.tmp-PID-N with os_create_new (fopen's "x", C11: fail if it
+ * exists), trying the next N while the name is taken. */
 static int open_temp(out_file *o, char *err, size_t err_size)
 {
     static unsigned long counter;
+    remove_stale_temps(o->path);
     size_t size = strlen(o->path) + 64;
     o->temp = malloc(size);
     if (o->temp == NULL) {
@@ -66,7 +133,7 @@ static int open_temp(out_file *o, char *err, size_t err_size)
     for (int attempt = 0; attempt < 100; attempt++) {
         snprintf(o->temp, size, "%s.tmp-%lu-%lu", o->path, os_process_id(), ++counter);
         errno = 0;
-        o->f = fopen(o->temp, "wbx");
+        o->f = os_create_new(o->temp);           /* fopen(temp, "wbx") */
         if (o->f != NULL) {
             os_copy_permissions(o->path, o->f);   /* a replaced file keeps its mode */
             return 0;

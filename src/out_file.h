@@ -15,7 +15,9 @@
  * an error is it renamed onto the target, which replaces the old file in
  * one step. A full disk, a file-size limit, a crash or a kill halfway
  * through leaves the old file as it was; on an error the temporary file is
- * removed, never the target.
+ * removed, never the target. A temporary file that a killed save left
+ * behind (its process is gone) is removed by the next save of the same
+ * target.
  *
  * A target that exists and is not a regular file (a device such as
  * /dev/null, a FIFO, a socket) cannot be replaced by a rename, and must not

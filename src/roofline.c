@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "os.h"
 #include "real.h"
 
 #define CHAIN_WIDTH 8     /* numbers per chain: one 256-bit register of floats */
@@ -12,9 +12,7 @@
 
 double wall_clock(void)
 {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return os_seconds();
 }
 
 /* acc[j] = acc[j] * m + c for the chain's numbers: one vector FMA. */

@@ -18,8 +18,8 @@
 
 #include "threadpool.h"
 
-/* Wall-clock seconds since some fixed moment (C11 timespec_get): for
- * timing, subtract two readings. */
+/* Wall-clock seconds since some fixed moment (os_seconds: a monotonic
+ * clock where the system has one): for timing, subtract two readings. */
 double wall_clock(void);
 
 /* The floating-point peak of one `real` multiply-add stream, in GFLOP/s,

@@ -10,15 +10,16 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <threads.h>
+
+#include "os.h"    /* threads, locks, condition variables: C11's or POSIX's */
 
 #define MAX_THREADS 256
 
 struct thread_pool {
     int threads;                 /* the caller + the started workers */
-    thrd_t *workers;             /* (threads - 1) */
-    mtx_t lock;
-    cnd_t wake, done;
+    os_thread **workers;         /* (threads - 1) */
+    os_lock *lock;
+    os_cond *wake, *done;
     unsigned long generation;    /* +1 for every job, and for shutting down */
     int stopping;
     /* the current job */
@@ -39,25 +40,25 @@ static void work_on_job(thread_pool *p)
 /* Called by each thread when it has run out of tasks. */
 static void finish_job(thread_pool *p)
 {
-    mtx_lock(&p->lock);
+    os_lock_take(p->lock);
     if (--p->busy == 0)
-        cnd_signal(&p->done);
-    mtx_unlock(&p->lock);
+        os_cond_wake_one(p->done);
+    os_lock_give(p->lock);
 }
 
-static int worker_main(void *arg)
+static void worker_main(void *arg)
 {
     thread_pool *p = arg;
     unsigned long seen = 0;
     for (;;) {
-        mtx_lock(&p->lock);
+        os_lock_take(p->lock);
         while (p->generation == seen)
-            cnd_wait(&p->wake, &p->lock);
+            os_cond_wait(p->wake, p->lock);
         seen = p->generation;
         int stop = p->stopping;
-        mtx_unlock(&p->lock);
+        os_lock_give(p->lock);
         if (stop)
-            return 0;
+            return;
         work_on_job(p);
         finish_job(p);
     }
@@ -72,17 +73,22 @@ thread_pool *thread_pool_create(int threads)
     thread_pool *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->workers = calloc((size_t)threads, sizeof(thrd_t));
-    if (!p->workers || mtx_init(&p->lock, mtx_plain) != thrd_success) {
+    p->workers = calloc((size_t)threads, sizeof *p->workers);
+    p->lock = os_lock_new();
+    p->wake = os_cond_new();
+    p->done = os_cond_new();
+    if (!p->workers || !p->lock || !p->wake || !p->done) {
+        os_cond_free(p->done);
+        os_cond_free(p->wake);
+        os_lock_free(p->lock);
         free(p->workers);
         free(p);
         return NULL;
     }
-    cnd_init(&p->wake);
-    cnd_init(&p->done);
     p->threads = 1;
     for (int t = 0; t < threads - 1; t++) {      /* a thread that cannot start is simply missing */
-        if (thrd_create(&p->workers[p->threads - 1], worker_main, p) != thrd_success)
+        p->workers[p->threads - 1] = os_thread_start(worker_main, p);
+        if (p->workers[p->threads - 1] == NULL)
             break;
         p->threads++;
     }
@@ -93,16 +99,16 @@ void thread_pool_free(thread_pool *p)
 {
     if (!p)
         return;
-    mtx_lock(&p->lock);
+    os_lock_take(p->lock);
     p->stopping = 1;
     p->generation++;
-    cnd_broadcast(&p->wake);
-    mtx_unlock(&p->lock);
+    os_cond_wake_all(p->wake);
+    os_lock_give(p->lock);
     for (int t = 0; t < p->threads - 1; t++)
-        thrd_join(p->workers[t], NULL);
-    cnd_destroy(&p->wake);
-    cnd_destroy(&p->done);
-    mtx_destroy(&p->lock);
+        os_thread_join(p->workers[t]);
+    os_cond_free(p->wake);
+    os_cond_free(p->done);
+    os_lock_free(p->lock);
     free(p->workers);
     free(p);
 }
@@ -119,23 +125,23 @@ void thread_pool_run(thread_pool *p, int n_tasks, thread_task task, void *ctx)
             task(ctx, i);
         return;
     }
-    mtx_lock(&p->lock);
+    os_lock_take(p->lock);
     p->task = task;
     p->ctx = ctx;
     p->n_tasks = n_tasks;
     atomic_store(&p->next, 0);
     p->busy = p->threads;
     p->generation++;
-    cnd_broadcast(&p->wake);
-    mtx_unlock(&p->lock);
+    os_cond_wake_all(p->wake);
+    os_lock_give(p->lock);
 
     work_on_job(p);                              /* the caller is one of the threads */
 
-    mtx_lock(&p->lock);                          /* wait for the others to run out too */
+    os_lock_take(p->lock);                          /* wait for the others to run out too */
     p->busy--;
     while (p->busy > 0)
-        cnd_wait(&p->done, &p->lock);
-    mtx_unlock(&p->lock);
+        os_cond_wait(p->done, p->lock);
+    os_lock_give(p->lock);
 }
 
 void split_range(long count, int parts, int part, long *first, long *n)

@@ -1,4 +1,5 @@
-/* threadpool.h: a small pool of threads (C11 <threads.h>) that share loops.
+/* threadpool.h: a small pool of threads that share loops (C11 <threads.h>
+ * or POSIX threads, whichever the system has: os.h).
  *
  * Starting a thread costs tens of microseconds, about as long as a small
  * network needs for a whole mini-batch, so the threads are started once and

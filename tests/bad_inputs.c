@@ -134,14 +134,14 @@ static void test_a_fifo_is_refused_not_waited_on(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char line[2048];
         snprintf(line, sizeof line, cases[i][0], build_dir(), fifo, data);
-        snprintf(cmd, sizeof cmd, "timeout 20 %s", line);           /* a hang fails the test, not the suite */
+        snprintf(cmd, sizeof cmd, "sh tests/time_limit.sh 20 %s", line);           /* a hang fails the test, not the suite */
         expect_failure(cmd, "not a regular file", cases[i][1]);
     }
-    snprintf(cmd, sizeof cmd, "timeout 20 %s/gradcheck --layer conv --x '%s'", build_dir(), fifo);
+    snprintf(cmd, sizeof cmd, "sh tests/time_limit.sh 20 %s/gradcheck --layer conv --x '%s'", build_dir(), fifo);
     expect_failure(cmd, "not a regular file", "gradcheck --x fifo");
-    snprintf(cmd, sizeof cmd, "timeout 20 %s/predict '%s' '%s' --data '%s'", build_dir(), model, fifo, data);
+    snprintf(cmd, sizeof cmd, "sh tests/time_limit.sh 20 %s/predict '%s' '%s' --data '%s'", build_dir(), model, fifo, data);
     expect_failure(cmd, "not a regular file", "predict IMAGE=fifo");
-    snprintf(cmd, sizeof cmd, "timeout 20 %s/lessons/14_what_it_sees --data '%s' --model '%s' --image '%s' --out '%s'",
+    snprintf(cmd, sizeof cmd, "sh tests/time_limit.sh 20 %s/lessons/14_what_it_sees --data '%s' --model '%s' --image '%s' --out '%s'",
              build_dir(), data, model, fifo, in_dir("out"));
     expect_failure(cmd, "not a regular file", "14_what_it_sees --image fifo");
 }

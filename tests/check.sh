@@ -23,6 +23,7 @@ checkdir=${CHECK_BUILD:-$build/check}   # where their checks are built
 make_cmd=${MAKE:-make}
 cc=${CC:-cc}
 limit=${CHECK_TIME_LIMIT:-10}
+[ -n "$EMULATOR" ] && limit=${CHECK_TIME_LIMIT:-60}   # an emulator (qemu) runs a task many times slower
 mode=$1
 ex_arg=$2
 all_numbers=$(ls exercises/[0-9][0-9]_*.c 2> /dev/null | sed 's|exercises/\([0-9][0-9]\)_.*|\1|' | tr '\n' ' ')
@@ -42,7 +43,7 @@ sanitizer_flags() {
     flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
     mkdir -p "$build/tmp"
     if printf 'int main(void) { return 0; }\n' > "$build/tmp/probe.c" &&
-        $cc $flags "$build/tmp/probe.c" -o "$build/tmp/probe" > /dev/null 2>&1 && "$build/tmp/probe"; then
+        $cc $flags "$build/tmp/probe.c" -o "$build/tmp/probe" > /dev/null 2>&1 && $EMULATOR "$build/tmp/probe" > /dev/null 2>&1; then
         echo "$flags"
     fi
     rm -f "$build/tmp/probe.c" "$build/tmp/probe"
@@ -129,7 +130,7 @@ run_task() {
     err="$checkdir/task-$n-$k.err"
     EXERCISE_CALLS=1 ASAN_OPTIONS=detect_leaks=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86 \
         run_limited "$limit" sh -c 'cd "$1" && ulimit -f "$2" && { [ "$3" = unlimited ] || ulimit -t "$3" 2> /dev/null || :; } &&
-            shift 3 && exec "$@"' sh "${task_cwd:-.}" "$output_blocks" "${cpu_limit:-unlimited}" \
+            shift 3 && exec $EMULATOR "$@"' sh "${task_cwd:-.}" "$output_blocks" "${cpu_limit:-unlimited}" \
         "$checkdir/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
     code=$?
     grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$out"
@@ -185,7 +186,7 @@ report_crash() {
 
 # The exercise's number of tasks.
 task_count() {
-    "$checkdir/exercise_$1" --count 2> /dev/null || echo 0
+    $EMULATOR "$checkdir/exercise_$1" --count 2> /dev/null || echo 0
 }
 
 # The lesson after exercise $1, for "what next".
@@ -256,7 +257,7 @@ do_hint() {
         [ "$level" -le 3 ] || level=3
     fi
     echo "$k $level" > "$state"
-    "$checkdir/exercise_$n" --hint "$k" "$level"
+    $EMULATOR "$checkdir/exercise_$n" --hint "$k" "$level"
     if [ "$level" -lt 3 ]; then
         echo "(make hint EX=$n again for the next level)"
     else

@@ -124,15 +124,32 @@ static void test_check_accepts_a_one_digit_number_and_ends_with_its_own_line(voi
     program_result_free(&r);
 }
 
-/* exercise 08 with y[label - 1]: out of bounds for label 0 */
+/* The compiler has AddressSanitizer, and its programs run with it (not under qemu-user). */
+static int compiler_has_sanitizers(void)
+{
+    program_result probe = run_program("printf 'int main(void){return 0;}' > /tmp/cnn_probe.c && "
+                                       "${CC:-cc} -fsanitize=address,undefined /tmp/cnn_probe.c -o /tmp/cnn_probe "
+                                       "&& /tmp/cnn_probe; s=$?; rm -f /tmp/cnn_probe /tmp/cnn_probe.c; exit $s");
+    int has = probe.exit_code == 0;
+    program_result_free(&probe);
+    return has;
+}
+
+/* exercise 08 with y[label - 1]: out of bounds for label 0 (a crash that AddressSanitizer
+ * reports; without it the write may go unnoticed, and task 2 only fails its checks) */
 static void test_a_crash_names_the_task_and_the_call_and_keeps_the_rest(void)
 {
+    int has_sanitizers = compiler_has_sanitizers();
     CHECK(plant_solution("08", "y[i] = i == label ? 1 : 0;", "y[i] = 0;\n    y[label - 1] = 1;"));
     program_result r = in_course("make check EX=08 2>&1 | cat");      /* piped, as the student found */
     CHECK_CONTAINS(r.out, "Task 1: the stable softmax\n  -> PASS");  /* printed before the crash */
     CHECK_CONTAINS(r.out, "Task 2: one-hot labels");
-    CHECK_CONTAINS(r.out, "in the call: one_hot_label(");
-    CHECK_CONTAINS(r.out, "-> FAIL (crashed)");
+    if (has_sanitizers) {
+        CHECK_CONTAINS(r.out, "in the call: one_hot_label(");
+        CHECK_CONTAINS(r.out, "-> FAIL (crashed)");
+    } else {
+        printf("    (this compiler has no AddressSanitizer: the out-of-bounds write is not a crash here)\n");
+    }
     CHECK_CONTAINS(r.out, "Task 4: the gradient of the loss with respect to the logits\n  -> PASS");   /* after it */
     CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
     program_result_free(&r);
@@ -155,11 +172,7 @@ static void test_an_endless_loop_is_stopped_and_named(void)
 static void test_an_out_of_bounds_write_is_named_with_file_and_line(void)
 {
     CHECK(plant_solution("02", "    *f = *q * z;", "    *f = *q * z;\n    f[1] = 0;"));
-    program_result probe = run_program("printf 'int main(void){return 0;}' > /tmp/cnn_probe.c && "
-                                       "${CC:-cc} -fsanitize=address,undefined /tmp/cnn_probe.c -o /tmp/cnn_probe "
-                                       "&& /tmp/cnn_probe; s=$?; rm -f /tmp/cnn_probe /tmp/cnn_probe.c; exit $s");
-    int has_sanitizers = probe.exit_code == 0;
-    program_result_free(&probe);
+    int has_sanitizers = compiler_has_sanitizers();
     program_result r = in_course("make check EX=02");
     if (has_sanitizers) {
         CHECK_CONTAINS(r.out, "task 1 broke a rule of C in your code: AddressSanitizer: stack-buffer-overflow");
@@ -431,16 +444,6 @@ static int checks_have_asan(void)
     return flags && strstr(flags, "-fsanitize=address") != NULL;
 }
 
-/* 1 when this compiler can build and run a program with the sanitizers (as tests/check.sh asks). */
-static int compiler_has_sanitizers(void)
-{
-    program_result probe = run_program("printf 'int main(void){return 0;}' > /tmp/cnn_probe.c && "
-                                       "${CC:-cc} -fsanitize=address,undefined /tmp/cnn_probe.c -o /tmp/cnn_probe "
-                                       "&& /tmp/cnn_probe; s=$?; rm -f /tmp/cnn_probe /tmp/cnn_probe.c; exit $s");
-    int ok = probe.exit_code == 0;
-    program_result_free(&probe);
-    return ok;
-}
 
 /* The checks of exercise NN built against the project's untouched skeleton, run. */
 static program_result skeleton_checks(const char *number)

@@ -38,14 +38,23 @@ static rng_t rng;
 
 
 /* max |a - b| / max |b| over an (m, n) matrix whose rows are ld apart
- * (0 when both are all zero). */
+ * (0 when both are all zero; NaN when either holds a NaN).
+ *
+ * The maxima are plain comparisons, not fmax: fmax drops a NaN (a NaN in
+ * the fast result would pass), and gcc 12.2 for aarch64 crashes on an fmax
+ * reduction of floats widened to double with the fast flags ("internal
+ * compiler error: in vect_transform_reduction, at tree-vect-loop.cc:7457",
+ * Debian's gcc-aarch64-linux-gnu 12.2.0). */
 static double relative_difference(const real *a, const real *b, long m, long n, long ld)
 {
     double diff = 0, size = 0;
     for (long i = 0; i < m; i++)
         for (long j = 0; j < n; j++) {
-            diff = fmax(diff, fabs((double)a[i * ld + j] - (double)b[i * ld + j]));
-            size = fmax(size, fabs((double)b[i * ld + j]));
+            double d = fabs((double)a[i * ld + j] - (double)b[i * ld + j]), s = fabs((double)b[i * ld + j]);
+            if (d > diff || d != d)          /* d != d: a NaN, which stays */
+                diff = d;
+            if (s > size || s != s)
+                size = s;
         }
     return size > 0 ? diff / size : diff;
 }

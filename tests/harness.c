@@ -4,6 +4,7 @@
 #include "os.h"
 #include "tensor.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,119 @@ char *read_text_file(const char *path)
     return buf;
 }
 
+/* ---------------------------------------------------------------- programs built for another machine
+ *
+ * A cross build (aarch64 programs on an x86-64 machine, Windows programs on
+ * Linux) runs its programs through an emulator named by the environment
+ * variable EMULATOR, e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu". The test
+ * programs themselves are started through it by tests/run.sh; the programs a
+ * test starts (a lesson, build/predict, a freshly compiled check) are started
+ * through it here: every command word of the line that names a program by a
+ * path (it contains a '/') gets EMULATOR in front of it, unless it is a
+ * script ("#!" in its first bytes) or a system program (/bin, /usr, /sbin).
+ * A command word is the first word of the line, or the first after ; && ||
+ * | ( ! $( or after variable assignments (X=1 prog), a time limit (timeout
+ * 20 prog, sh tests/time_limit.sh 20 prog) or ulimit's ";". Words are split
+ * at blanks outside quotes. Without EMULATOR the line is run as it is. */
+
+/* The word names a script or a system program: run it as it is. */
+static int runs_natively(const char *word)
+{
+    if (strncmp(word, "/bin/", 5) == 0 || strncmp(word, "/usr/", 5) == 0 || strncmp(word, "/sbin/", 6) == 0)
+        return 1;
+    FILE *f = fopen(word, "rb");
+    if (f == NULL)
+        return 0;                            /* not built yet: the line builds it, then runs it */
+    char magic[2] = { 0, 0 };
+    size_t got = fread(magic, 1, 2, f);
+    fclose(f);
+    return got == 2 && magic[0] == '#' && magic[1] == '!';
+}
+
+static int is_assignment(const char *word)
+{
+    if (!(isalpha((unsigned char)word[0]) || word[0] == '_'))
+        return 0;
+    while (isalnum((unsigned char)*word) || *word == '_')
+        word++;
+    return *word == '=';
+}
+
+static int is_number(const char *word)
+{
+    if (!*word)
+        return 0;
+    for (; *word; word++)
+        if (!isdigit((unsigned char)*word) && *word != '.')
+            return 0;
+    return 1;
+}
+
+static int ends_with(const char *word, const char *tail)
+{
+    size_t n = strlen(word), t = strlen(tail);
+    return n >= t && strcmp(word + n - t, tail) == 0;
+}
+
+/* command_line with EMULATOR in front of each program of ours (a new string), or a copy. */
+static char *with_emulator(const char *command_line)
+{
+    const char *emulator = getenv("EMULATOR");
+    size_t n = strlen(command_line), e = emulator ? strlen(emulator) : 0;
+    char *out = malloc(n + 1 + (n / 2 + 1) * (e + 1)), *word = malloc(n + 1);
+    if (out == NULL || word == NULL) {
+        free(out);
+        free(word);
+        return NULL;
+    }
+    size_t o = 0;
+    int command_word = 1, after_limit = 0;
+    for (const char *c = command_line; *c;) {
+        if (isspace((unsigned char)*c)) {
+            out[o++] = *c++;
+            continue;
+        }
+        const char *start = c;                   /* one word: up to a blank outside quotes */
+        size_t w = 0;
+        char quote = 0;
+        for (; *c && (quote || !isspace((unsigned char)*c)); c++) {
+            if (quote && *c == quote)
+                quote = 0;
+            else if (!quote && (*c == '\'' || *c == '"'))
+                quote = *c;
+            else
+                word[w++] = *c;
+        }
+        word[w] = '\0';
+        int separator = !strcmp(word, ";") || !strcmp(word, "&&") || !strcmp(word, "||") || !strcmp(word, "|") ||
+                        !strcmp(word, "(") || !strcmp(word, "!");
+        if (command_word && !separator && e > 0 && !is_assignment(word) && !(after_limit && is_number(word)) &&
+            strchr(word, '/') != NULL && !runs_natively(word)) {
+            memcpy(out + o, emulator, e);
+            o += e;
+            out[o++] = ' ';
+        }
+        memcpy(out + o, start, (size_t)(c - start));
+        o += (size_t)(c - start);
+        int limit = !strcmp(word, "timeout") || ends_with(word, "time_limit.sh");
+        char last = c[-1];                               /* ; & | ) glued to a word, outside quotes */
+        int ends_command = last == ';' || last == '&' || last == '|';
+        const char *substitution = strstr(word, "$(");   /* b=$(cd x && pwd): cd is the command */
+        while (substitution && strstr(substitution + 2, "$("))
+            substitution = strstr(substitution + 2, "$(");
+        if (substitution && last != ')' && !ends_command)
+            command_word = substitution[2] == '\0';
+        else if (separator || limit || ends_command)
+            command_word = 1;
+        else if (!(command_word && (is_assignment(word) || (after_limit && is_number(word)))))
+            command_word = 0;
+        after_limit = limit;             /* the next word may be its number of seconds */
+    }
+    out[o] = '\0';
+    free(word);
+    return out;
+}
+
 program_result run_program(const char *command_line)
 {
     static int counter;
@@ -122,18 +236,24 @@ program_result run_program(const char *command_line)
     snprintf(out_path, sizeof out_path, "%s/tmp/run%lu-%d.out", dir, pid, counter);
     snprintf(err_path, sizeof err_path, "%s/tmp/run%lu-%d.err", dir, pid, counter);
     snprintf(code_path, sizeof code_path, "%s/tmp/run%lu-%d.code", dir, pid, counter);
-    size_t need = strlen(command_line) + 3 * 512 + 64;
-    char *shell = malloc(need);
     program_result r = { NULL, NULL, -1 };
-    if (!shell)
+    char *line = with_emulator(command_line);
+    if (!line)
         return r;
+    size_t need = strlen(line) + 3 * 512 + 64;
+    char *shell = malloc(need);
+    if (!shell) {
+        free(line);
+        return r;
+    }
     /* The command line runs in a subshell, so that the redirections apply to all of it
      * (a "cd x && y" inside would otherwise move the relative output paths). */
     snprintf(shell, need, "mkdir -p '%s/tmp'; ( %s ) > '%s' 2> '%s' < /dev/null; echo $? > '%s'",
-             dir, command_line, out_path, err_path, code_path);
+             dir, line, out_path, err_path, code_path);
     if (system(shell) == -1)
         fprintf(stderr, "run_program: could not start a shell\n");
     free(shell);
+    free(line);
     r.out = read_text_file(out_path);
     r.err = read_text_file(err_path);
     char *code = read_text_file(code_path);
@@ -175,11 +295,14 @@ static char scratch_dir[512];   /* make_tmp_dir's directory */
 
 const char *make_tmp_dir(const char *test_name)
 {
-    char cmd[1024];
     snprintf(scratch_dir, sizeof scratch_dir, "%s/tmp/%s", build_dir(), test_name);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", scratch_dir);
-    program_result r = run_program(cmd);
-    program_result_free(&r);
+    char path[sizeof scratch_dir];
+    for (size_t i = 1; scratch_dir[i - 1] != '\0'; i++)        /* mkdir -p, without a shell (for Windows) */
+        if (scratch_dir[i] == '/' || scratch_dir[i] == '\0') {
+            memcpy(path, scratch_dir, i);
+            path[i] = '\0';
+            (void)os_make_dir(path);                           /* EEXIST is fine; a real failure shows later */
+        }
     return scratch_dir;
 }
 

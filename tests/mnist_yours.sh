@@ -47,4 +47,4 @@ $cc -std=c11 -O2 $EXTRA_CFLAGS -DREAL_DOUBLE -Isrc -Iexercises -Isrc/tools/yours
     echo "make mnist: the trainer did not build with your exercises (see above)"
     exit 1
 }
-exec "$build/yours/mnist_yours" "$@"
+exec $EMULATOR "$build/yours/mnist_yours" "$@"

@@ -4,9 +4,9 @@
 build=$1
 out="$build/plots"
 mkdir -p "$out"
-"$build/lessons/02_chain_rule" --plot-data "$out/02_finite_difference_error.dat" > /dev/null || exit 1
+$EMULATOR "$build/lessons/02_chain_rule" --plot-data "$out/02_finite_difference_error.dat" > /dev/null || exit 1
 for l in "$build"/lessons/09_*; do
-    [ -x "$l" ] && "$l" --plot-data "$out/09_optimisers.dat" > /dev/null
+    [ -x "$l" ] && $EMULATOR "$l" --plot-data "$out/09_optimisers.dat" > /dev/null
 done
 if [ -f "$build/mnist_history.csv" ]; then
     cp "$build/mnist_history.csv" "$out/10_history.csv"
@@ -18,7 +18,7 @@ for m in "$build/mnist-deep.model" "$build/mnist.model"; do
     [ -f "$m" ] && { model=$m; break; }
 done
 if [ -n "$model" ] && [ -f data/mnist/t10k-images-idx3-ubyte ]; then
-    "$build/lessons/14_what_it_sees" --model "$model" --out "$out/14" --mistakes 0 > /dev/null || exit 1
+    $EMULATOR "$build/lessons/14_what_it_sees" --model "$model" --out "$out/14" --mistakes 0 > /dev/null || exit 1
 else
     echo "no trained model ($build/mnist.model or $build/mnist-deep.model) or no MNIST for lesson 14: run make mnist first"
 fi

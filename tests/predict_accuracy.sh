@@ -42,9 +42,9 @@ for kind in $kinds; do
     right_before=0
     i=0
     while [ "$i" -lt "$n" ]; do
-        label=$("$build/predict" --dump-pgm "$i" "$dir/d.pgm" --data "$data" | sed 's/.*(label \([0-9]\)).*/\1/')
+        label=$($EMULATOR "$build/predict" --dump-pgm "$i" "$dir/d.pgm" --data "$data" | sed 's/.*(label \([0-9]\)).*/\1/')
         make_picture "$kind" "$dir/d.pgm" "$dir/p.pgm"
-        said=$("$build/predict" "$model" "$dir/p.pgm" 2> /dev/null | sed -n 's/^the network says: \([0-9]\).*/\1/p')
+        said=$($EMULATOR "$build/predict" "$model" "$dir/p.pgm" 2> /dev/null | sed -n 's/^the network says: \([0-9]\).*/\1/p')
         [ "$said" = "$label" ] && right=$((right + 1))
         if [ -n "$BEFORE" ]; then
             said=$("$BEFORE" "$model" "$dir/p.pgm" 2> /dev/null | sed -n 's/^the network says: \([0-9]\).*/\1/p')

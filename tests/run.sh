@@ -1,17 +1,25 @@
 #!/bin/sh
 # tests/run.sh BUILD: run every test program in BUILD/tests, one line each,
 # then the closing line "N passed, N failed". Exits non-zero when any test
-# failed or any program crashed. RUNNER (e.g. valgrind ...) wraps each program.
-# TEST_JOBS programs run at once (default 2, the cores of the machine we
-# test on); each writes its own log, and the report is in name order.
+# failed or any program crashed. RUNNER (e.g. valgrind ...) wraps each program;
+# EMULATOR (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu") runs programs built
+# for another machine, here and in every program a test starts (harness.c).
+# TEST_JOBS programs run at once (default 2; make test passes the number of
+# processors); each writes its own log, and the report is in name order. A
+# program still running after 600 s (1800 s under EMULATOR) is ended
+# (tests/time_limit.sh: POSIX sh, no timeout command needed). POSIX sh: runs
+# under dash and busybox sh.
 build=${1:-build}
 jobs=${TEST_JOBS:-2}
+here=$(dirname "$0")
+limit=600
+[ -n "$EMULATOR" ] && limit=1800    # qemu runs a program 5-20 times slower
 
 # One program: its output to its log, its exit status to the log's .code file.
 run_one() {
     name=$(basename "$1")
     log="$build/test-logs/$name.log"
-    BUILD_DIR="$build" timeout 600 $RUNNER "$1" > "$log" 2>&1
+    BUILD_DIR="$build" sh "$here/time_limit.sh" $limit $RUNNER $EMULATOR "$1" > "$log" 2>&1
     echo $? > "$log.code"
 }
 

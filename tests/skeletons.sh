@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/skeletons.sh BUILD "NN NN ..." CC: prove that every exercise, as
 # committed (the untouched skeleton), compiles and FAILS its checks: an
-# exercise that passes unsolved teaches nothing.
+# exercise that passes unsolved teaches nothing. EMULATOR runs a cross
+# compiler's programs (as in tests/run.sh).
 #
 # The skeletons are taken from git (HEAD), not from the work tree, so a
 # student who has solved exercises in their copy is not affected. Outside a
@@ -35,7 +36,7 @@ for n in $numbers; do
         failed=$((failed + 1))
         continue
     fi
-    timeout 60 "$dir/exercise_$n" >> "$log" 2>&1
+    sh tests/time_limit.sh 60 $EMULATOR "$dir/exercise_$n" >> "$log" 2>&1
     code=$?
     tasks=$(grep -c -- '-> FAIL' "$log")
     if [ $code -eq 1 ] && [ "$tasks" -gt 0 ]; then

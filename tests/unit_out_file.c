@@ -4,26 +4,104 @@
  * Failures are made without touching a system path: a full-disk device made
  * with mknod in the test's own scratch directory (skipped with a note where
  * mknod is not permitted). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "file_error.h"
 #include "harness.h"
+#include "os.h"
 #include "out_file.h"
 #include "pgm.h"
 
 static const char *dir;   /* $BUILD_DIR/tmp/unit_out_file */
 
+static int count_temp_file(const char *name, void *count)
+{
+    if (strstr(name, ".tmp-") != NULL)
+        ++*(int *)count;
+    return 0;
+}
+
 /* Files in dir whose name contains ".tmp-" (left-over temporary files). */
 static int temp_files_left(void)
 {
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c '[.]tmp-'", dir);
-    program_result r = run_program(cmd);
-    int n = atoi(r.out);
-    program_result_free(&r);
+    int n = 0;
+    CHECK_INT(os_list_dir(dir, count_temp_file, &n), 0);
     return n;
+}
+
+static int exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+/* A save killed halfway (kill -9) leaves TARGET.tmp-PID-N behind, which
+ * nothing removed: the next save of the same target removes it once its
+ * process is gone, and keeps a running process's (PID 1's, or our own),
+ * another target's, and names out_file does not give. */
+static void test_stale_temp_files_are_removed(void)
+{
+    const char *path = tmp_path("model.bin");
+    /* A process that is gone: 4194307 is above Linux's largest process id (2^22), macOS's and the
+     * BSDs' (99999), and not a multiple of 4, which every Windows process id is. Running: init
+     * (process 1) on POSIX systems; on Windows, our own process stands in for it. */
+    unsigned long gone = 4194307ul;
+#ifdef _WIN32
+    unsigned long running_pid = os_process_id();
+#else
+    unsigned long running_pid = 1;
+#endif
+    char stale[1200], running[1200], own[1200], odd[1200], other_target[1200];
+    snprintf(stale, sizeof stale, "%s.tmp-%lu-1", path, gone);
+    snprintf(running, sizeof running, "%s.tmp-%lu-1", path, running_pid);
+    snprintf(own, sizeof own, "%s.tmp-%lu-999", path, os_process_id());
+    snprintf(odd, sizeof odd, "%s.tmp-%lu-1.keep", path, gone);
+    snprintf(other_target, sizeof other_target, "%s.tmp-%lu-1", tmp_path("other.bin"), gone);
+    const char *planted[] = { stale, running, own, odd, other_target };
+    for (int i = 0; i < 5; i++)
+        write_test_file(planted[i], "partial", 7);
+    char err[FILE_ERROR_SIZE] = "";
+    CHECK_INT(out_file_write_whole(path, "whole\n", 6, err, sizeof err), 0);
+    CHECK(!exists(stale));                                /* the killed save's file: removed */
+    CHECK(exists(running));
+    CHECK(exists(own));
+    CHECK(exists(odd));
+    CHECK(exists(other_target));
+    char *text = read_text_file(path);
+    CHECK(text != NULL && strcmp(text, "whole\n") == 0);
+    free(text);
+    for (int i = 0; i < 5; i++)
+        remove(planted[i]);
+    remove(path);
+    CHECK_INT(temp_files_left(), 0);
+}
+
+/* A temporary file is only ever created, never an existing one opened: Windows'
+ * C runtime ignores fopen's "x" and opened it. */
+static void test_create_new_refuses_an_existing_file(void)
+{
+    const char *path = tmp_path("taken.tmp");
+    write_test_file(path, "someone's", 9);
+    errno = 0;
+    FILE *f = os_create_new(path);
+    CHECK(f == NULL);
+    CHECK_INT(errno, EEXIST);
+    if (f)
+        fclose(f);
+    char *text = read_text_file(path);
+    CHECK(text != NULL && strcmp(text, "someone's") == 0);   /* not truncated */
+    free(text);
+    remove(path);
+    f = os_create_new(path);                                  /* nothing there: created */
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    remove(path);
 }
 
 static void test_writes_a_new_file(void)
@@ -151,6 +229,8 @@ int main(void)
     RUN_TEST(test_full_device_is_reported_and_kept);
     RUN_TEST(test_check_creates_nothing);
     RUN_TEST(test_standard_output_full);
+    RUN_TEST(test_stale_temp_files_are_removed);
+    RUN_TEST(test_create_new_refuses_an_existing_file);
     remove(tmp_path("full"));
     return harness_finish();
 }

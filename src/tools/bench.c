@@ -673,6 +673,31 @@ static void write_csv(const char *path)
         printf("\nevery row: %s\n", path);
 }
 
+/* The widest vector unit the compiler was allowed to use (the fast flags: -march=native), from its
+ * predefined macros: how many floats one instruction works on. */
+static const char *vector_unit(int *floats)
+{
+#if defined(__AVX512F__)
+    *floats = 16;
+    return "AVX-512";
+#elif defined(__AVX2__)
+    *floats = 8;
+    return "AVX2";
+#elif defined(__AVX__)
+    *floats = 8;
+    return "AVX";
+#elif defined(__ARM_NEON) || defined(__ARM_NEON__)
+    *floats = 4;
+    return "NEON";
+#elif defined(__SSE__) || defined(__x86_64__) || defined(_M_X64)
+    *floats = 4;
+    return "SSE";
+#else
+    *floats = 1;
+    return "none (scalar)";
+#endif
+}
+
 int main(int argc, char **argv)
 {
     options o = parse_flags(argc, argv);
@@ -681,6 +706,9 @@ int main(int argc, char **argv)
     rng = rng_seeded(7);
     printf("bench: %s, %s, float; built with the fast flags (Makefile FAST_OPT)\n",
            o.quick ? "quick (tiny sizes, no PyTorch)" : "full", "2 threads at most");
+    int floats = 1;
+    const char *unit = vector_unit(&floats);
+    printf("vector unit: %s, %d floats per vector register (the compiler's macros for the fast flags)\n", unit, floats);
     run_torch(&o);
 
     print_header("The machine");
