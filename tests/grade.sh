@@ -123,7 +123,10 @@ forbidden_re='^_*(exit|Exit|quick_exit|atexit|at_quick_exit|pthread_exit|thrd_ex
 
 # The checks, compiled once per run: their objects, the names they define (a
 # student may not call them) and use (a student may not define them).
-symbols "$lib" | awk '$1 == "D" { print $2 }' | sort -u > "$run/common/library-defines"
+# (Not the link check of src/real.h: every file that includes a course header
+# refers to it, whether or not it calls anything.)
+symbols "$lib" | awk '$1 == "D" { print $2 }' | grep -v -E '^real_is_[a-z]+__link_with_' |
+    sort -u > "$run/common/library-defines"
 jobs=${GRADE_JOBS:-$(getconf _NPROCESSORS_ONLN 2> /dev/null || sysctl -n hw.ncpu 2> /dev/null || nproc 2> /dev/null || echo 1)}
 case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
 echo "grading: compiling the checks (exercises:$numbers) in $run/common"
