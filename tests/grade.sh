@@ -66,7 +66,9 @@ if [ -n "${GRADE_EX:-}" ]; then
         case " $chosen " in *" $e "*) numbers="$numbers $e" ;; esac
     done
 fi
-course_file() { basename "$(ls exercises/"$1"_*.c | head -n 1)"; }
+# course_file, find_layout, student_file: the student's file of each exercise
+# shellcheck source=tests/student_files.sh
+. tests/student_files.sh
 
 # POINTS: "NN=P" (each task of NN) and "NN.K=P" (task K of NN), by commas or spaces.
 points_spec=$(echo "${GRADE_POINTS:-}" | tr ',' ' ')
@@ -171,47 +173,6 @@ csv_field() {
     esac
 }
 
-# Folder $1 as a path inside folder $2 ("." for $2 itself).
-relative() {
-    r=${1#"$2"}
-    r=${r#/}
-    echo "${r:-.}"
-}
-
-# The folder of a student's exercise files: the one (not hidden) with the most
-# of the course's file names; the others named in $layout_note.
-find_layout() {
-    sd=$1
-    best=""
-    best_count=0
-    others=""
-    tmp="$2/layout"
-    find "$sd" \( -name '.*' -o -name __MACOSX \) -prune -o -type d -print > "$tmp" 2> /dev/null
-    while IFS= read -r d; do
-        count=0
-        for n in $all_numbers; do
-            [ -e "$d/$(course_file "$n")" ] && count=$((count + 1))
-        done
-        [ "$count" -gt 0 ] || continue
-        if [ "$count" -gt "$best_count" ]; then
-            [ -n "$best" ] && others="$others, $(relative "$best" "$sd")"
-            best=$d
-            best_count=$count
-        else
-            others="$others, $(relative "$d" "$sd")"
-        fi
-    done < "$tmp"
-    layout=$(relative "$best" "$sd")
-    layout_note=""
-    if [ -z "$best" ]; then
-        best=$sd
-        layout_note="no exercise files found (looked for 01_*.c ... in every folder)"
-    elif [ -n "$others" ]; then
-        layout_note="exercise files in more than one folder: graded $layout ($best_count files), not ${others#, }"
-    fi
-    ex_dir=$best
-}
-
 # Why exercise $1's file ($2) may not be graded as it is (empty: nothing).
 source_problem() {
     bad=$(grep -n -E '^[[:space:]]*#[[:space:]]*include' "$2" |
@@ -250,8 +211,8 @@ grade_exercise() {
     task_points=""
     k=1
     while [ "$k" -le "$tasks" ]; do ex_max=$((ex_max + $(points_of "$n" "$k"))); k=$((k + 1)); done
-    src="$ex_dir/$name"
-    [ -e "$src" ] || src=$(ls "$ex_dir"/"$n"_*.c 2> /dev/null | head -n 1)
+    student_file "$n"
+    src=$ex_file
     why=""
     if [ -z "$src" ] || [ ! -e "$src" ]; then
         ex_status=missing
@@ -297,6 +258,7 @@ grade_exercise() {
     {
         echo
         echo "== exercise $n ($name)"
+        [ -n "$ex_file_note" ] && echo "note: $ex_file_note"
     } >> "$feedback"
     if [ -n "$ex_status" ]; then
         k=1
@@ -367,6 +329,7 @@ grade_student() {
     summary=""
     for n in $numbers; do
         grade_exercise "$n"
+        [ -n "$ex_file_note" ] && notes="${notes:+$notes; }$n: $ex_file_note"
         fields="$fields$task_points,$ex_points,$(csv_field "$ex_status")"
         total=$((total + ex_points))
         case $ex_status in

@@ -6,7 +6,8 @@
  * and returns), a library-caller, a file writer, one that defines printf
  * (the checks' own), a helper function (allowed), a FIFO in place of a file,
  * a hidden folder, one that prints without end, one that includes a course
- * header without calling the library (allowed); then three of them again,
+ * header without calling the library (allowed), one whose only file has a
+ * browser's name ("05_pooling (1).c") in a folder of its own; then three of them again,
  * one with a resubmission older than the first run (a stale timestamp), a
  * subset (EX=05), one job, and points.
  *
@@ -230,6 +231,7 @@ static void make_class(void)
           "int *argmax)\n{\n    for (;;)\n        printf(\"debugging output without end\\n\");\n");
     plant("includer", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
           "#include \"05_pooling.h\"\n#include \"tensor.h\"\n");      /* refers to real.h's link check */
+    plant("renamed", "download/05_pooling (1).c", SOL05, NULL, NULL);
     plant("fifo", "05_pooling.c", SOL05, NULL, NULL);
     snprintf(cmd, sizeof cmd, "mkfifo '%s/fifo/01_convolution.c'", class_dir);
     CHECK(shell_ok(cmd));
@@ -278,10 +280,10 @@ static void test_a_class(void)
         printf("%s%s", r.out, r.err);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 2 parallel jobs");
-    CHECK_CONTAINS(r.out, "20 students graded");
+    CHECK_CONTAINS(r.out, "21 students graded");
     CHECK_CONTAINS(r.out, ".hidden: a hidden folder");
     /* the header: per task, per exercise, status, total */
-    CHECK(t.n_rows == 21);
+    CHECK(t.n_rows == 22);
     CHECK_CONTAINS(t.n_rows ? t.field[0][2] : "", "ex01.1/1");
     CHECK_CELL(&t, "solved", "ex01/4", "4");
     CHECK_CELL(&t, "solved", "ex05 status", "passed");
@@ -315,6 +317,9 @@ static void test_a_class(void)
     CHECK_CELL(&t, "library caller", "ex05 status", "library call");
     CHECK_CELL(&t, "library caller", "ex05/4", "0");
     CHECK_CELL(&t, "includer", "ex05 status", "passed");   /* a course header is not a library call */
+    CHECK_CELL(&t, "renamed", "layout", "download");
+    CHECK_CELL(&t, "renamed", "ex05 status", "passed");
+    CHECK_CONTAINS(cell(&t, "renamed", "notes"), "graded 05_pooling (1).c");   /* and said so */
     CHECK_CELL(&t, "writer", "ex05 status", "refused");
     CHECK_CELL(&t, "redefiner", "ex05 status", "refused");
     CHECK_CELL(&t, "chatter", "ex05 status", "crashed");     /* stopped by the output limit */
@@ -356,6 +361,9 @@ static void test_a_class(void)
     free(f);
     f = feedback(run, "fifo");
     CHECK_CONTAINS(f, "not a regular file");
+    free(f);
+    f = feedback(run, "renamed");
+    CHECK_CONTAINS(f, "note: graded 05_pooling (1).c as 05_pooling.c");
     free(f);
     f = feedback(run, "grades.csv");
     CHECK_CONTAINS(f, "total: 4 of 8");

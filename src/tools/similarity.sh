@@ -1,7 +1,7 @@
 #!/bin/sh
 # src/tools/similarity.sh DIR: make similarity DIR=submissions [EX=05,06] [ARGS="--threshold 30"].
-# For each exercise, every student's copy of it (the first file of that name
-# in the student's folder, hidden folders left out) is compared with every
+# For each exercise, every student's copy of it (the file make grade grades:
+# tests/student_files.sh) is compared with every
 # other by build/similarity (winnowing; src/tools/similarity.c), the
 # skeleton's code ignored. Pairs that share the most are listed with their
 # shared lines side by side. POSIX sh.
@@ -14,6 +14,11 @@ if [ -z "$dir" ] || [ ! -d "$dir" ]; then
 fi
 [ -x "$tool" ] || { echo "make similarity: $tool is missing (make tools)"; exit 2; }
 numbers=$(ls exercises/[0-9][0-9]_*.c | sed 's|exercises/\([0-9][0-9]\)_.*|\1|' | tr '\n' ' ')
+all_numbers=$numbers
+# shellcheck source=tests/student_files.sh
+. tests/student_files.sh
+scratch="$build/tmp/similarity"
+mkdir -p "$scratch" || exit 2
 if [ -n "${SIMILARITY_EX:-}" ]; then
     wanted=" $(echo "$SIMILARITY_EX" | tr ',' ' ') "
     chosen=""
@@ -33,8 +38,9 @@ for n in $numbers; do
     for sd in "$dir"/*/; do
         [ -d "$sd" ] || continue
         student=$(basename "$sd")
-        file=$(find "$sd" \( -name '.*' -o -name __MACOSX \) -prune -o -type f -name "$name" -print 2> /dev/null | head -n 1)
-        [ -n "$file" ] && set -- "$@" --file "$student" "$file"
+        find_layout "${sd%/}" "$scratch"
+        student_file "$n"
+        [ -n "$ex_file" ] && [ -f "$ex_file" ] && [ ! -L "$ex_file" ] && set -- "$@" --file "$student" "$ex_file"
     done
     echo
     echo "== exercise $n ($name): $(($# / 3)) students have it"
