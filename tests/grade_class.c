@@ -7,7 +7,8 @@
  * (the checks' own), a helper function (allowed), a FIFO in place of a file,
  * a hidden folder, one that prints without end, one that includes a course
  * header without calling the library (allowed), one whose only file has a
- * browser's name ("05_pooling (1).c") in a folder of its own; then three of them again,
+ * browser's name ("05_pooling (1).c") in a folder of its own, a copy of the
+ * whole course (lessons/ has the exercises' names); then three of them again,
  * one with a resubmission older than the first run (a stale timestamp), a
  * subset (EX=05), one job, and points.
  *
@@ -232,6 +233,10 @@ static void make_class(void)
     plant("includer", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
           "#include \"05_pooling.h\"\n#include \"tensor.h\"\n");      /* refers to real.h's link check */
     plant("renamed", "download/05_pooling (1).c", SOL05, NULL, NULL);
+    plant("course copy", "cnn-from-scratch-main/exercises/01_convolution.c", SKEL01, NULL, NULL);
+    plant("course copy", "cnn-from-scratch-main/exercises/05_pooling.c", SOL05, NULL, NULL);
+    plant("course copy", "cnn-from-scratch-main/lessons/01_convolution.c", "lessons/01_convolution.c", NULL, NULL);
+    plant("course copy", "cnn-from-scratch-main/lessons/05_pooling.c", "lessons/05_pooling.c", NULL, NULL);
     plant("fifo", "05_pooling.c", SOL05, NULL, NULL);
     snprintf(cmd, sizeof cmd, "mkfifo '%s/fifo/01_convolution.c'", class_dir);
     CHECK(shell_ok(cmd));
@@ -280,10 +285,10 @@ static void test_a_class(void)
         printf("%s%s", r.out, r.err);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 2 parallel jobs");
-    CHECK_CONTAINS(r.out, "21 students graded");
+    CHECK_CONTAINS(r.out, "22 students graded");
     CHECK_CONTAINS(r.out, ".hidden: a hidden folder");
     /* the header: per task, per exercise, status, total */
-    CHECK(t.n_rows == 22);
+    CHECK(t.n_rows == 23);
     CHECK_CONTAINS(t.n_rows ? t.field[0][2] : "", "ex01.1/1");
     CHECK_CELL(&t, "solved", "ex01/4", "4");
     CHECK_CELL(&t, "solved", "ex05 status", "passed");
@@ -320,6 +325,10 @@ static void test_a_class(void)
     CHECK_CELL(&t, "renamed", "layout", "download");
     CHECK_CELL(&t, "renamed", "ex05 status", "passed");
     CHECK_CONTAINS(cell(&t, "renamed", "notes"), "graded 05_pooling (1).c");   /* and said so */
+    CHECK_CELL(&t, "course copy", "layout", "cnn-from-scratch-main/exercises");   /* not lessons/ */
+    CHECK_CELL(&t, "course copy", "ex01 status", "failed");
+    CHECK_CELL(&t, "course copy", "ex05 status", "passed");
+    CHECK_CELL(&t, "course copy", "notes", "");
     CHECK_CELL(&t, "writer", "ex05 status", "refused");
     CHECK_CELL(&t, "redefiner", "ex05 status", "refused");
     CHECK_CELL(&t, "chatter", "ex05 status", "crashed");     /* stopped by the output limit */

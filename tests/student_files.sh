@@ -15,8 +15,10 @@ relative() {
 
 # The folder of student folder $1's exercise files: the one (not hidden) with
 # files of the most exercises (the course's name, or another NN_*.c such as a
-# browser's "05_pooling (1).c"); $2 is a scratch folder. Sets ex_dir, layout
-# (ex_dir inside $1) and layout_note (the other folders, or that none was found).
+# browser's "05_pooling (1).c"); $2 is a scratch folder. Not the lessons/ of a
+# copy of the whole course (beside its exercises/): the lessons' programs
+# have the exercises' names. Sets ex_dir, layout (ex_dir inside $1) and
+# layout_note (the other folders, or that none was found).
 find_layout() {
     fl_top=$1
     fl_best=""
@@ -25,6 +27,7 @@ find_layout() {
     fl_list="$2/layout"
     find "$fl_top" \( -name '.*' -o -name __MACOSX \) -prune -o -type d -print > "$fl_list" 2> /dev/null
     while IFS= read -r fl_d; do
+        case $fl_d in */lessons) [ -d "${fl_d%/lessons}/exercises" ] && continue ;; esac
         fl_count=0
         for fl_n in $all_numbers; do
             for fl_f in "$fl_d/$(course_file "$fl_n")" "$fl_d/$fl_n"_*.c; do
