@@ -71,13 +71,35 @@ fi
 . tests/student_files.sh
 
 # POINTS: "NN=P" (each task of NN) and "NN.K=P" (task K of NN), by commas or spaces.
-points_spec=$(echo "${GRADE_POINTS:-}" | tr ',' ' ')
-for p in $points_spec; do
+# An exercise or a task the course does not have is refused (a typo would
+# otherwise leave its points at 1); a task is written 05.2 or 05.02.
+points_given=$(echo "${GRADE_POINTS:-}" | tr ',' ' ')
+points_spec=""
+for p in $points_given; do
     case $p in
         [0-9][0-9]=[0-9]* | [0-9][0-9].[0-9]*=[0-9]*)
             case ${p#*=} in *[!0-9]*) echo "make grade: POINTS: '$p': points are whole numbers"; exit 2 ;; esac ;;
         *) echo "make grade: POINTS: '$p' is neither NN=P nor NN.K=P (e.g. POINTS=05=2,06.3=4)"; exit 2 ;;
     esac
+    e=$(echo "$p" | cut -c 1-2)
+    case " $all_numbers " in
+        *" $e "*) ;;
+        *) echo "make grade: POINTS: '$p': no exercise $e (there are: $all_numbers)"; exit 2 ;;
+    esac
+    case ${p%%=*} in
+        *.*)
+            k=${p%%=*}
+            k=${k#*.}
+            tasks=$(grep -c 'task_begin(' "tests/exercise_$e.c")
+            case $k in '' | *[!0-9]*) k=0 ;; esac
+            k=$(echo "$k" | sed 's/^0*//')
+            if [ -z "$k" ] || [ "$k" -gt "$tasks" ]; then
+                echo "make grade: POINTS: '$p': exercise $e has tasks 1 to $tasks"
+                exit 2
+            fi
+            p="$e.$k=${p#*=}" ;;
+    esac
+    points_spec="$points_spec $p"
 done
 points_of() {   # exercise, task
     pts=1

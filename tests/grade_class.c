@@ -391,7 +391,7 @@ static void test_a_class(void)
              "cp '%s' '%s/late/05_pooling.c' && touch -t 200101010000 '%s/late/05_pooling.c'",
              again, again, class_dir, class_dir, class_dir, again, SOL05, again, again);
     CHECK(shell_ok(cmd));
-    r = grade("GRADE_EX=5 GRADE_JOBS=1 GRADE_POINTS=05.2=3", again, &t, run, sizeof run);
+    r = grade("GRADE_EX=5 GRADE_JOBS=1 GRADE_POINTS=05.02=3", again, &t, run, sizeof run);   /* = 05.2 */
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 1 parallel jobs");
     CHECK(strcmp(run, first) != 0);                            /* a folder of its own */
@@ -418,6 +418,16 @@ static void test_bad_arguments(void)
     r = run_program(cmd);
     CHECK_INT(r.exit_code, 2);
     CHECK_CONTAINS(r.out, "POINTS");
+    program_result_free(&r);
+    snprintf(cmd, sizeof cmd, "BUILD='%s' GRADE_POINTS=05=2,05.9=3 sh tests/grade.sh tests", build_dir());
+    r = run_program(cmd);                                      /* exercise 05 has 4 tasks */
+    CHECK_INT(r.exit_code, 2);
+    CHECK_CONTAINS(r.out, "05.9=3");
+    program_result_free(&r);
+    snprintf(cmd, sizeof cmd, "BUILD='%s' GRADE_POINTS=99=2 sh tests/grade.sh tests", build_dir());
+    r = run_program(cmd);
+    CHECK_INT(r.exit_code, 2);
+    CHECK_CONTAINS(r.out, "99=2");
     program_result_free(&r);
 }
 
