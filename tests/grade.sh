@@ -274,7 +274,12 @@ grade_exercise() {
         $cc $opt $san "$run/common/exercise_$n.o" "$run/common/exercise.o" "$obj" "$lib" -lm -pthread \
             -o "$student_work/exercise_$n" >> "$student_work/build-$n.log" 2>&1 || {
             ex_status="did not compile"
-            why=$(cat "$student_work/build-$n.log"; echo "$name does not link: a function of ${name%.c}.h is missing or misspelt")
+            if grep -q -x main "$student_work/symbols-$n.defined"; then   # a main of their own, for trying it
+                link_why="$name defines main(): the checks have their own; take yours out (or keep it in another file)"
+            else
+                link_why="$name does not link: a function of ${name%.c}.h is missing or misspelt"
+            fi
+            why=$(cat "$student_work/build-$n.log"; echo "$link_why")
         }
     fi
     {

@@ -8,7 +8,8 @@
  * a hidden folder, one that prints without end, one that includes a course
  * header without calling the library (allowed), one whose only file has a
  * browser's name ("05_pooling (1).c") in a folder of its own, a copy of the
- * whole course (lessons/ has the exercises' names); then three of them again,
+ * whole course (lessons/ has the exercises' names), one with a main() of
+ * its own; then three of them again,
  * one with a resubmission older than the first run (a stale timestamp), a
  * subset (EX=05), one job, and points.
  *
@@ -237,6 +238,8 @@ static void make_class(void)
     plant("course copy", "cnn-from-scratch-main/exercises/05_pooling.c", SOL05, NULL, NULL);
     plant("course copy", "cnn-from-scratch-main/lessons/01_convolution.c", "lessons/01_convolution.c", NULL, NULL);
     plant("course copy", "cnn-from-scratch-main/lessons/05_pooling.c", "lessons/05_pooling.c", NULL, NULL);
+    plant("own main", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
+          "#include \"05_pooling.h\"\nint main(void) { return 0; }\n");
     plant("fifo", "05_pooling.c", SOL05, NULL, NULL);
     snprintf(cmd, sizeof cmd, "mkfifo '%s/fifo/01_convolution.c'", class_dir);
     CHECK(shell_ok(cmd));
@@ -285,10 +288,10 @@ static void test_a_class(void)
         printf("%s%s", r.out, r.err);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 2 parallel jobs");
-    CHECK_CONTAINS(r.out, "22 students graded");
+    CHECK_CONTAINS(r.out, "23 students graded");
     CHECK_CONTAINS(r.out, ".hidden: a hidden folder");
     /* the header: per task, per exercise, status, total */
-    CHECK(t.n_rows == 23);
+    CHECK(t.n_rows == 24);
     CHECK_CONTAINS(t.n_rows ? t.field[0][2] : "", "ex01.1/1");
     CHECK_CELL(&t, "solved", "ex01/4", "4");
     CHECK_CELL(&t, "solved", "ex05 status", "passed");
@@ -373,6 +376,10 @@ static void test_a_class(void)
     free(f);
     f = feedback(run, "renamed");
     CHECK_CONTAINS(f, "note: graded 05_pooling (1).c as 05_pooling.c");
+    free(f);
+    f = feedback(run, "own main");
+    CHECK_CONTAINS(f, "status: did not compile");
+    CHECK_CONTAINS(f, "defines main()");                     /* not "a function ... is missing" */
     free(f);
     f = feedback(run, "grades.csv");
     CHECK_CONTAINS(f, "total: 4 of 8");
