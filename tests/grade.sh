@@ -42,6 +42,7 @@ lib="$root/$build/libcnn_double.a"
 case $build in /*) lib="$build/libcnn_double.a" ;; esac
 
 if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+    [ -n "$dir" ] && echo "make grade: DIR=$dir: no such folder"
     echo "usage: make grade DIR=folder [EX=05,06] [POINTS=05=2,06.3=4]   (one folder per student)"
     exit 2
 fi

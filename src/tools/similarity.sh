@@ -9,6 +9,7 @@ dir=$1
 build=${BUILD:-build}
 tool="$build/similarity"
 if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+    [ -n "$dir" ] && echo "make similarity: DIR=$dir: no such folder"
     echo "usage: make similarity DIR=folder [EX=05,06] [ARGS=\"--threshold 30 --top 20\"]   (one folder per student)"
     exit 2
 fi
@@ -36,7 +37,7 @@ for n in $numbers; do
     [ -f "$skeleton" ] || skeleton="exercises/$name"
     set --
     for sd in "$dir"/*/; do
-        [ -d "$sd" ] || continue
+        [ -d "$sd" ] && [ ! -L "${sd%/}" ] || continue   # as make grade: a link is not a student
         student=$(basename "$sd")
         find_layout "${sd%/}" "$scratch"
         student_file "$n"
