@@ -9,7 +9,7 @@
  * header without calling the library (allowed), one whose only file has a
  * browser's name ("05_pooling (1).c") in a folder of its own, a copy of the
  * whole course (lessons/ has the exercises' names), one with a main() of
- * its own; then three of them again,
+ * its own, one with the skeleton and a "05_pooling (1).c" beside it; then three of them again,
  * one with a resubmission older than the first run (a stale timestamp), a
  * subset (EX=05), one job, and points.
  *
@@ -240,6 +240,8 @@ static void make_class(void)
     plant("course copy", "cnn-from-scratch-main/lessons/05_pooling.c", "lessons/05_pooling.c", NULL, NULL);
     plant("own main", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
           "#include \"05_pooling.h\"\nint main(void) { return 0; }\n");
+    plant("two copies", "05_pooling.c", SKEL05, NULL, NULL);
+    plant("two copies", "05_pooling (1).c", SOL05, NULL, NULL);
     plant("fifo", "05_pooling.c", SOL05, NULL, NULL);
     snprintf(cmd, sizeof cmd, "mkfifo '%s/fifo/01_convolution.c'", class_dir);
     CHECK(shell_ok(cmd));
@@ -288,10 +290,10 @@ static void test_a_class(void)
         printf("%s%s", r.out, r.err);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 2 parallel jobs");
-    CHECK_CONTAINS(r.out, "23 students graded");
+    CHECK_CONTAINS(r.out, "24 students graded");
     CHECK_CONTAINS(r.out, ".hidden: a hidden folder");
     /* the header: per task, per exercise, status, total */
-    CHECK(t.n_rows == 24);
+    CHECK(t.n_rows == 25);
     CHECK_CONTAINS(t.n_rows ? t.field[0][2] : "", "ex01.1/1");
     CHECK_CELL(&t, "solved", "ex01/4", "4");
     CHECK_CELL(&t, "solved", "ex05 status", "passed");
@@ -332,6 +334,8 @@ static void test_a_class(void)
     CHECK_CELL(&t, "course copy", "ex01 status", "failed");
     CHECK_CELL(&t, "course copy", "ex05 status", "passed");
     CHECK_CELL(&t, "course copy", "notes", "");
+    CHECK_CELL(&t, "two copies", "ex05 status", "failed");   /* the course's name is graded... */
+    CHECK_CONTAINS(cell(&t, "two copies", "notes"), "not 05_pooling (1).c");   /* ...and the other named */
     CHECK_CELL(&t, "writer", "ex05 status", "refused");
     CHECK_CELL(&t, "redefiner", "ex05 status", "refused");
     CHECK_CELL(&t, "chatter", "ex05 status", "crashed");     /* stopped by the output limit */

@@ -55,20 +55,22 @@ find_layout() {
 }
 
 # Exercise $1's file in $ex_dir: sets ex_file to the course's name, else the
-# first other NN_*.c (empty: none), and ex_file_note when it is another name.
+# first other NN_*.c (empty: none), and ex_file_note when it is another name
+# or when other NN_*.c files are beside it (which one is graded, which not).
 student_file() {
     ex_file="$ex_dir/$(course_file "$1")"
     ex_file_note=""
-    if [ ! -e "$ex_file" ] && [ ! -L "$ex_file" ]; then
-        ex_file=""
-        for sf_f in "$ex_dir/$1"_*.c; do
-            [ -e "$sf_f" ] || [ -L "$sf_f" ] || continue
-            if [ -z "$ex_file" ]; then
-                ex_file=$sf_f
-                ex_file_note="graded $(basename "$sf_f") as $(course_file "$1")"
-            else
-                ex_file_note="$ex_file_note (not $(basename "$sf_f"))"
-            fi
-        done
-    fi
+    [ -e "$ex_file" ] || [ -L "$ex_file" ] || ex_file=""
+    for sf_f in "$ex_dir/$1"_*.c; do
+        [ -e "$sf_f" ] || [ -L "$sf_f" ] || continue
+        [ "$sf_f" = "$ex_dir/$(course_file "$1")" ] && continue
+        if [ -z "$ex_file" ]; then
+            ex_file=$sf_f
+            ex_file_note="graded $(basename "$sf_f") as $(course_file "$1")"
+        elif [ -z "$ex_file_note" ]; then
+            ex_file_note="graded $(basename "$ex_file"), not $(basename "$sf_f")"
+        else
+            ex_file_note="$ex_file_note, not $(basename "$sf_f")"
+        fi
+    done
 }
