@@ -166,7 +166,7 @@ report_crash() {
     what=$(grep -m 1 -E 'ERROR: AddressSanitizer|runtime error' "$err" | sed 's/^==[0-9]*==//; s/^ERROR: //')
     if [ -n "$what" ]; then
         where=$(grep -m 1 -E '[0-9][0-9]_[a-z_]*\.c:[0-9]+' "$err" |
-            sed -E 's/.*[ /]([0-9][0-9]_[a-z_]*\.c:[0-9]+).*/\1/')
+            sed -E 's/^(.*[ /])?([0-9][0-9]_[a-z_]*\.c:[0-9]+).*/\2/')   # UBSan's line starts with it
         [ -n "$where" ] && where="$ex_dir/$where"
         echo "    task $k broke a rule of C in your code: $what"
         [ -n "$where" ] && echo "    at $where"

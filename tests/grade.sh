@@ -42,6 +42,7 @@ lib="$root/$build/libcnn_double.a"
 case $build in /*) lib="$build/libcnn_double.a" ;; esac
 
 if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+    [ -n "$dir" ] && echo "make grade: DIR=$dir: no such folder"
     echo "usage: make grade DIR=folder [EX=05,06] [POINTS=05=2,06.3=4]   (one folder per student)"
     exit 2
 fi
@@ -66,16 +67,40 @@ if [ -n "${GRADE_EX:-}" ]; then
         case " $chosen " in *" $e "*) numbers="$numbers $e" ;; esac
     done
 fi
-course_file() { basename "$(ls exercises/"$1"_*.c | head -n 1)"; }
+# course_file, find_layout, student_file: the student's file of each exercise
+# shellcheck source=tests/student_files.sh
+. tests/student_files.sh
 
 # POINTS: "NN=P" (each task of NN) and "NN.K=P" (task K of NN), by commas or spaces.
-points_spec=$(echo "${GRADE_POINTS:-}" | tr ',' ' ')
-for p in $points_spec; do
+# An exercise or a task the course does not have is refused (a typo would
+# otherwise leave its points at 1); a task is written 05.2 or 05.02.
+points_given=$(echo "${GRADE_POINTS:-}" | tr ',' ' ')
+points_spec=""
+for p in $points_given; do
     case $p in
         [0-9][0-9]=[0-9]* | [0-9][0-9].[0-9]*=[0-9]*)
             case ${p#*=} in *[!0-9]*) echo "make grade: POINTS: '$p': points are whole numbers"; exit 2 ;; esac ;;
         *) echo "make grade: POINTS: '$p' is neither NN=P nor NN.K=P (e.g. POINTS=05=2,06.3=4)"; exit 2 ;;
     esac
+    e=$(echo "$p" | cut -c 1-2)
+    case " $all_numbers " in
+        *" $e "*) ;;
+        *) echo "make grade: POINTS: '$p': no exercise $e (there are: $all_numbers)"; exit 2 ;;
+    esac
+    case ${p%%=*} in
+        *.*)
+            k=${p%%=*}
+            k=${k#*.}
+            tasks=$(grep -c 'task_begin(' "tests/exercise_$e.c")
+            case $k in '' | *[!0-9]*) k=0 ;; esac
+            k=$(echo "$k" | sed 's/^0*//')
+            if [ -z "$k" ] || [ "$k" -gt "$tasks" ]; then
+                echo "make grade: POINTS: '$p': exercise $e has tasks 1 to $tasks"
+                exit 2
+            fi
+            p="$e.$k=${p#*=}" ;;
+    esac
+    points_spec="$points_spec $p"
 done
 points_of() {   # exercise, task
     pts=1
@@ -123,7 +148,10 @@ forbidden_re='^_*(exit|Exit|quick_exit|atexit|at_quick_exit|pthread_exit|thrd_ex
 
 # The checks, compiled once per run: their objects, the names they define (a
 # student may not call them) and use (a student may not define them).
-symbols "$lib" | awk '$1 == "D" { print $2 }' | sort -u > "$run/common/library-defines"
+# (Not the link check of src/real.h: every file that includes a course header
+# refers to it, whether or not it calls anything.)
+symbols "$lib" | awk '$1 == "D" { print $2 }' | grep -v -E '^real_is_[a-z]+__link_with_' |
+    sort -u > "$run/common/library-defines"
 jobs=${GRADE_JOBS:-$(getconf _NPROCESSORS_ONLN 2> /dev/null || sysctl -n hw.ncpu 2> /dev/null || nproc 2> /dev/null || echo 1)}
 case $jobs in '' | *[!0-9]* | 0) jobs=1 ;; esac
 echo "grading: compiling the checks (exercises:$numbers) in $run/common"
@@ -168,47 +196,6 @@ csv_field() {
     esac
 }
 
-# Folder $1 as a path inside folder $2 ("." for $2 itself).
-relative() {
-    r=${1#"$2"}
-    r=${r#/}
-    echo "${r:-.}"
-}
-
-# The folder of a student's exercise files: the one (not hidden) with the most
-# of the course's file names; the others named in $layout_note.
-find_layout() {
-    sd=$1
-    best=""
-    best_count=0
-    others=""
-    tmp="$2/layout"
-    find "$sd" \( -name '.*' -o -name __MACOSX \) -prune -o -type d -print > "$tmp" 2> /dev/null
-    while IFS= read -r d; do
-        count=0
-        for n in $all_numbers; do
-            [ -e "$d/$(course_file "$n")" ] && count=$((count + 1))
-        done
-        [ "$count" -gt 0 ] || continue
-        if [ "$count" -gt "$best_count" ]; then
-            [ -n "$best" ] && others="$others, $(relative "$best" "$sd")"
-            best=$d
-            best_count=$count
-        else
-            others="$others, $(relative "$d" "$sd")"
-        fi
-    done < "$tmp"
-    layout=$(relative "$best" "$sd")
-    layout_note=""
-    if [ -z "$best" ]; then
-        best=$sd
-        layout_note="no exercise files found (looked for 01_*.c ... in every folder)"
-    elif [ -n "$others" ]; then
-        layout_note="exercise files in more than one folder: graded $layout ($best_count files), not ${others#, }"
-    fi
-    ex_dir=$best
-}
-
 # Why exercise $1's file ($2) may not be graded as it is (empty: nothing).
 source_problem() {
     bad=$(grep -n -E '^[[:space:]]*#[[:space:]]*include' "$2" |
@@ -247,8 +234,8 @@ grade_exercise() {
     task_points=""
     k=1
     while [ "$k" -le "$tasks" ]; do ex_max=$((ex_max + $(points_of "$n" "$k"))); k=$((k + 1)); done
-    src="$ex_dir/$name"
-    [ -e "$src" ] || src=$(ls "$ex_dir"/"$n"_*.c 2> /dev/null | head -n 1)
+    student_file "$n"
+    src=$ex_file
     why=""
     if [ -z "$src" ] || [ ! -e "$src" ]; then
         ex_status=missing
@@ -288,12 +275,18 @@ grade_exercise() {
         $cc $opt $san "$run/common/exercise_$n.o" "$run/common/exercise.o" "$obj" "$lib" -lm -pthread \
             -o "$student_work/exercise_$n" >> "$student_work/build-$n.log" 2>&1 || {
             ex_status="did not compile"
-            why=$(cat "$student_work/build-$n.log"; echo "$name does not link: a function of ${name%.c}.h is missing or misspelt")
+            if grep -q -x main "$student_work/symbols-$n.defined"; then   # a main of their own, for trying it
+                link_why="$name defines main(): the checks have their own; take yours out (or keep it in another file)"
+            else
+                link_why="$name does not link: a function of ${name%.c}.h is missing or misspelt"
+            fi
+            why=$(cat "$student_work/build-$n.log"; echo "$link_why")
         }
     fi
     {
         echo
         echo "== exercise $n ($name)"
+        [ -n "$ex_file_note" ] && echo "note: $ex_file_note"
     } >> "$feedback"
     if [ -n "$ex_status" ]; then
         k=1
@@ -364,6 +357,7 @@ grade_student() {
     summary=""
     for n in $numbers; do
         grade_exercise "$n"
+        [ -n "$ex_file_note" ] && notes="${notes:+$notes; }$n: $ex_file_note"
         fields="$fields$task_points,$ex_points,$(csv_field "$ex_status")"
         total=$((total + ex_points))
         case $ex_status in

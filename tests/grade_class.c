@@ -5,7 +5,11 @@
  * faker (prints "-> PASS" and calls exit(0)), a printer (prints "-> PASS"
  * and returns), a library-caller, a file writer, one that defines printf
  * (the checks' own), a helper function (allowed), a FIFO in place of a file,
- * a hidden folder, one that prints without end; then three of them again,
+ * a hidden folder, one that prints without end, one that includes a course
+ * header without calling the library (allowed), one whose only file has a
+ * browser's name ("05_pooling (1).c") in a folder of its own, a copy of the
+ * whole course (lessons/ has the exercises' names), one with a main() of
+ * its own, one with the skeleton and a "05_pooling (1).c" beside it; then three of them again,
  * one with a resubmission older than the first run (a stale timestamp), a
  * subset (EX=05), one job, and points.
  *
@@ -227,6 +231,17 @@ static void make_class(void)
     snprintf(again, sizeof again, "%s/chatter/05_pooling.c", class_dir);
     plant("chatter", "05_pooling.c", again, "int *argmax)\n{\n",
           "int *argmax)\n{\n    for (;;)\n        printf(\"debugging output without end\\n\");\n");
+    plant("includer", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
+          "#include \"05_pooling.h\"\n#include \"tensor.h\"\n");      /* refers to real.h's link check */
+    plant("renamed", "download/05_pooling (1).c", SOL05, NULL, NULL);
+    plant("course copy", "cnn-from-scratch-main/exercises/01_convolution.c", SKEL01, NULL, NULL);
+    plant("course copy", "cnn-from-scratch-main/exercises/05_pooling.c", SOL05, NULL, NULL);
+    plant("course copy", "cnn-from-scratch-main/lessons/01_convolution.c", "lessons/01_convolution.c", NULL, NULL);
+    plant("course copy", "cnn-from-scratch-main/lessons/05_pooling.c", "lessons/05_pooling.c", NULL, NULL);
+    plant("own main", "05_pooling.c", SOL05, "#include \"05_pooling.h\"\n",
+          "#include \"05_pooling.h\"\nint main(void) { return 0; }\n");
+    plant("two copies", "05_pooling.c", SKEL05, NULL, NULL);
+    plant("two copies", "05_pooling (1).c", SOL05, NULL, NULL);
     plant("fifo", "05_pooling.c", SOL05, NULL, NULL);
     snprintf(cmd, sizeof cmd, "mkfifo '%s/fifo/01_convolution.c'", class_dir);
     CHECK(shell_ok(cmd));
@@ -275,10 +290,10 @@ static void test_a_class(void)
         printf("%s%s", r.out, r.err);
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 2 parallel jobs");
-    CHECK_CONTAINS(r.out, "19 students graded");
+    CHECK_CONTAINS(r.out, "24 students graded");
     CHECK_CONTAINS(r.out, ".hidden: a hidden folder");
     /* the header: per task, per exercise, status, total */
-    CHECK(t.n_rows == 20);
+    CHECK(t.n_rows == 25);
     CHECK_CONTAINS(t.n_rows ? t.field[0][2] : "", "ex01.1/1");
     CHECK_CELL(&t, "solved", "ex01/4", "4");
     CHECK_CELL(&t, "solved", "ex05 status", "passed");
@@ -311,6 +326,16 @@ static void test_a_class(void)
     CHECK_CELL(&t, "printer", "ex05.1/1", "0");
     CHECK_CELL(&t, "library caller", "ex05 status", "library call");
     CHECK_CELL(&t, "library caller", "ex05/4", "0");
+    CHECK_CELL(&t, "includer", "ex05 status", "passed");   /* a course header is not a library call */
+    CHECK_CELL(&t, "renamed", "layout", "download");
+    CHECK_CELL(&t, "renamed", "ex05 status", "passed");
+    CHECK_CONTAINS(cell(&t, "renamed", "notes"), "graded 05_pooling (1).c");   /* and said so */
+    CHECK_CELL(&t, "course copy", "layout", "cnn-from-scratch-main/exercises");   /* not lessons/ */
+    CHECK_CELL(&t, "course copy", "ex01 status", "failed");
+    CHECK_CELL(&t, "course copy", "ex05 status", "passed");
+    CHECK_CELL(&t, "course copy", "notes", "");
+    CHECK_CELL(&t, "two copies", "ex05 status", "failed");   /* the course's name is graded... */
+    CHECK_CONTAINS(cell(&t, "two copies", "notes"), "not 05_pooling (1).c");   /* ...and the other named */
     CHECK_CELL(&t, "writer", "ex05 status", "refused");
     CHECK_CELL(&t, "redefiner", "ex05 status", "refused");
     CHECK_CELL(&t, "chatter", "ex05 status", "crashed");     /* stopped by the output limit */
@@ -353,6 +378,13 @@ static void test_a_class(void)
     f = feedback(run, "fifo");
     CHECK_CONTAINS(f, "not a regular file");
     free(f);
+    f = feedback(run, "renamed");
+    CHECK_CONTAINS(f, "note: graded 05_pooling (1).c as 05_pooling.c");
+    free(f);
+    f = feedback(run, "own main");
+    CHECK_CONTAINS(f, "status: did not compile");
+    CHECK_CONTAINS(f, "defines main()");                     /* not "a function ... is missing" */
+    free(f);
     f = feedback(run, "grades.csv");
     CHECK_CONTAINS(f, "total: 4 of 8");
     free(f);
@@ -370,7 +402,7 @@ static void test_a_class(void)
              "cp '%s' '%s/late/05_pooling.c' && touch -t 200101010000 '%s/late/05_pooling.c'",
              again, again, class_dir, class_dir, class_dir, again, SOL05, again, again);
     CHECK(shell_ok(cmd));
-    r = grade("GRADE_EX=5 GRADE_JOBS=1 GRADE_POINTS=05.2=3", again, &t, run, sizeof run);
+    r = grade("GRADE_EX=5 GRADE_JOBS=1 GRADE_POINTS=05.02=3", again, &t, run, sizeof run);   /* = 05.2 */
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 1 parallel jobs");
     CHECK(strcmp(run, first) != 0);                            /* a folder of its own */
@@ -397,6 +429,16 @@ static void test_bad_arguments(void)
     r = run_program(cmd);
     CHECK_INT(r.exit_code, 2);
     CHECK_CONTAINS(r.out, "POINTS");
+    program_result_free(&r);
+    snprintf(cmd, sizeof cmd, "BUILD='%s' GRADE_POINTS=05=2,05.9=3 sh tests/grade.sh tests", build_dir());
+    r = run_program(cmd);                                      /* exercise 05 has 4 tasks */
+    CHECK_INT(r.exit_code, 2);
+    CHECK_CONTAINS(r.out, "05.9=3");
+    program_result_free(&r);
+    snprintf(cmd, sizeof cmd, "BUILD='%s' GRADE_POINTS=99=2 sh tests/grade.sh tests", build_dir());
+    r = run_program(cmd);
+    CHECK_INT(r.exit_code, 2);
+    CHECK_CONTAINS(r.out, "99=2");
     program_result_free(&r);
 }
 

@@ -3,7 +3,10 @@
  * a copy with every name changed, comments rewritten and lines rejoined is
  * found; two solutions written independently are not; two untouched
  * skeletons share nothing once the skeleton is ignored; bad arguments and
- * unreadable files get one clear line. */
+ * unreadable files get one clear line; make similarity (src/tools/similarity.sh)
+ * compares the file make grade grades (a nested folder, a browser's
+ * "05_pooling (1).c", the folder with the most exercises when there are two;
+ * not a link to a folder). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +181,34 @@ static void test_a_renamed_copy_is_found_and_independent_work_is_not(void)
     free(solution);
 }
 
+/* make similarity on a class folder: each student's file is the one make grade
+ * grades (tests/student_files.sh), whatever it is called and wherever it is. */
+static void test_the_script_compares_the_files_make_grade_grades(void)
+{
+    const char *dir = make_tmp_dir("similarity_script");
+    char cmd[4096], path[2048];
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s/class' && mkdir -p '%s/class/ana' '%s/class/ben/ben zip/exercises' '%s/class/cy/old' "
+             "'%s/class/cy/mine/exercises' && cp exercises/01_convolution.c '%s/class/cy/mine/exercises/' && "
+             "cp exercises/05_pooling.c '%s/class/cy/old/' && ln -s ana '%s/class/ana-link'",
+             dir, dir, dir, dir, dir, dir, dir, dir);
+    CHECK(shell_ok(cmd));
+    snprintf(path, sizeof path, "%s/class/ana/05_pooling.c", dir);
+    write_text(path, independent);
+    snprintf(path, sizeof path, "%s/class/ben/ben zip/exercises/05_pooling (1).c", dir);   /* a browser's name */
+    write_text(path, independent);
+    snprintf(path, sizeof path, "%s/class/cy/mine/exercises/05_pooling.c", dir);   /* graded: 2 exercises */
+    write_text(path, independent);
+    snprintf(cmd, sizeof cmd, "BUILD='%s' SIMILARITY_EX=5 sh src/tools/similarity.sh '%s/class'", build_dir(), dir);
+    program_result r = run_program(cmd);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "3 students have it");              /* not ana-link: make grade skips links */
+    CHECK(share_of(r.out, "ana", "ben") == 100);
+    CHECK(share_of(r.out, "ana", "cy") == 100);                /* mine/exercises, not old's skeleton */
+    CHECK_CONTAINS(r.out, "05_pooling (1).c");
+    program_result_free(&r);
+}
+
 static void test_bad_arguments_get_one_line(void)
 {
     program_result r = similarity("--k 1 --file a x --file b y");
@@ -201,6 +232,7 @@ static void test_bad_arguments_get_one_line(void)
 int main(void)
 {
     RUN_TEST(test_a_renamed_copy_is_found_and_independent_work_is_not);
+    RUN_TEST(test_the_script_compares_the_files_make_grade_grades);
     RUN_TEST(test_bad_arguments_get_one_line);
     return harness_finish();
 }
