@@ -194,9 +194,12 @@ static void plan_memory(trainer *t, int max_batch)
            (need.parameters + need.state) / mb, need.activations / mb, max_batch, total / mb);
     if (total > t->opt.max_memory * mb) {
         char line[512];
-        snprintf(line, sizeof line, "the network needs %.0f MB to train on batches of %d images (activations %.0f MB), "
-                 "more than --max-memory %g MB: use a smaller --batch or a smaller network, or raise --max-memory",
-                 total / mb, max_batch, need.activations / mb, t->opt.max_memory);
+        int scoring = max_batch == EVAL_BATCH && t->opt.batch < EVAL_BATCH;   /* a smaller --batch cannot help */
+        snprintf(line, sizeof line, "the network needs %.0f MB to %s batches of %d images (activations %.0f MB), "
+                 "more than --max-memory %g MB: use %s, or raise --max-memory",
+                 total / mb, scoring ? "score" : "train on", max_batch, need.activations / mb, t->opt.max_memory,
+                 scoring ? "a smaller network (the test images are scored 256 at a time, whatever --batch is)"
+                         : "a smaller --batch or a smaller network");
         die(t, line);
     }
 }

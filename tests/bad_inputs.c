@@ -209,6 +209,14 @@ static void test_training_memory_is_bounded(void)
     program_result r = run_program(cmd);
     CHECK_INT(r.exit_code, 0);                                     /* about 27 MB: it trains */
     program_result_free(&r);
+    /* --batch 1 and still too much: the scoring batch (256 images) is what needs it, so the advice
+     * is a smaller network, not a smaller --batch */
+    snprintf(cmd, sizeof cmd, "%s/lessons/12_deeper --progress none --data '%s' --epochs 1 --limit 16 --batch 1 "
+             "--net '%s' --max-memory 1", build_dir(), data, SMALL_NET);
+    r = run_program(cmd);
+    check_one_line_failure(&r, 1, "scored 256 at a time", "--batch 1 above --max-memory: the scoring batch");
+    CHECK(strstr(r.err, "smaller --batch") == NULL);
+    program_result_free(&r);
 }
 
 int main(void)
