@@ -139,7 +139,7 @@ static void test_trains_and_reports(void)
     const char *out = first_run.out;
     CHECK_INT(first_run.exit_code, 0);
     CHECK_CONTAINS(out, "Lesson 10");
-    CHECK_CONTAINS(out, "200 training images (using 200), 100 test images, 28x28 pixels");
+    CHECK_CONTAINS(out, "184 training images (using 184), 100 test images, 28x28 pixels");   /* 16 held out */
     CHECK_CONTAINS(out, "Layer (type)");
     CHECK_CONTAINS(out, "conv (Conv2D 5x5)          24 x 24 x 16              416");
     CHECK_CONTAINS(out, "maxpool (MaxPool 2x2)      12 x 12 x 16                0");
@@ -152,10 +152,10 @@ static void test_trains_and_reports(void)
     CHECK_CONTAINS(out, "Test accuracy: ");
     CHECK_CONTAINS(out, "Confusion matrix");
     CHECK_CONTAINS(out, "model saved to ");
-    const char *at = strstr(out, "mean loss on the first 200 training images: ");
+    const char *at = strstr(out, "mean loss on the first 184 training images: ");
     CHECK(at != NULL);
     if (at) {
-        double initial = atof(at + strlen("mean loss on the first 200 training images: "));
+        double initial = atof(at + strlen("mean loss on the first 184 training images: "));
         printf("  loss before training %.4f (ln 10 = 2.3026)\n", initial);
         CHECK(initial > 2.0 && initial < 3.0);
     }
@@ -175,7 +175,7 @@ static void test_history_file(void)
     CHECK(csv != NULL);
     if (!csv)
         return;
-    CHECK(strncmp(csv, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n1,", 56) == 0);
+    CHECK(strncmp(csv, "epoch,train_loss,train_acc,val_loss,val_acc,seconds\n1,", 54) == 0);
     CHECK_INT(count_lines_containing(csv, ","), 4);   /* the header and three epochs */
     CHECK_CONTAINS(csv, "\n3,");
     free(csv);
@@ -323,27 +323,67 @@ static void test_divergence_in_the_last_step_is_caught(void)
     remove(saved);
     snprintf(args, sizeof args, "--limit 32 --batch 32 --epochs 1 --lr 1e9 --save '%s'", saved);
     program_result r = trainer(good_dir, args);
-    check_one_line_failure(&r, 1, "epoch 1: the test loss is ", "--lr 1e9, one step");
+    check_one_line_failure(&r, 1, "epoch 1: the validation loss is ", "--lr 1e9, one step");
     CHECK_CONTAINS(r.err, "diverged");
     CHECK_CONTAINS(r.err, "--lr 0.05, the default");
     CHECK(!exists(saved));
     program_result_free(&r);
 }
 
-/* --lr 2 kills every ReLU in the first epoch: one answer for every image. */
+/* --lr 4 kills every ReLU in the first epoch: one answer for every image. */
 static void test_dead_network_is_caught(void)
 {
     char saved[700], args[2048];
     file_in(saved, sizeof saved, scratch, "dead.model");
     remove(saved);
-    snprintf(args, sizeof args, "--epochs 2 --lr 2 --save '%s'", saved);
+    snprintf(args, sizeof args, "--epochs 2 --lr 4 --save '%s'", saved);
     program_result r = trainer(good_dir, args);
-    check_one_line_failure(&r, 1, "epoch 1: the network has died", "--lr 2");
-    CHECK_CONTAINS(r.err, "for 100.0% of the test images");
+    check_one_line_failure(&r, 1, "epoch 1: the network has died", "--lr 4");
+    CHECK_CONTAINS(r.err, "for 100.0% of the validation images");
     CHECK_CONTAINS(r.err, "try --lr 0.05 (the default)");      /* the default run trains: first_run */
     CHECK(!exists(saved));
     CHECK(strstr(r.out, "Epoch  2/2") == NULL);
     program_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- the validation split */
+
+/* The first number after `label` in text, or -1. */
+static long number_after_label(const char *text, const char *label)
+{
+    const char *at = text ? strstr(text, label) : NULL;
+    return at ? strtol(at + strlen(label), NULL, 10) : -1;
+}
+
+/* The last N training images are held out: the trainer trains on the
+ * others (even when --limit asks for more), says which images it holds
+ * out, holds out the same ones whatever the seed, scores them every epoch
+ * (val_accuracy) and the test set once, and refuses to hold out them all. */
+static void test_validation_split(void)
+{
+    /* the default on the 200-image set: a twelfth, 16, the last ones */
+    CHECK_CONTAINS(first_run.out, "validation: the last 16 training images (185 to 200) held out");
+    CHECK_INT(count_lines_containing(first_run.out, "val_accuracy "), 3);     /* every epoch */
+    CHECK_INT(count_lines_containing(first_run.out, "Test accuracy: "), 1);   /* once */
+    CHECK(strstr(first_run.out, "test_accuracy") == NULL);
+    program_result a = trainer(good_dir, "--epochs 1 --validation 50 --limit 1000 --progress none");
+    program_result b = trainer(good_dir, "--epochs 1 --validation 50 --seed 7 --progress none");
+    CHECK_INT(a.exit_code, 0);
+    CHECK_INT(b.exit_code, 0);
+    CHECK_INT(number_after_label(a.out, "(using "), 150);                     /* 200 - 50, not --limit's 1000 */
+    CHECK_INT(number_after_label(a.out, "epochs of "), 150);                  /* each epoch trains on 150 */
+    CHECK_CONTAINS(a.out, "validation: the last 50 training images (151 to 200) held out");
+    CHECK_CONTAINS(b.out, "validation: the last 50 training images (151 to 200) held out");   /* fixed */
+    program_result_free(&a);
+    program_result_free(&b);
+    program_result none = trainer(good_dir, "--epochs 1 --validation 0 --progress none");
+    CHECK_INT(none.exit_code, 0);
+    CHECK_INT(number_after_label(none.out, "(using "), 200);
+    CHECK(strstr(none.out, "val_accuracy") == NULL);
+    program_result_free(&none);
+    program_result all = trainer(good_dir, "--epochs 1 --validation 200");
+    check_one_line_failure(&all, 1, "--validation 200: the training set has 200 images", "--validation 200");
+    program_result_free(&all);
 }
 
 /* ---------------------------------------------------------------- bad flags */
@@ -374,7 +414,7 @@ static void test_bad_flags(void)
     r = trainer(good_dir, "--help");
     CHECK_INT(r.exit_code, 0);
     static const char *flags[] = { "--epochs", "--batch", "--lr", "--momentum", "--filters", "--kernel", "--seed",
-                                   "--data", "--limit", "--save", "--load", "--history", "--threads", "--progress",
+                                   "--data", "--limit", "--validation", "--save", "--load", "--history", "--threads", "--progress",
                                    "--engine" };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         CHECK_CONTAINS(r.out, flags[i]);
@@ -852,6 +892,7 @@ int main(void)
     RUN_TEST(test_model_with_huge_parameters_is_rejected);
     RUN_TEST(test_divergence_in_the_last_step_is_caught);
     RUN_TEST(test_dead_network_is_caught);
+    RUN_TEST(test_validation_split);
     RUN_TEST(test_bad_flags);
     RUN_TEST(test_bad_data_files);
     RUN_TEST(test_bad_model_files);
