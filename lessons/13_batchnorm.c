@@ -495,10 +495,15 @@ static void step_mistake(const real *inv_std)
     tensor_copy(x, X, COUNT);
     gradcheck_result r = gradcheck_tensor("dx_bad", x, bad, DIMS_X, 3, loss_of_library_forward, x, GRADCHECK_STEP);
     gradcheck_print(stdout, &r);
+    double sum[CHANNELS] = { 0 };                    /* each channel's wrong dL/dx, added up */
+    for (int c = 0; c < CHANNELS; c++)
+        for (int i = 0; i < N_IMAGES; i++)
+            for (int k = 0; k < SIZE; k++)
+                sum[c] += bad[at(i, c, k)];
     printf("A \"wrong\" band: the mean and the variance move when any x moves. One check of the\n"
            "mistake's shape: the right dL/dx of a channel always sums to 0 (the mean path removes\n"
-           "the average), the wrong one sums to gamma s sum dL/dy, here %g and %g.\n",
-           (double)(GAMMA[0] * inv_std[0] * 5), (double)(GAMMA[1] * inv_std[1] * 5));
+           "the average), the wrong one sums to gamma s sum dL/dy = gamma s dL/dbeta, here %g and %g.\n",
+           sum[0], sum[1]);
 }
 
 /* ------------------------------------------------------------------ step 5: training and test mode */

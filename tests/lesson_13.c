@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <math.h>
+#include <stdlib.h>
 #include "harness.h"
 
 static program_result run;
@@ -81,7 +83,34 @@ static void test_three_paths_and_the_collapsed_formula(void)
 static void test_the_classic_mistake_is_caught(void)
 {
     CHECK(line_ends_with(run.out, "  dx_bad (4x2x2) ", "wrong"));
-    CHECK_CONTAINS(run.out, "the wrong one sums to gamma s sum dL/dy, here 4.99999 and 0.5.");
+}
+
+/* The sums the lesson gives for the classic mistake's dL/dx are the sums
+ * of the rows it prints ("wrong dx  channel c: [ ... ]"), channel by
+ * channel: gamma s sum dL/dy = 6.99999 and 0.3 (it once printed 4.99999 and
+ * 0.5, a hard-coded 5 in place of sum dL/dy). */
+static void test_the_classic_mistakes_sums(void)
+{
+    double row_sum[2] = { 0, 0 }, printed[2] = { NAN, NAN };
+    for (int c = 0; c < 2; c++) {
+        char label[64];
+        snprintf(label, sizeof label, "wrong dx  channel %d: [", c);
+        const char *at = strstr(run.out, label);
+        CHECK(at != NULL);
+        if (!at)
+            return;
+        at += strlen(label);
+        for (int k = 0; k < 8; k++) {
+            char *end;
+            row_sum[c] += strtod(at, &end);
+            CHECK(end != at);
+            at = end;
+        }
+    }
+    const char *at = strstr(run.out, "dL/dbeta, here ");
+    CHECK(at && sscanf(at, "dL/dbeta, here %lf and %lf", &printed[0], &printed[1]) == 2);
+    CHECK_NEAR(printed[0], row_sum[0], 1e-4);
+    CHECK_NEAR(printed[1], row_sum[1], 1e-4);
 }
 
 static void test_running_averages(void)
@@ -163,6 +192,7 @@ int main(void)
     RUN_TEST(test_backward_node_by_node);
     RUN_TEST(test_three_paths_and_the_collapsed_formula);
     RUN_TEST(test_the_classic_mistake_is_caught);
+    RUN_TEST(test_the_classic_mistakes_sums);
     RUN_TEST(test_running_averages);
     RUN_TEST(test_batch_mates_matter_in_training_mode_only);
     RUN_TEST(test_the_conv_bias_learns_nothing);

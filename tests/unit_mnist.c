@@ -668,6 +668,37 @@ static void test_validation_split(void)
     free(again);
 }
 
+/* Every "0xHEX = DECIMAL" the reader's lesson writes (notes/10_mnist.md
+ * explains little-endian with one) says the same number twice: the notes
+ * once gave 0x60EA0000 = 1,626,996,736, which is 0x60FA0000. */
+static void test_hex_and_decimal_agree_in_lesson_10s_notes(void)
+{
+    char *text = read_text_file("notes/10_mnist.md");
+    CHECK(text != NULL);
+    int pairs = 0;
+    for (const char *at = text ? strstr(text, "0x") : NULL; at; at = strstr(at + 2, "0x")) {
+        char *end;
+        unsigned long hex = strtoul(at + 2, &end, 16);
+        if (strncmp(end, " = ", 3) != 0 || end[3] < '0' || end[3] > '9')
+            continue;
+        const char *before = at;                                     /* "0xEA·256 + 0x60 = 60000": a sum */
+        while (before > text && before[-1] == ' ')
+            before--;
+        if (before > text && strchr("+-*\xB7", before[-1]))
+            continue;
+        unsigned long decimal = 0;
+        for (const char *c = end + 3; (*c >= '0' && *c <= '9') || (*c == ',' && c[1] >= '0' && c[1] <= '9'); c++)
+            if (*c != ',')
+                decimal = 10 * decimal + (unsigned long)(*c - '0');
+        if (hex != decimal)
+            printf("  notes/10_mnist.md: %.40s\n", at);
+        CHECK(hex == decimal);
+        pairs++;
+    }
+    CHECK(pairs >= 1);                                               /* 0x60EA0000 = 1,625,948,160 */
+    free(text);
+}
+
 int main(void)
 {
     tmp_dir = make_tmp_dir("unit_mnist");
@@ -696,6 +727,7 @@ int main(void)
     RUN_TEST(test_class_names_bad_lines);
     RUN_TEST(test_mnist_load_reads_the_classes_file);
     RUN_TEST(test_validation_split);
+    RUN_TEST(test_hex_and_decimal_agree_in_lesson_10s_notes);
     RUN_TEST(test_real_mnist_if_present);
     RUN_TEST(test_real_fashion_mnist_if_present);
     remove(tmp_dir);
