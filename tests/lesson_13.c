@@ -54,6 +54,20 @@ static void test_the_erratum_in_numbers(void)
     CHECK_CONTAINS(run.out, "with (sigma + eps):   nan ");
 }
 
+/* With sigma + eps the function still has a gradient at a flat channel
+ * (the lesson's nan is 0 times 1/0 node by node): gamma (dy0 - mean dy) / eps
+ * = (1 - 0.5) / 1e-5 = 50,000, against the root's (1 - 0.5) / sqrt(1e-5). */
+static void test_the_flat_channels_gradients(void)
+{
+    const char *at = strstr(run.out, "mean dL/dy) / eps = ");
+    const char *root = strstr(run.out, "mean dL/dy) / sqrt(eps) = ");
+    CHECK(at != NULL && root != NULL);
+    if (!at || !root)
+        return;
+    CHECK_NEAR(strtod(at + strlen("mean dL/dy) / eps = "), NULL), 0.5 / 1e-5, 0.5);
+    CHECK_NEAR(strtod(root + strlen("mean dL/dy) / sqrt(eps) = "), NULL), 0.5 / sqrt(1e-5), 1e-4);
+}
+
 static void test_backward_node_by_node(void)
 {
     CHECK_CONTAINS(run.out, "channel 0: dL/dbeta 7, dL/dgamma 3.499996, dL/dvar -0.87499672, dL/dmean -6.999991");
@@ -189,6 +203,7 @@ int main(void)
     RUN_TEST(test_forward_by_hand);
     RUN_TEST(test_xhat_has_mean_0_and_variance_1);
     RUN_TEST(test_the_erratum_in_numbers);
+    RUN_TEST(test_the_flat_channels_gradients);
     RUN_TEST(test_backward_node_by_node);
     RUN_TEST(test_three_paths_and_the_collapsed_formula);
     RUN_TEST(test_the_classic_mistake_is_caught);
