@@ -540,6 +540,10 @@ int validation_count(int count, int requested, char *err, size_t err_size)
     int n = requested;
     if (requested == VALIDATION_DEFAULT)
         n = count >= 12 * VALIDATION_IMAGES ? VALIDATION_IMAGES : count / 12;
+    if (count < 1) {
+        snprintf(err, err_size, "the training set has no images");
+        return -1;
+    }
     if (n < 0 || n >= count) {
         snprintf(err, err_size, "--validation %d: the training set has %d image%s; at least one must be left to "
                  "train on", requested, count, count == 1 ? "" : "s");

@@ -132,7 +132,7 @@ void draw_digits_side_by_side(FILE *out, const unsigned char *left, const unsign
  * twelfth of a set of fewer than 60,000 images (the tests' tiny sets).
  * Returns n, or -1 with one line in err ("--validation 300: the training
  * set has 200 images; at least one must be left to train on") when
- * requested >= count. */
+ * requested >= count, or "the training set has no images" when count < 1. */
 enum { VALIDATION_DEFAULT = -1, VALIDATION_IMAGES = 5000 };
 int validation_count(int count, int requested, char *err, size_t err_size);
 

@@ -649,6 +649,8 @@ static void test_validation_split(void)
     CHECK_INT(validation_count(200, 199, err, sizeof err), 199);
     CHECK_INT(validation_count(200, 200, err, sizeof err), -1);                       /* nothing left to train on */
     CHECK_CONTAINS(err, "--validation 200: the training set has 200 images");
+    CHECK_INT(validation_count(0, VALIDATION_DEFAULT, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "no images");
     int count = 60000, n = validation_count(count, VALIDATION_DEFAULT, err, sizeof err);
     int *order = validation_order(count, n), *again = validation_order(count, n);
     unsigned char *seen = calloc((size_t)count, 1);
