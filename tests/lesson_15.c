@@ -349,7 +349,7 @@ static void test_the_printed_interval_and_verdict(void)
     CHECK(csv != NULL);
     double d[3];
     for (int s = 0; s < 3; s++) {
-        char seed[4];
+        char seed[12];
         snprintf(seed, sizeof seed, "%d", s + 1);
         d[s] = 100 * (csv_value(csv, "pooling", "max pooling", seed, "1", "test_error")
                       - csv_value(csv, "pooling", "average pooling", seed, "1", "test_error"));
