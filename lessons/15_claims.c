@@ -344,7 +344,7 @@ static void print_paired(const char *what, const double *a, const double *b, int
     printf("%s, %s minus %s, seed by seed: %s%s%s; %s is lower in %d of %d seed%s",
            what, a_name, b_name, pm(text, sizeof text, s, scale, 2), unit, interval, a_name, lower, n, plural(n));
     if (s.n < n)
-        printf(" (%d left out: a run that never got there)", n - s.n);
+        printf(" (%d left out: %s that never got there)", n - s.n, n - s.n == 1 ? "a run" : "runs");
     printf("\n  -> %s lower: %s\n", a_name, verdict_name(verdict_lower(ci)));
 }
 
