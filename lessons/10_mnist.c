@@ -19,6 +19,11 @@
  * pixel at random (data augmentation), the numbers a Keras user expects to
  * see, and the checks that keep a bad file or a bad flag from crashing it.
  *
+ * The last 5,000 training images are held out (--validation N): each epoch
+ * is scored on them, and every setting is chosen on them; the test set is
+ * scored once, after the last epoch, to report the result (notes/10_mnist.md,
+ * "Why the test set is looked at once").
+ *
  * Each mini-batch is cut into a fixed number of parts (src/minibatch.h);
  * each part sums its own gradient, and the parts are added in a fixed
  * order. Threads (--threads) only decide who computes which part, so every
@@ -56,7 +61,7 @@
 #define SHOW_MISTAKES 3     /* misclassified test digits drawn at the end */
 
 typedef struct {
-    int epochs, batch, filters, kernel, shift, limit, threads, progress;
+    int epochs, batch, filters, kernel, shift, limit, validation, threads, progress;
     engine_kind engine;
     double lr, momentum, lr_decay, weight_decay;
     unsigned long long seed;
@@ -64,7 +69,8 @@ typedef struct {
 } options;
 
 static const options defaults = {
-    .epochs = 6, .batch = 32, .filters = 16, .kernel = 5, .shift = 1, .limit = 0, .threads = 2,
+    .epochs = 6, .batch = 32, .filters = 16, .kernel = 5, .shift = 1, .limit = 0,
+    .validation = VALIDATION_DEFAULT, .threads = 2,
     .progress = PROGRESS_BAR, .engine = ENGINE_FAST, .lr = 0.05, .momentum = 0.9, .lr_decay = 0.6, .weight_decay = 0,
     .seed = 1, .data = "data/mnist", .save = NULL, .load = NULL, .history = NULL,
 };
@@ -92,6 +98,8 @@ static options parse_flags(int argc, char **argv)
         FLAG_INT("--shift", &o.shift, 0, 8, "N", "move each training image by up to N pixels at random, every epoch"),
         FLAG_LONG("--seed", &seed, 0, 2000000000L, "N", "seed of the initial weights and the shuffling"),
         FLAG_INT("--limit", &o.limit, 1, 2000000000L, "N", "train on the first N training images only (default: all)"),
+        FLAG_INT("--validation", &o.validation, 0, 2000000000L, "N", "hold out the last N training images to score "
+                 "each epoch on (default: 5000; a twelfth of a set smaller than 60,000; 0: none)"),
         FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
         FLAG_CHOICE("--progress", &o.progress, "bar|lines|none",
                     "bar (default: redrawn on stderr), lines (one every few seconds), none"),
@@ -115,7 +123,8 @@ static options parse_flags(int argc, char **argv)
 typedef struct {
     options opt;
     mnist_data data;
-    int n_train;                 /* training images used (--limit) */
+    int n_train;                 /* training images used: the first, before the held-out ones (--limit) */
+    int n_val;                   /* the last n_val training images, held out (--validation) */
     convnet_arch arch;
     convnet_params params, velocity;
     thread_pool *pool;           /* --threads */
@@ -123,6 +132,8 @@ typedef struct {
     real *x;                     /* (max batch, 1, rows, cols): the batch's images, as reals */
     int *labels, *predictions;   /* (max batch) */
     int *order;                  /* (n_train) training images, shuffled every epoch */
+    int *val_order;              /* (n_val) count - n_val, ..., count - 1 */
+    int *val_predictions;        /* (training set's count): answers, indexed by image */
     int *test_order;             /* (n_test) 0, 1, 2, ... */
     int *test_predictions;       /* (n_test) */
     signed char *shifts;         /* (n_train, 2): this epoch's random moves (dy, dx), or NULL */
@@ -168,15 +179,23 @@ static void load_data(trainer *t)
         exit(1);
     }
     const image_set *train = &t->data.train_images, *test = &t->data.test_images;
-    t->n_train = train->count;
-    if (t->opt.limit > 0 && t->opt.limit < t->n_train)
-        t->n_train = t->opt.limit;
-    if (t->n_train == 0 || test->count == 0) {
-        snprintf(err, sizeof err, "%s: no %s images", t->opt.data, t->n_train ? "test" : "training");
+    if (train->count == 0 || test->count == 0) {
+        snprintf(err, sizeof err, "%s: no %s images", t->opt.data, train->count ? "test" : "training");
         die(t, err);
     }
+    t->n_val = validation_count(train->count, t->opt.validation, err, sizeof err);   /* src/mnist.h */
+    if (t->n_val < 0)
+        die(t, err);
+    t->n_train = train->count - t->n_val;
+    if (t->opt.limit > 0 && t->opt.limit < t->n_train)
+        t->n_train = t->opt.limit;
     printf("%s: %d training images (using %d), %d test images, %dx%d pixels\n", t->opt.data,
-           train->count, t->n_train, test->count, train->rows, train->cols);
+           train->count - t->n_val, t->n_train, test->count, train->rows, train->cols);
+    if (t->n_val > 0)
+        printf("validation: the last %d training images (%d to %d) held out, the same for every seed; "
+               "the test images are scored once, at the end\n", t->n_val, train->count - t->n_val + 1, train->count);
+    else
+        printf("validation: none (--validation 0); the test images are scored once, at the end\n");
 }
 
 /* The network: built from the flags, then either freshly initialised or
@@ -237,6 +256,8 @@ static void trainer_free(trainer *t)
     convnet_params_free(&t->params);
     convnet_params_free(&t->velocity);
     free(t->order);
+    free(t->val_order);
+    free(t->val_predictions);
     free(t->test_order);
     free(t->test_predictions);
     free(t->shifts);
@@ -266,7 +287,7 @@ static void open_outputs(trainer *t)
     if (out_file_open(&t->history, t->opt.history, err, sizeof err) != 0)
         die(t, err);
     t->history_open = 1;
-    out_file_printf(&t->history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n");
+    out_file_printf(&t->history, "epoch,train_loss,train_acc,val_loss,val_acc,seconds\n");
 }
 
 /* After training: the model and the history, each put in place only when
@@ -344,21 +365,29 @@ static set_score test_score(trainer *t)
                     t->data.test_images.count, t->test_predictions);
 }
 
-/* After an epoch (epoch 0: a loaded model, not trained): stop, saving
- * nothing, when the test loss shows that the last steps diverged, or the
- * answers show a dead network (src/train_check.h). */
-static void check_test_score(trainer *t, int epoch, set_score s)
+/* The held-out images (the validation set), scored after an epoch. */
+static set_score validation_score(trainer *t)
+{
+    return evaluate(t, &t->data.train_images, &t->data.train_labels, t->val_order, t->n_val, t->val_predictions);
+}
+
+/* After an epoch (epoch 0: a loaded model, not trained), on the set just
+ * scored (the validation set, or the test set at the end): stop, saving
+ * nothing, when its loss shows that the last steps diverged, or the
+ * answers show a dead network (src/train_check.h). predictions (count):
+ * the answers, in the set's order. */
+static void check_score(trainer *t, int epoch, set_score s, const char *set, const int *predictions, int count)
 {
     char line[1024], value[64];
     double share;
     if (!loss_is_sane(s.loss)) {
         describe_loss(s.loss, value, sizeof value);
-        snprintf(line, sizeof line, "epoch %d: the test loss is %s after the epoch's last steps: training diverged "
-                 "and nothing is saved. The steps are too large: try a lower learning rate (--lr %g%s)", epoch, value,
-                 safer_learning_rate(t->opt.lr, defaults.lr), t->opt.lr > defaults.lr ? ", the default" : "");
+        snprintf(line, sizeof line, "epoch %d: the %s loss is %s after the epoch's last steps: training diverged "
+                 "and nothing is saved. The steps are too large: try a lower learning rate (--lr %g%s)", epoch, set,
+                 value, safer_learning_rate(t->opt.lr, defaults.lr), t->opt.lr > defaults.lr ? ", the default" : "");
         die(t, line);
     }
-    int dead = collapsed_class(t->test_predictions, t->data.test_images.count, CLASSES, s.accuracy, &share);
+    int dead = collapsed_class(predictions, count, CLASSES, s.accuracy, &share);
     if (dead < 0 || epoch == 0)
         return;
     char hint[160];
@@ -367,19 +396,18 @@ static void check_test_score(trainer *t, int epoch, set_score s)
                  defaults.lr);
     else
         snprintf(hint, sizeof hint, "Train on more images or for more epochs, or try another --seed");
-    snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the test images "
-             "(test accuracy %.4f, a guess gets %.4f), and nothing is saved. Most likely a large step pushed every "
+    snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the %s images "
+             "(%s accuracy %.4f, a guess gets %.4f), and nothing is saved. Most likely a large step pushed every "
              "ReLU below zero, so the answer no longer depends on the image and no gradient reaches the filters. %s",
-             epoch, dead, 100 * share, s.accuracy, 1.0 / CLASSES, hint);
+             epoch, dead, 100 * share, set, set, s.accuracy, 1.0 / CLASSES, hint);
     die(t, line);
 }
 
-/* Every epoch: train on the shuffled training set, then set_score the test set.
- * Returns the last test score. */
-static set_score train(trainer *t)
+/* Every epoch: train on the shuffled training set, then score the
+ * validation set (when there is one). The test set is not looked at here. */
+static void train(trainer *t)
 {
     double lr = t->opt.lr, total = 0;
-    set_score test_s = { 0, 0 };
     printf("%d epochs of %d images, mini-batches of %d, SGD lr %g (x%g per epoch), momentum %g",
            t->opt.epochs, t->n_train, t->opt.batch, t->opt.lr, t->opt.lr_decay, t->opt.momentum);
     if (t->opt.weight_decay > 0)
@@ -390,25 +418,26 @@ static set_score train(trainer *t)
     for (int epoch = 1; epoch <= t->opt.epochs; epoch++) {
         double started = wall_clock();
         set_score train_s = train_epoch(t, epoch, lr);
-        test_s = test_score(t);
-        check_test_score(t, epoch, test_s);
+        set_score val_s = { NAN, NAN };
+        if (t->n_val > 0) {
+            val_s = validation_score(t);
+            check_score(t, epoch, val_s, "validation", t->val_predictions + t->val_order[0], t->n_val);
+        }
         double seconds = wall_clock() - started;
         total += seconds;
-        printf("Epoch %2d/%d  loss %.4f  accuracy %.4f  test_loss %.4f  test_accuracy %.4f  %5.1fs  %5.0f images/s\n",
-               epoch, t->opt.epochs, train_s.loss, train_s.accuracy, test_s.loss, test_s.accuracy,
-               seconds, t->n_train / seconds);
+        printf("Epoch %2d/%d  loss %.4f  accuracy %.4f", epoch, t->opt.epochs, train_s.loss, train_s.accuracy);
+        if (t->n_val > 0)
+            printf("  val_loss %.4f  val_accuracy %.4f", val_s.loss, val_s.accuracy);
+        printf("  %5.1fs  %5.0f images/s\n", seconds, t->n_train / seconds);
         fflush(stdout);
         if (t->history_open)
             out_file_printf(&t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f\n", epoch, train_s.loss, train_s.accuracy,
-                            test_s.loss, test_s.accuracy, seconds);
+                            val_s.loss, val_s.accuracy, seconds);
         lr *= t->opt.lr_decay;
     }
     if (t->opt.epochs > 0)
-        printf("training took %.1f s: %.0f training images/s (test passes included)\n",
+        printf("training took %.1f s: %.0f training images/s (validation passes included)\n",
                total, (double)t->opt.epochs * t->n_train / total);
-    else
-        check_test_score(t, 0, test_s = test_score(t));
-    return test_s;
 }
 
 /* ---------------------------------------------------------------- the report */
@@ -434,6 +463,8 @@ int main(int argc, char **argv)
     load_data(&t);
     open_outputs(&t);
     t.order = identity_order(t.n_train);
+    t.val_order = validation_order(t.data.train_images.count, t.n_val);
+    t.val_predictions = checked_calloc((size_t)t.data.train_images.count, sizeof(int), "predictions");
     t.test_order = identity_order(t.data.test_images.count);
     t.test_predictions = checked_calloc((size_t)t.data.test_images.count, sizeof(int), "predictions");
     if (t.opt.shift > 0)
@@ -457,9 +488,11 @@ int main(int argc, char **argv)
            "initial weights make confident guesses, which is a bug.\n", log(10.0), first.loss - log(10.0));
 
     lesson_step(4, "Training");
-    set_score test = train(&t);
+    train(&t);
 
     lesson_step(5, "The test set");
+    set_score test = test_score(&t);                 /* once, after every choice is made */
+    check_score(&t, t.opt.epochs, test, "test", t.test_predictions, t.data.test_images.count);
     printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
     print_confusion(stdout, &t.data.test_labels, t.test_predictions, CLASSES, &t.data.classes);
     show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, CLASSES, &t.data.classes,

@@ -205,10 +205,10 @@ static double print_costs(const layer_cost *costs, int n)
 static double step_count_lesson10(layer_cost *costs, int *n)
 {
     lesson_step(1, "Count before you optimise: lesson 10's network, layer by layer");
-    printf("FLOP: a multiply-add counts 2 (gemm_flops), a max or a comparison 1; bias additions\n"
-           "and the softmax are left out (under 0.1%%). bytes: the %d-byte floats a layer must\n"
-           "read and write at least for one image: its input, its output and its parameters,\n"
-           "each once. FLOP/B is the forward pass's FLOP per byte, its arithmetic intensity,\n"
+    printf("FLOP: a multiply-add counts 2 (gemm_flops), a max or a comparison 1; bias additions,\n"
+           "the softmax and the optimiser are left out (counted below the table). bytes: the\n"
+           "%d-byte floats a layer must read and write at least for one image: its input, its\n"
+           "output and its parameters, each once. FLOP/B is the forward pass's FLOP per byte, its arithmetic intensity,\n"
            "for 1 image and for a mini-batch of %d (the parameters are read once per batch).\n",
            (int)sizeof(real), TRAIN_BATCH);
     *n = network_costs(lesson10_net, (int)(sizeof lesson10_net / sizeof lesson10_net[0]), costs);
@@ -216,6 +216,14 @@ static double step_count_lesson10(layer_cost *costs, int *n)
     printf("The convolution does %.0f%% of the work. Its backward pass needs no dX (its input\n"
            "is the image), so the backward pass costs about as much as the forward pass.\n",
            100 * (costs[0].forward + costs[0].backward) / total);
+    double bias = 0;                                 /* one add per output forward, one into dL/db backward */
+    for (int i = 0; i < *n; i++)
+        if (costs[i].kind == 'C' || costs[i].kind == 'F')
+            bias += 2 * costs[i].outputs;
+    printf("Left out of the table: the bias additions, one add per output of the conv and dense layers\n"
+           "forward and one backward (into dL/db): %s FLOP, %.1f%% of the total, as much as the ReLU row;\n"
+           "the softmax (a few FLOP per class) and the optimiser step (a few FLOP per parameter, once per\n"
+           "mini-batch, not per image) are smaller.\n", commas(bias), 100 * bias / total);
     return total;
 }
 

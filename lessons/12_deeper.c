@@ -16,6 +16,9 @@
  * at every training step and nothing at test time; batchnorm (lesson 13)
  * normalises with the batch's statistics while training and with running
  * averages at test time: the trainer says which mode each pass runs in.
+ * As in lesson 10, the last 5,000 training images are held out
+ * (--validation N) and scored every epoch; the test set is scored once, at
+ * the end.
  *
  * Run:   make mnist-deep       (Doshi's network; make mnist-deep-bn: with batch normalisation)
  *        build/lessons/12_deeper --net "conv 8 3, relu, maxpool 2, flatten, dense 10" --epochs 2
@@ -50,13 +53,13 @@
 
 typedef struct {
     const char *net, *data, *save, *load, *history;
-    int epochs, batch, shift, limit, threads, progress, optimizer, engine, summary_only;
+    int epochs, batch, shift, limit, validation, threads, progress, optimizer, engine, summary_only;
     double lr, lr_decay, momentum, max_memory;
     long seed;
 } options;
 
 static const options defaults = {
-    .net = "doshi", .data = "data/mnist", .epochs = 6, .batch = 128, .shift = 1, .threads = 2,
+    .net = "doshi", .data = "data/mnist", .epochs = 6, .batch = 128, .shift = 1, .validation = VALIDATION_DEFAULT, .threads = 2,
     .progress = PROGRESS_BAR, .optimizer = OPTIMIZER_ADAM, .engine = ENGINE_FAST, .lr = 0.001, .lr_decay = 0.7,
     .momentum = 0.9, .seed = 1, .max_memory = 4096,
 };
@@ -81,6 +84,8 @@ static options parse_flags(int argc, char **argv)
         FLAG_INT("--shift", &o.shift, 0, 8, "N", "move each training image by up to N pixels at random, every epoch"),
         FLAG_LONG("--seed", &o.seed, 0, 2000000000L, "N", "seed of the initial weights, the shuffling and dropout"),
         FLAG_INT("--limit", &o.limit, 1, 2000000000L, "N", "train on the first N training images only (default: all)"),
+        FLAG_INT("--validation", &o.validation, 0, 2000000000L, "N", "hold out the last N training images to score "
+                 "each epoch on (default: 5000; a twelfth of a set smaller than 60,000; 0: none)"),
         FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
         FLAG_CHOICE("--progress", &o.progress, "bar|lines|none",
                     "bar (default: redrawn on stderr), lines (one every few seconds), none"),
@@ -103,7 +108,9 @@ static options parse_flags(int argc, char **argv)
 typedef struct {
     options opt;
     mnist_data data;
-    int n_train;
+    int n_train;                    /* the first training images, before the held-out ones (--limit) */
+    int n_val;                      /* the last n_val training images, held out (--validation) */
+    int *val_order, *val_predictions;   /* (n_val) their indices; (training set's count) answers */
     sequential net;
     real *params, *stats;           /* (n_params), (n_stats): the model          */
     thread_pool *pool;
@@ -126,6 +133,7 @@ static void trainer_free(trainer *t)
     free(t->params); free(t->stats);
     free(t->x); free(t->labels); free(t->predictions);
     free(t->order); free(t->test_order); free(t->test_predictions);
+    free(t->val_order); free(t->val_predictions);
     if (t->history_open)
         out_file_abandon(&t->history);
     mnist_free(&t->data);
@@ -145,12 +153,21 @@ static void load_data(trainer *t)
     char err[FILE_ERROR_SIZE];
     if (mnist_load(t->opt.data, &t->data, err, sizeof err) != 0)
         die(t, err);
-    t->n_train = t->data.train_images.count;
+    int count = t->data.train_images.count;
+    t->n_val = validation_count(count, t->opt.validation, err, sizeof err);   /* src/mnist.h */
+    if (t->n_val < 0)
+        die(t, err);
+    t->n_train = count - t->n_val;
     if (t->opt.limit > 0 && t->opt.limit < t->n_train)
         t->n_train = t->opt.limit;
     printf("%s: %d training images (using %d), %d test images, %dx%d pixels\n", t->opt.data,
-           t->data.train_images.count, t->n_train, t->data.test_images.count, t->data.train_images.rows,
+           count - t->n_val, t->n_train, t->data.test_images.count, t->data.train_images.rows,
            t->data.train_images.cols);
+    if (t->n_val > 0)
+        printf("validation: the last %d training images (%d to %d) held out, the same for every seed; "
+               "the test images are scored once, at the end\n", t->n_val, count - t->n_val + 1, count);
+    else
+        printf("validation: none (--validation 0); the test images are scored once, at the end\n");
 }
 
 /* The network from --net (or --load), its parameters, the optimiser's state. */
@@ -218,6 +235,8 @@ static void build_engine(trainer *t)
     t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
     t->predictions = checked_calloc((size_t)max_batch, sizeof(int), "the batch's predictions");
     t->order = identity_order(t->n_train);
+    t->val_order = validation_order(t->data.train_images.count, t->n_val);
+    t->val_predictions = checked_calloc((size_t)t->data.train_images.count, sizeof(int), "predictions");
     t->test_order = identity_order(t->data.test_images.count);
     t->test_predictions = checked_calloc((size_t)t->data.test_images.count, sizeof(int), "predictions");
     fit_init(&t->fit, &t->runner, t->params, t->stats, &t->data.train_images, &t->data.train_labels, t->n_train,
@@ -234,7 +253,7 @@ static void open_outputs(trainer *t)
     if (out_file_open(&t->history, t->opt.history, err, sizeof err) != 0)
         die(t, err);
     t->history_open = 1;
-    out_file_printf(&t->history, "epoch,train_loss,train_acc,test_loss,test_acc,seconds,lr\n");
+    out_file_printf(&t->history, "epoch,train_loss,train_acc,val_loss,val_acc,seconds,lr\n");
 }
 
 static void save_outputs(trainer *t)
@@ -298,34 +317,44 @@ static set_score test_score(trainer *t)
                     t->test_predictions);
 }
 
-static void check_test_score(trainer *t, int epoch, set_score s)
+/* The held-out images (the validation set), in test mode. */
+static set_score validation_score(trainer *t)
+{
+    return evaluate(t, &t->data.train_images, &t->data.train_labels, t->val_order, t->n_val, t->val_predictions);
+}
+
+/* After an epoch (epoch 0: a loaded model), on the set just scored (set:
+ * "validation" or "test"; predictions: its count answers): stop when its
+ * loss is not a number or the network answers one class (src/train_check.h). */
+static void check_score(trainer *t, int epoch, set_score s, const char *set, const int *predictions, int count)
 {
     double share;
     char where[64];
-    snprintf(where, sizeof where, "epoch %d, the test set", epoch);
+    snprintf(where, sizeof where, "epoch %d, the %s set", epoch, set);
     if (!loss_is_sane(s.loss))
         stop_diverged(t, where, s.loss);
-    int dead = collapsed_class(t->test_predictions, t->data.test_images.count, t->net.classes, s.accuracy, &share);
+    int dead = collapsed_class(predictions, count, t->net.classes, s.accuracy, &share);
     int present = classes_present(&t->data.train_labels, t->n_train);
     if (dead >= 0 && epoch > 0 && present < t->net.classes) {    /* it learned what it saw: no learning rate helps */
-        printf("(the network answers %d for %.1f%% of the test images: its %d training image%s hold%s only %d of "
-               "the %d classes)\n", dead, 100 * share, t->n_train, t->n_train == 1 ? "" : "s",
+        printf("(the network answers %d for %.1f%% of the %s images: its %d training image%s hold%s only %d of "
+               "the %d classes)\n", dead, 100 * share, set, t->n_train, t->n_train == 1 ? "" : "s",
                t->n_train == 1 ? "s" : "", present, t->net.classes);
         return;
     }
     if (dead >= 0 && epoch > 0) {
         char line[512];
-        snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the test images, "
-                 "and nothing is saved. Try a lower learning rate (--lr %g)", epoch, dead, 100 * share,
+        snprintf(line, sizeof line, "epoch %d: the network has died: it answers %d for %.1f%% of the %s images, "
+                 "and nothing is saved. Try a lower learning rate (--lr %g)", epoch, dead, 100 * share, set,
                  safer_learning_rate(t->opt.lr, defaults.lr));
         die(t, line);
     }
 }
 
-static set_score train(trainer *t)
+/* Every epoch: train, then score the validation set (when there is one).
+ * The test set is not looked at here. */
+static void train(trainer *t)
 {
     double lr = t->opt.lr, total = 0;
-    set_score test_s = { 0, 0 };
     printf("%d epochs of %d images, mini-batches of %d, %s lr %g (x%g per epoch)%s", t->opt.epochs, t->n_train,
            t->opt.batch, t->opt.optimizer == OPTIMIZER_ADAM ? "Adam" : "SGD with momentum", t->opt.lr, t->opt.lr_decay,
            t->opt.optimizer == OPTIMIZER_ADAM ? " (beta1 0.9, beta2 0.999)" : "");
@@ -336,25 +365,26 @@ static set_score train(trainer *t)
     for (int epoch = 1; epoch <= t->opt.epochs; epoch++) {
         double started = wall_clock();
         set_score train_s = train_epoch(t, epoch, lr);
-        test_s = test_score(t);
-        check_test_score(t, epoch, test_s);
+        set_score val_s = { NAN, NAN };
+        if (t->n_val > 0) {
+            val_s = validation_score(t);
+            check_score(t, epoch, val_s, "validation", t->val_predictions + t->val_order[0], t->n_val);
+        }
         double seconds = wall_clock() - started;
         total += seconds;
-        printf("Epoch %2d/%d  loss %.4f  accuracy %.4f  test_loss %.4f  test_accuracy %.4f  %6.1fs  %5.0f images/s"
-               "  lr %.2g\n", epoch, t->opt.epochs, train_s.loss, train_s.accuracy, test_s.loss, test_s.accuracy,
-               seconds, t->n_train / seconds, lr);
+        printf("Epoch %2d/%d  loss %.4f  accuracy %.4f", epoch, t->opt.epochs, train_s.loss, train_s.accuracy);
+        if (t->n_val > 0)
+            printf("  val_loss %.4f  val_accuracy %.4f", val_s.loss, val_s.accuracy);
+        printf("  %6.1fs  %5.0f images/s  lr %.2g\n", seconds, t->n_train / seconds, lr);
         fflush(stdout);
         if (t->history_open)
             out_file_printf(&t->history, "%d,%.6f,%.6f,%.6f,%.6f,%.3f,%g\n", epoch, train_s.loss, train_s.accuracy,
-                            test_s.loss, test_s.accuracy, seconds, lr);
+                            val_s.loss, val_s.accuracy, seconds, lr);
         lr *= t->opt.lr_decay;
     }
     if (t->opt.epochs > 0)
-        printf("training took %.1f s (%.1f min): %.0f training images/s (test passes included)\n", total, total / 60,
-               (double)t->opt.epochs * t->n_train / total);
-    else
-        check_test_score(t, 0, test_s = test_score(t));
-    return test_s;
+        printf("training took %.1f s (%.1f min): %.0f training images/s (validation passes included)\n", total,
+               total / 60, (double)t->opt.epochs * t->n_train / total);
 }
 
 /* ---------------------------------------------------------------- the lesson's steps */
@@ -510,9 +540,11 @@ int main(int argc, char **argv)
            first.loss, log(10.0));
 
     lesson_step(6, "Training");
-    set_score test = train(&t);
+    train(&t);
 
     lesson_step(7, "The test set");
+    set_score test = test_score(&t);                 /* once, after every choice is made */
+    check_score(&t, t.opt.epochs, test, "test", t.test_predictions, t.data.test_images.count);
     printf("Test loss: %.4f\nTest accuracy: %.4f\n", test.loss, test.accuracy);
     print_confusion(stdout, &t.data.test_labels, t.test_predictions, t.net.classes, &t.data.classes);
     show_mistakes(stdout, &t.data.test_images, &t.data.test_labels, t.test_predictions, t.net.classes, &t.data.classes,

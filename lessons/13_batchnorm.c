@@ -263,11 +263,16 @@ static void step_erratum_backward(void)
     printf("   (d/dvar of (var + eps)^(-1/2) is -(1/2)(var + eps)^(-3/2): finite at var = 0)\n");
     printf("  with (sigma + eps):   ");
     print_value("%.4f", notes_form_dx0(flat, dflat, 4));
+    double mean_dy = (dflat[0] + dflat[1] + dflat[2] + dflat[3]) / 4;
     printf("   (dsigma/dvar = 1 / (2 sqrt(var)) = 1/0 at var = 0, times (x - mean) = 0)\n"
-           "sqrt is not differentiable at 0; sqrt(var + eps) never gets there. That is what eps\n"
-           "under the root is for: the forward pass never divides by 0, and the backward pass never\n"
-           "multiplies by 1/0. (This library: src/batchnorm.c, BATCHNORM_EPS = %g, PyTorch's.)\n",
-           BATCHNORM_EPS);
+           "The nan is 0 times 1/0 in a node-by-node backward pass, not a missing derivative: near a\n"
+           "flat channel xhat = (x - mean) / (sigma + eps) is (x - mean) / eps plus terms of second\n"
+           "order, so it has a gradient, gamma (dL/dy[0] - mean dL/dy) / eps = %.0f, against\n"
+           "gamma (dL/dy[0] - mean dL/dy) / sqrt(eps) = %.4f with the root. The honest contrast:\n"
+           "gradients of order 1/eps against 1/sqrt(eps) near flat channels, and a backward pass\n"
+           "written node by node has to avoid sqrt(var) at var = 0, which sqrt(var + eps) never\n"
+           "reaches. (This library: src/batchnorm.c, BATCHNORM_EPS = %g, PyTorch's.)\n",
+           (dflat[0] - mean_dy) / BATCHNORM_EPS, (dflat[0] - mean_dy) / sqrt(BATCHNORM_EPS), BATCHNORM_EPS);
 }
 
 /* ------------------------------------------------------------------ step 3: the backward pass, path by path */
@@ -495,10 +500,15 @@ static void step_mistake(const real *inv_std)
     tensor_copy(x, X, COUNT);
     gradcheck_result r = gradcheck_tensor("dx_bad", x, bad, DIMS_X, 3, loss_of_library_forward, x, GRADCHECK_STEP);
     gradcheck_print(stdout, &r);
+    double sum[CHANNELS] = { 0 };                    /* each channel's wrong dL/dx, added up */
+    for (int c = 0; c < CHANNELS; c++)
+        for (int i = 0; i < N_IMAGES; i++)
+            for (int k = 0; k < SIZE; k++)
+                sum[c] += bad[at(i, c, k)];
     printf("A \"wrong\" band: the mean and the variance move when any x moves. One check of the\n"
            "mistake's shape: the right dL/dx of a channel always sums to 0 (the mean path removes\n"
-           "the average), the wrong one sums to gamma s sum dL/dy, here %g and %g.\n",
-           (double)(GAMMA[0] * inv_std[0] * 5), (double)(GAMMA[1] * inv_std[1] * 5));
+           "the average), the wrong one sums to gamma s sum dL/dy = gamma s dL/dbeta, here %g and %g.\n",
+           sum[0], sum[1]);
 }
 
 /* ------------------------------------------------------------------ step 5: training and test mode */

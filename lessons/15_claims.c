@@ -319,8 +319,13 @@ static void row_print(const table_row *r)
     printf("%s |\n", r->text);
 }
 
-/* Two variants compared seed by seed: the mean and sd of (a - b), and in
- * how many seeds a is lower. */
+/* Two variants compared seed by seed, and the claim that a is lower than b
+ * judged by Student's t (src/stats.h): the mean and sd of d = a - b, the
+ * 95% interval of the mean difference, mean -+ t(n-1) sd/sqrt(n), in how
+ * many seeds a is lower, and the verdict: "shown" when the whole interval
+ * is below 0, "contradicted" when it is wholly above 0, "not shown" when it
+ * contains 0. Seeds where either value is NaN (a run that diverged or never
+ * reached its target) are left out, and the count says how many are left. */
 static void print_paired(const char *what, const double *a, const double *b, int n, double scale,
                          const char *unit, const char *a_name, const char *b_name)
 {
@@ -330,12 +335,17 @@ static void print_paired(const char *what, const double *a, const double *b, int
         d[i] = a[i] - b[i];
         lower += a[i] < b[i];
     }
-    char text[64], error[64] = "";
+    char text[64], interval[160] = "; no interval from fewer than 2 seeds";
     summary s = summarise(d, n);
-    if (s.n > 1)
-        snprintf(error, sizeof error, " (the mean's standard error, sd/sqrt(%d): %.2f)", s.n, s.sd * scale / sqrt(s.n));
-    printf("%s, %s minus %s, seed by seed: %s%s%s; %s is lower in %d of %d seed%s\n", what, a_name, b_name,
-           pm(text, sizeof text, s, scale, 2), unit, error, a_name, lower, n, plural(n));
+    interval95 ci = paired_interval95(d, n);
+    if (ci.n > 1)
+        snprintf(interval, sizeof interval, "; 95%% interval %+.2f to %+.2f (t(%d) = %.3f times the standard error "
+                 "%.2f)", ci.lo * scale, ci.hi * scale, ci.n - 1, t_critical_95(ci.n - 1), ci.se * scale);
+    printf("%s, %s minus %s, seed by seed: %s%s%s; %s is lower in %d of %d seed%s",
+           what, a_name, b_name, pm(text, sizeof text, s, scale, 2), unit, interval, a_name, lower, n, plural(n));
+    if (s.n < n)
+        printf(" (%d left out: %s that never got there)", n - s.n, n - s.n == 1 ? "a run" : "runs");
+    printf("\n  -> %s lower: %s\n", a_name, verdict_name(verdict_lower(ci)));
 }
 
 /* ---------------------------------------------------------------- one training run */
@@ -742,6 +752,7 @@ static void experiment_relu_tanh(lab *b)
         char which[32];
         snprintf(which, sizeof which, "lr %g", lrs[l]);
         print_ratios(which, epochs[0][l], epochs[1][l], seconds[0][l], seconds[1][l], seeds);
+        print_paired("  epochs to the target", epochs[0][l], epochs[1][l], seeds, 1, "", "ReLU", "tanh");
     }
     /* Each activation's best learning rate: the one at which the most seeds
      * reached the target; among those, the fewest epochs to it (the mean
@@ -757,6 +768,7 @@ static void experiment_relu_tanh(lab *b)
     char which[96];
     snprintf(which, sizeof which, "each at its best learning rate (ReLU %g, tanh %g)", lrs[best[0]], lrs[best[1]]);
     print_ratios(which, epochs[0][best[0]], epochs[1][best[1]], seconds[0][best[0]], seconds[1][best[1]], seeds);
+    print_paired("  epochs to the target", epochs[0][best[0]], epochs[1][best[1]], seeds, 1, "", "ReLU", "tanh");
     printf("(the best learning rate: the one at which the most seeds reached %.0f%%, then the fewest epochs to it\n"
            "on average, then the smaller rate; seconds play no part)\n", 100 * target);
 }
@@ -1158,12 +1170,29 @@ static void dropout_table_row(lab *b, const char *variant, const run_result *r, 
     row_print(&row);
 }
 
-static void dropout_runs(lab *b, const char *set_name, int n_train, int epochs, int seeds)
+static const char *const dropout_specs[2] = {
+    "conv 16 5, relu, maxpool 2, flatten, dense 128, relu, dense 10",
+    "conv 16 5, relu, maxpool 2, flatten, dense 128, relu, dropout 0.5, dense 10",
+};
+
+/* The parameters of a network (28x28 inputs), in all and in its largest layer. */
+static void count_parameters(lab *b, const char *spec, long *total, long *largest)
 {
-    static const char *specs[2] = {
-        "conv 16 5, relu, maxpool 2, flatten, dense 128, relu, dense 10",
-        "conv 16 5, relu, maxpool 2, flatten, dense 128, relu, dropout 0.5, dense 10",
-    };
+    sequential net;
+    char err[FILE_ERROR_SIZE];
+    if (sequential_build(&net, spec, 1, 28, 28, err, sizeof err) != 0)
+        die(b, err);
+    *total = net.n_params;
+    *largest = 0;
+    for (int i = 0; i < net.n_layers; i++)
+        *largest = net.layers[i].n_params > *largest ? net.layers[i].n_params : *largest;
+}
+
+/* final_test_error[v][s]: variant v's (0: no dropout, 1: dropout) final test error, seed s. */
+static void dropout_runs(lab *b, const char *set_name, int n_train, int epochs, int seeds,
+                         double final_test_error[2][MAX_SEEDS])
+{
+    const char *const *specs = dropout_specs;
     static run_result r[MAX_SEEDS];
     for (int v = 0; v < 2; v++) {
         char variant[64];
@@ -1173,6 +1202,7 @@ static void dropout_runs(lab *b, const char *set_name, int n_train, int epochs, 
             run_plan p = { specs[v], 0, n_train, epochs, 0, STANDARD_LR, EVERY_EPOCH, EVERY_EPOCH, 0, 0 };
             run(b, &p, (uint64_t)s + 1, &r[s]);
             csv_curves(b, experiment_names[6], variant, s + 1, &r[s]);
+            final_test_error[v][s] = r[s].epochs > 0 ? r[s].test_error[r[s].epochs - 1] : NAN;
         }
         dropout_table_row(b, variant, r, seeds);
     }
@@ -1183,21 +1213,32 @@ static void experiment_dropout(lab *b)
     int small = images_for(b, 1000, 500), full = images_for(b, 60000, 5000);
     int small_epochs = epochs_for(b, 30, 15), full_epochs = epochs_for(b, 5, 3);
     int small_seeds = seeds_for(b, 3, 2), full_seeds = seeds_for(b, 2, 1);
+    long total, largest;
+    char total_text[32], largest_text[32];
+    count_parameters(b, dropout_specs[1], &total, &largest);
+    with_commas(total, total_text, sizeof total_text);
+    with_commas(largest, largest_text, sizeof largest_text);
     lesson_step(7, "Dropout and overfitting (Doshi: \"2 Dropout layers to avoid overfitting\", \"No apparent "
                 "overfitting\")");
-    printf("A network with one large dense layer (295,040 of its 298,714 parameters), with and without dropout\n"
+    printf("A network with one large dense layer (%s of its %s parameters), with and without dropout\n"
            "0.5 before the last layer:\n  conv 16 5, relu, maxpool 2, flatten, dense 128, relu, [dropout 0.5,] "
            "dense 10\n"
            "trained on %d images for %d epoch%s (%d seed%s) and on %d images for %d epoch%s (%d seed%s); after\n"
            "every epoch both the training images (up to %d) and %d test images are scored in test mode.\n"
-           "Learning rate %g, SGD with momentum %.1f, mini-batches of %d.\n", small, small_epochs,
+           "Learning rate %g, SGD with momentum %.1f, mini-batches of %d.\n", largest_text, total_text, small, small_epochs,
            plural(small_epochs), small_seeds, plural(small_seeds), full, full_epochs, plural(full_epochs), full_seeds,
            plural(full_seeds), TRAIN_SCORED, b->n_test, STANDARD_LR, MOMENTUM, BATCH);
     printf("\n| training set, network | final training loss | final test loss | lowest test loss | its epoch | "
            "final training error (%%) | final test error (%%) |\n|---|---|---|---|---|---|---|\n");
-    dropout_runs(b, "small", small, small_epochs, small_seeds);
-    dropout_runs(b, "large", full, full_epochs, full_seeds);
+    double small_error[2][MAX_SEEDS], full_error[2][MAX_SEEDS];
+    dropout_runs(b, "small", small, small_epochs, small_seeds, small_error);
+    dropout_runs(b, "large", full, full_epochs, full_seeds, full_error);
     printf("(mean ± sd over seeds; the curves, epoch by epoch, are in the CSV file)\n");
+    char what[64];
+    snprintf(what, sizeof what, "final test error on %d images", small);
+    print_paired(what, small_error[1], small_error[0], small_seeds, 100, " points", "dropout", "none");
+    snprintf(what, sizeof what, "final test error on %d images", full);
+    print_paired(what, full_error[1], full_error[0], full_seeds, 100, " points", "dropout", "none");
 }
 
 /* ---------------------------------------------------------------- 8. batch normalisation */
@@ -1260,6 +1301,11 @@ static void experiment_batchnorm(lab *b)
         }
     printf("(mean ± sd over the runs that reached the target; '-': none did in %d epoch%s)\n", max_epochs,
            plural(max_epochs));
+    for (int l = 0; l < n_lrs; l++) {
+        char what[64];
+        snprintf(what, sizeof what, "lr %g, epochs to %.1f%%", lrs[l], 100 * target);
+        print_paired(what, epochs[1][l], epochs[0][l], seeds, 1, "", "batchnorm", "no batchnorm");
+    }
 }
 
 /* ---------------------------------------------------------------- main */

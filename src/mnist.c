@@ -532,3 +532,34 @@ void draw_digits_side_by_side(FILE *out, const unsigned char *left, const unsign
     frame_edge(out, cols);
     fputc('\n', out);
 }
+
+/* ---------------------------------------------------------------- the validation split */
+
+int validation_count(int count, int requested, char *err, size_t err_size)
+{
+    int n = requested;
+    if (requested == VALIDATION_DEFAULT)
+        n = count >= 12 * VALIDATION_IMAGES ? VALIDATION_IMAGES : count / 12;
+    if (count < 1) {
+        snprintf(err, err_size, "the training set has no images");
+        return -1;
+    }
+    if (n < 0 || n >= count) {
+        snprintf(err, err_size, "--validation %d: the training set has %d image%s; at least one must be left to "
+                 "train on", requested, count, count == 1 ? "" : "s");
+        return -1;
+    }
+    return n;
+}
+
+int *validation_order(int count, int n)
+{
+    int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    if (!order) {
+        fprintf(stderr, "out of memory for the validation set's order (%d images)\n", n);
+        exit(1);
+    }
+    for (int i = 0; i < n; i++)
+        order[i] = count - n + i;
+    return order;
+}

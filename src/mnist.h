@@ -115,4 +115,29 @@ void draw_digit_ascii(FILE *out, const unsigned char *pixels, int rows, int cols
 void draw_digits_side_by_side(FILE *out, const unsigned char *left, const unsigned char *right, int rows, int cols,
                               const char *left_title, const char *right_title);
 
+/* ---------------------------------------------------------------- the validation split */
+
+/* Settings (the learning rate's decay, the epochs, augmentation, the
+ * network) are chosen on a VALIDATION set held out of the training images,
+ * never on the test set, which is scored once, at the end, to report the
+ * choice (notes/10_mnist.md, "Why the test set is looked at once").
+ *
+ * The split is fixed: the LAST n of the count training images, images
+ * count - n .. count - 1, whatever the seed, so every run of every trainer
+ * holds out the same images, and training (which uses images 0 .. count -
+ * n - 1, and with --limit L only the first L of those) never sees them.
+ *
+ * validation_count: how many to hold out. requested >= 0: that many;
+ * VALIDATION_DEFAULT (-1): 5,000, MNIST's last 5,000 of 60,000, or a
+ * twelfth of a set of fewer than 60,000 images (the tests' tiny sets).
+ * Returns n, or -1 with one line in err ("--validation 300: the training
+ * set has 200 images; at least one must be left to train on") when
+ * requested >= count, or "the training set has no images" when count < 1. */
+enum { VALIDATION_DEFAULT = -1, VALIDATION_IMAGES = 5000 };
+int validation_count(int count, int requested, char *err, size_t err_size);
+
+/* The order of the held-out images for scoring: count - n, ..., count - 1
+ * (n of them), allocated (free it); exits with a message when out of memory. */
+int *validation_order(int count, int n);
+
 #endif

@@ -30,4 +30,40 @@ void sample_range(const double *x, int n, double *lo, double *hi);
 enum { NEVER_REACHED = 0 };
 int first_epoch_reaching(const double *curve, int n, double target, int higher_is_better);
 
+/* The two-sided 95% critical value of Student's t distribution with df
+ * degrees of freedom: the c with P(|T| <= c) = 0.95. For the mean of n
+ * paired differences, df = n - 1, and
+ *
+ *     mean +- c * sd / sqrt(n)
+ *
+ * is the 95% confidence interval of the true mean difference (Student
+ * 1908; the differences assumed normal and independent). c = 12.71 at
+ * df = 1, 4.30 at 2, 2.78 at 4, 1.96 as df grows: with few seeds an
+ * interval of "3 standard errors" covers less than 95%.
+ * Source of the table: NIST/SEMATECH e-Handbook of Statistical Methods,
+ * section 1.3.6.7.2, "Critical Values of the Student's t Distribution"
+ * (https://www.itl.nist.gov/div898/handbook/eda/section3/eda3672.htm),
+ * column 0.975, to three decimals; tests/lesson_15.c checks each value
+ * against a numerical integral of the t density. Between table rows (df >
+ * 30) the next smaller tabulated df is used, which errs wide. df < 1: NAN. */
+double t_critical_95(int df);
+
+/* The 95% confidence interval of the mean of n paired differences d (NaN
+ * entries, runs that never got there, are left out): mean, its standard
+ * error sd/sqrt(m), and lo, hi = mean -+ t_critical_95(m - 1) * se, where
+ * m is the number of differences kept. Fewer than 2 kept: se, lo, hi NAN. */
+typedef struct {
+    double mean, se, lo, hi;
+    int n;
+} interval95;
+interval95 paired_interval95(const double *d, int n);
+
+/* A claim that a difference is NEGATIVE (the first network's error, or
+ * epochs, lower than the second's), judged from its 95% interval:
+ * SHOWN when the whole interval is below 0, CONTRADICTED when it is wholly
+ * above 0, NOT_SHOWN when it contains 0 (or there is no interval). */
+typedef enum { NOT_SHOWN, SHOWN, CONTRADICTED } verdict;
+verdict verdict_lower(interval95 ci);
+const char *verdict_name(verdict v);   /* "shown", "not shown", "contradicted" */
+
 #endif

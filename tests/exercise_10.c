@@ -90,8 +90,8 @@ static void task_idx_header(void)
     if (h.magic == 0x03080000ul)
         task_diagnose("magic read as little-endian: 0x03080000; the FIRST byte is the most significant");
     if (h.dims[0] == 0x60EA0000ul)
-        task_diagnose("60000 read as little-endian gives 0x60EA0000 = 1626996736: "
-                      "the dimensions are big-endian too");
+        task_diagnose("60000 read as little-endian gives 0x60EA0000 = %lu: the dimensions are big-endian too",
+                      0x60EA0000ul);
     if (h.magic == 0x803 && h.dims[0] == 28 && h.dims[1] == 28)
         task_diagnose("dims start one word late: the first dimension is at byte 4, right after the magic");
     if (len == 12 || len == 16 + 4)

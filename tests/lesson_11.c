@@ -64,6 +64,25 @@ static void test_lesson10_counts(void)
     CHECK_NUMBER(run.out, "forward + backward =", 1085184, 0);
 }
 
+/* The share of the bias additions lesson 11 leaves out of its table, for
+ * lesson 10's network: one add per output forward and one backward, conv
+ * 16 x 24 x 24 = 9,216 outputs and dense 10, so 2 x 9,226 = 18,452 FLOP of
+ * 1,085,184: 1.7% (the lesson once said "under 0.1%"). */
+static void test_share_of_the_bias_additions(void)
+{
+    const char *at = strstr(run.out, "(into dL/db): ");
+    char flop[32] = "";
+    double share = NAN;
+    CHECK(at && sscanf(at, "(into dL/db): %31[0-9,] FLOP, %lf%%", flop, &share) == 2);
+    long count = 0;
+    for (const char *c = flop; *c; c++)
+        if (*c != ',')
+            count = 10 * count + (*c - '0');
+    long expected = 2 * (16L * 24 * 24 + 10), total = 523008 + 562176;
+    CHECK_INT(count, expected);
+    CHECK_NEAR(share, 100.0 * expected / total, 0.05);               /* printed to 1 decimal: 1.7 */
+}
+
 /* "Convolutional Neural Networks" (Doshi): 198 MFLOP per training image,
  * 89% of it in the 128->256 convolution. */
 static void test_doshi_counts(void)
@@ -164,6 +183,7 @@ int main(void)
     run = run_lesson("11_speed", "--quick");
     RUN_TEST(test_lesson_runs);
     RUN_TEST(test_lesson10_counts);
+    RUN_TEST(test_share_of_the_bias_additions);
     RUN_TEST(test_doshi_counts);
     RUN_TEST(test_roofline_is_printed);
     RUN_TEST(test_im2col_of_lesson01);

@@ -86,7 +86,7 @@ static int read_table(const char *text, table_row *rows, int max)
 
 /* One "Epoch k/n" line's numbers: 1 when the line is there. */
 typedef struct {
-    double loss, accuracy, test_loss, test_accuracy;
+    double loss, accuracy, val_loss, val_accuracy;   /* the held-out (validation) images' */
 } epoch_line;
 
 static int read_epoch(const char *text, int epoch, int epochs, epoch_line *e)
@@ -94,8 +94,8 @@ static int read_epoch(const char *text, int epoch, int epochs, epoch_line *e)
     char prefix[32], line[512];
     snprintf(prefix, sizeof prefix, "Epoch %2d/%d", epoch, epochs);
     line_with(text, prefix, line, sizeof line);
-    return line[0] && sscanf(line, "Epoch %*d/%*d loss %lf accuracy %lf test_loss %lf test_accuracy %lf", &e->loss,
-                             &e->accuracy, &e->test_loss, &e->test_accuracy) == 4;
+    return line[0] && sscanf(line, "Epoch %*d/%*d loss %lf accuracy %lf val_loss %lf val_accuracy %lf", &e->loss,
+                             &e->accuracy, &e->val_loss, &e->val_accuracy) == 4;
 }
 
 static int files_equal(const char *a, const char *b)
@@ -237,19 +237,20 @@ static void test_dropout_step(void)
 static void test_trains_and_reports(void)
 {
     CHECK_INT(first_run.exit_code, 0);
-    double initial = number_after(first_run.out, "mean loss on the first 200 training images: ");
+    double initial = number_after(first_run.out, "mean loss on the first 184 training images: ");
     CHECK(initial > 2.0 && initial < 2.6);                           /* near ln 10 = 2.3026 */
     epoch_line e[2];
     CHECK(read_epoch(first_run.out, 1, 2, &e[0]) && read_epoch(first_run.out, 2, 2, &e[1]));
     for (int k = 0; k < 2; k++) {
-        CHECK(isfinite(e[k].loss) && e[k].loss > 0 && isfinite(e[k].test_loss) && e[k].test_loss > 0);
-        CHECK(e[k].accuracy >= 0 && e[k].accuracy <= 1 && e[k].test_accuracy >= 0 && e[k].test_accuracy <= 1);
+        CHECK(isfinite(e[k].loss) && e[k].loss > 0 && isfinite(e[k].val_loss) && e[k].val_loss > 0);
+        CHECK(e[k].accuracy >= 0 && e[k].accuracy <= 1 && e[k].val_accuracy >= 0 && e[k].val_accuracy <= 1);
     }
-    CHECK(e[1].test_loss < initial);                                 /* it learned */
-    CHECK(e[1].test_accuracy >= 0.8);                                /* ten well-separated squares */
-    CHECK(e[0].accuracy < e[0].test_accuracy);                       /* dropout on while training (notes 12) */
-    CHECK_NEAR(number_after(first_run.out, "Test loss: "), e[1].test_loss, 1e-9);
-    CHECK_NEAR(number_after(first_run.out, "Test accuracy: "), e[1].test_accuracy, 1e-9);
+    CHECK(e[1].val_loss < initial);                                  /* it learned */
+    CHECK(e[1].val_accuracy >= 0.8);                                 /* ten well-separated squares */
+    CHECK(e[0].accuracy < e[0].val_accuracy);                        /* dropout on while training (notes 12) */
+    double test_loss = number_after(first_run.out, "Test loss: ");  /* the test set: once, at the end */
+    CHECK(isfinite(test_loss) && test_loss < initial);
+    CHECK(number_after(first_run.out, "Test accuracy: ") >= 0.8);
 }
 
 /* Each digit it gets wrong: the answer printed is the first of its top 3,
@@ -279,15 +280,15 @@ static void test_history_file(void)
     CHECK(csv != NULL);
     if (!csv)
         return;
-    CHECK(strncmp(csv, "epoch,train_loss,train_acc,test_loss,test_acc,seconds,lr\n1,", 59) == 0);
+    CHECK(strncmp(csv, "epoch,train_loss,train_acc,val_loss,val_acc,seconds,lr\n1,", 57) == 0);
     CHECK_INT(count_lines_containing(csv, ","), 3);                  /* the header and two epochs */
-    double loss, acc, test_loss, test_acc, lr;
+    double loss, acc, val_loss_csv, val_acc_csv, lr;
     epoch_line e;
     const char *row = strstr(csv, "\n2,");
-    CHECK(row && sscanf(row, "\n2,%lf,%lf,%lf,%lf,%*f,%lf", &loss, &acc, &test_loss, &test_acc, &lr) == 5);
+    CHECK(row && sscanf(row, "\n2,%lf,%lf,%lf,%lf,%*f,%lf", &loss, &acc, &val_loss_csv, &val_acc_csv, &lr) == 5);
     if (row && read_epoch(first_run.out, 2, 2, &e)) {
-        CHECK_NEAR(test_acc, e.test_accuracy, 1e-4);
-        CHECK_NEAR(test_loss, e.test_loss, 1e-4);
+        CHECK_NEAR(val_acc_csv, e.val_accuracy, 1e-4);
+        CHECK_NEAR(val_loss_csv, e.val_loss, 1e-4);
         CHECK_NEAR(lr, 0.001 * 0.7, 1e-9);                           /* the default decay, after one epoch */
     }
     free(csv);
@@ -301,8 +302,8 @@ static void check_same_run(const program_result *r, const char *saved, const cha
     CHECK_INT(r->exit_code, 0);
     for (int k = 1; k <= 2; k++) {
         int both = read_epoch(first_run.out, k, 2, &a) && read_epoch(r->out, k, 2, &b);
-        int same = both && a.loss == b.loss && a.accuracy == b.accuracy && a.test_loss == b.test_loss
-                && a.test_accuracy == b.test_accuracy;
+        int same = both && a.loss == b.loss && a.accuracy == b.accuracy && a.val_loss == b.val_loss
+                && a.val_accuracy == b.val_accuracy;
         if (!same)
             printf("  %s: epoch %d differs from the 2-thread run\n", what, k);
         CHECK(same);
@@ -332,12 +333,37 @@ static void test_sgd_and_another_seed(void)
     epoch_line a, b;
     program_result r = lesson(TRAIN_FLAGS " --optimizer sgd --lr 0.05");
     CHECK_INT(r.exit_code, 0);
-    CHECK(read_epoch(r.out, 2, 2, &a) && a.test_loss < 2.3);
+    CHECK(read_epoch(r.out, 2, 2, &a) && a.val_loss < 2.3);
     program_result_free(&r);
     r = lesson(TRAIN_FLAGS " --seed 2");
     CHECK_INT(r.exit_code, 0);
     CHECK(read_epoch(r.out, 1, 2, &a) && read_epoch(first_run.out, 1, 2, &b) && a.loss != b.loss);
     program_result_free(&r);
+}
+
+/* The last N training images held out: named, the same for every seed,
+ * never trained on (the images trained on stop before them, whatever
+ * --limit asks), scored every epoch; --validation 0 holds none out. */
+static void test_validation_split(void)
+{
+    CHECK_CONTAINS(first_run.out, "validation: the last 16 training images (185 to 200) held out");
+    CHECK_INT(count_lines_containing(first_run.out, "val_accuracy "), 2);
+    CHECK_INT(count_lines_containing(first_run.out, "Test accuracy: "), 1);
+    program_result a = lesson("--net '" NET "' --epochs 1 --batch 16 --validation 40 --limit 5000");
+    program_result b = lesson("--net '" NET "' --epochs 1 --batch 16 --validation 40 --seed 9");
+    program_result none = lesson("--net '" NET "' --epochs 1 --batch 16 --validation 0");
+    CHECK_INT(a.exit_code, 0);
+    CHECK_INT(b.exit_code, 0);
+    CHECK_INT(none.exit_code, 0);
+    CHECK_NEAR(number_after(a.out, "(using "), 160, 0);               /* 200 - 40, not --limit's 5000 */
+    CHECK_NEAR(number_after(a.out, "epochs of "), 160, 0);
+    CHECK_CONTAINS(a.out, "validation: the last 40 training images (161 to 200) held out");
+    CHECK_CONTAINS(b.out, "validation: the last 40 training images (161 to 200) held out");
+    CHECK_NEAR(number_after(none.out, "(using "), 200, 0);
+    CHECK(strstr(none.out, "val_accuracy") == NULL);
+    program_result_free(&a);
+    program_result_free(&b);
+    program_result_free(&none);
 }
 
 /* ---------------------------------------------------------------- model files */
@@ -490,6 +516,7 @@ int main(void)
     RUN_TEST(test_history_file);
     RUN_TEST(test_same_numbers_for_any_thread_count);
     RUN_TEST(test_sgd_and_another_seed);
+    RUN_TEST(test_validation_split);
     RUN_TEST(test_save_then_load);
     RUN_TEST(test_predict_runs_a_version_2_model);
     RUN_TEST(test_bad_nets);

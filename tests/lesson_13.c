@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <math.h>
+#include <stdlib.h>
 #include "harness.h"
 
 static program_result run;
@@ -62,6 +64,20 @@ static void test_the_erratum_in_numbers(void)
     CHECK_CONTAINS(run.out, "with (sigma + eps):   nan ");
 }
 
+/* With sigma + eps the function still has a gradient at a flat channel
+ * (the lesson's nan is 0 times 1/0 node by node): gamma (dy0 - mean dy) / eps
+ * = (1 - 0.5) / 1e-5 = 50,000, against the root's (1 - 0.5) / sqrt(1e-5). */
+static void test_the_flat_channels_gradients(void)
+{
+    const char *at = strstr(run.out, "mean dL/dy) / eps = ");
+    const char *root = strstr(run.out, "mean dL/dy) / sqrt(eps) = ");
+    CHECK(at != NULL && root != NULL);
+    if (!at || !root)
+        return;
+    CHECK_NEAR(strtod(at + strlen("mean dL/dy) / eps = "), NULL), 0.5 / 1e-5, 0.5);
+    CHECK_NEAR(strtod(root + strlen("mean dL/dy) / sqrt(eps) = "), NULL), 0.5 / sqrt(1e-5), 1e-4);
+}
+
 static void test_backward_node_by_node(void)
 {
     CHECK_ROW(run.out, "channel 0: dL/dbeta", 0, 7, 3.499996, -0.87499672, -6.999991);
@@ -88,7 +104,34 @@ static void test_three_paths_and_the_collapsed_formula(void)
 static void test_the_classic_mistake_is_caught(void)
 {
     CHECK(number_after(run.out, "  dx_bad (4x2x2)  max rel error") > 1e-4);    /* the "wrong" band */
-    CHECK_ROW(run.out, "the wrong one sums to gamma s sum dL/dy, here", 0, 4.99999, 0.5);
+}
+
+/* The sums the lesson gives for the classic mistake's dL/dx are the sums
+ * of the rows it prints ("wrong dx  channel c: [ ... ]"), channel by
+ * channel: gamma s sum dL/dy = 6.99999 and 0.3 (it once printed 4.99999 and
+ * 0.5, a hard-coded 5 in place of sum dL/dy). */
+static void test_the_classic_mistakes_sums(void)
+{
+    double row_sum[2] = { 0, 0 }, printed[2] = { NAN, NAN };
+    for (int c = 0; c < 2; c++) {
+        char label[64];
+        snprintf(label, sizeof label, "wrong dx  channel %d: [", c);
+        const char *at = strstr(run.out, label);
+        CHECK(at != NULL);
+        if (!at)
+            return;
+        at += strlen(label);
+        for (int k = 0; k < 8; k++) {
+            char *end;
+            row_sum[c] += strtod(at, &end);
+            CHECK(end != at);
+            at = end;
+        }
+    }
+    const char *at = strstr(run.out, "dL/dbeta, here ");
+    CHECK(at && sscanf(at, "dL/dbeta, here %lf and %lf", &printed[0], &printed[1]) == 2);
+    CHECK_NEAR(printed[0], row_sum[0], 1e-4);
+    CHECK_NEAR(printed[1], row_sum[1], 1e-4);
 }
 
 static void test_running_averages(void)
@@ -168,9 +211,11 @@ int main(void)
     RUN_TEST(test_forward_by_hand);
     RUN_TEST(test_xhat_has_mean_0_and_variance_1);
     RUN_TEST(test_the_erratum_in_numbers);
+    RUN_TEST(test_the_flat_channels_gradients);
     RUN_TEST(test_backward_node_by_node);
     RUN_TEST(test_three_paths_and_the_collapsed_formula);
     RUN_TEST(test_the_classic_mistake_is_caught);
+    RUN_TEST(test_the_classic_mistakes_sums);
     RUN_TEST(test_running_averages);
     RUN_TEST(test_batch_mates_matter_in_training_mode_only);
     RUN_TEST(test_the_conv_bias_learns_nothing);

@@ -27,6 +27,7 @@
 #include "pool.h"
 #include "rng.h"
 #include "stats.h"
+#include "tensor.h"
 #include "training.h"
 
 #define ROWS 28
@@ -35,6 +36,7 @@
 #define N_TRAIN 200
 #define N_TEST 100
 #define CLASSES 10
+#define M_PI_VALUE 3.14159265358979323846
 #define SMOKE "--quick --seeds 1 --max-epochs 1"
 
 static char scratch[512];          /* $BUILD_DIR/tmp/lesson_15 */
@@ -118,6 +120,72 @@ static void test_first_epoch_reaching(void)
     CHECK_INT(NEVER_REACHED, 0);                                     /* not the last epoch */
     CHECK_INT(first_epoch_reaching(accuracy, 3, 0.97, 1), 2);         /* equal counts */
     CHECK_INT(first_epoch_reaching(accuracy, 3, 0.98, 1), NEVER_REACHED);
+}
+
+/* P(|T| <= c) for Student's t with df degrees of freedom: twice the integral
+ * of its density from 0 to c (Simpson's rule, 20,000 intervals), computed
+ * here independently of the table in src/stats.c. */
+static double t_central_probability(int df, double c)
+{
+    double v = df, k = exp(lgamma((v + 1) / 2) - lgamma(v / 2)) / sqrt(v * M_PI_VALUE);
+    enum { STEPS = 20000 };
+    double h = c / STEPS, sum = 0;
+    for (int i = 0; i <= STEPS; i++) {
+        double t = i * h, f = k * pow(1 + t * t / v, -(v + 1) / 2);
+        sum += f * (i == 0 || i == STEPS ? 1 : i % 2 ? 4 : 2);
+    }
+    return 2 * sum * h / 3;
+}
+
+/* Every tabulated critical value leaves 95% in the middle, to the table's
+ * three decimals; the textbook ones by name; beyond the table it errs wide. */
+static void test_t_critical_values(void)
+{
+    CHECK_NEAR(t_critical_95(1), 12.706, 1e-9);
+    CHECK_NEAR(t_critical_95(2), 4.303, 1e-9);                        /* 3 seeds */
+    CHECK_NEAR(t_critical_95(4), 2.776, 1e-9);                        /* 5 seeds */
+    for (int df = 1; df <= 100; df++) {
+        double c = t_critical_95(df), p = t_central_probability(df, c);
+        if (df <= 30 || df == 40 || df == 60 || df == 100)
+            CHECK_NEAR(p, 0.95, 8e-5);                                 /* 0.0005 in c moves p by < 6e-5 */
+        else
+            CHECK(p >= 0.95 - 8e-5);                                   /* between rows: at least 95% */
+        CHECK(c >= 1.96 && (df == 1 || c <= t_critical_95(df - 1)));
+    }
+    CHECK_NEAR(t_critical_95(1000), 1.984, 1e-9);
+    CHECK(isnan(t_critical_95(0)));
+}
+
+/* The 95% interval of paired differences, and the three verdicts. */
+static void test_interval_and_verdict(void)
+{
+    /* -1, -2, -3: mean -2, sd 1, se 1/sqrt(3) = 0.577, 3.46 standard errors below 0 and
+     * lower in every seed, which the old rule (3 SE and the same sign) called a result;
+     * Student's t with 2 degrees of freedom needs 4.303: the interval contains 0. */
+    static const double three[3] = { -1, -2, -3 };
+    interval95 ci = paired_interval95(three, 3);
+    CHECK_INT(ci.n, 3);
+    CHECK_NEAR(ci.mean, -2, 1e-12);
+    CHECK_NEAR(ci.se, 1 / sqrt(3.0), 1e-12);
+    CHECK(-ci.mean / ci.se >= 3);                                      /* passes 3 SE */
+    CHECK_NEAR(ci.lo, -2 - 4.303 / sqrt(3.0), 1e-9);
+    CHECK_NEAR(ci.hi, -2 + 4.303 / sqrt(3.0), 1e-9);                   /* +0.484 */
+    CHECK_INT(verdict_lower(ci), NOT_SHOWN);                           /* t rejects */
+    /* Five seeds: t(4) = 2.776. */
+    static const double five[5] = { -1.0, -1.2, -0.8, -1.1, -0.9 }, up[5] = { 1.0, 1.2, 0.8, 1.1, 0.9 };
+    ci = paired_interval95(five, 5);
+    CHECK_NEAR(ci.hi, -1 + 2.776 * sqrt(0.025) / sqrt(5.0), 1e-9);
+    CHECK_INT(verdict_lower(ci), SHOWN);
+    CHECK_INT(verdict_lower(paired_interval95(up, 5)), CONTRADICTED);
+    /* NaN (never reached) is left out; one value gives no interval and no verdict. */
+    static const double gaps[4] = { -1, NAN, -3, NAN };
+    ci = paired_interval95(gaps, 4);
+    CHECK_INT(ci.n, 2);
+    CHECK_NEAR(ci.lo, -2 - 12.706 * sqrt(2.0) / sqrt(2.0), 1e-9);
+    ci = paired_interval95(gaps, 2);
+    CHECK(ci.n == 1 && isnan(ci.lo) && isnan(ci.hi));
+    CHECK_INT(verdict_lower(ci), NOT_SHOWN);
+    CHECK(strcmp(verdict_name(SHOWN), verdict_name(NOT_SHOWN)) != 0);
 }
 
 /* ---------------------------------------------------------------- equivariance */
@@ -267,6 +335,57 @@ static void test_the_csv_of_one_experiment(void)
     program_result_free(&r);
 }
 
+/* The paired line of an experiment run with 2 seeds: the 95% interval
+ * printed is the one computed here from the CSV's per-seed errors with
+ * t(1) = 12.706, and the verdict is the one it gives. */
+static void test_the_printed_interval_and_verdict(void)
+{
+    char csv_path[700], args[1024];
+    path_in(csv_path, sizeof csv_path, scratch, "pooling_1_epoch.csv");
+    snprintf(args, sizeof args, "--quick --experiment pooling --seeds 2 --max-epochs 1 --csv '%s'", csv_path);
+    program_result r = lesson(args);
+    CHECK_INT(r.exit_code, 0);
+    char *csv = read_text_file(csv_path);
+    CHECK(csv != NULL);
+    double d[2];
+    for (int s = 0; s < 2; s++) {
+        char seed[12];
+        snprintf(seed, sizeof seed, "%d", s + 1);
+        d[s] = 100 * (csv_value(csv, "pooling", "max pooling", seed, "1", "test_error")
+                      - csv_value(csv, "pooling", "average pooling", seed, "1", "test_error"));
+    }
+    interval95 ci = paired_interval95(d, 2);
+    CHECK_INT(ci.n, 2);
+    const char *line = strstr(r.out, "test error, max minus average");
+    const char *at = line ? strstr(line, "95% interval ") : NULL;
+    double lo = NAN, hi = NAN;
+    CHECK(at && sscanf(at + 13, "%lf to %lf", &lo, &hi) == 2);
+    CHECK_NEAR(lo, ci.lo, 0.006);                                      /* printed to 2 decimals */
+    CHECK_NEAR(hi, ci.hi, 0.006);
+    CHECK(at && strstr(at, "t(1) = 12.706") != NULL);
+    char verdict_line[64];
+    snprintf(verdict_line, sizeof verdict_line, "-> max lower: %s\n", verdict_name(verdict_lower(ci)));
+    CHECK(line && strstr(line, verdict_line) != NULL);
+    free(csv);
+    program_result_free(&r);
+}
+
+/* Step 7's parameter count, from the network's layers: conv 16 5 has
+ * 16 x 25 + 16, dense 128 on 12x12x16 has 2304 x 128 + 128, dense 10 has
+ * 128 x 10 + 10 (the lesson once printed 298,714). */
+static void test_dropout_network_parameter_count(void)
+{
+    long conv = 16 * 25 + 16, dense = 12L * 12 * 16 * 128 + 128, last = 128 * 10 + 10;
+    const char *at = strstr(smoke_run.out, "one large dense layer (");
+    char largest[32] = "", total[32] = "";
+    CHECK(at && sscanf(at, "one large dense layer (%31[0-9,] of its %31[0-9,] parameters", largest, total) == 2);
+    char expected_total[32], expected_largest[32];
+    with_commas(conv + dense + last, expected_total, sizeof expected_total);      /* 296,746 */
+    with_commas(dense, expected_largest, sizeof expected_largest);                 /* 295,040 */
+    CHECK(strcmp(total, expected_total) == 0);
+    CHECK(strcmp(largest, expected_largest) == 0);
+}
+
 /* Dropout's masks and batchnorm's statistics: the same numbers twice, and
  * for 1 and 3 threads, as the 2-thread smoke run's. */
 static void test_same_numbers_for_any_thread_count(void)
@@ -350,9 +469,13 @@ int main(void)
 
     RUN_TEST(test_mean_and_sample_spread);
     RUN_TEST(test_first_epoch_reaching);
+    RUN_TEST(test_t_critical_values);
+    RUN_TEST(test_interval_and_verdict);
     RUN_TEST(test_convolution_is_equivariant_exactly);
     RUN_TEST(test_every_experiment_runs);
     RUN_TEST(test_the_csv_of_one_experiment);
+    RUN_TEST(test_the_printed_interval_and_verdict);
+    RUN_TEST(test_dropout_network_parameter_count);
     RUN_TEST(test_same_numbers_for_any_thread_count);
     RUN_TEST(test_bad_flags);
     program_result_free(&smoke_run);

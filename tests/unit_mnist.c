@@ -635,6 +635,72 @@ static void test_real_fashion_mnist_if_present(void)
     mnist_free(&d);
 }
 
+/* The validation split: how many, which images, and that training (images
+ * 0 .. count - n - 1) and validation (count - n .. count - 1) share none,
+ * cover the set, and do not depend on anything but count and n. */
+static void test_validation_split(void)
+{
+    char err[256] = "";
+    CHECK_INT(validation_count(60000, VALIDATION_DEFAULT, err, sizeof err), 5000);   /* MNIST */
+    CHECK_INT(validation_count(120000, VALIDATION_DEFAULT, err, sizeof err), 5000);
+    CHECK_INT(validation_count(200, VALIDATION_DEFAULT, err, sizeof err), 16);        /* a twelfth */
+    CHECK_INT(validation_count(11, VALIDATION_DEFAULT, err, sizeof err), 0);
+    CHECK_INT(validation_count(60000, 0, err, sizeof err), 0);
+    CHECK_INT(validation_count(200, 199, err, sizeof err), 199);
+    CHECK_INT(validation_count(200, 200, err, sizeof err), -1);                       /* nothing left to train on */
+    CHECK_CONTAINS(err, "--validation 200: the training set has 200 images");
+    CHECK_INT(validation_count(0, VALIDATION_DEFAULT, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "no images");
+    int count = 60000, n = validation_count(count, VALIDATION_DEFAULT, err, sizeof err);
+    int *order = validation_order(count, n), *again = validation_order(count, n);
+    unsigned char *seen = calloc((size_t)count, 1);
+    CHECK(seen != NULL);
+    int outside = 0, twice = 0;
+    for (int i = 0; seen && i < n; i++) {
+        outside += order[i] < count - n || order[i] >= count;   /* inside the training images used */
+        twice += seen[order[i]]++;
+    }
+    CHECK_INT(outside, 0);
+    CHECK_INT(twice, 0);
+    CHECK_INT(order[0], 55000);
+    CHECK_INT(order[n - 1], 59999);
+    CHECK(memcmp(order, again, (size_t)n * sizeof *order) == 0);   /* fixed */
+    free(seen);
+    free(order);
+    free(again);
+}
+
+/* Every "0xHEX = DECIMAL" the reader's lesson writes (notes/10_mnist.md
+ * explains little-endian with one) says the same number twice: the notes
+ * once gave 0x60EA0000 = 1,626,996,736, which is 0x60FA0000. */
+static void test_hex_and_decimal_agree_in_lesson_10s_notes(void)
+{
+    char *text = read_text_file("notes/10_mnist.md");
+    CHECK(text != NULL);
+    int pairs = 0;
+    for (const char *at = text ? strstr(text, "0x") : NULL; at; at = strstr(at + 2, "0x")) {
+        char *end;
+        unsigned long hex = strtoul(at + 2, &end, 16);
+        if (strncmp(end, " = ", 3) != 0 || end[3] < '0' || end[3] > '9')
+            continue;
+        const char *before = at;                                     /* "0xEA·256 + 0x60 = 60000": a sum */
+        while (before > text && before[-1] == ' ')
+            before--;
+        if (before > text && strchr("+-*\xB7", before[-1]))
+            continue;
+        unsigned long decimal = 0;
+        for (const char *c = end + 3; (*c >= '0' && *c <= '9') || (*c == ',' && c[1] >= '0' && c[1] <= '9'); c++)
+            if (*c != ',')
+                decimal = 10 * decimal + (unsigned long)(*c - '0');
+        if (hex != decimal)
+            printf("  notes/10_mnist.md: %.40s\n", at);
+        CHECK(hex == decimal);
+        pairs++;
+    }
+    CHECK(pairs >= 1);                                               /* 0x60EA0000 = 1,625,948,160 */
+    free(text);
+}
+
 int main(void)
 {
     tmp_dir = make_tmp_dir("unit_mnist");
@@ -662,6 +728,8 @@ int main(void)
     RUN_TEST(test_class_names_wrong_count);
     RUN_TEST(test_class_names_bad_lines);
     RUN_TEST(test_mnist_load_reads_the_classes_file);
+    RUN_TEST(test_validation_split);
+    RUN_TEST(test_hex_and_decimal_agree_in_lesson_10s_notes);
     RUN_TEST(test_real_mnist_if_present);
     RUN_TEST(test_real_fashion_mnist_if_present);
     remove(tmp_dir);
