@@ -50,6 +50,6 @@ for n in $numbers; do
         continue
     fi
     # shellcheck disable=SC2086
-    "$tool" --skeleton "$skeleton" ${SIMILARITY_ARGS:-} "$@" || status=1
+    $EMULATOR "$tool" --skeleton "$skeleton" ${SIMILARITY_ARGS:-} "$@" || status=1
 done
 exit $status
