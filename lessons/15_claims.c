@@ -23,7 +23,8 @@
  * Every experiment trains with src/fit.h (lesson 12's loop): SGD with
  * momentum 0.9, mini-batches of 64, a constant learning rate, the training
  * images as they are (not moved), and scores in test mode (dropout off,
- * batchnorm on its running averages).
+ * batchnorm on its running averages). One run, its table rows and its CSV
+ * lines are src/experiment.h's; the statistics, src/stats.h's.
  *
  * Run:   build/lessons/15_claims --quick              (every experiment on a subset, a few minutes)
  *        build/lessons/15_claims                      (the full runs: notes/15_claims.md's tables)
@@ -33,28 +34,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "activation.h"  /* relu_forward, relu_backward, tanh_forward, tanh_backward */
 #include "conv.h"        /* ENGINE_FAST, conv2d_shape, conv2d_setup, conv2d_forward, conv2d_output_count */
-#include "experiment.h"  /* results_csv, table_column, table_row, table_header, table_rows, paired_report */
+#include "experiment.h"  /* run_plan, train_run, trial_score, results_csv, table_column, table_row, table_rows, ... */
 #include "file_error.h"  /* FILE_ERROR_SIZE */
-#include "fit.h"         /* fit_state, fit_init, OPTIMIZER_SGD, fit_free, fit_epoch */
 #include "flags.h"       /* flag_spec, FLAG_SWITCH, FLAG_TEXT, FLAG_INT, flag_set, flags_parse_or_exit */
 #include "lesson.h"      /* lesson_set_stepping, lesson_step */
-#include "minibatch.h"   /* batch_score, minibatch_forward */
 #include "mnist.h"       /* mnist_data, image_set, image_set_free, mnist_free, mnist_load, label_set */
-#include "out_file.h"    /* out_file, out_file_abandon, out_file_open, out_file_printf, ... */
+#include "out_file.h"    /* out_file_check_stdout_at_exit */
 #include "pool.h"        /* pool2d_shape, pool2d_setup, pool2d_output_count, maxpool2d_forward */
 #include "rng.h"         /* rng_t, rng_seeded, rng_uniform_range, rng_below, init_he_normal */
 #include "roofline.h"    /* wall_clock */
-#include "sequential.h"  /* sequential, sequential_runner, sequential_build, sequential_init, ... */
+#include "sequential.h"  /* sequential, sequential_build */
 #include "stats.h"       /* summary, summarise, first_epoch_reaching, NEVER_REACHED */
 #include "tensor.h"      /* tensor_alloc, checked_calloc */
 #include "threadpool.h"  /* thread_pool, thread_pool_free, thread_pool_create */
-#include "training.h"    /* set_score, moved_image */
+#include "training.h"    /* moved_image */
 
-#define MAX_EPOCHS 40
+#define MAX_EPOCHS RUN_MAX_EPOCHS   /* 40 */
 #define MAX_SEEDS TABLE_MAX_SEEDS   /* 20 */
 #define MAX_VARIANTS 8
 #define EVAL_BATCH 256          /* images per batch when only scoring */
@@ -71,68 +69,11 @@ static const char *const experiment_names[] = {
 };
 enum { N_EXPERIMENTS = (int)(sizeof experiment_names / sizeof experiment_names[0]) };
 
+/* The flags (parse_flags, beside main at the end). */
 typedef struct {
     int quick, seeds, max_epochs, threads, step;
     const char *experiment, *data, *csv;
 } options;
-
-/* Is `name` in the comma-separated list (or is the list "all")? */
-static int listed(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    if (strcmp(list, "all") == 0)
-        return 1;
-    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL)
-        if (strncmp(at, name, n) == 0 && (at[n] == ',' || at[n] == '\0'))
-            return 1;
-    return 0;
-}
-
-/* The first word of the list that names no experiment, into bad; 0 if none. */
-static int unknown_experiment(const char *list, char *bad, size_t size)
-{
-    if (strcmp(list, "all") == 0)
-        return 0;
-    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL) {
-        size_t len = strcspn(at, ",");
-        int known = 0;
-        for (int i = 0; i < N_EXPERIMENTS; i++)
-            known |= strlen(experiment_names[i]) == len && strncmp(at, experiment_names[i], len) == 0;
-        if (!known) {
-            snprintf(bad, size, "%.*s", (int)len, at);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static options parse_flags(int argc, char **argv)
-{
-    options o = { .experiment = "all", .data = "data/mnist", .threads = 2 };
-    const flag_spec specs[] = {
-        FLAG_SWITCH("--quick", &o.quick, "every experiment on a subset, with fewer seeds (a few minutes in all)"),
-        FLAG_TEXT("--experiment", &o.experiment, "NAMES", "relu-tanh, pooling, stacked-3x3, dense-cnn, translation, "
-                  "overlap, dropout, batchnorm (one, or several separated by commas), or all"),
-        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "seeds per network (default: each experiment's own)"),
-        FLAG_INT("--max-epochs", &o.max_epochs, 1, MAX_EPOCHS, "N", "train no network longer than N epochs "
-                 "(default: each experiment's own; a smoke test: the tables then measure something else)"),
-        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
-        FLAG_TEXT("--csv", &o.csv, "FILE", "every measurement and every table cell, one per line"),
-        FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
-        FLAG_SWITCH("--step", &o.step, "pause before each experiment until Enter is pressed"),
-    };
-    flag_set set = { program, "15_claims [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
-    flags_parse_or_exit(&set, argc, argv, NULL, NULL);
-    char bad[64];
-    if (unknown_experiment(o.experiment, bad, sizeof bad)) {
-        fprintf(stderr, "%s: --experiment '%s': no experiment '%s'; expected relu-tanh, pooling, stacked-3x3, "
-                "dense-cnn, translation, overlap, dropout, batchnorm (or several, separated by commas), or all (try "
-                "--help)\n", program, o.experiment, bad);
-        exit(2);
-    }
-    lesson_set_stepping(o.step);
-    return o;
-}
 
 /* ---------------------------------------------------------------- the lab: data, threads, the CSV file */
 
@@ -143,6 +84,7 @@ typedef struct {
     thread_pool *pool;
     results_csv csv;                       /* closed without --csv: its rows are dropped */
     int n_test;                            /* test images scored */
+    run_setup setup;                       /* what every training run shares */
 } lab;
 
 static void lab_free(lab *b)
@@ -174,6 +116,9 @@ static void lab_open(lab *b)
         die(b, "out of memory starting the threads");
     if (b->opt.csv && results_csv_open(&b->csv, b->opt.csv, err, sizeof err) != 0)
         die(b, err);
+    b->setup = (run_setup){ .train_labels = &b->data.train_labels, .test_labels = &b->data.test_labels,
+                            .n_test = b->n_test, .train_scored = TRAIN_SCORED, .batch = BATCH, .momentum = MOMENTUM,
+                            .eval_batch = EVAL_BATCH, .pool = b->pool };
 }
 
 static void lab_close(lab *b)
@@ -202,41 +147,7 @@ static const char *count_words(int n, char *buf, size_t size)
     return buf;
 }
 
-/* ---------------------------------------------------------------- one training run */
-
-/* When a run scores a set (in test mode): never, after its last epoch, or after every epoch. */
-enum { NEVER, AT_END, EVERY_EPOCH };
-
-typedef struct {
-    const char *spec;
-    int padded;                 /* train and test on the 29x29 copies */
-    int n_train, epochs, shift;
-    double lr;
-    int score_train;            /* the training images (up to TRAIN_SCORED): NEVER, AT_END, EVERY_EPOCH */
-    int score_test;             /* the test images: the same */
-    double stop_train_error;    /* stop once the training error is at most this (0: run every epoch) */
-    double stop_test_accuracy;  /* stop once the test accuracy is at least this (0: run every epoch) */
-} run_plan;
-
-typedef struct {
-    long n_params;
-    int epochs;                 /* epochs run */
-    int diverged;               /* the loss stopped being a number: training ended there */
-    double train_loss[MAX_EPOCHS], train_error[MAX_EPOCHS];   /* test mode; NAN when not scored */
-    double test_loss[MAX_EPOCHS], test_error[MAX_EPOCHS];
-    double seconds[MAX_EPOCHS];                               /* training time so far, wall clock */
-    double cpu_seconds[MAX_EPOCHS];                           /* the same in processor time (all threads) */
-} run_result;
-
-/* A network being trained: its parameters, its runner, its training loop. */
-typedef struct {
-    sequential net;
-    real *params, *stats;
-    sequential_runner runner;
-    fit_state fit;
-    real *x;                    /* (EVAL_BATCH, rows, cols) */
-    int *labels;                /* (EVAL_BATCH) */
-} trial;
+/* ---------------------------------------------------------------- one training run (src/experiment.h) */
 
 static const image_set *train_images(const lab *b, int padded)
 {
@@ -248,145 +159,20 @@ static const image_set *test_images(const lab *b, int padded)
     return padded ? &b->padded_test : &b->data.test_images;
 }
 
-static void trial_start(trial *t, lab *b, const run_plan *p, uint64_t seed)
-{
-    char err[FILE_ERROR_SIZE];
-    const image_set *images = train_images(b, p->padded);
-    memset(t, 0, sizeof *t);
-    if (sequential_build(&t->net, p->spec, 1, images->rows, images->cols, err, sizeof err) != 0)
-        die(b, err);
-    t->params = tensor_alloc((size_t)t->net.n_params, "parameters");
-    t->stats = tensor_alloc((size_t)t->net.n_stats + 1, "running statistics");
-    rng_t init = rng_seeded(seed);                   /* the same draws for networks of the same shapes */
-    sequential_init(&t->net, t->params, t->stats, &init);
-    sequential_runner_init(&t->runner, &t->net, t->params, t->stats, ENGINE_FAST, b->pool, EVAL_BATCH);
-    t->runner.model.seed = seed;                     /* dropout's masks */
-    fit_init(&t->fit, &t->runner, t->params, t->stats, images, &b->data.train_labels, p->n_train, BATCH, p->shift,
-             OPTIMIZER_SGD, MOMENTUM, seed + 1);
-    t->x = tensor_alloc((size_t)EVAL_BATCH * images->rows * images->cols, "a batch's images");
-    t->labels = checked_calloc(EVAL_BATCH, sizeof(int), "a batch's labels");
-}
-
-static void trial_end(trial *t)
-{
-    fit_free(&t->fit);
-    sequential_runner_free(&t->runner);
-    free(t->params);
-    free(t->stats);
-    free(t->x);
-    free(t->labels);
-}
-
-/* The first `count` images of a set, each moved down by dy and right by dx
- * (zero fill: moved_image), through the network in test mode. */
-static set_score trial_score(trial *t, const image_set *images, const label_set *labels, int count, int dy, int dx)
-{
-    long pixels = (long)images->rows * images->cols;
-    double loss = 0;
-    long correct = 0;
-    t->runner.model.training = 0;
-    for (int first = 0; first < count; first += EVAL_BATCH) {
-        int n = at_most(count - first, EVAL_BATCH);
-        for (int i = 0; i < n; i++) {
-            moved_image(images, first + i, dy, dx, t->x + i * pixels);
-            t->labels[i] = labels->labels[first + i];
-        }
-        batch_score s = minibatch_forward(&t->runner.batches, t->x, t->labels, n, NULL);
-        loss += s.loss;
-        correct += s.correct;
-    }
-    return (set_score){ loss / count, (double)correct / count };
-}
-
-/* After epoch e (0-based): score the sets whose plan says `when`
- * (EVERY_EPOCH, or AT_END once the run ends), unless already scored. */
-static void score_epoch(trial *t, lab *b, const run_plan *p, int e, int when, run_result *r)
-{
-    if (p->score_train >= when && isnan(r->train_error[e])) {
-        set_score s = trial_score(t, train_images(b, p->padded), &b->data.train_labels,
-                                  at_most(p->n_train, TRAIN_SCORED), 0, 0);
-        r->train_loss[e] = s.loss;
-        r->train_error[e] = 1 - s.accuracy;
-    }
-    if (p->score_test >= when && isnan(r->test_error[e])) {
-        set_score s = trial_score(t, test_images(b, p->padded), &b->data.test_labels, b->n_test, 0, 0);
-        r->test_loss[e] = s.loss;
-        r->test_error[e] = 1 - s.accuracy;
-    }
-}
-
-static int reached_stop(const run_plan *p, const run_result *r, int e)
-{
-    return (p->stop_train_error > 0 && r->train_error[e] <= p->stop_train_error)
-        || (p->stop_test_accuracy > 0 && 1 - r->test_error[e] >= p->stop_test_accuracy);
-}
-
-/* Train the plan's network from `seed` for its epochs, or until its stop,
- * scoring as the plan says; the trial t is left open (for more scoring):
- * the caller ends it. Training time excludes the scoring. */
+/* Train a network from `seed`, and keep it open for more scoring (t). */
 static void train(lab *b, const run_plan *p, uint64_t seed, run_result *r, trial *t)
 {
-    double wall = 0, cpu = 0;
-    memset(r, 0, sizeof *r);
-    trial_start(t, b, p, seed);
-    r->n_params = t->net.n_params;
-    for (int e = 0; e < p->epochs && e < MAX_EPOCHS; e++) {
-        int bad_batch;
-        double started = wall_clock();
-        clock_t cpu_started = clock();
-        fit_epoch(&t->fit, p->lr, NULL, e + 1, p->epochs, &bad_batch);
-        wall += wall_clock() - started;
-        cpu += (double)(clock() - cpu_started) / CLOCKS_PER_SEC;
-        r->seconds[e] = wall;
-        r->cpu_seconds[e] = cpu;
-        r->train_loss[e] = r->train_error[e] = r->test_loss[e] = r->test_error[e] = NAN;
-        if (bad_batch) {
-            r->diverged = 1;                         /* the loss is not a number: no scores */
-            break;
-        }
-        r->epochs = e + 1;
-        score_epoch(t, b, p, e, EVERY_EPOCH, r);
-        int stop = reached_stop(p, r, e);
-        if (stop || e + 1 == p->epochs)
-            score_epoch(t, b, p, e, AT_END, r);
-        if (stop)
-            break;
-    }
+    char err[FILE_ERROR_SIZE];
+    if (train_run(&b->setup, p, seed, r, t, err, sizeof err) != 0)
+        die(b, err);
 }
 
+/* Train a network from `seed`: its numbers only. */
 static void run(lab *b, const run_plan *p, uint64_t seed, run_result *r)
 {
     trial t;
     train(b, p, seed, r, &t);
     trial_end(&t);
-}
-
-/* The per-epoch numbers of a run, to the CSV. */
-static void csv_curves(lab *b, const char *experiment, const char *variant, int seed, const run_result *r)
-{
-    results_csv_run(&b->csv, experiment, variant, seed, -1, "parameters", (double)r->n_params);
-    results_csv_run(&b->csv, experiment, variant, seed, -1, "diverged", r->diverged);
-    for (int e = 0; e < r->epochs; e++) {
-        if (!isnan(r->train_error[e])) {
-            results_csv_run(&b->csv, experiment, variant, seed, e + 1, "train_loss", r->train_loss[e]);
-            results_csv_run(&b->csv, experiment, variant, seed, e + 1, "train_error", r->train_error[e]);
-        }
-        if (!isnan(r->test_error[e])) {
-            results_csv_run(&b->csv, experiment, variant, seed, e + 1, "test_loss", r->test_loss[e]);
-            results_csv_run(&b->csv, experiment, variant, seed, e + 1, "test_error", r->test_error[e]);
-        }
-        results_csv_run(&b->csv, experiment, variant, seed, e + 1, "seconds", r->seconds[e]);
-        results_csv_run(&b->csv, experiment, variant, seed, e + 1, "cpu_seconds", r->cpu_seconds[e]);
-    }
-}
-
-/* The last value of a curve that was measured (NAN if none). */
-static double last_measured(const double *curve, int epochs)
-{
-    for (int e = epochs - 1; e >= 0; e--)
-        if (!isnan(curve[e]))
-            return curve[e];
-    return NAN;
 }
 
 /* How many seeds this experiment uses: --seeds, else its own default. */
@@ -450,8 +236,10 @@ static void run_comparison(lab *b, comparison *c, after_training with_trial)
     for (int v = 0; v < c->n_variants; v++) {
         table_row *row = &c->rows[v];
         for (int s = 0; s < c->seeds; s++) {
-            run_plan p = { c->specs[v], c->padded[v], c->n_train, c->epochs, c->shifts[v], c->lr, AT_END, AT_END,
-                           0, 0 };
+            run_plan p = { .spec = c->specs[v], .train = train_images(b, c->padded[v]),
+                           .test = test_images(b, c->padded[v]), .n_train = c->n_train, .epochs = c->epochs,
+                           .shift = c->shifts[v], .lr = c->lr, .score_train = SCORE_AT_END,
+                           .score_test = SCORE_AT_END };
             run_result r;
             trial t;
             train(b, &p, (uint64_t)s + 1, &r, &t);
@@ -459,7 +247,7 @@ static void run_comparison(lab *b, comparison *c, after_training with_trial)
             row->values[TEST_ERROR][s] = r.diverged ? NAN : last_measured(r.test_error, r.epochs);
             row->values[TRAIN_ERROR][s] = r.diverged ? NAN : last_measured(r.train_error, r.epochs);
             row->values[SECONDS_PER_EPOCH][s] = r.epochs > 0 ? r.seconds[r.epochs - 1] / r.epochs : NAN;
-            csv_curves(b, c->experiment, c->names[v], s + 1, &r);
+            results_csv_curves(&b->csv, c->experiment, c->names[v], s + 1, &r);
             if (with_trial)
                 with_trial(b, c, v, s, &t);
             trial_end(&t);
@@ -554,19 +342,25 @@ static void run_sweep(lab *b, sweep *w)
             row->seeds = w->seeds;
             w->reached[v][l] = 0;
             for (int s = 0; s < w->seeds; s++) {
-                run_plan train_error = { w->specs[v], 0, w->n_train, w->max_epochs, 0, w->lrs[l], EVERY_EPOCH, AT_END,
-                                         w->target, 0 };
-                run_plan test_accuracy = { w->specs[v], 0, w->n_train, w->max_epochs, 0, w->lrs[l], NEVER,
-                                           EVERY_EPOCH, 0, w->target };
+                run_plan p = { .spec = w->specs[v], .train = &b->data.train_images, .test = &b->data.test_images,
+                               .n_train = w->n_train, .epochs = w->max_epochs, .lr = w->lrs[l] };
+                if (w->on_test_accuracy) {           /* scored on the test set every epoch */
+                    p.score_test = SCORE_EVERY_EPOCH;
+                    p.stop_test_accuracy = w->target;
+                } else {                             /* on the training set every epoch, the test set at the end */
+                    p.score_train = SCORE_EVERY_EPOCH;
+                    p.score_test = SCORE_AT_END;
+                    p.stop_train_error = w->target;
+                }
                 run_result r;
-                run(b, w->on_test_accuracy ? &test_accuracy : &train_error, (uint64_t)s + 1, &r);
+                run(b, &p, (uint64_t)s + 1, &r);
                 int e = epoch_reaching_target(w, &r);
                 row->values[EPOCHS_TO_TARGET][s] = e == NEVER_REACHED ? NAN : e;
                 row->values[SECONDS_TO_TARGET][s] = e == NEVER_REACHED ? NAN : r.seconds[e - 1];
                 row->values[CPU_SECONDS_TO_TARGET][s] = e == NEVER_REACHED ? NAN : r.cpu_seconds[e - 1];
                 row->values[SWEEP_SECONDS_PER_EPOCH][s] = r.epochs > 0 ? r.seconds[r.epochs - 1] / r.epochs : NAN;
                 w->reached[v][l] += e != NEVER_REACHED;
-                csv_curves(b, w->experiment, row->variant, s + 1, &r);
+                results_csv_curves(&b->csv, w->experiment, row->variant, s + 1, &r);
                 results_csv_run(&b->csv, w->experiment, row->variant, s + 1, -1, "epochs_to_target",
                                 row->values[EPOCHS_TO_TARGET][s]);
             }
@@ -1125,9 +919,11 @@ static void dropout_runs(lab *b, const char *set_name, int n_train, int epochs, 
                  set_name, n_train);
         snprintf(row.first, sizeof row.first, "%s", variant);
         for (int s = 0; s < seeds; s++) {
-            run_plan p = { specs[v], 0, n_train, epochs, 0, STANDARD_LR, EVERY_EPOCH, EVERY_EPOCH, 0, 0 };
+            run_plan p = { .spec = specs[v], .train = &b->data.train_images, .test = &b->data.test_images,
+                           .n_train = n_train, .epochs = epochs, .lr = STANDARD_LR, .score_train = SCORE_EVERY_EPOCH,
+                           .score_test = SCORE_EVERY_EPOCH };
             run(b, &p, (uint64_t)s + 1, &r[s]);
-            csv_curves(b, experiment_names[6], variant, s + 1, &r[s]);
+            results_csv_curves(&b->csv, experiment_names[6], variant, s + 1, &r[s]);
             final_test_error[v][s] = r[s].epochs > 0 ? r[s].test_error[r[s].epochs - 1] : NAN;
         }
         dropout_row(r, seeds, &row);
@@ -1196,7 +992,66 @@ static void experiment_batchnorm(lab *b)
     }
 }
 
-/* ---------------------------------------------------------------- main */
+/* ---------------------------------------------------------------- main: the flags, then each experiment asked for */
+
+/* Is `name` in the comma-separated list (or is the list "all")? */
+static int listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    if (strcmp(list, "all") == 0)
+        return 1;
+    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL)
+        if (strncmp(at, name, n) == 0 && (at[n] == ',' || at[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* The first word of the list that names no experiment, into bad; 0 if none. */
+static int unknown_experiment(const char *list, char *bad, size_t size)
+{
+    if (strcmp(list, "all") == 0)
+        return 0;
+    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL) {
+        size_t len = strcspn(at, ",");
+        int known = 0;
+        for (int i = 0; i < N_EXPERIMENTS; i++)
+            known |= strlen(experiment_names[i]) == len && strncmp(at, experiment_names[i], len) == 0;
+        if (!known) {
+            snprintf(bad, size, "%.*s", (int)len, at);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static options parse_flags(int argc, char **argv)
+{
+    options o = { .experiment = "all", .data = "data/mnist", .threads = 2 };
+    const flag_spec specs[] = {
+        FLAG_SWITCH("--quick", &o.quick, "every experiment on a subset, with fewer seeds (a few minutes in all)"),
+        FLAG_TEXT("--experiment", &o.experiment, "NAMES", "relu-tanh, pooling, stacked-3x3, dense-cnn, translation, "
+                  "overlap, dropout, batchnorm (one, or several separated by commas), or all"),
+        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "seeds per network (default: each experiment's own)"),
+        FLAG_INT("--max-epochs", &o.max_epochs, 1, MAX_EPOCHS, "N", "train no network longer than N epochs "
+                 "(default: each experiment's own; a smoke test: the tables then measure something else)"),
+        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
+        FLAG_TEXT("--csv", &o.csv, "FILE", "every measurement and every table cell, one per line"),
+        FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
+        FLAG_SWITCH("--step", &o.step, "pause before each experiment until Enter is pressed"),
+    };
+    flag_set set = { program, "15_claims [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
+    flags_parse_or_exit(&set, argc, argv, NULL, NULL);
+    char bad[64];
+    if (unknown_experiment(o.experiment, bad, sizeof bad)) {
+        fprintf(stderr, "%s: --experiment '%s': no experiment '%s'; expected relu-tanh, pooling, stacked-3x3, "
+                "dense-cnn, translation, overlap, dropout, batchnorm (or several, separated by commas), or all (try "
+                "--help)\n", program, o.experiment, bad);
+        exit(2);
+    }
+    lesson_set_stepping(o.step);
+    return o;
+}
+
 
 typedef void (*experiment_fn)(lab *);
 

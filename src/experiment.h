@@ -13,15 +13,23 @@
  *     pooling,max pooling,mean,,test_error,0.0211    a table cell: its mean
  *     pooling,max pooling,sd,,test_error,0.0004      and its sd
  *
- * Nothing here trains anything: the lesson does, and hands the numbers over. */
+ * A run is one network trained from one seed (train_run): the lesson says
+ * what to train and on what (a run_plan), and gets back its curves (a
+ * run_result), ready for a table and the CSV. */
 #ifndef EXPERIMENT_H
 #define EXPERIMENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "fit.h"
+#include "mnist.h"
 #include "out_file.h"
+#include "sequential.h"
 #include "stats.h"
+#include "threadpool.h"
+#include "training.h"
 
 /* ---------------------------------------------------------------- the CSV file */
 
@@ -115,6 +123,100 @@ void table_rows(FILE *out, results_csv *csv, const char *experiment, const table
  * target) are left out; m is how many are left. Returns the verdict. */
 verdict paired_report(FILE *out, const char *what, const double *a, const double *b, int n, double scale,
                       const char *unit, const char *a_name, const char *b_name);
+
+/* ---------------------------------------------------------------- one training run */
+
+enum { RUN_MAX_EPOCHS = 40 };
+
+/* When a run scores a set (in test mode): never, after its last epoch, or after every epoch. */
+enum { SCORE_NEVER, SCORE_AT_END, SCORE_EVERY_EPOCH };
+
+/* What every run of a lesson shares: its labels, how much is scored, the
+ * training recipe (src/fit.h: SGD with momentum, mini-batches of `batch`)
+ * and the threads. */
+typedef struct {
+    const label_set *train_labels, *test_labels;
+    int n_test;                 /* the first n_test test images are scored */
+    int train_scored;           /* at most this many training images are scored */
+    int batch;                  /* images per mini-batch when training */
+    double momentum;
+    int eval_batch;             /* images per batch when only scoring */
+    thread_pool *pool;          /* shared by every run; the numbers do not depend on its threads */
+} run_setup;
+
+/* One run: a network (spec: src/sequential.h's text, e.g. "conv 16 5, relu,
+ * maxpool 2, flatten, dense 10") trained on the first n_train images of
+ * train, for `epochs` epochs (at most RUN_MAX_EPOCHS) or until a stop, at
+ * learning rate lr, each image moved by up to `shift` pixels each way
+ * (src/training.h draw_shifts; 0: as they are); test is the set scored as
+ * the test set (the same size of image as train). */
+typedef struct {
+    const char *spec;
+    const image_set *train, *test;
+    int n_train, epochs, shift;
+    double lr;
+    int score_train;            /* the training images: SCORE_NEVER, SCORE_AT_END, SCORE_EVERY_EPOCH */
+    int score_test;             /* the test images: the same */
+    double stop_train_error;    /* stop once the training error is at most this (0: run every epoch) */
+    double stop_test_accuracy;  /* stop once the test accuracy is at least this (0: run every epoch) */
+} run_plan;
+
+/* A run's numbers, epoch e (0-based) at index e. The losses (mean
+ * cross-entropy) and errors (fraction wrong) are in test mode (dropout off,
+ * batchnorm on its running averages), NAN after an epoch where that set was
+ * not scored. */
+typedef struct {
+    long n_params;
+    int epochs;                 /* epochs run */
+    int diverged;               /* the loss stopped being a number: training ended there, unscored */
+    double train_loss[RUN_MAX_EPOCHS], train_error[RUN_MAX_EPOCHS];
+    double test_loss[RUN_MAX_EPOCHS], test_error[RUN_MAX_EPOCHS];
+    double seconds[RUN_MAX_EPOCHS];       /* training time so far, wall clock (scoring excluded) */
+    double cpu_seconds[RUN_MAX_EPOCHS];   /* the same in processor time (all threads) */
+} run_result;
+
+/* A network being trained: its parameters, its runner, its training loop. */
+typedef struct {
+    sequential net;
+    real *params, *stats;
+    sequential_runner runner;
+    fit_state fit;
+    int eval_batch;
+    real *x;                    /* (eval_batch, rows, cols) */
+    int *labels;                /* (eval_batch) */
+} trial;
+
+/* Train the plan's network from `seed` (its initial weights: rng_seeded(seed),
+ * the same draws for networks of the same shapes; its batches' order and
+ * shifts: seed + 1; dropout's masks: seed) for its epochs, or until its
+ * stop, scoring the sets after the epochs the plan says. *r is OVERWRITTEN.
+ * t is left open, for more scoring (trial_score): the caller ends it with
+ * trial_end. Returns 0, or -1 with one line in err when the spec does not
+ * describe a network for these images or epochs exceeds RUN_MAX_EPOCHS
+ * (then t needs no trial_end). Out of memory: exits with a message, as
+ * tensor_alloc does. */
+int train_run(const run_setup *u, const run_plan *p, uint64_t seed, run_result *r, trial *t, char *err,
+              size_t err_size);
+
+/* The same, and the trial ended. */
+int run_once(const run_setup *u, const run_plan *p, uint64_t seed, run_result *r, char *err, size_t err_size);
+
+/* The first `count` images of a set, each moved down by dy and right by dx
+ * (zero fill: src/training.h moved_image), through the trained network in
+ * test mode: the mean loss and the accuracy. */
+set_score trial_score(trial *t, const image_set *images, const label_set *labels, int count, int dy, int dx);
+
+void trial_end(trial *t);
+
+/* The last value of a curve that was measured, epochs 0 .. epochs - 1 (NAN if none). */
+double last_measured(const double *curve, int epochs);
+
+/* A run's numbers to the CSV: its parameters and whether it diverged (no
+ * x), then per epoch the losses and errors that were measured, the seconds
+ * and the processor seconds (x: the epoch, from 1). Nothing when csv is
+ * NULL or closed. */
+void results_csv_curves(results_csv *csv, const char *experiment, const char *variant, int seed,
+                        const run_result *r);
 
 /* "s" after a count that is not 1: "%d epoch%s", n, plural(n). */
 const char *plural(int n);

@@ -12,7 +12,12 @@
  *   - a table: its header lines, and each cell's printed mean ± sd and its
  *     CSV mean and sd computed from the row's values;
  *   - the paired report: the interval printed is paired_interval95's, the
- *     runs left out are counted, the verdict returned is verdict_lower's. */
+ *     runs left out are counted, the verdict returned is verdict_lower's;
+ *   - one training run, on 200 made-up 8x8 images: it learns, the same seed
+ *     gives the same numbers, the sets are scored when the plan says, the
+ *     stops stop, a network that does not fit and too many epochs are
+ *     refused with one line, a loss that stops being a number ends the run;
+ *     its curves to the CSV. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,9 +353,163 @@ static void test_paired_report(void)
     free(text);
 }
 
+/* ---------------------------------------------------------------- one training run */
+
+enum { SIDE = 8, N_TRAIN = 200, N_TEST = 100 };
+static unsigned char train_pixels[N_TRAIN * SIDE * SIDE], test_pixels[N_TEST * SIDE * SIDE];
+static unsigned char train_classes[N_TRAIN], test_classes[N_TEST];
+static image_set train_set = { N_TRAIN, SIDE, SIDE, train_pixels }, test_set = { N_TEST, SIDE, SIDE, test_pixels };
+static label_set train_labels = { N_TRAIN, train_classes }, test_labels = { N_TEST, test_classes };
+static run_setup setup;
+
+/* Image i shows class i % 10: six bright pixels at 6c .. 6c + 5 (of 64), on faint noise. */
+static void make_images(unsigned char *pixels, unsigned char *labels, int count, rng_t *r)
+{
+    for (int i = 0; i < count; i++) {
+        unsigned char *image = pixels + i * SIDE * SIDE;
+        labels[i] = (unsigned char)(i % 10);
+        for (int p = 0; p < SIDE * SIDE; p++)
+            image[p] = (unsigned char)(p / 6 == labels[i] ? 255 : rng_below(r, 40));
+    }
+}
+
+static run_plan plan(const char *spec, int epochs, double lr, int score_train, int score_test)
+{
+    run_plan p = { .spec = spec, .train = &train_set, .test = &test_set, .n_train = N_TRAIN, .epochs = epochs,
+                   .lr = lr, .score_train = score_train, .score_test = score_test };
+    return p;
+}
+
+/* Every epoch's numbers of two runs, the same to the last bit (the seconds aside). */
+static int same_curves(const run_result *a, const run_result *b)
+{
+    size_t n = sizeof a->train_loss;
+    return a->epochs == b->epochs && a->diverged == b->diverged && memcmp(a->train_loss, b->train_loss, n) == 0
+        && memcmp(a->train_error, b->train_error, n) == 0 && memcmp(a->test_loss, b->test_loss, n) == 0
+        && memcmp(a->test_error, b->test_error, n) == 0;
+}
+
+static void test_a_run_learns_and_repeats(void)
+{
+    run_plan p = plan("flatten, dense 10", 3, 0.1, SCORE_EVERY_EPOCH, SCORE_EVERY_EPOCH);
+    run_result r, again, other;
+    trial t;
+    char err[FILE_ERROR_SIZE];
+    CHECK_INT(train_run(&setup, &p, 1, &r, &t, err, sizeof err), 0);
+    CHECK_INT(r.epochs, 3);
+    CHECK_INT(r.diverged, 0);
+    CHECK_INT(r.n_params, SIDE * SIDE * 10 + 10);
+    for (int e = 0; e < 3; e++)
+        CHECK(isfinite(r.train_loss[e]) && isfinite(r.test_loss[e]) && r.seconds[e] >= 0);
+    CHECK(r.test_error[2] < 0.1);                                      /* chance is 0.9 */
+    CHECK(r.test_loss[2] < r.test_loss[0]);
+    /* The trial is still open: scored again, the same numbers; the training
+     * error was taken on the first train_scored (50) images only. */
+    set_score test = trial_score(&t, &test_set, &test_labels, N_TEST, 0, 0);
+    CHECK(1 - test.accuracy == r.test_error[2] && test.loss == r.test_loss[2]);
+    set_score first50 = trial_score(&t, &train_set, &train_labels, 50, 0, 0);
+    CHECK(1 - first50.accuracy == r.train_error[2] && first50.loss == r.train_loss[2]);
+    /* Moved down by 8, every image is black: one answer for all, right for one class in ten. */
+    CHECK_NEAR(trial_score(&t, &test_set, &test_labels, N_TEST, SIDE, 0).accuracy, 0.1, 1e-12);
+    trial_end(&t);
+    CHECK_INT(run_once(&setup, &p, 1, &again, err, sizeof err), 0);
+    CHECK(same_curves(&r, &again));
+    CHECK_INT(run_once(&setup, &p, 2, &other, err, sizeof err), 0);
+    CHECK(other.train_loss[0] != r.train_loss[0]);                     /* another seed, another run */
+}
+
+static void test_scoring_plans_and_stops(void)
+{
+    run_result r;
+    char err[FILE_ERROR_SIZE];
+    run_plan p = plan("flatten, dense 10", 3, 0.1, SCORE_NEVER, SCORE_AT_END);
+    CHECK_INT(run_once(&setup, &p, 1, &r, err, sizeof err), 0);
+    CHECK_INT(r.epochs, 3);
+    for (int e = 0; e < 3; e++)
+        CHECK(isnan(r.train_error[e]) && isnan(r.train_loss[e]));
+    CHECK(isnan(r.test_error[0]) && isnan(r.test_error[1]) && isfinite(r.test_error[2]));
+    CHECK(last_measured(r.test_error, r.epochs) == r.test_error[2]);
+    CHECK(isnan(last_measured(r.train_error, r.epochs)));
+    /* Every error is at most 1: the first epoch stops it, and the test set,
+     * due at the end, is scored there. */
+    p = plan("flatten, dense 10", 3, 0.1, SCORE_EVERY_EPOCH, SCORE_AT_END);
+    p.stop_train_error = 1.0;
+    CHECK_INT(run_once(&setup, &p, 1, &r, err, sizeof err), 0);
+    CHECK_INT(r.epochs, 1);
+    CHECK(isfinite(r.test_error[0]));
+    p = plan("flatten, dense 10", 3, 0.1, SCORE_NEVER, SCORE_EVERY_EPOCH);
+    p.stop_test_accuracy = 1e-9;
+    CHECK_INT(run_once(&setup, &p, 1, &r, err, sizeof err), 0);
+    CHECK_INT(r.epochs, 1);
+    p.stop_test_accuracy = 1.01;                                       /* never: every epoch runs */
+    CHECK_INT(run_once(&setup, &p, 1, &r, err, sizeof err), 0);
+    CHECK_INT(r.epochs, 3);
+}
+
+static void test_bad_runs(void)
+{
+    run_result r;
+    char err[FILE_ERROR_SIZE] = "";
+    run_plan p = plan("conv 4 9, flatten, dense 10", 1, 0.1, SCORE_NEVER, SCORE_AT_END);   /* 9x9 on 8x8 */
+    CHECK_INT(run_once(&setup, &p, 1, &r, err, sizeof err), -1);
+    CHECK(err[0] != '\0' && strchr(err, '\n') == NULL);
+    p = plan("flatten, dense 10", RUN_MAX_EPOCHS + 1, 0.1, SCORE_NEVER, SCORE_AT_END);
+    CHECK_INT(run_once(&setup, &p, 1, &r, err, sizeof err), -1);
+    CHECK_NUMBER(err, "", RUN_MAX_EPOCHS + 1, 0);
+    /* A learning rate that sends the loss to infinity: the run ends there, unscored. */
+    p = plan("flatten, dense 10", 3, 1e300, SCORE_EVERY_EPOCH, SCORE_EVERY_EPOCH);
+    CHECK_INT(run_once(&setup, &p, 1, &r, err, sizeof err), 0);
+    CHECK_INT(r.diverged, 1);
+    CHECK(r.epochs < 3 && isnan(r.test_error[r.epochs]) && isnan(r.train_error[r.epochs]));
+}
+
+/* A run's curves to the CSV: what was measured, by epoch from 1. */
+static void test_csv_curves(void)
+{
+    run_result r;
+    char err[FILE_ERROR_SIZE];
+    results_csv csv;
+    memset(&r, 0, sizeof r);
+    r.n_params = 650;
+    r.epochs = 2;
+    r.train_loss[0] = r.train_error[0] = NAN;
+    r.test_loss[0] = 2.25;
+    r.test_error[0] = 0.5;
+    r.train_loss[1] = 0.125;
+    r.train_error[1] = 0.25;
+    r.test_loss[1] = r.test_error[1] = NAN;
+    r.seconds[0] = 1.5;
+    r.seconds[1] = 3;
+    r.cpu_seconds[0] = 2.5;
+    r.cpu_seconds[1] = 5;
+    CHECK_INT(results_csv_open(&csv, tmp_path("curves.csv"), err, sizeof err), 0);
+    results_csv_curves(&csv, "dropout", "no dropout", 3, &r);
+    CHECK_INT(results_csv_commit(&csv, err, sizeof err), 0);
+    char *text = read_text_file(tmp_path("curves.csv"));
+    CHECK(text && strcmp(text, "experiment,variant,seed,x,measure,value\n"
+                               "dropout,no dropout,3,,parameters,650\n"
+                               "dropout,no dropout,3,,diverged,0\n"
+                               "dropout,no dropout,3,1,test_loss,2.25\n"
+                               "dropout,no dropout,3,1,test_error,0.5\n"
+                               "dropout,no dropout,3,1,seconds,1.5\n"
+                               "dropout,no dropout,3,1,cpu_seconds,2.5\n"
+                               "dropout,no dropout,3,2,train_loss,0.125\n"
+                               "dropout,no dropout,3,2,train_error,0.25\n"
+                               "dropout,no dropout,3,2,seconds,3\n"
+                               "dropout,no dropout,3,2,cpu_seconds,5\n") == 0);
+    free(text);
+}
+
 int main(void)
 {
     make_tmp_dir("unit_stats");
+    rng_t r = rng_seeded(7);
+    make_images(train_pixels, train_classes, N_TRAIN, &r);
+    make_images(test_pixels, test_classes, N_TEST, &r);
+    setup = (run_setup){ .train_labels = &train_labels, .test_labels = &test_labels, .n_test = N_TEST,
+                         .train_scored = 50, .batch = 10, .momentum = 0.9, .eval_batch = 32,
+                         .pool = thread_pool_create(2) };
+    CHECK(setup.pool != NULL);
     RUN_TEST(test_mean_and_sample_spread);
     RUN_TEST(test_first_epoch_reaching);
     RUN_TEST(test_t_critical_values);
@@ -361,5 +520,10 @@ int main(void)
     RUN_TEST(test_table_header);
     RUN_TEST(test_table_rows);
     RUN_TEST(test_paired_report);
+    RUN_TEST(test_a_run_learns_and_repeats);
+    RUN_TEST(test_scoring_plans_and_stops);
+    RUN_TEST(test_bad_runs);
+    RUN_TEST(test_csv_curves);
+    thread_pool_free(setup.pool);
     return harness_finish();
 }
