@@ -660,6 +660,11 @@ static void test_mnist_with_your_functions(void)
     CHECK_CONTAINS(yours.out, "conv forward      exercises/01 convolve_valid");
     CHECK_CONTAINS(yours.out, "momentum step     exercises/09 momentum_update");
     CHECK_CONTAINS(library.out, "conv forward      library");
+    /* The test set is scored once, at the end; each epoch scores the held-out training images. */
+    CHECK_INT(count_lines_containing(library.out, "Test accuracy: "), 1);
+    CHECK(strstr(library.out, "test_accuracy") == NULL);
+    CHECK_INT(count_lines_containing(library.out, "validation_accuracy"), 2);   /* --epochs 2 */
+    CHECK(number_after(library.out, "validation_accuracy") >= 0 && number_after(library.out, "validation_accuracy") <= 1);
     double a_yours = test_accuracy(yours.out), a_library = test_accuracy(library.out);
     printf("    test accuracy on the tiny set: yours %.4f, the library's %.4f\n", a_yours, a_library);
     CHECK(a_library >= 0.9);
