@@ -9,9 +9,12 @@
  * line each, so that any table can be recomputed or plotted:
  *
  *     experiment,variant,seed,x,measure,value
- *     pooling,max pooling,1,3,test_error,0.0213      one run (seed 1), after epoch 3
- *     pooling,max pooling,mean,,test_error,0.0211    a table cell: its mean
- *     pooling,max pooling,sd,,test_error,0.0004      and its sd
+ *     pooling,max pooling,1,1,test_error,0.1975        one run (seed 1), after epoch 1
+ *     pooling,max pooling,mean,,test_error,0.18225     a table cell: its mean
+ *     pooling,max pooling,sd,,test_error,0.0215668     and its sd
+ *
+ * (build/lessons/15_claims --data data/mnist --quick --seeds 2 --max-epochs 1
+ * --experiment pooling --csv FILE)
  *
  * A run is one network trained from one seed (train_run): the lesson says
  * what to train and on what (a run_plan), and gets back its curves (a
