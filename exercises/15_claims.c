@@ -38,6 +38,16 @@
  *           |dx| columns along the border has no counterpart: leave it out
  *           (a 5 x 5 map moved by (2, -1) has 12 positions to compare). For a
  *           real convolution the gap is exactly 0.
+ *   TODO 5  lower_verdict(a, b, n, t, &lo, &hi): does network A give lower
+ *           errors than network B? Seed by seed, the differences a - b;
+ *           their mean, and how far that mean could be from the true one:
+ *           the 95% interval reaches t standard errors of the mean either
+ *           side of it (t from Student's table, passed in). The claim is
+ *           shown when the whole interval is below 0, contradicted when it
+ *           is wholly above, not shown when it contains 0. E.g. A lower by
+ *           1, 2 and 3 points in 3 seeds (t = 4.303): the interval is
+ *           -4.48 to +0.48, not shown, though A won every seed; the old
+ *           rule of thumb "3 standard errors" would have called it shown.
  *
  * Check your work: make check EX=15    A hint, one level at a time: make hint EX=15
  * Start this exercise again from the original: make reset EX=15 (your file is kept as .bak) */
@@ -76,6 +86,17 @@ void shift_image(const double *image, int h, int w, int dy, int dx, double *move
  * band of the moved map came from zero fill, not from the image.
  * (make hint EX=15: the formula, then the code, one at a time) */
 double equivariance_gap(const double *map, const double *moved_map, int h, int w, int dy, int dx, int *compared)
+{
+    return 0;
+}
+
+/* TODO 5. The idea: Each seed gives one difference a - b; the mean of the
+ * differences is the estimate, and its standard error (the spread of one
+ * difference, shrunk by the square root of the number of seeds) says how
+ * far it may be off. t standard errors either way give the 95% interval;
+ * the verdict is where 0 lies.
+ * (make hint EX=15: the formula, then the code, one at a time) */
+int lower_verdict(const double *a, const double *b, int n, double t, double *lo, double *hi)
 {
     return 0;
 }

@@ -4,9 +4,9 @@
  *
  * The tools of lesson 15's experiments, in double: the statistics of a
  * measurement repeated over seeds, the epoch at which a training curve
- * reaches a target, and the check that a convolution is equivariant (an
+ * reaches a target, the check that a convolution is equivariant (an
  * image moved with zero fill, and two feature maps compared where they
- * correspond). Images and maps are stored row by row: pixel (y, x) of an
+ * correspond), and the verdict on a claim from paired seeds. Images and maps are stored row by row: pixel (y, x) of an
  * image h rows high and w columns wide is image[y * w + x]. */
 #ifndef EXERCISE_15_H
 #define EXERCISE_15_H
@@ -37,5 +37,17 @@ void shift_image(const double *image, int h, int w, int dy, int dx, double *move
  * |dx| columns has no counterpart). Returns the largest |difference| over
  * those positions, and sets *compared to how many positions were compared. */
 double equivariance_gap(const double *map, const double *moved_map, int h, int w, int dy, int dx, int *compared);
+
+/* Task 5: the claim "A is lower than B", judged from n seeds (n >= 2).
+ * a[i] and b[i] are the two networks' results from seed i + 1 (the same
+ * initial weights and order of images: each pair shares its luck). t is
+ * the two-sided 95% critical value of Student's t with n - 1 degrees of
+ * freedom, from a table (12.706 for n = 2, 4.303 for 3, 2.776 for 5).
+ * Writes the 95% confidence interval of the mean difference a - b into
+ * *lo and *hi, and returns
+ *     +1  shown: the whole interval is below 0,
+ *     -1  contradicted: the whole interval is above 0,
+ *      0  not shown: the interval contains 0. */
+int lower_verdict(const double *a, const double *b, int n, double t, double *lo, double *hi);
 
 #endif

@@ -23,7 +23,8 @@
  * Every experiment trains with src/fit.h (lesson 12's loop): SGD with
  * momentum 0.9, mini-batches of 64, a constant learning rate, the training
  * images as they are (not moved), and scores in test mode (dropout off,
- * batchnorm on its running averages).
+ * batchnorm on its running averages). One run, its table rows and its CSV
+ * lines are src/experiment.h's; the statistics, src/stats.h's.
  *
  * Run:   build/lessons/15_claims --quick              (every experiment on a subset, a few minutes)
  *        build/lessons/15_claims                      (the full runs: notes/15_claims.md's tables)
@@ -33,28 +34,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "activation.h"  /* relu_forward, relu_backward, tanh_forward, tanh_backward */
 #include "conv.h"        /* ENGINE_FAST, conv2d_shape, conv2d_setup, conv2d_forward, conv2d_output_count */
+#include "experiment.h"  /* run_plan, train_run, trial_score, results_csv, table_column, table_row, table_rows, ... */
 #include "file_error.h"  /* FILE_ERROR_SIZE */
-#include "fit.h"         /* fit_state, fit_init, OPTIMIZER_SGD, fit_free, fit_epoch */
 #include "flags.h"       /* flag_spec, FLAG_SWITCH, FLAG_TEXT, FLAG_INT, flag_set, flags_parse_or_exit */
 #include "lesson.h"      /* lesson_set_stepping, lesson_step */
-#include "minibatch.h"   /* batch_score, minibatch_forward */
 #include "mnist.h"       /* mnist_data, image_set, image_set_free, mnist_free, mnist_load, label_set */
-#include "out_file.h"    /* out_file, out_file_abandon, out_file_open, out_file_printf, ... */
+#include "out_file.h"    /* out_file_check_stdout_at_exit */
 #include "pool.h"        /* pool2d_shape, pool2d_setup, pool2d_output_count, maxpool2d_forward */
 #include "rng.h"         /* rng_t, rng_seeded, rng_uniform_range, rng_below, init_he_normal */
 #include "roofline.h"    /* wall_clock */
-#include "sequential.h"  /* sequential, sequential_runner, sequential_build, sequential_init, ... */
-#include "stats.h"       /* sample_mean_sd, sample_range, first_epoch_reaching, NEVER_REACHED */
+#include "sequential.h"  /* sequential, sequential_build */
+#include "stats.h"       /* summary, summarise, first_epoch_reaching, NEVER_REACHED */
 #include "tensor.h"      /* tensor_alloc, checked_calloc */
 #include "threadpool.h"  /* thread_pool, thread_pool_free, thread_pool_create */
-#include "training.h"    /* set_score, moved_image */
+#include "training.h"    /* moved_image */
 
-#define MAX_EPOCHS 40
-#define MAX_SEEDS 20
+#define MAX_EPOCHS RUN_MAX_EPOCHS   /* 40 */
+#define MAX_SEEDS TABLE_MAX_SEEDS   /* 20 */
 #define MAX_VARIANTS 8
 #define EVAL_BATCH 256          /* images per batch when only scoring */
 #define TRAIN_SCORED 10000      /* at most this many training images are scored after an epoch */
@@ -70,68 +69,11 @@ static const char *const experiment_names[] = {
 };
 enum { N_EXPERIMENTS = (int)(sizeof experiment_names / sizeof experiment_names[0]) };
 
+/* The flags (parse_flags, beside main at the end). */
 typedef struct {
     int quick, seeds, max_epochs, threads, step;
     const char *experiment, *data, *csv;
 } options;
-
-/* Is `name` in the comma-separated list (or is the list "all")? */
-static int listed(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    if (strcmp(list, "all") == 0)
-        return 1;
-    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL)
-        if (strncmp(at, name, n) == 0 && (at[n] == ',' || at[n] == '\0'))
-            return 1;
-    return 0;
-}
-
-/* The first word of the list that names no experiment, into bad; 0 if none. */
-static int unknown_experiment(const char *list, char *bad, size_t size)
-{
-    if (strcmp(list, "all") == 0)
-        return 0;
-    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL) {
-        size_t len = strcspn(at, ",");
-        int known = 0;
-        for (int i = 0; i < N_EXPERIMENTS; i++)
-            known |= strlen(experiment_names[i]) == len && strncmp(at, experiment_names[i], len) == 0;
-        if (!known) {
-            snprintf(bad, size, "%.*s", (int)len, at);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static options parse_flags(int argc, char **argv)
-{
-    options o = { .experiment = "all", .data = "data/mnist", .threads = 2 };
-    const flag_spec specs[] = {
-        FLAG_SWITCH("--quick", &o.quick, "every experiment on a subset, with fewer seeds (a few minutes in all)"),
-        FLAG_TEXT("--experiment", &o.experiment, "NAMES", "relu-tanh, pooling, stacked-3x3, dense-cnn, translation, "
-                  "overlap, dropout, batchnorm (one, or several separated by commas), or all"),
-        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "seeds per network (default: each experiment's own)"),
-        FLAG_INT("--max-epochs", &o.max_epochs, 1, MAX_EPOCHS, "N", "train no network longer than N epochs "
-                 "(default: each experiment's own; a smoke test: the tables then measure something else)"),
-        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
-        FLAG_TEXT("--csv", &o.csv, "FILE", "every measurement and every table cell, one per line"),
-        FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
-        FLAG_SWITCH("--step", &o.step, "pause before each experiment until Enter is pressed"),
-    };
-    flag_set set = { program, "15_claims [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
-    flags_parse_or_exit(&set, argc, argv, NULL, NULL);
-    char bad[64];
-    if (unknown_experiment(o.experiment, bad, sizeof bad)) {
-        fprintf(stderr, "%s: --experiment '%s': no experiment '%s'; expected relu-tanh, pooling, stacked-3x3, "
-                "dense-cnn, translation, overlap, dropout, batchnorm (or several, separated by commas), or all (try "
-                "--help)\n", program, o.experiment, bad);
-        exit(2);
-    }
-    lesson_set_stepping(o.step);
-    return o;
-}
 
 /* ---------------------------------------------------------------- the lab: data, threads, the CSV file */
 
@@ -140,15 +82,14 @@ typedef struct {
     mnist_data data;
     image_set padded_train, padded_test;   /* 29x29: a black row and column added (experiment 6) */
     thread_pool *pool;
-    out_file csv;
-    int csv_open;
+    results_csv csv;                       /* closed without --csv: its rows are dropped */
     int n_test;                            /* test images scored */
+    run_setup setup;                       /* what every training run shares */
 } lab;
 
 static void lab_free(lab *b)
 {
-    if (b->csv_open)
-        out_file_abandon(&b->csv);
+    results_csv_abandon(&b->csv);
     thread_pool_free(b->pool);
     image_set_free(&b->padded_train);
     image_set_free(&b->padded_test);
@@ -173,70 +114,25 @@ static void lab_open(lab *b)
     b->pool = thread_pool_create(b->opt.threads);
     if (!b->pool)
         die(b, "out of memory starting the threads");
-    if (b->opt.csv) {
-        if (out_file_open(&b->csv, b->opt.csv, err, sizeof err) != 0)
-            die(b, err);
-        b->csv_open = 1;
-        out_file_printf(&b->csv, "experiment,variant,seed,x,measure,value\n");
-    }
+    if (b->opt.csv && results_csv_open(&b->csv, b->opt.csv, err, sizeof err) != 0)
+        die(b, err);
+    b->setup = (run_setup){ .train_labels = &b->data.train_labels, .test_labels = &b->data.test_labels,
+                            .n_test = b->n_test, .train_scored = TRAIN_SCORED, .batch = BATCH, .momentum = MOMENTUM,
+                            .eval_batch = EVAL_BATCH, .pool = b->pool };
 }
 
 static void lab_close(lab *b)
 {
     char err[FILE_ERROR_SIZE];
-    if (b->csv_open) {
-        b->csv_open = 0;
-        if (out_file_commit(&b->csv, err, sizeof err) != 0)
-            die(b, err);
-    }
+    if (results_csv_commit(&b->csv, err, sizeof err) != 0)
+        die(b, err);
     lab_free(b);
-}
-
-/* A field for the CSV file: a comma inside would end it, so it becomes ';'. */
-static const char *csv_field(const char *text, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s", text);
-    for (char *c = buf; *c; c++)
-        *c = *c == ',' ? ';' : *c;
-    return buf;
-}
-
-/* One CSV line: seed is "1", "2", ... for one run, "mean" or "sd" for a
- * table cell; x is the epoch of a curve, the shift of the translation
- * experiment, or -1 for a number about a whole run (written empty); a
- * value that is NaN (none) is written empty too. */
-static void csv_row(lab *b, const char *experiment, const char *variant, const char *seed, int x,
-                    const char *measure, double value)
-{
-    char at[16] = "", name[128], number[32] = "";
-    if (!b->csv_open)
-        return;
-    if (x >= 0)
-        snprintf(at, sizeof at, "%d", x);
-    if (!isnan(value))                               /* no value: a target never reached, the sd of one run */
-        snprintf(number, sizeof number, "%.6g", value);
-    out_file_printf(&b->csv, "%s,%s,%s,%s,%s,%s\n", experiment, csv_field(variant, name, sizeof name), seed, at,
-                    measure, number);
-}
-
-static void csv_run(lab *b, const char *experiment, const char *variant, int seed, int x, const char *measure,
-                    double value)
-{
-    char s[16];
-    snprintf(s, sizeof s, "%d", seed);
-    csv_row(b, experiment, variant, s, x, measure, value);
 }
 
 /* The smaller of a and b. */
 static int at_most(int a, int b)
 {
     return a < b ? a : b;
-}
-
-/* "s" after a count that is not 1: "%d epoch%s", n, plural(n). */
-static const char *plural(int n)
-{
-    return n == 1 ? "" : "s";
 }
 
 /* A small count in words ("two learning rates"), larger ones in digits. */
@@ -251,138 +147,7 @@ static const char *count_words(int n, char *buf, size_t size)
     return buf;
 }
 
-/* ---------------------------------------------------------------- a table cell: mean and spread over seeds */
-
-typedef struct {
-    double mean, sd, lo, hi;
-    int n;
-} summary;
-
-/* The values x (n) that are not NaN (runs that never got there are NaN). */
-static summary summarise(const double *x, int n)
-{
-    double kept[MAX_SEEDS * MAX_VARIANTS];
-    summary s = { NAN, NAN, NAN, NAN, 0 };
-    for (int i = 0; i < n; i++)
-        if (!isnan(x[i]))
-            kept[s.n++] = x[i];
-    if (s.n == 0)
-        return s;
-    sample_mean_sd(kept, s.n, &s.mean, &s.sd);
-    sample_range(kept, s.n, &s.lo, &s.hi);
-    return s;
-}
-
-/* "1.23 ± 0.05" (sd n/a for one value, "-" for none), each multiplied by scale. */
-static const char *pm(char *buf, size_t size, summary s, double scale, int decimals)
-{
-    if (s.n == 0)
-        snprintf(buf, size, "-");
-    else if (s.n == 1)
-        snprintf(buf, size, "%.*f (sd n/a)", decimals, s.mean * scale);
-    else
-        snprintf(buf, size, "%.*f ± %.*f", decimals, s.mean * scale, decimals, s.sd * scale);
-    return buf;
-}
-
-/* A row of a Markdown table, cell by cell, about one variant. */
-typedef struct {
-    lab *b;
-    const char *experiment, *variant;
-    char text[1024];
-} table_row;
-
-/* Start the row with its first columns, already written ("| relu | 0.03"). */
-static void row_start(table_row *r, lab *b, const char *experiment, const char *variant, const char *first)
-{
-    r->b = b;
-    r->experiment = experiment;
-    r->variant = variant;
-    snprintf(r->text, sizeof r->text, "%s", first);
-}
-
-/* One more cell: the mean and spread of values (n), printed (times scale)
- * and written to the CSV as the cell's mean and sd, under `measure`. */
-static void row_cell(table_row *r, int x, const char *measure, const double *values, int n, double scale,
-                     int decimals)
-{
-    char text[64];
-    size_t used = strlen(r->text);
-    summary s = summarise(values, n);
-    csv_row(r->b, r->experiment, r->variant, "mean", x, measure, s.mean);
-    csv_row(r->b, r->experiment, r->variant, "sd", x, measure, s.sd);
-    snprintf(r->text + used, sizeof r->text - used, " | %s", pm(text, sizeof text, s, scale, decimals));
-}
-
-static void row_print(const table_row *r)
-{
-    printf("%s |\n", r->text);
-}
-
-/* Two variants compared seed by seed, and the claim that a is lower than b
- * judged by Student's t (src/stats.h): the mean and sd of d = a - b, the
- * 95% interval of the mean difference, mean -+ t(n-1) sd/sqrt(n), in how
- * many seeds a is lower, and the verdict: "shown" when the whole interval
- * is below 0, "contradicted" when it is wholly above 0, "not shown" when it
- * contains 0. Seeds where either value is NaN (a run that diverged or never
- * reached its target) are left out, and the count says how many are left. */
-static void print_paired(const char *what, const double *a, const double *b, int n, double scale,
-                         const char *unit, const char *a_name, const char *b_name)
-{
-    double d[MAX_SEEDS];
-    int lower = 0;
-    for (int i = 0; i < n; i++) {
-        d[i] = a[i] - b[i];
-        lower += a[i] < b[i];
-    }
-    char text[64], interval[160] = "; no interval from fewer than 2 seeds";
-    summary s = summarise(d, n);
-    interval95 ci = paired_interval95(d, n);
-    if (ci.n > 1)
-        snprintf(interval, sizeof interval, "; 95%% interval %+.2f to %+.2f (t(%d) = %.3f times the standard error "
-                 "%.2f)", ci.lo * scale, ci.hi * scale, ci.n - 1, t_critical_95(ci.n - 1), ci.se * scale);
-    printf("%s, %s minus %s, seed by seed: %s%s%s; %s is lower in %d of %d seed%s",
-           what, a_name, b_name, pm(text, sizeof text, s, scale, 2), unit, interval, a_name, lower, n, plural(n));
-    if (s.n < n)
-        printf(" (%d left out: %s that never got there)", n - s.n, n - s.n == 1 ? "a run" : "runs");
-    printf("\n  -> %s lower: %s\n", a_name, verdict_name(verdict_lower(ci)));
-}
-
-/* ---------------------------------------------------------------- one training run */
-
-/* When a run scores a set (in test mode): never, after its last epoch, or after every epoch. */
-enum { NEVER, AT_END, EVERY_EPOCH };
-
-typedef struct {
-    const char *spec;
-    int padded;                 /* train and test on the 29x29 copies */
-    int n_train, epochs, shift;
-    double lr;
-    int score_train;            /* the training images (up to TRAIN_SCORED): NEVER, AT_END, EVERY_EPOCH */
-    int score_test;             /* the test images: the same */
-    double stop_train_error;    /* stop once the training error is at most this (0: run every epoch) */
-    double stop_test_accuracy;  /* stop once the test accuracy is at least this (0: run every epoch) */
-} run_plan;
-
-typedef struct {
-    long n_params;
-    int epochs;                 /* epochs run */
-    int diverged;               /* the loss stopped being a number: training ended there */
-    double train_loss[MAX_EPOCHS], train_error[MAX_EPOCHS];   /* test mode; NAN when not scored */
-    double test_loss[MAX_EPOCHS], test_error[MAX_EPOCHS];
-    double seconds[MAX_EPOCHS];                               /* training time so far, wall clock */
-    double cpu_seconds[MAX_EPOCHS];                           /* the same in processor time (all threads) */
-} run_result;
-
-/* A network being trained: its parameters, its runner, its training loop. */
-typedef struct {
-    sequential net;
-    real *params, *stats;
-    sequential_runner runner;
-    fit_state fit;
-    real *x;                    /* (EVAL_BATCH, rows, cols) */
-    int *labels;                /* (EVAL_BATCH) */
-} trial;
+/* ---------------------------------------------------------------- one training run (src/experiment.h) */
 
 static const image_set *train_images(const lab *b, int padded)
 {
@@ -394,145 +159,20 @@ static const image_set *test_images(const lab *b, int padded)
     return padded ? &b->padded_test : &b->data.test_images;
 }
 
-static void trial_start(trial *t, lab *b, const run_plan *p, uint64_t seed)
-{
-    char err[FILE_ERROR_SIZE];
-    const image_set *images = train_images(b, p->padded);
-    memset(t, 0, sizeof *t);
-    if (sequential_build(&t->net, p->spec, 1, images->rows, images->cols, err, sizeof err) != 0)
-        die(b, err);
-    t->params = tensor_alloc((size_t)t->net.n_params, "parameters");
-    t->stats = tensor_alloc((size_t)t->net.n_stats + 1, "running statistics");
-    rng_t init = rng_seeded(seed);                   /* the same draws for networks of the same shapes */
-    sequential_init(&t->net, t->params, t->stats, &init);
-    sequential_runner_init(&t->runner, &t->net, t->params, t->stats, ENGINE_FAST, b->pool, EVAL_BATCH);
-    t->runner.model.seed = seed;                     /* dropout's masks */
-    fit_init(&t->fit, &t->runner, t->params, t->stats, images, &b->data.train_labels, p->n_train, BATCH, p->shift,
-             OPTIMIZER_SGD, MOMENTUM, seed + 1);
-    t->x = tensor_alloc((size_t)EVAL_BATCH * images->rows * images->cols, "a batch's images");
-    t->labels = checked_calloc(EVAL_BATCH, sizeof(int), "a batch's labels");
-}
-
-static void trial_end(trial *t)
-{
-    fit_free(&t->fit);
-    sequential_runner_free(&t->runner);
-    free(t->params);
-    free(t->stats);
-    free(t->x);
-    free(t->labels);
-}
-
-/* The first `count` images of a set, each moved down by dy and right by dx
- * (zero fill: moved_image), through the network in test mode. */
-static set_score trial_score(trial *t, const image_set *images, const label_set *labels, int count, int dy, int dx)
-{
-    long pixels = (long)images->rows * images->cols;
-    double loss = 0;
-    long correct = 0;
-    t->runner.model.training = 0;
-    for (int first = 0; first < count; first += EVAL_BATCH) {
-        int n = at_most(count - first, EVAL_BATCH);
-        for (int i = 0; i < n; i++) {
-            moved_image(images, first + i, dy, dx, t->x + i * pixels);
-            t->labels[i] = labels->labels[first + i];
-        }
-        batch_score s = minibatch_forward(&t->runner.batches, t->x, t->labels, n, NULL);
-        loss += s.loss;
-        correct += s.correct;
-    }
-    return (set_score){ loss / count, (double)correct / count };
-}
-
-/* After epoch e (0-based): score the sets whose plan says `when`
- * (EVERY_EPOCH, or AT_END once the run ends), unless already scored. */
-static void score_epoch(trial *t, lab *b, const run_plan *p, int e, int when, run_result *r)
-{
-    if (p->score_train >= when && isnan(r->train_error[e])) {
-        set_score s = trial_score(t, train_images(b, p->padded), &b->data.train_labels,
-                                  at_most(p->n_train, TRAIN_SCORED), 0, 0);
-        r->train_loss[e] = s.loss;
-        r->train_error[e] = 1 - s.accuracy;
-    }
-    if (p->score_test >= when && isnan(r->test_error[e])) {
-        set_score s = trial_score(t, test_images(b, p->padded), &b->data.test_labels, b->n_test, 0, 0);
-        r->test_loss[e] = s.loss;
-        r->test_error[e] = 1 - s.accuracy;
-    }
-}
-
-static int reached_stop(const run_plan *p, const run_result *r, int e)
-{
-    return (p->stop_train_error > 0 && r->train_error[e] <= p->stop_train_error)
-        || (p->stop_test_accuracy > 0 && 1 - r->test_error[e] >= p->stop_test_accuracy);
-}
-
-/* Train the plan's network from `seed` for its epochs, or until its stop,
- * scoring as the plan says; the trial t is left open (for more scoring):
- * the caller ends it. Training time excludes the scoring. */
+/* Train a network from `seed`, and keep it open for more scoring (t). */
 static void train(lab *b, const run_plan *p, uint64_t seed, run_result *r, trial *t)
 {
-    double wall = 0, cpu = 0;
-    memset(r, 0, sizeof *r);
-    trial_start(t, b, p, seed);
-    r->n_params = t->net.n_params;
-    for (int e = 0; e < p->epochs && e < MAX_EPOCHS; e++) {
-        int bad_batch;
-        double started = wall_clock();
-        clock_t cpu_started = clock();
-        fit_epoch(&t->fit, p->lr, NULL, e + 1, p->epochs, &bad_batch);
-        wall += wall_clock() - started;
-        cpu += (double)(clock() - cpu_started) / CLOCKS_PER_SEC;
-        r->seconds[e] = wall;
-        r->cpu_seconds[e] = cpu;
-        r->train_loss[e] = r->train_error[e] = r->test_loss[e] = r->test_error[e] = NAN;
-        if (bad_batch) {
-            r->diverged = 1;                         /* the loss is not a number: no scores */
-            break;
-        }
-        r->epochs = e + 1;
-        score_epoch(t, b, p, e, EVERY_EPOCH, r);
-        int stop = reached_stop(p, r, e);
-        if (stop || e + 1 == p->epochs)
-            score_epoch(t, b, p, e, AT_END, r);
-        if (stop)
-            break;
-    }
+    char err[FILE_ERROR_SIZE];
+    if (train_run(&b->setup, p, seed, r, t, err, sizeof err) != 0)
+        die(b, err);
 }
 
+/* Train a network from `seed`: its numbers only. */
 static void run(lab *b, const run_plan *p, uint64_t seed, run_result *r)
 {
     trial t;
     train(b, p, seed, r, &t);
     trial_end(&t);
-}
-
-/* The per-epoch numbers of a run, to the CSV. */
-static void csv_curves(lab *b, const char *experiment, const char *variant, int seed, const run_result *r)
-{
-    csv_run(b, experiment, variant, seed, -1, "parameters", (double)r->n_params);
-    csv_run(b, experiment, variant, seed, -1, "diverged", r->diverged);
-    for (int e = 0; e < r->epochs; e++) {
-        if (!isnan(r->train_error[e])) {
-            csv_run(b, experiment, variant, seed, e + 1, "train_loss", r->train_loss[e]);
-            csv_run(b, experiment, variant, seed, e + 1, "train_error", r->train_error[e]);
-        }
-        if (!isnan(r->test_error[e])) {
-            csv_run(b, experiment, variant, seed, e + 1, "test_loss", r->test_loss[e]);
-            csv_run(b, experiment, variant, seed, e + 1, "test_error", r->test_error[e]);
-        }
-        csv_run(b, experiment, variant, seed, e + 1, "seconds", r->seconds[e]);
-        csv_run(b, experiment, variant, seed, e + 1, "cpu_seconds", r->cpu_seconds[e]);
-    }
-}
-
-/* The last value of a curve that was measured (NAN if none). */
-static double last_measured(const double *curve, int epochs)
-{
-    for (int e = epochs - 1; e >= 0; e--)
-        if (!isnan(curve[e]))
-            return curve[e];
-    return NAN;
 }
 
 /* How many seeds this experiment uses: --seeds, else its own default. */
@@ -564,7 +204,15 @@ static void print_setup(const lab *b, int n_train, int epochs, int seeds, const 
 /* ---------------------------------------------------------------- the experiments: a shared shape */
 
 /* Networks trained on the same images in the same way, several seeds each,
- * compared on their final errors. */
+ * compared on their final errors: a table row each (src/experiment.h),
+ * rows[v].values[TEST_ERROR][s] the test error of variant v from seed s + 1. */
+enum { TEST_ERROR, TRAIN_ERROR, SECONDS_PER_EPOCH };
+static const table_column comparison_columns[3] = {
+    { "test error (%)", "test_error", -1, 100, 2 },
+    { "training error (%)", "train_error", -1, 100, 2 },
+    { "seconds per epoch", "seconds_per_epoch", -1, 1, 2 },
+};
+
 typedef struct {
     const char *experiment;
     int n_variants;
@@ -574,10 +222,9 @@ typedef struct {
     int shifts[MAX_VARIANTS];
     int n_train, epochs, seeds;
     double lr;
-    /* results: [variant][seed] */
+    /* results */
     long n_params[MAX_VARIANTS];
-    double test_error[MAX_VARIANTS][MAX_SEEDS], train_error[MAX_VARIANTS][MAX_SEEDS];
-    double seconds_per_epoch[MAX_VARIANTS][MAX_SEEDS];
+    table_row rows[MAX_VARIANTS];
 } comparison;
 
 /* Train every variant from every seed; then, when with_trial is not NULL,
@@ -586,39 +233,47 @@ typedef void (*after_training)(lab *b, comparison *c, int v, int s, trial *t);
 
 static void run_comparison(lab *b, comparison *c, after_training with_trial)
 {
-    for (int v = 0; v < c->n_variants; v++)
+    for (int v = 0; v < c->n_variants; v++) {
+        table_row *row = &c->rows[v];
         for (int s = 0; s < c->seeds; s++) {
-            run_plan p = { c->specs[v], c->padded[v], c->n_train, c->epochs, c->shifts[v], c->lr, AT_END, AT_END,
-                           0, 0 };
+            run_plan p = { .spec = c->specs[v], .train = train_images(b, c->padded[v]),
+                           .test = test_images(b, c->padded[v]), .n_train = c->n_train, .epochs = c->epochs,
+                           .shift = c->shifts[v], .lr = c->lr, .score_train = SCORE_AT_END,
+                           .score_test = SCORE_AT_END };
             run_result r;
             trial t;
             train(b, &p, (uint64_t)s + 1, &r, &t);
             c->n_params[v] = r.n_params;
-            c->test_error[v][s] = r.diverged ? NAN : last_measured(r.test_error, r.epochs);
-            c->train_error[v][s] = r.diverged ? NAN : last_measured(r.train_error, r.epochs);
-            c->seconds_per_epoch[v][s] = r.epochs > 0 ? r.seconds[r.epochs - 1] / r.epochs : NAN;
-            csv_curves(b, c->experiment, c->names[v], s + 1, &r);
+            row->values[TEST_ERROR][s] = r.diverged ? NAN : last_measured(r.test_error, r.epochs);
+            row->values[TRAIN_ERROR][s] = r.diverged ? NAN : last_measured(r.train_error, r.epochs);
+            row->values[SECONDS_PER_EPOCH][s] = r.epochs > 0 ? r.seconds[r.epochs - 1] / r.epochs : NAN;
+            results_csv_curves(&b->csv, c->experiment, c->names[v], s + 1, &r);
             if (with_trial)
                 with_trial(b, c, v, s, &t);
             trial_end(&t);
         }
+        snprintf(row->first, sizeof row->first, "%s | %ld", c->names[v], c->n_params[v]);
+        snprintf(row->variant, sizeof row->variant, "%s", c->names[v]);
+        row->seeds = c->seeds;
+    }
+}
+
+/* The errors of variant v, one per seed. */
+static const double *test_errors(const comparison *c, int v)
+{
+    return c->rows[v].values[TEST_ERROR];
+}
+
+static const double *train_errors(const comparison *c, int v)
+{
+    return c->rows[v].values[TRAIN_ERROR];
 }
 
 /* | network | parameters | test error % | training error % | s/epoch | */
 static void print_comparison(lab *b, comparison *c)
 {
-    printf("\n| network | parameters | test error (%%) | training error (%%) | seconds per epoch |\n"
-           "|---|---|---|---|---|\n");
-    for (int v = 0; v < c->n_variants; v++) {
-        table_row row;
-        char first[128];
-        snprintf(first, sizeof first, "| %s | %ld", c->names[v], c->n_params[v]);
-        row_start(&row, b, c->experiment, c->names[v], first);
-        row_cell(&row, -1, "test_error", c->test_error[v], c->seeds, 100, 2);
-        row_cell(&row, -1, "train_error", c->train_error[v], c->seeds, 100, 2);
-        row_cell(&row, -1, "seconds_per_epoch", c->seconds_per_epoch[v], c->seeds, 1, 2);
-        row_print(&row);
-    }
+    table_header(stdout, "network | parameters", comparison_columns, 3);
+    table_rows(stdout, &b->csv, c->experiment, comparison_columns, 3, c->rows, c->n_variants);
     printf("(mean ± sample standard deviation over %d seed%s; errors in test mode, after the last epoch)\n",
            c->seeds, plural(c->seeds));
 }
@@ -640,16 +295,114 @@ static void add_variant(comparison *c, const char *name, const char *spec)
     c->specs[c->n_variants++] = spec;
 }
 
+/* ---------------------------------------------------------------- the experiments: epochs to a target */
+
+/* Two networks, each trained at every learning rate of a small sweep from
+ * several seeds, until a target (experiments 1 and 8): a training error of
+ * at most `target`, or (on_test_accuracy) a test accuracy of at least it.
+ * rows[2 l + v]: variant v at learning rate l, values[EPOCHS_TO_TARGET][s]
+ * the first epoch that reached it from seed s + 1 (NaN: none did). */
+enum { EPOCHS_TO_TARGET, SECONDS_TO_TARGET, CPU_SECONDS_TO_TARGET, SWEEP_SECONDS_PER_EPOCH };
+
+typedef struct {
+    const char *experiment;
+    const char *names[2], *specs[2];
+    const double *lrs;
+    int n_lrs, n_train, max_epochs, seeds;
+    double target;
+    int on_test_accuracy;
+    /* results */
+    int reached[2][3];          /* [variant][lr]: how many seeds reached the target */
+    table_row rows[6];
+} sweep;
+
+/* The runs' epochs to the target, variant v at learning rate l, one per seed. */
+static const double *epochs_to_target(const sweep *w, int v, int l)
+{
+    return w->rows[2 * l + v].values[EPOCHS_TO_TARGET];
+}
+
+/* The first epoch of run r that reached the sweep's target, or NEVER_REACHED. */
+static int epoch_reaching_target(const sweep *w, const run_result *r)
+{
+    double accuracy[MAX_EPOCHS];
+    if (!w->on_test_accuracy)
+        return first_epoch_reaching(r->train_error, r->epochs, w->target, 0);
+    for (int e = 0; e < r->epochs; e++)
+        accuracy[e] = 1 - r->test_error[e];
+    return first_epoch_reaching(accuracy, r->epochs, w->target, 1);
+}
+
+static void run_sweep(lab *b, sweep *w)
+{
+    for (int l = 0; l < w->n_lrs; l++)
+        for (int v = 0; v < 2; v++) {
+            table_row *row = &w->rows[2 * l + v];
+            snprintf(row->variant, sizeof row->variant, "%s lr %g", w->names[v], w->lrs[l]);
+            row->seeds = w->seeds;
+            w->reached[v][l] = 0;
+            for (int s = 0; s < w->seeds; s++) {
+                run_plan p = { .spec = w->specs[v], .train = &b->data.train_images, .test = &b->data.test_images,
+                               .n_train = w->n_train, .epochs = w->max_epochs, .lr = w->lrs[l] };
+                if (w->on_test_accuracy) {           /* scored on the test set every epoch */
+                    p.score_test = SCORE_EVERY_EPOCH;
+                    p.stop_test_accuracy = w->target;
+                } else {                             /* on the training set every epoch, the test set at the end */
+                    p.score_train = SCORE_EVERY_EPOCH;
+                    p.score_test = SCORE_AT_END;
+                    p.stop_train_error = w->target;
+                }
+                run_result r;
+                run(b, &p, (uint64_t)s + 1, &r);
+                int e = epoch_reaching_target(w, &r);
+                row->values[EPOCHS_TO_TARGET][s] = e == NEVER_REACHED ? NAN : e;
+                row->values[SECONDS_TO_TARGET][s] = e == NEVER_REACHED ? NAN : r.seconds[e - 1];
+                row->values[CPU_SECONDS_TO_TARGET][s] = e == NEVER_REACHED ? NAN : r.cpu_seconds[e - 1];
+                row->values[SWEEP_SECONDS_PER_EPOCH][s] = r.epochs > 0 ? r.seconds[r.epochs - 1] / r.epochs : NAN;
+                w->reached[v][l] += e != NEVER_REACHED;
+                results_csv_curves(&b->csv, w->experiment, row->variant, s + 1, &r);
+                results_csv_run(&b->csv, w->experiment, row->variant, s + 1, -1, "epochs_to_target",
+                                row->values[EPOCHS_TO_TARGET][s]);
+            }
+            snprintf(row->first, sizeof row->first, "%s | %g | %d of %d", w->names[v], w->lrs[l], w->reached[v][l],
+                     w->seeds);
+        }
+}
+
+/* | first_title | lr | reached | epochs to | seconds to | [processor seconds | seconds per epoch] |:
+ * the first n_columns (2 or 4) of the four. */
+static void print_sweep(lab *b, const sweep *w, const char *first_title, int target_decimals, int n_columns)
+{
+    char target[16], first[96], epochs[48], seconds[48];
+    snprintf(target, sizeof target, "%.*f%%", target_decimals, 100 * w->target);
+    snprintf(first, sizeof first, "%s | lr | reached %s", first_title, target);
+    snprintf(epochs, sizeof epochs, "epochs to %s", target);
+    snprintf(seconds, sizeof seconds, "seconds to %s", target);
+    const table_column columns[4] = {
+        { epochs, "epochs_to_target", -1, 1, 2 },
+        { seconds, "seconds_to_target", -1, 1, 1 },
+        { "processor seconds", "cpu_seconds_to_target", -1, 1, 1 },
+        { "seconds per epoch", "seconds_per_epoch", -1, 1, 2 },
+    };
+    table_header(stdout, first, columns, n_columns);
+    table_rows(stdout, &b->csv, w->experiment, columns, n_columns, w->rows, 2 * w->n_lrs);
+    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epoch%s)\n", w->max_epochs,
+           plural(w->max_epochs));
+}
+
 /* ---------------------------------------------------------------- 1. ReLU against tanh */
 
 /* "lr 0.03: tanh needs 1.50x the epochs and 2.90x the seconds of ReLU"
- * (the ratio of the means), or why there is no ratio; `which` is the
- * part before the colon. */
-static void print_ratios(const char *which, const double *relu_epochs, const double *tanh_epochs,
-                         const double *relu_seconds, const double *tanh_seconds, int seeds)
+ * (the ratio of the means), ReLU at learning rate relu_lr, tanh at tanh_lr
+ * (indices into the sweep), or why there is no ratio; `which` is the part
+ * before the colon. */
+static void print_ratios(const char *which, const sweep *w, int relu_lr, int tanh_lr)
 {
-    summary re = summarise(relu_epochs, seeds), te = summarise(tanh_epochs, seeds);
-    summary rs = summarise(relu_seconds, seeds), ts = summarise(tanh_seconds, seeds);
+    const table_row *relu = &w->rows[2 * relu_lr], *tanh_row = &w->rows[2 * tanh_lr + 1];
+    summary re = summarise(relu->values[EPOCHS_TO_TARGET], w->seeds);
+    summary te = summarise(tanh_row->values[EPOCHS_TO_TARGET], w->seeds);
+    summary rs = summarise(relu->values[SECONDS_TO_TARGET], w->seeds);
+    summary ts = summarise(tanh_row->values[SECONDS_TO_TARGET], w->seeds);
     printf("%s", which);
     if (re.n == 0 || te.n == 0)
         printf(": no ratio (%s never reached the target)\n", re.n == 0 ? "ReLU" : "tanh");
@@ -691,68 +444,31 @@ static void time_activations(double ns[2])
 
 static void experiment_relu_tanh(lab *b)
 {
-    static const char *acts[2] = { "relu", "tanh" };
-    static const char *specs[2] = { BASE("relu", "maxpool"), BASE("tanh", "maxpool") };
     static const double full_lrs[3] = { 0.01, 0.03, 0.1 }, quick_lrs[2] = { 0.03, 0.1 };
-    const double *lrs = b->opt.quick ? quick_lrs : full_lrs;
-    int n_lrs = b->opt.quick ? 2 : 3, seeds = seeds_for(b, 3, 2);
-    int n_train = images_for(b, 10000, 2000), max_epochs = epochs_for(b, 15, 10);
-    double target = b->opt.quick ? 0.05 : 0.02;
-    double epochs[2][3][MAX_SEEDS], seconds[2][3][MAX_SEEDS], cpu[2][3][MAX_SEEDS], per_epoch[2][3][MAX_SEEDS];
-    int reached[2][3];
+    sweep w = { .experiment = experiment_names[0], .names = { "relu", "tanh" },
+                .specs = { BASE("relu", "maxpool"), BASE("tanh", "maxpool") },
+                .lrs = b->opt.quick ? quick_lrs : full_lrs, .n_lrs = b->opt.quick ? 2 : 3,
+                .n_train = images_for(b, 10000, 2000), .max_epochs = epochs_for(b, 15, 10), .seeds = seeds_for(b, 3, 2),
+                .target = b->opt.quick ? 0.05 : 0.02 };
     lesson_step(1, "ReLU against tanh (Gonzalez, from AlexNet): \"networks with ReLUs train several times faster\"");
     printf("The same network with ReLU or with tanh after each convolution, from the same initial weights:\n"
-           "  %s\n", specs[0]);
-    print_setup(b, n_train, max_epochs, seeds, "at most ");
+           "  %s\n", w.specs[0]);
+    print_setup(b, w.n_train, w.max_epochs, w.seeds, "at most ");
     printf("Measured: the first epoch after which the training error (all %d training images, test mode) is at\n"
            "most %.0f%%, and the training time until then; each learning rate of a small sweep.\n",
-           at_most(n_train, TRAIN_SCORED), 100 * target);
-    for (int l = 0; l < n_lrs; l++)
-        for (int a = 0; a < 2; a++) {
-            char variant[32];
-            snprintf(variant, sizeof variant, "%s lr %g", acts[a], lrs[l]);
-            reached[a][l] = 0;
-            for (int s = 0; s < seeds; s++) {
-                run_plan p = { specs[a], 0, n_train, max_epochs, 0, lrs[l], EVERY_EPOCH, AT_END, target, 0 };
-                run_result r;
-                run(b, &p, (uint64_t)s + 1, &r);
-                int e = first_epoch_reaching(r.train_error, r.epochs, target, 0);
-                epochs[a][l][s] = e == NEVER_REACHED ? NAN : e;
-                seconds[a][l][s] = e == NEVER_REACHED ? NAN : r.seconds[e - 1];
-                cpu[a][l][s] = e == NEVER_REACHED ? NAN : r.cpu_seconds[e - 1];
-                per_epoch[a][l][s] = r.epochs > 0 ? r.seconds[r.epochs - 1] / r.epochs : NAN;
-                reached[a][l] += e != NEVER_REACHED;
-                csv_curves(b, experiment_names[0], variant, s + 1, &r);
-                csv_run(b, experiment_names[0], variant, s + 1, -1, "epochs_to_target", epochs[a][l][s]);
-            }
-        }
-    printf("\n| activation | lr | reached %.0f%% | epochs to %.0f%% | seconds to %.0f%% | processor seconds | "
-           "seconds per epoch |\n|---|---|---|---|---|---|---|\n", 100 * target, 100 * target, 100 * target);
-    for (int l = 0; l < n_lrs; l++)
-        for (int a = 0; a < 2; a++) {
-            char variant[32];
-            snprintf(variant, sizeof variant, "%s lr %g", acts[a], lrs[l]);
-            char first[96];
-            table_row row;
-            snprintf(first, sizeof first, "| %s | %g | %d of %d", acts[a], lrs[l], reached[a][l], seeds);
-            row_start(&row, b, experiment_names[0], variant, first);
-            row_cell(&row, -1, "epochs_to_target", epochs[a][l], seeds, 1, 2);
-            row_cell(&row, -1, "seconds_to_target", seconds[a][l], seeds, 1, 1);
-            row_cell(&row, -1, "cpu_seconds_to_target", cpu[a][l], seeds, 1, 1);
-            row_cell(&row, -1, "seconds_per_epoch", per_epoch[a][l], seeds, 1, 2);
-            row_print(&row);
-        }
-    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epoch%s)\n", max_epochs,
-           plural(max_epochs));
+           at_most(w.n_train, TRAIN_SCORED), 100 * w.target);
+    run_sweep(b, &w);
+    print_sweep(b, &w, "activation", 0, 4);
     double ns[2];
     time_activations(ns);
     printf("One number through the activation, forward and backward: ReLU %.2f ns, tanh %.1f ns (libm's tanh,\n"
            "one call per number); this network has %d of them per image.\n", ns[0], ns[1], 24 * 24 * 8 + 8 * 8 * 16);
-    for (int l = 0; l < n_lrs; l++) {
+    for (int l = 0; l < w.n_lrs; l++) {
         char which[32];
-        snprintf(which, sizeof which, "lr %g", lrs[l]);
-        print_ratios(which, epochs[0][l], epochs[1][l], seconds[0][l], seconds[1][l], seeds);
-        print_paired("  epochs to the target", epochs[0][l], epochs[1][l], seeds, 1, "", "ReLU", "tanh");
+        snprintf(which, sizeof which, "lr %g", w.lrs[l]);
+        print_ratios(which, &w, l, l);
+        paired_report(stdout, "  epochs to the target", epochs_to_target(&w, 0, l), epochs_to_target(&w, 1, l),
+                      w.seeds, 1, "", "ReLU", "tanh");
     }
     /* Each activation's best learning rate: the one at which the most seeds
      * reached the target; among those, the fewest epochs to it (the mean
@@ -760,17 +476,20 @@ static void experiment_relu_tanh(lab *b)
      * (the first of the sweep). Seconds play no part. */
     int best[2] = { 0, 0 };
     for (int a = 0; a < 2; a++)
-        for (int l = 1; l < n_lrs; l++) {
-            summary now = summarise(epochs[a][l], seeds), was = summarise(epochs[a][best[a]], seeds);
-            if (reached[a][l] > reached[a][best[a]] || (reached[a][l] == reached[a][best[a]] && now.mean < was.mean))
+        for (int l = 1; l < w.n_lrs; l++) {
+            summary now = summarise(epochs_to_target(&w, a, l), w.seeds);
+            summary was = summarise(epochs_to_target(&w, a, best[a]), w.seeds);
+            if (w.reached[a][l] > w.reached[a][best[a]]
+                || (w.reached[a][l] == w.reached[a][best[a]] && now.mean < was.mean))
                 best[a] = l;
         }
     char which[96];
-    snprintf(which, sizeof which, "each at its best learning rate (ReLU %g, tanh %g)", lrs[best[0]], lrs[best[1]]);
-    print_ratios(which, epochs[0][best[0]], epochs[1][best[1]], seconds[0][best[0]], seconds[1][best[1]], seeds);
-    print_paired("  epochs to the target", epochs[0][best[0]], epochs[1][best[1]], seeds, 1, "", "ReLU", "tanh");
+    snprintf(which, sizeof which, "each at its best learning rate (ReLU %g, tanh %g)", w.lrs[best[0]], w.lrs[best[1]]);
+    print_ratios(which, &w, best[0], best[1]);
+    paired_report(stdout, "  epochs to the target", epochs_to_target(&w, 0, best[0]),
+                  epochs_to_target(&w, 1, best[1]), w.seeds, 1, "", "ReLU", "tanh");
     printf("(the best learning rate: the one at which the most seeds reached %.0f%%, then the fewest epochs to it\n"
-           "on average, then the smaller rate; seconds play no part)\n", 100 * target);
+           "on average, then the smaller rate; seconds play no part)\n", 100 * w.target);
 }
 
 /* ---------------------------------------------------------------- 2. max against average pooling */
@@ -788,8 +507,8 @@ static void experiment_pooling(lab *b)
     printf("Learning rate %g for both.\n", c.lr);
     run_comparison(b, &c, NULL);
     print_comparison(b, &c);
-    print_paired("test error", c.test_error[0], c.test_error[1], c.seeds, 100, " points", "max", "average");
-    print_paired("training error", c.train_error[0], c.train_error[1], c.seeds, 100, " points", "max", "average");
+    paired_report(stdout, "test error", test_errors(&c, 0), test_errors(&c, 1), c.seeds, 100, " points", "max", "average");
+    paired_report(stdout, "training error", train_errors(&c, 0), train_errors(&c, 1), c.seeds, 100, " points", "max", "average");
 }
 
 /* ---------------------------------------------------------------- 3. one 5x5 against two 3x3 */
@@ -846,10 +565,10 @@ static void experiment_stacked(lab *b)
     printf("Learning rate %g for all four.\n", c.lr);
     run_comparison(b, &c, NULL);
     print_comparison(b, &c);
-    print_paired("test error", c.test_error[1], c.test_error[0], c.seeds, 100, " points", "two 3x3", "one 5x5");
-    print_paired("test error", c.test_error[1], c.test_error[2], c.seeds, 100, " points", "with ReLU",
+    paired_report(stdout, "test error", test_errors(&c, 1), test_errors(&c, 0), c.seeds, 100, " points", "two 3x3", "one 5x5");
+    paired_report(stdout, "test error", test_errors(&c, 1), test_errors(&c, 2), c.seeds, 100, " points", "with ReLU",
                  "without");
-    print_paired("test error", c.test_error[3], c.test_error[0], c.seeds, 100, " points", "two 3x3 (22 between)",
+    paired_report(stdout, "test error", test_errors(&c, 3), test_errors(&c, 0), c.seeds, 100, " points", "two 3x3 (22 between)",
                  "one 5x5");
 }
 
@@ -873,9 +592,9 @@ static void experiment_dense_cnn(lab *b)
     printf("Learning rate %g for all.\n", c.lr);
     run_comparison(b, &c, NULL);
     print_comparison(b, &c);
-    print_paired("test error", c.test_error[0], c.test_error[1], c.seeds, 100, " points", "CNN", "dense 8");
-    print_paired("test error", c.test_error[2], c.test_error[3], c.seeds, 100, " points", "CNN", "dense 30");
-    print_paired("test error", c.test_error[2], c.test_error[4], c.seeds, 100, " points", "CNN", "dense 128");
+    paired_report(stdout, "test error", test_errors(&c, 0), test_errors(&c, 1), c.seeds, 100, " points", "CNN", "dense 8");
+    paired_report(stdout, "test error", test_errors(&c, 2), test_errors(&c, 3), c.seeds, 100, " points", "CNN", "dense 30");
+    paired_report(stdout, "test error", test_errors(&c, 2), test_errors(&c, 4), c.seeds, 100, " points", "CNN", "dense 128");
 }
 
 /* ---------------------------------------------------------------- 5. translation */
@@ -968,8 +687,8 @@ static void demo_conv_rows(lab *b, equivariance_demo *d, const image_set *set, c
         printf("| %s | (%d, %d) | %ld of %ld | %.3g | %.3g |\n", name, dy, dx, compared, all, gap, unmoved);
         char variant[64];
         snprintf(variant, sizeof variant, "conv on %s moved by (%d %d)", name, dy, dx);
-        csv_row(b, experiment_names[4], variant, "1", -1, "max_difference_moved_back", gap);
-        csv_row(b, experiment_names[4], variant, "1", -1, "max_difference_in_place", unmoved);
+        results_csv_row(&b->csv, experiment_names[4], variant, "1", -1, "max_difference_moved_back", gap);
+        results_csv_row(&b->csv, experiment_names[4], variant, "1", -1, "max_difference_in_place", unmoved);
     }
 }
 
@@ -1002,7 +721,7 @@ static void demo_pooling(lab *b, equivariance_demo *d)
         else
             printf("  the digit moved right by 1: no whole pooled position to move back by; in place, the pooled "
                    "maps differ\n  by up to %.3g, and %ld of %d pooled values are unchanged\n", back, same, n);
-        csv_row(b, experiment_names[4], dx == 2 ? "maxpool after conv moved by (0 2)" :
+        results_csv_row(&b->csv, experiment_names[4], dx == 2 ? "maxpool after conv moved by (0 2)" :
                 "maxpool after conv moved by (0 1)", "1", -1, "max_difference_moved_back", back);
     }
 }
@@ -1031,11 +750,9 @@ static void show_equivariance(lab *b)
     free(noise.pixels);
 }
 
-typedef struct {
-    double accuracy[MAX_VARIANTS][MAX_SHIFT + 1][MAX_SEEDS];
-} shift_scores;
-
-static shift_scores moved_scores;
+/* The test accuracy of variant v's network from seed s + 1, on test images
+ * moved by k pixels: moved_accuracy[v].values[k][s]. */
+static table_row moved_accuracy[MAX_VARIANTS];
 
 /* After training: the test accuracy at shifts 0..MAX_SHIFT, the mean over
  * the four directions (down, up, right, left). */
@@ -1047,8 +764,9 @@ static void score_moved(lab *b, comparison *c, int v, int s, trial *t)
         for (int d = 0; d < (k == 0 ? 1 : 4); d++)
             sum += trial_score(t, &b->data.test_images, &b->data.test_labels, b->n_test, k * dirs[d][0],
                                k * dirs[d][1]).accuracy;
-        moved_scores.accuracy[v][k][s] = sum / (k == 0 ? 1 : 4);
-        csv_run(b, c->experiment, c->names[v], s + 1, k, "test_accuracy_moved", moved_scores.accuracy[v][k][s]);
+        moved_accuracy[v].values[k][s] = sum / (k == 0 ? 1 : 4);
+        results_csv_run(&b->csv, c->experiment, c->names[v], s + 1, k, "test_accuracy_moved",
+                        moved_accuracy[v].values[k][s]);
     }
 }
 
@@ -1070,16 +788,18 @@ static void experiment_translation(lab *b)
         printf("  %-30s %s\n", c.names[v], c.specs[v]);
     print_setup(b, c.n_train, c.epochs, c.seeds, "");
     run_comparison(b, &c, score_moved);
-    printf("\n| network | parameters | moved by 0 | 1 | 2 | 3 | 4 |\n|---|---|---|---|---|---|---|\n");
+    static const table_column shifts[MAX_SHIFT + 1] = {
+        { "moved by 0", "test_accuracy_moved", 0, 100, 2 }, { "1", "test_accuracy_moved", 1, 100, 2 },
+        { "2", "test_accuracy_moved", 2, 100, 2 }, { "3", "test_accuracy_moved", 3, 100, 2 },
+        { "4", "test_accuracy_moved", 4, 100, 2 },
+    };
     for (int v = 0; v < c.n_variants; v++) {
-        table_row row;
-        char first[128];
-        snprintf(first, sizeof first, "| %s | %ld", c.names[v], c.n_params[v]);
-        row_start(&row, b, c.experiment, c.names[v], first);
-        for (int k = 0; k <= MAX_SHIFT; k++)
-            row_cell(&row, k, "test_accuracy_moved", moved_scores.accuracy[v][k], c.seeds, 100, 2);
-        row_print(&row);
+        memcpy(moved_accuracy[v].first, c.rows[v].first, sizeof c.rows[v].first);        /* "CNN | 9594" */
+        memcpy(moved_accuracy[v].variant, c.rows[v].variant, sizeof c.rows[v].variant);
+        moved_accuracy[v].seeds = c.seeds;
     }
+    table_header(stdout, "network | parameters", shifts, MAX_SHIFT + 1);
+    table_rows(stdout, &b->csv, c.experiment, shifts, MAX_SHIFT + 1, moved_accuracy, c.n_variants);
     printf("(test accuracy in %%, mean ± sd over %d seed%s)\n", c.seeds, plural(c.seeds));
 }
 
@@ -1123,51 +843,49 @@ static void experiment_overlap(lab *b)
     printf("Learning rate %g for both.\n", c.lr);
     run_comparison(b, &c, NULL);
     print_comparison(b, &c);
-    double gap[2][MAX_SEEDS];
-    for (int v = 0; v < 2; v++)
-        for (int s = 0; s < c.seeds; s++)
-            gap[v][s] = c.test_error[v][s] - c.train_error[v][s];
-    printf("\n| network | test error minus training error (points) |\n|---|---|\n");
+    static const table_column gap_column = { "test error minus training error (points)", "overfitting_gap", -1, 100,
+                                             2 };
+    table_row gap[2];                                /* gap[v].values[0][s]: test error minus training error */
     for (int v = 0; v < 2; v++) {
-        table_row row;
-        char first[96];
-        snprintf(first, sizeof first, "| %s", c.names[v]);
-        row_start(&row, b, c.experiment, c.names[v], first);
-        row_cell(&row, -1, "overfitting_gap", gap[v], c.seeds, 100, 2);
-        row_print(&row);
+        snprintf(gap[v].first, sizeof gap[v].first, "%s", c.names[v]);
+        snprintf(gap[v].variant, sizeof gap[v].variant, "%s", c.names[v]);
+        gap[v].seeds = c.seeds;
+        for (int s = 0; s < c.seeds; s++)
+            gap[v].values[0][s] = test_errors(&c, v)[s] - train_errors(&c, v)[s];
     }
-    print_paired("test error", c.test_error[1], c.test_error[0], c.seeds, 100, " points", "overlapping", "2x2");
-    print_paired("the gap", gap[1], gap[0], c.seeds, 100, " points", "overlapping", "2x2");
+    table_header(stdout, "network", &gap_column, 1);
+    table_rows(stdout, &b->csv, c.experiment, &gap_column, 1, gap, 2);
+    paired_report(stdout, "test error", test_errors(&c, 1), test_errors(&c, 0), c.seeds, 100, " points", "overlapping", "2x2");
+    paired_report(stdout, "the gap", gap[1].values[0], gap[0].values[0], c.seeds, 100, " points", "overlapping", "2x2");
 }
 
 /* ---------------------------------------------------------------- 7. dropout and overfitting */
 
-static void dropout_table_row(lab *b, const char *variant, const run_result *r, int seeds)
+/* The dropout table's columns, and a row of them from the runs r (seeds). */
+enum { FINAL_TRAIN_LOSS, FINAL_TEST_LOSS, LOWEST_TEST_LOSS, ITS_EPOCH, FINAL_TRAIN_ERROR, FINAL_TEST_ERROR };
+static const table_column dropout_columns[6] = {
+    { "final training loss", "final_train_loss", -1, 1, 4 },
+    { "final test loss", "final_test_loss", -1, 1, 4 },
+    { "lowest test loss", "lowest_test_loss", -1, 1, 4 },
+    { "its epoch", "epoch_of_lowest_test_loss", -1, 1, 1 },
+    { "final training error (%)", "final_train_error", -1, 100, 2 },
+    { "final test error (%)", "final_test_error", -1, 100, 2 },
+};
+
+static void dropout_row(const run_result *r, int seeds, table_row *row)
 {
-    double final_train[MAX_SEEDS], final_test[MAX_SEEDS], train_err[MAX_SEEDS], test_err[MAX_SEEDS];
-    double best_test[MAX_SEEDS], best_epoch[MAX_SEEDS];
+    row->seeds = seeds;
     for (int s = 0; s < seeds; s++) {
         int last = r[s].epochs - 1, best = 0;
         for (int e = 1; e <= last; e++)
             best = r[s].test_loss[e] < r[s].test_loss[best] ? e : best;
-        final_train[s] = r[s].train_loss[last];
-        final_test[s] = r[s].test_loss[last];
-        train_err[s] = r[s].train_error[last];
-        test_err[s] = r[s].test_error[last];
-        best_test[s] = r[s].test_loss[best];
-        best_epoch[s] = best + 1;
+        row->values[FINAL_TRAIN_LOSS][s] = r[s].train_loss[last];
+        row->values[FINAL_TEST_LOSS][s] = r[s].test_loss[last];
+        row->values[LOWEST_TEST_LOSS][s] = r[s].test_loss[best];
+        row->values[ITS_EPOCH][s] = best + 1;
+        row->values[FINAL_TRAIN_ERROR][s] = r[s].train_error[last];
+        row->values[FINAL_TEST_ERROR][s] = r[s].test_error[last];
     }
-    table_row row;
-    char first[96];
-    snprintf(first, sizeof first, "| %s", variant);
-    row_start(&row, b, experiment_names[6], variant, first);
-    row_cell(&row, -1, "final_train_loss", final_train, seeds, 1, 4);
-    row_cell(&row, -1, "final_test_loss", final_test, seeds, 1, 4);
-    row_cell(&row, -1, "lowest_test_loss", best_test, seeds, 1, 4);
-    row_cell(&row, -1, "epoch_of_lowest_test_loss", best_epoch, seeds, 1, 1);
-    row_cell(&row, -1, "final_train_error", train_err, seeds, 100, 2);
-    row_cell(&row, -1, "final_test_error", test_err, seeds, 100, 2);
-    row_print(&row);
 }
 
 static const char *const dropout_specs[2] = {
@@ -1195,16 +913,21 @@ static void dropout_runs(lab *b, const char *set_name, int n_train, int epochs, 
     const char *const *specs = dropout_specs;
     static run_result r[MAX_SEEDS];
     for (int v = 0; v < 2; v++) {
-        char variant[64];
-        snprintf(variant, sizeof variant, "%s on the %s set (%d images)", v ? "dropout 0.5" : "no dropout", set_name,
-                 n_train);
+        table_row row;
+        char *variant = row.variant;
+        snprintf(variant, sizeof row.variant, "%s on the %s set (%d images)", v ? "dropout 0.5" : "no dropout",
+                 set_name, n_train);
+        snprintf(row.first, sizeof row.first, "%s", variant);
         for (int s = 0; s < seeds; s++) {
-            run_plan p = { specs[v], 0, n_train, epochs, 0, STANDARD_LR, EVERY_EPOCH, EVERY_EPOCH, 0, 0 };
+            run_plan p = { .spec = specs[v], .train = &b->data.train_images, .test = &b->data.test_images,
+                           .n_train = n_train, .epochs = epochs, .lr = STANDARD_LR, .score_train = SCORE_EVERY_EPOCH,
+                           .score_test = SCORE_EVERY_EPOCH };
             run(b, &p, (uint64_t)s + 1, &r[s]);
-            csv_curves(b, experiment_names[6], variant, s + 1, &r[s]);
+            results_csv_curves(&b->csv, experiment_names[6], variant, s + 1, &r[s]);
             final_test_error[v][s] = r[s].epochs > 0 ? r[s].test_error[r[s].epochs - 1] : NAN;
         }
-        dropout_table_row(b, variant, r, seeds);
+        dropout_row(r, seeds, &row);
+        table_rows(stdout, &b->csv, experiment_names[6], dropout_columns, 6, &row, 1);
     }
 }
 
@@ -1228,87 +951,107 @@ static void experiment_dropout(lab *b)
            "Learning rate %g, SGD with momentum %.1f, mini-batches of %d.\n", largest_text, total_text, small, small_epochs,
            plural(small_epochs), small_seeds, plural(small_seeds), full, full_epochs, plural(full_epochs), full_seeds,
            plural(full_seeds), TRAIN_SCORED, b->n_test, STANDARD_LR, MOMENTUM, BATCH);
-    printf("\n| training set, network | final training loss | final test loss | lowest test loss | its epoch | "
-           "final training error (%%) | final test error (%%) |\n|---|---|---|---|---|---|---|\n");
+    table_header(stdout, "training set, network", dropout_columns, 6);
     double small_error[2][MAX_SEEDS], full_error[2][MAX_SEEDS];
     dropout_runs(b, "small", small, small_epochs, small_seeds, small_error);
     dropout_runs(b, "large", full, full_epochs, full_seeds, full_error);
     printf("(mean ± sd over seeds; the curves, epoch by epoch, are in the CSV file)\n");
     char what[64];
     snprintf(what, sizeof what, "final test error on %d images", small);
-    print_paired(what, small_error[1], small_error[0], small_seeds, 100, " points", "dropout", "none");
+    paired_report(stdout, what, small_error[1], small_error[0], small_seeds, 100, " points", "dropout", "none");
     snprintf(what, sizeof what, "final test error on %d images", full);
-    print_paired(what, full_error[1], full_error[0], full_seeds, 100, " points", "dropout", "none");
+    paired_report(stdout, what, full_error[1], full_error[0], full_seeds, 100, " points", "dropout", "none");
 }
 
 /* ---------------------------------------------------------------- 8. batch normalisation */
 
 static void experiment_batchnorm(lab *b)
 {
-    static const char *names[2] = { "no batchnorm", "batchnorm" };
-    static const char *specs[2] = {
-        BASE("relu", "maxpool"),
-        "conv 8 5, batchnorm, relu, maxpool 2, conv 16 5, batchnorm, relu, maxpool 2, flatten, dense 10",
-    };
     static const double full_lrs[3] = { 0.01, 0.05, 0.2 }, quick_lrs[2] = { 0.05, 0.2 };
-    const double *lrs = b->opt.quick ? quick_lrs : full_lrs;
-    int n_lrs = b->opt.quick ? 2 : 3, seeds = seeds_for(b, 3, 2);
-    int n_train = images_for(b, 10000, 2000), max_epochs = epochs_for(b, 12, 8);
-    double target = b->opt.quick ? 0.93 : 0.97;
-    double epochs[2][3][MAX_SEEDS], seconds[2][3][MAX_SEEDS];
-    int reached[2][3];
+    sweep w = { .experiment = experiment_names[7], .names = { "no batchnorm", "batchnorm" },
+                .specs = { BASE("relu", "maxpool"), "conv 8 5, batchnorm, relu, maxpool 2, conv 16 5, batchnorm, "
+                           "relu, maxpool 2, flatten, dense 10" },
+                .lrs = b->opt.quick ? quick_lrs : full_lrs, .n_lrs = b->opt.quick ? 2 : 3,
+                .n_train = images_for(b, 10000, 2000), .max_epochs = epochs_for(b, 12, 8), .seeds = seeds_for(b, 3, 2),
+                .target = b->opt.quick ? 0.93 : 0.97, .on_test_accuracy = 1 };
     lesson_step(8, "Batch normalisation (Notes on CNN): epochs to a test accuracy, with and without");
     printf("The two-convolution network with and without batchnorm between each convolution and its ReLU (Notes\n"
            "on CNN's conv -> BN -> activation -> pooling), the same conv and dense weights at the start:\n"
-           "  %s\n", specs[1]);
-    print_setup(b, n_train, max_epochs, seeds, "at most ");
+           "  %s\n", w.specs[1]);
+    print_setup(b, w.n_train, w.max_epochs, w.seeds, "at most ");
     char how_many[16];
     printf("Measured: the first epoch after which the test accuracy is at least %.1f%%, at %s learning rate%s.\n",
-           100 * target, count_words(n_lrs, how_many, sizeof how_many), plural(n_lrs));
-    for (int l = 0; l < n_lrs; l++)
-        for (int v = 0; v < 2; v++) {
-            char variant[40];
-            snprintf(variant, sizeof variant, "%s lr %g", names[v], lrs[l]);
-            reached[v][l] = 0;
-            for (int s = 0; s < seeds; s++) {
-                run_plan p = { specs[v], 0, n_train, max_epochs, 0, lrs[l], NEVER, EVERY_EPOCH, 0, target };
-                run_result r;
-                run(b, &p, (uint64_t)s + 1, &r);
-                double accuracy[MAX_EPOCHS];
-                for (int e = 0; e < r.epochs; e++)
-                    accuracy[e] = 1 - r.test_error[e];
-                int e = first_epoch_reaching(accuracy, r.epochs, target, 1);
-                epochs[v][l][s] = e == NEVER_REACHED ? NAN : e;
-                seconds[v][l][s] = e == NEVER_REACHED ? NAN : r.seconds[e - 1];
-                reached[v][l] += e != NEVER_REACHED;
-                csv_curves(b, experiment_names[7], variant, s + 1, &r);
-                csv_run(b, experiment_names[7], variant, s + 1, -1, "epochs_to_target", epochs[v][l][s]);
-            }
-        }
-    printf("\n| network | lr | reached %.1f%% | epochs to %.1f%% | seconds to %.1f%% |\n"
-           "|---|---|---|---|---|\n", 100 * target, 100 * target, 100 * target);
-    for (int l = 0; l < n_lrs; l++)
-        for (int v = 0; v < 2; v++) {
-            char variant[40];
-            snprintf(variant, sizeof variant, "%s lr %g", names[v], lrs[l]);
-            char first[96];
-            table_row row;
-            snprintf(first, sizeof first, "| %s | %g | %d of %d", names[v], lrs[l], reached[v][l], seeds);
-            row_start(&row, b, experiment_names[7], variant, first);
-            row_cell(&row, -1, "epochs_to_target", epochs[v][l], seeds, 1, 2);
-            row_cell(&row, -1, "seconds_to_target", seconds[v][l], seeds, 1, 1);
-            row_print(&row);
-        }
-    printf("(mean ± sd over the runs that reached the target; '-': none did in %d epoch%s)\n", max_epochs,
-           plural(max_epochs));
-    for (int l = 0; l < n_lrs; l++) {
+           100 * w.target, count_words(w.n_lrs, how_many, sizeof how_many), plural(w.n_lrs));
+    run_sweep(b, &w);
+    print_sweep(b, &w, "network", 1, 2);
+    for (int l = 0; l < w.n_lrs; l++) {
         char what[64];
-        snprintf(what, sizeof what, "lr %g, epochs to %.1f%%", lrs[l], 100 * target);
-        print_paired(what, epochs[1][l], epochs[0][l], seeds, 1, "", "batchnorm", "no batchnorm");
+        snprintf(what, sizeof what, "lr %g, epochs to %.1f%%", w.lrs[l], 100 * w.target);
+        paired_report(stdout, what, epochs_to_target(&w, 1, l), epochs_to_target(&w, 0, l), w.seeds, 1, "",
+                      "batchnorm", "no batchnorm");
     }
 }
 
-/* ---------------------------------------------------------------- main */
+/* ---------------------------------------------------------------- main: the flags, then each experiment asked for */
+
+/* Is `name` in the comma-separated list (or is the list "all")? */
+static int listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    if (strcmp(list, "all") == 0)
+        return 1;
+    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL)
+        if (strncmp(at, name, n) == 0 && (at[n] == ',' || at[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* The first word of the list that names no experiment, into bad; 0 if none. */
+static int unknown_experiment(const char *list, char *bad, size_t size)
+{
+    if (strcmp(list, "all") == 0)
+        return 0;
+    for (const char *at = list; at; at = strchr(at, ',') ? strchr(at, ',') + 1 : NULL) {
+        size_t len = strcspn(at, ",");
+        int known = 0;
+        for (int i = 0; i < N_EXPERIMENTS; i++)
+            known |= strlen(experiment_names[i]) == len && strncmp(at, experiment_names[i], len) == 0;
+        if (!known) {
+            snprintf(bad, size, "%.*s", (int)len, at);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static options parse_flags(int argc, char **argv)
+{
+    options o = { .experiment = "all", .data = "data/mnist", .threads = 2 };
+    const flag_spec specs[] = {
+        FLAG_SWITCH("--quick", &o.quick, "every experiment on a subset, with fewer seeds (a few minutes in all)"),
+        FLAG_TEXT("--experiment", &o.experiment, "NAMES", "relu-tanh, pooling, stacked-3x3, dense-cnn, translation, "
+                  "overlap, dropout, batchnorm (one, or several separated by commas), or all"),
+        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "seeds per network (default: each experiment's own)"),
+        FLAG_INT("--max-epochs", &o.max_epochs, 1, MAX_EPOCHS, "N", "train no network longer than N epochs "
+                 "(default: each experiment's own; a smoke test: the tables then measure something else)"),
+        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
+        FLAG_TEXT("--csv", &o.csv, "FILE", "every measurement and every table cell, one per line"),
+        FLAG_INT("--threads", &o.threads, 1, 64, "N", "threads that share each batch (results do not depend on it)"),
+        FLAG_SWITCH("--step", &o.step, "pause before each experiment until Enter is pressed"),
+    };
+    flag_set set = { program, "15_claims [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
+    flags_parse_or_exit(&set, argc, argv, NULL, NULL);
+    char bad[64];
+    if (unknown_experiment(o.experiment, bad, sizeof bad)) {
+        fprintf(stderr, "%s: --experiment '%s': no experiment '%s'; expected relu-tanh, pooling, stacked-3x3, "
+                "dense-cnn, translation, overlap, dropout, batchnorm (or several, separated by commas), or all (try "
+                "--help)\n", program, o.experiment, bad);
+        exit(2);
+    }
+    lesson_set_stepping(o.step);
+    return o;
+}
+
 
 typedef void (*experiment_fn)(lab *);
 

@@ -51,3 +51,18 @@ double equivariance_gap(const double *map, const double *moved_map, int h, int w
         }
     return gap;
 }
+
+/* TODO 5 */
+int lower_verdict(const double *a, const double *b, int n, double t, double *lo, double *hi)
+{
+    double sum = 0, squares = 0;
+    for (int i = 0; i < n; i++)
+        sum += a[i] - b[i];
+    double mean = sum / n;
+    for (int i = 0; i < n; i++)
+        squares += (a[i] - b[i] - mean) * (a[i] - b[i] - mean);
+    double se = sqrt(squares / (n - 1)) / sqrt(n);   /* the sample sd of one difference, over sqrt(n) */
+    *lo = mean - t * se;
+    *hi = mean + t * se;
+    return *hi < 0 ? 1 : *lo > 0 ? -1 : 0;
+}

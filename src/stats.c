@@ -28,6 +28,27 @@ void sample_range(const double *x, int n, double *lo, double *hi)
     }
 }
 
+summary summarise(const double *x, int n)
+{
+    summary s = { NAN, NAN, NAN, NAN, 0 };
+    double sum = 0, squares = 0;
+    for (int i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            sum += x[i];
+            s.lo = s.n == 0 || x[i] < s.lo ? x[i] : s.lo;
+            s.hi = s.n == 0 || x[i] > s.hi ? x[i] : s.hi;
+            s.n++;
+        }
+    if (s.n == 0)
+        return s;
+    s.mean = sum / s.n;
+    for (int i = 0; i < n; i++)                   /* two passes, as sample_mean_sd */
+        if (!isnan(x[i]))
+            squares += (x[i] - s.mean) * (x[i] - s.mean);
+    s.sd = s.n > 1 ? sqrt(squares / (s.n - 1)) : NAN;
+    return s;
+}
+
 int first_epoch_reaching(const double *curve, int n, double target, int higher_is_better)
 {
     for (int e = 0; e < n; e++)

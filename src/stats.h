@@ -21,6 +21,18 @@ void sample_mean_sd(const double *x, int n, double *mean, double *sd);
 /* The smallest and the largest of x (n >= 1). */
 void sample_range(const double *x, int n, double *lo, double *hi);
 
+/* One cell of a table over seeds: the mean, the sample standard deviation
+ * (as sample_mean_sd: n - 1) and the range of the values x (n) that are not
+ * NaN (a NaN is a run that diverged or never reached its target, left out),
+ * and how many were kept. None kept: n = 0 and the rest NAN; one kept: sd
+ * NAN. The sums run over the kept values in order, so the numbers are
+ * those of sample_mean_sd on the kept values, to the last bit. */
+typedef struct {
+    double mean, sd, lo, hi;
+    int n;
+} summary;
+summary summarise(const double *x, int n);
+
 /* The epoch at which a curve first reaches a target. curve[e] is the value
  * after epoch e + 1 (curve[0]: after the first epoch), n epochs in all.
  * Reached means curve[e] >= target when higher_is_better (an accuracy),

@@ -382,16 +382,23 @@ static void test_exercise_12_names_the_dropout_mistakes(void)
     program_result_free(&r);
 }
 
-/* Exercise 15: the population's spread (dividing by n), and a target never reached reported as the last epoch. */
+/* Exercise 15: the population's spread (dividing by n), a target never reached reported as the last epoch,
+ * and a verdict from 3 standard errors instead of Student's t. */
 static void test_exercise_15_names_the_statistics_mistakes(void)
 {
     program_result r = broken_solution("15", "sqrt(squares / (n - 1))", "sqrt(squares / n)");
     CHECK_CONTAINS(r.out, "likely bug: the squared deviations were divided by n");
-    CHECK_CONTAINS(r.out, "exercise 15 (the statistics of an experiment): 3 of 4 tasks pass");
+    CHECK_CONTAINS(r.out, "exercise 15 (the statistics of an experiment): 4 of 5 tasks pass");
     program_result_free(&r);
     r = broken_solution("15", "    return 0;                                     /* never", "    return n; /* never");
     CHECK_CONTAINS(r.out, "likely bug: a target never reached was reported as the last epoch, 4");
     CHECK_CONTAINS(r.out, "Task 1: the mean and the sample standard deviation over seeds\n  -> PASS");
+    program_result_free(&r);
+    /* Task 5 judged with the old rule of thumb, 3 standard errors, instead of t. */
+    r = broken_solution("15", "    *lo = mean - t * se;\n    *hi = mean + t * se;",
+                        "    *lo = mean - 3 * se;\n    *hi = mean + 3 * se;");
+    CHECK_CONTAINS(r.out, "likely bug: that is 3 standard errors either side");
+    CHECK_CONTAINS(r.out, "exercise 15 (the statistics of an experiment): 4 of 5 tasks pass");
     program_result_free(&r);
 }
 
@@ -426,7 +433,7 @@ static void test_exercise_15_tells_the_epoch_mistakes_apart(void)
         CHECK_CONTAINS(r.out, cases[i][1]);
         CHECK(strstr(r.out, cases[i][2]) == NULL);               /* not another mistake's name */
         CHECK_CONTAINS(r.out, "Task 1: the mean and the sample standard deviation over seeds\n  -> PASS");
-        CHECK_CONTAINS(r.out, "exercise 15 (the statistics of an experiment): 3 of 4 tasks pass");
+        CHECK_CONTAINS(r.out, "exercise 15 (the statistics of an experiment): 4 of 5 tasks pass");
         if (!strstr(r.out, cases[i][1]) || strstr(r.out, cases[i][2]))
             printf("    case %zu: %s\n", i, r.out);
         program_result_free(&r);
@@ -538,7 +545,7 @@ static void test_exercise_15_catches_a_short_overrun(void)
         } else {
             CHECK_CONTAINS(r.out, "likely bug: your code wrote past the end of moved, which has 20 entries: "
                                   "moved[20] was written (in the call shift_image(");
-            CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
+            CHECK_CONTAINS(r.out, "4 of 5 tasks pass");
         }
         program_result_free(&r);
     }
@@ -653,6 +660,11 @@ static void test_mnist_with_your_functions(void)
     CHECK_CONTAINS(yours.out, "conv forward      exercises/01 convolve_valid");
     CHECK_CONTAINS(yours.out, "momentum step     exercises/09 momentum_update");
     CHECK_CONTAINS(library.out, "conv forward      library");
+    /* The test set is scored once, at the end; each epoch scores the held-out training images. */
+    CHECK_INT(count_lines_containing(library.out, "Test accuracy: "), 1);
+    CHECK(strstr(library.out, "test_accuracy") == NULL);
+    CHECK_INT(count_lines_containing(library.out, "validation_accuracy"), 2);   /* --epochs 2 */
+    CHECK(number_after(library.out, "validation_accuracy") >= 0 && number_after(library.out, "validation_accuracy") <= 1);
     double a_yours = test_accuracy(yours.out), a_library = test_accuracy(library.out);
     printf("    test accuracy on the tiny set: yours %.4f, the library's %.4f\n", a_yours, a_library);
     CHECK(a_library >= 0.9);

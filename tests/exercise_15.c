@@ -14,7 +14,10 @@
  * the wrong way round, with wrap-around or repeated edges instead of zero
  * fill, rows and columns swapped, the incoming border left unwritten; the
  * border band compared, the shift not undone or undone the wrong way, a
- * signed largest difference, a wrong count. */
+ * signed largest difference, a wrong count; the verdict's interval with
+ * the spread divided by n, the standard error not divided by sqrt(n) (or
+ * by sqrt(n - 1)), the old rule of 3 standard errors instead of t, the
+ * difference taken b - a, an interval touching 0 called shown. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -573,9 +576,118 @@ static void task_gap(void)
     task_end();
 }
 
+/* ---------------------------------------------------------------- task 5: the verdict */
+
+enum { V_RIGHT, V_SD_OVER_N, V_NO_SQRT_N, V_SQRT_N_MINUS_1, V_THREE_SE, V_REVERSED, N_V };
+
+/* The interval of the mean of a - b (or b - a) and the verdict on "a lower", right or with one mistake. */
+static int reference_verdict(int kind, const double *a, const double *b, int n, double t, double *lo, double *hi)
+{
+    double sum = 0, squares = 0, sign = kind == V_REVERSED ? -1 : 1;
+    for (int i = 0; i < n; i++)
+        sum += sign * (a[i] - b[i]);
+    double mean = sum / n;
+    for (int i = 0; i < n; i++)
+        squares += (sign * (a[i] - b[i]) - mean) * (sign * (a[i] - b[i]) - mean);
+    double sd = sqrt(squares / (kind == V_SD_OVER_N ? n : n - 1));
+    double se = kind == V_NO_SQRT_N ? sd : kind == V_SQRT_N_MINUS_1 ? sd / sqrt(n - 1.0) : sd / sqrt(n);
+    double times = kind == V_THREE_SE ? 3 : t;
+    *lo = mean - times * se;
+    *hi = mean + times * se;
+    return *hi < 0 ? 1 : *lo > 0 ? -1 : 0;
+}
+
+static const char *verdict_word(int v)
+{
+    return v == 1 ? "+1 (shown)" : v == -1 ? "-1 (contradicted)" : v == 0 ? "0 (not shown)" : "not a verdict";
+}
+
+static void diagnose_verdict(const double *a, const double *b, int n, double t, double lo, double hi, int v)
+{
+    double want_lo, want_hi;
+    int want = reference_verdict(V_RIGHT, a, b, n, t, &want_lo, &want_hi);
+    if (lo == SENTINEL || hi == SENTINEL) {
+        task_diagnose("nothing was written into %s: the function reports the interval through the pointers "
+                      "(*lo = ...)", lo == SENTINEL ? "*lo" : "*hi");
+        return;
+    }
+    if (fabs(lo - want_lo) < 1e-9 && fabs(hi - want_hi) < 1e-9 && v != want) {
+        if (want == 0 && v == 1)
+            task_diagnose("the interval is right, but %.4g to %.4g contains 0: the claim is not shown", lo, hi);
+        else
+            task_diagnose("the interval is right, %.4g to %.4g, but the verdict is %s: +1 when the whole interval "
+                          "is below 0, -1 when it is wholly above, 0 when it contains 0", lo, hi, verdict_word(v));
+        return;
+    }
+    for (int kind = V_SD_OVER_N; kind < N_V; kind++) {
+        double bad_lo, bad_hi;
+        reference_verdict(kind, a, b, n, t, &bad_lo, &bad_hi);
+        if (fabs(lo - bad_lo) > 1e-9 || fabs(hi - bad_hi) > 1e-9)
+            continue;
+        if (kind == V_SD_OVER_N)
+            task_diagnose("the differences' spread was divided by n: it is a sample's, measured from its own "
+                          "mean: n - 1, as in task 1");
+        else if (kind == V_NO_SQRT_N)
+            task_diagnose("the interval used the spread of one difference; the mean of n differences varies less: "
+                          "its standard error is the sd divided by sqrt(n)");
+        else if (kind == V_SQRT_N_MINUS_1)
+            task_diagnose("the standard error was divided by sqrt(n - 1): n - 1 is already in the sd; the mean of "
+                          "n differences has standard error sd / sqrt(n)");
+        else if (kind == V_THREE_SE)
+            task_diagnose("that is 3 standard errors either side, the old rule of thumb; with %d seeds the 95%% "
+                          "interval needs t = %.3f of them (passed in as t)", n, t);
+        else
+            task_diagnose("the differences were taken b - a: the claim is that a is lower, so d = a - b and "
+                          "\"shown\" means the interval lies below 0");
+        return;
+    }
+}
+
+static void check_verdict(const double *a, const double *b, int n, double t, const char *what)
+{
+    double lo = SENTINEL, hi = SENTINEL, want_lo, want_hi;
+    int v = CALL(lower_verdict(a, b, n, t, &lo, &hi));
+    int want = reference_verdict(V_RIGHT, a, b, n, t, &want_lo, &want_hi);
+    if (v != want || fabs(lo - want_lo) > 1e-9 || fabs(hi - want_hi) > 1e-9)
+        diagnose_verdict(a, b, n, t, lo, hi, v);
+    char label[200];
+    snprintf(label, sizeof label, "lower end of the 95%% interval, %s", what);
+    task_expect_near(label, want_lo, lo, 1e-9);
+    snprintf(label, sizeof label, "upper end of the 95%% interval, %s", what);
+    task_expect_near(label, want_hi, hi, 1e-9);
+    snprintf(label, sizeof label, "the verdict on \"a is lower\", %s: %s", what, verdict_word(want));
+    task_expect_int(label, want, v);
+}
+
+static void task_verdict(void)
+{
+    task_begin(5, "the verdict on a claim, from paired seeds and Student's t",
+               HINTS("Each seed gives one difference a - b; the mean of the differences is the estimate, and its "
+                     "standard error (the spread of one difference, shrunk by the square root of the number of "
+                     "seeds) says how far it may be off. t standard errors either way give the 95% interval; the "
+                     "verdict is where 0 lies.",
+                     "d[i] = a[i] - b[i]; mean = (1/n) sum d[i]; sd = sqrt( sum (d[i] - mean)^2 / (n - 1) ); "
+                     "se = sd / sqrt(n); lo = mean - t se, hi = mean + t se. For d = -1, -2, -3 and t = 4.303: "
+                     "mean -2, sd 1, se 0.577, interval -4.48 to +0.48: 0.",
+                     "two loops as in task 1, on a[i] - b[i]; then *lo and *hi; return hi < 0 ? 1 : lo > 0 ? -1 : 0. "
+                     "No array is needed: recompute a[i] - b[i] in each loop."));
+    /* A lower in every seed by 1, 2, 3: 3.46 standard errors, not the 4.303 of t(2). */
+    static const double zeros[3] = { 0, 0, 0 }, steps[3] = { 1, 2, 3 };
+    static const double a5[5] = { 1.0, 1.0, 1.2, 0.9, 1.1 }, b5[5] = { 2.0, 2.2, 2.0, 2.0, 2.0 };
+    static const double a2[2] = { 3.0, 2.5 }, b2[2] = { 2.5, 1.0 };
+    check_verdict(zeros, steps, 3, 4.303, "a lower by 1, 2 and 3 in 3 seeds, t = 4.303");
+    if (task_diagnoses() == 0)                   /* one report of a named mistake is enough */
+        check_verdict(a5, b5, 5, 2.776, "a lower by 1.0, 1.2, 0.8, 1.1, 0.9 in 5 seeds, t = 2.776");
+    if (task_diagnoses() == 0)
+        check_verdict(b5, a5, 5, 2.776, "the same the other way round");
+    if (task_diagnoses() == 0)
+        check_verdict(a2, b2, 2, 12.706, "a higher by 0.5 and 1.5 in 2 seeds, t = 12.706");
+    task_end();
+}
+
 int main(int argc, char **argv)
 {
-    static const exercise_task tasks[] = { task_spread, task_epochs, task_shift, task_gap };
+    static const exercise_task tasks[] = { task_spread, task_epochs, task_shift, task_gap, task_verdict };
     return exercise_main(argc, argv, "exercise 15 (the statistics of an experiment)", tasks,
                          (int)(sizeof tasks / sizeof tasks[0]));
 }

@@ -1,8 +1,8 @@
 /* tests/lesson_15.c: lesson 15's experiments, with NO real data: values,
  * not wording.
  *
- *   - the statistics of src/stats.h: the sample standard deviation (n - 1),
- *     NaN for one value, the first epoch reaching a target or 0 (never);
+ *   (the statistics of src/stats.h and the tables and CSV of
+ *   src/experiment.h are tested on values in tests/unit_stats.c);
  *   - convolution is equivariant, exactly: on a synthetic image, the maps of
  *     the image moved by (dy, dx) and moved back agree to the last bit
  *     wherever both exist (and do not agree in place), and so do 2x2 max
@@ -36,7 +36,6 @@
 #define N_TRAIN 200
 #define N_TEST 100
 #define CLASSES 10
-#define M_PI_VALUE 3.14159265358979323846
 #define SMOKE "--quick --seeds 1 --max-epochs 1"
 
 static char scratch[512];          /* $BUILD_DIR/tmp/lesson_15 */
@@ -88,104 +87,6 @@ static double csv_value(const char *csv, const char *experiment, const char *var
     snprintf(key, sizeof key, "\n%s,%s,%s,%s,%s,", experiment, variant, seed, x, measure);
     const char *at = csv ? strstr(csv, key) : NULL;
     return at ? strtod(at + strlen(key), NULL) : NAN;
-}
-
-/* ---------------------------------------------------------------- the statistics */
-
-static void test_mean_and_sample_spread(void)
-{
-    static const double three[3] = { 1.2, 1.0, 1.4 }, one[1] = { 0.5 };
-    double mean, sd, lo, hi;
-    sample_mean_sd(three, 3, &mean, &sd);
-    CHECK_NEAR(mean, 1.2, 1e-12);
-    CHECK_NEAR(sd, 0.2, 1e-12);                                      /* n - 1; dividing by n gives 0.163 */
-    sample_range(three, 3, &lo, &hi);
-    CHECK(lo == 1.0 && hi == 1.4);
-    sample_mean_sd(one, 1, &mean, &sd);
-    CHECK(mean == 0.5 && isnan(sd));                                 /* one run has no spread */
-    sample_mean_sd(one, 0, &mean, &sd);
-    CHECK(isnan(mean) && isnan(sd));
-    static const double far[4] = { 1e9 + 0.5, 1e9 + 1.5, 1e9 + 2.5, 1e9 + 3.5 };
-    sample_mean_sd(far, 4, &mean, &sd);
-    CHECK_NEAR(sd, sqrt(5.0 / 3), 1e-9);                             /* no cancellation */
-}
-
-static void test_first_epoch_reaching(void)
-{
-    static const double errors[5] = { 0.09, 0.04, 0.02, 0.03, 0.01 };
-    static const double accuracy[3] = { 0.90, 0.97, 0.96 };
-    CHECK_INT(first_epoch_reaching(errors, 5, 0.02, 0), 3);           /* curve[2] is after epoch 3 */
-    CHECK_INT(first_epoch_reaching(errors, 5, 0.10, 0), 1);
-    CHECK_INT(first_epoch_reaching(errors, 5, 0.005, 0), NEVER_REACHED);
-    CHECK_INT(NEVER_REACHED, 0);                                     /* not the last epoch */
-    CHECK_INT(first_epoch_reaching(accuracy, 3, 0.97, 1), 2);         /* equal counts */
-    CHECK_INT(first_epoch_reaching(accuracy, 3, 0.98, 1), NEVER_REACHED);
-}
-
-/* P(|T| <= c) for Student's t with df degrees of freedom: twice the integral
- * of its density from 0 to c (Simpson's rule, 20,000 intervals), computed
- * here independently of the table in src/stats.c. */
-static double t_central_probability(int df, double c)
-{
-    double v = df, k = exp(lgamma((v + 1) / 2) - lgamma(v / 2)) / sqrt(v * M_PI_VALUE);
-    enum { STEPS = 20000 };
-    double h = c / STEPS, sum = 0;
-    for (int i = 0; i <= STEPS; i++) {
-        double t = i * h, f = k * pow(1 + t * t / v, -(v + 1) / 2);
-        sum += f * (i == 0 || i == STEPS ? 1 : i % 2 ? 4 : 2);
-    }
-    return 2 * sum * h / 3;
-}
-
-/* Every tabulated critical value leaves 95% in the middle, to the table's
- * three decimals; the textbook ones by name; beyond the table it errs wide. */
-static void test_t_critical_values(void)
-{
-    CHECK_NEAR(t_critical_95(1), 12.706, 1e-9);
-    CHECK_NEAR(t_critical_95(2), 4.303, 1e-9);                        /* 3 seeds */
-    CHECK_NEAR(t_critical_95(4), 2.776, 1e-9);                        /* 5 seeds */
-    for (int df = 1; df <= 100; df++) {
-        double c = t_critical_95(df), p = t_central_probability(df, c);
-        if (df <= 30 || df == 40 || df == 60 || df == 100)
-            CHECK_NEAR(p, 0.95, 8e-5);                                 /* 0.0005 in c moves p by < 6e-5 */
-        else
-            CHECK(p >= 0.95 - 8e-5);                                   /* between rows: at least 95% */
-        CHECK(c >= 1.96 && (df == 1 || c <= t_critical_95(df - 1)));
-    }
-    CHECK_NEAR(t_critical_95(1000), 1.984, 1e-9);
-    CHECK(isnan(t_critical_95(0)));
-}
-
-/* The 95% interval of paired differences, and the three verdicts. */
-static void test_interval_and_verdict(void)
-{
-    /* -1, -2, -3: mean -2, sd 1, se 1/sqrt(3) = 0.577, 3.46 standard errors below 0 and
-     * lower in every seed, which the old rule (3 SE and the same sign) called a result;
-     * Student's t with 2 degrees of freedom needs 4.303: the interval contains 0. */
-    static const double three[3] = { -1, -2, -3 };
-    interval95 ci = paired_interval95(three, 3);
-    CHECK_INT(ci.n, 3);
-    CHECK_NEAR(ci.mean, -2, 1e-12);
-    CHECK_NEAR(ci.se, 1 / sqrt(3.0), 1e-12);
-    CHECK(-ci.mean / ci.se >= 3);                                      /* passes 3 SE */
-    CHECK_NEAR(ci.lo, -2 - 4.303 / sqrt(3.0), 1e-9);
-    CHECK_NEAR(ci.hi, -2 + 4.303 / sqrt(3.0), 1e-9);                   /* +0.484 */
-    CHECK_INT(verdict_lower(ci), NOT_SHOWN);                           /* t rejects */
-    /* Five seeds: t(4) = 2.776. */
-    static const double five[5] = { -1.0, -1.2, -0.8, -1.1, -0.9 }, up[5] = { 1.0, 1.2, 0.8, 1.1, 0.9 };
-    ci = paired_interval95(five, 5);
-    CHECK_NEAR(ci.hi, -1 + 2.776 * sqrt(0.025) / sqrt(5.0), 1e-9);
-    CHECK_INT(verdict_lower(ci), SHOWN);
-    CHECK_INT(verdict_lower(paired_interval95(up, 5)), CONTRADICTED);
-    /* NaN (never reached) is left out; one value gives no interval and no verdict. */
-    static const double gaps[4] = { -1, NAN, -3, NAN };
-    ci = paired_interval95(gaps, 4);
-    CHECK_INT(ci.n, 2);
-    CHECK_NEAR(ci.lo, -2 - 12.706 * sqrt(2.0) / sqrt(2.0), 1e-9);
-    ci = paired_interval95(gaps, 2);
-    CHECK(ci.n == 1 && isnan(ci.lo) && isnan(ci.hi));
-    CHECK_INT(verdict_lower(ci), NOT_SHOWN);
-    CHECK(strcmp(verdict_name(SHOWN), verdict_name(NOT_SHOWN)) != 0);
 }
 
 /* ---------------------------------------------------------------- equivariance */
@@ -467,10 +368,6 @@ int main(void)
     snprintf(args, sizeof args, SMOKE " --threads 2 --csv '%s'", all_csv);
     smoke_run = lesson(args);
 
-    RUN_TEST(test_mean_and_sample_spread);
-    RUN_TEST(test_first_epoch_reaching);
-    RUN_TEST(test_t_critical_values);
-    RUN_TEST(test_interval_and_verdict);
     RUN_TEST(test_convolution_is_equivariant_exactly);
     RUN_TEST(test_every_experiment_runs);
     RUN_TEST(test_the_csv_of_one_experiment);

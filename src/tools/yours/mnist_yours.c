@@ -8,7 +8,11 @@
  * without moving the images (lesson 10's --shift 0): small and slow, but
  * every layer call goes through layers.h's table, whose rows are yours or
  * the library's. Built with EX=none it is the library alone, the
- * reference to compare with. */
+ * reference to compare with.
+ *
+ * As lesson 10, it holds out the last 5,000 training images (--validation
+ * N; a twelfth of a smaller set), scores them after every epoch, and scores
+ * the test set once, at the end. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +28,7 @@
 #define CLASSES 10
 
 typedef struct {
-    int epochs, batch, filters, kernel, limit;
+    int epochs, batch, filters, kernel, limit, validation;
     long seed;
     double lr, lr_decay, momentum;
     const char *data;
@@ -42,7 +46,7 @@ static const char *program = "mnist_yours";
 
 static options parse(int argc, char **argv)
 {
-    options o = { 2, 32, 16, 5, 0, 1, 0.05, 0.6, 0.9, "data/mnist" };
+    options o = { 2, 32, 16, 5, 0, VALIDATION_DEFAULT, 1, 0.05, 0.6, 0.9, "data/mnist" };
     const flag_spec specs[] = {
         FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
         FLAG_INT("--epochs", &o.epochs, 1, 100, "N", "passes over the training set"),
@@ -54,6 +58,8 @@ static options parse(int argc, char **argv)
         FLAG_INT("--kernel", &o.kernel, 1, 99, "N", "filter size N x N, odd"),
         FLAG_LONG("--seed", &o.seed, 0, 2000000000L, "N", "seed of the initial weights and the shuffling"),
         FLAG_INT("--limit", &o.limit, 1, 2000000000, "N", "train on the first N training images only"),
+        FLAG_INT("--validation", &o.validation, 0, 2000000000, "N", "hold out the last N training images to score "
+                 "each epoch on (default: 5000; a twelfth of a set smaller than 60,000; 0: none)"),
     };
     flag_set set = { program, "mnist_yours [flags]   (make mnist EX=NN ARGS=\"...\")", specs,
                      (int)(sizeof specs / sizeof specs[0]), 0 };
@@ -101,12 +107,13 @@ static int predicted(const net *n)
     return best;
 }
 
-/* Mean loss and accuracy on the first `count` images of a set. */
-static void evaluate(net *n, const image_set *images, const label_set *labels, int count, double *loss, double *acc)
+/* Mean loss and accuracy on images first .. first + count - 1 of a set. */
+static void evaluate(net *n, const image_set *images, const label_set *labels, int first, int count, double *loss,
+                     double *acc)
 {
     long correct = 0;
     *loss = 0;
-    for (int i = 0; i < count; i++) {
+    for (int i = first; i < first + count; i++) {
         images_to_real(images, i, 1, n->x);
         *loss += forward(n, labels->labels[i]);
         correct += predicted(n) == labels->labels[i];
@@ -151,6 +158,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", program, err);   /* a missing file: mnist_load says make data */
         return 1;
     }
+    int n_val = validation_count(d.train_images.count, o.validation, err, sizeof err);   /* src/mnist.h */
+    if (n_val < 0) {
+        fprintf(stderr, "%s: %s\n", program, err);
+        mnist_free(&d);
+        return 1;
+    }
     net n = { .layers = your_layers() };
     if (convnet_arch_setup(&n.arch, d.train_images.rows, d.train_images.cols, o.filters, o.kernel, CLASSES, err,
                            sizeof err) != 0) {
@@ -170,18 +183,27 @@ int main(int argc, char **argv)
     convnet_work_alloc(&n.arch, &n.work);
     convnet_init(&n.arch, &n.params, &rng);
     n.x = tensor_alloc((size_t)n.arch.in_h * n.arch.in_w, "image");
-    int n_train = o.limit > 0 && o.limit < d.train_images.count ? o.limit : d.train_images.count;
+    int first_val = d.train_images.count - n_val, n_train = first_val;
+    if (o.limit > 0 && o.limit < n_train)
+        n_train = o.limit;
+    if (n_val > 0)
+        printf("validation: the last %d training images held out; the test images are scored once, at the end\n",
+               n_val);
     int *order = checked_calloc((size_t)n_train, sizeof(int), "order");
     for (int i = 0; i < n_train; i++)
         order[i] = i;
     double lr = o.lr, loss, acc;
     for (int epoch = 1; epoch <= o.epochs; epoch++, lr *= o.lr_decay) {
         train_epoch(&n, &o, &d, order, n_train, lr, &rng);
-        evaluate(&n, &d.test_images, &d.test_labels, d.test_images.count, &loss, &acc);
-        printf("Epoch %d/%d  %d training images  test_loss %.4f  test_accuracy %.4f\n", epoch, o.epochs, n_train, loss,
-               acc);
+        printf("Epoch %d/%d  %d training images", epoch, o.epochs, n_train);
+        if (n_val > 0) {
+            evaluate(&n, &d.train_images, &d.train_labels, first_val, n_val, &loss, &acc);
+            printf("  validation_loss %.4f  validation_accuracy %.4f", loss, acc);
+        }
+        printf("\n");
         fflush(stdout);
     }
+    evaluate(&n, &d.test_images, &d.test_labels, 0, d.test_images.count, &loss, &acc);   /* once */
     printf("Test loss: %.4f\nTest accuracy: %.4f\n", loss, acc);
     free(order);
     free_net(&n);
