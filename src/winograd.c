@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "gemm.h"
 #include "tensor.h"
 
 static const real BT[4 * 4] = { 1, 0, -1, 0,    /* B^T (4, 4) */
@@ -185,4 +187,163 @@ void winograd_backward(const conv2d_shape *s, const real *x, const real *w, cons
     free(v);
     free(du);
     free(u);
+}
+
+/* ---------------------------------------------------------------- in the batched engine */
+
+/* Tiles per image: ceil(out_h/2) rows of ceil(out_w/2). */
+static int tile_rows(const conv2d_shape *s) { return (s->out_h + 1) / 2; }
+static int tile_cols(const conv2d_shape *s) { return (s->out_w + 1) / 2; }
+
+void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
+{
+    require_supported(s, "winograd_batch_space_alloc");
+    size_t tiles = (size_t)capacity * tile_rows(s) * tile_cols(s);
+    ws->wino_u = tensor_alloc(2 * 16 * (size_t)s->out_c * s->in_c, "winograd: U and dU");
+    ws->wino_v = tensor_alloc(16 * (size_t)s->in_c * tiles, "winograd: V");
+    ws->wino_m = tensor_alloc(16 * (size_t)s->out_c * tiles, "winograd: M");
+}
+
+/* U[e] (out_c, in_c) for the 16 entries e: every filter transformed. */
+static void transform_all_filters(const conv2d_shape *s, const real *w, real *u)
+{
+    const long pairs = (long)s->out_c * s->in_c;
+    for (long p = 0; p < pairs; p++) {
+        real t[16];
+        winograd_filter_transform(w + p * 9, t);
+        for (int e = 0; e < 16; e++)
+            u[e * pairs + p] = t[e];
+    }
+}
+
+/* V[e][ci][t] for every tile t of the n images: their input tiles transformed. */
+static void transform_all_tiles(const conv2d_shape *s, int n, const real *x, real *v)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), plane = s->in_h * s->in_w;
+    const long T = (long)n * th * tw, stride_e = (long)s->in_c * T;
+    for (int img = 0; img < n; img++)
+        for (int ci = 0; ci < s->in_c; ci++)
+            for (int ty = 0; ty < th; ty++)
+                for (int tx = 0; tx < tw; tx++) {
+                    real d[16], t16[16];
+                    long t = ((long)img * th + ty) * tw + tx;
+                    load_tile(s, x + ((long)img * s->in_c + ci) * plane, 2 * ty - s->pad_top, 2 * tx - s->pad_left, d);
+                    winograd_input_transform(d, t16);
+                    for (int e = 0; e < 16; e++)
+                        v[e * stride_e + ci * T + t] = t16[e];
+                }
+}
+
+void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
+                            conv2d_batch_space *ws)
+{
+    require_supported(s, "winograd_forward_batch");
+    const int th = tile_rows(s), tw = tile_cols(s), in_c = s->in_c, out_c = s->out_c;
+    const long T = (long)n * th * tw;
+    ws->x = x;
+    transform_all_filters(s, w, ws->wino_u);
+    transform_all_tiles(s, n, x, ws->wino_v);
+    for (int e = 0; e < 16; e++)          /* M[e] (out_c, T) = U[e] (out_c, in_c) x V[e] (in_c, T) */
+        gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + (long)e * out_c * in_c, in_c,
+             ws->wino_v + e * in_c * T, (int)T, 0, ws->wino_m + e * out_c * T, (int)T, NULL);
+    for (int img = 0; img < n; img++)     /* Y = A^T M A per tile, + b */
+        for (int co = 0; co < out_c; co++)
+            for (int ty = 0; ty < th; ty++)
+                for (int tx = 0; tx < tw; tx++) {
+                    real m[16], t4[4];
+                    long t = ((long)img * th + ty) * tw + tx;
+                    for (int e = 0; e < 16; e++)
+                        m[e] = ws->wino_m[(e * out_c + co) * T + t];
+                    winograd_output_transform(m, t4);
+                    real *yc = y + ((long)img * out_c + co) * s->out_h * s->out_w;
+                    for (int i = 0; i < 2 && 2 * ty + i < s->out_h; i++)   /* the last tile may stick out */
+                        for (int j = 0; j < 2 && 2 * tx + j < s->out_w; j++)
+                            yc[(2 * ty + i) * s->out_w + 2 * tx + j] = b[co] + t4[i * 2 + j];
+                }
+}
+
+/* dM[e][co][t] = entry e of A dY A^T for every tile of dY (0 where it overhangs). */
+static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy, real *dm)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), out_c = s->out_c;
+    const long T = (long)n * th * tw;
+    for (int img = 0; img < n; img++)
+        for (int co = 0; co < out_c; co++) {
+            const real *dyc = dy + ((long)img * out_c + co) * s->out_h * s->out_w;
+            for (int ty = 0; ty < th; ty++)
+                for (int tx = 0; tx < tw; tx++) {
+                    real t4[4], m[16];
+                    long t = ((long)img * th + ty) * tw + tx;
+                    for (int i = 0; i < 2; i++)
+                        for (int j = 0; j < 2; j++) {
+                            int oy = 2 * ty + i, ox = 2 * tx + j;
+                            t4[i * 2 + j] = oy < s->out_h && ox < s->out_w ? dyc[oy * s->out_w + ox] : 0;
+                        }
+                    winograd_output_transform_t(t4, m);    /* dM = A dY A^T */
+                    for (int e = 0; e < 16; e++)
+                        dm[(e * out_c + co) * T + t] = m[e];
+                }
+        }
+}
+
+/* dX (n, in_c, in_h, in_w) = sum over tiles of B dV B^T, each added where its tile came from. */
+static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real *dx)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), plane = s->in_h * s->in_w;
+    const long T = (long)n * th * tw, stride_e = (long)s->in_c * T;
+    memset(dx, 0, sizeof(real) * (size_t)n * s->in_c * plane);
+    for (int img = 0; img < n; img++)
+        for (int ci = 0; ci < s->in_c; ci++) {
+            real *dxc = dx + ((long)img * s->in_c + ci) * plane;
+            for (int ty = 0; ty < th; ty++)
+                for (int tx = 0; tx < tw; tx++) {
+                    real v[16], dd[16];
+                    long t = ((long)img * th + ty) * tw + tx;
+                    int row = 2 * ty - s->pad_top, col = 2 * tx - s->pad_left;
+                    for (int e = 0; e < 16; e++)
+                        v[e] = dv[e * stride_e + ci * T + t];
+                    winograd_input_transform_t(v, dd);
+                    for (int i = 0; i < 4; i++)
+                        for (int j = 0; j < 4; j++) {
+                            int r = row + i, c = col + j;
+                            if (r >= 0 && r < s->in_h && c >= 0 && c < s->in_w)
+                                dxc[r * s->in_w + c] += dd[i * 4 + j];
+                        }
+                }
+        }
+}
+
+void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
+                             real *dx, conv2d_batch_space *ws)
+{
+    require_supported(s, "winograd_backward_batch");
+    const int in_c = s->in_c, out_c = s->out_c, P = s->out_h * s->out_w;
+    const long T = (long)n * tile_rows(s) * tile_cols(s), pairs = (long)out_c * in_c;
+    real *u = ws->wino_u, *du = ws->wino_u + 16 * pairs, *v = ws->wino_v, *dm = ws->wino_m;
+    for (int co = 0; co < out_c; co++) {   /* db += sum of dY (dY/db = 1) */
+        real sum = 0;
+        for (int img = 0; img < n; img++)
+            for (int q = 0; q < P; q++)
+                sum += dy[((long)img * out_c + co) * P + q];
+        db[co] += sum;
+    }
+    transform_all_gradients(s, n, dy, dm);
+    for (int e = 0; e < 16; e++)          /* dU[e] (out_c, in_c) = dM[e] (out_c, T) x V[e]^T (T, in_c) */
+        gemm(0, 1, out_c, in_c, (int)T, 1, dm + e * out_c * T, (int)T, v + e * in_c * T, (int)T, 0,
+             du + e * pairs, in_c, NULL);
+    for (long p = 0; p < pairs; p++) {    /* dW += G^T dU G */
+        real t[16], dg[9];
+        for (int e = 0; e < 16; e++)
+            t[e] = du[e * pairs + p];
+        winograd_filter_transform_t(t, dg);
+        for (int k = 0; k < 9; k++)
+            dw[p * 9 + k] += dg[k];
+    }
+    if (!dx)
+        return;
+    transform_all_filters(s, w, u);       /* U again: the weights, not what the forward left */
+    for (int e = 0; e < 16; e++)          /* dV[e] (in_c, T) = U[e]^T (in_c, out_c) x dM[e] (out_c, T), over V */
+        gemm(1, 0, in_c, (int)T, out_c, 1, u + e * pairs, in_c, dm + e * out_c * T, (int)T, 0,
+             v + e * in_c * T, (int)T, NULL);
+    scatter_all_tiles(s, n, v, dx);
 }

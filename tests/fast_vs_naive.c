@@ -3,9 +3,10 @@
  *   - gemm against gemm_naive: odd sizes (1, 7, 33, 129), non-square, every
  *     transpose, alpha and beta, leading dimensions larger than the rows,
  *     and 1, 2 and 3 threads giving the very same bits;
- *   - im2col + GEMM convolution (conv2d_forward_batch / backward_batch)
- *     against the direct loops (conv2d_forward / backward) on every geometry
- *     tests/grad_layers.c checks; pooling, dense and softmax batches likewise;
+ *   - every batched convolution path (conv2d_forward_batch / backward_batch:
+ *     im2col + GEMM, the implicit im2col without copies, and Winograd on the
+ *     3x3 stride-1 geometries) against the direct loops (conv2d_forward /
+ *     backward) on every geometry tests/grad_layers.c checks; pooling, dense and softmax batches likewise;
  *   - in the double build, central-difference gradient checks of the batched
  *     conv and dense layers themselves.
  *
@@ -27,6 +28,7 @@
 #include "rng.h"
 #include "tensor.h"
 #include "threadpool.h"
+#include "winograd.h"
 
 #ifdef REAL_DOUBLE
 #define TOL 1e-12
@@ -191,8 +193,8 @@ static void gradcheck_conv_batch(conv_batch_case *c, const real *dx, const real 
 /* n images through the batched path and, one at a time, through the direct
  * loops; every output and gradient must agree. In double, also gradient-check
  * the batched backward against central differences. */
-static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, int stride,
-                             int pt, int pb, int pl, int pr)
+static void check_conv_batch_path(conv_path path, int n, int in_c, int h, int w, int out_c, int k, int stride,
+                                  int pt, int pb, int pl, int pr)
 {
     conv_batch_case c = { .n = n };
     if (conv2d_setup_asym(&c.s, in_c, h, w, out_c, k, stride, pt, pb, pl, pr) != 0) {
@@ -202,7 +204,7 @@ static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, in
     long in = (long)in_c * h * w, out = conv2d_output_count(&c.s), nw = conv2d_weight_count(&c.s);
     c.x = random_tensor(&rng, n * in);  c.w = random_tensor(&rng, nw);  c.b = random_tensor(&rng, out_c);
     c.r = random_tensor(&rng, n * out);  c.y = tensor_alloc((size_t)(n * out), "Y");
-    conv2d_batch_space_alloc(&c.ws, &c.s, n);
+    conv2d_batch_space_alloc_path(&c.ws, &c.s, n, path);
     real *y_ref = tensor_alloc((size_t)(n * out), "Y ref"), *dx = tensor_alloc((size_t)(n * in), "dX"),
          *dx_ref = tensor_alloc((size_t)(n * in), "dX ref");
     real *dw = tensor_alloc((size_t)nw, "dW"), *dw_ref = tensor_alloc((size_t)nw, "dW ref");
@@ -214,8 +216,8 @@ static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, in
     conv2d_forward_batch(&c.s, n, c.x, c.w, c.b, c.y, &c.ws);
     conv2d_backward_batch(&c.s, n, c.w, c.r, dw, db, dx, &c.ws);
     char what[160];
-    snprintf(what, sizeof what, "conv %d images %dx%dx%d -> %d %dx%d s%d pad %d %d %d %d", n, in_c, h, w, out_c,
-             k, k, stride, pt, pb, pl, pr);
+    snprintf(what, sizeof what, "conv (%s) %d images %dx%dx%d -> %d %dx%d s%d pad %d %d %d %d", conv_path_name(path),
+             n, in_c, h, w, out_c, k, k, stride, pt, pb, pl, pr);
     printf("%s\n", what);
     expect_close("  Y", c.y, y_ref, n * out);
     expect_close("  dX", dx, dx_ref, n * in);
@@ -226,6 +228,18 @@ static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, in
     conv2d_batch_space_free(&c.ws);
     free(c.x); free(c.w); free(c.b); free(c.r); free(c.y);
     free(y_ref); free(dx); free(dx_ref); free(dw); free(dw_ref); free(db); free(db_ref);
+}
+
+/* Every batched path on this geometry: lesson 11's im2col, the implicit
+ * im2col without copies, and Winograd where it applies (3x3, stride 1). */
+static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, int stride,
+                             int pt, int pb, int pl, int pr)
+{
+    conv2d_shape s;
+    check_conv_batch_path(CONV_IM2COL, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
+    check_conv_batch_path(CONV_IMPLICIT, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
+    if (conv2d_setup_asym(&s, in_c, h, w, out_c, k, stride, pt, pb, pl, pr) == 0 && winograd_supported(&s))
+        check_conv_batch_path(CONV_WINOGRAD, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
 }
 
 static void test_conv_batch_every_geometry(void)
@@ -248,6 +262,40 @@ static void test_conv_batch_network_shapes(void)
 {
     check_conv_batch(3, 1, 28, 28, 16, 5, 1, 0, 0, 0, 0);    /* lesson 10's conv */
     check_conv_batch(2, 16, 14, 14, 24, 3, 1, 0, 0, 0, 0);   /* like the deeper network's second conv */
+    check_conv_batch(2, 64, 6, 6, 8, 3, 1, 1, 1, 1, 1);      /* 576 taps: more than one GEMM_KC block of terms */
+    check_conv_batch(3, 2, 5, 7, 100, 3, 1, 1, 1, 1, 1);     /* 100 filters: more than one GEMM_MC block of rows */
+}
+
+/* The implicit path's forward and dW are the same products summed in the
+ * same order as lesson 11's im2col + GEMM: the same bits (conv.h). */
+static void test_implicit_same_bits_as_im2col(void)
+{
+    const int n = 3, in_c = 64, h = 7, w = 6, out_c = 13;
+    conv2d_shape s;
+    CHECK_INT(conv2d_setup(&s, in_c, h, w, out_c, 3, 1, 1), 0);
+    long in = (long)in_c * h * w, out = conv2d_output_count(&s), nw = conv2d_weight_count(&s);
+    real *x = random_tensor(&rng, n * in), *wt = random_tensor(&rng, nw), *b = random_tensor(&rng, out_c);
+    real *dy = random_tensor(&rng, n * out), *y[2], *dw[2], db[2][13], *dx[2];
+    conv_path paths[2] = { CONV_IM2COL, CONV_IMPLICIT };
+    for (int i = 0; i < 2; i++) {
+        conv2d_batch_space ws;
+        y[i] = tensor_alloc((size_t)(n * out), "Y");
+        dx[i] = tensor_alloc((size_t)(n * in), "dX");
+        dw[i] = tensor_alloc((size_t)nw, "dW");
+        tensor_fill(dw[i], (size_t)nw, 0.25);
+        tensor_fill(db[i], 13, 0);
+        conv2d_batch_space_alloc_path(&ws, &s, n, paths[i]);
+        conv2d_forward_batch(&s, n, x, wt, b, y[i], &ws);
+        conv2d_backward_batch(&s, n, wt, dy, dw[i], db[i], dx[i], &ws);
+        conv2d_batch_space_free(&ws);
+    }
+    CHECK(memcmp(y[0], y[1], sizeof(real) * (size_t)(n * out)) == 0);
+    CHECK(memcmp(dw[0], dw[1], sizeof(real) * (size_t)nw) == 0);
+    expect_close("  dX", dx[1], dx[0], n * in);
+    for (int i = 0; i < 2; i++) {
+        free(y[i]); free(dx[i]); free(dw[i]);
+    }
+    free(x); free(wt); free(b); free(dy);
 }
 
 /* The im2col matrix of lesson 01's example, written out. */
@@ -388,6 +436,7 @@ int main(void)
     RUN_TEST(test_im2col_of_lesson01_example);
     RUN_TEST(test_conv_batch_every_geometry);
     RUN_TEST(test_conv_batch_network_shapes);
+    RUN_TEST(test_implicit_same_bits_as_im2col);
     RUN_TEST(test_pool_batches);
     RUN_TEST(test_dense_batches);
     RUN_TEST(test_softmax_batch);
