@@ -318,9 +318,15 @@ static void im2col_backward_batch(const conv2d_shape *s, int n, const real *w, c
  * The GEMM's "positions" j = img*P + oy*out_w + ox run over every output
  * position of every image (the columns of im2col's matrix); its "taps"
  * r = (ci*k_h + ky)*k_w + kx over the filter (the rows of that matrix). */
+typedef struct conv_tap {
+    int ci, ky, kx;     /* tap r = (ci*k_h + ky)*k_w + kx */
+    int lo, hi;         /* the output columns ox in [lo, hi) whose input column ox*S + kx - pad_left is inside X */
+} conv_tap;
+
 typedef struct {
     const conv2d_shape *s;
     int n, P, taps;
+    const conv_tap *tap;  /* (taps): worked out once, at allocation */
     const real *x, *dy, *b, *packed_w;
     real *y, *dw, *dx;
     int a_rows, a_terms;    /* op(A)'s size, for the packed W's panels */
@@ -366,14 +372,12 @@ static void inside_span(int k, int pad, int S, int in, int out, int *lo, int *hi
 
 /* One tap (ci, ky, kx) of im2col's matrix along a run: out[t * step] =
  * Xpad[ci][oy*S + ky][(ox+t)*S + kx] for t < len, 0 in the padding. */
-static void gather_run(const conv_gemm *g, position_run r, int ci, int ky, int kx, real *out, int step)
+static void gather_run(const conv_gemm *g, position_run r, const conv_tap *tap, real *out, int step)
 {
     const conv2d_shape *s = g->s;
-    const int S = s->stride, iy = r.oy * S + ky - s->pad_top;
-    int lo, hi;
-    inside_span(kx, s->pad_left, S, s->in_w, s->out_w, &lo, &hi);
-    lo = lo > r.ox ? lo - r.ox : 0;                     /* as offsets t in the run */
-    hi = hi - r.ox < r.len ? hi - r.ox : r.len;
+    const int S = s->stride, iy = r.oy * S + tap->ky - s->pad_top, ci = tap->ci, kx = tap->kx;
+    int lo = tap->lo > r.ox ? tap->lo - r.ox : 0;           /* as offsets t in the run */
+    int hi = tap->hi - r.ox < r.len ? tap->hi - r.ox : r.len;
     if (iy < 0 || iy >= s->in_h || hi <= lo) {
         for (int t = 0; t < r.len; t++)
             out[t * step] = 0;
@@ -389,12 +393,16 @@ static void gather_run(const conv_gemm *g, position_run r, int ci, int ky, int k
         out[t * step] = 0;
 }
 
-/* Tap r's (ci, ky, kx). */
-static void tap_of(const conv2d_shape *s, int r, int *ci, int *ky, int *kx)
+/* Every tap's (ci, ky, kx) and its columns inside X: taps (in_c*k_h*k_w), OVERWRITTEN. */
+static void fill_tap_table(const conv2d_shape *s, conv_tap *taps)
 {
-    *ci = r / (s->k_h * s->k_w);
-    *ky = r / s->k_w % s->k_h;
-    *kx = r % s->k_w;
+    for (int r = 0; r < s->in_c * s->k_h * s->k_w; r++) {
+        conv_tap *t = &taps[r];
+        t->ci = r / (s->k_h * s->k_w);
+        t->ky = r / s->k_w % s->k_h;
+        t->kx = r % s->k_w;
+        inside_span(t->kx, s->pad_left, s->stride, s->in_w, s->out_w, &t->lo, &t->hi);
+    }
 }
 
 /* W packed once (op(A) of the forward, or W^T for dX): a panel is a pointer into it. */
@@ -413,11 +421,10 @@ static const real *image_panel(void *ctx, int p0, int kc, int j0, real *buf)
     position_run runs[GEMM_NR];
     int covered, n_runs = position_runs(g, j0, GEMM_NR, GEMM_NR, runs, &covered);
     for (int p = 0; p < kc; p++) {
-        int ci, ky, kx, at = 0;
-        tap_of(g->s, p0 + p, &ci, &ky, &kx);
+        int at = 0;
         real *out = buf + (long)p * GEMM_NR;
         for (int i = 0; i < n_runs; at += runs[i].len, i++)
-            gather_run(g, runs[i], ci, ky, kx, out + at, 1);
+            gather_run(g, runs[i], &g->tap[p0 + p], out + at, 1);
         for (int j = covered; j < GEMM_NR; j++)     /* past the last image */
             out[j] = 0;
     }
@@ -477,9 +484,8 @@ static void tile_to_dx(void *ctx, int i0, int j0, int p0, int kc, const real *ti
     position_run runs[GEMM_NR];
     int covered, n_runs = position_runs(g, j0, GEMM_NR, GEMM_NR, runs, &covered);
     for (int r = 0; r < rows; r++) {
-        int ci, ky, kx, lo, hi;
-        tap_of(s, i0 + r, &ci, &ky, &kx);
-        inside_span(kx, s->pad_left, S, s->in_w, s->out_w, &lo, &hi);
+        const int ci = g->tap[i0 + r].ci, ky = g->tap[i0 + r].ky, kx = g->tap[i0 + r].kx;
+        const int lo = g->tap[i0 + r].lo, hi = g->tap[i0 + r].hi;
         for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++) {
             position_run u = runs[i];
             int iy = u.oy * S + ky - s->pad_top, from = lo > u.ox ? lo : u.ox, to = hi < u.ox + u.len ? hi : u.ox + u.len;
@@ -522,15 +528,13 @@ static const real *image_t_panel(void *ctx, int p0, int kc, int j0, real *buf)
     position_run runs[GEMM_KC];
     int covered, n_runs = position_runs(g, p0, kc, GEMM_KC, runs, &covered);
     for (int j = 0; j < GEMM_NR; j++) {
-        int ci, ky, kx;
         if (j0 + j >= g->taps) {                      /* past the last tap */
             for (int p = 0; p < kc; p++)
                 buf[p * GEMM_NR + j] = 0;
             continue;
         }
-        tap_of(g->s, j0 + j, &ci, &ky, &kx);
         for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++)
-            gather_run(g, runs[i], ci, ky, kx, buf + (long)at * GEMM_NR + j, GEMM_NR);
+            gather_run(g, runs[i], &g->tap[j0 + j], buf + (long)at * GEMM_NR + j, GEMM_NR);
     }
     return buf;
 }
@@ -555,6 +559,7 @@ static conv_gemm conv_gemm_of(const conv2d_shape *s, int n, conv2d_batch_space *
     g.P = s->out_h * s->out_w;
     g.taps = s->in_c * s->k_h * s->k_w;
     g.x = ws->x;
+    g.tap = ws->tap_table;
     g.packed_w = ws->packed_w;
     return g;
 }
@@ -603,10 +608,23 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
 
 /* ---------------------------------------------------------------- choosing a path */
 
+/* The rule, from build/conv_paths (one thread, processor time, alternating
+ * rounds; the machine and its figures are in the commit that set these):
+ * - the implicit path pays for its gathers (a B panel filled tap by tap) only
+ *   when many rows of W share each panel: with 16 filters (lesson 10's conv,
+ *   the deeper network's first) im2col's long contiguous copies win;
+ * - Winograd's 16 products have in_c terms each: with 16 input channels
+ *   (the deeper network's conv2) they are too short for the GEMM to run well
+ *   and the transforms cost more than the multiplications saved; with 128
+ *   (conv3) they are long enough. */
+#define IMPLICIT_MIN_FILTERS 64
+#define WINOGRAD_MIN_CHANNELS 64
+
 conv_path conv2d_default_path(const conv2d_shape *s)
 {
-    (void)s;
-    return CONV_IMPLICIT;
+    if (winograd_supported(s) && s->in_c >= WINOGRAD_MIN_CHANNELS && s->out_c >= WINOGRAD_MIN_CHANNELS)
+        return CONV_WINOGRAD;
+    return s->out_c >= IMPLICIT_MIN_FILTERS ? CONV_IMPLICIT : CONV_IM2COL;
 }
 
 const char *conv_path_name(conv_path path)
@@ -626,6 +644,8 @@ void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s
     } else if (path == CONV_IMPLICIT) {
         long fwd = gemm_packed_a_count(s->out_c, (int)taps), bwd = gemm_packed_a_count((int)taps, s->out_c);
         ws->packed_w = tensor_alloc((size_t)(fwd > bwd ? fwd : bwd), "packed weights");
+        ws->tap_table = checked_calloc(taps, sizeof(conv_tap), "a convolution's table of taps");
+        fill_tap_table(s, ws->tap_table);
     } else {
         if (!winograd_supported(s)) {
             fprintf(stderr, "conv: the Winograd path needs a 3x3 kernel and stride 1, not %dx%d stride %d\n",
@@ -646,6 +666,7 @@ void conv2d_batch_space_free(conv2d_batch_space *ws)
     free(ws->cols);
     free(ws->maps);
     free(ws->packed_w);
+    free(ws->tap_table);
     free(ws->wino_u);
     free(ws->wino_v);
     free(ws->wino_m);

@@ -124,6 +124,7 @@ typedef struct {
     real *cols;    /* im2col: (in_c*k_h*k_w, n*out_h*out_w), the forward's im2col, kept for the backward */
     real *maps;    /* im2col: (out_c, n*out_h*out_w), the GEMM's output, or dY gathered for the backward */
     real *packed_w;  /* implicit: W (or W^T for dX) packed once per call, gemm_pack_a_all's layout */
+    struct conv_tap *tap_table;  /* implicit: each row of im2col's matrix, where it reads X (conv.c) */
     real *wino_u;  /* winograd: transformed filters U (16, out_c, in_c), then their gradient */
     real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward */
     real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward */

@@ -204,13 +204,129 @@ void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, i
     ws->wino_m = tensor_alloc(16 * (size_t)s->out_c * tiles, "winograd: M");
 }
 
+/* The six transforms written out as the few operations they amount to (the
+ * entries of B^T and A^T are 0, 1, -1; of G, 0, 1, 1/2), each a 1-D
+ * transform of the rows, then of the columns: the matrix products above
+ * with the products by 0 left out and those by 1 and -1 written as
+ * additions, the terms in the same order (tests/fast_vs_naive.c checks the
+ * batched path against the direct loops). */
+
+/* out = B^T d B, d and out (4, 4). */
+static void input_transform_fast(const real *restrict d, real *restrict out)
+{
+    real t[16];
+    for (int j = 0; j < 4; j++) {                    /* t = B^T d: the rows combined */
+        t[0 + j] = d[0 + j] - d[8 + j];
+        t[4 + j] = d[4 + j] + d[8 + j];
+        t[8 + j] = -d[4 + j] + d[8 + j];
+        t[12 + j] = d[4 + j] - d[12 + j];
+    }
+    for (int i = 0; i < 4; i++) {                    /* out = t B: the columns combined */
+        const real *r = t + 4 * i;
+        out[4 * i + 0] = r[0] - r[2];
+        out[4 * i + 1] = r[1] + r[2];
+        out[4 * i + 2] = -r[1] + r[2];
+        out[4 * i + 3] = r[1] - r[3];
+    }
+}
+
+/* y = A^T m A, m (4, 4), y (2, 2). */
+static void output_transform_fast(const real *restrict m, real *restrict y)
+{
+    real t[8];
+    for (int j = 0; j < 4; j++) {
+        t[j] = m[j] + m[4 + j] + m[8 + j];
+        t[4 + j] = m[4 + j] - m[8 + j] - m[12 + j];
+    }
+    for (int i = 0; i < 2; i++) {
+        const real *r = t + 4 * i;
+        y[2 * i + 0] = r[0] + r[1] + r[2];
+        y[2 * i + 1] = r[1] - r[2] - r[3];
+    }
+}
+
+/* dm = A dy A^T, dy (2, 2), dm (4, 4). */
+static void output_transform_t_fast(const real *restrict dy, real *restrict dm)
+{
+    real s[8];                                       /* s = A dy (4, 2) */
+    for (int j = 0; j < 2; j++) {
+        s[0 + j] = dy[j];
+        s[2 + j] = dy[j] + dy[2 + j];
+        s[4 + j] = dy[j] - dy[2 + j];
+        s[6 + j] = -dy[2 + j];
+    }
+    for (int i = 0; i < 4; i++) {
+        dm[4 * i + 0] = s[2 * i];
+        dm[4 * i + 1] = s[2 * i] + s[2 * i + 1];
+        dm[4 * i + 2] = s[2 * i] - s[2 * i + 1];
+        dm[4 * i + 3] = -s[2 * i + 1];
+    }
+}
+
+/* dd = B dv B^T, dv and dd (4, 4). */
+static void input_transform_t_fast(const real *restrict dv, real *restrict dd)
+{
+    real s[16];                                      /* s = B dv */
+    for (int j = 0; j < 4; j++) {
+        s[0 + j] = dv[j];
+        s[4 + j] = dv[4 + j] - dv[8 + j] + dv[12 + j];
+        s[8 + j] = -dv[j] + dv[4 + j] + dv[8 + j];
+        s[12 + j] = -dv[12 + j];
+    }
+    for (int i = 0; i < 4; i++) {
+        const real *r = s + 4 * i;
+        dd[4 * i + 0] = r[0];
+        dd[4 * i + 1] = r[1] - r[2] + r[3];
+        dd[4 * i + 2] = -r[0] + r[1] + r[2];
+        dd[4 * i + 3] = -r[3];
+    }
+}
+
+/* u = G g G^T, g (3, 3), u (4, 4). */
+static void filter_transform_fast(const real *restrict g, real *restrict u)
+{
+    const real h = 0.5;
+    real t[12];                                      /* t = G g (4, 3) */
+    for (int j = 0; j < 3; j++) {
+        t[0 + j] = g[j];
+        t[3 + j] = h * g[j] + h * g[3 + j] + h * g[6 + j];
+        t[6 + j] = h * g[j] - h * g[3 + j] + h * g[6 + j];
+        t[9 + j] = g[6 + j];
+    }
+    for (int i = 0; i < 4; i++) {
+        const real *r = t + 3 * i;
+        u[4 * i + 0] = r[0];
+        u[4 * i + 1] = h * r[0] + h * r[1] + h * r[2];
+        u[4 * i + 2] = h * r[0] - h * r[1] + h * r[2];
+        u[4 * i + 3] = r[2];
+    }
+}
+
+/* dg = G^T du G, du (4, 4), dg (3, 3). */
+static void filter_transform_t_fast(const real *restrict du, real *restrict dg)
+{
+    const real h = 0.5;
+    real s[12];                                      /* s = G^T du (3, 4) */
+    for (int j = 0; j < 4; j++) {
+        s[0 + j] = du[j] + h * du[4 + j] + h * du[8 + j];
+        s[4 + j] = h * du[4 + j] - h * du[8 + j];
+        s[8 + j] = h * du[4 + j] + h * du[8 + j] + du[12 + j];
+    }
+    for (int i = 0; i < 3; i++) {
+        const real *r = s + 4 * i;
+        dg[3 * i + 0] = r[0] + h * r[1] + h * r[2];
+        dg[3 * i + 1] = h * r[1] - h * r[2];
+        dg[3 * i + 2] = h * r[1] + h * r[2] + r[3];
+    }
+}
+
 /* U[e] (out_c, in_c) for the 16 entries e: every filter transformed. */
 static void transform_all_filters(const conv2d_shape *s, const real *w, real *u)
 {
     const long pairs = (long)s->out_c * s->in_c;
     for (long p = 0; p < pairs; p++) {
         real t[16];
-        winograd_filter_transform(w + p * 9, t);
+        filter_transform_fast(w + p * 9, t);
         for (int e = 0; e < 16; e++)
             u[e * pairs + p] = t[e];
     }
@@ -228,7 +344,7 @@ static void transform_all_tiles(const conv2d_shape *s, int n, const real *x, rea
                     real d[16], t16[16];
                     long t = ((long)img * th + ty) * tw + tx;
                     load_tile(s, x + ((long)img * s->in_c + ci) * plane, 2 * ty - s->pad_top, 2 * tx - s->pad_left, d);
-                    winograd_input_transform(d, t16);
+                    input_transform_fast(d, t16);
                     for (int e = 0; e < 16; e++)
                         v[e * stride_e + ci * T + t] = t16[e];
                 }
@@ -254,7 +370,7 @@ void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const r
                     long t = ((long)img * th + ty) * tw + tx;
                     for (int e = 0; e < 16; e++)
                         m[e] = ws->wino_m[(e * out_c + co) * T + t];
-                    winograd_output_transform(m, t4);
+                    output_transform_fast(m, t4);
                     real *yc = y + ((long)img * out_c + co) * s->out_h * s->out_w;
                     for (int i = 0; i < 2 && 2 * ty + i < s->out_h; i++)   /* the last tile may stick out */
                         for (int j = 0; j < 2 && 2 * tx + j < s->out_w; j++)
@@ -279,7 +395,7 @@ static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy
                             int oy = 2 * ty + i, ox = 2 * tx + j;
                             t4[i * 2 + j] = oy < s->out_h && ox < s->out_w ? dyc[oy * s->out_w + ox] : 0;
                         }
-                    winograd_output_transform_t(t4, m);    /* dM = A dY A^T */
+                    output_transform_t_fast(t4, m);    /* dM = A dY A^T */
                     for (int e = 0; e < 16; e++)
                         dm[(e * out_c + co) * T + t] = m[e];
                 }
@@ -302,7 +418,7 @@ static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real
                     int row = 2 * ty - s->pad_top, col = 2 * tx - s->pad_left;
                     for (int e = 0; e < 16; e++)
                         v[e] = dv[e * stride_e + ci * T + t];
-                    winograd_input_transform_t(v, dd);
+                    input_transform_t_fast(v, dd);
                     for (int i = 0; i < 4; i++)
                         for (int j = 0; j < 4; j++) {
                             int r = row + i, c = col + j;
@@ -335,7 +451,7 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
         real t[16], dg[9];
         for (int e = 0; e < 16; e++)
             t[e] = du[e * pairs + p];
-        winograd_filter_transform_t(t, dg);
+        filter_transform_t_fast(t, dg);
         for (int k = 0; k < 9; k++)
             dw[p * 9 + k] += dg[k];
     }
