@@ -387,8 +387,11 @@ static void gather_run(const conv_gemm *g, position_run r, const conv_tap *tap, 
     const int ix0 = r.ox * S + kx - s->pad_left;        /* ix = t*S + ix0 (< 0 in the padding) */
     for (int t = 0; t < lo; t++)
         out[t * step] = 0;
-    for (int t = lo; t < hi; t++)
-        out[t * step] = row[t * S + ix0];
+    if (S == 1 && step == 1)                            /* one contiguous run, copied as a vector */
+        copy_run(out + lo, row + lo + ix0, hi - lo);
+    else
+        for (int t = lo; t < hi; t++)
+            out[t * step] = row[t * S + ix0];
     for (int t = hi; t < r.len; t++)
         out[t * step] = 0;
 }
@@ -493,8 +496,11 @@ static void tile_to_dx(void *ctx, int i0, int j0, int p0, int kc, const real *ti
                 continue;                                     /* padding: no pixel to update */
             real *dx_row = g->dx + (((long)u.img * s->in_c + ci) * s->in_h + iy) * s->in_w;
             const real *d = tile + r * GEMM_NR + at;            /* d[t]: position ox = u.ox + t */
-            for (int ox = from; ox < to; ox++)
-                dx_row[ox * S + kx - s->pad_left] += d[ox - u.ox];
+            if (S == 1 && from < to)                        /* one contiguous run, added as a vector */
+                add_run(dx_row + from + kx - s->pad_left, d + (from - u.ox), to - from);
+            else
+                for (int ox = from; ox < to; ox++)
+                    dx_row[ox * S + kx - s->pad_left] += d[ox - u.ox];
         }
     }
 }
