@@ -676,6 +676,7 @@ void conv2d_batch_space_free(conv2d_batch_space *ws)
     free(ws->wino_u);
     free(ws->wino_v);
     free(ws->wino_m);
+    free(ws->wino_rows);
     memset(ws, 0, sizeof *ws);
 }
 

@@ -128,6 +128,7 @@ typedef struct {
     real *wino_u;  /* winograd: transformed filters U (16, out_c, in_c), then their gradient */
     real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward */
     real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward */
+    real *wino_rows;  /* winograd: scratch for one row of tiles */
 } conv2d_batch_space;
 
 /* Allocate for the layer's default path (exits with a message when out of

@@ -202,85 +202,15 @@ void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, i
     ws->wino_u = tensor_alloc(2 * 16 * (size_t)s->out_c * s->in_c, "winograd: U and dU");
     ws->wino_v = tensor_alloc(16 * (size_t)s->in_c * tiles, "winograd: V");
     ws->wino_m = tensor_alloc(16 * (size_t)s->out_c * tiles, "winograd: M");
+    ws->wino_rows = tensor_alloc(8 * (2 * (size_t)tile_cols(s) + 2), "winograd: a row of tiles");
 }
 
-/* The six transforms written out as the few operations they amount to (the
- * entries of B^T and A^T are 0, 1, -1; of G, 0, 1, 1/2), each a 1-D
- * transform of the rows, then of the columns: the matrix products above
- * with the products by 0 left out and those by 1 and -1 written as
- * additions, the terms in the same order (tests/fast_vs_naive.c checks the
+/* Below, the six transforms are written out as the few operations they
+ * amount to (the entries of B^T and A^T are 0, 1, -1; of G, 0, 1, 1/2),
+ * each a 1-D transform of the rows, then of the columns: the matrix
+ * products above with the products by 0 left out and those by 1 and -1
+ * written as additions and subtractions (tests/fast_vs_naive.c checks the
  * batched path against the direct loops). */
-
-/* out = B^T d B, d and out (4, 4). */
-static void input_transform_fast(const real *restrict d, real *restrict out)
-{
-    real t[16];
-    for (int j = 0; j < 4; j++) {                    /* t = B^T d: the rows combined */
-        t[0 + j] = d[0 + j] - d[8 + j];
-        t[4 + j] = d[4 + j] + d[8 + j];
-        t[8 + j] = -d[4 + j] + d[8 + j];
-        t[12 + j] = d[4 + j] - d[12 + j];
-    }
-    for (int i = 0; i < 4; i++) {                    /* out = t B: the columns combined */
-        const real *r = t + 4 * i;
-        out[4 * i + 0] = r[0] - r[2];
-        out[4 * i + 1] = r[1] + r[2];
-        out[4 * i + 2] = -r[1] + r[2];
-        out[4 * i + 3] = r[1] - r[3];
-    }
-}
-
-/* y = A^T m A, m (4, 4), y (2, 2). */
-static void output_transform_fast(const real *restrict m, real *restrict y)
-{
-    real t[8];
-    for (int j = 0; j < 4; j++) {
-        t[j] = m[j] + m[4 + j] + m[8 + j];
-        t[4 + j] = m[4 + j] - m[8 + j] - m[12 + j];
-    }
-    for (int i = 0; i < 2; i++) {
-        const real *r = t + 4 * i;
-        y[2 * i + 0] = r[0] + r[1] + r[2];
-        y[2 * i + 1] = r[1] - r[2] - r[3];
-    }
-}
-
-/* dm = A dy A^T, dy (2, 2), dm (4, 4). */
-static void output_transform_t_fast(const real *restrict dy, real *restrict dm)
-{
-    real s[8];                                       /* s = A dy (4, 2) */
-    for (int j = 0; j < 2; j++) {
-        s[0 + j] = dy[j];
-        s[2 + j] = dy[j] + dy[2 + j];
-        s[4 + j] = dy[j] - dy[2 + j];
-        s[6 + j] = -dy[2 + j];
-    }
-    for (int i = 0; i < 4; i++) {
-        dm[4 * i + 0] = s[2 * i];
-        dm[4 * i + 1] = s[2 * i] + s[2 * i + 1];
-        dm[4 * i + 2] = s[2 * i] - s[2 * i + 1];
-        dm[4 * i + 3] = -s[2 * i + 1];
-    }
-}
-
-/* dd = B dv B^T, dv and dd (4, 4). */
-static void input_transform_t_fast(const real *restrict dv, real *restrict dd)
-{
-    real s[16];                                      /* s = B dv */
-    for (int j = 0; j < 4; j++) {
-        s[0 + j] = dv[j];
-        s[4 + j] = dv[4 + j] - dv[8 + j] + dv[12 + j];
-        s[8 + j] = -dv[j] + dv[4 + j] + dv[8 + j];
-        s[12 + j] = -dv[12 + j];
-    }
-    for (int i = 0; i < 4; i++) {
-        const real *r = s + 4 * i;
-        dd[4 * i + 0] = r[0];
-        dd[4 * i + 1] = r[1] - r[2] + r[3];
-        dd[4 * i + 2] = -r[0] + r[1] + r[2];
-        dd[4 * i + 3] = -r[3];
-    }
-}
 
 /* u = G g G^T, g (3, 3), u (4, 4). */
 static void filter_transform_fast(const real *restrict g, real *restrict u)
@@ -332,22 +262,90 @@ static void transform_all_filters(const conv2d_shape *s, const real *w, real *u)
     }
 }
 
-/* V[e][ci][t] for every tile t of the n images: their input tiles transformed. */
-static void transform_all_tiles(const conv2d_shape *s, int n, const real *x, real *v)
+/* Every transform below works on a row of tiles at a time: the tw tiles of
+ * tile row ty of one channel of one image, whose 4x4 input tiles overlap by
+ * 2 columns and read the 4 input rows 2*ty - pad_top .. + 3. Their entries
+ * e sit stride_e apart (V[e], M[e]) and their tiles side by side, so each
+ * loop below walks 16 arrays in step; channels outermost and images next,
+ * so every V[e][ci] and M[e][co] is walked from start to end once. */
+
+/* The 4 input rows of tile row ty of channel xc (in_h, in_w), zero-padded:
+ * rows (4, width), width = 2*tw + 2, column x holding input column x - pad_left. */
+static void load_tile_rows(const conv2d_shape *s, const real *xc, int ty, int width, real *rows)
 {
-    const int th = tile_rows(s), tw = tile_cols(s), plane = s->in_h * s->in_w;
+    int x_lo = s->pad_left < width ? s->pad_left : width, x_hi = s->pad_left + s->in_w;
+    x_hi = x_hi < width ? x_hi : width;
+    for (int i = 0; i < 4; i++) {
+        int iy = 2 * ty - s->pad_top + i;
+        real *r = rows + i * width;
+        if (iy < 0 || iy >= s->in_h) {
+            memset(r, 0, sizeof(real) * (size_t)width);
+            continue;
+        }
+        for (int x = 0; x < x_lo; x++)
+            r[x] = 0;
+        for (int x = x_lo; x < x_hi; x++)
+            r[x] = xc[iy * s->in_w + x - s->pad_left];
+        for (int x = x_hi; x < width; x++)
+            r[x] = 0;
+    }
+}
+
+/* V = B^T d B for the tw tiles of a row: rows (4, width) as load_tile_rows
+ * leaves them, comb (4, width) scratch; entry e of tile tx to v[e*stride_e + tx].
+ * The rows of the tiles are combined for the whole row of tiles at once. */
+static void input_transform_row(const real *rows, int width, int tw, real *comb, real *v, long stride_e)
+{
+    const real *d0 = rows, *d1 = rows + width, *d2 = rows + 2 * width, *d3 = rows + 3 * width;
+    real *c0 = comb, *c1 = comb + width, *c2 = comb + 2 * width, *c3 = comb + 3 * width;
+    for (int x = 0; x < width; x++) {                /* B^T d: the rows combined */
+        c0[x] = d0[x] - d2[x];
+        c1[x] = d1[x] + d2[x];
+        c2[x] = -d1[x] + d2[x];
+        c3[x] = d1[x] - d3[x];
+    }
+    for (int i = 0; i < 4; i++) {                    /* (B^T d) B: each tile's columns combined */
+        const real *c = comb + i * width;
+        real *v0 = v + 4 * i * stride_e, *v1 = v0 + stride_e, *v2 = v1 + stride_e, *v3 = v2 + stride_e;
+        for (int tx = 0; tx < tw; tx++) {
+            const real *r = c + 2 * tx;
+            v0[tx] = r[0] - r[2];
+            v1[tx] = r[1] + r[2];
+            v2[tx] = -r[1] + r[2];
+            v3[tx] = r[1] - r[3];
+        }
+    }
+}
+
+/* V[e][ci][t] for every tile t of the n images: their input tiles transformed. */
+static void transform_all_tiles(const conv2d_shape *s, int n, const real *x, real *v, real *scratch)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
     const long T = (long)n * th * tw, stride_e = (long)s->in_c * T;
-    for (int img = 0; img < n; img++)
-        for (int ci = 0; ci < s->in_c; ci++)
-            for (int ty = 0; ty < th; ty++)
-                for (int tx = 0; tx < tw; tx++) {
-                    real d[16], t16[16];
-                    long t = ((long)img * th + ty) * tw + tx;
-                    load_tile(s, x + ((long)img * s->in_c + ci) * plane, 2 * ty - s->pad_top, 2 * tx - s->pad_left, d);
-                    input_transform_fast(d, t16);
-                    for (int e = 0; e < 16; e++)
-                        v[e * stride_e + ci * T + t] = t16[e];
-                }
+    for (int ci = 0; ci < s->in_c; ci++)
+        for (int img = 0; img < n; img++)
+            for (int ty = 0; ty < th; ty++) {
+                load_tile_rows(s, x + ((long)img * s->in_c + ci) * plane, ty, width, scratch);
+                input_transform_row(scratch, width, tw, scratch + 4 * width,
+                                    v + ci * T + ((long)img * th + ty) * tw, stride_e);
+            }
+}
+
+/* Y = A^T M A for the tw tiles of a row: entry e of tile tx at m[e*stride_e + tx]
+ * -> the two output rows o0, o1 (2*tw each). */
+static void output_transform_row(const real *m, long stride_e, int tw, real *o0, real *o1)
+{
+    for (int tx = 0; tx < tw; tx++) {
+        real t0[4], t1[4];                           /* A^T M: the rows combined */
+        for (int j = 0; j < 4; j++) {
+            t0[j] = m[j * stride_e + tx] + m[(4 + j) * stride_e + tx] + m[(8 + j) * stride_e + tx];
+            t1[j] = m[(4 + j) * stride_e + tx] - m[(8 + j) * stride_e + tx] - m[(12 + j) * stride_e + tx];
+        }
+        o0[2 * tx] = t0[0] + t0[1] + t0[2];          /* (A^T M) A: the columns */
+        o0[2 * tx + 1] = t0[1] - t0[2] - t0[3];
+        o1[2 * tx] = t1[0] + t1[1] + t1[2];
+        o1[2 * tx + 1] = t1[1] - t1[2] - t1[3];
+    }
 }
 
 void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
@@ -355,77 +353,120 @@ void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const r
 {
     require_supported(s, "winograd_forward_batch");
     const int th = tile_rows(s), tw = tile_cols(s), in_c = s->in_c, out_c = s->out_c;
-    const long T = (long)n * th * tw;
+    const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w;
     ws->x = x;
     transform_all_filters(s, w, ws->wino_u);
-    transform_all_tiles(s, n, x, ws->wino_v);
+    transform_all_tiles(s, n, x, ws->wino_v, ws->wino_rows);
     for (int e = 0; e < 16; e++)          /* M[e] (out_c, T) = U[e] (out_c, in_c) x V[e] (in_c, T) */
         gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + (long)e * out_c * in_c, in_c,
              ws->wino_v + e * in_c * T, (int)T, 0, ws->wino_m + e * out_c * T, (int)T, NULL);
-    for (int img = 0; img < n; img++)     /* Y = A^T M A per tile, + b */
-        for (int co = 0; co < out_c; co++)
-            for (int ty = 0; ty < th; ty++)
-                for (int tx = 0; tx < tw; tx++) {
-                    real m[16], t4[4];
-                    long t = ((long)img * th + ty) * tw + tx;
-                    for (int e = 0; e < 16; e++)
-                        m[e] = ws->wino_m[(e * out_c + co) * T + t];
-                    output_transform_fast(m, t4);
-                    real *yc = y + ((long)img * out_c + co) * s->out_h * s->out_w;
-                    for (int i = 0; i < 2 && 2 * ty + i < s->out_h; i++)   /* the last tile may stick out */
-                        for (int j = 0; j < 2 && 2 * tx + j < s->out_w; j++)
-                            yc[(2 * ty + i) * s->out_w + 2 * tx + j] = b[co] + t4[i * 2 + j];
+    real *o0 = ws->wino_rows, *o1 = o0 + 2 * tw;
+    for (int co = 0; co < out_c; co++)    /* Y = A^T M A per tile, + b, the overhang cut off */
+        for (int img = 0; img < n; img++)
+            for (int ty = 0; ty < th; ty++) {
+                output_transform_row(ws->wino_m + co * T + ((long)img * th + ty) * tw, out_c * T, tw, o0, o1);
+                real *yc = y + ((long)img * out_c + co) * P;
+                for (int i = 0; i < 2 && 2 * ty + i < s->out_h; i++) {
+                    const real *o = i ? o1 : o0;
+                    real *row = yc + (2 * ty + i) * s->out_w;
+                    for (int ox = 0; ox < s->out_w; ox++)
+                        row[ox] = b[co] + o[ox];
                 }
+            }
 }
 
-/* dM[e][co][t] = entry e of A dY A^T for every tile of dY (0 where it overhangs). */
-static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy, real *dm)
+/* dM = A dY A^T for the tw tiles of a row: dY's two rows g0, g1 (2*tw each, 0
+ * past the edge) -> entry e of tile tx at dm[e*stride_e + tx]. */
+static void output_transform_t_row(const real *g0, const real *g1, int tw, real *dm, long stride_e)
+{
+    for (int tx = 0; tx < tw; tx++) {
+        real s[8];                                   /* A dY (4, 2) */
+        for (int j = 0; j < 2; j++) {
+            real a = g0[2 * tx + j], c = g1[2 * tx + j];
+            s[0 + j] = a;
+            s[2 + j] = a + c;
+            s[4 + j] = a - c;
+            s[6 + j] = -c;
+        }
+        for (int i = 0; i < 4; i++) {                /* (A dY) A^T */
+            dm[(4 * i + 0) * stride_e + tx] = s[2 * i];
+            dm[(4 * i + 1) * stride_e + tx] = s[2 * i] + s[2 * i + 1];
+            dm[(4 * i + 2) * stride_e + tx] = s[2 * i] - s[2 * i + 1];
+            dm[(4 * i + 3) * stride_e + tx] = -s[2 * i + 1];
+        }
+    }
+}
+
+/* dM[e][co][t] for every tile of dY (0 where a tile overhangs). */
+static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy, real *dm, real *scratch)
 {
     const int th = tile_rows(s), tw = tile_cols(s), out_c = s->out_c;
-    const long T = (long)n * th * tw;
-    for (int img = 0; img < n; img++)
-        for (int co = 0; co < out_c; co++) {
-            const real *dyc = dy + ((long)img * out_c + co) * s->out_h * s->out_w;
-            for (int ty = 0; ty < th; ty++)
-                for (int tx = 0; tx < tw; tx++) {
-                    real t4[4], m[16];
-                    long t = ((long)img * th + ty) * tw + tx;
-                    for (int i = 0; i < 2; i++)
-                        for (int j = 0; j < 2; j++) {
-                            int oy = 2 * ty + i, ox = 2 * tx + j;
-                            t4[i * 2 + j] = oy < s->out_h && ox < s->out_w ? dyc[oy * s->out_w + ox] : 0;
-                        }
-                    output_transform_t_fast(t4, m);    /* dM = A dY A^T */
-                    for (int e = 0; e < 16; e++)
-                        dm[(e * out_c + co) * T + t] = m[e];
+    const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w;
+    real *g[2] = { scratch, scratch + 2 * tw };
+    for (int co = 0; co < out_c; co++)
+        for (int img = 0; img < n; img++) {
+            const real *dyc = dy + ((long)img * out_c + co) * P;
+            for (int ty = 0; ty < th; ty++) {
+                for (int i = 0; i < 2; i++) {        /* dY's rows 2ty, 2ty+1, zero-padded to 2*tw */
+                    int oy = 2 * ty + i;
+                    for (int ox = 0; ox < 2 * tw; ox++)
+                        g[i][ox] = oy < s->out_h && ox < s->out_w ? dyc[oy * s->out_w + ox] : 0;
                 }
+                output_transform_t_row(g[0], g[1], tw, dm + co * T + ((long)img * th + ty) * tw, out_c * T);
+            }
         }
 }
 
-/* dX (n, in_c, in_h, in_w) = sum over tiles of B dV B^T, each added where its tile came from. */
-static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real *dx)
+/* dd = B dV B^T for the tw tiles of a row (entry e of tile tx at dv[e*stride_e + tx]),
+ * summed where the tiles overlap into acc (4, width), OVERWRITTEN. */
+static void input_transform_t_row(const real *dv, long stride_e, int tw, int width, real *acc)
 {
-    const int th = tile_rows(s), tw = tile_cols(s), plane = s->in_h * s->in_w;
+    memset(acc, 0, sizeof(real) * 4 * (size_t)width);
+    for (int tx = 0; tx < tw; tx++) {
+        real s[16];                                  /* B dV */
+        for (int j = 0; j < 4; j++) {
+            real v0 = dv[j * stride_e + tx], v1 = dv[(4 + j) * stride_e + tx];
+            real v2 = dv[(8 + j) * stride_e + tx], v3 = dv[(12 + j) * stride_e + tx];
+            s[0 + j] = v0;
+            s[4 + j] = v1 - v2 + v3;
+            s[8 + j] = -v0 + v1 + v2;
+            s[12 + j] = -v3;
+        }
+        for (int i = 0; i < 4; i++) {                /* (B dV) B^T, added where the tile came from */
+            const real *r = s + 4 * i;
+            real *a = acc + i * width + 2 * tx;
+            a[0] += r[0];
+            a[1] += r[1] - r[2] + r[3];
+            a[2] += -r[0] + r[1] + r[2];
+            a[3] += -r[3];
+        }
+    }
+}
+
+/* dX (n, in_c, in_h, in_w) = sum over tiles of B dV B^T, each added where its tile came from. */
+static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real *dx, real *scratch)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
     const long T = (long)n * th * tw, stride_e = (long)s->in_c * T;
     memset(dx, 0, sizeof(real) * (size_t)n * s->in_c * plane);
-    for (int img = 0; img < n; img++)
-        for (int ci = 0; ci < s->in_c; ci++) {
+    for (int ci = 0; ci < s->in_c; ci++)
+        for (int img = 0; img < n; img++) {
             real *dxc = dx + ((long)img * s->in_c + ci) * plane;
-            for (int ty = 0; ty < th; ty++)
-                for (int tx = 0; tx < tw; tx++) {
-                    real v[16], dd[16];
-                    long t = ((long)img * th + ty) * tw + tx;
-                    int row = 2 * ty - s->pad_top, col = 2 * tx - s->pad_left;
-                    for (int e = 0; e < 16; e++)
-                        v[e] = dv[e * stride_e + ci * T + t];
-                    input_transform_t_fast(v, dd);
-                    for (int i = 0; i < 4; i++)
-                        for (int j = 0; j < 4; j++) {
-                            int r = row + i, c = col + j;
-                            if (r >= 0 && r < s->in_h && c >= 0 && c < s->in_w)
-                                dxc[r * s->in_w + c] += dd[i * 4 + j];
-                        }
+            for (int ty = 0; ty < th; ty++) {
+                input_transform_t_row(dv + ci * T + ((long)img * th + ty) * tw, stride_e, tw, width, scratch);
+                for (int i = 0; i < 4; i++) {        /* the 4 rows, the padding dropped */
+                    int iy = 2 * ty - s->pad_top + i;
+                    if (iy < 0 || iy >= s->in_h)
+                        continue;
+                    const real *a = scratch + i * width;
+                    real *row = dxc + iy * s->in_w;
+                    for (int x = 0; x < width; x++) {
+                        int ix = x - s->pad_left;
+                        if (ix >= 0 && ix < s->in_w)
+                            row[ix] += a[x];
+                    }
                 }
+            }
         }
 }
 
@@ -443,7 +484,7 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
                 sum += dy[((long)img * out_c + co) * P + q];
         db[co] += sum;
     }
-    transform_all_gradients(s, n, dy, dm);
+    transform_all_gradients(s, n, dy, dm, ws->wino_rows);
     for (int e = 0; e < 16; e++)          /* dU[e] (out_c, in_c) = dM[e] (out_c, T) x V[e]^T (T, in_c) */
         gemm(0, 1, out_c, in_c, (int)T, 1, dm + e * out_c * T, (int)T, v + e * in_c * T, (int)T, 0,
              du + e * pairs, in_c, NULL);
@@ -461,5 +502,5 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
     for (int e = 0; e < 16; e++)          /* dV[e] (in_c, T) = U[e]^T (in_c, out_c) x dM[e] (out_c, T), over V */
         gemm(1, 0, in_c, (int)T, out_c, 1, u + e * pairs, in_c, dm + e * out_c * T, (int)T, 0,
              v + e * in_c * T, (int)T, NULL);
-    scatter_all_tiles(s, n, v, dx);
+    scatter_all_tiles(s, n, v, dx, ws->wino_rows);
 }
