@@ -614,15 +614,21 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
 
 /* ---------------------------------------------------------------- choosing a path */
 
-/* The rule, from build/conv_paths (one thread, processor time, alternating
- * rounds; the machine and its figures are in the commit that set these):
- * - the implicit path pays for its gathers (a B panel filled tap by tap) only
- *   when many rows of W share each panel: with 16 filters (lesson 10's conv,
- *   the deeper network's first) im2col's long contiguous copies win;
- * - Winograd's 16 products have in_c terms each: with 16 input channels
- *   (the deeper network's conv2) they are too short for the GEMM to run well
- *   and the transforms cost more than the multiplications saved; with 128
- *   (conv3) they are long enough. */
+/* The rule, from `make build/conv_paths && build/conv_paths 15` (one thread,
+ * processor time, best of 15 alternating rounds, 32 images: one thread's
+ * share of a batch of 128), on a 2-core AMD machine with AVX-512 (gcc 12,
+ * the fast flags), other jobs running; im2col's time over the path's,
+ * forward / backward:
+ *     lesson 10's conv 1->16 5x5 @28     implicit 0.71x / 0.85x
+ *     deep conv1 1->16 2x2 @28           implicit 0.62x / 0.47x
+ *     deep conv2 16->128 3x3 @14         implicit 1.18x / 1.05x   Winograd 0.56x / 0.47x
+ *     deep conv3 128->256 3x3 @12        implicit 1.13x / 1.02x   Winograd 1.68x / 1.61x
+ * - the implicit path fills each B panel tap by tap from the image, which
+ *   pays only when many rows of W share the panel: with 16 filters im2col's
+ *   long contiguous copies win;
+ * - Winograd's 16 products sum over in_c terms: with 16 input channels they
+ *   are too short for the GEMM to run well and the transforms cost more than
+ *   the multiplications saved; with 128 they are long enough. */
 #define IMPLICIT_MIN_FILTERS 64
 #define WINOGRAD_MIN_CHANNELS 64
 

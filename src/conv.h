@@ -99,17 +99,28 @@ typedef enum { ENGINE_NAIVE, ENGINE_FAST } engine_kind;
  *                  (shared by every chunk of images), the GEMM's B panels
  *                  filled straight from the image ("implicit im2col": no cols
  *                  matrix), and dX scattered from the GEMM's output tiles (no
- *                  dcols, no col2im). Its forward and dW are the same numbers
- *                  as CONV_IM2COL's, bit for bit (the same products summed in
- *                  the same order); dX adds the same terms in another order.
+ *                  dcols, no col2im). Its forward is the same numbers as
+ *                  CONV_IM2COL's, bit for bit (the same products summed in the
+ *                  same order), and so is dW unless im2col's dW GEMM is small
+ *                  enough (<= 4096 weights) for gemm.c's dot products, which
+ *                  sum in another order; dX adds the same terms in another order.
  *   CONV_WINOGRAD  lesson 17's F(2x2, 3x3) as 16 GEMMs (3x3 stride-1 layers
- *                  only): fewer multiplications, different rounding (about
- *                  1e-6 relative in float; tests/fast_vs_naive.c bounds it).
+ *                  only; winograd.h): 2.25 times fewer multiplications, and
+ *                  other rounding: Y, dW and dX within 4e-7 to 1e-6 of im2col's,
+ *                  relative to their largest entry, on the deeper network's
+ *                  conv2 and conv3 in float (build/conv_paths prints it);
+ *                  tests/fast_vs_naive.c bounds it by 1e-5.
  * conv2d_default_path picks one per layer by a FIXED RULE of its shape (the
- * comment in conv.c gives the measurements behind it), never by timing the
- * run: a given build gives the same numbers on every run, for any thread
- * count. A reader should expect the numbers of a network with 3x3 layers to
- * differ in the last bits from an im2col run, and not from run to run. */
+ * comment above it in conv.c gives the measurements behind it), never by
+ * timing the run: a given build gives the same numbers on every run, for any
+ * thread count (each shard of a batch runs its layer on one thread). Today:
+ * Winograd for 3x3 stride-1 layers with >= 64 input and output channels
+ * (the deeper network's conv3), implicit for other layers with >= 64
+ * filters (its conv2), im2col for the rest (lesson 10's conv, its conv1).
+ * A reader should expect a network with such a 3x3 layer to give numbers
+ * that differ in the last bits from an all-im2col run (so accuracies may
+ * differ slightly from figures taken before this rule), and never from run
+ * to run. */
 typedef enum { CONV_IM2COL, CONV_IMPLICIT, CONV_WINOGRAD } conv_path;
 
 /* The path conv2d_batch_space_alloc chooses for this layer (the fixed rule). */

@@ -13,7 +13,9 @@
  * which other programs on the machine inflate far less than they do the
  * wall clock. The ratios (im2col's time over the path's) are the figures to
  * read; the milliseconds are those of this machine at this moment. The path
- * conv2d_default_path picks for each layer is marked "default". */
+ * conv2d_default_path picks for each layer is marked "default". Then, once,
+ * how far each path's Y, dW and dX are from im2col's: the rounding of the
+ * real type this was built with (float for build/conv_paths). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -51,6 +53,44 @@ static real *random_tensor(rng_t *rng, long n)
     return t;
 }
 
+/* max |a - b| / max |b| over n numbers. */
+static double relative_difference(const real *a, const real *b, long n)
+{
+    double diff = 0, size = 0;
+    for (long i = 0; i < n; i++) {
+        double d = (double)a[i] - (double)b[i], m = (double)b[i];
+        diff = d > diff ? d : -d > diff ? -d : diff;
+        size = m > size ? m : -m > size ? -m : size;
+    }
+    return size > 0 ? diff / size : diff;
+}
+
+/* Each path's Y, dW and dX against im2col's, once, untimed: the rounding a reader should expect. */
+static void print_differences(const conv2d_shape *s, int n, int n_paths, conv2d_batch_space *ws, const real *x,
+                              const real *w, const real *b, const real *dy, int needs_dx)
+{
+    long in = (long)s->in_c * s->in_h * s->in_w, out = conv2d_output_count(s), nw = conv2d_weight_count(s);
+    real *y[PATHS], *dw[PATHS], *db[PATHS], *dx[PATHS];
+    for (int p = 0; p < n_paths; p++) {
+        y[p] = tensor_alloc((size_t)(n * out), "Y");
+        dw[p] = tensor_alloc((size_t)nw, "dW");                 /* zero-filled */
+        db[p] = tensor_alloc((size_t)s->out_c, "db");
+        dx[p] = needs_dx ? tensor_alloc((size_t)(n * in), "dX") : NULL;
+        conv2d_forward_batch(s, n, x, w, b, y[p], &ws[p]);
+        conv2d_backward_batch(s, n, w, dy, dw[p], db[p], dx[p], &ws[p]);
+    }
+    for (int p = 1; p < n_paths; p++) {
+        printf("  %-9s differs from im2col by: Y %.1e, dW %.1e", conv_path_name((conv_path)p),
+               relative_difference(y[p], y[0], n * out), relative_difference(dw[p], dw[0], nw));
+        if (needs_dx)
+            printf(", dX %.1e", relative_difference(dx[p], dx[0], n * in));
+        printf("  (max |difference| / max |im2col's|)\n");
+    }
+    for (int p = 0; p < n_paths; p++) {
+        free(y[p]); free(dw[p]); free(db[p]); free(dx[p]);
+    }
+}
+
 /* Best forward and backward ms of each path over `rounds` alternating rounds. */
 static void time_paths(const layer *l, int rounds, rng_t *rng)
 {
@@ -85,8 +125,10 @@ static void time_paths(const layer *l, int rounds, rng_t *rng)
         printf("  %-9s forward %8.2f ms (%.2fx)   backward %8.2f ms (%.2fx)%s\n", conv_path_name((conv_path)p),
                best_f[p], best_f[0] / best_f[p], best_b[p], best_b[0] / best_b[p],
                conv2d_default_path(&s) == (conv_path)p ? "   default" : "");
-        conv2d_batch_space_free(&ws[p]);
     }
+    print_differences(&s, n, n_paths, ws, x, w, b, dy, l->needs_dx);
+    for (int p = 0; p < n_paths; p++)
+        conv2d_batch_space_free(&ws[p]);
     free(x); free(w); free(b); free(dy); free(y); free(dx); free(dw); free(db);
 }
 
