@@ -26,6 +26,7 @@
 #include "loss.h"
 #include "pool.h"
 #include "rng.h"
+#include "sequential.h"
 #include "tensor.h"
 #include "threadpool.h"
 #include "winograd.h"
@@ -298,6 +299,49 @@ static void test_implicit_same_bits_as_im2col(void)
     free(x); free(wt); free(b); free(dy);
 }
 
+/* A network whose layers take the implicit and the Winograd paths, trained
+ * one step on 1, 2 and 3 threads: the same gradient, bit for bit (conv.h's
+ * promise: the path is fixed by the layer's shape, never by a timing). */
+static void test_fast_paths_same_bits_for_any_thread_count(void)
+{
+    sequential m;
+    char err[256];
+    const int n = 10;
+    CHECK_INT(sequential_build(&m, "conv 64 3 same, relu, conv 64 3, relu, flatten, dense 10", 1, 6, 6, err,
+                               sizeof err), 0);
+    CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_IMPLICIT);       /* 1 -> 64: implicit */
+    CHECK_INT(conv2d_default_path(&m.layers[2].conv), CONV_WINOGRAD);       /* 64 -> 64, 3x3: Winograd */
+    real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
+    real *x = random_tensor(&rng, (long)n * 36), *grad[3];
+    int labels[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+    rng_t init = rng_seeded(5);
+    sequential_init(&m, params, stats, &init);
+    for (int t = 0; t < 3; t++) {
+        thread_pool *pool = thread_pool_create(t + 1);
+        sequential_runner r;
+        sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, n);
+        r.model.training = 1;
+        minibatch_gradient(&r.batches, x, labels, n);
+        grad[t] = tensor_alloc((size_t)m.n_params, "gradient");
+        memcpy(grad[t], r.batches.mean_grad, sizeof(real) * (size_t)m.n_params);
+        sequential_runner_free(&r);
+        thread_pool_free(pool);
+    }
+    for (int t = 1; t < 3; t++) {
+        int same = memcmp(grad[0], grad[t], sizeof(real) * (size_t)m.n_params) == 0;
+        if (!same)
+            printf("FAIL the gradient on %d threads differs from 1 thread's\n", t + 1);
+        CHECK(same);
+    }
+    double size = 0;                                  /* and it is not all zeros */
+    for (long i = 0; i < m.n_params; i++)
+        size = fabs((double)grad[0][i]) > size ? fabs((double)grad[0][i]) : size;
+    CHECK(size > 0);
+    for (int t = 0; t < 3; t++)
+        free(grad[t]);
+    free(params); free(stats); free(x);
+}
+
 /* The im2col matrix of lesson 01's example, written out. */
 static void test_im2col_of_lesson01_example(void)
 {
@@ -437,6 +481,7 @@ int main(void)
     RUN_TEST(test_conv_batch_every_geometry);
     RUN_TEST(test_conv_batch_network_shapes);
     RUN_TEST(test_implicit_same_bits_as_im2col);
+    RUN_TEST(test_fast_paths_same_bits_for_any_thread_count);
     RUN_TEST(test_pool_batches);
     RUN_TEST(test_dense_batches);
     RUN_TEST(test_softmax_batch);
