@@ -668,6 +668,21 @@ void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s
     }
 }
 
+double conv2d_batch_space_bytes(const conv2d_shape *s, int capacity)
+{
+    const double positions = (double)capacity * s->out_h * s->out_w, taps = (double)s->in_c * s->k_h * s->k_w;
+    const conv_path path = conv2d_default_path(s);
+    if (path == CONV_IM2COL)                                      /* cols, maps */
+        return (taps * positions + s->out_c * positions) * sizeof(real);
+    if (path == CONV_IMPLICIT) {                                  /* W packed, the table of taps */
+        double fwd = (double)gemm_packed_a_count(s->out_c, (int)taps), bwd = (double)gemm_packed_a_count((int)taps, s->out_c);
+        return (fwd > bwd ? fwd : bwd) * sizeof(real) + taps * sizeof(conv_tap);
+    }
+    const double tiles = (double)capacity * ((s->out_h + 1) / 2) * ((s->out_w + 1) / 2);   /* U and dU, V, M, a row */
+    return (2.0 * 16 * s->out_c * s->in_c + 16.0 * s->in_c * tiles + 16.0 * s->out_c * tiles
+            + 8.0 * (2 * ((s->out_w + 1) / 2) + 2)) * sizeof(real);
+}
+
 void conv2d_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
 {
     conv2d_batch_space_alloc_path(ws, s, capacity, conv2d_default_path(s));

@@ -148,6 +148,8 @@ typedef struct {
 void conv2d_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity);
 void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s, int capacity, conv_path path);
 void conv2d_batch_space_free(conv2d_batch_space *ws);
+/* The bytes conv2d_batch_space_alloc allocates for this layer and capacity. */
+double conv2d_batch_space_bytes(const conv2d_shape *s, int capacity);
 
 /* Forward pass of n <= ws->capacity images on ws->path: X (n, in_c, in_h, in_w) ->
  * Y (n, out_c, out_h, out_w), OVERWRITTEN. Keeps in ws what the backward needs

@@ -311,6 +311,13 @@ static void test_fast_paths_same_bits_for_any_thread_count(void)
                                sizeof err), 0);
     CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_IMPLICIT);       /* 1 -> 64: implicit */
     CHECK_INT(conv2d_default_path(&m.layers[2].conv), CONV_WINOGRAD);       /* 64 -> 64, 3x3: Winograd */
+    /* what they allocate for 2 images (sequential_batch_bytes counts it): implicit, W packed for dX,
+     * ceil(9 / GEMM_MR) panels of 64 terms, and 9 taps of 5 ints; Winograd, U and dU (2*16*64*64),
+     * V and M for 2*2*2 tiles (16*64*8 each) and a row of tiles (8*(2*2 + 2)) */
+    long panels = (9 + GEMM_MR - 1) / GEMM_MR;
+    CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[0].conv, 2), panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int), 0);
+    CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[2].conv, 2),
+               (2.0 * 16 * 64 * 64 + 2 * 16 * 64 * 8 + 8 * (2 * 2 + 2)) * sizeof(real), 0);
     real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
     real *x = random_tensor(&rng, (long)n * 36), *grad[3];
     int labels[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };

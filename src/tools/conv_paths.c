@@ -134,15 +134,18 @@ static void time_paths(const layer *l, int rounds, rng_t *rng)
 
 int main(int argc, char **argv)
 {
-    int rounds = 5;
-    if (argc > 2 || (argc == 2 && (rounds = atoi(argv[1])) < 1)) {
-        fprintf(stderr, "usage: conv_paths [ROUNDS]   (ROUNDS a whole number >= 1)\n");
+    long rounds = 5;
+    char *end = NULL;
+    if (argc == 2)
+        rounds = strtol(argv[1], &end, 10);
+    if (argc > 2 || (argc == 2 && (end == argv[1] || *end != '\0' || rounds < 1 || rounds > 1000000))) {
+        fprintf(stderr, "conv_paths: ROUNDS must be a whole number from 1 to 1000000 (usage: conv_paths [ROUNDS])\n");
         return 2;
     }
     rng_t rng = rng_seeded(1);
-    printf("one thread, processor time, best of %d alternating rounds; (Nx) = im2col's time / this path's\n",
+    printf("one thread, processor time, best of %ld alternating rounds; (Nx) = im2col's time / this path's\n",
            rounds);
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
-        time_paths(&layers[i], rounds, &rng);
+        time_paths(&layers[i], (int)rounds, &rng);
     return 0;
 }
