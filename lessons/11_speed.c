@@ -427,7 +427,7 @@ static double step_direct_loops(const machine *m, const settings *set, double do
     c.w = random_array(conv2d_weight_count(&c.s), 42, "W");
     c.b = tensor_alloc(256, "b");
     c.y = tensor_alloc((size_t)conv2d_output_count(&c.s), "Y");
-    conv2d_batch_space_alloc(&c.space, &c.s, 1);
+    conv2d_batch_space_alloc_path(&c.space, &c.s, 1, CONV_IM2COL);   /* this lesson's path */
     double flops = gemm_flops(256, 100, 1152);
     double direct = flops / seconds_per_call(run_direct_conv, &c, set->min_seconds) / 1e9;
     double fast = flops / seconds_per_call(run_im2col_conv, &c, set->min_seconds) / 1e9;

@@ -7,11 +7,13 @@
  * The innermost loop runs along ox, so it walks Y and X row by row. */
 #include "conv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gemm.h"
 #include "tensor.h"
+#include "winograd.h"
 
 int conv_output_size(int in, int k, int pad_before, int pad_after, int stride)
 {
@@ -244,21 +246,6 @@ void col2im(const conv2d_shape *s, const real *dcols, long ld, real *dx)
             }
 }
 
-void conv2d_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
-{
-    size_t positions = (size_t)capacity * s->out_h * s->out_w;
-    ws->capacity = capacity;
-    ws->cols = tensor_alloc((size_t)s->in_c * s->k_h * s->k_w * positions, "im2col matrix");
-    ws->maps = tensor_alloc((size_t)s->out_c * positions, "batched feature maps");
-}
-
-void conv2d_batch_space_free(conv2d_batch_space *ws)
-{
-    free(ws->cols);
-    free(ws->maps);
-    memset(ws, 0, sizeof *ws);
-}
-
 /* How many images one GEMM takes: enough columns (256) for the GEMM to run
  * well, and otherwise few enough that their im2col columns (about 1 MB)
  * are still in the cache when the GEMM reads them right after im2col wrote
@@ -272,8 +259,9 @@ static int images_per_gemm(const conv2d_shape *s, int n)
     return chunk < n ? (int)chunk : n;
 }
 
-void conv2d_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b,
-                          real *y, conv2d_batch_space *ws)
+/* Lesson 11's path: im2col, one GEMM per chunk of images, the bias. */
+static void im2col_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b,
+                                 real *y, conv2d_batch_space *ws)
 {
     const int taps = s->in_c * s->k_h * s->k_w, P = s->out_h * s->out_w, NP = n * P, chunk = images_per_gemm(s, n);
     const long in_size = (long)s->in_c * s->in_h * s->in_w;
@@ -294,8 +282,9 @@ void conv2d_forward_batch(const conv2d_shape *s, int n, const real *x, const rea
         }
 }
 
-void conv2d_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy,
-                           real *dw, real *db, real *dx, conv2d_batch_space *ws)
+/* Lesson 11's path: two GEMMs on the kept cols matrix, then col2im. */
+static void im2col_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy,
+                                  real *dw, real *db, real *dx, conv2d_batch_space *ws)
 {
     const int taps = s->in_c * s->k_h * s->k_w, P = s->out_h * s->out_w, NP = n * P;
     const long in_size = (long)s->in_c * s->in_h * s->in_w;
@@ -321,4 +310,415 @@ void conv2d_backward_batch(const conv2d_shape *s, int n, const real *w, const re
         for (int img = first; img < first + count; img++)  /* each column back to the pixels it came from */
             col2im(s, ws->cols + (long)img * P, NP, dx + img * in_size);
     }
+}
+
+/* ---------------------------------------------------------------- the same GEMMs without the copies */
+
+/* What the implicit path's GEMMs read and write, for one call of n images.
+ * The GEMM's "positions" j = img*P + oy*out_w + ox run over every output
+ * position of every image (the columns of im2col's matrix); its "taps"
+ * r = (ci*k_h + ky)*k_w + kx over the filter (the rows of that matrix). */
+typedef struct conv_tap {
+    int ci, ky, kx;     /* tap r = (ci*k_h + ky)*k_w + kx */
+    int lo, hi;         /* the output columns ox in [lo, hi) whose input column ox*S + kx - pad_left is inside X */
+} conv_tap;
+
+typedef struct {
+    const conv2d_shape *s;
+    int n, P, taps;
+    const conv_tap *tap;  /* (taps): worked out once, at allocation */
+    const real *x, *dy, *b, *packed_w;
+    real *y, *dw, *dx;
+    int a_rows, a_terms;    /* op(A)'s size, for the packed W's panels */
+} conv_gemm;
+
+/* A stretch of positions along one output row of one image. */
+typedef struct {
+    int img, oy, ox, len;
+} position_run;
+
+/* Cut the positions j0 .. j0+count-1 (those < n*P) into runs along output
+ * rows; runs[] has room for `count`. Returns the number of runs, and the
+ * number of positions covered in *covered (fewer than count past the end). */
+static int position_runs(const conv_gemm *g, int j0, int count, int max_len, position_run *runs, int *covered)
+{
+    const int ow = g->s->out_w, end = j0 + count < g->n * g->P ? j0 + count : g->n * g->P;
+    int n_runs = 0, j = j0;
+    while (j < end) {
+        int q = j % g->P, ox = q % ow, len = ow - ox;
+        if (len > end - j)
+            len = end - j;
+        if (len > max_len)
+            len = max_len;
+        runs[n_runs++] = (position_run){ j / g->P, q / ow, ox, len };
+        j += len;
+    }
+    *covered = j > j0 ? j - j0 : 0;
+    return n_runs;
+}
+
+/* The first output position o of [0, out) whose input o*S + k - pad is >= 0,
+ * and one past the last whose input is < in: inside_range in closed form. */
+static void inside_span(int k, int pad, int S, int in, int out, int *lo, int *hi)
+{
+    int first = pad - k > 0 ? (pad - k + S - 1) / S : 0, last = (in - 1 + pad - k) / S + 1;
+    if (in - 1 + pad - k < 0)
+        last = 0;
+    *lo = first < out ? first : out;
+    *hi = last < out ? last : out;
+    if (*hi < *lo)
+        *hi = *lo;
+}
+
+/* One tap (ci, ky, kx) of im2col's matrix along a run: out[t * step] =
+ * Xpad[ci][oy*S + ky][(ox+t)*S + kx] for t < len, 0 in the padding. */
+static void gather_run(const conv_gemm *g, position_run r, const conv_tap *tap, real *out, int step)
+{
+    const conv2d_shape *s = g->s;
+    const int S = s->stride, iy = r.oy * S + tap->ky - s->pad_top, ci = tap->ci, kx = tap->kx;
+    int lo = tap->lo > r.ox ? tap->lo - r.ox : 0;           /* as offsets t in the run */
+    int hi = tap->hi - r.ox < r.len ? tap->hi - r.ox : r.len;
+    if (iy < 0 || iy >= s->in_h || hi <= lo) {
+        for (int t = 0; t < r.len; t++)
+            out[t * step] = 0;
+        return;
+    }
+    const real *row = g->x + (((long)r.img * s->in_c + ci) * s->in_h + iy) * s->in_w;   /* from its start */
+    const int ix0 = r.ox * S + kx - s->pad_left;        /* ix = t*S + ix0 (< 0 in the padding) */
+    for (int t = 0; t < lo; t++)
+        out[t * step] = 0;
+    if (S == 1 && step == 1)                            /* one contiguous run, copied as a vector */
+        copy_run(out + lo, row + lo + ix0, hi - lo);
+    else
+        for (int t = lo; t < hi; t++)
+            out[t * step] = row[t * S + ix0];
+    for (int t = hi; t < r.len; t++)
+        out[t * step] = 0;
+}
+
+/* Every tap's (ci, ky, kx) and its columns inside X: taps (in_c*k_h*k_w), OVERWRITTEN. */
+static void fill_tap_table(const conv2d_shape *s, conv_tap *taps)
+{
+    for (int r = 0; r < s->in_c * s->k_h * s->k_w; r++) {
+        conv_tap *t = &taps[r];
+        t->ci = r / (s->k_h * s->k_w);
+        t->ky = r / s->k_w % s->k_h;
+        t->kx = r % s->k_w;
+        inside_span(t->kx, s->pad_left, s->stride, s->in_w, s->out_w, &t->lo, &t->hi);
+    }
+}
+
+/* W packed once (op(A) of the forward, or W^T for dX): a panel is a pointer into it. */
+static const real *packed_w_panel(void *ctx, int i0, int p0, int kc, real *buf)
+{
+    const conv_gemm *g = ctx;
+    (void)kc; (void)buf;
+    return gemm_packed_a_panel(g->packed_w, g->a_rows, g->a_terms, i0, p0);
+}
+
+/* Forward, B = im2col's matrix (taps, n*P), NR positions: the image gathered
+ * straight into the panel, tap by tap (buf (kc, NR)). */
+static const real *image_panel(void *ctx, int p0, int kc, int j0, real *buf)
+{
+    const conv_gemm *g = ctx;
+    position_run runs[GEMM_NR];
+    int covered, n_runs = position_runs(g, j0, GEMM_NR, GEMM_NR, runs, &covered);
+    for (int p = 0; p < kc; p++) {
+        int at = 0;
+        real *out = buf + (long)p * GEMM_NR;
+        for (int i = 0; i < n_runs; at += runs[i].len, i++)
+            gather_run(g, runs[i], &g->tap[p0 + p], out + at, 1);
+        for (int j = covered; j < GEMM_NR; j++)     /* past the last image */
+            out[j] = 0;
+    }
+    return buf;
+}
+
+/* Forward, a tile of maps (out_c rows, positions): straight into Y, the bias
+ * added after the last block of terms (as im2col's path adds it to maps). */
+static void tile_to_y(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
+{
+    const conv_gemm *g = ctx;
+    const int rows = g->s->out_c - i0 < GEMM_MR ? g->s->out_c - i0 : GEMM_MR;
+    const int first = p0 == 0, last = p0 + kc == g->taps;
+    position_run runs[GEMM_NR];
+    int covered, n_runs = position_runs(g, j0, GEMM_NR, g->P, runs, &covered);   /* runs within one image */
+    for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++) {
+        int q = runs[i].oy * g->s->out_w + runs[i].ox;
+        for (int r = 0; r < rows; r++) {
+            int co = i0 + r;
+            real *to = g->y + ((long)runs[i].img * g->s->out_c + co) * g->P + q;
+            const real *from = tile + r * GEMM_NR + at;
+            for (int t = 0; t < runs[i].len; t++) {
+                real v = first ? from[t] : to[t] + from[t];
+                to[t] = last ? v + g->b[co] : v;
+            }
+        }
+    }
+}
+
+/* Backward, B = dmaps (out_c, n*P): dY's rows copied straight into the panel. */
+static const real *dy_panel(void *ctx, int p0, int kc, int j0, real *buf)
+{
+    const conv_gemm *g = ctx;
+    position_run runs[GEMM_NR];
+    int covered, n_runs = position_runs(g, j0, GEMM_NR, g->P, runs, &covered);
+    for (int p = 0; p < kc; p++) {
+        real *out = buf + (long)p * GEMM_NR;
+        for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++) {
+            const real *from = g->dy + ((long)runs[i].img * g->s->out_c + p0 + p) * g->P
+                               + runs[i].oy * g->s->out_w + runs[i].ox;
+            copy_run(out + at, from, runs[i].len);
+        }
+        for (int j = covered; j < GEMM_NR; j++)
+            out[j] = 0;
+    }
+    return buf;
+}
+
+/* Backward, a tile of dcols (taps, positions): each entry added straight to
+ * the pixel im2col took it from (col2im, one tile at a time). */
+static void tile_to_dx(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
+{
+    const conv_gemm *g = ctx;
+    const conv2d_shape *s = g->s;
+    const int rows = g->taps - i0 < GEMM_MR ? g->taps - i0 : GEMM_MR, S = s->stride;
+    (void)p0; (void)kc;
+    position_run runs[GEMM_NR];
+    int covered, n_runs = position_runs(g, j0, GEMM_NR, GEMM_NR, runs, &covered);
+    for (int r = 0; r < rows; r++) {
+        const int ci = g->tap[i0 + r].ci, ky = g->tap[i0 + r].ky, kx = g->tap[i0 + r].kx;
+        const int lo = g->tap[i0 + r].lo, hi = g->tap[i0 + r].hi;
+        for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++) {
+            position_run u = runs[i];
+            int iy = u.oy * S + ky - s->pad_top, from = lo > u.ox ? lo : u.ox, to = hi < u.ox + u.len ? hi : u.ox + u.len;
+            if (iy < 0 || iy >= s->in_h)
+                continue;                                     /* padding: no pixel to update */
+            real *dx_row = g->dx + (((long)u.img * s->in_c + ci) * s->in_h + iy) * s->in_w;
+            const real *d = tile + r * GEMM_NR + at;            /* d[t]: position ox = u.ox + t */
+            if (S == 1 && from < to)                        /* one contiguous run, added as a vector */
+                add_run(dx_row + from + kx - s->pad_left, d + (from - u.ox), to - from);
+            else
+                for (int ox = from; ox < to; ox++)
+                    dx_row[ox * S + kx - s->pad_left] += d[ox - u.ox];
+        }
+    }
+}
+
+/* dW's A = dmaps (out_c, n*P): MR rows of dY, kc positions (buf (kc, MR)). */
+static const real *dy_rows_panel(void *ctx, int i0, int p0, int kc, real *buf)
+{
+    const conv_gemm *g = ctx;
+    const int rows = g->s->out_c - i0 < GEMM_MR ? g->s->out_c - i0 : GEMM_MR;
+    position_run runs[GEMM_KC];
+    int covered, n_runs = position_runs(g, p0, kc, g->P, runs, &covered);
+    for (int r = 0; r < GEMM_MR; r++)
+        for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++) {
+            if (r >= rows) {                              /* past the last channel */
+                for (int t = 0; t < runs[i].len; t++)
+                    buf[(at + t) * GEMM_MR + r] = 0;
+                continue;
+            }
+            const real *from = g->dy + ((long)runs[i].img * g->s->out_c + i0 + r) * g->P
+                               + runs[i].oy * g->s->out_w + runs[i].ox;
+            for (int t = 0; t < runs[i].len; t++)
+                buf[(at + t) * GEMM_MR + r] = from[t];
+        }
+    return buf;
+}
+
+/* dW's B = cols^T (n*P, taps): NR taps gathered from the image, kc positions (buf (kc, NR)). */
+static const real *image_t_panel(void *ctx, int p0, int kc, int j0, real *buf)
+{
+    const conv_gemm *g = ctx;
+    position_run runs[GEMM_KC];
+    int covered, n_runs = position_runs(g, p0, kc, GEMM_KC, runs, &covered);
+    for (int j = 0; j < GEMM_NR; j++) {
+        if (j0 + j >= g->taps) {                      /* past the last tap */
+            for (int p = 0; p < kc; p++)
+                buf[p * GEMM_NR + j] = 0;
+            continue;
+        }
+        for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++)
+            gather_run(g, runs[i], &g->tap[j0 + j], buf + (long)at * GEMM_NR + j, GEMM_NR);
+    }
+    return buf;
+}
+
+/* dW += the tile (every block of terms adds, as gemm with beta = 1 does). */
+static void tile_to_dw(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
+{
+    const conv_gemm *g = ctx;
+    const int rows = g->s->out_c - i0 < GEMM_MR ? g->s->out_c - i0 : GEMM_MR;
+    const int cols = g->taps - j0 < GEMM_NR ? g->taps - j0 : GEMM_NR;
+    (void)p0; (void)kc;
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < cols; j++)
+            g->dw[(long)(i0 + r) * g->taps + j0 + j] += tile[r * GEMM_NR + j];
+}
+
+static conv_gemm conv_gemm_of(const conv2d_shape *s, int n, conv2d_batch_space *ws)
+{
+    conv_gemm g = { 0 };
+    g.s = s;
+    g.n = n;
+    g.P = s->out_h * s->out_w;
+    g.taps = s->in_c * s->k_h * s->k_w;
+    g.x = ws->x;
+    g.tap = ws->tap_table;
+    g.packed_w = ws->packed_w;
+    return g;
+}
+
+/* maps (out_c, n*P) = W (out_c, taps) x cols (taps, n*P), written into Y as it comes. */
+static void implicit_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b,
+                                   real *y, conv2d_batch_space *ws)
+{
+    ws->x = x;
+    conv_gemm g = conv_gemm_of(s, n, ws);
+    g.b = b;
+    g.y = y;
+    g.a_rows = s->out_c;
+    g.a_terms = g.taps;
+    gemm_pack_a_all(0, s->out_c, g.taps, w, g.taps, ws->packed_w);           /* once for all the images */
+    gemm_callbacks cb = { packed_w_panel, image_panel, tile_to_y, &g };
+    gemm_with_callbacks(s->out_c, n * g.P, g.taps, &cb);
+}
+
+static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy,
+                                    real *dw, real *db, real *dx, conv2d_batch_space *ws)
+{
+    conv_gemm g = conv_gemm_of(s, n, ws);
+    g.dy = dy;
+    g.dw = dw;
+    g.dx = dx;
+    for (int co = 0; co < s->out_c; co++) {   /* db += sum of dY over images and positions (dY/db = 1) */
+        real sum = 0;
+        for (int img = 0; img < n; img++)
+            sum += sum_of(dy + ((long)img * s->out_c + co) * g.P, g.P);
+        db[co] += sum;
+    }
+    /* dW (out_c, taps) += dmaps (out_c, n*P) x cols^T (n*P, taps):  dY/dW = the input window */
+    gemm_callbacks for_dw = { dy_rows_panel, image_t_panel, tile_to_dw, &g };
+    gemm_with_callbacks(s->out_c, g.taps, n * g.P, &for_dw);
+    if (!dx)
+        return;
+    /* dcols (taps, n*P) = W^T (taps, out_c) x dmaps (out_c, n*P), each tile added into dX */
+    memset(dx, 0, sizeof(real) * (size_t)n * s->in_c * s->in_h * s->in_w);
+    g.a_rows = g.taps;
+    g.a_terms = s->out_c;
+    gemm_pack_a_all(1, g.taps, s->out_c, w, g.taps, ws->packed_w);
+    gemm_callbacks for_dx = { packed_w_panel, dy_panel, tile_to_dx, &g };
+    gemm_with_callbacks(g.taps, n * g.P, s->out_c, &for_dx);
+}
+
+/* ---------------------------------------------------------------- choosing a path */
+
+/* The rule, from `make build/conv_paths && build/conv_paths 15` (one thread,
+ * processor time, best of 15 alternating rounds, 32 images: one thread's
+ * share of a batch of 128), on a 2-core AMD machine with AVX-512 (gcc 12,
+ * the fast flags), other jobs running; im2col's time over the path's,
+ * forward / backward:
+ *     lesson 10's conv 1->16 5x5 @28     implicit 0.71x / 0.85x
+ *     deep conv1 1->16 2x2 @28           implicit 0.62x / 0.47x
+ *     deep conv2 16->128 3x3 @14         implicit 1.18x / 1.05x   Winograd 0.56x / 0.47x
+ *     deep conv3 128->256 3x3 @12        implicit 1.13x / 1.02x   Winograd 1.68x / 1.61x
+ * - the implicit path fills each B panel tap by tap from the image, which
+ *   pays only when many rows of W share the panel: with 16 filters im2col's
+ *   long contiguous copies win;
+ * - Winograd's 16 products sum over in_c terms: with 16 input channels they
+ *   are too short for the GEMM to run well and the transforms cost more than
+ *   the multiplications saved; with 128 they are long enough. */
+#define IMPLICIT_MIN_FILTERS 64
+#define WINOGRAD_MIN_CHANNELS 64
+
+conv_path conv2d_default_path(const conv2d_shape *s)
+{
+    if (winograd_supported(s) && s->in_c >= WINOGRAD_MIN_CHANNELS && s->out_c >= WINOGRAD_MIN_CHANNELS)
+        return CONV_WINOGRAD;
+    return s->out_c >= IMPLICIT_MIN_FILTERS ? CONV_IMPLICIT : CONV_IM2COL;
+}
+
+const char *conv_path_name(conv_path path)
+{
+    return path == CONV_IM2COL ? "im2col" : path == CONV_IMPLICIT ? "implicit" : "winograd";
+}
+
+void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s, int capacity, conv_path path)
+{
+    size_t positions = (size_t)capacity * s->out_h * s->out_w, taps = (size_t)s->in_c * s->k_h * s->k_w;
+    memset(ws, 0, sizeof *ws);
+    ws->capacity = capacity;
+    ws->path = path;
+    if (path == CONV_IM2COL) {
+        ws->cols = tensor_alloc(taps * positions, "im2col matrix");
+        ws->maps = tensor_alloc((size_t)s->out_c * positions, "batched feature maps");
+    } else if (path == CONV_IMPLICIT) {
+        long fwd = gemm_packed_a_count(s->out_c, (int)taps), bwd = gemm_packed_a_count((int)taps, s->out_c);
+        ws->packed_w = tensor_alloc((size_t)(fwd > bwd ? fwd : bwd), "packed weights");
+        ws->tap_table = checked_calloc(taps, sizeof(conv_tap), "a convolution's table of taps");
+        fill_tap_table(s, ws->tap_table);
+    } else {
+        if (!winograd_supported(s)) {
+            fprintf(stderr, "conv: the Winograd path needs a 3x3 kernel and stride 1, not %dx%d stride %d\n",
+                    s->k_h, s->k_w, s->stride);
+            exit(1);
+        }
+        winograd_batch_space_alloc(ws, s, capacity);
+    }
+}
+
+double conv2d_batch_space_bytes(const conv2d_shape *s, int capacity)
+{
+    const double positions = (double)capacity * s->out_h * s->out_w, taps = (double)s->in_c * s->k_h * s->k_w;
+    const conv_path path = conv2d_default_path(s);
+    if (path == CONV_IM2COL)                                      /* cols, maps */
+        return (taps * positions + s->out_c * positions) * sizeof(real);
+    if (path == CONV_IMPLICIT) {                                  /* W packed, the table of taps */
+        double fwd = (double)gemm_packed_a_count(s->out_c, (int)taps), bwd = (double)gemm_packed_a_count((int)taps, s->out_c);
+        return (fwd > bwd ? fwd : bwd) * sizeof(real) + taps * sizeof(conv_tap);
+    }
+    const double tiles = (double)capacity * ((s->out_h + 1) / 2) * ((s->out_w + 1) / 2);   /* U and dU, V, M, a row */
+    return (2.0 * 16 * s->out_c * s->in_c + 16.0 * s->in_c * tiles + 16.0 * s->out_c * tiles
+            + 8.0 * (2 * ((s->out_w + 1) / 2) + 2)) * sizeof(real);
+}
+
+void conv2d_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
+{
+    conv2d_batch_space_alloc_path(ws, s, capacity, conv2d_default_path(s));
+}
+
+void conv2d_batch_space_free(conv2d_batch_space *ws)
+{
+    free(ws->cols);
+    free(ws->maps);
+    free(ws->packed_w);
+    free(ws->tap_table);
+    free(ws->wino_u);
+    free(ws->wino_v);
+    free(ws->wino_m);
+    free(ws->wino_rows);
+    memset(ws, 0, sizeof *ws);
+}
+
+void conv2d_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b,
+                          real *y, conv2d_batch_space *ws)
+{
+    if (ws->path == CONV_IM2COL)
+        im2col_forward_batch(s, n, x, w, b, y, ws);
+    else if (ws->path == CONV_IMPLICIT)
+        implicit_forward_batch(s, n, x, w, b, y, ws);
+    else
+        winograd_forward_batch(s, n, x, w, b, y, ws);
+}
+
+void conv2d_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy,
+                           real *dw, real *db, real *dx, conv2d_batch_space *ws)
+{
+    if (ws->path == CONV_IM2COL)
+        im2col_backward_batch(s, n, w, dy, dw, db, dx, ws);
+    else if (ws->path == CONV_IMPLICIT)
+        implicit_backward_batch(s, n, w, dy, dw, db, dx, ws);
+    else
+        winograd_backward_batch(s, n, w, dy, dw, db, dx, ws);
 }

@@ -88,32 +88,81 @@ void im2col(const conv2d_shape *s, const real *x, real *cols, long ld);
 void col2im(const conv2d_shape *s, const real *dcols, long ld, real *dx);
 
 /* Which code runs the layers: the direct per-image loops of lessons 01-10
- * (conv2d_forward above), or the batched im2col + GEMM path of lesson 11
+ * (conv2d_forward above), or the batched fast paths of lessons 11 and 17
  * (conv2d_forward_batch below). Same network, same results up to rounding. */
 typedef enum { ENGINE_NAIVE, ENGINE_FAST } engine_kind;
+
+/* The batched fast paths, one per step of the story:
+ *   CONV_IM2COL    lesson 11: im2col writes the cols matrix, one GEMM reads it,
+ *                  col2im adds dcols back into dX. Kept as the teaching step.
+ *   CONV_IMPLICIT  the same GEMMs without the copies: W packed once per call
+ *                  (shared by every chunk of images), the GEMM's B panels
+ *                  filled straight from the image ("implicit im2col": no cols
+ *                  matrix), and dX scattered from the GEMM's output tiles (no
+ *                  dcols, no col2im). Its forward is the same numbers as
+ *                  CONV_IM2COL's, bit for bit (the same products summed in the
+ *                  same order), and so is dW unless im2col's dW GEMM is small
+ *                  enough (<= 4096 weights) for gemm.c's dot products, which
+ *                  sum in another order; dX adds the same terms in another order.
+ *   CONV_WINOGRAD  lesson 17's F(2x2, 3x3) as 16 GEMMs (3x3 stride-1 layers
+ *                  only; winograd.h): 2.25 times fewer multiplications, and
+ *                  other rounding: Y, dW and dX within 4e-7 to 1e-6 of im2col's,
+ *                  relative to their largest entry, on the deeper network's
+ *                  conv2 and conv3 in float (build/conv_paths prints it);
+ *                  tests/fast_vs_naive.c bounds it by 1e-5.
+ * conv2d_default_path picks one per layer by a FIXED RULE of its shape (the
+ * comment above it in conv.c gives the measurements behind it), never by
+ * timing the run: a given build gives the same numbers on every run, for any
+ * thread count (each shard of a batch runs its layer on one thread). Today:
+ * Winograd for 3x3 stride-1 layers with >= 64 input and output channels
+ * (the deeper network's conv3), implicit for other layers with >= 64
+ * filters (its conv2), im2col for the rest (lesson 10's conv, its conv1).
+ * A reader should expect a network with such a 3x3 layer to give numbers
+ * that differ in the last bits from an all-im2col run (so accuracies may
+ * differ slightly from figures taken before this rule), and never from run
+ * to run. */
+typedef enum { CONV_IM2COL, CONV_IMPLICIT, CONV_WINOGRAD } conv_path;
+
+/* The path conv2d_batch_space_alloc chooses for this layer (the fixed rule). */
+conv_path conv2d_default_path(const conv2d_shape *s);
+const char *conv_path_name(conv_path path);   /* "im2col", "implicit", "winograd" */
 
 /* Working memory of the batched path for up to `capacity` images. */
 typedef struct {
     int capacity;
-    real *cols;   /* (in_c*k_h*k_w, n*out_h*out_w): the forward pass's im2col, kept for the backward */
-    real *maps;   /* (out_c, n*out_h*out_w): the GEMM's output, or dY gathered for the backward */
+    conv_path path;
+    const real *x; /* the forward's input X (n, in_c, in_h, in_w), read again by the backward (implicit, winograd) */
+    real *cols;    /* im2col: (in_c*k_h*k_w, n*out_h*out_w), the forward's im2col, kept for the backward */
+    real *maps;    /* im2col: (out_c, n*out_h*out_w), the GEMM's output, or dY gathered for the backward */
+    real *packed_w;  /* implicit: W (or W^T for dX) packed once per call, gemm_pack_a_all's layout */
+    struct conv_tap *tap_table;  /* implicit: each row of im2col's matrix, where it reads X (conv.c) */
+    real *wino_u;  /* winograd: transformed filters U (16, out_c, in_c), then their gradient */
+    real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward */
+    real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward */
+    real *wino_rows;  /* winograd: scratch for one row of tiles */
 } conv2d_batch_space;
 
-/* Allocate (exits with a message when out of memory, like tensor_alloc). */
+/* Allocate for the layer's default path (exits with a message when out of
+ * memory, like tensor_alloc). _path: for a given path (CONV_WINOGRAD only
+ * where winograd_supported; exits with a message otherwise). */
 void conv2d_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity);
+void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s, int capacity, conv_path path);
 void conv2d_batch_space_free(conv2d_batch_space *ws);
+/* The bytes conv2d_batch_space_alloc allocates for this layer and capacity. */
+double conv2d_batch_space_bytes(const conv2d_shape *s, int capacity);
 
-/* Forward pass of n <= ws->capacity images: X (n, in_c, in_h, in_w) ->
- * Y (n, out_c, out_h, out_w), OVERWRITTEN. Fills ws->cols for the backward. */
+/* Forward pass of n <= ws->capacity images on ws->path: X (n, in_c, in_h, in_w) ->
+ * Y (n, out_c, out_h, out_w), OVERWRITTEN. Keeps in ws what the backward needs
+ * (the cols matrix; or a pointer to X, which must stay unchanged until then). */
 void conv2d_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b,
                           real *y, conv2d_batch_space *ws);
 
 /* Backward pass of the SAME n images, right after their forward pass (it
- * reads the im2col matrix that the forward pass left in ws->cols).
- * dY (n, out_c, out_h, out_w):
+ * reads what the forward pass left in ws, and X itself on the implicit and
+ * Winograd paths). dY (n, out_c, out_h, out_w):
  *     dW (out_c, in_c, k_h, k_w) and db (out_c) are ADDED to (summed over the n images);
  *     dX (n, in_c, in_h, in_w) is OVERWRITTEN (NULL to skip; when given,
- *     ws->cols is overwritten too, so a second backward needs a new forward). */
+ *     ws's buffers may be overwritten too, so a second backward needs a new forward). */
 void conv2d_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy,
                            real *dw, real *db, real *dx, conv2d_batch_space *ws);
 

@@ -413,3 +413,58 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
         g.parts = 1;
     thread_pool_run(g.parts > 1 ? pool : NULL, g.parts, gemm_part, &g);
 }
+
+/* ---------------------------------------------------------------- 6. operands packed by the caller */
+
+/* Rows of op(A) rounded up to whole panels. */
+static long padded_rows(int m)
+{
+    return (long)(m + GEMM_MR - 1) / GEMM_MR * GEMM_MR;
+}
+
+long gemm_packed_a_count(int m, int k)
+{
+    return padded_rows(m) * k;
+}
+
+/* Block pc (terms pc .. pc+kc-1) of all the rows, as pack_a lays out one
+ * MC block: panel after panel, each kc groups of MR. */
+void gemm_pack_a_all(int trans_a, int m, int k, const real *a, int lda, real *packed)
+{
+    matrix_view A = view_of(a, lda, trans_a);
+    for (int pc = 0; pc < k; pc += GEMM_KC)
+        pack_a(A, 0, pc, m, min_int(GEMM_KC, k - pc), packed + pc * padded_rows(m));
+}
+
+const real *gemm_packed_a_panel(const real *packed, int m, int k, int i0, int p0)
+{
+    return packed + p0 * padded_rows(m) + (long)i0 * min_int(GEMM_KC, k - p0);
+}
+
+/* gemm_block's loops (section 3) with the caller's panels: B's block of KC
+ * x NC is fetched once and swept by every panel of A; each tile is handed
+ * over as soon as the micro-kernel has it. */
+void gemm_with_callbacks(int m, int n, int k, const gemm_callbacks *cb)
+{
+    const real *b_panels[GEMM_NC / GEMM_NR], *a_panels[GEMM_MC / GEMM_MR];
+    _Alignas(64) real tile[GEMM_MR * GEMM_NR];
+    for (int jc = 0; jc < n; jc += GEMM_NC) {
+        int nc = min_int(GEMM_NC, n - jc);
+        for (int pc = 0; pc < k; pc += GEMM_KC) {
+            int kc = min_int(GEMM_KC, k - pc);
+            for (int jr = 0; jr < nc; jr += GEMM_NR)
+                b_panels[jr / GEMM_NR] = cb->b_panel(cb->ctx, pc, kc, jc + jr, packed_b + (long)jr * kc);
+            for (int ic = 0; ic < m; ic += GEMM_MC) {
+                int mc = min_int(GEMM_MC, m - ic);
+                for (int ir = 0; ir < mc; ir += GEMM_MR)
+                    a_panels[ir / GEMM_MR] = cb->a_panel(cb->ctx, ic + ir, pc, kc, packed_a + (long)ir * kc);
+                for (int jr = 0; jr < nc; jr += GEMM_NR)
+                    for (int ir = 0; ir < mc; ir += GEMM_MR) {
+                        strip a = { a_panels[ir / GEMM_MR], GEMM_MR }, b = { b_panels[jr / GEMM_NR], GEMM_NR };
+                        micro_kernel(kc, a, b, tile, GEMM_NR, GEMM_MR, GEMM_NR, 1, 0);
+                        cb->take_tile(cb->ctx, ic + ir, jc + jr, pc, kc, tile);
+                    }
+            }
+        }
+    }
+}

@@ -64,4 +64,41 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
  * additions, 2mnk (the usual count; the alpha/beta scaling is ignored). */
 double gemm_flops(int m, int n, int k);
 
+/* ---------------------------------------------------------------- operands packed by the caller
+ *
+ * The fast GEMM's loops with the packing left to the caller: a convolution
+ * fills B's panels straight from the image (implicit im2col, conv.c) and
+ * takes each tile of C as it is computed (to scatter it back into dX), so
+ * no im2col matrix is ever stored.
+ *
+ * gemm_callbacks, for C (m x n) = sum over p < k of op(A)[.][p] op(B)[p][.]:
+ *   a_panel(ctx, i0, p0, kc, buf): rows i0 .. i0+GEMM_MR-1 of op(A) (zeros past
+ *       m), terms p0 .. p0+kc-1, as kc groups of GEMM_MR numbers (column by
+ *       column); either written into buf (room for kc*GEMM_MR) or a pointer
+ *       to an existing copy (gemm_packed_a_panel) returned. Returns the panel.
+ *   b_panel(ctx, p0, kc, j0, buf): terms p0 .. p0+kc-1 of columns j0 ..
+ *       j0+GEMM_NR-1 of op(B) (zeros past n), as kc groups of GEMM_NR numbers
+ *       (row by row), the same way.
+ *   take_tile(ctx, i0, j0, p0, kc, tile): tile (GEMM_MR, GEMM_NR), row by row:
+ *       sum over p0 <= p < p0+kc of op(A)[i0+i][p] op(B)[p][j0+j]. The sum
+ *       over p comes in blocks of GEMM_KC, first (p0 == 0) to last
+ *       (p0 + kc == k); only the entries with i0+i < m and j0+j < n matter.
+ * Every tile's sum runs in the same order as gemm's, on this thread only. */
+typedef struct {
+    const real *(*a_panel)(void *ctx, int i0, int p0, int kc, real *buf);
+    const real *(*b_panel)(void *ctx, int p0, int kc, int j0, real *buf);
+    void (*take_tile)(void *ctx, int i0, int j0, int p0, int kc, const real *tile);
+    void *ctx;
+} gemm_callbacks;
+
+void gemm_with_callbacks(int m, int n, int k, const gemm_callbacks *cb);
+
+/* All of op(A) (m x k) packed once, in the panels a_panel returns, so that
+ * several products (chunks of a batch) share one copy: gemm_packed_a_count
+ * reals, OVERWRITTEN by gemm_pack_a_all; gemm_packed_a_panel points at the
+ * panel of rows i0 (a multiple of GEMM_MR), terms p0 (a multiple of GEMM_KC). */
+long gemm_packed_a_count(int m, int k);
+void gemm_pack_a_all(int trans_a, int m, int k, const real *a, int lda, real *packed);
+const real *gemm_packed_a_panel(const real *packed, int m, int k, int i0, int p0);
+
 #endif

@@ -649,8 +649,8 @@ double sequential_batch_bytes(const sequential *m, int capacity)
         largest = (double)sequential_out_size(l) > largest ? (double)sequential_out_size(l) : largest;
         if (l->kind != LAYER_FLATTEN)
             numbers += out;                                            /* its outputs */
-        if (l->kind == LAYER_CONV)                                     /* im2col, the GEMM's maps */
-            numbers += (double)capacity * l->out_h * l->out_w * ((double)l->in_c * l->kernel * l->kernel + l->units);
+        if (l->kind == LAYER_CONV)                                     /* the conv path's working memory */
+            numbers += conv2d_batch_space_bytes(&l->conv, capacity) / sizeof(real);
         if (l->kind == LAYER_MAXPOOL)
             ints += out;
         if (l->kind == LAYER_DROPOUT)

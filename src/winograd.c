@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "gemm.h"
 #include "tensor.h"
 
 static const real BT[4 * 4] = { 1, 0, -1, 0,    /* B^T (4, 4) */
@@ -185,4 +187,320 @@ void winograd_backward(const conv2d_shape *s, const real *x, const real *w, cons
     free(v);
     free(du);
     free(u);
+}
+
+/* ---------------------------------------------------------------- in the batched engine */
+
+/* Tiles per image: ceil(out_h/2) rows of ceil(out_w/2). */
+static int tile_rows(const conv2d_shape *s) { return (s->out_h + 1) / 2; }
+static int tile_cols(const conv2d_shape *s) { return (s->out_w + 1) / 2; }
+
+void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
+{
+    require_supported(s, "winograd_batch_space_alloc");
+    size_t tiles = (size_t)capacity * tile_rows(s) * tile_cols(s);
+    ws->wino_u = tensor_alloc(2 * 16 * (size_t)s->out_c * s->in_c, "winograd: U and dU");
+    ws->wino_v = tensor_alloc(16 * (size_t)s->in_c * tiles, "winograd: V");
+    ws->wino_m = tensor_alloc(16 * (size_t)s->out_c * tiles, "winograd: M");
+    ws->wino_rows = tensor_alloc(8 * (2 * (size_t)tile_cols(s) + 2), "winograd: a row of tiles");
+}
+
+/* Below, the six transforms are written out as the few operations they
+ * amount to (the entries of B^T and A^T are 0, 1, -1; of G, 0, 1, 1/2),
+ * each a 1-D transform of the rows, then of the columns: the matrix
+ * products above with the products by 0 left out and those by 1 and -1
+ * written as additions and subtractions (tests/fast_vs_naive.c checks the
+ * batched path against the direct loops). */
+
+/* u = G g G^T, g (3, 3), u (4, 4). */
+static void filter_transform_fast(const real *restrict g, real *restrict u)
+{
+    const real h = 0.5;
+    real t[12];                                      /* t = G g (4, 3) */
+    for (int j = 0; j < 3; j++) {
+        t[0 + j] = g[j];
+        t[3 + j] = h * g[j] + h * g[3 + j] + h * g[6 + j];
+        t[6 + j] = h * g[j] - h * g[3 + j] + h * g[6 + j];
+        t[9 + j] = g[6 + j];
+    }
+    for (int i = 0; i < 4; i++) {
+        const real *r = t + 3 * i;
+        u[4 * i + 0] = r[0];
+        u[4 * i + 1] = h * r[0] + h * r[1] + h * r[2];
+        u[4 * i + 2] = h * r[0] - h * r[1] + h * r[2];
+        u[4 * i + 3] = r[2];
+    }
+}
+
+/* dg = G^T du G, du (4, 4), dg (3, 3). */
+static void filter_transform_t_fast(const real *restrict du, real *restrict dg)
+{
+    const real h = 0.5;
+    real s[12];                                      /* s = G^T du (3, 4) */
+    for (int j = 0; j < 4; j++) {
+        s[0 + j] = du[j] + h * du[4 + j] + h * du[8 + j];
+        s[4 + j] = h * du[4 + j] - h * du[8 + j];
+        s[8 + j] = h * du[4 + j] + h * du[8 + j] + du[12 + j];
+    }
+    for (int i = 0; i < 3; i++) {
+        const real *r = s + 4 * i;
+        dg[3 * i + 0] = r[0] + h * r[1] + h * r[2];
+        dg[3 * i + 1] = h * r[1] - h * r[2];
+        dg[3 * i + 2] = h * r[1] + h * r[2] + r[3];
+    }
+}
+
+/* U[e] (out_c, in_c) for the 16 entries e: every filter transformed. */
+static void transform_all_filters(const conv2d_shape *s, const real *w, real *u)
+{
+    const long pairs = (long)s->out_c * s->in_c;
+    for (long p = 0; p < pairs; p++) {
+        real t[16];
+        filter_transform_fast(w + p * 9, t);
+        for (int e = 0; e < 16; e++)
+            u[e * pairs + p] = t[e];
+    }
+}
+
+/* Every transform below works on a row of tiles at a time: the tw tiles of
+ * tile row ty of one channel of one image, whose 4x4 input tiles overlap by
+ * 2 columns and read the 4 input rows 2*ty - pad_top .. + 3. Their entries
+ * e sit stride_e apart (V[e], M[e]) and their tiles side by side, so each
+ * loop below walks 16 arrays in step; channels outermost and images next,
+ * so every V[e][ci] and M[e][co] is walked from start to end once. */
+
+/* The 4 input rows of tile row ty of channel xc (in_h, in_w), zero-padded:
+ * rows (4, width), width = 2*tw + 2, column x holding input column x - pad_left. */
+static void load_tile_rows(const conv2d_shape *s, const real *xc, int ty, int width, real *rows)
+{
+    int x_lo = s->pad_left < width ? s->pad_left : width, x_hi = s->pad_left + s->in_w;
+    x_hi = x_hi < width ? x_hi : width;
+    for (int i = 0; i < 4; i++) {
+        int iy = 2 * ty - s->pad_top + i;
+        real *r = rows + i * width;
+        if (iy < 0 || iy >= s->in_h) {
+            memset(r, 0, sizeof(real) * (size_t)width);
+            continue;
+        }
+        for (int x = 0; x < x_lo; x++)
+            r[x] = 0;
+        for (int x = x_lo; x < x_hi; x++)
+            r[x] = xc[iy * s->in_w + x - s->pad_left];
+        for (int x = x_hi; x < width; x++)
+            r[x] = 0;
+    }
+}
+
+/* V = B^T d B for the tw tiles of a row: rows (4, width) as load_tile_rows
+ * leaves them, comb (4, width) scratch; entry e of tile tx to v[e*stride_e + tx].
+ * The rows of the tiles are combined for the whole row of tiles at once. */
+static void input_transform_row(const real *rows, int width, int tw, real *comb, real *v, long stride_e)
+{
+    const real *d0 = rows, *d1 = rows + width, *d2 = rows + 2 * width, *d3 = rows + 3 * width;
+    real *c0 = comb, *c1 = comb + width, *c2 = comb + 2 * width, *c3 = comb + 3 * width;
+    for (int x = 0; x < width; x++) {                /* B^T d: the rows combined */
+        c0[x] = d0[x] - d2[x];
+        c1[x] = d1[x] + d2[x];
+        c2[x] = -d1[x] + d2[x];
+        c3[x] = d1[x] - d3[x];
+    }
+    for (int i = 0; i < 4; i++) {                    /* (B^T d) B: each tile's columns combined */
+        const real *c = comb + i * width;
+        real *v0 = v + 4 * i * stride_e, *v1 = v0 + stride_e, *v2 = v1 + stride_e, *v3 = v2 + stride_e;
+        for (int tx = 0; tx < tw; tx++) {
+            const real *r = c + 2 * tx;
+            v0[tx] = r[0] - r[2];
+            v1[tx] = r[1] + r[2];
+            v2[tx] = -r[1] + r[2];
+            v3[tx] = r[1] - r[3];
+        }
+    }
+}
+
+/* V[e][ci][t] for every tile t of the n images: their input tiles transformed. */
+static void transform_all_tiles(const conv2d_shape *s, int n, const real *x, real *v, real *scratch)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
+    const long T = (long)n * th * tw, stride_e = (long)s->in_c * T;
+    for (int ci = 0; ci < s->in_c; ci++)
+        for (int img = 0; img < n; img++)
+            for (int ty = 0; ty < th; ty++) {
+                load_tile_rows(s, x + ((long)img * s->in_c + ci) * plane, ty, width, scratch);
+                input_transform_row(scratch, width, tw, scratch + 4 * width,
+                                    v + ci * T + ((long)img * th + ty) * tw, stride_e);
+            }
+}
+
+/* Y = A^T M A for the tw tiles of a row: entry e of tile tx at m[e*stride_e + tx]
+ * -> the two output rows o0, o1 (2*tw each). */
+static void output_transform_row(const real *m, long stride_e, int tw, real *o0, real *o1)
+{
+    for (int tx = 0; tx < tw; tx++) {
+        real t0[4], t1[4];                           /* A^T M: the rows combined */
+        for (int j = 0; j < 4; j++) {
+            t0[j] = m[j * stride_e + tx] + m[(4 + j) * stride_e + tx] + m[(8 + j) * stride_e + tx];
+            t1[j] = m[(4 + j) * stride_e + tx] - m[(8 + j) * stride_e + tx] - m[(12 + j) * stride_e + tx];
+        }
+        o0[2 * tx] = t0[0] + t0[1] + t0[2];          /* (A^T M) A: the columns */
+        o0[2 * tx + 1] = t0[1] - t0[2] - t0[3];
+        o1[2 * tx] = t1[0] + t1[1] + t1[2];
+        o1[2 * tx + 1] = t1[1] - t1[2] - t1[3];
+    }
+}
+
+void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
+                            conv2d_batch_space *ws)
+{
+    require_supported(s, "winograd_forward_batch");
+    const int th = tile_rows(s), tw = tile_cols(s), in_c = s->in_c, out_c = s->out_c;
+    const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w;
+    ws->x = x;
+    transform_all_filters(s, w, ws->wino_u);
+    transform_all_tiles(s, n, x, ws->wino_v, ws->wino_rows);
+    for (int e = 0; e < 16; e++)          /* M[e] (out_c, T) = U[e] (out_c, in_c) x V[e] (in_c, T) */
+        gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + (long)e * out_c * in_c, in_c,
+             ws->wino_v + e * in_c * T, (int)T, 0, ws->wino_m + e * out_c * T, (int)T, NULL);
+    real *o0 = ws->wino_rows, *o1 = o0 + 2 * tw;
+    for (int co = 0; co < out_c; co++)    /* Y = A^T M A per tile, + b, the overhang cut off */
+        for (int img = 0; img < n; img++)
+            for (int ty = 0; ty < th; ty++) {
+                output_transform_row(ws->wino_m + co * T + ((long)img * th + ty) * tw, out_c * T, tw, o0, o1);
+                real *yc = y + ((long)img * out_c + co) * P;
+                for (int i = 0; i < 2 && 2 * ty + i < s->out_h; i++) {
+                    const real *o = i ? o1 : o0;
+                    real *row = yc + (2 * ty + i) * s->out_w;
+                    for (int ox = 0; ox < s->out_w; ox++)
+                        row[ox] = b[co] + o[ox];
+                }
+            }
+}
+
+/* dM = A dY A^T for the tw tiles of a row: dY's two rows g0, g1 (2*tw each, 0
+ * past the edge) -> entry e of tile tx at dm[e*stride_e + tx]. */
+static void output_transform_t_row(const real *g0, const real *g1, int tw, real *dm, long stride_e)
+{
+    for (int tx = 0; tx < tw; tx++) {
+        real s[8];                                   /* A dY (4, 2) */
+        for (int j = 0; j < 2; j++) {
+            real a = g0[2 * tx + j], c = g1[2 * tx + j];
+            s[0 + j] = a;
+            s[2 + j] = a + c;
+            s[4 + j] = a - c;
+            s[6 + j] = -c;
+        }
+        for (int i = 0; i < 4; i++) {                /* (A dY) A^T */
+            dm[(4 * i + 0) * stride_e + tx] = s[2 * i];
+            dm[(4 * i + 1) * stride_e + tx] = s[2 * i] + s[2 * i + 1];
+            dm[(4 * i + 2) * stride_e + tx] = s[2 * i] - s[2 * i + 1];
+            dm[(4 * i + 3) * stride_e + tx] = -s[2 * i + 1];
+        }
+    }
+}
+
+/* dM[e][co][t] for every tile of dY (0 where a tile overhangs). */
+static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy, real *dm, real *scratch)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), out_c = s->out_c;
+    const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w;
+    real *g[2] = { scratch, scratch + 2 * tw };
+    for (int co = 0; co < out_c; co++)
+        for (int img = 0; img < n; img++) {
+            const real *dyc = dy + ((long)img * out_c + co) * P;
+            for (int ty = 0; ty < th; ty++) {
+                for (int i = 0; i < 2; i++) {        /* dY's rows 2ty, 2ty+1, zero-padded to 2*tw */
+                    int oy = 2 * ty + i;
+                    for (int ox = 0; ox < 2 * tw; ox++)
+                        g[i][ox] = oy < s->out_h && ox < s->out_w ? dyc[oy * s->out_w + ox] : 0;
+                }
+                output_transform_t_row(g[0], g[1], tw, dm + co * T + ((long)img * th + ty) * tw, out_c * T);
+            }
+        }
+}
+
+/* dd = B dV B^T for the tw tiles of a row (entry e of tile tx at dv[e*stride_e + tx]),
+ * summed where the tiles overlap into acc (4, width), OVERWRITTEN. */
+static void input_transform_t_row(const real *dv, long stride_e, int tw, int width, real *acc)
+{
+    memset(acc, 0, sizeof(real) * 4 * (size_t)width);
+    for (int tx = 0; tx < tw; tx++) {
+        real s[16];                                  /* B dV */
+        for (int j = 0; j < 4; j++) {
+            real v0 = dv[j * stride_e + tx], v1 = dv[(4 + j) * stride_e + tx];
+            real v2 = dv[(8 + j) * stride_e + tx], v3 = dv[(12 + j) * stride_e + tx];
+            s[0 + j] = v0;
+            s[4 + j] = v1 - v2 + v3;
+            s[8 + j] = -v0 + v1 + v2;
+            s[12 + j] = -v3;
+        }
+        for (int i = 0; i < 4; i++) {                /* (B dV) B^T, added where the tile came from */
+            const real *r = s + 4 * i;
+            real *a = acc + i * width + 2 * tx;
+            a[0] += r[0];
+            a[1] += r[1] - r[2] + r[3];
+            a[2] += -r[0] + r[1] + r[2];
+            a[3] += -r[3];
+        }
+    }
+}
+
+/* dX (n, in_c, in_h, in_w) = sum over tiles of B dV B^T, each added where its tile came from. */
+static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real *dx, real *scratch)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
+    const long T = (long)n * th * tw, stride_e = (long)s->in_c * T;
+    memset(dx, 0, sizeof(real) * (size_t)n * s->in_c * plane);
+    for (int ci = 0; ci < s->in_c; ci++)
+        for (int img = 0; img < n; img++) {
+            real *dxc = dx + ((long)img * s->in_c + ci) * plane;
+            for (int ty = 0; ty < th; ty++) {
+                input_transform_t_row(dv + ci * T + ((long)img * th + ty) * tw, stride_e, tw, width, scratch);
+                for (int i = 0; i < 4; i++) {        /* the 4 rows, the padding dropped */
+                    int iy = 2 * ty - s->pad_top + i;
+                    if (iy < 0 || iy >= s->in_h)
+                        continue;
+                    const real *a = scratch + i * width;
+                    real *row = dxc + iy * s->in_w;
+                    for (int x = 0; x < width; x++) {
+                        int ix = x - s->pad_left;
+                        if (ix >= 0 && ix < s->in_w)
+                            row[ix] += a[x];
+                    }
+                }
+            }
+        }
+}
+
+void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
+                             real *dx, conv2d_batch_space *ws)
+{
+    require_supported(s, "winograd_backward_batch");
+    const int in_c = s->in_c, out_c = s->out_c, P = s->out_h * s->out_w;
+    const long T = (long)n * tile_rows(s) * tile_cols(s), pairs = (long)out_c * in_c;
+    real *u = ws->wino_u, *du = ws->wino_u + 16 * pairs, *v = ws->wino_v, *dm = ws->wino_m;
+    for (int co = 0; co < out_c; co++) {   /* db += sum of dY (dY/db = 1) */
+        real sum = 0;
+        for (int img = 0; img < n; img++)
+            for (int q = 0; q < P; q++)
+                sum += dy[((long)img * out_c + co) * P + q];
+        db[co] += sum;
+    }
+    transform_all_gradients(s, n, dy, dm, ws->wino_rows);
+    for (int e = 0; e < 16; e++)          /* dU[e] (out_c, in_c) = dM[e] (out_c, T) x V[e]^T (T, in_c) */
+        gemm(0, 1, out_c, in_c, (int)T, 1, dm + e * out_c * T, (int)T, v + e * in_c * T, (int)T, 0,
+             du + e * pairs, in_c, NULL);
+    for (long p = 0; p < pairs; p++) {    /* dW += G^T dU G */
+        real t[16], dg[9];
+        for (int e = 0; e < 16; e++)
+            t[e] = du[e * pairs + p];
+        filter_transform_t_fast(t, dg);
+        for (int k = 0; k < 9; k++)
+            dw[p * 9 + k] += dg[k];
+    }
+    if (!dx)
+        return;
+    transform_all_filters(s, w, u);       /* U again: the weights, not what the forward left */
+    for (int e = 0; e < 16; e++)          /* dV[e] (in_c, T) = U[e]^T (in_c, out_c) x dM[e] (out_c, T), over V */
+        gemm(1, 0, in_c, (int)T, out_c, 1, u + e * pairs, in_c, dm + e * out_c * T, (int)T, 0,
+             v + e * in_c * T, (int)T, NULL);
+    scatter_all_tiles(s, n, v, dx, ws->wino_rows);
 }

@@ -51,4 +51,34 @@ void winograd_forward(const conv2d_shape *s, const real *x, const real *w, const
 void winograd_backward(const conv2d_shape *s, const real *x, const real *w, const real *dy,
                        real *dw, real *db, real *dx);
 
+/* ---------------------------------------------------------------- in the batched engine (conv.h's CONV_WINOGRAD)
+ *
+ * The same F(2x2, 3x3) for n images at once, as 16 matrix products: with
+ * t running over every 2x2 output tile of every image (T = n * ceil(out_h/2)
+ * * ceil(out_w/2) tiles) and e over the 16 entries of a transformed tile,
+ *
+ *     V[e] (in_c, T)      = entry e of B^T d B for every input tile d
+ *     U[e] (out_c, in_c)  = entry e of G g G^T for every filter g
+ *     M[e] (out_c, T)     = U[e] x V[e]                    (gemm, 16 times)
+ *     Y                   = A^T M A per tile, + b, the overhanging row or column cut off
+ *
+ * and backward, the chain rule through each line in turn:
+ *     dM[e] (out_c, T)    = entry e of A dY A^T            (dY 0 where a tile overhangs)
+ *     dU[e]               = dM[e] x V[e]^T,   dW += G^T dU G
+ *     dV[e]               = U[e]^T x dM[e],   dX  = sum over tiles of B dV B^T
+ * The products sum in a fixed order, so the same numbers for any thread count. */
+
+/* ws->wino_u, _v, _m for up to `capacity` images of a supported layer
+ * (conv2d_batch_space_alloc_path calls it; exits when out of memory). */
+void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity);
+
+/* As conv2d_forward_batch: X (n, in_c, in_h, in_w) -> Y (n, out_c, out_h, out_w), OVERWRITTEN;
+ * keeps V in ws and a pointer to X for the backward. */
+void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
+                            conv2d_batch_space *ws);
+
+/* As conv2d_backward_batch: dW, db ADDED to; dX OVERWRITTEN (NULL to skip). */
+void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
+                             real *dx, conv2d_batch_space *ws);
+
 #endif

@@ -3,9 +3,10 @@
  *   - gemm against gemm_naive: odd sizes (1, 7, 33, 129), non-square, every
  *     transpose, alpha and beta, leading dimensions larger than the rows,
  *     and 1, 2 and 3 threads giving the very same bits;
- *   - im2col + GEMM convolution (conv2d_forward_batch / backward_batch)
- *     against the direct loops (conv2d_forward / backward) on every geometry
- *     tests/grad_layers.c checks; pooling, dense and softmax batches likewise;
+ *   - every batched convolution path (conv2d_forward_batch / backward_batch:
+ *     im2col + GEMM, the implicit im2col without copies, and Winograd on the
+ *     3x3 stride-1 geometries) against the direct loops (conv2d_forward /
+ *     backward) on every geometry tests/grad_layers.c checks; pooling, dense and softmax batches likewise;
  *   - in the double build, central-difference gradient checks of the batched
  *     conv and dense layers themselves.
  *
@@ -25,8 +26,10 @@
 #include "loss.h"
 #include "pool.h"
 #include "rng.h"
+#include "sequential.h"
 #include "tensor.h"
 #include "threadpool.h"
+#include "winograd.h"
 
 #ifdef REAL_DOUBLE
 #define TOL 1e-12
@@ -191,8 +194,8 @@ static void gradcheck_conv_batch(conv_batch_case *c, const real *dx, const real 
 /* n images through the batched path and, one at a time, through the direct
  * loops; every output and gradient must agree. In double, also gradient-check
  * the batched backward against central differences. */
-static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, int stride,
-                             int pt, int pb, int pl, int pr)
+static void check_conv_batch_path(conv_path path, int n, int in_c, int h, int w, int out_c, int k, int stride,
+                                  int pt, int pb, int pl, int pr)
 {
     conv_batch_case c = { .n = n };
     if (conv2d_setup_asym(&c.s, in_c, h, w, out_c, k, stride, pt, pb, pl, pr) != 0) {
@@ -202,7 +205,7 @@ static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, in
     long in = (long)in_c * h * w, out = conv2d_output_count(&c.s), nw = conv2d_weight_count(&c.s);
     c.x = random_tensor(&rng, n * in);  c.w = random_tensor(&rng, nw);  c.b = random_tensor(&rng, out_c);
     c.r = random_tensor(&rng, n * out);  c.y = tensor_alloc((size_t)(n * out), "Y");
-    conv2d_batch_space_alloc(&c.ws, &c.s, n);
+    conv2d_batch_space_alloc_path(&c.ws, &c.s, n, path);
     real *y_ref = tensor_alloc((size_t)(n * out), "Y ref"), *dx = tensor_alloc((size_t)(n * in), "dX"),
          *dx_ref = tensor_alloc((size_t)(n * in), "dX ref");
     real *dw = tensor_alloc((size_t)nw, "dW"), *dw_ref = tensor_alloc((size_t)nw, "dW ref");
@@ -214,8 +217,8 @@ static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, in
     conv2d_forward_batch(&c.s, n, c.x, c.w, c.b, c.y, &c.ws);
     conv2d_backward_batch(&c.s, n, c.w, c.r, dw, db, dx, &c.ws);
     char what[160];
-    snprintf(what, sizeof what, "conv %d images %dx%dx%d -> %d %dx%d s%d pad %d %d %d %d", n, in_c, h, w, out_c,
-             k, k, stride, pt, pb, pl, pr);
+    snprintf(what, sizeof what, "conv (%s) %d images %dx%dx%d -> %d %dx%d s%d pad %d %d %d %d", conv_path_name(path),
+             n, in_c, h, w, out_c, k, k, stride, pt, pb, pl, pr);
     printf("%s\n", what);
     expect_close("  Y", c.y, y_ref, n * out);
     expect_close("  dX", dx, dx_ref, n * in);
@@ -226,6 +229,18 @@ static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, in
     conv2d_batch_space_free(&c.ws);
     free(c.x); free(c.w); free(c.b); free(c.r); free(c.y);
     free(y_ref); free(dx); free(dx_ref); free(dw); free(dw_ref); free(db); free(db_ref);
+}
+
+/* Every batched path on this geometry: lesson 11's im2col, the implicit
+ * im2col without copies, and Winograd where it applies (3x3, stride 1). */
+static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, int stride,
+                             int pt, int pb, int pl, int pr)
+{
+    conv2d_shape s;
+    check_conv_batch_path(CONV_IM2COL, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
+    check_conv_batch_path(CONV_IMPLICIT, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
+    if (conv2d_setup_asym(&s, in_c, h, w, out_c, k, stride, pt, pb, pl, pr) == 0 && winograd_supported(&s))
+        check_conv_batch_path(CONV_WINOGRAD, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
 }
 
 static void test_conv_batch_every_geometry(void)
@@ -248,6 +263,90 @@ static void test_conv_batch_network_shapes(void)
 {
     check_conv_batch(3, 1, 28, 28, 16, 5, 1, 0, 0, 0, 0);    /* lesson 10's conv */
     check_conv_batch(2, 16, 14, 14, 24, 3, 1, 0, 0, 0, 0);   /* like the deeper network's second conv */
+    check_conv_batch(2, 64, 6, 6, 8, 3, 1, 1, 1, 1, 1);      /* 576 taps: more than one GEMM_KC block of terms */
+    check_conv_batch(3, 2, 5, 7, 100, 3, 1, 1, 1, 1, 1);     /* 100 filters: more than one GEMM_MC block of rows */
+}
+
+/* The implicit path's forward and dW are the same products summed in the
+ * same order as lesson 11's im2col + GEMM: the same bits (conv.h). */
+static void test_implicit_same_bits_as_im2col(void)
+{
+    const int n = 3, in_c = 64, h = 7, w = 6, out_c = 13;
+    conv2d_shape s;
+    CHECK_INT(conv2d_setup(&s, in_c, h, w, out_c, 3, 1, 1), 0);
+    long in = (long)in_c * h * w, out = conv2d_output_count(&s), nw = conv2d_weight_count(&s);
+    real *x = random_tensor(&rng, n * in), *wt = random_tensor(&rng, nw), *b = random_tensor(&rng, out_c);
+    real *dy = random_tensor(&rng, n * out), *y[2], *dw[2], db[2][13], *dx[2];
+    conv_path paths[2] = { CONV_IM2COL, CONV_IMPLICIT };
+    for (int i = 0; i < 2; i++) {
+        conv2d_batch_space ws;
+        y[i] = tensor_alloc((size_t)(n * out), "Y");
+        dx[i] = tensor_alloc((size_t)(n * in), "dX");
+        dw[i] = tensor_alloc((size_t)nw, "dW");
+        tensor_fill(dw[i], (size_t)nw, 0.25);
+        tensor_fill(db[i], 13, 0);
+        conv2d_batch_space_alloc_path(&ws, &s, n, paths[i]);
+        conv2d_forward_batch(&s, n, x, wt, b, y[i], &ws);
+        conv2d_backward_batch(&s, n, wt, dy, dw[i], db[i], dx[i], &ws);
+        conv2d_batch_space_free(&ws);
+    }
+    CHECK(memcmp(y[0], y[1], sizeof(real) * (size_t)(n * out)) == 0);
+    CHECK(memcmp(dw[0], dw[1], sizeof(real) * (size_t)nw) == 0);
+    expect_close("  dX", dx[1], dx[0], n * in);
+    for (int i = 0; i < 2; i++) {
+        free(y[i]); free(dx[i]); free(dw[i]);
+    }
+    free(x); free(wt); free(b); free(dy);
+}
+
+/* A network whose layers take the implicit and the Winograd paths, trained
+ * one step on 1, 2 and 3 threads: the same gradient, bit for bit (conv.h's
+ * promise: the path is fixed by the layer's shape, never by a timing). */
+static void test_fast_paths_same_bits_for_any_thread_count(void)
+{
+    sequential m;
+    char err[256];
+    const int n = 10;
+    CHECK_INT(sequential_build(&m, "conv 64 3 same, relu, conv 64 3, relu, flatten, dense 10", 1, 6, 6, err,
+                               sizeof err), 0);
+    CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_IMPLICIT);       /* 1 -> 64: implicit */
+    CHECK_INT(conv2d_default_path(&m.layers[2].conv), CONV_WINOGRAD);       /* 64 -> 64, 3x3: Winograd */
+    /* what they allocate for 2 images (sequential_batch_bytes counts it): implicit, W packed for dX,
+     * ceil(9 / GEMM_MR) panels of 64 terms, and 9 taps of 5 ints; Winograd, U and dU (2*16*64*64),
+     * V and M for 2*2*2 tiles (16*64*8 each) and a row of tiles (8*(2*2 + 2)) */
+    long panels = (9 + GEMM_MR - 1) / GEMM_MR;
+    CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[0].conv, 2), panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int), 0);
+    CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[2].conv, 2),
+               (2.0 * 16 * 64 * 64 + 2 * 16 * 64 * 8 + 8 * (2 * 2 + 2)) * sizeof(real), 0);
+    real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
+    real *x = random_tensor(&rng, (long)n * 36), *grad[3];
+    int labels[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+    rng_t init = rng_seeded(5);
+    sequential_init(&m, params, stats, &init);
+    for (int t = 0; t < 3; t++) {
+        thread_pool *pool = thread_pool_create(t + 1);
+        sequential_runner r;
+        sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, n);
+        r.model.training = 1;
+        minibatch_gradient(&r.batches, x, labels, n);
+        grad[t] = tensor_alloc((size_t)m.n_params, "gradient");
+        memcpy(grad[t], r.batches.mean_grad, sizeof(real) * (size_t)m.n_params);
+        sequential_runner_free(&r);
+        thread_pool_free(pool);
+    }
+    for (int t = 1; t < 3; t++) {
+        int same = memcmp(grad[0], grad[t], sizeof(real) * (size_t)m.n_params) == 0;
+        if (!same)
+            printf("FAIL the gradient on %d threads differs from 1 thread's\n", t + 1);
+        CHECK(same);
+    }
+    double size = 0;                                  /* and it is not all zeros */
+    for (long i = 0; i < m.n_params; i++)
+        size = fabs((double)grad[0][i]) > size ? fabs((double)grad[0][i]) : size;
+    CHECK(size > 0);
+    for (int t = 0; t < 3; t++)
+        free(grad[t]);
+    free(params); free(stats); free(x);
 }
 
 /* The im2col matrix of lesson 01's example, written out. */
@@ -388,6 +487,8 @@ int main(void)
     RUN_TEST(test_im2col_of_lesson01_example);
     RUN_TEST(test_conv_batch_every_geometry);
     RUN_TEST(test_conv_batch_network_shapes);
+    RUN_TEST(test_implicit_same_bits_as_im2col);
+    RUN_TEST(test_fast_paths_same_bits_for_any_thread_count);
     RUN_TEST(test_pool_batches);
     RUN_TEST(test_dense_batches);
     RUN_TEST(test_softmax_batch);

@@ -7,7 +7,7 @@
  *   2. GEMM, naive and fast, at 256..2048 and at the shapes the conv layers
  *      of both networks multiply, in GFLOP/s and % of the peak;
  *   3. those conv layers at batch 128: forward and backward milliseconds,
- *      the direct loops vs im2col + GEMM;
+ *      the direct loops vs the fast path conv.h's rule picks for the layer;
  *   4. lesson 10's whole network: training and inference images/s at batch
  *      32, 64 and 128, engine naive vs fast;
  *   5. Doshi's network (lesson 12): training (Adam) and inference images/s
@@ -442,11 +442,16 @@ static double conv_layer_rows(const options *o, thread_pool *pools[3], double *t
             time_conv_layer(l, batch, 0, pools[t], seconds, &f_fast, &b_fast);
             print_row(add_row("", "    forward, direct loops", "ms", t, f_naive, -1));
             snprintf(key, sizeof key, "conv,%s,fwd,t%d", l->name, t);
-            row *rf = add_row(key, "    forward, im2col + GEMM", "ms", t, f_fast, -1);
+            conv2d_shape s = conv_shape(l);
+            conv_path path = conv2d_default_path(&s);                /* the path the engine takes (conv.h) */
+            snprintf(label, sizeof label, "    forward, %s", path == CONV_IM2COL ? "im2col + GEMM"
+                     : path == CONV_IMPLICIT ? "implicit im2col GEMM" : "Winograd GEMMs");
+            row *rf = add_row(key, label, "ms", t, f_fast, -1);
             print_row(rf);
             print_row(add_row("", "    backward, direct loops", "ms", t, b_naive, -1));
             snprintf(key, sizeof key, "conv,%s,bwd,t%d", l->name, t);
-            snprintf(label, sizeof label, "    backward, GEMM + col2im%s", l->needs_dx ? "" : " (no dX)");
+            snprintf(label, sizeof label, "    backward, %s%s", path == CONV_IM2COL ? "GEMM + col2im"
+                     : path == CONV_IMPLICIT ? "implicit GEMMs" : "Winograd GEMMs", l->needs_dx ? "" : " (no dX)");
             row *rb = add_row(key, label, "ms", t, b_fast, -1);
             print_row(rb);
             if (t == 2 && strncmp(l->name, "doshi", 5) == 0) {
