@@ -46,6 +46,7 @@
 #include "lesson.h"       /* lesson_set_stepping, lesson_step */
 #include "minibatch.h"    /* batch_score, minibatch_gradient */
 #include "mnist.h"        /* mnist_data, image_set, label_set, mnist_load, mnist_free */
+#include "model_file.h"   /* convnet_save, convnet_load (model files, version 1) */
 #include "optim.h"        /* add_weight_decay, sgd_momentum_step */
 #include "out_file.h"     /* out_file, out_file_abandon, out_file_check, out_file_open, ... */
 #include "rng.h"          /* rng_t, rng_seeded, rng_shuffle */

@@ -55,8 +55,11 @@ void mse_backward(const real *out, const real *target, real *d_out, int n);
 
 /* A batch of n rows of logits z (n, classes) with labels (n): writes
  * p (n, classes) = softmax of each row and dz (n, classes) = p - onehot(label)
- * (OVERWRITTEN; dz may be NULL), and returns the SUM of the n losses
- * -ln p[label] (the caller divides by n for the mean). */
+ * (OVERWRITTEN; dz may be NULL, and p too when dz is), and returns the SUM of the n losses
+ * -ln p[label] (the caller divides by n for the mean). A row with an
+ * infinite or NaN logit makes the sum NaN: softmax has a limit for infinite
+ * logits, but a network that produces them has overflowed, and the trainer
+ * must see it (src/train_check.h). Both networks' training runs through here. */
 double softmax_cross_entropy_batch(int n, const real *z, const int *labels, real *p, real *dz, int classes);
 
 #endif

@@ -22,7 +22,6 @@
 #include "tensor.h"
 
 #define MAX_SIDE 4096
-#define MAX_PARAMS 200000000L
 /* The most numbers one layer may give for one image (and a conv's im2col
  * columns for one image): 2^26, 256 MB in float. Every count of a network
  * is worked out in long long and checked against these limits before it is
@@ -63,7 +62,7 @@ static const struct {
 };
 #define N_LAYER_WORDS (sizeof layer_words / sizeof layer_words[0])
 
-static const char *kind_word(layer_kind kind)
+const char *layer_kind_name(layer_kind kind)
 {
     for (size_t i = 0; i < N_LAYER_WORDS; i++)
         if (layer_words[i].kind == kind)
@@ -187,7 +186,7 @@ static int shape_conv(layer *l, char *why, size_t why_size)
 {
     int pt = 0, pb = 0, pl = 0, pr = 0;
     long long taps = (long long)l->in_c * l->kernel * l->kernel;           /* one filter's weights */
-    if (check_count(taps * l->units + l->units, MAX_PARAMS, "its weights", why, why_size) != 0)
+    if (check_count(taps * l->units + l->units, SEQ_MAX_PARAMS, "its weights", why, why_size) != 0)
         return -1;
     if (l->same) {
         same_padding(l->in_h, l->kernel, l->stride, &pt, &pb);
@@ -253,7 +252,7 @@ static int shape_layer(layer *l, int last, char *why, size_t why_size)
                      l->in_h, l->in_w, l->in_c);
             return -1;
         }
-        if (check_count((long long)l->in_c * l->units + l->units, MAX_PARAMS, "its weights", why, why_size) != 0)
+        if (check_count((long long)l->in_c * l->units + l->units, SEQ_MAX_PARAMS, "its weights", why, why_size) != 0)
             return -1;
         l->out_c = l->units;
         l->n_params = (long)((long long)l->in_c * l->units + l->units);
@@ -295,13 +294,13 @@ static void item_text(const layer *l, char *out, size_t size)
     if (l->kind == LAYER_CONV)
         snprintf(out, size, "conv %d %d%s%s", l->units, l->kernel, l->same ? " same" : "", stride);
     else if (l->kind == LAYER_MAXPOOL || l->kind == LAYER_AVGPOOL)
-        snprintf(out, size, "%s %d%s", kind_word(l->kind), l->kernel, stride);
+        snprintf(out, size, "%s %d%s", layer_kind_name(l->kind), l->kernel, stride);
     else if (l->kind == LAYER_DENSE)
         snprintf(out, size, "dense %d", l->units);
     else if (l->kind == LAYER_DROPOUT)
         rate_text(l->rate, out, size);
     else
-        snprintf(out, size, "%s", kind_word(l->kind));
+        snprintf(out, size, "%s", layer_kind_name(l->kind));
 }
 
 static int fail_item(char *err, size_t err_size, int item, const char *text, const char *why)
@@ -392,7 +391,7 @@ static int build(sequential *m, const char *spec, int in_c, int in_h, int in_w, 
         l->first_stat = m->n_stats;
         m->n_params += l->n_params;
         m->n_stats += l->n_stats;
-        if (m->n_params > MAX_PARAMS)
+        if (m->n_params > SEQ_MAX_PARAMS)
             return fail_item(err, err_size, items, copy, "the network has more than 200 million parameters");
         c = l->out_c;
         h = l->out_h;
@@ -942,195 +941,4 @@ void sequential_runner_free(sequential_runner *r)
     for (int s = 0; s < MINIBATCH_SHARDS; s++)
         if (r->shards[s].capacity > 0)
             sequential_batch_free(&r->shards[s]);
-}
-
-/* ---------------------------------------------------------------- model files */
-
-#define V2_HEADER_WORDS 8     /* magic, version, in_c, in_h, in_w, spec length, n_params, n_stats */
-#define V2_HEADER_BYTES (4 * V2_HEADER_WORDS)
-#define V2_VERSION 2u
-
-static size_t padded(size_t n)
-{
-    return (n + 3) / 4 * 4;
-}
-
-/* The whole version-2 file in memory. */
-static unsigned char *encode_v2(const sequential *m, const real *params, const real *stats, size_t *size)
-{
-    size_t spec = strlen(m->spec), n = (size_t)m->n_params, k = (size_t)m->n_stats;
-    size_t total = V2_HEADER_BYTES + padded(spec) + 4 * (n + k) + 4;
-    unsigned char *buf = checked_calloc(total, 1, "model file");
-    uint32_t fields[V2_HEADER_WORDS - 1] = { V2_VERSION, (uint32_t)m->in_c, (uint32_t)m->in_h, (uint32_t)m->in_w,
-                                             (uint32_t)spec, (uint32_t)n, (uint32_t)k };
-    memcpy(buf, CONVNET_MAGIC, 4);
-    for (int i = 0; i < V2_HEADER_WORDS - 1; i++)
-        model_put_u32(buf + 4 + 4 * i, fields[i]);
-    unsigned char *at = buf + V2_HEADER_BYTES;
-    memcpy(at, m->spec, spec);
-    at += padded(spec);
-    for (size_t i = 0; i < n; i++, at += 4)
-        model_put_real(at, params[i]);
-    for (size_t i = 0; i < k; i++, at += 4)
-        model_put_real(at, stats[i]);
-    model_put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
-    *size = total;
-    return buf;
-}
-
-int sequential_save(const char *path, const sequential *m, const real *params, const real *stats,
-                    char *err, size_t err_size)
-{
-    size_t size;
-    unsigned char *buf = encode_v2(m, params, stats, &size);
-    int rc = out_file_write_whole(path, buf, size, err, err_size);   /* the old model stays until the new one is whole */
-    free(buf);
-    return rc;
-}
-
-/* A version-1 file: lesson 10's network, read by convnet_load, which is
- * the same stack of layers with the same parameters in the same order. */
-static int load_v1(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size)
-{
-    convnet_arch a;
-    convnet_params p;
-    char spec[128];
-    if (convnet_load(path, &a, &p, err, err_size) != 0)
-        return -1;
-    snprintf(spec, sizeof spec, "conv %d %d, relu, maxpool %d, flatten, dense %d", a.filters, a.kernel,
-             CONVNET_POOL, a.classes);
-    if (sequential_build(m, spec, 1, a.in_h, a.in_w, err, err_size) != 0 || m->n_params != a.n_params) {
-        snprintf(err, err_size, "%s: a version-1 model this program cannot map to layers", path);
-        convnet_params_free(&p);
-        return -1;
-    }
-    *params = p.all;
-    *stats = tensor_alloc(1, "statistics");
-    return 0;
-}
-
-/* The whole file, when it is a regular file of at most max_bytes. */
-static unsigned char *read_whole(const char *path, FILE *f, size_t max_bytes, size_t *size, char *err, size_t err_size)
-{
-    long length = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        length = ftell(f);
-    if (length < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        snprintf(err, err_size, "%s: cannot determine the length of the model file (it must be a regular file)", path);
-        return NULL;
-    }
-    if ((size_t)length > max_bytes) {
-        snprintf(err, err_size, "%s: %ld bytes is larger than any model this program writes", path, length);
-        return NULL;
-    }
-    unsigned char *buf = malloc((size_t)length + 1);
-    if (!buf) {
-        snprintf(err, err_size, "%s: out of memory reading it (%ld bytes)", path, length);
-        return NULL;
-    }
-    if (fread(buf, 1, (size_t)length, f) != (size_t)length) {
-        snprintf(err, err_size, "%s: cannot read the model file (%s)", path, ferror(f) ? strerror(errno) : "it shrank");
-        free(buf);
-        return NULL;
-    }
-    *size = (size_t)length;
-    return buf;
-}
-
-/* Check a version-2 file held in buf (its first 8 bytes are known to be
- * "CNNM" and version 2) and decode it. */
-static int decode_v2(const char *path, const unsigned char *buf, size_t size, sequential *m, real **params,
-                     real **stats, char *err, size_t err_size)
-{
-    if (size < V2_HEADER_BYTES + 4) {
-        snprintf(err, err_size, "%s: truncated: a version-2 header is %d bytes, the file has %zu", path,
-                 V2_HEADER_BYTES, size);
-        return -1;
-    }
-    uint32_t in_c = model_get_u32(buf + 8), in_h = model_get_u32(buf + 12), in_w = model_get_u32(buf + 16);
-    uint32_t spec_len = model_get_u32(buf + 20), n = model_get_u32(buf + 24), k = model_get_u32(buf + 28);
-    if (spec_len == 0 || spec_len >= SEQ_SPEC_MAX || n > MAX_PARAMS || k > MAX_PARAMS) {
-        snprintf(err, err_size, "%s: the header is damaged (a description of %lu bytes, %lu parameters, "
-                 "%lu statistics)", path, (unsigned long)spec_len, (unsigned long)n, (unsigned long)k);
-        return -1;
-    }
-    size_t want = V2_HEADER_BYTES + padded(spec_len) + 4 * ((size_t)n + k) + 4;
-    if (size != want) {
-        snprintf(err, err_size, "%s: %s: the header describes a file of %zu bytes, it has %zu", path,
-                 size < want ? "truncated" : "unexpected bytes after the checksum", want, size);
-        return -1;
-    }
-    uint32_t stored = model_get_u32(buf + size - 4), computed = convnet_crc32(0, buf, size - 4);
-    if (stored != computed) {
-        snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged", path,
-                 (unsigned long)stored, (unsigned long)computed);
-        return -1;
-    }
-    char spec[SEQ_SPEC_MAX], why[400];
-    memcpy(spec, buf + V2_HEADER_BYTES, spec_len);
-    spec[spec_len] = '\0';
-    if (strlen(spec) != spec_len
-        || sequential_build(m, spec, (int)in_c, (int)in_h, (int)in_w, why, sizeof why) != 0) {
-        snprintf(err, err_size, "%s: the network it describes cannot be built: %s", path,
-                 strlen(spec) != spec_len ? "a zero byte in its description" : why);
-        return -1;
-    }
-    if ((long)n != m->n_params || (long)k != m->n_stats) {
-        snprintf(err, err_size, "%s: the header says %lu parameters and %lu statistics, its network has %ld and %ld",
-                 path, (unsigned long)n, (unsigned long)k, m->n_params, m->n_stats);
-        return -1;
-    }
-    *params = calloc(n ? n : 1, sizeof(real));
-    *stats = calloc(k ? k : 1, sizeof(real));
-    if (!*params || !*stats) {
-        free(*params);
-        free(*stats);
-        *params = *stats = NULL;                      /* the caller may free them again */
-        snprintf(err, err_size, "%s: out of memory for its %lu parameters", path, (unsigned long)n);
-        return -1;
-    }
-    const unsigned char *at = buf + V2_HEADER_BYTES + padded(spec_len);
-    for (size_t i = 0; i < (size_t)n + k; i++, at += 4) {
-        real v = model_get_real(at);
-        if (!isfinite((double)v)) {
-            snprintf(err, err_size, "%s: %s %zu is %g: the model is broken", path, i < n ? "parameter" : "statistic",
-                     i < n ? i : i - n, (double)v);
-            free(*params);
-            free(*stats);
-            *params = *stats = NULL;                  /* the caller may free them again */
-            return -1;
-        }
-        if (i < n)
-            (*params)[i] = v;
-        else
-            (*stats)[i - n] = v;
-    }
-    return 0;
-}
-
-int sequential_load(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size)
-{
-    unsigned char head[8];
-    *params = *stats = NULL;
-    FILE *f = open_regular_file(path, "rb", "a model file", err, err_size);
-    if (!f)
-        return -1;
-    size_t got = fread(head, 1, 8, f);
-    if (got == 8 && memcmp(head, CONVNET_MAGIC, 4) == 0 && model_get_u32(head + 4) > V2_VERSION) {
-        snprintf(err, err_size, "%s: model format version %lu is newer than this program reads (%u): update the "
-                 "code, or retrain", path, (unsigned long)model_get_u32(head + 4), V2_VERSION);
-        fclose(f);
-        return -1;
-    }
-    if (got < 8 || memcmp(head, CONVNET_MAGIC, 4) != 0 || model_get_u32(head + 4) != V2_VERSION) {
-        fclose(f);                                 /* version 1, or not a model: convnet_load says which */
-        return load_v1(path, m, params, stats, err, err_size);
-    }
-    size_t size = 0;
-    unsigned char *buf = read_whole(path, f, (size_t)V2_HEADER_BYTES + SEQ_SPEC_MAX + 8 * (size_t)MAX_PARAMS + 8,
-                                    &size, err, err_size);
-    fclose(f);
-    int rc = buf ? decode_v2(path, buf, size, m, params, stats, err, err_size) : -1;
-    free(buf);
-    return rc;
 }

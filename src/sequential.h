@@ -41,6 +41,7 @@
 
 #define SEQ_MAX_LAYERS 32
 #define SEQ_SPEC_MAX 1024       /* room for the canonical text of any 32 items */
+#define SEQ_MAX_PARAMS 200000000L  /* the most parameters a network (and a model file) may have */
 
 typedef enum {
     LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_RELU, LAYER_SIGMOID, LAYER_TANH,
@@ -68,6 +69,11 @@ typedef struct {
     int classes;                   /* the last layer's outputs                              */
     long n_params, n_stats;
 } sequential;
+
+/* A layer kind's word in a spec: "conv", "maxpool", ..., "softmax" (one
+ * table, in sequential.c, maps words to kinds and back; "?" for a value
+ * that is no kind). */
+const char *layer_kind_name(layer_kind kind);
 
 /* The text of a preset ("small", "doshi", "doshi-bn"), or NULL. */
 const char *sequential_preset(const char *name);
@@ -185,24 +191,5 @@ void sequential_runner_free(sequential_runner *r);
  * of fewer images than there are shards) is left out: its memory still
  * holds an older step's statistics. */
 void sequential_runner_update_stats(sequential_runner *r, real *stats);
-
-/* ---------------------------------------------------------------- model files */
-
-/* Format version 2 (all integers little-endian uint32):
- *   "CNNM" | 2 | in_c in_h in_w | spec length L | n_params | n_stats
- *   | the spec, L bytes, then zero bytes to a multiple of 4
- *   | n_params parameters, n_stats statistics, little-endian IEEE float32
- *   | CRC-32 of every byte before it.
- * Version 1 files (lesson 10's network, src/convnet.h) load too: they are
- * the network "conv F K, relu, maxpool 2, flatten, dense C" with the same
- * parameters in the same order. Save returns 0, or -1 with one line in err. */
-int sequential_save(const char *path, const sequential *m, const real *params, const real *stats,
-                    char *err, size_t err_size);
-
-/* Read and check a model file of version 1 or 2. On success fills m and
- * allocates *params (n_params) and *stats (n_stats, at least 1 number) (free
- * both) and returns 0; otherwise -1 with one line naming the file and the
- * problem. */
-int sequential_load(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size);
 
 #endif

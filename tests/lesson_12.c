@@ -22,6 +22,7 @@
 
 #include "harness.h"
 #include "mnist.h"
+#include "model_file.h"
 #include "sequential.h"
 #include "tensor.h"
 

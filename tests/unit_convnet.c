@@ -11,6 +11,7 @@
 
 #include "convnet.h"
 #include "harness.h"
+#include "model_file.h"
 #include "rng.h"
 #include "tensor.h"
 
@@ -165,8 +166,8 @@ static void test_summary_table(void)
 
 static void test_crc32_check_value(void)
 {
-    CHECK(convnet_crc32(0, (const unsigned char *)"123456789", 9) == 0xCBF43926u);
-    CHECK(convnet_crc32(convnet_crc32(0, (const unsigned char *)"1234", 4), (const unsigned char *)"56789", 5)
+    CHECK(model_crc32(0, (const unsigned char *)"123456789", 9) == 0xCBF43926u);
+    CHECK(model_crc32(model_crc32(0, (const unsigned char *)"1234", 4), (const unsigned char *)"56789", 5)
           == 0xCBF43926u);
 }
 

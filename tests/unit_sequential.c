@@ -21,6 +21,7 @@
 #include "dropout.h"
 #include "harness.h"
 #include "loss.h"
+#include "model_file.h"
 #include "sequential.h"
 #include "tensor.h"
 
@@ -672,13 +673,13 @@ static void write_v2_file(const char *path, const char *spec, int in_c, int in_h
         return;
     uint32_t fields[7] = { 2, (uint32_t)in_c, (uint32_t)in_h, (uint32_t)in_w, (uint32_t)spec_len,
                            (uint32_t)n_params, (uint32_t)n_stats };
-    memcpy(b, CONVNET_MAGIC, 4);
+    memcpy(b, MODEL_MAGIC, 4);
     for (int i = 0; i < 7; i++)
         model_put_u32(b + 4 + 4 * i, fields[i]);
     memcpy(b + 32, spec, spec_len);
     for (long i = 0; i < n_params; i++)
         model_put_real(b + 32 + padded + 4 * i, (real)value);
-    model_put_u32(b + size - 4, convnet_crc32(0, b, size - 4));
+    model_put_u32(b + size - 4, model_crc32(0, b, size - 4));
     write_test_file(path, b, size);
     free(b);
 }
@@ -831,6 +832,26 @@ static void test_batch_bytes_count_what_is_allocated(void)
     CHECK_NEAR(sequential_batch_bytes(&m, 5), 5 * per_image + 9 * sizeof(real), 0);
 }
 
+/* Regression: a sequential network whose logits overflow scores a NaN loss,
+ * as lesson 10's network does (the guard is in softmax_cross_entropy_batch,
+ * which both use); it used to score ln 1 = 0, a perfect loss. */
+static void test_overflowed_logits_give_a_nan_loss(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "flatten, dense 2", 1, 1, 2, err, sizeof err), 0);
+    real params[6] = { 1e300, 0, 0, 0, 0, 0 };           /* W (2, 2) then b (2): z0 = 1e300 x0 */
+    real x[2] = { 1e300, 0 };                            /* z = (1e600 = +inf, 0) */
+    sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0 };
+    sequential_batch b;
+    sequential_batch_alloc(&m, 1, &b);
+    int label = 0, predicted = -1;
+    batch_score s = sequential_shard(&net, &b, x, &label, 1, 0, &predicted, NULL);
+    CHECK(isnan(s.loss));
+    CHECK_INT(predicted, 0);
+    sequential_batch_free(&b);
+}
+
 int main(void)
 {
     rng = rng_seeded(12);
@@ -859,5 +880,6 @@ int main(void)
     RUN_TEST(test_control_bytes_are_escaped_in_messages);
     RUN_TEST(test_running_statistics_after_a_short_step);
     RUN_TEST(test_batch_bytes_count_what_is_allocated);
+    RUN_TEST(test_overflowed_logits_give_a_nan_loss);
     return harness_finish();
 }
