@@ -3,10 +3,9 @@
  * that lesson 15's experiments train their networks the same way.
  *
  * Each epoch: shuffle the images, draw this epoch's random moves, and for
- * each mini-batch in training mode (dropout on, batchnorm on the batch's
- * statistics): the mean gradient (src/minibatch.h), one step of the
- * optimiser (src/optim.h), batchnorm's running averages. Everything is
- * allocated by fit_init, nothing during an epoch. */
+ * each mini-batch one training step, sequential_train_step (src/sequential.h):
+ * forward, loss, backward, update. Everything is allocated by fit_init,
+ * nothing during an epoch. */
 #ifndef FIT_H
 #define FIT_H
 
@@ -16,14 +15,10 @@
 #include "sequential.h"
 #include "training.h"
 
-enum { OPTIMIZER_SGD, OPTIMIZER_ADAM };
-
 typedef struct {
     /* the settings */
     int batch;                    /* images per step                                   */
     int shift;                    /* moves of up to this many pixels (0: none)         */
-    int optimizer;                /* OPTIMIZER_SGD (with momentum) or OPTIMIZER_ADAM   */
-    double momentum;              /* SGD's                                             */
     /* the network and the data (the caller's) */
     sequential_runner *runner;    /* its model's params and stats are trained in place */
     real *params, *stats;
@@ -31,8 +26,7 @@ typedef struct {
     const label_set *labels;
     int n_train;                  /* the first n_train images are the training set     */
     /* the state (fit_init allocates it) */
-    real *m, *v, *velocity;       /* Adam's moments, momentum's velocity (n_params)    */
-    long steps;                   /* steps taken (Adam's t - 1; dropout's step)        */
+    optimizer opt;                /* src/optim.h: SGD with momentum or Adam, its state; opt.steps: steps taken */
     int *order;                   /* (n_train) this epoch's order                      */
     signed char *shifts;          /* (n_train, 2) this epoch's moves, or NULL          */
     real *x;                      /* (batch, rows, cols) a batch's images              */

@@ -70,4 +70,10 @@ batch_score minibatch_forward(minibatch *m, const real *x, const int *labels, in
  * loss, (1/n) sum over the images of dL_i/dparameters. */
 batch_score minibatch_gradient(minibatch *m, const real *x, const int *labels, int n);
 
+/* After each shard s has put the gradient sum of its images into
+ * m->grad[s] (all shards, even one without images: 0): m->mean_grad
+ * (n_params) = (grad[0] + ... + grad[SHARDS-1]) / n, OVERWRITTEN, the
+ * shards always added in that order (on the threads for a large network). */
+void minibatch_mean_gradient(minibatch *m, int n);
+
 #endif

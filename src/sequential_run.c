@@ -53,7 +53,7 @@ void sequential_batch_alloc(const sequential *m, int capacity, sequential_batch 
         const layer *l = &m->layers[i];
         size_t out = (size_t)capacity * (size_t)sequential_out_size(l);
         largest = sequential_out_size(l) > largest ? sequential_out_size(l) : largest;
-        if (l->kind != LAYER_FLATTEN)                /* flatten's output is its input */
+        if (l->kind != LAYER_FLATTEN && l->kind != LAYER_SOFTMAX)   /* flatten's is its input; softmax's, the loss's */
             b->out[i] = tensor_alloc(out, "a layer's outputs");
         if (l->kind == LAYER_CONV)
             conv2d_batch_space_alloc(&b->conv[i], &l->conv, capacity);
@@ -97,7 +97,7 @@ double sequential_batch_bytes(const sequential *m, int capacity)
         const layer *l = &m->layers[i];
         double out = (double)capacity * (double)sequential_out_size(l);
         largest = (double)sequential_out_size(l) > largest ? (double)sequential_out_size(l) : largest;
-        if (l->kind != LAYER_FLATTEN)
+        if (l->kind != LAYER_FLATTEN && l->kind != LAYER_SOFTMAX)
             numbers += out;                                            /* its outputs */
         if (l->kind == LAYER_CONV)                                     /* im2col, the GEMM's maps */
             numbers += (double)capacity * l->out_h * l->out_w * ((double)l->in_c * l->kernel * l->kernel + l->units);
@@ -170,20 +170,19 @@ static void batchnorm_forward_layer(const sequential_model *net, const layer *l,
     }
 }
 
-/* The output of layer i, for reading (flatten's is its input). */
+/* The output of layer i, for reading (flatten's is its input; so is a
+ * final softmax's: the logits, whose probabilities the loss computes). */
 static const real *output_of(const sequential *m, const sequential_batch *b, int i, const real *x)
 {
-    while (i >= 0 && m->layers[i].kind == LAYER_FLATTEN)
+    while (i >= 0 && (m->layers[i].kind == LAYER_FLATTEN || m->layers[i].kind == LAYER_SOFTMAX))
         i--;
     return i < 0 ? x : b->out[i];
 }
 
-/* The layers in order, up to the logits (n, classes), which it returns. */
-static const real *forward_to_logits(const sequential_model *net, sequential_batch *b, const real *x, int n,
-                                     long first)
+const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
 {
     const sequential *m = net->arch;
-    const real *in = x;
+    const real *in = x;                               /* the input of layer i, (n, in size) */
     b->images = n;
     for (int i = 0; i < m->n_layers; i++) {
         const layer *l = &m->layers[i];
@@ -199,23 +198,22 @@ static const real *forward_to_logits(const sequential_model *net, sequential_bat
         case LAYER_BATCHNORM: batchnorm_forward_layer(net, l, b, i, in, n); break;
         case LAYER_FLATTEN:   break;                                     /* the same numbers */
         case LAYER_DENSE:     dense_forward_layer(net, l, b, i, in, n); break;
-        case LAYER_SOFTMAX:
-            for (int k = 0; k < n; k++)
-                softmax(in + (long)k * l->in_c, b->out[i] + (long)k * l->in_c, l->in_c);
-            return in;                                                   /* the logits */
+        case LAYER_SOFTMAX:   break;                  /* the loss computes p = softmax(logits), once */
         }
         in = output_of(m, b, i, x);
     }
+    b->logits = in;                                   /* (n, classes) */
     return in;
 }
 
-const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
+const real *sequential_probabilities(const sequential_model *net, sequential_batch *b, const real *x, int n,
+                                     long first)
 {
     int classes = net->arch->classes;
-    const real *logits = forward_to_logits(net, b, x, n, first);
+    const real *logits = sequential_forward(net, b, x, n, first);
     for (int k = 0; k < n; k++)                                     /* p = softmax(logits), (n, classes) */
         softmax(logits + (long)k * classes, b->probs + (long)k * classes, classes);
-    return logits;
+    return b->probs;
 }
 
 /* ---------------------------------------------------------------- backward */
@@ -308,21 +306,31 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
 
 /* ---------------------------------------------------------------- a shard, the running averages */
 
+/* The loss of the last forward pass of b's n images against labels (n):
+ * p = softmax(logits) and, when learning, dL/dlogits = p - onehot(label),
+ * both computed once (softmax_cross_entropy_batch); the summed loss, and
+ * the images whose most probable class (argmax of p) is their label. */
+static batch_score shard_loss(const sequential *m, sequential_batch *b, const int *labels, int n, int *predictions,
+                              int learn)
+{
+    batch_score score = { 0, 0 };
+    score.loss = softmax_cross_entropy_batch(n, b->logits, labels, b->probs, learn ? b->dlogits : NULL, m->classes);
+    for (int k = 0; k < n; k++) {
+        int predicted = argmax(b->probs + (long)k * m->classes, m->classes);
+        score.correct += predicted == labels[k];
+        if (predictions)
+            predictions[k] = predicted;
+    }
+    return score;
+}
+
 batch_score sequential_shard(void *netp, void *workspace, const real *x, const int *labels, int n, long first,
                              int *predictions, real *grad)
 {
     const sequential_model *net = netp;
     sequential_batch *b = workspace;
-    int classes = net->arch->classes;
-    batch_score score = { 0, 0 };
-    const real *logits = sequential_forward(net, b, x, n, first);
-    score.loss = softmax_cross_entropy_batch(n, logits, labels, b->probs, grad ? b->dlogits : NULL, classes);
-    for (int k = 0; k < n; k++) {
-        int predicted = argmax(b->probs + (long)k * classes, classes);
-        score.correct += predicted == labels[k];
-        if (predictions)
-            predictions[k] = predicted;
-    }
+    sequential_forward(net, b, x, n, first);
+    batch_score score = shard_loss(net->arch, b, labels, n, predictions, grad != NULL);
     if (grad)
         sequential_backward(net, b, x, b->dlogits, grad, NULL);
     return score;
@@ -392,4 +400,86 @@ void sequential_runner_free(sequential_runner *r)
     for (int s = 0; s < MINIBATCH_SHARDS; s++)
         if (r->shards[s].capacity > 0)
             sequential_batch_free(&r->shards[s]);
+}
+
+/* ---------------------------------------------------------------- one training step */
+
+/* What the shards of one step share: the batch, cut as src/minibatch.h cuts it. */
+typedef struct {
+    sequential_runner *r;
+    const real *x;                  /* (n, in_c, in_h, in_w) */
+    int n;
+} step_job;
+
+/* Shard s's images of the batch: [*first, *first + count). */
+static int shard_of(const step_job *job, int s, long *first)
+{
+    long count;
+    split_range(job->n, MINIBATCH_SHARDS, s, first, &count);
+    return (int)count;
+}
+
+static void forward_shard(void *ctx, int s)        /* a task of the thread pool: ctx is the step_job */
+{
+    step_job *job = ctx;
+    sequential_runner *r = job->r;
+    long first;
+    int count = shard_of(job, s, &first);
+    r->batches.shard_images[s] = count;            /* a shard with no images keeps an older batch's memory */
+    if (count > 0)
+        sequential_forward(&r->model, &r->shards[s], job->x + first * r->batches.image_size, count, first);
+}
+
+static void backward_shard(void *ctx, int s)       /* a task of the thread pool: ctx is the step_job */
+{
+    step_job *job = ctx;
+    sequential_runner *r = job->r;
+    long first;
+    int count = shard_of(job, s, &first);
+    memset(r->batches.grad[s], 0, sizeof(real) * (size_t)r->batches.n_params);
+    if (count > 0)
+        sequential_backward(&r->model, &r->shards[s], job->x + first * r->batches.image_size, r->shards[s].dlogits,
+                            r->batches.grad[s], NULL);
+}
+
+void sequential_runner_forward(sequential_runner *r, const real *x, int n)
+{
+    step_job job = { r, x, n };
+    thread_pool_run(r->batches.pool, MINIBATCH_SHARDS, forward_shard, &job);
+}
+
+batch_score sequential_runner_loss(sequential_runner *r, const int *labels, int n)
+{
+    batch_score total = { 0, 0 };
+    step_job job = { r, NULL, n };
+    for (int s = 0; s < MINIBATCH_SHARDS; s++) {     /* shards in order: the same sum every run */
+        long first;
+        int count = shard_of(&job, s, &first);
+        if (count == 0)
+            continue;
+        batch_score one = shard_loss(r->model.arch, &r->shards[s], labels + first, count, NULL, 1);
+        total.loss += one.loss;
+        total.correct += one.correct;
+    }
+    return total;
+}
+
+void sequential_runner_backward(sequential_runner *r, const real *x, int n)
+{
+    step_job job = { r, x, n };
+    thread_pool_run(r->batches.pool, MINIBATCH_SHARDS, backward_shard, &job);
+    minibatch_mean_gradient(&r->batches, n);      /* mean_grad = (grad[0] + ... + grad[3]) / n */
+}
+
+batch_score sequential_train_step(sequential_runner *r, real *params, real *stats, optimizer *opt, const real *x,
+                                  const int *labels, int n)
+{
+    r->model.training = 1;                         /* dropout drops, batchnorm uses the batch's statistics */
+    r->model.step = opt->steps;                    /* a new dropout mask for every step */
+    sequential_runner_forward(r, x, n);                            /* forward:  the logits (n, classes) */
+    batch_score score = sequential_runner_loss(r, labels, n);     /* loss:     p, dL/dlogits = p - y    */
+    sequential_runner_backward(r, x, n);                           /* backward: dL/dparameters, the mean */
+    optimizer_step(opt, params, r->batches.mean_grad);             /* update:   params -= the step       */
+    sequential_runner_update_stats(r, stats);      /* batchnorm's running averages, from the shards used */
+    return score;
 }
