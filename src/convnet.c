@@ -257,12 +257,7 @@ static batch_score shard_batched(const convnet_model *m, convnet_batch *b, const
     batch_score score = { 0, 0 };
     convnet_forward_batch(a, m->params, b, x, n);
     score.loss = softmax_cross_entropy_batch(n, b->logits, labels, b->probs, g ? b->d_logits : NULL, a->classes);
-    for (int i = 0; i < n; i++) {
-        int predicted = argmax(b->probs + (long)i * a->classes, a->classes);
-        score.correct += predicted == labels[i];
-        if (predictions)
-            predictions[i] = predicted;
-    }
+    score.correct = right_answers(b->probs, labels, n, a->classes, predictions);
     if (g)
         convnet_backward_batch(a, m->params, b, n, g);
     return score;
@@ -302,6 +297,14 @@ void convnet_runner_free(convnet_runner *r)
     for (int s = 0; s < MINIBATCH_SHARDS; s++)
         if (r->shards[s].capacity > 0)
             convnet_batch_free(&r->shards[s]);
+}
+
+batch_score convnet_train_step(convnet_runner *r, real *params, optimizer *opt, const real *x, const int *labels,
+                               int n)
+{
+    batch_score score = minibatch_gradient(&r->batches, x, labels, n);  /* forward, loss, backward: the mean dL/dw */
+    optimizer_step(opt, params, r->batches.mean_grad);                  /* update: params -= the step             */
+    return score;
 }
 
 /* ---------------------------------------------------------------- the summary table */

@@ -1,5 +1,6 @@
-/* convnet.h: lesson 10's network, shared by the trainer (lessons/10_mnist.c)
- * and the classifier (src/tools/predict.c).
+/* convnet.h: lesson 10's network, written out layer by layer: the trainer
+ * (lessons/10_mnist.c) trains it; its model file is src/model_file.h's
+ * version 1 (which src/tools/predict.c reads as a sequential network).
  *
  * The picture of Doshi and Intro to CNN, one image at a time (shapes for the
  * trainer's defaults: 28x28 MNIST digits, 16 filters of 5x5, 10 classes):
@@ -30,6 +31,7 @@
 
 #include "conv.h"
 #include "minibatch.h"
+#include "optim.h"
 #include "pool.h"
 #include "real.h"
 #include "rng.h"
@@ -176,6 +178,15 @@ typedef struct {
 void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet_params *p, engine_kind engine,
                          thread_pool *pool, int max_batch);
 void convnet_runner_free(convnet_runner *r);
+
+/* One training step on n <= max_batch images x (n, 1, in_h, in_w) with
+ * labels (n): forward, loss and backward of every image (each shard's
+ * images through convnet_shard, the shards on the threads), the mean
+ * gradient (r->batches.mean_grad), then the update: opt moves params
+ * (n_params, the block r reads) against it. Returns the SUM of the losses
+ * and the right answers, as the step saw them (before the update). */
+batch_score convnet_train_step(convnet_runner *r, real *params, optimizer *opt, const real *x, const int *labels,
+                               int n);
 
 /* The Keras-style table: layer, output shape (H x W x C), parameters, total. */
 void convnet_summary(FILE *out, const convnet_arch *a);

@@ -8,27 +8,46 @@
 #include "tensor.h"
 #include "train_check.h"
 
-void fit_init(fit_state *f, sequential_runner *runner, real *params, real *stats, const image_set *images,
-              const label_set *labels, int n_train, int batch, int shift, int optimizer, double momentum,
-              uint64_t seed)
+/* What both networks' training needs: the data, the optimiser, the order,
+ * the moves, a batch's images and labels. */
+static void init_loop(fit_state *f, long n_params, real *params, const image_set *images, const label_set *labels,
+                      int n_train, int batch, int shift, int optimizer, double momentum, double weight_decay)
 {
-    size_t n = (size_t)runner->model.arch->n_params, pixels = (size_t)images->rows * images->cols;
-    memset(f, 0, sizeof *f);
+    size_t pixels = (size_t)images->rows * images->cols;
     f->batch = batch;
     f->shift = shift;
-    f->runner = runner;
     f->params = params;
-    f->stats = stats;
     f->images = images;
     f->labels = labels;
     f->n_train = n_train;
-    optimizer_init(&f->opt, optimizer, (long)n, 0, momentum, 0);    /* fit_epoch sets the learning rate */
+    optimizer_init(&f->opt, optimizer, n_params, 0, momentum, weight_decay);   /* fit_epoch sets the rate */
     f->order = identity_order(n_train);
     if (shift > 0)
         f->shifts = checked_calloc(2 * (size_t)n_train, 1, "image moves");
     f->x = tensor_alloc((size_t)batch * pixels, "a batch's images");
     f->batch_labels = checked_calloc((size_t)batch, sizeof(int), "a batch's labels");
+}
+
+void fit_init(fit_state *f, sequential_runner *runner, real *params, real *stats, const image_set *images,
+              const label_set *labels, int n_train, int batch, int shift, int optimizer, double momentum,
+              uint64_t seed)
+{
+    memset(f, 0, sizeof *f);
+    f->runner = runner;
+    f->stats = stats;
+    init_loop(f, runner->model.arch->n_params, params, images, labels, n_train, batch, shift, optimizer, momentum, 0);
     f->rng = rng_seeded(seed);
+}
+
+void fit_init_convnet(fit_state *f, convnet_runner *runner, real *params, const image_set *images,
+                      const label_set *labels, int n_train, int batch, int shift, double momentum,
+                      double weight_decay, rng_t rng)
+{
+    memset(f, 0, sizeof *f);
+    f->convnet = runner;
+    init_loop(f, runner->model.arch->n_params, params, images, labels, n_train, batch, shift, OPTIMIZER_SGD,
+              momentum, weight_decay);
+    f->rng = rng;
 }
 
 void fit_free(fit_state *f)
@@ -64,7 +83,9 @@ set_score fit_epoch(fit_state *f, double lr, progress *p, int epoch, int epochs,
     for (int batch = 1; done < f->n_train; batch++) {
         int count = f->n_train - done < f->batch ? f->n_train - done : f->batch;
         gather_images(f->images, f->labels, f->order, done, count, f->shifts, f->x, f->batch_labels);
-        batch_score s = sequential_train_step(f->runner, f->params, f->stats, &f->opt, f->x, f->batch_labels, count);
+        batch_score s = f->convnet ? convnet_train_step(f->convnet, f->params, &f->opt, f->x, f->batch_labels, count)
+                                   : sequential_train_step(f->runner, f->params, f->stats, &f->opt, f->x,
+                                                           f->batch_labels, count);
         if (!loss_is_sane(s.loss / count)) {
             *bad_batch = batch;
             return (set_score){ s.loss / count, 0 };

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "convnet.h"
 #include "mnist.h"
 #include "sequential.h"
 #include "training.h"
@@ -21,6 +22,7 @@ typedef struct {
     int shift;                    /* moves of up to this many pixels (0: none)         */
     /* the network and the data (the caller's) */
     sequential_runner *runner;    /* its model's params and stats are trained in place */
+    convnet_runner *convnet;      /* or lesson 10's network (then runner is NULL)      */
     real *params, *stats;
     const image_set *images;
     const label_set *labels;
@@ -41,6 +43,13 @@ typedef struct {
 void fit_init(fit_state *f, sequential_runner *runner, real *params, real *stats, const image_set *images,
               const label_set *labels, int n_train, int batch, int shift, int optimizer, double momentum,
               uint64_t seed);
+
+/* The same loop for lesson 10's network (src/convnet.h), trained by
+ * convnet_train_step with SGD, momentum and weight decay; the order and the
+ * moves are drawn from rng (the caller's, after it drew the initial weights). */
+void fit_init_convnet(fit_state *f, convnet_runner *runner, real *params, const image_set *images,
+                      const label_set *labels, int n_train, int batch, int shift, double momentum,
+                      double weight_decay, rng_t rng);
 void fit_free(fit_state *f);
 
 /* The memory training a network needs, in bytes (doubles: a network too
@@ -56,7 +65,8 @@ typedef struct {
  * counted). */
 fit_memory fit_memory_needed(const sequential *m, int max_batch);
 
-/* One epoch at learning rate lr. Returns the loss and accuracy of the
+/* One epoch at learning rate lr: shuffle, draw the moves, and for each
+ * batch one training step (sequential_train_step, or convnet_train_step). Returns the loss and accuracy of the
  * training set as the steps saw it (training mode). When a batch's mean
  * loss is not a usable number (src/train_check.h), stops at once, sets
  * *bad_batch to its number (1-based) and returns that loss; else

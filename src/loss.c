@@ -13,6 +13,18 @@ int argmax(const real *z, int n)
     return m;
 }
 
+long right_answers(const real *p, const int *labels, int n, int classes, int *predictions)
+{
+    long right = 0;
+    for (int k = 0; k < n; k++) {
+        int predicted = argmax(p + (long)k * classes, classes);
+        right += predicted == labels[k];
+        if (predictions)
+            predictions[k] = predicted;
+    }
+    return right;
+}
+
 /* How many z equal +infinity. */
 static int count_infinite(const real *z, int n)
 {

@@ -27,6 +27,11 @@ void softmax(const real *z, real *p, int n);
  * it; softmax's outputs are then all NaN, and their argmax is 0. */
 int argmax(const real *z, int n);
 
+/* The answers of a batch: the most probable class of each of the n rows
+ * of p (n, classes) (argmax), written to predictions (n) when it is not
+ * NULL; returns how many equal their labels (n). */
+long right_answers(const real *p, const int *labels, int n, int classes, int *predictions);
+
 /* ln sum_k e^{z_k}, stably: m + ln(1 + sum_{k != argmax} e^{z_k - m}),
  * m = max z (+inf when some z is +inf; NaN when some z is NaN). */
 double log_sum_exp(const real *z, int n);

@@ -315,12 +315,7 @@ static batch_score shard_loss(const sequential *m, sequential_batch *b, const in
 {
     batch_score score = { 0, 0 };
     score.loss = softmax_cross_entropy_batch(n, b->logits, labels, b->probs, learn ? b->dlogits : NULL, m->classes);
-    for (int k = 0; k < n; k++) {
-        int predicted = argmax(b->probs + (long)k * m->classes, m->classes);
-        score.correct += predicted == labels[k];
-        if (predictions)
-            predictions[k] = predicted;
-    }
+    score.correct = right_answers(b->probs, labels, n, m->classes, predictions);
     return score;
 }
 

@@ -250,6 +250,20 @@ static void test_argmax(void)
     CHECK_INT(argmax(minus_inf, 2), 1);
 }
 
+/* right_answers: each row's most probable class, and how many are right. */
+static void test_right_answers(void)
+{
+    const real p[12] = { 0.1, 0.7, 0.2,   0.5, 0.5, 0,   0.2, 0.3, 0.5,   1, 0, 0 };
+    const int labels[4] = { 1, 1, 2, 2 };
+    int predictions[4] = { -1, -1, -1, -1 };
+    CHECK_INT((int)right_answers(p, labels, 4, 3, predictions), 2);
+    CHECK_INT(predictions[0], 1);
+    CHECK_INT(predictions[1], 0);       /* a tie: the first */
+    CHECK_INT(predictions[2], 2);
+    CHECK_INT(predictions[3], 0);
+    CHECK_INT((int)right_answers(p, labels, 3, 3, NULL), 2);
+}
+
 /* Regression: an overflowed row of logits makes the batch's loss NaN, whichever
  * network computed it. The sequential networks used to get ln 1 = 0 here
  * (softmax's limit: the +inf logit takes every probability), a perfect loss
@@ -286,5 +300,6 @@ int main(void)
     RUN_TEST(test_nan_is_not_hidden);
     RUN_TEST(test_argmax);
     RUN_TEST(test_batch_loss_of_overflowed_logits_is_nan);
+    RUN_TEST(test_right_answers);
     return harness_finish();
 }
