@@ -299,11 +299,102 @@ void convnet_runner_free(convnet_runner *r)
             convnet_batch_free(&r->shards[s]);
 }
 
+/* ---------------------------------------------------------------- one training step */
+
+/* Image k of a batch's memory seen as one image's (convnet_work), so that
+ * the naive engine's convnet_forward and convnet_backward fill and read
+ * the batch's arrays. */
+static convnet_work image_of(const convnet_arch *a, convnet_batch *b, int k)
+{
+    long maps = conv2d_output_count(&a->conv), flat = a->flat, c = a->classes;
+    convnet_work w = { b->conv + k * maps, b->relu + k * maps, b->pool + k * flat, b->argmax + k * flat,
+                       b->logits + k * c, b->probs + k * c, b->d_logits + k * c, b->d_pool + k * flat,
+                       b->d_relu + k * maps, b->d_conv + k * maps };
+    return w;
+}
+
+/* What the shards of one step share: the batch, cut as src/minibatch.h cuts it. */
+typedef struct {
+    convnet_runner *r;
+    const real *x;                  /* (n, 1, in_h, in_w) */
+    const int *labels;              /* (n)                */
+    int n;
+} step_job;
+
+/* Shard s's images of the batch: [*first, *first + count). */
+static int shard_of(const step_job *job, int s, long *first)
+{
+    long count;
+    split_range(job->n, MINIBATCH_SHARDS, s, first, &count);
+    return (int)count;
+}
+
+static void forward_shard(void *ctx, int s)        /* a task of the thread pool: ctx is the step_job */
+{
+    step_job *job = ctx;
+    const convnet_model *m = &job->r->model;
+    convnet_batch *b = &job->r->shards[s];
+    long first, pixels = (long)m->arch->in_h * m->arch->in_w;
+    int count = shard_of(job, s, &first);
+    job->r->batches.shard_images[s] = count;
+    if (m->engine == ENGINE_FAST) {
+        convnet_forward_batch(m->arch, m->params, b, job->x + first * pixels, count);   /* Z (count, classes) */
+        return;
+    }
+    for (int k = 0; k < count; k++) {                                            /* one image at a time */
+        convnet_work w = image_of(m->arch, b, k);
+        convnet_forward(m->arch, m->params, &w, job->x + (first + k) * pixels);
+    }
+}
+
+static void backward_shard(void *ctx, int s)       /* a task of the thread pool: ctx is the step_job */
+{
+    step_job *job = ctx;
+    const convnet_model *m = &job->r->model;
+    convnet_batch *b = &job->r->shards[s];
+    long first, pixels = (long)m->arch->in_h * m->arch->in_w;
+    int count = shard_of(job, s, &first);
+    convnet_params g;                                /* this shard's gradient, seen as the four tensors */
+    convnet_params_view(m->arch, job->r->batches.grad[s], &g);
+    memset(g.all, 0, sizeof(real) * (size_t)m->arch->n_params);
+    if (m->engine == ENGINE_FAST) {
+        convnet_backward_batch(m->arch, m->params, b, count, &g);               /* from b->d_logits */
+        return;
+    }
+    for (int k = 0; k < count; k++) {
+        convnet_work w = image_of(m->arch, b, k);
+        convnet_backward(m->arch, m->params, &w, job->x + (first + k) * pixels, job->labels[first + k], &g);
+    }
+}
+
+/* Softmax + cross-entropy of every image, shards in order (the same sum
+ * for any number of threads): p and dL/dlogits into each shard's memory. */
+static batch_score batch_loss(const step_job *job)
+{
+    batch_score total = { 0, 0 };
+    int classes = job->r->model.arch->classes;
+    for (int s = 0; s < MINIBATCH_SHARDS; s++) {
+        convnet_batch *b = &job->r->shards[s];
+        long first;
+        int count = shard_of(job, s, &first);
+        if (count == 0)
+            continue;
+        total.loss += softmax_cross_entropy_batch(count, b->logits, job->labels + first, b->probs, b->d_logits,
+                                                  classes);
+        total.correct += right_answers(b->probs, job->labels + first, count, classes, NULL);
+    }
+    return total;
+}
+
 batch_score convnet_train_step(convnet_runner *r, real *params, optimizer *opt, const real *x, const int *labels,
                                int n)
 {
-    batch_score score = minibatch_gradient(&r->batches, x, labels, n);  /* forward, loss, backward: the mean dL/dw */
-    optimizer_step(opt, params, r->batches.mean_grad);                  /* update: params -= the step             */
+    step_job job = { r, x, labels, n };
+    thread_pool_run(r->batches.pool, MINIBATCH_SHARDS, forward_shard, &job);    /* forward:  the logits     */
+    batch_score score = batch_loss(&job);                                        /* loss:     p, p - y       */
+    thread_pool_run(r->batches.pool, MINIBATCH_SHARDS, backward_shard, &job);   /* backward: each shard's   */
+    minibatch_mean_gradient(&r->batches, n);                                     /*   dL/dw, then the mean   */
+    optimizer_step(opt, params, r->batches.mean_grad);                           /* update:   w -= the step  */
     return score;
 }
 

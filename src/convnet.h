@@ -180,11 +180,16 @@ void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet
 void convnet_runner_free(convnet_runner *r);
 
 /* One training step on n <= max_batch images x (n, 1, in_h, in_w) with
- * labels (n): forward, loss and backward of every image (each shard's
- * images through convnet_shard, the shards on the threads), the mean
- * gradient (r->batches.mean_grad), then the update: opt moves params
- * (n_params, the block r reads) against it. Returns the SUM of the losses
- * and the right answers, as the step saw them (before the update). */
+ * labels (n):
+ *   forward   every shard's images through the layers (convnet_forward_batch,
+ *             or convnet_forward one image at a time), the shards on the threads
+ *   loss      softmax + cross-entropy of every image: p, dL/dlogits = p - onehot(label)
+ *   backward  every shard's dL/dparameters, then their mean in shard order
+ *             (r->batches.mean_grad, n_params)
+ *   update    opt moves params (n_params, the block r reads) against it.
+ * Returns the SUM of the n losses and the right answers, as the step saw
+ * them (before the update). The same numbers as minibatch_gradient on
+ * r->batches (convnet_shard) followed by optimizer_step. */
 batch_score convnet_train_step(convnet_runner *r, real *params, optimizer *opt, const real *x, const int *labels,
                                int n);
 
