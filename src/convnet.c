@@ -321,21 +321,13 @@ typedef struct {
     int n;
 } step_job;
 
-/* Shard s's images of the batch: [*first, *first + count). */
-static int shard_of(const step_job *job, int s, long *first)
-{
-    long count;
-    split_range(job->n, MINIBATCH_SHARDS, s, first, &count);
-    return (int)count;
-}
-
 static void forward_shard(void *ctx, int s)        /* a task of the thread pool: ctx is the step_job */
 {
     step_job *job = ctx;
     const convnet_model *m = &job->r->model;
     convnet_batch *b = &job->r->shards[s];
     long first, pixels = (long)m->arch->in_h * m->arch->in_w;
-    int count = shard_of(job, s, &first);
+    int count = minibatch_shard(job->n, s, &first);
     job->r->batches.shard_images[s] = count;
     if (m->engine == ENGINE_FAST) {
         convnet_forward_batch(m->arch, m->params, b, job->x + first * pixels, count);   /* Z (count, classes) */
@@ -353,7 +345,7 @@ static void backward_shard(void *ctx, int s)       /* a task of the thread pool:
     const convnet_model *m = &job->r->model;
     convnet_batch *b = &job->r->shards[s];
     long first, pixels = (long)m->arch->in_h * m->arch->in_w;
-    int count = shard_of(job, s, &first);
+    int count = minibatch_shard(job->n, s, &first);
     convnet_params g;                                /* this shard's gradient, seen as the four tensors */
     convnet_params_view(m->arch, job->r->batches.grad[s], &g);
     memset(g.all, 0, sizeof(real) * (size_t)m->arch->n_params);
@@ -376,7 +368,7 @@ static batch_score batch_loss(const step_job *job)
     for (int s = 0; s < MINIBATCH_SHARDS; s++) {
         convnet_batch *b = &job->r->shards[s];
         long first;
-        int count = shard_of(job, s, &first);
+        int count = minibatch_shard(job->n, s, &first);
         if (count == 0)
             continue;
         total.loss += softmax_cross_entropy_batch(count, b->logits, job->labels + first, b->probs, b->d_logits,

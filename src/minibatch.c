@@ -9,6 +9,13 @@
 #define SUM_PARTS 64            /* the gradient sum is cut into this many slices of the parameters */
 #define SUM_ON_THREADS 262144   /* fewer parameters: waking the threads costs more than the sum */
 
+int minibatch_shard(int n, int s, long *first)
+{
+    long count;
+    split_range(n, MINIBATCH_SHARDS, s, first, &count);
+    return (int)count;
+}
+
 int minibatch_shard_capacity(int max_batch)
 {
     return (max_batch + MINIBATCH_SHARDS - 1) / MINIBATCH_SHARDS;

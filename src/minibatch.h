@@ -50,6 +50,9 @@ typedef struct {
     int shard_images[MINIBATCH_SHARDS];     /* images each shard had in the last batch (0: it sat out) */
 } minibatch;
 
+/* Shard s's images of a batch of n: images [*first, *first + count), count returned. */
+int minibatch_shard(int n, int s, long *first);
+
 /* The most images one shard gets from a batch of max_batch: ceil(max_batch / SHARDS). */
 int minibatch_shard_capacity(int max_batch);
 

@@ -406,20 +406,12 @@ typedef struct {
     int n;
 } step_job;
 
-/* Shard s's images of the batch: [*first, *first + count). */
-static int shard_of(const step_job *job, int s, long *first)
-{
-    long count;
-    split_range(job->n, MINIBATCH_SHARDS, s, first, &count);
-    return (int)count;
-}
-
 static void forward_shard(void *ctx, int s)        /* a task of the thread pool: ctx is the step_job */
 {
     step_job *job = ctx;
     sequential_runner *r = job->r;
     long first;
-    int count = shard_of(job, s, &first);
+    int count = minibatch_shard(job->n, s, &first);
     r->batches.shard_images[s] = count;            /* a shard with no images keeps an older batch's memory */
     if (count > 0)
         sequential_forward(&r->model, &r->shards[s], job->x + first * r->batches.image_size, count, first);
@@ -430,7 +422,7 @@ static void backward_shard(void *ctx, int s)       /* a task of the thread pool:
     step_job *job = ctx;
     sequential_runner *r = job->r;
     long first;
-    int count = shard_of(job, s, &first);
+    int count = minibatch_shard(job->n, s, &first);
     memset(r->batches.grad[s], 0, sizeof(real) * (size_t)r->batches.n_params);
     if (count > 0)
         sequential_backward(&r->model, &r->shards[s], job->x + first * r->batches.image_size, r->shards[s].dlogits,
@@ -449,7 +441,7 @@ batch_score sequential_runner_loss(sequential_runner *r, const int *labels, int 
     step_job job = { r, NULL, n };
     for (int s = 0; s < MINIBATCH_SHARDS; s++) {     /* shards in order: the same sum every run */
         long first;
-        int count = shard_of(&job, s, &first);
+        int count = minibatch_shard(job.n, s, &first);
         if (count == 0)
             continue;
         batch_score one = shard_loss(r->model.arch, &r->shards[s], labels + first, count, NULL, 1);
