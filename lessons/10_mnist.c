@@ -14,10 +14,12 @@
  * fast (the default) the same layers run on a whole mini-batch at once,
  * as matrix products (convnet_forward_batch / convnet_backward_batch,
  * lesson 11); --engine naive runs the direct loops one image at a time.
- * This file is the training loop around them: mini-batch SGD with momentum,
+ * This file is the training around them: mini-batch SGD with momentum,
  * a learning rate that shrinks every epoch, training images moved by a
  * pixel at random (data augmentation), the numbers a Keras user expects to
  * see, and the checks that keep a bad file or a bad flag from crashing it.
+ * The loop over the batches is src/fit.c's, the one lesson 12 uses; its
+ * step for this network is convnet_train_step (src/convnet.c).
  *
  * The last 5,000 training images are held out (--validation N): each epoch
  * is scored on them, and every setting is chosen on them; the test set is
@@ -42,13 +44,14 @@
 #include "conv.h"         /* engine_kind, ENGINE_FAST, ENGINE_NAIVE */
 #include "convnet.h"      /* convnet_arch, convnet_params, convnet_runner, convnet_arch_setup, ... */
 #include "file_error.h"   /* FILE_ERROR_SIZE */
+#include "fit.h"          /* fit_state, fit_init_convnet, fit_epoch, fit_free: the training loop */
 #include "flags.h"        /* flag_spec, FLAG_TEXT, FLAG_INT, FLAG_REAL_IN_FLOAT, FLAG_LONG, ... */
 #include "lesson.h"       /* lesson_set_stepping, lesson_step */
-#include "minibatch.h"    /* batch_score, minibatch_gradient */
+#include "minibatch.h"    /* batch_score */
 #include "mnist.h"        /* mnist_data, image_set, label_set, mnist_load, mnist_free */
-#include "optim.h"        /* add_weight_decay, sgd_momentum_step */
+#include "model_file.h"   /* convnet_save, convnet_load (model files, version 1) */
 #include "out_file.h"     /* out_file, out_file_abandon, out_file_check, out_file_open, ... */
-#include "rng.h"          /* rng_t, rng_seeded, rng_shuffle */
+#include "rng.h"          /* rng_t, rng_seeded */
 #include "roofline.h"     /* wall_clock */
 #include "tensor.h"       /* tensor_alloc, checked_calloc */
 #include "threadpool.h"   /* thread_pool, thread_pool_create, thread_pool_free */
@@ -126,18 +129,17 @@ typedef struct {
     int n_train;                 /* training images used: the first, before the held-out ones (--limit) */
     int n_val;                   /* the last n_val training images, held out (--validation) */
     convnet_arch arch;
-    convnet_params params, velocity;
+    convnet_params params;
     thread_pool *pool;           /* --threads */
     convnet_runner runner;       /* the batches cut into shards, their memory: src/convnet.h */
+    fit_state fit;               /* the training loop, lesson 12's too: order, moves, momentum (src/fit.h) */
     real *x;                     /* (max batch, 1, rows, cols): the batch's images, as reals */
     int *labels, *predictions;   /* (max batch) */
-    int *order;                  /* (n_train) training images, shuffled every epoch */
     int *val_order;              /* (n_val) count - n_val, ..., count - 1 */
     int *val_predictions;        /* (training set's count): answers, indexed by image */
     int *test_order;             /* (n_test) 0, 1, 2, ... */
     int *test_predictions;       /* (n_test) */
-    signed char *shifts;         /* (n_train, 2): this epoch's random moves (dy, dx), or NULL */
-    rng_t rng;
+    rng_t rng;                   /* the initial weights; then the loop's shuffling and moves */
     out_file history;            /* --history: written safely (src/out_file.h) */
     int history_open;
 } trainer;
@@ -149,22 +151,6 @@ static set_score evaluate(trainer *t, const image_set *images, const label_set *
 {
     return score_images(&t->runner.batches, images, labels, order, count, t->x, t->labels, t->predictions,
                         predictions);
-}
-
-/* One step of mini-batch SGD on images order[first .. first+count):
- * forward and backward every image (the shards share it out), take the
- * mean gradient, and move every parameter against it. */
-static void train_batch(trainer *t, int first, int count, double lr, double *loss_sum, long *correct)
-{
-    const long n = t->arch.n_params;
-    gather_images(&t->data.train_images, &t->data.train_labels, t->order, first, count, t->shifts, t->x, t->labels);
-    batch_score s = minibatch_gradient(&t->runner.batches, t->x, t->labels, count);   /* dL/dparameters, mean */
-    *loss_sum += s.loss;
-    *correct += s.correct;
-    real *grad = t->runner.batches.mean_grad;
-    if (t->opt.weight_decay > 0)
-        add_weight_decay(grad, t->params.all, n, (real)t->opt.weight_decay);
-    sgd_momentum_step(t->params.all, grad, t->velocity.all, n, (real)lr, (real)t->opt.momentum);
 }
 
 /* ---------------------------------------------------------------- set-up */
@@ -228,7 +214,6 @@ static void build_network(trainer *t)
         convnet_params_alloc(&t->arch, &t->params);
         convnet_init(&t->arch, &t->params, &t->rng);
     }
-    convnet_params_alloc(&t->arch, &t->velocity);
 }
 
 /* Everything a training step and an evaluation use, sized once, before the
@@ -241,6 +226,8 @@ static void build_engine(trainer *t)
     if (!t->pool)
         die(t, "out of memory starting the threads");
     convnet_runner_init(&t->runner, &t->arch, &t->params, t->opt.engine, t->pool, max_batch);
+    fit_init_convnet(&t->fit, &t->runner, t->params.all, tr, &t->data.train_labels, t->n_train, t->opt.batch,
+                     t->opt.shift, t->opt.momentum, t->opt.weight_decay, t->rng);   /* the rng, after the weights */
     t->x = tensor_alloc((size_t)max_batch * tr->rows * tr->cols, "the batch's images");
     t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
     t->predictions = checked_calloc((size_t)max_batch, sizeof(int), "the batch's predictions");
@@ -249,18 +236,17 @@ static void build_engine(trainer *t)
 static void trainer_free(trainer *t)
 {
     convnet_runner_free(&t->runner);
+    if (t->fit.order)
+        fit_free(&t->fit);
     thread_pool_free(t->pool);
     free(t->x);
     free(t->labels);
     free(t->predictions);
     convnet_params_free(&t->params);
-    convnet_params_free(&t->velocity);
-    free(t->order);
     free(t->val_order);
     free(t->val_predictions);
     free(t->test_order);
     free(t->test_predictions);
-    free(t->shifts);
     if (t->history_open)
         out_file_abandon(&t->history);    /* a run that stops early replaces no old file */
     mnist_free(&t->data);
@@ -327,36 +313,30 @@ static void check_first_loss(trainer *t, double loss)
 
 /* ---------------------------------------------------------------- training */
 
+/* One epoch of the training loop lesson 12 uses too (src/fit.c): shuffle,
+ * move the images, and for each mini-batch one step, convnet_train_step
+ * (src/convnet.c): forward and backward every image (the shards share it
+ * out), take the mean gradient, and move every parameter against it (SGD
+ * with momentum, src/optim.h). A batch whose loss is not a usable number
+ * stops training. */
 static set_score train_epoch(trainer *t, int epoch, double lr)
 {
     progress p;
+    int bad_batch;
     progress_start(&p, t->opt.progress);
-    double loss_sum = 0;
-    long correct = 0;
-    int done = 0;
-    rng_shuffle(&t->rng, t->order, t->n_train);
-    if (t->shifts)                       /* each image moves by -shift..shift pixels down and right */
-        draw_shifts(&t->rng, t->shifts, t->n_train, t->opt.shift);
-    for (int batch = 1; done < t->n_train; batch++) {
-        int count = t->n_train - done < t->opt.batch ? t->n_train - done : t->opt.batch;
-        double before = loss_sum;
-        train_batch(t, done, count, lr, &loss_sum, &correct);
-        double batch_loss = (loss_sum - before) / count;
-        if (!loss_is_sane(batch_loss)) {               /* src/train_check.h */
-            char line[320], value[64];
-            describe_loss(batch_loss, value, sizeof value);
-            snprintf(line, sizeof line, "epoch %d, batch %d: the loss is %s%s; training stopped. "
-                     "The steps are too large: try a lower learning rate (--lr %g%s)", epoch, batch, value,
-                     isfinite(batch_loss) ? ", and blowing up" : "", safer_learning_rate(t->opt.lr, defaults.lr),
-                     t->opt.lr > defaults.lr ? ", the default" : "");
-            if (t->opt.progress == PROGRESS_BAR)
-                fputc('\n', stderr);
-            die(t, line);
-        }
-        done += count;
-        progress_show(&p, epoch, t->opt.epochs, done, t->n_train, loss_sum / done);
+    set_score s = fit_epoch(&t->fit, lr, &p, epoch, t->opt.epochs, &bad_batch);
+    if (bad_batch > 0) {                                /* src/train_check.h */
+        char line[320], value[64];
+        describe_loss(s.loss, value, sizeof value);
+        snprintf(line, sizeof line, "epoch %d, batch %d: the loss is %s%s; training stopped. "
+                 "The steps are too large: try a lower learning rate (--lr %g%s)", epoch, bad_batch, value,
+                 isfinite(s.loss) ? ", and blowing up" : "", safer_learning_rate(t->opt.lr, defaults.lr),
+                 t->opt.lr > defaults.lr ? ", the default" : "");
+        if (t->opt.progress == PROGRESS_BAR)
+            fputc('\n', stderr);
+        die(t, line);
     }
-    return (set_score){ loss_sum / t->n_train, (double)correct / t->n_train };
+    return s;
 }
 
 static set_score test_score(trainer *t)
@@ -462,13 +442,10 @@ int main(int argc, char **argv)
     lesson_step(1, "The data");
     load_data(&t);
     open_outputs(&t);
-    t.order = identity_order(t.n_train);
     t.val_order = validation_order(t.data.train_images.count, t.n_val);
     t.val_predictions = checked_calloc((size_t)t.data.train_images.count, sizeof(int), "predictions");
     t.test_order = identity_order(t.data.test_images.count);
     t.test_predictions = checked_calloc((size_t)t.data.test_images.count, sizeof(int), "predictions");
-    if (t.opt.shift > 0)
-        t.shifts = checked_calloc(2 * (size_t)t.n_train, 1, "image shifts");
 
     lesson_step(2, "The network");
     build_network(&t);
@@ -480,7 +457,7 @@ int main(int argc, char **argv)
 
     lesson_step(3, "The loss before the first step");
     int n = t.n_train < SANITY_IMAGES ? t.n_train : SANITY_IMAGES;
-    set_score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.order, n, NULL);
+    set_score first = evaluate(&t, &t.data.train_images, &t.data.train_labels, t.fit.order, n, NULL);  /* unshuffled */
     check_first_loss(&t, first.loss);
     printf("mean loss on the first %d training images: %.4f (accuracy %.4f)\n", n, first.loss, first.accuracy);
     printf("lesson 08's sanity check: a network that knows nothing gives each digit 1/10, so its loss\n"

@@ -37,6 +37,7 @@
 #include "lesson.h"       /* lesson_set_stepping, lesson_step */
 #include "loss.h"         /* softmax */
 #include "mnist.h"        /* mnist_data, mnist_free, mnist_load, image_set, label_set, images_to_real */
+#include "model_file.h"   /* sequential_save, sequential_load (model files, version 2) */
 #include "os.h"           /* os_is_terminal */
 #include "out_file.h"     /* out_file, out_file_abandon, out_file_check, out_file_open, ... */
 #include "rng.h"          /* rng_t, rng_seeded */

@@ -32,7 +32,7 @@
 #include "lesson.h"      /* lesson_step, lesson_start */
 #include "loss.h"        /* softmax_cross_entropy_batch */
 #include "rng.h"         /* rng_t, rng_seeded, rng_normal, rng_below, rng_uniform_range */
-#include "sequential.h"  /* sequential, sequential_build, sequential_init, sequential_model, ... */
+#include "sequential.h"  /* sequential, sequential_build, sequential_init, layer_kind_name, ... */
 #include "tensor.h"      /* tensor_copy, tensor_dot, tensor_max_abs_diff, tensor_fill, tensor_alloc */
 
 #define N_IMAGES 4
@@ -772,12 +772,6 @@ static double std_of(const real *v, long n)
     return sqrt(squares / (double)n);
 }
 
-static const char *kind_name(layer_kind k)
-{
-    static const char *names[] = { "conv", "maxpool", "avgpool", "relu", "sigmoid", "tanh",
-                                   "dropout", "batchnorm", "flatten", "dense", "softmax" };
-    return names[k];
-}
 
 typedef struct {
     double std[SEQ_MAX_LAYERS];   /* each layer's output, over the batch (flatten: none) */
@@ -826,10 +820,10 @@ static void print_scales(const sequential *plain, const sequential *bn, const la
         while (in_plain && plain->layers[p].kind != l->kind)
             p++;
         if (in_plain)
-            printf("  %-12s %-10s  %10.4g %10.4g   %10.4g %10.4g\n", kind_name(l->kind), shape, s[0].std[p],
+            printf("  %-12s %-10s  %10.4g %10.4g   %10.4g %10.4g\n", layer_kind_name(l->kind), shape, s[0].std[p],
                    s[1].std[i], s[2].std[p], s[3].std[i]);
         else
-            printf("  %-12s %-10s  %10s %10.4g   %10s %10.4g\n", kind_name(l->kind), shape, "", s[1].std[i], "",
+            printf("  %-12s %-10s  %10s %10.4g   %10s %10.4g\n", layer_kind_name(l->kind), shape, "", s[1].std[i], "",
                    s[3].std[i]);
         p += in_plain;
     }

@@ -41,6 +41,7 @@
 #include "lesson.h"      /* lesson_set_stepping, lesson_step */
 #include "loss.h"        /* softmax, argmax */
 #include "mnist.h"       /* image_set, label_set, image_set_free, label_set_free, idx_read_images, ... */
+#include "model_file.h"  /* sequential_load */
 #include "os.h"          /* os_path_kind, os_path_kind_of, OS_PATH_DIRECTORY, OS_PATH_ABSENT, ... */
 #include "out_file.h"    /* out_file, out_file_open, out_file_printf, out_file_commit, ... */
 #include "pgm.h"         /* pgm_read, pgm_image, pgm_load, pgm_image_free */

@@ -3,25 +3,17 @@
  * each line one step of the chain rule. */
 #include "convnet.h"
 
-#include <errno.h>
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "activation.h"
 #include "dense.h"
-#include "file_error.h"
 #include "loss.h"
-#include "out_file.h"
 #include "rng.h"
 #include "tensor.h"
 
-/* The model file stores IEEE 754 binary32 numbers; we convert through float. */
-_Static_assert(sizeof(float) == 4 && FLT_MANT_DIG == 24 && FLT_RADIX == 2,
-               "the model file needs float to be IEEE 754 binary32");
-
-#define MAX_SIDE 4096                 /* sanity bounds for architectures read from files */
+#define MAX_SIDE 4096                 /* sanity bounds for architectures (also those read from files) */
 #define MAX_FILTERS 4096
 #define MAX_PARAMS 100000000L
 
@@ -81,8 +73,9 @@ void convnet_arch_describe(const convnet_arch *a, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- memory */
 
-static void point_into(const convnet_arch *a, convnet_params *p)
+void convnet_params_view(const convnet_arch *a, real *all, convnet_params *p)
 {
+    p->all = all;
     p->conv_w = p->all;
     p->conv_b = p->conv_w + conv2d_weight_count(&a->conv);
     p->dense_w = p->conv_b + a->filters;
@@ -91,8 +84,7 @@ static void point_into(const convnet_arch *a, convnet_params *p)
 
 void convnet_params_alloc(const convnet_arch *a, convnet_params *p)
 {
-    p->all = tensor_alloc((size_t)a->n_params, "network parameters");
-    point_into(a, p);
+    convnet_params_view(a, tensor_alloc((size_t)a->n_params, "network parameters"), p);
 }
 
 void convnet_params_free(convnet_params *p)
@@ -151,10 +143,7 @@ int convnet_forward(const convnet_arch *a, const convnet_params *p, convnet_work
 
 double convnet_loss(const convnet_arch *a, const convnet_work *w, int label)
 {
-    for (int c = 0; c < a->classes; c++)
-        if (!isfinite((double)w->logits[c]))   /* the network overflowed: no usable loss */
-            return NAN;
-    return softmax_cross_entropy(w->logits, label, NULL, a->classes);   /* L = -ln p_label */
+    return softmax_cross_entropy_batch(1, w->logits, &label, NULL, NULL, a->classes);   /* L = -ln p_label */
 }
 
 /* The chain rule, from the loss back to the first layer's weights. Each
@@ -268,15 +257,7 @@ static batch_score shard_batched(const convnet_model *m, convnet_batch *b, const
     batch_score score = { 0, 0 };
     convnet_forward_batch(a, m->params, b, x, n);
     score.loss = softmax_cross_entropy_batch(n, b->logits, labels, b->probs, g ? b->d_logits : NULL, a->classes);
-    for (long i = 0; i < (long)n * a->classes; i++)
-        if (!isfinite((double)b->logits[i]))   /* overflowed: no usable loss (see convnet_loss) */
-            score.loss = NAN;
-    for (int i = 0; i < n; i++) {
-        int predicted = argmax(b->probs + (long)i * a->classes, a->classes);
-        score.correct += predicted == labels[i];
-        if (predictions)
-            predictions[i] = predicted;
-    }
+    score.correct = right_answers(b->probs, labels, n, a->classes, predictions);
     if (g)
         convnet_backward_batch(a, m->params, b, n, g);
     return score;
@@ -289,8 +270,7 @@ batch_score convnet_shard(void *net, void *workspace, const real *x, const int *
     (void)first;                             /* nothing here is drawn per image */
     convnet_params g, *gp = NULL;
     if (grad) {                              /* the gradient block seen as the four tensors */
-        g.all = grad;
-        point_into(m->arch, &g);
+        convnet_params_view(m->arch, grad, &g);
         gp = &g;
     }
     if (m->engine == ENGINE_NAIVE)
@@ -317,6 +297,97 @@ void convnet_runner_free(convnet_runner *r)
     for (int s = 0; s < MINIBATCH_SHARDS; s++)
         if (r->shards[s].capacity > 0)
             convnet_batch_free(&r->shards[s]);
+}
+
+/* ---------------------------------------------------------------- one training step */
+
+/* Image k of a batch's memory seen as one image's (convnet_work), so that
+ * the naive engine's convnet_forward and convnet_backward fill and read
+ * the batch's arrays. */
+static convnet_work image_of(const convnet_arch *a, convnet_batch *b, int k)
+{
+    long maps = conv2d_output_count(&a->conv), flat = a->flat, c = a->classes;
+    convnet_work w = { b->conv + k * maps, b->relu + k * maps, b->pool + k * flat, b->argmax + k * flat,
+                       b->logits + k * c, b->probs + k * c, b->d_logits + k * c, b->d_pool + k * flat,
+                       b->d_relu + k * maps, b->d_conv + k * maps };
+    return w;
+}
+
+/* What the shards of one step share: the batch, cut as src/minibatch.h cuts it. */
+typedef struct {
+    convnet_runner *r;
+    const real *x;                  /* (n, 1, in_h, in_w) */
+    const int *labels;              /* (n)                */
+    int n;
+} step_job;
+
+static void forward_shard(void *ctx, int s)        /* a task of the thread pool: ctx is the step_job */
+{
+    step_job *job = ctx;
+    const convnet_model *m = &job->r->model;
+    convnet_batch *b = &job->r->shards[s];
+    long first, pixels = (long)m->arch->in_h * m->arch->in_w;
+    int count = minibatch_shard(job->n, s, &first);
+    job->r->batches.shard_images[s] = count;
+    if (m->engine == ENGINE_FAST) {
+        convnet_forward_batch(m->arch, m->params, b, job->x + first * pixels, count);   /* Z (count, classes) */
+        return;
+    }
+    for (int k = 0; k < count; k++) {                                            /* one image at a time */
+        convnet_work w = image_of(m->arch, b, k);
+        convnet_forward(m->arch, m->params, &w, job->x + (first + k) * pixels);
+    }
+}
+
+static void backward_shard(void *ctx, int s)       /* a task of the thread pool: ctx is the step_job */
+{
+    step_job *job = ctx;
+    const convnet_model *m = &job->r->model;
+    convnet_batch *b = &job->r->shards[s];
+    long first, pixels = (long)m->arch->in_h * m->arch->in_w;
+    int count = minibatch_shard(job->n, s, &first);
+    convnet_params g;                                /* this shard's gradient, seen as the four tensors */
+    convnet_params_view(m->arch, job->r->batches.grad[s], &g);
+    memset(g.all, 0, sizeof(real) * (size_t)m->arch->n_params);
+    if (m->engine == ENGINE_FAST) {
+        convnet_backward_batch(m->arch, m->params, b, count, &g);               /* from b->d_logits */
+        return;
+    }
+    for (int k = 0; k < count; k++) {
+        convnet_work w = image_of(m->arch, b, k);
+        convnet_backward(m->arch, m->params, &w, job->x + (first + k) * pixels, job->labels[first + k], &g);
+    }
+}
+
+/* Softmax + cross-entropy of every image, shards in order (the same sum
+ * for any number of threads): p and dL/dlogits into each shard's memory. */
+static batch_score batch_loss(const step_job *job)
+{
+    batch_score total = { 0, 0 };
+    int classes = job->r->model.arch->classes;
+    for (int s = 0; s < MINIBATCH_SHARDS; s++) {
+        convnet_batch *b = &job->r->shards[s];
+        long first;
+        int count = minibatch_shard(job->n, s, &first);
+        if (count == 0)
+            continue;
+        total.loss += softmax_cross_entropy_batch(count, b->logits, job->labels + first, b->probs, b->d_logits,
+                                                  classes);
+        total.correct += right_answers(b->probs, job->labels + first, count, classes, NULL);
+    }
+    return total;
+}
+
+batch_score convnet_train_step(convnet_runner *r, real *params, optimizer *opt, const real *x, const int *labels,
+                               int n)
+{
+    step_job job = { r, x, labels, n };
+    thread_pool_run(r->batches.pool, MINIBATCH_SHARDS, forward_shard, &job);    /* forward:  the logits     */
+    batch_score score = batch_loss(&job);                                        /* loss:     p, p - y       */
+    thread_pool_run(r->batches.pool, MINIBATCH_SHARDS, backward_shard, &job);   /* backward: each shard's   */
+    minibatch_mean_gradient(&r->batches, n);                                     /*   dL/dw, then the mean   */
+    optimizer_step(opt, params, r->batches.mean_grad);                           /* update:   w -= the step  */
+    return score;
 }
 
 /* ---------------------------------------------------------------- the summary table */
@@ -352,220 +423,4 @@ void convnet_summary(FILE *out, const convnet_arch *a)
     with_commas(a->n_params, total, sizeof total);
     fprintf(out, "%s\nTotal params: %s (conv %d*(%d*%d+1) = %ld, dense (%d+1)*%d = %ld)\n", rule, total,
             a->filters, a->kernel, a->kernel, conv_params, a->flat, a->classes, dense_params);
-}
-
-/* ---------------------------------------------------------------- the model file */
-
-uint32_t convnet_crc32(uint32_t crc, const unsigned char *bytes, size_t n)
-{
-    crc = ~crc;
-    for (size_t i = 0; i < n; i++) {
-        crc ^= bytes[i];
-        for (int bit = 0; bit < 8; bit++)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
-
-#define HEADER_WORDS 9      /* magic, version, in_h, in_w, filters, kernel, pool, classes, n_params */
-#define HEADER_BYTES (4 * HEADER_WORDS)
-
-void model_put_u32(unsigned char *b, uint32_t v)       /* little-endian, byte by byte */
-{
-    b[0] = (unsigned char)(v & 0xFF);
-    b[1] = (unsigned char)((v >> 8) & 0xFF);
-    b[2] = (unsigned char)((v >> 16) & 0xFF);
-    b[3] = (unsigned char)((v >> 24) & 0xFF);
-}
-
-uint32_t model_get_u32(const unsigned char *b)
-{
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-void model_put_real(unsigned char *b, real v)
-{
-    float f = (float)v;
-    uint32_t bits;
-    memcpy(&bits, &f, 4);
-    model_put_u32(b, bits);
-}
-
-real model_get_real(const unsigned char *b)
-{
-    uint32_t bits = model_get_u32(b);
-    float f;
-    memcpy(&f, &bits, 4);
-    return (real)f;
-}
-
-/* The whole file in memory: header, parameters, checksum. */
-static unsigned char *encode_model(const convnet_arch *a, const convnet_params *p, size_t *size)
-{
-    size_t n = (size_t)a->n_params, total = HEADER_BYTES + 4 * n + 4;
-    unsigned char *buf = checked_calloc(total, 1, "model file");
-    memcpy(buf, CONVNET_MAGIC, 4);
-    uint32_t fields[HEADER_WORDS - 1] = { CONVNET_FORMAT_VERSION, (uint32_t)a->in_h, (uint32_t)a->in_w,
-                                          (uint32_t)a->filters, (uint32_t)a->kernel, CONVNET_POOL,
-                                          (uint32_t)a->classes, (uint32_t)a->n_params };
-    for (int i = 0; i < HEADER_WORDS - 1; i++)
-        model_put_u32(buf + 4 + 4 * i, fields[i]);
-    for (size_t i = 0; i < n; i++)
-        model_put_real(buf + HEADER_BYTES + 4 * i, p->all[i]);
-    model_put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
-    *size = total;
-    return buf;
-}
-
-int convnet_save(const char *path, const convnet_arch *a, const convnet_params *p,
-                 char *err, size_t err_size)
-{
-    size_t size;
-    unsigned char *buf = encode_model(a, p, &size);
-    int rc = out_file_write_whole(path, buf, size, err, err_size);   /* the old model stays until the new one is whole */
-    free(buf);
-    return rc;
-}
-
-/* Read exactly n bytes, or say how many there were. */
-static int read_exactly(FILE *f, unsigned char *buf, size_t n, size_t *got)
-{
-    *got = fread(buf, 1, n, f);
-    return *got == n ? 0 : -1;
-}
-
-/* Check the header; on success fill a. */
-static int check_header(const char *path, const unsigned char *h, convnet_arch *a, char *err, size_t err_size)
-{
-    if (memcmp(h, CONVNET_MAGIC, 4) != 0) {
-        snprintf(err, err_size, "%s: not a model file (it starts with bytes %02x %02x %02x %02x, "
-                 "a model starts with \"%s\")", path, h[0], h[1], h[2], h[3], CONVNET_MAGIC);
-        return -1;
-    }
-    uint32_t version = model_get_u32(h + 4);
-    if (version > CONVNET_FORMAT_VERSION) {
-        snprintf(err, err_size, "%s: model format version %lu is newer than this program reads (%u): "
-                 "update the code, or retrain", path, (unsigned long)version, CONVNET_FORMAT_VERSION);
-        return -1;
-    }
-    if (version == 0) {
-        snprintf(err, err_size, "%s: model format version 0 does not exist: the header is damaged", path);
-        return -1;
-    }
-    uint32_t in_h = model_get_u32(h + 8), in_w = model_get_u32(h + 12), filters = model_get_u32(h + 16), kernel = model_get_u32(h + 20);
-    uint32_t pool = model_get_u32(h + 24), classes = model_get_u32(h + 28), n_params = model_get_u32(h + 32);
-    char why[200];
-    if (pool != CONVNET_POOL || in_h > MAX_SIDE || in_w > MAX_SIDE || filters > MAX_FILTERS
-        || kernel > MAX_SIDE || classes > CONVNET_MAX_CLASSES
-        || convnet_arch_setup(a, (int)in_h, (int)in_w, (int)filters, (int)kernel, (int)classes, why, sizeof why) != 0) {
-        snprintf(err, err_size, "%s: the header describes an impossible network (%lux%lu images, %lu filters %lux%lu, "
-                 "pool %lu, %lu classes)", path, (unsigned long)in_h, (unsigned long)in_w, (unsigned long)filters,
-                 (unsigned long)kernel, (unsigned long)kernel, (unsigned long)pool, (unsigned long)classes);
-        return -1;
-    }
-    if ((long)n_params != a->n_params) {
-        snprintf(err, err_size, "%s: the header says %lu parameters but its network has %ld: the header is damaged",
-                 path, (unsigned long)n_params, a->n_params);
-        return -1;
-    }
-    return 0;
-}
-
-/* The length of the file, or -1 when it cannot be measured (a pipe): the
- * position is left at `at`. */
-static long file_length(FILE *f, long at)
-{
-    long length = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        length = ftell(f);
-    if (fseek(f, at, SEEK_SET) != 0)
-        return -1;
-    return length;
-}
-
-/* Before allocating anything: is the file as long as its header says? (A
- * 40-byte file can claim 97 million parameters.) */
-static int check_length(FILE *f, const char *path, const convnet_arch *a, char *err, size_t err_size)
-{
-    long long want = HEADER_BYTES + 4LL * a->n_params + 4, length = file_length(f, HEADER_BYTES);
-    if (length < 0 || length == want)
-        return 0;                   /* unknown: read_body finds out as it reads */
-    snprintf(err, err_size, "%s: %s: the header describes %ld parameters, a file of %lld bytes, but it has %lld bytes",
-             path, length < want ? "truncated" : "unexpected bytes after the checksum", a->n_params, want, length);
-    return -1;
-}
-
-/* A zero-filled parameter block, or -1 with a message naming the file. */
-static int params_alloc_for(const char *path, const convnet_arch *a, convnet_params *p, char *err, size_t err_size)
-{
-    p->all = calloc((size_t)a->n_params, sizeof(real));
-    if (p->all == NULL) {
-        snprintf(err, err_size, "%s: out of memory for its %ld parameters", path, a->n_params);
-        return -1;
-    }
-    point_into(a, p);
-    return 0;
-}
-
-/* Everything after the header: parameters, checksum, and nothing more. */
-static int read_body(FILE *f, const char *path, const unsigned char *header, const convnet_arch *a,
-                     convnet_params *p, char *err, size_t err_size)
-{
-    size_t n = (size_t)a->n_params, body = 4 * n + 4, got;
-    unsigned char *buf = malloc(body);
-    if (buf == NULL) {
-        snprintf(err, err_size, "%s: out of memory reading it (%zu bytes)", path, body);
-        return -1;
-    }
-    int rc = -1;
-    if (read_exactly(f, buf, body, &got) != 0) {
-        snprintf(err, err_size, "%s: truncated: %zu bytes of parameters and checksum expected after the header, "
-                 "found %zu", path, body, got);
-    } else if (fgetc(f) != EOF) {
-        snprintf(err, err_size, "%s: unexpected bytes after the checksum: not a model this program wrote", path);
-    } else {
-        uint32_t stored = model_get_u32(buf + body - 4);
-        uint32_t computed = convnet_crc32(convnet_crc32(0, header, HEADER_BYTES), buf, body - 4);
-        if (stored != computed) {
-            snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged",
-                     path, (unsigned long)stored, (unsigned long)computed);
-        } else if (params_alloc_for(path, a, p, err, err_size) == 0) {
-            for (size_t i = 0; i < n; i++)
-                p->all[i] = model_get_real(buf + 4 * i);
-            rc = 0;
-            for (size_t i = 0; i < n && rc == 0; i++)
-                if (!isfinite((double)p->all[i])) {
-                    snprintf(err, err_size, "%s: parameter %zu is %g: the model is broken", path, i, (double)p->all[i]);
-                    convnet_params_free(p);
-                    rc = -1;
-                }
-        }
-    }
-    free(buf);
-    return rc;
-}
-
-int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err, size_t err_size)
-{
-    unsigned char header[HEADER_BYTES];
-    size_t got;
-    memset(p, 0, sizeof *p);
-    FILE *f = open_regular_file(path, "rb", "a model file", err, err_size);   /* src/file_error.h */
-    if (!f)
-        return -1;
-    int rc = -1;
-    if (read_exactly(f, header, HEADER_BYTES, &got) != 0) {
-        if (ferror(f))
-            snprintf(err, err_size, "%s: cannot read the model file (%s)", path,
-                     errno ? strerror(errno) : "read error");
-        else if (got == 0)
-            snprintf(err, err_size, "%s: the model file is empty", path);
-        else
-            snprintf(err, err_size, "%s: truncated: a model header is %d bytes, the file has %zu",
-                     path, HEADER_BYTES, got);
-    } else if (check_header(path, header, a, err, err_size) == 0 && check_length(f, path, a, err, err_size) == 0) {
-        rc = read_body(f, path, header, a, p, err, err_size);
-    }
-    fclose(f);
-    return rc;
 }

@@ -1,5 +1,6 @@
-/* convnet.h: lesson 10's network, shared by the trainer (lessons/10_mnist.c)
- * and the classifier (src/tools/predict.c).
+/* convnet.h: lesson 10's network, written out layer by layer: the trainer
+ * (lessons/10_mnist.c) trains it; its model file is src/model_file.h's
+ * version 1 (which src/tools/predict.c reads as a sequential network).
  *
  * The picture of Doshi and Intro to CNN, one image at a time (shapes for the
  * trainer's defaults: 28x28 MNIST digits, 16 filters of 5x5, 10 classes):
@@ -20,7 +21,7 @@
  * The parameters live in one block of n_params reals, four tensors one
  * after another; gradients and momentum velocities use the same layout, so
  * an optimiser step, a sum of gradients or a saved file is one loop over
- * the block. */
+ * the block. Its model file (format version 1) is src/model_file.h's. */
 #ifndef CONVNET_H
 #define CONVNET_H
 
@@ -30,6 +31,7 @@
 
 #include "conv.h"
 #include "minibatch.h"
+#include "optim.h"
 #include "pool.h"
 #include "real.h"
 #include "rng.h"
@@ -85,6 +87,9 @@ void convnet_arch_describe(const convnet_arch *a, char *buf, size_t size);
  * convnet_params_free. */
 void convnet_params_alloc(const convnet_arch *a, convnet_params *p);
 void convnet_params_free(convnet_params *p);
+/* p's four tensors pointed into the block all (n_params), which stays the
+ * caller's: a gradient block or a block read from a file, seen as tensors. */
+void convnet_params_view(const convnet_arch *a, real *all, convnet_params *p);
 /* The starting weights, drawn from rng (conv weights first, then dense
  * weights), biases 0: the conv layer He normal, w ~ N(0, 2 / fan_in) with
  * fan_in = kernel * kernel (it feeds a ReLU); the dense layer uniform in
@@ -174,37 +179,21 @@ void convnet_runner_init(convnet_runner *r, const convnet_arch *a, const convnet
                          thread_pool *pool, int max_batch);
 void convnet_runner_free(convnet_runner *r);
 
+/* One training step on n <= max_batch images x (n, 1, in_h, in_w) with
+ * labels (n):
+ *   forward   every shard's images through the layers (convnet_forward_batch,
+ *             or convnet_forward one image at a time), the shards on the threads
+ *   loss      softmax + cross-entropy of every image: p, dL/dlogits = p - onehot(label)
+ *   backward  every shard's dL/dparameters, then their mean in shard order
+ *             (r->batches.mean_grad, n_params)
+ *   update    opt moves params (n_params, the block r reads) against it.
+ * Returns the SUM of the n losses and the right answers, as the step saw
+ * them (before the update). The same numbers as minibatch_gradient on
+ * r->batches (convnet_shard) followed by optimizer_step. */
+batch_score convnet_train_step(convnet_runner *r, real *params, optimizer *opt, const real *x, const int *labels,
+                               int n);
+
 /* The Keras-style table: layer, output shape (H x W x C), parameters, total. */
 void convnet_summary(FILE *out, const convnet_arch *a);
-
-/* The model file (all integers little-endian uint32):
- *   magic "CNNM" | format version | in_h in_w filters kernel pool classes | n_params
- *   n_params parameters as little-endian IEEE float32, in the block's order
- *   CRC-32 (the zlib/PNG one) of every byte before it
- * Save writes safely (src/out_file.h: the old file stays whole until the
- * new one is complete) and returns 0, or -1 with one line in err naming
- * the file and the system's reason. */
-#define CONVNET_MAGIC "CNNM"
-#define CONVNET_FORMAT_VERSION 1u
-int convnet_save(const char *path, const convnet_arch *a, const convnet_params *p,
-                 char *err, size_t err_size);
-/* Read and check a model file: magic, version, a sane architecture, the
- * parameter count, the length (before allocating anything, when the file
- * can be measured), the checksum, finite parameters. On success
- * fills a and allocates p (free with convnet_params_free) and returns 0;
- * otherwise returns -1 with one line naming the file and the problem. */
-int convnet_load(const char *path, convnet_arch *a, convnet_params *p, char *err, size_t err_size);
-
-/* The encoding both model file versions use (src/sequential.h has version
- * 2): 4-byte little-endian unsigned integers, and numbers as little-endian
- * IEEE 754 binary32 (a real is rounded to float on the way out). */
-void model_put_u32(unsigned char *b, uint32_t v);
-uint32_t model_get_u32(const unsigned char *b);
-void model_put_real(unsigned char *b, real v);
-real model_get_real(const unsigned char *b);
-
-/* CRC-32 (polynomial 0xEDB88320, as in zlib and PNG), continued from crc
- * (start with 0): convnet_crc32(0, "123456789", 9) == 0xCBF43926. */
-uint32_t convnet_crc32(uint32_t crc, const unsigned char *bytes, size_t n);
 
 #endif

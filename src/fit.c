@@ -8,38 +8,51 @@
 #include "tensor.h"
 #include "train_check.h"
 
-void fit_init(fit_state *f, sequential_runner *runner, real *params, real *stats, const image_set *images,
-              const label_set *labels, int n_train, int batch, int shift, int optimizer, double momentum,
-              uint64_t seed)
+/* What both networks' training needs: the data, the optimiser, the order,
+ * the moves, a batch's images and labels. */
+static void init_loop(fit_state *f, long n_params, real *params, const image_set *images, const label_set *labels,
+                      int n_train, int batch, int shift, int optimizer, double momentum, double weight_decay)
 {
-    size_t n = (size_t)runner->model.arch->n_params, pixels = (size_t)images->rows * images->cols;
-    memset(f, 0, sizeof *f);
+    size_t pixels = (size_t)images->rows * images->cols;
     f->batch = batch;
     f->shift = shift;
-    f->optimizer = optimizer;
-    f->momentum = momentum;
-    f->runner = runner;
     f->params = params;
-    f->stats = stats;
     f->images = images;
     f->labels = labels;
     f->n_train = n_train;
-    f->m = tensor_alloc(n, "Adam's first moment");
-    f->v = tensor_alloc(n, "Adam's second moment");
-    f->velocity = tensor_alloc(n, "momentum's velocity");
+    optimizer_init(&f->opt, optimizer, n_params, 0, momentum, weight_decay);   /* fit_epoch sets the rate */
     f->order = identity_order(n_train);
     if (shift > 0)
         f->shifts = checked_calloc(2 * (size_t)n_train, 1, "image moves");
     f->x = tensor_alloc((size_t)batch * pixels, "a batch's images");
     f->batch_labels = checked_calloc((size_t)batch, sizeof(int), "a batch's labels");
+}
+
+void fit_init(fit_state *f, sequential_runner *runner, real *params, real *stats, const image_set *images,
+              const label_set *labels, int n_train, int batch, int shift, int optimizer, double momentum,
+              uint64_t seed)
+{
+    memset(f, 0, sizeof *f);
+    f->runner = runner;
+    f->stats = stats;
+    init_loop(f, runner->model.arch->n_params, params, images, labels, n_train, batch, shift, optimizer, momentum, 0);
     f->rng = rng_seeded(seed);
+}
+
+void fit_init_convnet(fit_state *f, convnet_runner *runner, real *params, const image_set *images,
+                      const label_set *labels, int n_train, int batch, int shift, double momentum,
+                      double weight_decay, rng_t rng)
+{
+    memset(f, 0, sizeof *f);
+    f->convnet = runner;
+    init_loop(f, runner->model.arch->n_params, params, images, labels, n_train, batch, shift, OPTIMIZER_SGD,
+              momentum, weight_decay);
+    f->rng = rng;
 }
 
 void fit_free(fit_state *f)
 {
-    free(f->m);
-    free(f->v);
-    free(f->velocity);
+    optimizer_free(&f->opt);
     free(f->order);
     free(f->shifts);
     free(f->x);
@@ -57,39 +70,22 @@ fit_memory fit_memory_needed(const sequential *m, int max_batch)
     return need;
 }
 
-/* One step on images order[first .. first+count), in training mode: the
- * mean gradient, the optimiser's step, batchnorm's running averages. */
-static batch_score fit_batch(fit_state *f, int first, int count, double lr)
-{
-    sequential_runner *r = f->runner;
-    const sequential *net = r->model.arch;
-    gather_images(f->images, f->labels, f->order, first, count, f->shifts, f->x, f->batch_labels);
-    r->model.training = 1;
-    r->model.step = f->steps;                        /* a new dropout mask for every step */
-    batch_score s = minibatch_gradient(&r->batches, f->x, f->batch_labels, count);
-    f->steps++;
-    if (f->optimizer == OPTIMIZER_ADAM) {
-        adam_config c = adam_defaults((real)lr);
-        adam_step(f->params, r->batches.mean_grad, f->m, f->v, net->n_params, &c, (int)f->steps);
-    } else {
-        sgd_momentum_step(f->params, r->batches.mean_grad, f->velocity, net->n_params, (real)lr, (real)f->momentum);
-    }
-    sequential_runner_update_stats(r, f->stats);     /* the shards this step used */
-    return s;
-}
-
 set_score fit_epoch(fit_state *f, double lr, progress *p, int epoch, int epochs, int *bad_batch)
 {
     double loss_sum = 0;
     long correct = 0;
     int done = 0;
     *bad_batch = 0;
+    f->opt.lr = lr;
     rng_shuffle(&f->rng, f->order, f->n_train);
     if (f->shifts)
         draw_shifts(&f->rng, f->shifts, f->n_train, f->shift);
     for (int batch = 1; done < f->n_train; batch++) {
         int count = f->n_train - done < f->batch ? f->n_train - done : f->batch;
-        batch_score s = fit_batch(f, done, count, lr);
+        gather_images(f->images, f->labels, f->order, done, count, f->shifts, f->x, f->batch_labels);
+        batch_score s = f->convnet ? convnet_train_step(f->convnet, f->params, &f->opt, f->x, f->batch_labels, count)
+                                   : sequential_train_step(f->runner, f->params, f->stats, &f->opt, f->x,
+                                                           f->batch_labels, count);
         if (!loss_is_sane(s.loss / count)) {
             *bad_batch = batch;
             return (set_score){ s.loss / count, 0 };

@@ -3,36 +3,32 @@
  * that lesson 15's experiments train their networks the same way.
  *
  * Each epoch: shuffle the images, draw this epoch's random moves, and for
- * each mini-batch in training mode (dropout on, batchnorm on the batch's
- * statistics): the mean gradient (src/minibatch.h), one step of the
- * optimiser (src/optim.h), batchnorm's running averages. Everything is
- * allocated by fit_init, nothing during an epoch. */
+ * each mini-batch one training step, sequential_train_step (src/sequential.h):
+ * forward, loss, backward, update. Everything is allocated by fit_init,
+ * nothing during an epoch. */
 #ifndef FIT_H
 #define FIT_H
 
 #include <stdint.h>
 
+#include "convnet.h"
 #include "mnist.h"
 #include "sequential.h"
 #include "training.h"
-
-enum { OPTIMIZER_SGD, OPTIMIZER_ADAM };
 
 typedef struct {
     /* the settings */
     int batch;                    /* images per step                                   */
     int shift;                    /* moves of up to this many pixels (0: none)         */
-    int optimizer;                /* OPTIMIZER_SGD (with momentum) or OPTIMIZER_ADAM   */
-    double momentum;              /* SGD's                                             */
     /* the network and the data (the caller's) */
     sequential_runner *runner;    /* its model's params and stats are trained in place */
+    convnet_runner *convnet;      /* or lesson 10's network (then runner is NULL)      */
     real *params, *stats;
     const image_set *images;
     const label_set *labels;
     int n_train;                  /* the first n_train images are the training set     */
     /* the state (fit_init allocates it) */
-    real *m, *v, *velocity;       /* Adam's moments, momentum's velocity (n_params)    */
-    long steps;                   /* steps taken (Adam's t - 1; dropout's step)        */
+    optimizer opt;                /* src/optim.h: SGD with momentum or Adam, its state; opt.steps: steps taken */
     int *order;                   /* (n_train) this epoch's order                      */
     signed char *shifts;          /* (n_train, 2) this epoch's moves, or NULL          */
     real *x;                      /* (batch, rows, cols) a batch's images              */
@@ -47,6 +43,13 @@ typedef struct {
 void fit_init(fit_state *f, sequential_runner *runner, real *params, real *stats, const image_set *images,
               const label_set *labels, int n_train, int batch, int shift, int optimizer, double momentum,
               uint64_t seed);
+
+/* The same loop for lesson 10's network (src/convnet.h), trained by
+ * convnet_train_step with SGD, momentum and weight decay; the order and the
+ * moves are drawn from rng (the caller's, after it drew the initial weights). */
+void fit_init_convnet(fit_state *f, convnet_runner *runner, real *params, const image_set *images,
+                      const label_set *labels, int n_train, int batch, int shift, double momentum,
+                      double weight_decay, rng_t rng);
 void fit_free(fit_state *f);
 
 /* The memory training a network needs, in bytes (doubles: a network too
@@ -62,7 +65,8 @@ typedef struct {
  * counted). */
 fit_memory fit_memory_needed(const sequential *m, int max_batch);
 
-/* One epoch at learning rate lr. Returns the loss and accuracy of the
+/* One epoch at learning rate lr: shuffle, draw the moves, and for each
+ * batch one training step (sequential_train_step, or convnet_train_step). Returns the loss and accuracy of the
  * training set as the steps saw it (training mode). When a batch's mean
  * loss is not a usable number (src/train_check.h), stops at once, sets
  * *bad_batch to its number (1-based) and returns that loss; else

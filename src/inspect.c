@@ -45,24 +45,6 @@ int feature_map_layers(const sequential *m, int *shown, int max)
     return n;
 }
 
-static const char *kind_name(layer_kind k)
-{
-    switch (k) {
-    case LAYER_CONV: return "conv";
-    case LAYER_MAXPOOL: return "maxpool";
-    case LAYER_AVGPOOL: return "avgpool";
-    case LAYER_RELU: return "relu";
-    case LAYER_SIGMOID: return "sigmoid";
-    case LAYER_TANH: return "tanh";
-    case LAYER_DROPOUT: return "dropout";
-    case LAYER_BATCHNORM: return "batchnorm";
-    case LAYER_FLATTEN: return "flatten";
-    case LAYER_DENSE: return "dense";
-    case LAYER_SOFTMAX: return "softmax";
-    }
-    return "layer";
-}
-
 /* How many layers of the same family (conv, or pooling) come before layer i, plus 1. */
 static int ordinal(const sequential *m, int i)
 {
@@ -83,12 +65,12 @@ void feature_map_title(const sequential *m, int i, char *out, size_t size)
     if (f->kind == LAYER_CONV)
         snprintf(what, sizeof what, "conv %d (%d filters %dx%d)", ordinal(m, first), f->units, f->kernel, f->kernel);
     else if (is_pooling(f->kind))
-        snprintf(what, sizeof what, "%s %d (%dx%d)", kind_name(f->kind), ordinal(m, first), f->kernel, f->kernel);
+        snprintf(what, sizeof what, "%s %d (%dx%d)", layer_kind_name(f->kind), ordinal(m, first), f->kernel, f->kernel);
     else
-        snprintf(what, sizeof what, "%s", kind_name(f->kind));
+        snprintf(what, sizeof what, "%s", layer_kind_name(f->kind));
     for (int j = first + 1; j <= i; j++) {
         size_t used = strlen(after);
-        snprintf(after + used, sizeof after - used, " + %s", kind_name(m->layers[j].kind));
+        snprintf(after + used, sizeof after - used, " + %s", layer_kind_name(m->layers[j].kind));
     }
     snprintf(out, size, "%s%s: %dx%dx%d", what, after, l->out_h, l->out_w, l->out_c);
 }

@@ -2,6 +2,7 @@
 #include "loss.h"
 
 #include <math.h>
+#include <stddef.h>
 
 int argmax(const real *z, int n)
 {
@@ -10,6 +11,18 @@ int argmax(const real *z, int n)
         if (z[i] > z[m] || isnan((double)z[i]))
             m = i;
     return m;
+}
+
+long right_answers(const real *p, const int *labels, int n, int classes, int *predictions)
+{
+    long right = 0;
+    for (int k = 0; k < n; k++) {
+        int predicted = argmax(p + (long)k * classes, classes);
+        right += predicted == labels[k];
+        if (predictions)
+            predictions[k] = predicted;
+    }
+    return right;
 }
 
 /* How many z equal +infinity. */
@@ -98,12 +111,22 @@ void mse_backward(const real *out, const real *target, real *d_out, int n)
         d_out[i] = -(target[i] - out[i]);
 }
 
+/* 1 when every z (n) is a finite number. */
+static int all_finite(const real *z, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!isfinite((double)z[i]))
+            return 0;
+    return 1;
+}
+
 double softmax_cross_entropy_batch(int n, const real *z, const int *labels, real *p, real *dz, int classes)
 {
     double sum = 0;
     for (int r = 0; r < n; r++) {
         long row = (long)r * classes;
-        sum += softmax_cross_entropy(z + row, labels[r], p + row, classes);
+        double loss = softmax_cross_entropy(z + row, labels[r], p ? p + row : NULL, classes);
+        sum += all_finite(z + row, classes) ? loss : NAN;     /* overflowed: no usable loss */
         if (dz)
             softmax_cross_entropy_backward(p + row, labels[r], dz + row, classes);
     }

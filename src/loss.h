@@ -27,6 +27,11 @@ void softmax(const real *z, real *p, int n);
  * it; softmax's outputs are then all NaN, and their argmax is 0. */
 int argmax(const real *z, int n);
 
+/* The answers of a batch: the most probable class of each of the n rows
+ * of p (n, classes) (argmax), written to predictions (n) when it is not
+ * NULL; returns how many equal their labels (n). */
+long right_answers(const real *p, const int *labels, int n, int classes, int *predictions);
+
 /* ln sum_k e^{z_k}, stably: m + ln(1 + sum_{k != argmax} e^{z_k - m}),
  * m = max z (+inf when some z is +inf; NaN when some z is NaN). */
 double log_sum_exp(const real *z, int n);
@@ -55,8 +60,11 @@ void mse_backward(const real *out, const real *target, real *d_out, int n);
 
 /* A batch of n rows of logits z (n, classes) with labels (n): writes
  * p (n, classes) = softmax of each row and dz (n, classes) = p - onehot(label)
- * (OVERWRITTEN; dz may be NULL), and returns the SUM of the n losses
- * -ln p[label] (the caller divides by n for the mean). */
+ * (OVERWRITTEN; dz may be NULL, and p too when dz is), and returns the SUM of the n losses
+ * -ln p[label] (the caller divides by n for the mean). A row with an
+ * infinite or NaN logit makes the sum NaN: softmax has a limit for infinite
+ * logits, but a network that produces them has overflowed, and the trainer
+ * must see it (src/train_check.h). Both networks' training runs through here. */
 double softmax_cross_entropy_batch(int n, const real *z, const int *labels, real *p, real *dz, int classes);
 
 #endif

@@ -9,6 +9,13 @@
 #define SUM_PARTS 64            /* the gradient sum is cut into this many slices of the parameters */
 #define SUM_ON_THREADS 262144   /* fewer parameters: waking the threads costs more than the sum */
 
+int minibatch_shard(int n, int s, long *first)
+{
+    long count;
+    split_range(n, MINIBATCH_SHARDS, s, first, &count);
+    return (int)count;
+}
+
 int minibatch_shard_capacity(int max_batch)
 {
     return (max_batch + MINIBATCH_SHARDS - 1) / MINIBATCH_SHARDS;
@@ -66,11 +73,17 @@ static void run_shard(void *ctx, int s)
                            job->learn ? m->grad[s] : NULL);
 }
 
+/* What the slices of the gradient's sum share. */
+typedef struct {
+    minibatch *m;
+    int n;
+} sum_job;
+
 /* mean_grad = (grad[0] + grad[1] + grad[2] + grad[3]) / n, always in that
  * order; the parameters are cut into slices that threads share. */
 static void sum_slice(void *ctx, int part)
 {
-    batch_job *job = ctx;
+    sum_job *job = ctx;
     minibatch *m = job->m;
     long first, count;
     split_range(m->n_params, SUM_PARTS, part, &first, &count);
@@ -81,6 +94,12 @@ static void sum_slice(void *ctx, int part)
             sum += m->grad[s][i];
         m->mean_grad[i] = sum * scale;
     }
+}
+
+void minibatch_mean_gradient(minibatch *m, int n)
+{
+    sum_job job = { m, n };
+    thread_pool_run(m->n_params >= SUM_ON_THREADS ? m->pool : NULL, SUM_PARTS, sum_slice, &job);
 }
 
 static batch_score run_batch(minibatch *m, const real *x, const int *labels, int n, int *predictions, int learn)
@@ -97,7 +116,7 @@ static batch_score run_batch(minibatch *m, const real *x, const int *labels, int
         total.correct += job.score[s].correct;
     }
     if (learn)
-        thread_pool_run(m->n_params >= SUM_ON_THREADS ? m->pool : NULL, SUM_PARTS, sum_slice, &job);
+        minibatch_mean_gradient(m, n);
     return total;
 }
 

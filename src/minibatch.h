@@ -50,6 +50,9 @@ typedef struct {
     int shard_images[MINIBATCH_SHARDS];     /* images each shard had in the last batch (0: it sat out) */
 } minibatch;
 
+/* Shard s's images of a batch of n: images [*first, *first + count), count returned. */
+int minibatch_shard(int n, int s, long *first);
+
 /* The most images one shard gets from a batch of max_batch: ceil(max_batch / SHARDS). */
 int minibatch_shard_capacity(int max_batch);
 
@@ -69,5 +72,11 @@ batch_score minibatch_forward(minibatch *m, const real *x, const int *labels, in
  * and m->mean_grad (n_params) is OVERWRITTEN with the gradient of the MEAN
  * loss, (1/n) sum over the images of dL_i/dparameters. */
 batch_score minibatch_gradient(minibatch *m, const real *x, const int *labels, int n);
+
+/* After each shard s has put the gradient sum of its images into
+ * m->grad[s] (all shards, even one without images: 0): m->mean_grad
+ * (n_params) = (grad[0] + ... + grad[SHARDS-1]) / n, OVERWRITTEN, the
+ * shards always added in that order (on the threads for a large network). */
+void minibatch_mean_gradient(minibatch *m, int n);
 
 #endif

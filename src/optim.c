@@ -2,6 +2,10 @@
 #include "optim.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tensor.h"
 
 void sgd_step(real *w, const real *g, long n, real lr)
 {
@@ -44,4 +48,38 @@ void add_weight_decay(real *g, const real *w, long n, real decay)
 {
     for (long i = 0; i < n; i++)
         g[i] += decay * w[i];
+}
+
+void optimizer_init(optimizer *o, int kind, long n, double lr, double momentum, double weight_decay)
+{
+    memset(o, 0, sizeof *o);
+    o->kind = kind;
+    o->lr = lr;
+    o->momentum = momentum;
+    o->weight_decay = weight_decay;
+    o->n = n;
+    o->m = tensor_alloc((size_t)n, "Adam's first moment");
+    o->v = tensor_alloc((size_t)n, "Adam's second moment");
+    o->velocity = tensor_alloc((size_t)n, "momentum's velocity");
+}
+
+void optimizer_free(optimizer *o)
+{
+    free(o->m);
+    free(o->v);
+    free(o->velocity);
+    memset(o, 0, sizeof *o);
+}
+
+void optimizer_step(optimizer *o, real *w, real *g)
+{
+    o->steps++;
+    if (o->kind == OPTIMIZER_ADAM) {
+        adam_config c = adam_defaults((real)o->lr);
+        adam_step(w, g, o->m, o->v, o->n, &c, (int)o->steps);
+        return;
+    }
+    if (o->weight_decay > 0)
+        add_weight_decay(g, w, o->n, (real)o->weight_decay);
+    sgd_momentum_step(w, g, o->velocity, o->n, (real)o->lr, (real)o->momentum);
 }

@@ -47,4 +47,29 @@ int adam_step(real *w, const real *g, real *m, real *v, long n, const adam_confi
  * g (n) += decay * w (n)  (the gradient of decay/2 * sum w^2). */
 void add_weight_decay(real *g, const real *w, long n, real decay);
 
+/* ---------------------------------------------------------------- the update of a training step */
+
+enum { OPTIMIZER_SGD, OPTIMIZER_ADAM };
+
+/* An optimiser and its state, for a block of n parameters. */
+typedef struct {
+    int kind;                      /* OPTIMIZER_SGD (with momentum) or OPTIMIZER_ADAM          */
+    double lr, momentum;           /* the learning rate (the caller may change it between steps); SGD's momentum */
+    double weight_decay;           /* SGD: L2 decay added to the gradient first (0: none)      */
+    long n;                        /* parameters                                               */
+    real *m, *v;                   /* (n) Adam's moments                                       */
+    real *velocity;                /* (n) momentum's velocity                                  */
+    long steps;                    /* steps taken (Adam's t - 1)                               */
+} optimizer;
+
+/* An optimiser for n parameters, its state allocated and zero (exits with
+ * a message when out of memory); free with optimizer_free. */
+void optimizer_init(optimizer *o, int kind, long n, double lr, double momentum, double weight_decay);
+void optimizer_free(optimizer *o);
+
+/* One step: w (n) moves against the gradient g (n) (Adam: adam_step at
+ * t = steps + 1 with adam_defaults(lr); SGD: add_weight_decay when asked,
+ * then sgd_momentum_step; g then holds decay * w too). Counts the step. */
+void optimizer_step(optimizer *o, real *w, real *g);
+
 #endif

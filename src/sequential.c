@@ -1,28 +1,15 @@
-/* sequential.c: see sequential.h. Three parts: reading a spec and working
- * out the shapes; running the layers forward and backward over a batch; the
- * model file. */
+/* sequential.c: see sequential.h. Reading a spec and working out the
+ * shapes, the summary table, the initial values. Running the network is
+ * src/sequential_run.c; its model file, src/model_file.c. */
 #include "sequential.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <float.h>
-#include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "activation.h"
-#include "batchnorm.h"
-#include "convnet.h"
-#include "dense.h"
-#include "dropout.h"
-#include "file_error.h"
-#include "loss.h"
-#include "out_file.h"
 #include "tensor.h"
 
 #define MAX_SIDE 4096
-#define MAX_PARAMS 200000000L
 /* The most numbers one layer may give for one image (and a conv's im2col
  * columns for one image): 2^26, 256 MB in float. Every count of a network
  * is worked out in long long and checked against these limits before it is
@@ -63,7 +50,7 @@ static const struct {
 };
 #define N_LAYER_WORDS (sizeof layer_words / sizeof layer_words[0])
 
-static const char *kind_word(layer_kind kind)
+const char *layer_kind_name(layer_kind kind)
 {
     for (size_t i = 0; i < N_LAYER_WORDS; i++)
         if (layer_words[i].kind == kind)
@@ -187,7 +174,7 @@ static int shape_conv(layer *l, char *why, size_t why_size)
 {
     int pt = 0, pb = 0, pl = 0, pr = 0;
     long long taps = (long long)l->in_c * l->kernel * l->kernel;           /* one filter's weights */
-    if (check_count(taps * l->units + l->units, MAX_PARAMS, "its weights", why, why_size) != 0)
+    if (check_count(taps * l->units + l->units, SEQ_MAX_PARAMS, "its weights", why, why_size) != 0)
         return -1;
     if (l->same) {
         same_padding(l->in_h, l->kernel, l->stride, &pt, &pb);
@@ -253,7 +240,7 @@ static int shape_layer(layer *l, int last, char *why, size_t why_size)
                      l->in_h, l->in_w, l->in_c);
             return -1;
         }
-        if (check_count((long long)l->in_c * l->units + l->units, MAX_PARAMS, "its weights", why, why_size) != 0)
+        if (check_count((long long)l->in_c * l->units + l->units, SEQ_MAX_PARAMS, "its weights", why, why_size) != 0)
             return -1;
         l->out_c = l->units;
         l->n_params = (long)((long long)l->in_c * l->units + l->units);
@@ -295,13 +282,13 @@ static void item_text(const layer *l, char *out, size_t size)
     if (l->kind == LAYER_CONV)
         snprintf(out, size, "conv %d %d%s%s", l->units, l->kernel, l->same ? " same" : "", stride);
     else if (l->kind == LAYER_MAXPOOL || l->kind == LAYER_AVGPOOL)
-        snprintf(out, size, "%s %d%s", kind_word(l->kind), l->kernel, stride);
+        snprintf(out, size, "%s %d%s", layer_kind_name(l->kind), l->kernel, stride);
     else if (l->kind == LAYER_DENSE)
         snprintf(out, size, "dense %d", l->units);
     else if (l->kind == LAYER_DROPOUT)
         rate_text(l->rate, out, size);
     else
-        snprintf(out, size, "%s", kind_word(l->kind));
+        snprintf(out, size, "%s", layer_kind_name(l->kind));
 }
 
 static int fail_item(char *err, size_t err_size, int item, const char *text, const char *why)
@@ -392,7 +379,7 @@ static int build(sequential *m, const char *spec, int in_c, int in_h, int in_w, 
         l->first_stat = m->n_stats;
         m->n_params += l->n_params;
         m->n_stats += l->n_stats;
-        if (m->n_params > MAX_PARAMS)
+        if (m->n_params > SEQ_MAX_PARAMS)
             return fail_item(err, err_size, items, copy, "the network has more than 200 million parameters");
         c = l->out_c;
         h = l->out_h;
@@ -451,10 +438,6 @@ long sequential_out_size(const layer *l)
     return (long)l->out_c * l->out_h * l->out_w;
 }
 
-static long in_size(const layer *l)
-{
-    return (long)l->in_c * l->in_h * l->in_w;
-}
 
 /* ---------------------------------------------------------------- the summary table */
 
@@ -569,568 +552,4 @@ void sequential_init(const sequential *m, real *params, real *stats, rng_t *rng)
             tensor_fill(stats + l->first_stat + l->in_c, (size_t)l->in_c, 1); /* running variance */
         }
     }
-}
-
-/* ---------------------------------------------------------------- working memory */
-
-/* The most numbers any one array of a shard holds for one image: a layer's
- * input or output, or a conv's im2col columns. */
-static long long largest_per_image(const sequential *m)
-{
-    long long largest = (long long)m->in_c * m->in_h * m->in_w;
-    for (int i = 0; i < m->n_layers; i++) {
-        const layer *l = &m->layers[i];
-        long long out = sequential_out_size(l), cols = 0;
-        if (l->kind == LAYER_CONV)
-            cols = (long long)l->in_c * l->kernel * l->kernel * l->out_h * l->out_w;
-        largest = out > largest ? out : largest;
-        largest = cols > largest ? cols : largest;
-    }
-    return largest;
-}
-
-void sequential_batch_alloc(const sequential *m, int capacity, sequential_batch *b)
-{
-    long largest = (long)m->in_c * m->in_h * m->in_w;
-    if ((long long)capacity * largest_per_image(m) > INT_MAX) {    /* the layers count a batch's numbers in int */
-        fprintf(stderr, "error: %d images of this network hold more than %d numbers in one array: use smaller "
-                "batches\n", capacity, INT_MAX);
-        exit(1);
-    }
-    memset(b, 0, sizeof *b);
-    b->capacity = capacity;
-    for (int i = 0; i < m->n_layers; i++) {
-        const layer *l = &m->layers[i];
-        size_t out = (size_t)capacity * (size_t)sequential_out_size(l);
-        largest = sequential_out_size(l) > largest ? sequential_out_size(l) : largest;
-        if (l->kind != LAYER_FLATTEN)                /* flatten's output is its input */
-            b->out[i] = tensor_alloc(out, "a layer's outputs");
-        if (l->kind == LAYER_CONV)
-            conv2d_batch_space_alloc(&b->conv[i], &l->conv, capacity);
-        if (l->kind == LAYER_MAXPOOL)
-            b->argmax[i] = checked_calloc(out, sizeof(int), "max pooling's winners");
-        if (l->kind == LAYER_DROPOUT)
-            b->mask[i] = tensor_alloc(out, "dropout's masks");
-        if (l->kind == LAYER_BATCHNORM) {
-            b->xhat[i] = tensor_alloc(out, "batchnorm's normalised inputs");
-            b->bn_stats[i] = tensor_alloc(3 * (size_t)l->in_c, "batchnorm's batch statistics");
-        }
-    }
-    b->grad_a = tensor_alloc((size_t)capacity * (size_t)largest, "gradients");
-    b->grad_b = tensor_alloc((size_t)capacity * (size_t)largest, "gradients");
-    b->probs = tensor_alloc((size_t)capacity * (size_t)m->classes, "probabilities");
-    b->dlogits = tensor_alloc((size_t)capacity * (size_t)m->classes, "dL/dlogits");
-}
-
-void sequential_batch_free(sequential_batch *b)
-{
-    for (int i = 0; i < SEQ_MAX_LAYERS; i++) {
-        free(b->out[i]);
-        if (b->conv[i].capacity > 0)
-            conv2d_batch_space_free(&b->conv[i]);
-        free(b->argmax[i]);
-        free(b->mask[i]);
-        free(b->xhat[i]);
-        free(b->bn_stats[i]);
-    }
-    free(b->grad_a);
-    free(b->grad_b);
-    free(b->probs);
-    free(b->dlogits);
-    memset(b, 0, sizeof *b);
-}
-
-double sequential_batch_bytes(const sequential *m, int capacity)
-{
-    double numbers = 0, ints = 0, largest = (double)m->in_c * m->in_h * m->in_w;
-    for (int i = 0; i < m->n_layers; i++) {
-        const layer *l = &m->layers[i];
-        double out = (double)capacity * (double)sequential_out_size(l);
-        largest = (double)sequential_out_size(l) > largest ? (double)sequential_out_size(l) : largest;
-        if (l->kind != LAYER_FLATTEN)
-            numbers += out;                                            /* its outputs */
-        if (l->kind == LAYER_CONV)                                     /* the conv path's working memory */
-            numbers += conv2d_batch_space_bytes(&l->conv, capacity) / sizeof(real);
-        if (l->kind == LAYER_MAXPOOL)
-            ints += out;
-        if (l->kind == LAYER_DROPOUT)
-            numbers += out;
-        if (l->kind == LAYER_BATCHNORM)
-            numbers += out + 3.0 * l->in_c;
-    }
-    numbers += 2.0 * capacity * largest + 2.0 * capacity * m->classes;   /* gradients, probabilities, dL/dlogits */
-    return numbers * sizeof(real) + ints * sizeof(int);
-}
-
-/* ---------------------------------------------------------------- forward */
-
-static batchnorm_shape bn_shape(const layer *l)
-{
-    return (batchnorm_shape){ l->in_c, l->in_h * l->in_w };
-}
-
-static void conv_forward(const sequential_model *net, const layer *l, sequential_batch *b, int i, const real *in,
-                         int n)
-{
-    const real *w = net->params + l->first_param, *bias = w + conv2d_weight_count(&l->conv);
-    if (net->engine == ENGINE_FAST) {
-        conv2d_forward_batch(&l->conv, n, in, w, bias, b->out[i], &b->conv[i]);    /* im2col + GEMM */
-        return;
-    }
-    for (int k = 0; k < n; k++)                                                    /* the direct loops */
-        conv2d_forward(&l->conv, in + k * in_size(l), w, bias, b->out[i] + k * sequential_out_size(l));
-}
-
-static void dense_forward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
-                                const real *in, int n)
-{
-    const real *w = net->params + l->first_param, *bias = w + (long)l->in_c * l->units;
-    if (net->engine == ENGINE_FAST) {
-        dense_forward_batch(n, in, w, bias, b->out[i], l->in_c, l->units);          /* one GEMM */
-        return;
-    }
-    for (int k = 0; k < n; k++)
-        dense_forward(in + (long)k * l->in_c, w, bias, b->out[i] + (long)k * l->units, l->in_c, l->units);
-}
-
-static void dropout_forward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
-                                  const real *in, int n, long first)
-{
-    long size = in_size(l);
-    if (!net->training) {                            /* inverted dropout: nothing to do at test time */
-        tensor_copy(b->out[i], in, (size_t)(n * size));
-        return;
-    }
-    for (int k = 0; k < n; k++)                      /* each image's mask from its own seed */
-        dropout_mask(b->mask[i] + k * size, size, (real)l->rate, dropout_seed(net->seed, net->step, i, first + k));
-    dropout_forward(in, b->mask[i], b->out[i], n * size);
-}
-
-static void batchnorm_forward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
-                                    const real *in, int n)
-{
-    batchnorm_shape s = bn_shape(l);
-    const real *gamma = net->params + l->first_param, *beta = gamma + l->in_c;
-    if (net->training) {
-        real *mean = b->bn_stats[i], *var = mean + l->in_c, *inv_std = var + l->in_c;
-        batchnorm_forward_train(&s, n, in, gamma, beta, b->out[i], b->xhat[i], mean, var, inv_std);
-    } else {
-        const real *run_mean = net->stats + l->first_stat, *run_var = run_mean + l->in_c;
-        batchnorm_forward_infer(&s, n, in, gamma, beta, run_mean, run_var, b->out[i]);
-    }
-}
-
-/* The output of layer i, for reading (flatten's is its input). */
-static const real *output_of(const sequential *m, const sequential_batch *b, int i, const real *x)
-{
-    while (i >= 0 && m->layers[i].kind == LAYER_FLATTEN)
-        i--;
-    return i < 0 ? x : b->out[i];
-}
-
-/* The layers in order, up to the logits (n, classes), which it returns. */
-static const real *forward_to_logits(const sequential_model *net, sequential_batch *b, const real *x, int n,
-                                     long first)
-{
-    const sequential *m = net->arch;
-    const real *in = x;
-    b->images = n;
-    for (int i = 0; i < m->n_layers; i++) {
-        const layer *l = &m->layers[i];
-        long count = n * in_size(l);
-        switch (l->kind) {
-        case LAYER_CONV:      conv_forward(net, l, b, i, in, n); break;
-        case LAYER_MAXPOOL:   maxpool2d_forward_batch(&l->pool, n, in, b->out[i], b->argmax[i]); break;
-        case LAYER_AVGPOOL:   avgpool2d_forward_batch(&l->pool, n, in, b->out[i]); break;
-        case LAYER_RELU:      relu_forward(in, b->out[i], (int)count); break;
-        case LAYER_SIGMOID:   sigmoid_forward(in, b->out[i], (int)count); break;
-        case LAYER_TANH:      tanh_forward(in, b->out[i], (int)count); break;
-        case LAYER_DROPOUT:   dropout_forward_layer(net, l, b, i, in, n, first); break;
-        case LAYER_BATCHNORM: batchnorm_forward_layer(net, l, b, i, in, n); break;
-        case LAYER_FLATTEN:   break;                                     /* the same numbers */
-        case LAYER_DENSE:     dense_forward_layer(net, l, b, i, in, n); break;
-        case LAYER_SOFTMAX:
-            for (int k = 0; k < n; k++)
-                softmax(in + (long)k * l->in_c, b->out[i] + (long)k * l->in_c, l->in_c);
-            return in;                                                   /* the logits */
-        }
-        in = output_of(m, b, i, x);
-    }
-    return in;
-}
-
-const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
-{
-    int classes = net->arch->classes;
-    const real *logits = forward_to_logits(net, b, x, n, first);
-    for (int k = 0; k < n; k++)                                     /* p = softmax(logits), (n, classes) */
-        softmax(logits + (long)k * classes, b->probs + (long)k * classes, classes);
-    return logits;
-}
-
-/* ---------------------------------------------------------------- backward */
-
-static void conv_backward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
-                                const real *in, const real *dy, real *dx, int n, real *grad)
-{
-    const real *w = net->params + l->first_param;
-    real *dw = grad + l->first_param, *db = dw + conv2d_weight_count(&l->conv);
-    if (net->engine == ENGINE_FAST) {
-        conv2d_backward_batch(&l->conv, n, w, dy, dw, db, dx, &b->conv[i]);       /* GEMMs + col2im */
-        return;
-    }
-    long in_n = in_size(l), out_n = sequential_out_size(l);
-    for (int k = 0; k < n; k++)
-        conv2d_backward(&l->conv, in + k * in_n, w, dy + k * out_n, dw, db, dx ? dx + k * in_n : NULL);
-}
-
-static void dense_backward_layer(const sequential_model *net, const layer *l, const real *in, const real *dy,
-                                 real *dx, int n, real *grad)
-{
-    const real *w = net->params + l->first_param;
-    real *dw = grad + l->first_param, *db = dw + (long)l->in_c * l->units;
-    if (net->engine == ENGINE_FAST) {
-        dense_backward_batch(n, in, w, dy, dw, db, dx, l->in_c, l->units);
-        return;
-    }
-    for (int k = 0; k < n; k++)
-        dense_backward(in + (long)k * l->in_c, w, dy + (long)k * l->units, dw, db,
-                       dx ? dx + (long)k * l->in_c : NULL, l->in_c, l->units);
-}
-
-/* Training: dx = dy * mask (the forward pass's mask); test mode: the layer
- * was the identity, dx = dy (a training pass's mask may still be in b). */
-static void dropout_backward_layer(const sequential_model *net, sequential_batch *b, int i, const real *dy, real *dx,
-                                   int count)
-{
-    if (net->training)
-        dropout_backward(dy, b->mask[i], dx, count);
-    else
-        tensor_copy(dx, dy, (size_t)count);
-}
-
-static void batchnorm_backward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
-                                     const real *in, const real *dy, real *dx, int n, real *grad)
-{
-    batchnorm_shape s = bn_shape(l);
-    const real *gamma = net->params + l->first_param, *inv_std = b->bn_stats[i] + 2 * l->in_c;
-    real *dgamma = grad + l->first_param, *dbeta = dgamma + l->in_c;
-    if (!net->training) {                 /* test mode: the running averages, a straight line per channel */
-        const real *run_mean = net->stats + l->first_stat, *run_var = run_mean + l->in_c;
-        batchnorm_backward_infer(&s, n, in, dy, gamma, run_mean, run_var, dgamma, dbeta, dx);
-        return;
-    }
-    batchnorm_backward(&s, n, dy, b->xhat[i], gamma, inv_std, dgamma, dbeta, dx);
-}
-
-void sequential_backward(const sequential_model *net, sequential_batch *b, const real *x, const real *dlogits,
-                         real *grad, real *dinput)
-{
-    const sequential *m = net->arch;
-    int n = b->images, top = m->n_layers - 1;
-    if (m->layers[top].kind == LAYER_SOFTMAX)
-        top--;                            /* the loss took the softmax's gradient: p - y (lesson 08) */
-    const real *dy = dlogits;             /* dL/d(the output of layer i) */
-    for (int i = top; i >= 0; i--) {
-        const layer *l = &m->layers[i];
-        const real *in = output_of(m, b, i - 1, x), *out = output_of(m, b, i, x);
-        real *dx = i == 0 && dinput ? dinput : dy == b->grad_a ? b->grad_b : b->grad_a;
-        real *dx_or_skip = i > 0 || dinput ? dx : NULL;  /* the image is data: dL/dimage only when asked */
-        int count = (int)(n * in_size(l));
-        switch (l->kind) {
-        case LAYER_CONV:      conv_backward_layer(net, l, b, i, in, dy, dx_or_skip, n, grad); break;
-        case LAYER_MAXPOOL:   maxpool2d_backward_batch(&l->pool, n, dy, b->argmax[i], dx); break;
-        case LAYER_AVGPOOL:   avgpool2d_backward_batch(&l->pool, n, dy, dx); break;
-        case LAYER_RELU:      relu_backward(in, dy, dx, count); break;
-        case LAYER_SIGMOID:   sigmoid_backward(out, dy, dx, count); break;
-        case LAYER_TANH:      tanh_backward(out, dy, dx, count); break;
-        case LAYER_DROPOUT:   dropout_backward_layer(net, b, i, dy, dx, count); break;
-        case LAYER_BATCHNORM: batchnorm_backward_layer(net, l, b, i, in, dy, dx, n, grad); break;
-        case LAYER_FLATTEN:   continue;                  /* the same numbers: dy passes through */
-        case LAYER_DENSE:     dense_backward_layer(net, l, in, dy, dx_or_skip, n, grad); break;
-        case LAYER_SOFTMAX:   continue;
-        }
-        dy = dx;
-    }
-    if (dinput && dy != dinput)                          /* the first layer passed dy through (flatten) */
-        tensor_copy(dinput, dy, (size_t)n * m->in_c * m->in_h * m->in_w);
-}
-
-/* ---------------------------------------------------------------- a shard, the running averages */
-
-batch_score sequential_shard(void *netp, void *workspace, const real *x, const int *labels, int n, long first,
-                             int *predictions, real *grad)
-{
-    const sequential_model *net = netp;
-    sequential_batch *b = workspace;
-    int classes = net->arch->classes;
-    batch_score score = { 0, 0 };
-    const real *logits = sequential_forward(net, b, x, n, first);
-    score.loss = softmax_cross_entropy_batch(n, logits, labels, b->probs, grad ? b->dlogits : NULL, classes);
-    for (int k = 0; k < n; k++) {
-        int predicted = argmax(b->probs + (long)k * classes, classes);
-        score.correct += predicted == labels[k];
-        if (predictions)
-            predictions[k] = predicted;
-    }
-    if (grad)
-        sequential_backward(net, b, x, b->dlogits, grad, NULL);
-    return score;
-}
-
-void sequential_update_stats(const sequential *m, sequential_batch *const *shards, int n_shards, real *stats)
-{
-    for (int i = 0; i < m->n_layers; i++) {
-        const layer *l = &m->layers[i];
-        if (l->kind != LAYER_BATCHNORM)
-            continue;
-        int C = l->in_c;
-        long images = 0;
-        for (int s = 0; s < n_shards; s++)
-            images += shards[s]->images;
-        if (images == 0)
-            continue;
-        real *run_mean = stats + l->first_stat, *run_var = run_mean + C;
-        for (int c = 0; c < C; c++) {
-            real mean = 0, var = 0;                              /* weighted by images, in shard order */
-            for (int s = 0; s < n_shards; s++) {
-                const real *shard_stats = shards[s]->bn_stats[i];
-                long N = (long)shards[s]->images * l->in_h * l->in_w;   /* the numbers the shard's statistics saw */
-                real share = (real)shards[s]->images / (real)images;
-                if (N > 0) {
-                    mean += share * shard_stats[c];
-                    var += share * shard_stats[C + c] * (N > 1 ? (real)N / (real)(N - 1) : 1);  /* each unbiased */
-                }
-            }
-            batchnorm_update_running(1, 1, &mean, &var, &run_mean[c], &run_var[c]);   /* N = 1: var is unbiased */
-        }
-    }
-}
-
-void sequential_runner_update_stats(sequential_runner *r, real *stats)
-{
-    sequential_batch *used[MINIBATCH_SHARDS];
-    int n_used = 0;
-    for (int s = 0; s < MINIBATCH_SHARDS; s++)
-        if (r->batches.shard_images[s] > 0)        /* an empty shard kept the images of an older step */
-            used[n_used++] = &r->shards[s];
-    sequential_update_stats(r->model.arch, used, n_used, stats);
-}
-
-/* ---------------------------------------------------------------- on a thread pool */
-
-void sequential_runner_init(sequential_runner *r, const sequential *m, const real *params, const real *stats,
-                            engine_kind engine, thread_pool *pool, int max_batch)
-{
-    void *workspace[MINIBATCH_SHARDS];
-    memset(&r->model, 0, sizeof r->model);
-    r->model.arch = m;
-    r->model.params = params;
-    r->model.stats = stats;
-    r->model.engine = engine;
-    for (int s = 0; s < MINIBATCH_SHARDS; s++) {
-        sequential_batch_alloc(m, minibatch_shard_capacity(max_batch), &r->shards[s]);
-        workspace[s] = &r->shards[s];
-    }
-    minibatch_init(&r->batches, pool, &r->model, sequential_shard, workspace, m->n_params,
-                   (long)m->in_c * m->in_h * m->in_w, max_batch);
-}
-
-void sequential_runner_free(sequential_runner *r)
-{
-    minibatch_free(&r->batches);
-    for (int s = 0; s < MINIBATCH_SHARDS; s++)
-        if (r->shards[s].capacity > 0)
-            sequential_batch_free(&r->shards[s]);
-}
-
-/* ---------------------------------------------------------------- model files */
-
-#define V2_HEADER_WORDS 8     /* magic, version, in_c, in_h, in_w, spec length, n_params, n_stats */
-#define V2_HEADER_BYTES (4 * V2_HEADER_WORDS)
-#define V2_VERSION 2u
-
-static size_t padded(size_t n)
-{
-    return (n + 3) / 4 * 4;
-}
-
-/* The whole version-2 file in memory. */
-static unsigned char *encode_v2(const sequential *m, const real *params, const real *stats, size_t *size)
-{
-    size_t spec = strlen(m->spec), n = (size_t)m->n_params, k = (size_t)m->n_stats;
-    size_t total = V2_HEADER_BYTES + padded(spec) + 4 * (n + k) + 4;
-    unsigned char *buf = checked_calloc(total, 1, "model file");
-    uint32_t fields[V2_HEADER_WORDS - 1] = { V2_VERSION, (uint32_t)m->in_c, (uint32_t)m->in_h, (uint32_t)m->in_w,
-                                             (uint32_t)spec, (uint32_t)n, (uint32_t)k };
-    memcpy(buf, CONVNET_MAGIC, 4);
-    for (int i = 0; i < V2_HEADER_WORDS - 1; i++)
-        model_put_u32(buf + 4 + 4 * i, fields[i]);
-    unsigned char *at = buf + V2_HEADER_BYTES;
-    memcpy(at, m->spec, spec);
-    at += padded(spec);
-    for (size_t i = 0; i < n; i++, at += 4)
-        model_put_real(at, params[i]);
-    for (size_t i = 0; i < k; i++, at += 4)
-        model_put_real(at, stats[i]);
-    model_put_u32(buf + total - 4, convnet_crc32(0, buf, total - 4));
-    *size = total;
-    return buf;
-}
-
-int sequential_save(const char *path, const sequential *m, const real *params, const real *stats,
-                    char *err, size_t err_size)
-{
-    size_t size;
-    unsigned char *buf = encode_v2(m, params, stats, &size);
-    int rc = out_file_write_whole(path, buf, size, err, err_size);   /* the old model stays until the new one is whole */
-    free(buf);
-    return rc;
-}
-
-/* A version-1 file: lesson 10's network, read by convnet_load, which is
- * the same stack of layers with the same parameters in the same order. */
-static int load_v1(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size)
-{
-    convnet_arch a;
-    convnet_params p;
-    char spec[128];
-    if (convnet_load(path, &a, &p, err, err_size) != 0)
-        return -1;
-    snprintf(spec, sizeof spec, "conv %d %d, relu, maxpool %d, flatten, dense %d", a.filters, a.kernel,
-             CONVNET_POOL, a.classes);
-    if (sequential_build(m, spec, 1, a.in_h, a.in_w, err, err_size) != 0 || m->n_params != a.n_params) {
-        snprintf(err, err_size, "%s: a version-1 model this program cannot map to layers", path);
-        convnet_params_free(&p);
-        return -1;
-    }
-    *params = p.all;
-    *stats = tensor_alloc(1, "statistics");
-    return 0;
-}
-
-/* The whole file, when it is a regular file of at most max_bytes. */
-static unsigned char *read_whole(const char *path, FILE *f, size_t max_bytes, size_t *size, char *err, size_t err_size)
-{
-    long length = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        length = ftell(f);
-    if (length < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        snprintf(err, err_size, "%s: cannot determine the length of the model file (it must be a regular file)", path);
-        return NULL;
-    }
-    if ((size_t)length > max_bytes) {
-        snprintf(err, err_size, "%s: %ld bytes is larger than any model this program writes", path, length);
-        return NULL;
-    }
-    unsigned char *buf = malloc((size_t)length + 1);
-    if (!buf) {
-        snprintf(err, err_size, "%s: out of memory reading it (%ld bytes)", path, length);
-        return NULL;
-    }
-    if (fread(buf, 1, (size_t)length, f) != (size_t)length) {
-        snprintf(err, err_size, "%s: cannot read the model file (%s)", path, ferror(f) ? strerror(errno) : "it shrank");
-        free(buf);
-        return NULL;
-    }
-    *size = (size_t)length;
-    return buf;
-}
-
-/* Check a version-2 file held in buf (its first 8 bytes are known to be
- * "CNNM" and version 2) and decode it. */
-static int decode_v2(const char *path, const unsigned char *buf, size_t size, sequential *m, real **params,
-                     real **stats, char *err, size_t err_size)
-{
-    if (size < V2_HEADER_BYTES + 4) {
-        snprintf(err, err_size, "%s: truncated: a version-2 header is %d bytes, the file has %zu", path,
-                 V2_HEADER_BYTES, size);
-        return -1;
-    }
-    uint32_t in_c = model_get_u32(buf + 8), in_h = model_get_u32(buf + 12), in_w = model_get_u32(buf + 16);
-    uint32_t spec_len = model_get_u32(buf + 20), n = model_get_u32(buf + 24), k = model_get_u32(buf + 28);
-    if (spec_len == 0 || spec_len >= SEQ_SPEC_MAX || n > MAX_PARAMS || k > MAX_PARAMS) {
-        snprintf(err, err_size, "%s: the header is damaged (a description of %lu bytes, %lu parameters, "
-                 "%lu statistics)", path, (unsigned long)spec_len, (unsigned long)n, (unsigned long)k);
-        return -1;
-    }
-    size_t want = V2_HEADER_BYTES + padded(spec_len) + 4 * ((size_t)n + k) + 4;
-    if (size != want) {
-        snprintf(err, err_size, "%s: %s: the header describes a file of %zu bytes, it has %zu", path,
-                 size < want ? "truncated" : "unexpected bytes after the checksum", want, size);
-        return -1;
-    }
-    uint32_t stored = model_get_u32(buf + size - 4), computed = convnet_crc32(0, buf, size - 4);
-    if (stored != computed) {
-        snprintf(err, err_size, "%s: checksum mismatch (stored %08lx, computed %08lx): the file is damaged", path,
-                 (unsigned long)stored, (unsigned long)computed);
-        return -1;
-    }
-    char spec[SEQ_SPEC_MAX], why[400];
-    memcpy(spec, buf + V2_HEADER_BYTES, spec_len);
-    spec[spec_len] = '\0';
-    if (strlen(spec) != spec_len
-        || sequential_build(m, spec, (int)in_c, (int)in_h, (int)in_w, why, sizeof why) != 0) {
-        snprintf(err, err_size, "%s: the network it describes cannot be built: %s", path,
-                 strlen(spec) != spec_len ? "a zero byte in its description" : why);
-        return -1;
-    }
-    if ((long)n != m->n_params || (long)k != m->n_stats) {
-        snprintf(err, err_size, "%s: the header says %lu parameters and %lu statistics, its network has %ld and %ld",
-                 path, (unsigned long)n, (unsigned long)k, m->n_params, m->n_stats);
-        return -1;
-    }
-    *params = calloc(n ? n : 1, sizeof(real));
-    *stats = calloc(k ? k : 1, sizeof(real));
-    if (!*params || !*stats) {
-        free(*params);
-        free(*stats);
-        *params = *stats = NULL;                      /* the caller may free them again */
-        snprintf(err, err_size, "%s: out of memory for its %lu parameters", path, (unsigned long)n);
-        return -1;
-    }
-    const unsigned char *at = buf + V2_HEADER_BYTES + padded(spec_len);
-    for (size_t i = 0; i < (size_t)n + k; i++, at += 4) {
-        real v = model_get_real(at);
-        if (!isfinite((double)v)) {
-            snprintf(err, err_size, "%s: %s %zu is %g: the model is broken", path, i < n ? "parameter" : "statistic",
-                     i < n ? i : i - n, (double)v);
-            free(*params);
-            free(*stats);
-            *params = *stats = NULL;                  /* the caller may free them again */
-            return -1;
-        }
-        if (i < n)
-            (*params)[i] = v;
-        else
-            (*stats)[i - n] = v;
-    }
-    return 0;
-}
-
-int sequential_load(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size)
-{
-    unsigned char head[8];
-    *params = *stats = NULL;
-    FILE *f = open_regular_file(path, "rb", "a model file", err, err_size);
-    if (!f)
-        return -1;
-    size_t got = fread(head, 1, 8, f);
-    if (got == 8 && memcmp(head, CONVNET_MAGIC, 4) == 0 && model_get_u32(head + 4) > V2_VERSION) {
-        snprintf(err, err_size, "%s: model format version %lu is newer than this program reads (%u): update the "
-                 "code, or retrain", path, (unsigned long)model_get_u32(head + 4), V2_VERSION);
-        fclose(f);
-        return -1;
-    }
-    if (got < 8 || memcmp(head, CONVNET_MAGIC, 4) != 0 || model_get_u32(head + 4) != V2_VERSION) {
-        fclose(f);                                 /* version 1, or not a model: convnet_load says which */
-        return load_v1(path, m, params, stats, err, err_size);
-    }
-    size_t size = 0;
-    unsigned char *buf = read_whole(path, f, (size_t)V2_HEADER_BYTES + SEQ_SPEC_MAX + 8 * (size_t)MAX_PARAMS + 8,
-                                    &size, err, err_size);
-    fclose(f);
-    int rc = buf ? decode_v2(path, buf, size, m, params, stats, err, err_size) : -1;
-    free(buf);
-    return rc;
 }

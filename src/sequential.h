@@ -35,12 +35,14 @@
 
 #include "conv.h"
 #include "minibatch.h"
+#include "optim.h"
 #include "pool.h"
 #include "real.h"
 #include "rng.h"
 
 #define SEQ_MAX_LAYERS 32
 #define SEQ_SPEC_MAX 1024       /* room for the canonical text of any 32 items */
+#define SEQ_MAX_PARAMS 200000000L  /* the most parameters a network (and a model file) may have */
 
 typedef enum {
     LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_RELU, LAYER_SIGMOID, LAYER_TANH,
@@ -68,6 +70,11 @@ typedef struct {
     int classes;                   /* the last layer's outputs                              */
     long n_params, n_stats;
 } sequential;
+
+/* A layer kind's word in a spec: "conv", "maxpool", ..., "softmax" (one
+ * table, in sequential.c, maps words to kinds and back; "?" for a value
+ * that is no kind). */
+const char *layer_kind_name(layer_kind kind);
 
 /* The text of a preset ("small", "doshi", "doshi-bn"), or NULL. */
 const char *sequential_preset(const char *name);
@@ -116,9 +123,11 @@ typedef struct {
 typedef struct {
     int capacity;
     int images;                    /* how many the last forward pass had                     */
-    real *out[SEQ_MAX_LAYERS];     /* each layer's output (capacity, out size); flatten's is its input */
+    const real *logits;            /* (images, classes): the last forward pass's logits      */
+    real *out[SEQ_MAX_LAYERS];     /* each layer's output (capacity, out size); none for flatten (its
+                                      input) and softmax (the loss computes the probabilities) */
     real *grad_a, *grad_b;         /* dL/d(a layer's output), ping-pong (capacity, largest size) */
-    real *probs;                   /* (capacity, classes) softmax of the logits              */
+    real *probs;                   /* (capacity, classes) softmax of the logits, by the loss  */
     real *dlogits;                 /* (capacity, classes) dL/dlogits = p - onehot(label)    */
     conv2d_batch_space conv[SEQ_MAX_LAYERS];
     int *argmax[SEQ_MAX_LAYERS];   /* maxpool                                               */
@@ -139,10 +148,18 @@ void sequential_batch_free(sequential_batch *b);
  * a double: a network too large for memory must not overflow the sum). */
 double sequential_batch_bytes(const sequential *m, int capacity);
 
-/* Forward n <= capacity images x (n, in_c, in_h, in_w); returns the logits
- * (n, classes) (the input of the softmax) and fills b->probs. first: the
- * number of the first image in its batch (dropout's masks). */
+/* Forward n <= capacity images x (n, in_c, in_h, in_w) through every layer
+ * up to the logits (n, classes), the input of the softmax, which it returns
+ * (and keeps in b->logits). A final softmax layer is not computed here: the
+ * loss computes the probabilities, once (softmax_cross_entropy_batch, into
+ * b->probs), and so does sequential_probabilities. first: the number of
+ * the first image in its batch (dropout's masks). */
 const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first);
+
+/* sequential_forward, then p = softmax(logits) into b->probs (n, classes),
+ * which it returns: the network's answer when no loss is computed. */
+const real *sequential_probabilities(const sequential_model *net, sequential_batch *b, const real *x, int n,
+                                     long first);
 
 /* Backward pass of the last forward pass, from dlogits (n, classes):
  * ADDS dL/dparameters (summed over the images) into grad (n_params). When
@@ -155,8 +172,10 @@ const real *sequential_forward(const sequential_model *net, sequential_batch *b,
 void sequential_backward(const sequential_model *net, sequential_batch *b, const real *x, const real *dlogits,
                          real *grad, real *dinput);
 
-/* The shard function for src/minibatch.h: net is a sequential_model,
- * workspace a sequential_batch. */
+/* The shard function for src/minibatch.h (scoring a set: minibatch_forward;
+ * a training step is sequential_train_step, below): net is a
+ * sequential_model, workspace a sequential_batch. Forward, the loss (which
+ * fills b->probs and, with grad, b->dlogits), and with grad the backward pass. */
 batch_score sequential_shard(void *net, void *workspace, const real *x, const int *labels, int n, long first,
                              int *predictions, real *grad);
 
@@ -179,30 +198,38 @@ void sequential_runner_init(sequential_runner *r, const sequential *m, const rea
                             engine_kind engine, thread_pool *pool, int max_batch);
 void sequential_runner_free(sequential_runner *r);
 
-/* After a training step (minibatch_gradient on r->batches): fold the batch
+/* ---------------------------------------------------------------- one training step */
+
+/* One step of mini-batch training on n <= max_batch images x (n, in_c,
+ * in_h, in_w) with labels (n), in training mode (dropout on, batchnorm on
+ * the batch's statistics):
+ *   forward   every shard's images through the layers, the shards on the threads
+ *   loss      softmax + cross-entropy of every image: p, dL/dlogits = p - onehot(label)
+ *   backward  every shard's dL/dparameters, then their mean in shard order
+ *             (r->batches.mean_grad, n_params)
+ *   update    opt moves params (n_params, the block r was made with) against it
+ * and batchnorm's running averages into stats (n_stats). The step's number,
+ * opt->steps, picks dropout's masks. Returns the SUM of the n losses and the
+ * images answered right, as the step saw them (before the update). */
+batch_score sequential_train_step(sequential_runner *r, real *params, real *stats, optimizer *opt, const real *x,
+                                  const int *labels, int n);
+
+/* The three parts of the step, each over every shard of the batch (the
+ * forward and backward passes on the threads). forward: sequential_forward
+ * of each shard's images; loss: the sum of the losses and the right
+ * answers, from each shard's logits (shards in order: the same sum for any
+ * threads), filling b->probs and b->dlogits; backward: sequential_backward
+ * of each shard from its dlogits, then r->batches.mean_grad (n_params) =
+ * the mean over the n images, OVERWRITTEN. */
+void sequential_runner_forward(sequential_runner *r, const real *x, int n);
+batch_score sequential_runner_loss(sequential_runner *r, const int *labels, int n);
+void sequential_runner_backward(sequential_runner *r, const real *x, int n);
+
+/* After a training step (sequential_train_step calls it): fold the batch
  * statistics of the shards that step used into stats (n_stats), as
  * sequential_update_stats. A shard that had no images in the step (a step
  * of fewer images than there are shards) is left out: its memory still
  * holds an older step's statistics. */
 void sequential_runner_update_stats(sequential_runner *r, real *stats);
-
-/* ---------------------------------------------------------------- model files */
-
-/* Format version 2 (all integers little-endian uint32):
- *   "CNNM" | 2 | in_c in_h in_w | spec length L | n_params | n_stats
- *   | the spec, L bytes, then zero bytes to a multiple of 4
- *   | n_params parameters, n_stats statistics, little-endian IEEE float32
- *   | CRC-32 of every byte before it.
- * Version 1 files (lesson 10's network, src/convnet.h) load too: they are
- * the network "conv F K, relu, maxpool 2, flatten, dense C" with the same
- * parameters in the same order. Save returns 0, or -1 with one line in err. */
-int sequential_save(const char *path, const sequential *m, const real *params, const real *stats,
-                    char *err, size_t err_size);
-
-/* Read and check a model file of version 1 or 2. On success fills m and
- * allocates *params (n_params) and *stats (n_stats, at least 1 number) (free
- * both) and returns 0; otherwise -1 with one line naming the file and the
- * problem. */
-int sequential_load(const char *path, sequential *m, real **params, real **stats, char *err, size_t err_size);
 
 #endif

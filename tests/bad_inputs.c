@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "model_file.h"
 #include "sequential.h"
 #include "tensor.h"
 

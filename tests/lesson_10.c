@@ -13,6 +13,7 @@
 
 #include "convnet.h"
 #include "harness.h"
+#include "model_file.h"
 
 #define ROWS 28
 #define COLS 28
@@ -261,7 +262,7 @@ static void test_model_with_huge_parameters_is_rejected(void)
         le[i] = (unsigned char)(bits >> (8 * i));
     for (size_t at = 36; at + 4 < n; at += 4)
         memcpy(bytes + at, le, 4);
-    unsigned long crc = convnet_crc32(0, bytes, n - 4);
+    unsigned long crc = model_crc32(0, bytes, n - 4);
     for (int i = 0; i < 4; i++)
         bytes[n - 4 + i] = (unsigned char)(crc >> (8 * i));
     char path[700], saved[700], args[2048];

@@ -22,6 +22,7 @@
 
 #include "harness.h"
 #include "mnist.h"
+#include "model_file.h"
 #include "sequential.h"
 #include "tensor.h"
 
@@ -401,9 +402,9 @@ static int library_probabilities(double *probs)
     sequential_batch b;
     sequential_batch_alloc(&m, 1, &b);
     sequential_model net = { &m, params, stats, ENGINE_NAIVE, 0, 0, 0 };   /* test mode */
-    sequential_forward(&net, &b, x, 1, 0);
+    const real *p = sequential_probabilities(&net, &b, x, 1, 0);
     for (int c = 0; c < CLASSES; c++)
-        probs[c] = (double)b.probs[c];
+        probs[c] = (double)p[c];
     sequential_batch_free(&b);
     free(params);
     free(stats);

@@ -19,6 +19,7 @@
 #include "harness.h"
 #include "inspect.h"
 #include "loss.h"
+#include "model_file.h"
 #include "os.h"
 #include "pgm.h"
 #include "picture.h"

@@ -250,6 +250,37 @@ static void test_argmax(void)
     CHECK_INT(argmax(minus_inf, 2), 1);
 }
 
+/* right_answers: each row's most probable class, and how many are right. */
+static void test_right_answers(void)
+{
+    const real p[12] = { 0.1, 0.7, 0.2,   0.5, 0.5, 0,   0.2, 0.3, 0.5,   1, 0, 0 };
+    const int labels[4] = { 1, 1, 2, 2 };
+    int predictions[4] = { -1, -1, -1, -1 };
+    CHECK_INT((int)right_answers(p, labels, 4, 3, predictions), 2);
+    CHECK_INT(predictions[0], 1);
+    CHECK_INT(predictions[1], 0);       /* a tie: the first */
+    CHECK_INT(predictions[2], 2);
+    CHECK_INT(predictions[3], 0);
+    CHECK_INT((int)right_answers(p, labels, 3, 3, NULL), 2);
+}
+
+/* Regression: an overflowed row of logits makes the batch's loss NaN, whichever
+ * network computed it. The sequential networks used to get ln 1 = 0 here
+ * (softmax's limit: the +inf logit takes every probability), a perfect loss
+ * from a broken network; only lesson 10's network checked. */
+static void test_batch_loss_of_overflowed_logits_is_nan(void)
+{
+    real z[6] = { 0.5, -1, 2, INFINITY, 0, 0 }, p[6], dz[6];
+    int labels[3] = { 2, 0, 1 };
+    CHECK(isfinite(softmax_cross_entropy_batch(1, z, labels, p, dz, 3)));    /* the first row alone */
+    CHECK(isnan(softmax_cross_entropy_batch(2, z, labels + 1, p, dz, 3)));    /* row 2: was +inf */
+    int to_inf[2] = { 2, 0 };
+    CHECK(isnan(softmax_cross_entropy_batch(2, z, to_inf, p, dz, 3)));        /* row 2: label on the +inf logit, was 0 */
+    CHECK(isnan(softmax_cross_entropy_batch(2, z, to_inf, NULL, NULL, 3)));    /* scores only */
+    real nan_row[3] = { 1, NAN, 0 };
+    CHECK(isnan(softmax_cross_entropy_batch(1, nan_row, labels, p, NULL, 3)));
+}
+
 int main(void)
 {
     RUN_TEST(test_relu_intro_to_cnn_table);
@@ -268,5 +299,7 @@ int main(void)
     RUN_TEST(test_cross_entropy_keeps_small_losses);
     RUN_TEST(test_nan_is_not_hidden);
     RUN_TEST(test_argmax);
+    RUN_TEST(test_batch_loss_of_overflowed_logits_is_nan);
+    RUN_TEST(test_right_answers);
     return harness_finish();
 }

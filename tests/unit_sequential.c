@@ -21,6 +21,7 @@
 #include "dropout.h"
 #include "harness.h"
 #include "loss.h"
+#include "model_file.h"
 #include "sequential.h"
 #include "tensor.h"
 
@@ -486,10 +487,11 @@ static void test_dropout_backward_at_test_time(void)
     free(params); free(x); free(r); free(grad); free(dx); free(grad_plain); free(dx_plain);
 }
 
-/* sequential_forward fills b->probs (sequential.h says so): the softmax of
- * each image's logits, with or without a final softmax layer. Lesson 12's
- * report of the test digits it gets wrong reads them after a forward pass
- * of one image (it printed a stale batch's probabilities before). */
+/* sequential_probabilities fills b->probs (sequential.h says so): the
+ * softmax of each image's logits, with or without a final softmax layer,
+ * which the forward pass itself leaves to the loss (the probabilities are
+ * computed once per step). Lesson 12's report of the test digits it gets
+ * wrong reads them after one image (it printed a stale batch's before). */
 static void test_forward_fills_the_probabilities(void)
 {
     static const char *specs[] = { "conv 2 3, relu, flatten, dense 4", "conv 2 3, relu, flatten, dense 4, softmax" };
@@ -502,9 +504,10 @@ static void test_forward_fills_the_probabilities(void)
         sequential_batch_alloc(&m, 2, &b);
         tensor_fill(b.probs, 2 * 4, -1);
         sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0 };
-        const real *logits = sequential_forward(&net, &b, x, 2, 0);
+        const real *p = sequential_probabilities(&net, &b, x, 2, 0);
+        CHECK(p == b.probs);
         for (int k = 0; k < 2; k++) {
-            softmax(logits + 4 * k, expected, 4);
+            softmax(b.logits + 4 * k, expected, 4);
             CHECK(tensor_max_abs_diff(b.probs + 4 * k, expected, 4) < 1e-15);
         }
         sequential_batch_free(&b);
@@ -672,13 +675,13 @@ static void write_v2_file(const char *path, const char *spec, int in_c, int in_h
         return;
     uint32_t fields[7] = { 2, (uint32_t)in_c, (uint32_t)in_h, (uint32_t)in_w, (uint32_t)spec_len,
                            (uint32_t)n_params, (uint32_t)n_stats };
-    memcpy(b, CONVNET_MAGIC, 4);
+    memcpy(b, MODEL_MAGIC, 4);
     for (int i = 0; i < 7; i++)
         model_put_u32(b + 4 + 4 * i, fields[i]);
     memcpy(b + 32, spec, spec_len);
     for (long i = 0; i < n_params; i++)
         model_put_real(b + 32 + padded + 4 * i, (real)value);
-    model_put_u32(b + size - 4, convnet_crc32(0, b, size - 4));
+    model_put_u32(b + size - 4, model_crc32(0, b, size - 4));
     write_test_file(path, b, size);
     free(b);
 }
@@ -831,6 +834,86 @@ static void test_batch_bytes_count_what_is_allocated(void)
     CHECK_NEAR(sequential_batch_bytes(&m, 5), 5 * per_image + 9 * sizeof(real), 0);
 }
 
+/* Regression: a sequential network whose logits overflow scores a NaN loss,
+ * as lesson 10's network does (the guard is in softmax_cross_entropy_batch,
+ * which both use); it used to score ln 1 = 0, a perfect loss. */
+static void test_overflowed_logits_give_a_nan_loss(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "flatten, dense 2", 1, 1, 2, err, sizeof err), 0);
+    real params[6] = { 1e300, 0, 0, 0, 0, 0 };           /* W (2, 2) then b (2): z0 = 1e300 x0 */
+    real x[2] = { 1e300, 0 };                            /* z = (1e600 = +inf, 0) */
+    sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0 };
+    sequential_batch b;
+    sequential_batch_alloc(&m, 1, &b);
+    int label = 0, predicted = -1;
+    batch_score s = sequential_shard(&net, &b, x, &label, 1, 0, &predicted, NULL);
+    CHECK(isnan(s.loss));
+    CHECK_INT(predicted, 0);
+    sequential_batch_free(&b);
+}
+
+/* One training step (sequential_train_step: forward, loss, backward,
+ * update) against the same step taken by hand: the batch's mean gradient
+ * through the shard function (minibatch_gradient), then the optimiser's
+ * own formula. The same loss, the same right answers, the same parameters
+ * to the bit, for SGD with momentum and for Adam, with dropout (the step's
+ * number picks the masks) and batchnorm (the running averages), and for a
+ * batch of fewer images than there are shards. */
+static void test_a_training_step_is_forward_loss_backward_update(void)
+{
+    const char *spec = "conv 3 3, batchnorm, relu, maxpool 2, dropout 0.5, flatten, dense 4, softmax";
+    for (int kind = OPTIMIZER_SGD; kind <= OPTIMIZER_ADAM; kind++)
+        for (int n = 3; n <= 7; n += 4) {
+            sequential m;
+            char err[256];
+            CHECK_INT(sequential_build(&m, spec, 1, 6, 6, err, sizeof err), 0);
+            size_t np = (size_t)m.n_params, ns = (size_t)m.n_stats;
+            real *p_step = tensor_alloc(np, "params"), *p_hand = tensor_alloc(np, "params");
+            real *s_step = tensor_alloc(ns, "stats"), *s_hand = tensor_alloc(ns, "stats");
+            rng_t r = rng_seeded(5);
+            sequential_init(&m, p_step, s_step, &r);
+            tensor_copy(p_hand, p_step, np);
+            tensor_copy(s_hand, s_step, ns);
+            real *p_start = tensor_alloc(np, "params");
+            tensor_copy(p_start, p_step, np);
+            real *x = random_tensor(&rng, 7 * 36);
+            int labels[7] = { 0, 1, 2, 3, 0, 1, 2 };
+            sequential_runner a, b;
+            sequential_runner_init(&a, &m, p_step, s_step, ENGINE_FAST, NULL, 8);
+            sequential_runner_init(&b, &m, p_hand, s_hand, ENGINE_FAST, NULL, 8);
+            optimizer opt_step, opt_hand;
+            optimizer_init(&opt_step, kind, m.n_params, 0.01, 0.9, 0);
+            optimizer_init(&opt_hand, kind, m.n_params, 0.01, 0.9, 0);
+            for (int step = 0; step < 2; step++) {
+                batch_score s = sequential_train_step(&a, p_step, s_step, &opt_step, x, labels, n);
+                b.model.training = 1;
+                b.model.step = step;
+                batch_score t = minibatch_gradient(&b.batches, x, labels, n);
+                if (kind == OPTIMIZER_ADAM) {
+                    adam_config c = adam_defaults((real)0.01);
+                    adam_step(p_hand, b.batches.mean_grad, opt_hand.m, opt_hand.v, m.n_params, &c, step + 1);
+                } else {
+                    sgd_momentum_step(p_hand, b.batches.mean_grad, opt_hand.velocity, m.n_params, (real)0.01,
+                                      (real)0.9);
+                }
+                sequential_runner_update_stats(&b, s_hand);
+                CHECK_NEAR(s.loss, t.loss, 0);
+                CHECK_INT((int)s.correct, (int)t.correct);
+                CHECK_NEAR(tensor_max_abs_diff(p_step, p_hand, np), 0, 0);
+                CHECK_NEAR(tensor_max_abs_diff(s_step, s_hand, ns), 0, 0);
+                CHECK(tensor_max_abs_diff(p_step, p_start, np) > 0);                /* the parameters did move */
+            }
+            CHECK_INT((int)opt_step.steps, 2);
+            optimizer_free(&opt_step);
+            optimizer_free(&opt_hand);
+            sequential_runner_free(&a);
+            sequential_runner_free(&b);
+            free(p_step); free(p_hand); free(p_start); free(s_step); free(s_hand); free(x);
+        }
+}
+
 int main(void)
 {
     rng = rng_seeded(12);
@@ -859,5 +942,7 @@ int main(void)
     RUN_TEST(test_control_bytes_are_escaped_in_messages);
     RUN_TEST(test_running_statistics_after_a_short_step);
     RUN_TEST(test_batch_bytes_count_what_is_allocated);
+    RUN_TEST(test_overflowed_logits_give_a_nan_loss);
+    RUN_TEST(test_a_training_step_is_forward_loss_backward_update);
     return harness_finish();
 }

@@ -28,6 +28,7 @@
 #include "flags.h"
 #include "loss.h"
 #include "mnist.h"
+#include "model_file.h"
 #include "out_file.h"
 #include "pgm.h"
 #include "sequential.h"

@@ -8,6 +8,7 @@
 
 #include "fuzz_file.h"
 #include "fuzz_network.h"
+#include "model_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include "model_file.h"
 #include "sequential.h"
 #include "tensor.h"
 
