@@ -43,15 +43,55 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
 
 /* The register tile and cache blocks of the fast GEMM (gemm.c says how
  * they were chosen): C is computed GEMM_MR x GEMM_NR elements at a time,
- * from panels of GEMM_KC terms of the sum. */
-#define GEMM_MR 6
-#ifdef REAL_DOUBLE
-#define GEMM_NR 8
+ * from panels of GEMM_KC terms of the sum. The tile is sized per vector
+ * width (simd.h): GEMM_MR rows of GEMM_NV vector registers, GEMM_MR x
+ * GEMM_NV accumulators, enough independent multiply-adds to cover the FMA
+ * latency (4-5 cycles) on two FMA units (>= 10 in flight), leaving
+ * registers for GEMM_NV loads of B and one broadcast of A:
+ *
+ *   vector unit           registers   tile (floats)    accumulators
+ *   AVX-512 (16 floats)   32          12 x 32          24
+ *   AVX2, AVX (8)         16           6 x 16          12
+ *   NEON AArch64 (4)      32          12 x 8           24
+ *   SSE, 32-bit NEON (4)  16           6 x 8           12
+ *   none (scalar)          -           4 x 4           16
+ *
+ * (the shapes of BLIS's kernels for these units, transposed to our
+ * row-major C: BLIS's skx sgemm is 32 x 12, haswell 6 x 16, armv8a 8 x 12).
+ * Every element of C is still one running sum over p in increasing order,
+ * cut into blocks of GEMM_KC: so one build gives the same bits for any
+ * number of threads; but KC, and with it the rounding, depends on the
+ * tile, so builds for different vector widths (or with and without FMA)
+ * may differ in the last bits. */
+#include "simd.h"
+#if SIMD_BYTES == 64
+#define GEMM_MR_DEFAULT 12
+#define GEMM_NV_DEFAULT 2
+#elif SIMD_BYTES == 0
+#define GEMM_MR_DEFAULT 4
+#define GEMM_NV_DEFAULT 4
+#elif SIMD_REGISTERS >= 32
+#define GEMM_MR_DEFAULT 12
+#define GEMM_NV_DEFAULT 2
 #else
-#define GEMM_NR 16
+#define GEMM_MR_DEFAULT 6
+#define GEMM_NV_DEFAULT 2
 #endif
-#ifndef GEMM_KC                  /* (overridable with -D, to measure others) */
+#ifndef GEMM_MR                  /* (all overridable with -D, to measure others) */
+#define GEMM_MR GEMM_MR_DEFAULT
+#endif
+#ifndef GEMM_NV
+#define GEMM_NV GEMM_NV_DEFAULT
+#endif
+#define GEMM_NR (GEMM_NV * SIMD_LANES)
+/* KC: a KC x NR sliver of B, kept in L1 while the kernel sweeps A past it,
+ * of at most 32 KB (KC x NR x the bytes of a real; an L1 is 32-64 KB). */
+#ifndef GEMM_KC
+#if GEMM_NR * SIMD_REAL_BYTES >= 128
+#define GEMM_KC 256
+#else
 #define GEMM_KC 512
+#endif
 #endif
 #ifndef GEMM_MC
 #define GEMM_MC 96

@@ -673,31 +673,6 @@ static void write_csv(const char *path)
         printf("\nevery row: %s\n", path);
 }
 
-/* The widest vector unit the compiler was allowed to use (the fast flags: -march=native), from its
- * predefined macros: how many floats one instruction works on. */
-static const char *vector_unit(int *floats)
-{
-#if defined(__AVX512F__)
-    *floats = 16;
-    return "AVX-512";
-#elif defined(__AVX2__)
-    *floats = 8;
-    return "AVX2";
-#elif defined(__AVX__)
-    *floats = 8;
-    return "AVX";
-#elif defined(__ARM_NEON) || defined(__ARM_NEON__)
-    *floats = 4;
-    return "NEON";
-#elif defined(__SSE__) || defined(__x86_64__) || defined(_M_X64)
-    *floats = 4;
-    return "SSE";
-#else
-    *floats = 1;
-    return "none (scalar)";
-#endif
-}
-
 int main(int argc, char **argv)
 {
     options o = parse_flags(argc, argv);
@@ -712,9 +687,11 @@ int main(int argc, char **argv)
     run_torch(&o);
 
     print_header("The machine");
+    char peak_label[64];
+    snprintf(peak_label, sizeof peak_label, "FMA peak (%d chains of %d floats)", fma_peak_chains(), floats);
     for (int t = 1; t <= 2; t++) {
         peak[t] = measure_fma_peak(pools[t], seconds);
-        print_row(add_row("", "FMA peak (12 chains of 8 floats)", "GFLOP/s", t, peak[t], -1));
+        print_row(add_row("", peak_label, "GFLOP/s", t, peak[t], -1));
     }
     for (int t = 1; t <= 2; t++) {
         bandwidth[t] = measure_copy_bandwidth(pools[t], (size_t)(o.quick ? 4 : 256) << 20, seconds);
