@@ -101,7 +101,7 @@ SOLVED        := $(foreach n,$(EX_NUMBERS),$(if $(wildcard solutions/$(n)_*.c),$
 # Every other tests/*.c with a main(): unit tests, gradient checks, lesson output checks
 TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.c,$(wildcard tests/*.c))
 # Tests that also run in float against the fast library (tests/X.c -> X_float)
-FLOAT_TESTS   := fast_vs_naive unit_winograd
+FLOAT_TESTS   := fast_vs_naive unit_winograd unit_roofline
 TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%$(EXE)) $(SOLVED:%=$(BUILD)/tests/exercise_%$(EXE)) \
                  $(FLOAT_TESTS:%=$(BUILD)/tests/%_float$(EXE))
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%$(EXE))
