@@ -140,7 +140,9 @@ $(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%$(EXE)),$(LESSON_BINS)): $(BUILD)/l
 	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
 $(filter-out $(DOUBLE_TOOLS),$(TOOL_BINS)): $(BUILD)/%$(EXE): src/tools/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
+	$(CC) $(WARN) $(FAST_CFLAGS) $(TOOL_DEFS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
+# make bench prints the flags it was built with
+$(BUILD)/bench$(EXE): TOOL_DEFS = -DBENCH_FLAGS='"$(strip $(FAST_OPT))"'
 $(BUILD)/gradcheck$(EXE): src/tools/gradcheck.c src/tools/gradcheck/my_layer.c $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools $(filter %.c,$^) $(LIB_D) $(LDLIBS) -o $@
