@@ -5,10 +5,10 @@
  *      micro-kernel reads them, so every load is sequential, whatever the
  *      leading dimensions or transposes were.
  *   2. A register tile. The micro-kernel keeps an MR x NR tile of C in
- *      registers (6 x 16 floats = 12 AVX registers of 8) and adds one outer
- *      product of a column of A and a row of B to it for each p: 96
- *      multiply-adds for 22 numbers loaded. Written in plain C, the compiler
- *      turns each row update into two vector FMAs.
+ *      registers and adds one outer product of a column of A and a row of B
+ *      to it for each p. Its shape follows the vector unit (gemm.h): with
+ *      AVX-512, 12 x 32 floats = 24 registers of 16, 384 multiply-adds for
+ *      44 numbers loaded; with AVX2, 6 x 16 = 12 registers of 8, 96 for 22.
  *   3. Cache blocking (Goto and van de Geijn 2008, "Anatomy of
  *      high-performance matrix multiplication"; the loop order of BLIS):
  *      a KC x NR sliver of B stays in the L1 cache while the kernel sweeps
@@ -19,12 +19,19 @@
  *   5. A special case, long sums into a small C stored as A B^T, where
  *      dot products beat packing (dot_block below).
  *
- * Block sizes for a core with 32 KB of L1 and 512 KB of L2: a B sliver is
- * KC*NR*4 = 32 KB, an A block MC*KC*4 = 192 KB. Measured on AMD Zen 3
+ * Block sizes for a core with 32-48 KB of L1 and 512 KB or more of L2: a
+ * B sliver is KC*NR*4 = 32 KB (KC = 512 with NR = 16, 256 with NR = 32), an
+ * A block MC*KC*4 = 96-192 KB. Measured on AMD Zen 3 with the 6 x 16 tile
  * (alternating builds made with -DGEMM_KC=... -DGEMM_MC=..., five rounds):
  * KC = 512 beat 256 and 384 by 10-20% at 1024^3 and on the conv layers'
  * shapes, because every block of KC terms ends with a read and a write of
- * the C tile; MC = 72 and 96 were within noise of each other. */
+ * the C tile (now fetched ahead: prefetch_tile); MC = 72 and 96 were within
+ * noise of each other. With the 12 x 32 tile on an AVX-512 Xeon (Ice Lake),
+ * KC = 512 (a 64 KB sliver, more than its 48 KB L1) ran slower than 256 in
+ * CPU time on a shared machine (to be re-measured on a quiet one: build
+ * with -DGEMM_KC=512 and compare make bench's rows).
+ * Other tiles can be tried with -DGEMM_MR=... -DGEMM_NV=... (a multiple
+ * of MR must divide MC, of NR divide NC). */
 #include "gemm.h"
 
 #include <stddef.h>
@@ -97,7 +104,7 @@ static void pack_a(matrix_view A, int i0, int p0, int mc, int kc, real *restrict
         if (A.rs == 1 && rows == GEMM_MR)          /* A^T stored: a column of op(A) is contiguous */
             for (int p = 0; p < kc; p++)
                 memcpy(packed + p * GEMM_MR, corner + p * A.cs, sizeof(real) * GEMM_MR);
-        else if (rows == GEMM_MR)                  /* a transpose: six rows read side by side */
+        else if (rows == GEMM_MR)                  /* a transpose: MR rows read side by side */
             for (int p = 0; p < kc; p++)
                 for (int i = 0; i < GEMM_MR; i++)
                     packed[p * GEMM_MR + i] = corner[i * A.rs + p * A.cs];
