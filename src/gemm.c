@@ -7,8 +7,8 @@
  *   2. A register tile. The micro-kernel keeps an MR x NR tile of C in
  *      registers and adds one outer product of a column of A and a row of B
  *      to it for each p. Its shape follows the vector unit (gemm.h): with
- *      AVX-512, 12 x 32 floats = 24 registers of 16, 384 multiply-adds for
- *      44 numbers loaded; with AVX2, 6 x 16 = 12 registers of 8, 96 for 22.
+ *      AVX-512, 6 x 64 floats = 24 registers of 16, 384 multiply-adds for
+ *      70 numbers loaded; with AVX2, 6 x 16 = 12 registers of 8, 96 for 22.
  *   3. Cache blocking (Goto and van de Geijn 2008, "Anatomy of
  *      high-performance matrix multiplication"; the loop order of BLIS):
  *      a KC x NR sliver of B stays in the L1 cache while the kernel sweeps
@@ -21,12 +21,12 @@
  *
  * Block sizes for a core with 32-48 KB of L1 and 512 KB or more of L2: a
  * B sliver is KC*NR*4 = 32 KB (KC = 512 with NR = 16, 256 with NR = 32), an
- * A block MC*KC*4 = 96-192 KB. Measured on AMD Zen 3 with the 6 x 16 tile
+ * A block MC*KC*4 = 96-192 KB (6 x 64 on AVX-512: a 64 KB sliver, gemm.h). Measured on AMD Zen 3 with the 6 x 16 tile
  * (alternating builds made with -DGEMM_KC=... -DGEMM_MC=..., five rounds):
  * KC = 512 beat 256 and 384 by 10-20% at 1024^3 and on the conv layers'
  * shapes, because every block of KC terms ends with a read and a write of
  * the C tile (now fetched ahead: prefetch_tile); MC = 72 and 96 were within
- * noise of each other. With the 12 x 32 tile on an AVX-512 Xeon (Ice Lake),
+ * noise of each other. With a 12 x 32 tile on an AVX-512 Xeon (Ice Lake),
  * KC = 512 (a 64 KB sliver, more than its 48 KB L1) ran slower than 256 in
  * CPU time on a shared machine (to be re-measured on a quiet one: build
  * with -DGEMM_KC=512 and compare make bench's rows).
