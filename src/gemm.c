@@ -378,12 +378,15 @@ static strip a_panel(matrix_view A, int in_place, int ic, int ir, int pc, int kc
 }
 
 /* The block C (m x n) on one thread: the five loops of BLIS around the
- * micro-kernel. The sum over p runs in blocks of KC; the first block
- * applies beta, the later ones add (beta = 1). */
+ * micro-kernel, or dot products when `dots` (use_dot_products, decided on
+ * the whole of C by gemm: decided on a thread's part, a C cut in two would
+ * switch to dot products, which add in another order, and 1 and 2 threads
+ * gave different bits). The sum over p runs in blocks of KC; the first
+ * block applies beta, the later ones add (beta = 1). */
 static void gemm_block(matrix_view A, matrix_view B, int m, int n, int k, real alpha, real beta,
-                       real *c, int ldc)
+                       real *c, int ldc, int dots)
 {
-    if (use_dot_products(A, B, m, n, k)) {
+    if (dots) {
         dot_block(A, B, m, n, k, alpha, beta, c, ldc);
         return;
     }
@@ -429,7 +432,7 @@ static void scale_c(int m, int n, real beta, real *c, int ldc)
 
 typedef struct {
     matrix_view A, B;
-    int m, n, k, ldc, parts, by_rows;
+    int m, n, k, ldc, parts, by_rows, dots;
     real alpha, beta, *c;
 } gemm_job;
 
@@ -446,11 +449,11 @@ static void gemm_part(void *ctx, int i)
     if (g->by_rows) {
         matrix_view A = g->A;
         A.at += from * A.rs;
-        gemm_block(A, g->B, to - from, g->n, g->k, g->alpha, g->beta, g->c + (long)from * g->ldc, g->ldc);
+        gemm_block(A, g->B, to - from, g->n, g->k, g->alpha, g->beta, g->c + (long)from * g->ldc, g->ldc, g->dots);
     } else {
         matrix_view B = g->B;
         B.at += from * B.cs;
-        gemm_block(g->A, B, g->m, to - from, g->k, g->alpha, g->beta, g->c + from, g->ldc);
+        gemm_block(g->A, B, g->m, to - from, g->k, g->alpha, g->beta, g->c + from, g->ldc, g->dots);
     }
 }
 
@@ -464,7 +467,8 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
         return;
     }
     gemm_job g = { view_of(a, lda, trans_a), view_of(b, ldb, trans_b), m, n, k, ldc,
-                   thread_pool_size(pool), 0, alpha, beta, c };
+                   thread_pool_size(pool), 0, 0, alpha, beta, c };
+    g.dots = use_dot_products(g.A, g.B, m, n, k);
     /* Cut along the side with more tiles, so every thread gets whole tiles. */
     g.by_rows = (m + GEMM_MR - 1) / GEMM_MR >= (n + GEMM_NR - 1) / GEMM_NR;
     if (gemm_flops(m, n, k) < 1e6)           /* too small to be worth waking threads */
