@@ -101,7 +101,7 @@ SOLVED        := $(foreach n,$(EX_NUMBERS),$(if $(wildcard solutions/$(n)_*.c),$
 # Every other tests/*.c with a main(): unit tests, gradient checks, lesson output checks
 TEST_SRC      := $(filter-out tests/harness.c tests/exercise.c tests/exercise_%.c,$(wildcard tests/*.c))
 # Tests that also run in float against the fast library (tests/X.c -> X_float)
-FLOAT_TESTS   := fast_vs_naive unit_winograd
+FLOAT_TESTS   := fast_vs_naive unit_winograd unit_roofline
 TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%$(EXE)) $(SOLVED:%=$(BUILD)/tests/exercise_%$(EXE)) \
                  $(FLOAT_TESTS:%=$(BUILD)/tests/%_float$(EXE))
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%$(EXE))
@@ -140,7 +140,9 @@ $(filter $(FLOAT_LESSONS:%=$(BUILD)/lessons/%$(EXE)),$(LESSON_BINS)): $(BUILD)/l
 	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
 $(filter-out $(DOUBLE_TOOLS),$(TOOL_BINS)): $(BUILD)/%$(EXE): src/tools/%.c $(LIB_FAST)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(FAST_CFLAGS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
+	$(CC) $(WARN) $(FAST_CFLAGS) $(TOOL_DEFS) -Isrc $< $(LIB_FAST) $(LDLIBS) -o $@
+# make bench prints the flags it was built with
+$(BUILD)/bench$(EXE): TOOL_DEFS = -DBENCH_FLAGS='"$(strip $(FAST_OPT))"'
 $(BUILD)/gradcheck$(EXE): src/tools/gradcheck.c src/tools/gradcheck/my_layer.c $(LIB_D)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Isrc/tools $(filter %.c,$^) $(LIB_D) $(LDLIBS) -o $@

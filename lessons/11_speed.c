@@ -32,7 +32,7 @@
 #include "minibatch.h"   /* batch_score, minibatch_gradient */
 #include "optim.h"       /* sgd_momentum_step */
 #include "rng.h"         /* rng_t, rng_seeded, rng_uniform_range, rng_uniform, rng_below */
-#include "roofline.h"    /* roofline_attainable, measure_fma_peak, measure_copy_bandwidth, wall_clock */
+#include "roofline.h"    /* roofline_attainable, measure_fma_peak, measure_copy_bandwidth, wall_clock, vector_unit */
 #include "tensor.h"      /* with_commas, tensor_alloc, tensor_print_2d, tensor_fill, tensor_copy, ... */
 #include "threadpool.h"  /* thread_pool, thread_pool_create, thread_pool_free */
 
@@ -316,10 +316,12 @@ static machine step_roofline(thread_pool *pool, const settings *s, const layer_c
                   measure_copy_bandwidth(pool, s->copy_bytes, s->probe_seconds) };
     printf("(Every figure measured here drops while other programs run: a second run on a quiet\n"
            "machine is the one to believe.)\n");
-    printf("FMA peak, 1 thread:         %7.1f GFLOP/s  (measure_fma_peak: 12 chains of 8-wide FMAs)\n"
+    int lanes = 1;
+    const char *unit = vector_unit(&lanes);
+    printf("FMA peak, 1 thread:         %7.1f GFLOP/s  (measure_fma_peak: %d chains of %d-wide FMAs, %s)\n"
            "FMA peak, %d threads:        %7.1f GFLOP/s\n"
            "copy bandwidth, %d threads:  %7.1f GB/s     (measure_copy_bandwidth: %d MB, read + written)\n",
-           m.peak1, THREADS, m.peak, THREADS, m.bandwidth, (int)(s->copy_bytes >> 20));
+           m.peak1, fma_peak_chains(), lanes, unit, THREADS, m.peak, THREADS, m.bandwidth, (int)(s->copy_bytes >> 20));
     if (!(m.bandwidth > 0)) {
         printf("(the bandwidth probe could not allocate its buffers: no roofline today)\n");
         m.bandwidth = 1e-9;
@@ -400,6 +402,8 @@ static void run_im2col_conv(void *ctx)
 
 static void explain_strides(int n)
 {
+    int lanes = 1;
+    const char *unit = vector_unit(&lanes);
     printf("The textbook loops compute one output at a time as a dot product. For a matrix\n"
            "product C (n x n) = A B, n = %d, C[i][j] = sum over p of A[i][p] B[p][j]:\n"
            "  for i, for j, for p:  sum += a[i*n + p] * b[p*n + j]\n"
@@ -407,8 +411,9 @@ static void explain_strides(int n)
            "each row of B, %d bytes apart. Memory reaches the core in cache lines of 64 bytes\n"
            "(16 floats); each line of B brings 16 numbers and the loop uses 1 of them. Every\n"
            "addition also waits for the one before (one running sum: 3-4 cycles each), and the\n"
-           "vector units, which do 8 floats at once, get little to do: spreading one sum over 8\n"
-           "lanes would change the order of its additions, which C does not allow.\n", n, n * (int)sizeof(real));
+           "vector units, which do %d numbers at once here (%s), get little to do: spreading one\n"
+           "sum over %d lanes would change the order of its additions, which C does not allow.\n",
+           n, n * (int)sizeof(real), lanes, unit, lanes);
     printf("The direct convolution of lessons 01-10 (src/conv.c) runs its inner loop along a row\n"
            "of the output, Y[oy][ox] += W[co][ci][ky][kx] * X[iy][ox + kx]: unit stride, but each\n"
            "multiply-add loads Y, loads X and stores Y, and a row is only out_w long (24 in\n"
@@ -602,7 +607,7 @@ static void run_blocked(void *ctx)
     matmul_blocked(g->n, g->n, g->n, g->a, g->b, g->c);
 }
 
-/* 4. src/gemm.c: packing + a 6x16 register tile + cache blocks, 1 thread. */
+/* 4. src/gemm.c: packing + a GEMM_MR x GEMM_NR register tile + cache blocks, 1 thread. */
 static void run_gemm_one_thread(void *ctx)
 {
     gemm_case *g = ctx;
@@ -624,7 +629,7 @@ static const struct {
     { "naive i-j-p (dot products)", run_ijp, 1 },
     { "loop order i-p-j (vectorised)", run_ipj, 1 },
     { "+ cache blocks 64x128x256", run_blocked, 1 },
-    { "+ packing, 6x16 register tile", run_gemm_one_thread, 1 },
+    { "+ packing, a register tile", run_gemm_one_thread, 1 },
     { "+ threads", run_gemm_threads, THREADS },
 };
 #define LADDER_STEPS ((int)(sizeof ladder / sizeof ladder[0]))
@@ -691,14 +696,18 @@ static double step_gemm_ladder(thread_pool *pool, const machine *m, const settin
            "numbers come from, not how many loads and stores each multiply-add needs, and the\n"
            "i-p-j loop needs 2 loads and 1 store per vector FMA; while the caches keep up with\n"
            "that, blocking alone buys little, and can lose to its shorter inner loops. Row 4 (src/gemm.c) copies the blocks of A and B\n"
-           "into the order its inner kernel reads them (packing) and keeps a 6x16 tile of C in\n"
-           "12 vector registers, adding one outer product per step: 96 multiply-adds for 22\n"
+           "into the order its inner kernel reads them (packing) and keeps a %dx%d tile of C in\n"
+           "%d vector registers, adding one outer product per step: %d multiply-adds for %d\n"
            "numbers loaded, %.1fx. Its kernel is fast enough to outrun the caches, so it needs\n"
            "the blocks. Row 5 gives each thread its own band of C (%.1fx on %d threads).\n",
-           gflops[1] / gflops[0], gflops[2] / gflops[1], gflops[3] / gflops[2], gflops[4] / gflops[3], THREADS);
+           gflops[1] / gflops[0], gflops[2] / gflops[1], GEMM_MR, GEMM_NR, GEMM_MR * GEMM_NV,
+           GEMM_MR * GEMM_NR, GEMM_MR + GEMM_NR, gflops[3] / gflops[2], gflops[4] / gflops[3], THREADS);
+    int lanes = 1;
+    const char *unit = vector_unit(&lanes);
     printf("Rows 2-5 also need the compiler: -march=native lets it use this CPU's widest vector\n"
-           "registers (8 floats with AVX2) and FMA, and -ffp-contract=fast lets it fuse a * b + c into\n"
-           "one FMA (gcc does not under -std=c11 without it: half the peak). notes/11_speed.md: both.\n");
+           "registers (here %s, %d floats; the tile is sized for them, gemm.h) and FMA, and\n"
+           "-ffp-contract=fast lets it fuse a * b + c into one FMA (gcc does not under -std=c11\n"
+           "without it: half the peak). notes/11_speed.md: both.\n", unit, lanes);
     return gflops[LADDER_STEPS - 1];
 }
 

@@ -5,10 +5,10 @@
  *      micro-kernel reads them, so every load is sequential, whatever the
  *      leading dimensions or transposes were.
  *   2. A register tile. The micro-kernel keeps an MR x NR tile of C in
- *      registers (6 x 16 floats = 12 AVX registers of 8) and adds one outer
- *      product of a column of A and a row of B to it for each p: 96
- *      multiply-adds for 22 numbers loaded. Written in plain C, the compiler
- *      turns each row update into two vector FMAs.
+ *      registers and adds one outer product of a column of A and a row of B
+ *      to it for each p. Its shape follows the vector unit (gemm.h): with
+ *      AVX-512, 6 x 64 floats = 24 registers of 16, 384 multiply-adds for
+ *      70 numbers loaded; with AVX2, 6 x 16 = 12 registers of 8, 96 for 22.
  *   3. Cache blocking (Goto and van de Geijn 2008, "Anatomy of
  *      high-performance matrix multiplication"; the loop order of BLIS):
  *      a KC x NR sliver of B stays in the L1 cache while the kernel sweeps
@@ -19,18 +19,24 @@
  *   5. A special case, long sums into a small C stored as A B^T, where
  *      dot products beat packing (dot_block below).
  *
- * Block sizes for a core with 32 KB of L1 and 512 KB of L2: a B sliver is
- * KC*NR*4 = 32 KB, an A block MC*KC*4 = 192 KB. Measured on AMD Zen 3
+ * Block sizes for a core with 32-48 KB of L1 and 512 KB or more of L2: a
+ * B sliver is KC*NR*4 = 32 KB (KC = 512 with NR = 16, 256 with NR = 32), an
+ * A block MC*KC*4 = 96-192 KB (6 x 64 on AVX-512: a 64 KB sliver, gemm.h). Measured on AMD Zen 3 with the 6 x 16 tile
  * (alternating builds made with -DGEMM_KC=... -DGEMM_MC=..., five rounds):
  * KC = 512 beat 256 and 384 by 10-20% at 1024^3 and on the conv layers'
  * shapes, because every block of KC terms ends with a read and a write of
- * the C tile; MC = 72 and 96 were within noise of each other. */
+ * the C tile (now fetched ahead: prefetch_tile); MC = 72 and 96 were within
+ * noise of each other. With a 12 x 32 tile on an AVX-512 Xeon (Ice Lake),
+ * KC = 512 (a 64 KB sliver, more than its 48 KB L1) ran slower than 256 in
+ * CPU time on a shared machine (to be re-measured on a quiet one: build
+ * with -DGEMM_KC=512 and compare make bench's rows).
+ * Other tiles can be tried with -DGEMM_MR=... -DGEMM_NV=... (a multiple
+ * of MR must divide MC, of NR divide NC). */
 #include "gemm.h"
 
 #include <stddef.h>
 #include <string.h>
 
-_Static_assert(GEMM_MR == 6, "micro_kernel below is written out for six rows");
 _Static_assert(GEMM_MC % GEMM_MR == 0 && GEMM_NC % GEMM_NR == 0, "blocks are whole tiles");
 
 double gemm_flops(int m, int n, int k)
@@ -98,7 +104,7 @@ static void pack_a(matrix_view A, int i0, int p0, int mc, int kc, real *restrict
         if (A.rs == 1 && rows == GEMM_MR)          /* A^T stored: a column of op(A) is contiguous */
             for (int p = 0; p < kc; p++)
                 memcpy(packed + p * GEMM_MR, corner + p * A.cs, sizeof(real) * GEMM_MR);
-        else if (rows == GEMM_MR)                  /* a transpose: six rows read side by side */
+        else if (rows == GEMM_MR)                  /* a transpose: MR rows read side by side */
             for (int p = 0; p < kc; p++)
                 for (int i = 0; i < GEMM_MR; i++)
                     packed[p * GEMM_MR + i] = corner[i * A.rs + p * A.cs];
@@ -154,15 +160,6 @@ static void store_row(real *restrict c, const real *restrict row, int nr, real a
             c[j] = alpha * row[j] + beta * c[j];
 }
 
-/* One row of the tile: row[j] += a * b[j] for the NR columns. The compiler
- * makes this NR/8 vector fused multiply-adds (with -O2 -ftree-vectorize or
- * -O3, -march=native and -ffp-contract=fast: the Makefile's fast flags). */
-static void row_update(real *restrict row, real a, const real *restrict b)
-{
-    for (int j = 0; j < GEMM_NR; j++)
-        row[j] += a * b[j];
-}
-
 /* What the micro-kernel reads: kc groups of MR numbers of A (a column of the
  * tile's rows each) or NR numbers of B (a row of its columns), `step` reals
  * apart: step = MR or NR when packed, the stored matrix's stride when read
@@ -175,24 +172,85 @@ typedef struct {
 /* The mr x nr tile of C at c (mr <= MR, nr <= NR) from kc columns of A and
  * kc rows of B:
  *     tile = sum over p of  A[.][p] (a column)  x  B[p][.] (a row),
- * an outer product per p, then C = alpha * tile + beta * C. The six rows
- * are six named arrays, not one 2-D array: compilers keep those in
- * registers more reliably. */
+ * an outer product per p, then C = alpha * tile + beta * C.
+ *
+ * With vector extensions (simd.h) the tile is MR x NV vector registers,
+ * acc[i][v] holding C[i][v*LANES .. v*LANES+LANES-1]; for each p, NV loads
+ * of B's row, and for each of the MR rows one broadcast of A[i][p] times
+ * those NV vectors: MR x NV independent fused multiply-adds (the compiler
+ * fuses a * b + c with -ffp-contract=fast) for NV + MR numbers loaded. The
+ * loops over i and v have fixed counts and are unrolled completely (the
+ * pragma; gcc >= 8 and clang know it), so every acc[i][v] becomes a
+ * register: gcc 12 and clang 14 -march=native on AVX-512 give 24 vfmadd231ps
+ * on zmm registers and no memory access but the loads per p (check with
+ * objdump -d build/obj/fast/gemm.o). Without vector extensions: the same
+ * sums in plain arrays, which the vectoriser may or may not keep in
+ * registers. */
+#if defined(__GNUC__) || defined(__clang__)
+#define UNROLLED _Pragma("GCC unroll 16")
+#else
+#define UNROLLED
+#endif
+
+#if SIMD_VECTORS
+
+static SIMD_FULL_WIDTH void tile_sums(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR])
+{
+    const real *restrict a = as.at, *restrict b = bs.at;
+    simd_vec acc[GEMM_MR][GEMM_NV];
+    UNROLLED for (int i = 0; i < GEMM_MR; i++)
+        UNROLLED for (int v = 0; v < GEMM_NV; v++)
+            acc[i][v] = (simd_vec){ 0 };
+    for (int p = 0; p < kc; p++, a += as.step, b += bs.step) {
+        simd_vec b_row[GEMM_NV];                  /* B[p][0 .. NR-1] */
+        UNROLLED for (int v = 0; v < GEMM_NV; v++)
+            memcpy(&b_row[v], b + v * SIMD_LANES, sizeof b_row[v]);    /* an unaligned vector load */
+        UNROLLED for (int i = 0; i < GEMM_MR; i++)
+            UNROLLED for (int v = 0; v < GEMM_NV; v++)
+                acc[i][v] += a[i] * b_row[v];     /* a[i] broadcast to every lane */
+    }
+    UNROLLED for (int i = 0; i < GEMM_MR; i++)
+        UNROLLED for (int v = 0; v < GEMM_NV; v++)
+            memcpy(&tile[i][v * SIMD_LANES], &acc[i][v], sizeof acc[i][v]);
+}
+
+#else
+
+static void tile_sums(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR])
+{
+    const real *restrict a = as.at, *restrict b = bs.at;
+    for (int i = 0; i < GEMM_MR; i++)
+        for (int j = 0; j < GEMM_NR; j++)
+            tile[i][j] = 0;
+    for (int p = 0; p < kc; p++, a += as.step, b += bs.step)
+        for (int i = 0; i < GEMM_MR; i++)
+            for (int j = 0; j < GEMM_NR; j++)
+                tile[i][j] += a[i] * b[j];
+}
+
+#endif
+
+/* Asks the cache to fetch the C tile while the sums run, so that the
+ * store at the end does not wait for memory (C is often far larger than
+ * the caches: 4 MB at 1024^2 floats). A hint only: gcc's and clang's
+ * __builtin_prefetch; nothing elsewhere. */
+static void prefetch_tile(const real *c, int ldc, int mr, int nr)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (int i = 0; i < mr; i++)
+        for (int j = 0; j < nr; j += 64 / (int)sizeof(real))          /* one 64-byte cache line at a time */
+            __builtin_prefetch(c + (long)i * ldc + j, 1);
+#else
+    (void)c, (void)ldc, (void)mr, (void)nr;
+#endif
+}
+
 static void micro_kernel(int kc, strip as, strip bs, real *restrict c, int ldc, int mr, int nr,
                          real alpha, real beta)
 {
-    const real *restrict a = as.at, *restrict b = bs.at;
-    real r0[GEMM_NR] = { 0 }, r1[GEMM_NR] = { 0 }, r2[GEMM_NR] = { 0 };
-    real r3[GEMM_NR] = { 0 }, r4[GEMM_NR] = { 0 }, r5[GEMM_NR] = { 0 };
-    for (int p = 0; p < kc; p++, a += as.step, b += bs.step) {
-        row_update(r0, a[0], b);
-        row_update(r1, a[1], b);
-        row_update(r2, a[2], b);
-        row_update(r3, a[3], b);
-        row_update(r4, a[4], b);
-        row_update(r5, a[5], b);
-    }
-    const real *tile[GEMM_MR] = { r0, r1, r2, r3, r4, r5 };
+    _Alignas(64) real tile[GEMM_MR][GEMM_NR];
+    prefetch_tile(c, ldc, mr, nr);
+    tile_sums(kc, as, bs, tile);
     for (int i = 0; i < mr; i++)
         store_row(c + (long)i * ldc, tile[i], nr, alpha, beta);
 }
@@ -320,12 +378,15 @@ static strip a_panel(matrix_view A, int in_place, int ic, int ir, int pc, int kc
 }
 
 /* The block C (m x n) on one thread: the five loops of BLIS around the
- * micro-kernel. The sum over p runs in blocks of KC; the first block
- * applies beta, the later ones add (beta = 1). */
+ * micro-kernel, or dot products when `dots` (use_dot_products, decided on
+ * the whole of C by gemm: decided on a thread's part, a C cut in two would
+ * switch to dot products, which add in another order, and 1 and 2 threads
+ * gave different bits). The sum over p runs in blocks of KC; the first
+ * block applies beta, the later ones add (beta = 1). */
 static void gemm_block(matrix_view A, matrix_view B, int m, int n, int k, real alpha, real beta,
-                       real *c, int ldc)
+                       real *c, int ldc, int dots)
 {
-    if (use_dot_products(A, B, m, n, k)) {
+    if (dots) {
         dot_block(A, B, m, n, k, alpha, beta, c, ldc);
         return;
     }
@@ -371,7 +432,7 @@ static void scale_c(int m, int n, real beta, real *c, int ldc)
 
 typedef struct {
     matrix_view A, B;
-    int m, n, k, ldc, parts, by_rows;
+    int m, n, k, ldc, parts, by_rows, dots;
     real alpha, beta, *c;
 } gemm_job;
 
@@ -388,11 +449,11 @@ static void gemm_part(void *ctx, int i)
     if (g->by_rows) {
         matrix_view A = g->A;
         A.at += from * A.rs;
-        gemm_block(A, g->B, to - from, g->n, g->k, g->alpha, g->beta, g->c + (long)from * g->ldc, g->ldc);
+        gemm_block(A, g->B, to - from, g->n, g->k, g->alpha, g->beta, g->c + (long)from * g->ldc, g->ldc, g->dots);
     } else {
         matrix_view B = g->B;
         B.at += from * B.cs;
-        gemm_block(g->A, B, g->m, to - from, g->k, g->alpha, g->beta, g->c + from, g->ldc);
+        gemm_block(g->A, B, g->m, to - from, g->k, g->alpha, g->beta, g->c + from, g->ldc, g->dots);
     }
 }
 
@@ -406,7 +467,8 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
         return;
     }
     gemm_job g = { view_of(a, lda, trans_a), view_of(b, ldb, trans_b), m, n, k, ldc,
-                   thread_pool_size(pool), 0, alpha, beta, c };
+                   thread_pool_size(pool), 0, 0, alpha, beta, c };
+    g.dots = use_dot_products(g.A, g.B, m, n, k);
     /* Cut along the side with more tiles, so every thread gets whole tiles. */
     g.by_rows = (m + GEMM_MR - 1) / GEMM_MR >= (n + GEMM_NR - 1) / GEMM_NR;
     if (gemm_flops(m, n, k) < 1e6)           /* too small to be worth waking threads */

@@ -43,15 +43,66 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
 
 /* The register tile and cache blocks of the fast GEMM (gemm.c says how
  * they were chosen): C is computed GEMM_MR x GEMM_NR elements at a time,
- * from panels of GEMM_KC terms of the sum. */
-#define GEMM_MR 6
-#ifdef REAL_DOUBLE
-#define GEMM_NR 8
+ * from panels of GEMM_KC terms of the sum. The tile is sized per vector
+ * width (simd.h): GEMM_MR rows of GEMM_NV vector registers, GEMM_MR x
+ * GEMM_NV accumulators, enough independent multiply-adds to cover the FMA
+ * latency (4-5 cycles) on two FMA units (>= 10 in flight), leaving
+ * registers for GEMM_NV loads of B and one broadcast of A:
+ *
+ *   vector unit           registers   tile (floats)    accumulators
+ *   AVX-512 (16 floats)   32           6 x 64          24
+ *   AVX2, AVX (8)         16           6 x 16          12
+ *   NEON AArch64 (4)      32          12 x 8           24
+ *   SSE, 32-bit NEON (4)  16           6 x 8           12
+ *   none (scalar)          -           4 x 4           16
+ *
+ * (the shapes of BLIS's kernels for these units, transposed to our
+ * row-major C, are 12 x 32 for Skylake-X, 6 x 16 for Haswell, 12 x 8 for
+ * ARMv8; on AVX-512, 6 x 64 needs fewer loads per FMA than 12 x 32, 10
+ * against 14 for 24 FMAs; on an Ice Lake Xeon its kernel alone, data in L1,
+ * ran at about 0.9 of the FMA probe against 0.8 for 12 x 32, in CPU time
+ * on a shared machine (to be re-measured on a quiet one: a build with
+ * EXTRA_CFLAGS="-DGEMM_MR=12 -DGEMM_NV=2" against this one, make bench); it
+ * also wastes less on the 16-row products of lesson 10's convolutions: 3
+ * tiles of 6 rows against 2 of 12).
+ * Every element of C is still one running sum over p in increasing order,
+ * cut into blocks of GEMM_KC: so one build gives the same bits for any
+ * number of threads; but KC, and with it the rounding, depends on the
+ * tile, so builds for different vector widths (or with and without FMA)
+ * may differ in the last bits. */
+#include "simd.h"
+#if SIMD_BYTES == 64
+#define GEMM_MR_DEFAULT 6
+#define GEMM_NV_DEFAULT 4
+#elif SIMD_BYTES == 0
+#define GEMM_MR_DEFAULT 4
+#define GEMM_NV_DEFAULT 4
+#elif SIMD_REGISTERS >= 32
+#define GEMM_MR_DEFAULT 12
+#define GEMM_NV_DEFAULT 2
 #else
-#define GEMM_NR 16
+#define GEMM_MR_DEFAULT 6
+#define GEMM_NV_DEFAULT 2
 #endif
-#ifndef GEMM_KC                  /* (overridable with -D, to measure others) */
+#ifndef GEMM_MR                  /* (all overridable with -D, to measure others) */
+#define GEMM_MR GEMM_MR_DEFAULT
+#endif
+#ifndef GEMM_NV
+#define GEMM_NV GEMM_NV_DEFAULT
+#endif
+#define GEMM_NR (GEMM_NV * SIMD_LANES)
+/* KC: a KC x NR sliver of B, kept near L1 while the kernel sweeps A past
+ * it: 32 KB for NR = 16 floats, KC = 512 (an L1 is 32-48 KB). With wider
+ * tiles KC = 256, fewer terms per block: every block of KC terms ends with
+ * a read and a write of the C tile, so KC is not halved again; the 6 x 64
+ * tile's sliver (64 KB) then lives in L2, which feeds its 4 loads of B per
+ * 24 FMAs (KC = 128 ran slower there, CPU time on a shared machine). */
+#ifndef GEMM_KC
+#if GEMM_NR * SIMD_REAL_BYTES >= 128
+#define GEMM_KC 256
+#else
 #define GEMM_KC 512
+#endif
 #endif
 #ifndef GEMM_MC
 #define GEMM_MC 96

@@ -338,6 +338,18 @@ double os_seconds(void)
 #endif
 }
 
+double os_load_average(void)
+{
+    double load = -1;
+    FILE *f = fopen("/proc/loadavg", "r");          /* "0.52 0.58 0.59 1/467 12345": 1, 5, 15 minutes */
+    if (f) {
+        if (fscanf(f, "%lf", &load) != 1 || load < 0)
+            load = -1;
+        fclose(f);                                  /* read only: nothing to lose if it fails */
+    }
+    return load;
+}
+
 /* ---------------------------------------------------------------- threads */
 
 #if defined(NO_C11_THREADS) || defined(__STDC_NO_THREADS__)

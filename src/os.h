@@ -103,6 +103,14 @@ int os_list_dir(const char *dir, int (*visit)(const char *name, void *ctx), void
  * else time() (whole seconds). */
 double os_seconds(void);
 
+/* The system's load average over the last minute: how many programs were
+ * running or waiting for a processor, on average (0.0 on an idle machine,
+ * about 2 when two programs keep two cores busy). From /proc/loadavg
+ * (Linux); -1 where the system does not say (then a caller must judge how
+ * busy the machine is some other way: make bench also compares its own
+ * probes, src/tools/bench.c). */
+double os_load_average(void);
+
 /* ---------------------------------------------------------------- threads
  *
  * Threads, a lock and a condition variable: C11 <threads.h> where the

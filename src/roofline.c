@@ -6,8 +6,12 @@
 
 #include "os.h"
 #include "real.h"
+#include "simd.h"
 
-#define CHAIN_WIDTH 8     /* numbers per chain: one 256-bit register of floats */
+/* Independent chains: two FMA units x a latency of 4-5 cycles need at least
+ * 10 FMAs in flight; as many as the registers hold, leaving a few for m and c. */
+#define PEAK_CHAINS (SIMD_REGISTERS >= 32 ? 24 : 12)
+
 #define ROUNDS 4000000L   /* multiply-adds per chain element between clock readings */
 
 double wall_clock(void)
@@ -15,37 +19,69 @@ double wall_clock(void)
     return os_seconds();
 }
 
-/* acc[j] = acc[j] * m + c for the chain's numbers: one vector FMA. */
-static void chain_step(real *restrict acc, real m, real c)
+const char *vector_unit(int *lanes)
 {
-    for (int j = 0; j < CHAIN_WIDTH; j++)
-        acc[j] = acc[j] * m + c;
+    if (lanes)
+        *lanes = SIMD_LANES;
+    return SIMD_NAME;
 }
 
-/* 12 chains, `rounds` steps each. m slightly below 1 keeps every number
- * bounded (it tends to c / (1 - m)); the sum is returned so the compiler
- * cannot drop the work. Twelve named arrays, as in gemm.c's micro-kernel,
- * which compilers keep in registers. */
-static real fma_chains(long rounds, real m, real c)
+int fma_peak_chains(void)
 {
-    real a0[CHAIN_WIDTH], a1[CHAIN_WIDTH], a2[CHAIN_WIDTH], a3[CHAIN_WIDTH], a4[CHAIN_WIDTH], a5[CHAIN_WIDTH];
-    real a6[CHAIN_WIDTH], a7[CHAIN_WIDTH], a8[CHAIN_WIDTH], a9[CHAIN_WIDTH], a10[CHAIN_WIDTH], a11[CHAIN_WIDTH];
-    real *chains[12] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 };
-    for (int k = 0; k < 12; k++)
-        for (int j = 0; j < CHAIN_WIDTH; j++)
-            chains[k][j] = (real)(k + j);
-    for (long r = 0; r < rounds; r++) {
-        chain_step(a0, m, c);  chain_step(a1, m, c);  chain_step(a2, m, c);
-        chain_step(a3, m, c);  chain_step(a4, m, c);  chain_step(a5, m, c);
-        chain_step(a6, m, c);  chain_step(a7, m, c);  chain_step(a8, m, c);
-        chain_step(a9, m, c);  chain_step(a10, m, c); chain_step(a11, m, c);
-    }
+    return PEAK_CHAINS;
+}
+
+/* PEAK_CHAINS chains of one vector register each, `rounds` steps of
+ * acc = acc * m + c each. m slightly below 1 keeps every number bounded (it
+ * tends to c / (1 - m)); the sum is returned so the compiler cannot drop
+ * the work. The loop over the chains has a fixed count and is unrolled
+ * (gemm.c's UNROLLED), so each chain stays in a register: with AVX-512,
+ * 24 vfmadd on zmm registers per round (objdump -d build/obj/fast/roofline.o). */
+#if defined(__GNUC__) || defined(__clang__)
+#define UNROLLED _Pragma("GCC unroll 32")
+#else
+#define UNROLLED
+#endif
+
+#if SIMD_VECTORS
+
+static SIMD_FULL_WIDTH real fma_chains(long rounds, real m, real c)
+{
+    simd_vec acc[PEAK_CHAINS];
+    UNROLLED for (int k = 0; k < PEAK_CHAINS; k++)
+        acc[k] = (simd_vec){ 0 } + (real)k;
+    for (long r = 0; r < rounds; r++)
+        UNROLLED for (int k = 0; k < PEAK_CHAINS; k++)
+            acc[k] = acc[k] * m + c;             /* one vector FMA (-ffp-contract=fast) */
     real sum = 0;
-    for (int k = 0; k < 12; k++)
-        for (int j = 0; j < CHAIN_WIDTH; j++)
-            sum += chains[k][j];
+    for (int k = 0; k < PEAK_CHAINS; k++)
+        for (int j = 0; j < SIMD_LANES; j++)
+            sum += acc[k][j];
     return sum;
 }
+
+#else
+
+/* Plain C: the same chains as arrays of SIMD_LANES numbers, which the
+ * vectoriser may map to vector registers. */
+static real fma_chains(long rounds, real m, real c)
+{
+    real acc[PEAK_CHAINS][SIMD_LANES];
+    for (int k = 0; k < PEAK_CHAINS; k++)
+        for (int j = 0; j < SIMD_LANES; j++)
+            acc[k][j] = (real)k;
+    for (long r = 0; r < rounds; r++)
+        for (int k = 0; k < PEAK_CHAINS; k++)
+            for (int j = 0; j < SIMD_LANES; j++)
+                acc[k][j] = acc[k][j] * m + c;
+    real sum = 0;
+    for (int k = 0; k < PEAK_CHAINS; k++)
+        for (int j = 0; j < SIMD_LANES; j++)
+            sum += acc[k][j];
+    return sum;
+}
+
+#endif
 
 typedef struct {
     long rounds;
@@ -75,7 +111,7 @@ double measure_fma_peak(thread_pool *pool, double seconds)
         double start = wall_clock();
         thread_pool_run(pool, threads, peak_task, &job);
         elapsed = wall_clock() - start;
-        double flops = 2.0 * 12 * CHAIN_WIDTH * (double)job.rounds * threads;
+        double flops = 2.0 * PEAK_CHAINS * SIMD_LANES * (double)job.rounds * threads;
         if (flops / elapsed > best)
             best = flops / elapsed;
     }

@@ -23,12 +23,24 @@
 double wall_clock(void);
 
 /* The floating-point peak of one `real` multiply-add stream, in GFLOP/s,
- * on every thread of the pool (NULL: this thread): each thread runs 12
- * independent chains of 8-wide a*m + c, enough to keep two FMA units busy
- * despite each FMA's latency of 4-5 cycles. An FMA counts as 2 FLOP. Runs
- * for about `seconds`. Needs the fast flags (-march=native,
- * -ffp-contract=fast) to measure what the hardware can do. */
+ * on every thread of the pool (NULL: this thread): each thread runs
+ * fma_peak_chains() independent chains of a*m + c on whole vector registers
+ * of the widest unit the build may use (vector_unit()): enough to keep two
+ * FMA units busy despite each FMA's latency of 4-5 cycles. An FMA counts as
+ * 2 FLOP per lane. Runs for about `seconds`, returns the best of several
+ * runs. Needs the fast flags (-march=native, -ffp-contract=fast) to measure
+ * what the hardware can do. */
 double measure_fma_peak(thread_pool *pool, double seconds);
+
+/* The widest vector unit the compiler was allowed to use (simd.h: from its
+ * predefined macros, e.g. -march=native on an AVX-512 CPU gives
+ * "AVX-512"), and in *lanes (if not NULL) how many `real`s one of its
+ * registers holds: 16 floats for AVX-512, 8 for AVX2, 4 for SSE and NEON. */
+const char *vector_unit(int *lanes);
+
+/* How many independent chains of one vector register measure_fma_peak
+ * runs per thread (24 with 32 vector registers, else 12). */
+int fma_peak_chains(void);
 
 /* Memory bandwidth in GB/s (10^9 bytes per second, bytes read + bytes
  * written), copying a buffer of `bytes` (use several times the last-level

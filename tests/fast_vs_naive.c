@@ -139,6 +139,10 @@ static void test_gemm_conv_shapes_threads_same_bits(void)
     check_gemm(0, 0, 16, 576 * 3, 25, 1, 0, 0, two);         /* lesson 10's conv, 3 images */
     check_gemm(0, 1, 128, 144, 200, 1, 1, 0, three);          /* a dW product */
     check_gemm(1, 0, 144, 300, 128, 1, 0, 0, three);          /* a dcols product */
+    /* C = A B^T with a long sum, C of 8,192 numbers: too large for gemm.c's
+     * dot products (DOT_MAX_C 4,096), but each thread's half is not; the
+     * halves once switched to dot products, and 2 threads differed from 1. */
+    check_gemm(0, 1, 64, 128, 256, 1, 0, 0, two);
     thread_pool_free(two);
     thread_pool_free(three);
 }
