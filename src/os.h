@@ -103,6 +103,10 @@ int os_list_dir(const char *dir, int (*visit)(const char *name, void *ctx), void
  * else time() (whole seconds). */
 double os_seconds(void);
 
+/* The processors online (sysconf(_SC_NPROCESSORS_ONLN) where there is one,
+ * GetSystemInfo on Windows), or 0 when the system does not say. */
+int os_processors(void);
+
 /* ---------------------------------------------------------------- threads
  *
  * Threads, a lock and a condition variable: C11 <threads.h> where the
