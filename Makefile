@@ -336,7 +336,8 @@ claims: data $(BUILD)/lessons/15_claims$(EXE)
 # PyTorch (src/tools/speedrun_torch.py, run as make bench runs PyTorch), its accuracy and time.
 .PHONY: speedrun
 speedrun: data $(BUILD)/lessons/16_train_fast$(EXE)
-	$(EMULATOR) $(BUILD)/lessons/16_train_fast --data data/mnist $(if $(QUICK),,--full) $(if $(ABLATION),--ablation)
+	$(EMULATOR) $(BUILD)/lessons/16_train_fast --data data/mnist $(if $(QUICK),,--full) $(if $(ABLATION),--ablation) \
+	  --curve $(BUILD)/speedrun_curve.csv
 	@if [ -n "$(TORCH)" ]; then TORCH_SCRIPT=src/tools/speedrun_torch.py sh src/tools/bench_torch.sh $(BUILD) \
 	  --data data/mnist $(if $(QUICK),--quick) || echo "speedrun: PyTorch's run failed or PyTorch is missing"; fi
 

@@ -215,7 +215,9 @@ static int run_seeds(const speed_recipe *r, const run_context *base, long first_
         wall[i] = res.train_wall;
         cpu[i] = res.train_cpu;
         if (verbose) {
-            printf("  seed %ld: validation %.2f%%", c.seed, 100 * res.val_accuracy);
+            printf("  seed %ld:", c.seed);
+            if (c.n_val > 0)
+                printf(" validation %.2f%%", 100 * res.val_accuracy);
             if (c.with_test)
                 printf("  test %.2f%%", 100 * res.test_accuracy);
             printf("  training %.1f s wall, %.1f s processor time (%ld steps)\n", res.train_wall, res.train_cpu,
@@ -245,12 +247,16 @@ static int ablation(const run_context *base, const options *o)
 {
     enum { ROWS = 8 };
     speed_recipe rows[ROWS];
-    const char *names[ROWS] = {
-        "lesson 10's recipe", "+ the network: 3x3 stacks, batchnorm", "+ batch 128, one-cycle lr",
-        "+ Nesterov momentum, weight decay", "+ label smoothing 0.1", "+ moves of 2 pixels",
-        "+ test-time augmentation", "+ weight average (EMA)",
-    };
     speed_recipe target = o->full ? full_recipe : quick_recipe;
+    char names[ROWS][40];
+    snprintf(names[0], sizeof names[0], "lesson 10's recipe, %d epochs", target.epochs);
+    snprintf(names[1], sizeof names[1], "+ the network: 3x3 stacks, batchnorm");
+    snprintf(names[2], sizeof names[2], "+ batch %d, one-cycle lr %g", target.batch, target.lr);
+    snprintf(names[3], sizeof names[3], "+ Nesterov, weight decay %g", target.weight_decay);
+    snprintf(names[4], sizeof names[4], "+ label smoothing %g", target.smoothing);
+    snprintf(names[5], sizeof names[5], "+ moves of up to %d pixels", target.shift);
+    snprintf(names[6], sizeof names[6], "+ test-time augmentation");
+    snprintf(names[7], sizeof names[7], "+ weight average (EMA 0.999)");
     rows[0] = lesson10;
     rows[0].epochs = target.epochs;
     rows[1] = rows[0];

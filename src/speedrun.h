@@ -72,10 +72,11 @@ typedef struct {
     int schedule;            /* SCHEDULE_STEP_DECAY or SCHEDULE_ONE_CYCLE                           */
     double warmup;           /* one-cycle: the fraction of the steps that warm up                   */
     double momentum;         /* SGD's and Nesterov's                                                */
-    double weight_decay;     /* L2, added to the gradient of conv and dense weights and biases       */
+    double weight_decay;     /* L2, lambda w added to the gradient of every parameter (gamma, beta too) */
     double smoothing;        /* label smoothing eps (0: none)                                       */
     int shift;               /* training images moved by up to this many pixels (0: none)           */
-    double ema;              /* the average's decay d per step (0: no average)                      */
+    double ema;              /* the average's decay d per step (0: no average); the test then uses
+                              * the average with the running statistics of the trained weights    */
     int tta;                 /* 1: the test averages the image and its four one-pixel moves          */
     int threads;
 } speed_recipe;
@@ -85,7 +86,8 @@ typedef struct {
     double val_accuracy;     /* on the held-out images (NAN without)                               */
     double test_accuracy;    /* on the test set (NAN when test_images is NULL)                      */
     double train_wall;       /* seconds of training, wall clock (scoring passes excluded)           */
-    double train_cpu;        /* seconds of training, processor time of all threads (ISO C clock())  */
+    double train_cpu;        /* seconds of training, processor time of all threads (ISO C clock();
+                              * Microsoft's C library returns wall-clock time there instead)      */
     long steps;
 } speed_result;
 
