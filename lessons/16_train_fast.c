@@ -242,19 +242,20 @@ static void print_summary(const char *what, const double *acc, const double *wal
 
 /* ---------------------------------------------------------------- the ablation */
 
-/* Lesson 10's recipe, then one ingredient more at each row. */
+/* Lesson 10's recipe, then one ingredient more at each row, towards the
+ * chosen recipe (--full or the quick one, with the flags' changes). */
 static int ablation(const run_context *base, const options *o)
 {
     enum { ROWS = 8 };
     speed_recipe rows[ROWS];
-    speed_recipe target = o->full ? full_recipe : quick_recipe;
+    speed_recipe target = chosen_recipe(o);            /* the recipe, with the flags' changes */
     char names[ROWS][40];
-    snprintf(names[0], sizeof names[0], "lesson 10's recipe, %d epochs", target.epochs);
+    snprintf(names[0], sizeof names[0], "lesson 10's recipe, %d epoch%s", target.epochs, target.epochs == 1 ? "" : "s");
     snprintf(names[1], sizeof names[1], "+ the network: 3x3 stacks, batchnorm");
     snprintf(names[2], sizeof names[2], "+ batch %d, one-cycle lr %g", target.batch, target.lr);
     snprintf(names[3], sizeof names[3], "+ Nesterov, weight decay %g", target.weight_decay);
     snprintf(names[4], sizeof names[4], "+ label smoothing %g", target.smoothing);
-    snprintf(names[5], sizeof names[5], "+ moves of up to %d pixels", target.shift);
+    snprintf(names[5], sizeof names[5], "+ moves of up to %d pixel%s", target.shift, target.shift == 1 ? "" : "s");
     snprintf(names[6], sizeof names[6], "+ test-time augmentation");
     snprintf(names[7], sizeof names[7], "+ weight average (EMA 0.999)");
     rows[0] = lesson10;
@@ -281,8 +282,12 @@ static int ablation(const run_context *base, const options *o)
     int n = o->seeds;
     printf("%-40s %8s %6s %8s %8s  %s\n", "recipe", "mean %", "sd", "cpu s", "wall s", "vs the row above: 95% CI");
     for (int k = 0; k < ROWS; k++) {
+        run_context row = *base;                        /* its curve (--curve) labelled "row1", "row2", ... */
+        char label[16];
+        snprintf(label, sizeof label, "row%d", k + 1);
+        row.label = label;
         rows[k].threads = o->threads;
-        if (run_seeds(&rows[k], base, o->seed, n, 0, acc[k], wall[k], cpu[k]) != 0)
+        if (run_seeds(&rows[k], &row, o->seed, n, 0, acc[k], wall[k], cpu[k]) != 0)
             return -1;
         double mean, sd, wmean, wsd, cmean, csd;
         sample_mean_sd(acc[k], n, &mean, &sd);
