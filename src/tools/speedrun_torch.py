@@ -136,6 +136,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="the quick recipe (2 epochs, moves of 1 pixel)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=0, help="train on the first N images only (a check that it runs)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     recipe = dict(epochs=4, batch=128, lr=0.2, warmup=0.2, momentum=0.9, weight_decay=5e-4, smoothing=0.1,
@@ -150,12 +151,17 @@ def main():
     except (OSError, ValueError, struct.error) as e:
         sys.exit("speedrun_torch: %s" % e)
     n_train = images.shape[0] - VALIDATION
+    if n_train < 1:
+        sys.exit("speedrun_torch: %d training images, fewer than the %d held out" % (images.shape[0], VALIDATION))
+    if 0 < a.limit < n_train:
+        n_train = a.limit
     print("PyTorch %s, %d threads: %s recipe, %d training images, the last %d held out" %
           (torch.__version__, a.threads, "quick" if a.quick else "full", n_train, VALIDATION))
     accs, walls, cpus = [], [], []
     for seed in range(1, a.seeds + 1):
         net, wall, cpu = train(seed, recipe, images[:n_train], labels[:n_train])
-        val = accuracy(net, images[n_train:], labels[n_train:], recipe["tta"])
+        held = images.shape[0] - VALIDATION
+        val = accuracy(net, images[held:], labels[held:], recipe["tta"])
         test = accuracy(net, test_x, test_y, recipe["tta"])
         accs.append(test)
         walls.append(wall)
@@ -164,7 +170,7 @@ def main():
               (seed, 100 * val, 100 * test, wall, cpu))
         sys.stdout.flush()
     sd = statistics.stdev(accs) if len(accs) > 1 else float("nan")
-    print("PyTorch test accuracy over %d seeds: mean %.2f%%, sd %.2f, lowest %.2f%%, highest %.2f%%" %
+    print("PyTorch test accuracy over %d seed(s): mean %.2f%%, sd %.2f, lowest %.2f%%, highest %.2f%%" %
           (len(accs), 100 * statistics.mean(accs), 100 * sd, 100 * min(accs), 100 * max(accs)))
     print("PyTorch training time per seed: %.1f s wall, %.1f s processor time" %
           (statistics.mean(walls), statistics.mean(cpus)))
