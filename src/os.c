@@ -350,6 +350,20 @@ double os_load_average(void)
     return load;
 }
 
+int os_processors(void)
+{
+#if defined(OS_WINDOWS)
+    SYSTEM_INFO info;
+    GetSystemInfo(&info);
+    return (int)info.dwNumberOfProcessors;
+#elif defined(_SC_NPROCESSORS_ONLN)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 1000000 ? (int)n : 0;
+#else
+    return 0;
+#endif
+}
+
 /* ---------------------------------------------------------------- threads */
 
 #if defined(NO_C11_THREADS) || defined(__STDC_NO_THREADS__)

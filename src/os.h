@@ -111,6 +111,10 @@ double os_seconds(void);
  * probes, src/tools/bench.c). */
 double os_load_average(void);
 
+/* The processors online (sysconf(_SC_NPROCESSORS_ONLN) where there is one,
+ * GetSystemInfo on Windows), or 0 when the system does not say. */
+int os_processors(void);
+
 /* ---------------------------------------------------------------- threads
  *
  * Threads, a lock and a condition variable: C11 <threads.h> where the

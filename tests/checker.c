@@ -298,6 +298,7 @@ static void test_exercise_headers_leave_the_derivation_to_the_student(void)
         { "13", "dgamma = (3.5, 6.6)", { "dvar", "dmean", "gamma s / N", "sum dy * xhat" } },
         { "14", "7 x 9 picture", { "d logit[c] / d z", "dx[i+u][j+v] += dz", "(border + (k / columns)" } },
         { "15", "sd 0.2", { "/ (n - 1) )", "image[y - dy][x - dx]", "map[y - dy][x - dx]" } },
+        { "16", "L = 0.3365", { "p_k - q_k", "peak * t / W", "(T - t) / (T - W)", "decay * avg +" } },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char cmd[512];

@@ -8,8 +8,7 @@
 
 #include "harness.h"
 
-/* The lessons that exist, in order (lesson 16 is still to be written: the
- * course goes from 15 to 17), found once from lessons/NN_*.c. */
+/* The lessons that exist, in order, found once from lessons/NN_*.c. */
 static int lesson_numbers[100], lesson_count;
 
 static void find_lessons(void)

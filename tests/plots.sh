@@ -27,6 +27,11 @@ if [ -f "$build/15_claims.csv" ]; then
 else
     echo "no $build/15_claims.csv for lesson 15's curves: run make claims (or make claims QUICK=1) first"
 fi
+for pair in "mnist_history.csv 16_mnist.csv" "mnist-deep_history.csv 16_deep.csv" "speedrun_curve.csv 16_speedrun.csv"; do
+    set -- $pair
+    [ -f "$build/$1" ] && cp "$build/$1" "$out/$2"
+done
+[ -f "$build/speedrun_curve.csv" ] || echo "no $build/speedrun_curve.csv for lesson 16's curve: run make speedrun first"
 echo "plot data written to $out/"
 if ! command -v gnuplot > /dev/null 2>&1; then
     echo "gnuplot is not installed: skipping the PNGs (apt-get install gnuplot-nox to draw them)"

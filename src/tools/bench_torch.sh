@@ -8,6 +8,7 @@
 #   - glibc's malloc told to keep large blocks instead of returning them to the system after
 #     every step (otherwise each step pays for fresh zeroed pages).
 # Without the OpenBLAS package it runs stock PyTorch and says so. Exit status 3: no PyTorch.
+# TORCH_SCRIPT: another script to run the same way (make speedrun TORCH=1: speedrun_torch.py).
 build=${1:?usage: bench_torch.sh BUILD [ARGS...]}
 shift
 py=${TORCH_PY:-/usr/bin/python3}
@@ -33,4 +34,4 @@ GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshol
 OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 export GLIBC_TUNABLES OMP_NUM_THREADS
 echo "torch_config,$config + malloc keeping large blocks"
-exec "$py" "$here/bench_torch.py" "$@"
+exec "$py" "${TORCH_SCRIPT:-$here/bench_torch.py}" "$@"

@@ -1,0 +1,228 @@
+/* tests/lesson_16.c: lesson 16 (training fast), with NO real data: the
+ * values the library computes and the program prints, not its wording.
+ *
+ *   - the ingredients in src/speedrun.c: the one-cycle learning rate at
+ *     every step of a small cycle; label smoothing's loss (eps 0: lesson
+ *     08's) and its gradient against central differences; the weights'
+ *     average; Nesterov's step against its formula written out;
+ *   - the quick recipe on a tiny synthetic data set in MNIST's format,
+ *     2 seeds: the line of each seed, the mean and sample sd printed equal to
+ *     those of the two (src/stats.h), the network learns (far above chance); the same
+ *     numbers with 1 and 3 threads; the ingredients' numbers (step 2);
+ *   - the ablation on the same data: eight rows, each a finite mean;
+ *   - a bad --net and an unknown flag: one line, non-zero status. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gradcheck.h"
+#include "harness.h"
+#include "loss.h"
+#include "optim.h"
+#include "speedrun.h"
+#include "stats.h"
+
+#define N_TRAIN 400
+#define N_TEST 100
+#define FLAGS "--seeds 2 --validation 50 --batch 16 --epochs 2"
+
+static char data_dir[600];
+static program_result first_run;     /* FLAGS, 2 threads */
+
+static program_result lesson(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s/lessons/16_train_fast --data '%s' %s", build_dir(), data_dir, args);
+    return run_program(cmd);
+}
+
+/* ---------------------------------------------------------------- the library */
+
+static void test_one_cycle(void)
+{
+    static const double want[10] = { 0, 0.1, 0.2, 0.175, 0.15, 0.125, 0.1, 0.075, 0.05, 0.025 };
+    for (long t = 0; t < 10; t++)
+        CHECK_NEAR(one_cycle_lr(t, 10, 2, 0.2), want[t], 1e-12);
+    CHECK_NEAR(one_cycle_lr(10, 10, 2, 0.2), 0, 0);           /* past the end */
+    CHECK_NEAR(one_cycle_lr(-1, 10, 2, 0.2), 0, 0);
+    CHECK_NEAR(one_cycle_lr(0, 10, 0, 0.2), 0.2, 1e-12);      /* no warm-up: the peak at once */
+}
+
+typedef struct {
+    real *z;
+    int *labels;
+    real eps;
+} smooth_ctx;
+
+static double smooth_loss(void *ctx)
+{
+    smooth_ctx *c = ctx;
+    real p[20];
+    return smoothed_cross_entropy_batch(2, c->z, c->labels, c->eps, p, NULL, 10);
+}
+
+static void test_label_smoothing(void)
+{
+    rng_t rng = rng_seeded(3);
+    real z[20], p[20], p0[20], dz[20], dz0[20];
+    int labels[2] = { 4, 9 };
+    for (int i = 0; i < 20; i++)
+        z[i] = (real)(2 * rng_normal(&rng));
+    /* eps 0: lesson 08's loss and gradient, exactly */
+    double plain = softmax_cross_entropy_batch(2, z, labels, p0, dz0, 10);
+    CHECK_NEAR(smoothed_cross_entropy_batch(2, z, labels, 0, p, dz, 10), plain, 1e-12);
+    for (int i = 0; i < 20; i++)
+        CHECK_NEAR(dz[i], dz0[i], 1e-12);
+    /* eps 0.1: the gradient against central differences, the loss against -sum q ln p */
+    double loss = smoothed_cross_entropy_batch(2, z, labels, (real)0.1, p, dz, 10), want = 0;
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; k < 10; k++)
+            want -= (0.01 + (k == labels[r] ? 0.9 : 0)) * log(p[r * 10 + k]);
+    CHECK_NEAR(loss, want, 1e-9);
+    smooth_ctx c = { z, labels, (real)0.1 };
+    int dims[1] = { 20 };
+    gradcheck_result g = gradcheck_tensor("z", z, dz, dims, 1, smooth_loss, &c, GRADCHECK_STEP);
+    CHECK_GRAD(g);
+    /* the rows of dz sum to 0 (p and q both sum to 1) */
+    double row = 0;
+    for (int k = 0; k < 10; k++)
+        row += dz[k];
+    CHECK_NEAR(row, 0, 1e-12);
+}
+
+static void test_average_and_nesterov(void)
+{
+    real avg[2] = { 0, 0 }, w[2] = { 1, -2 };
+    for (int i = 0; i < 3; i++)
+        ema_update(avg, w, 2, (real)0.9);
+    CHECK_NEAR(avg[0], 0.271, 1e-12);
+    CHECK_NEAR(avg[1], -0.542, 1e-12);
+    /* Nesterov, two steps by hand: g = 1, mu 0.9, lr 0.1 */
+    real x[1] = { 0 }, g[1] = { 1 }, v[1] = { 0 };
+    nesterov_step(x, g, v, 1, (real)0.1, (real)0.9);          /* v = 1,   x -= 0.1 (1 + 0.9)    */
+    CHECK_NEAR(v[0], 1, 1e-12);
+    CHECK_NEAR(x[0], -0.19, 1e-12);
+    nesterov_step(x, g, v, 1, (real)0.1, (real)0.9);          /* v = 1.9, x -= 0.1 (1 + 1.71)   */
+    CHECK_NEAR(v[0], 1.9, 1e-12);
+    CHECK_NEAR(x[0], -0.19 - 0.271, 1e-12);
+    real y[1] = { 0 }, vy[1] = { 0 };                          /* momentum 0: plain SGD */
+    nesterov_step(y, g, vy, 1, (real)0.1, 0);
+    CHECK_NEAR(y[0], -0.1, 1e-12);
+}
+
+/* ---------------------------------------------------------------- the program */
+
+/* The test accuracy (%) of each seed, from its line; returns how many were found. */
+static int seed_accuracies(const char *text, double *acc, int max)
+{
+    int n = 0;
+    for (int s = 1; s <= max; s++) {
+        char label[32];
+        snprintf(label, sizeof label, "seed %d:", s);
+        const char *line = strstr(text, label);
+        if (!line)
+            break;
+        acc[n++] = number_after(line, "test");
+    }
+    return n;
+}
+
+static void test_runs_and_learns(void)
+{
+    CHECK_INT(first_run.exit_code, 0);
+    double acc[2];
+    CHECK_INT(seed_accuracies(first_run.out, acc, 2), 2);
+    for (int i = 0; i < 2; i++)
+        CHECK(acc[i] >= 50 && acc[i] <= 100);                  /* chance is 10% */
+    double mean, sd;
+    sample_mean_sd(acc, 2, &mean, &sd);
+    CHECK_NUMBER(first_run.out, "over 2 seeds: mean", mean, 0.006);
+    const char *summary = strstr(first_run.out, "over 2 seeds");
+    CHECK(summary != NULL);
+    if (summary) {
+        CHECK_NEAR(number_after(summary, "sd"), sd, 0.006);
+        CHECK_NEAR(number_after(summary, "lowest"), acc[0] < acc[1] ? acc[0] : acc[1], 1e-9);
+    }
+    CHECK(number_after(first_run.out, "processor time") > 0);
+}
+
+static void test_ingredients_step(void)
+{
+    CHECK_ROW(first_run.out, "peak 0.2: lr =", 0.006, 0, 0.1, 0.2, 0.18, 0.15, 0.12, 0.1, 0.08, 0.05, 0.03);
+    CHECK_NUMBER(first_run.out, "eps 0.0: loss", 0.1698, 1e-4);
+    CHECK_NUMBER(first_run.out, "eps 0.1: loss", 0.3365, 1e-4);
+}
+
+static void test_same_numbers_for_any_thread_count(void)
+{
+    double a[2], b[1], c[1];                           /* seed 1 of the first run, with 1 and 3 threads */
+    program_result one = lesson(FLAGS " --seeds 1 --threads 1"), three = lesson(FLAGS " --seeds 1 --threads 3");
+    CHECK_INT(one.exit_code, 0);
+    CHECK_INT(three.exit_code, 0);
+    CHECK_INT(seed_accuracies(first_run.out, a, 2), 2);
+    CHECK_INT(seed_accuracies(one.out, b, 1), 1);
+    CHECK_INT(seed_accuracies(three.out, c, 1), 1);
+    CHECK_NEAR(b[0], a[0], 0);
+    CHECK_NEAR(c[0], a[0], 0);
+    CHECK_NEAR(number_after(strstr(one.out, "seed 1:"), "validation"), number_after(strstr(first_run.out, "seed 1:"),
+               "validation"), 0);
+    program_result_free(&one);
+    program_result_free(&three);
+}
+
+static void test_ablation(void)
+{
+    program_result r = lesson("--ablation --seeds 2 --validation 50 --epochs 1");
+    CHECK_INT(r.exit_code, 0);
+    static const char *rows[] = { "lesson 10's recipe", "+ the network", "+ batch", "+ Nesterov", "+ label smoothing",
+                                  "+ moves", "+ test-time", "+ weight average" };
+    for (int i = 0; i < 8; i++) {
+        const char *row = strstr(r.out, rows[i]);
+        CHECK(row != NULL);
+        if (!row)
+            continue;
+        const char *end = strchr(row, '\n');
+        double values[4];
+        int n = numbers_after(row + 40, "", values, 4);          /* the name fills 40 columns */
+        CHECK(n == 4 && end != NULL);
+        CHECK(values[0] >= 0 && values[0] <= 100);            /* a mean accuracy, % */
+        CHECK(isfinite(values[2]) && values[2] >= 0);         /* processor seconds */
+    }
+    program_result_free(&r);
+}
+
+static void test_bad_input(void)
+{
+    program_result r = lesson("--net 'conv 8 3, maxpool 3, flatten, dense 10'");
+    check_one_line_failure(&r, 1, "--net", "a network whose pooling does not tile");
+    program_result_free(&r);
+    CHECK_REJECTS_UNKNOWN_FLAG("16_train_fast");
+    r = run_lesson("16_train_fast", "--data /nonexistent-dir-16");
+    CHECK(r.exit_code == 1);
+    CHECK_CONTAINS(r.err, "/nonexistent-dir-16");
+    program_result_free(&r);
+}
+
+int main(void)
+{
+    char cmd[1400], scratch[512];
+    snprintf(scratch, sizeof scratch, "%s/tmp/lesson_16", build_dir());
+    snprintf(data_dir, sizeof data_dir, "%s/data", scratch);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", scratch, data_dir);
+    CHECK(shell_ok(cmd));
+    write_synthetic_mnist(data_dir, N_TRAIN, N_TEST);
+    first_run = lesson(FLAGS " --threads 2");
+    if (first_run.exit_code != 0)
+        printf("the lesson failed:\n%s\n%s\n", first_run.out, first_run.err);
+    RUN_TEST(test_one_cycle);
+    RUN_TEST(test_label_smoothing);
+    RUN_TEST(test_average_and_nesterov);
+    RUN_TEST(test_runs_and_learns);
+    RUN_TEST(test_ingredients_step);
+    RUN_TEST(test_same_numbers_for_any_thread_count);
+    RUN_TEST(test_ablation);
+    RUN_TEST(test_bad_input);
+    program_result_free(&first_run);
+    return harness_finish();
+}
