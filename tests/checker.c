@@ -326,7 +326,7 @@ static program_result broken_solution(const char *number, const char *from, cons
         return run_program("false");
     snprintf(cmd, sizeof cmd,
              "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests %s/exercises/%s_*.c tests/exercise_%s.c "
-             "tests/exercise.c %s/libcnn_double.a -lm %s -o %s/broken_%s && %s/broken_%s",
+             "tests/exercise.c tests/exercise_values.c %s/libcnn_double.a -lm %s -o %s/broken_%s && %s/broken_%s",
              cc(), course, number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "", course,
              number, course, number);
     program_result r = run_program(cmd);
@@ -451,7 +451,7 @@ static program_result skeleton_checks(const char *number)
     char cmd[8192];
     snprintf(cmd, sizeof cmd,
              "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests exercises/%s_*.c tests/exercise_%s.c "
-             "tests/exercise.c %s/libcnn_double.a -lm %s -o %s/skeleton_%s && %s/skeleton_%s",
+             "tests/exercise.c tests/exercise_values.c %s/libcnn_double.a -lm %s -o %s/skeleton_%s && %s/skeleton_%s",
              cc(), number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "", course, number,
              course, number);
     return run_program(cmd);
@@ -566,6 +566,37 @@ static void test_exercise_05_names_a_one_entry_overrun(void)
                               "(in the call avg_pool_backward(");
     }
     program_result_free(&r);
+}
+
+/* A task's verdict is the judge's (tests/exercise_judge.c), not what the
+ * student's code prints or how it ends the process: exercise 05 solved but
+ * for task 4, whose function fakes a pass in three ways. */
+static void test_make_check_cannot_be_faked(void)
+{
+    static const char *fakes[3][2] = {
+        { "exit", "    printf(\"  -> PASS\\n1 passed, 0 failed\\n\");\n    exit(0);\n" },
+        { "atexit", "    atexit(claim_a_pass);\n    return;\n" },
+        { "channel", "    printf(\"@4 check 1 16 0 0.25 0.25 0.5 0.5 0.25 0.25 0.5 0.5 0.75 0.75 1 1 0.75 0.75 1 1 "
+                     "| dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]\\n  -> PASS\\n\");\n    exit(0);\n" },
+    };
+    for (int i = 0; i < 3; i++) {
+        char to[1024];
+        snprintf(to, sizeof to,
+                 "#include <stdio.h>\n#include <stdlib.h>\n"
+                 "static void claim_a_pass(void) { printf(\"  -> PASS\\n1 passed, 0 failed\\n\"); _Exit(0); }\n"
+                 "void avg_pool_backward(const double *dy, int h, int w, int k, int stride, double *dx)\n{\n%s"
+                 "    (void)claim_a_pass;\n",
+                 fakes[i][1]);
+        CHECK(plant_solution("05", "void avg_pool_backward(const double *dy, int h, int w, int k, int stride, double *dx)\n{\n", to));
+        program_result r = in_course("make check EX=05 2>&1");
+        if (!strstr(r.out, "3 of 4 tasks pass"))
+            printf("    the %s faker:\n%s", fakes[i][0], r.out);
+        CHECK_CONTAINS(r.out, "Task 3: average pooling forward\n  -> PASS");
+        CHECK_CONTAINS(r.out, "-> FAIL (the checker's own comparison)");
+        CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
+        program_result_free(&r);
+    }
+    plant_solution("05", NULL, NULL);
 }
 
 /* ---------------------------------------------------------------- make mnist EX= */
@@ -684,6 +715,7 @@ int main(void)
         RUN_TEST(test_exercise_01_names_a_rotated_kernel);
         RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
         RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
+        RUN_TEST(test_make_check_cannot_be_faked);
         RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
