@@ -206,7 +206,7 @@ report_crash() {
 
 # The judge, built when missing (make grade builds its own).
 build_judge() {
-    [ -x "$judge" ] || $make_cmd --no-print-directory -s BUILD="$build" "$judge" > "$checkdir/build-judge.log" 2>&1 ||
+    $make_cmd --no-print-directory -s BUILD="$build" "$judge" > "$checkdir/build-judge.log" 2>&1 ||
         { cat "$checkdir/build-judge.log"; echo "tests/exercise_judge.c does not compile"; exit 1; }
 }
 

@@ -92,7 +92,7 @@ static double ref_loss(const double *x, int h, int w, int k, int s, const double
 }
 
 /* Central differences of ref_loss at x (h, w), into numeric (h, w). */
-static void numeric_gradient(double *x, int h, int w, int k, int s, const double *r, int use_max, double *numeric)
+static void ref_numeric_gradient(double *x, int h, int w, int k, int s, const double *r, int use_max, double *numeric)
 {
     const double step = 1e-5;
     for (int i = 0; i < h * w; i++) {
@@ -311,7 +311,7 @@ static void task_max_backward(void)
 #ifdef EXERCISE_REFERENCE
     double yr[9];
     ref_max(x, 7, 7, 3, 2, yr, argr);
-    numeric_gradient(x, 7, 7, 3, 2, r, 1, numeric);
+    ref_numeric_gradient(x, 7, 7, 3, 2, r, 1, numeric);
 #endif
     STORED_INTS("argmax of the random 7x7", argr, 9);
     STORED_VALUES("central differences of the random 7x7", numeric, 49);
@@ -427,7 +427,7 @@ static void task_avg_backward(void)
     double x[49], r[9], numeric[49], *dxr = task_array("dx", 49, 0, GUARD_VALUE);
     random_case(x, 49, r, 9, 506);
 #ifdef EXERCISE_REFERENCE
-    numeric_gradient(x, 7, 7, 3, 2, r, 0, numeric);
+    ref_numeric_gradient(x, 7, 7, 3, 2, r, 0, numeric);
 #endif
     STORED_VALUES("central differences of the random 7x7", numeric, 49);
     CALL(avg_pool_backward(r, 7, 7, 3, 2, dxr));

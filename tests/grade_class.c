@@ -373,8 +373,9 @@ static void test_a_class(void)
     CHECK_CONTAINS(f, "01_convolution.c does not compile");
     CHECK_CONTAINS(f, "error");
     free(f);
-    f = feedback(run, "endless");
-    CHECK_CONTAINS(f, "used more than 1 s of processor time");
+    f = feedback(run, "endless");   /* the processor-time limit, or on a machine loaded past 10 processes a core the clock's backstop */
+    CHECK(strstr(f, "used more than 1 s of processor time") || strstr(f, "did not finish within 10 s"));
+    CHECK_CONTAINS(f, "-> FAIL (time limit)");
     free(f);
     f = feedback(run, "crash");
     CHECK_CONTAINS(f, "crashed");

@@ -135,6 +135,29 @@ static void test_stored_values_are_fresh(void)
     }
 }
 
+/* Every task of every exercise has a check in the stored values: without
+ * one the judge has no verdict for it (a task that checks a property ends
+ * with a task_expect_int of it, exercise.h). */
+static void test_every_task_has_a_check_for_the_judge(void)
+{
+    char numbers[64][8], cmd[2048];
+    int count = solved(numbers);
+    const char *emu = getenv("EMULATOR") ? getenv("EMULATOR") : "";
+    for (int i = 0; i < count; i++) {
+        const char *n = numbers[i];
+        snprintf(cmd, sizeof cmd,
+                 "tasks=$(%s %s/tests/exercise_%s --count) && k=1 && while [ $k -le $tasks ]; do "
+                 "grep -q \"^$k check \" tests/expected/exercise_%s.txt || "
+                 "{ echo \"exercise %s, task $k: no check for the judge\"; exit 1; }; k=$((k + 1)); done",
+                 emu, build_dir(), n, n, n);
+        program_result r = run_program(cmd);
+        if (r.exit_code != 0)
+            printf("    %s(add a task_expect_* to that task, then make expected)\n", r.out);
+        CHECK_INT(r.exit_code, 0);
+        program_result_free(&r);
+    }
+}
+
 /* A stored value changed by hand: the reference build says so (make test
  * fails); the judge passes the solution's report and fails a faked one. */
 static void test_a_stale_value_and_the_judge(void)
@@ -187,5 +210,6 @@ int main(void)
     RUN_TEST(test_handout_checks_have_no_reference_code);
     RUN_TEST(test_stored_values_are_fresh);
     RUN_TEST(test_a_stale_value_and_the_judge);
+    RUN_TEST(test_every_task_has_a_check_for_the_judge);
     return harness_finish();
 }
