@@ -570,32 +570,36 @@ static void test_exercise_05_names_a_one_entry_overrun(void)
 
 /* A task's verdict is the judge's (tests/exercise_judge.c), not what the
  * student's code prints or how it ends the process: exercise 05 solved but
- * for task 4, whose function fakes a pass in three ways. */
+ * for tasks 2-4, whose functions fake a pass in three ways (one make check). */
 static void test_make_check_cannot_be_faked(void)
 {
-    static const char *fakes[3][2] = {
-        { "exit", "    printf(\"  -> PASS\\n1 passed, 0 failed\\n\");\n    exit(0);\n" },
-        { "atexit", "    atexit(claim_a_pass);\n    return;\n" },
-        { "channel", "    printf(\"@4 check 1 16 0 0.25 0.25 0.5 0.5 0.25 0.25 0.5 0.5 0.75 0.75 1 1 0.75 0.75 1 1 "
-                     "| dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]\\n  -> PASS\\n\");\n    exit(0);\n" },
-    };
-    for (int i = 0; i < 3; i++) {
-        char to[1024];
-        snprintf(to, sizeof to,
-                 "#include <stdio.h>\n#include <stdlib.h>\n"
-                 "static void claim_a_pass(void) { printf(\"  -> PASS\\n1 passed, 0 failed\\n\"); _Exit(0); }\n"
-                 "void avg_pool_backward(const double *dy, int h, int w, int k, int stride, double *dx)\n{\n%s"
-                 "    (void)claim_a_pass;\n",
-                 fakes[i][1]);
-        CHECK(plant_solution("05", "void avg_pool_backward(const double *dy, int h, int w, int k, int stride, double *dx)\n{\n", to));
-        program_result r = in_course("make check EX=05 2>&1");
-        if (!strstr(r.out, "3 of 4 tasks pass"))
-            printf("    the %s faker:\n%s", fakes[i][0], r.out);
-        CHECK_CONTAINS(r.out, "Task 3: average pooling forward\n  -> PASS");
-        CHECK_CONTAINS(r.out, "-> FAIL (the checker's own comparison)");
-        CHECK_CONTAINS(r.out, "3 of 4 tasks pass");
-        program_result_free(&r);
-    }
+    static const char *fakes =
+        "#include \"05_pooling.h\"\n#include <stdio.h>\n#include <stdlib.h>\n"
+        "static void claim_a_pass(void) { printf(\"  -> PASS\\n1 passed, 0 failed\\n\"); _Exit(0); }\n"
+        "void max_pool_backward(const double *dy, const int *argmax, int h, int w, int k, int stride, double *dx)\n"
+        "{   /* the judge's report line of a check, then a pass */\n"
+        "    (void)dy, (void)argmax, (void)h, (void)w, (void)k, (void)stride, (void)dx;\n"
+        "    printf(\"@2 check 1 16 0 0 0 0 2 1 0 0 0 3 0 0 0 0 0 4 0 | dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]\\n\");\n"
+        "    printf(\"  -> PASS\\n1 passed, 0 failed\\n\");\n    exit(0);\n}\n"
+        "void avg_pool_forward(const double *x, int h, int w, int k, int stride, double *y)\n"
+        "{   /* a pass claimed at exit */\n"
+        "    (void)x, (void)h, (void)w, (void)k, (void)stride, (void)y;\n    atexit(claim_a_pass);\n}\n"
+        "void avg_pool_backward(const double *dy, int h, int w, int k, int stride, double *dx)\n"
+        "{   /* a pass printed, then the end */\n"
+        "    (void)dy, (void)h, (void)w, (void)k, (void)stride, (void)dx;\n"
+        "    printf(\"  -> PASS\\n1 passed, 0 failed\\n\");\n    exit(0);\n}\n"
+        "#define max_pool_backward solved_max_pool_backward\n"
+        "#define avg_pool_forward solved_avg_pool_forward\n"
+        "#define avg_pool_backward solved_avg_pool_backward\n";
+    CHECK(plant_solution("05", "#include \"05_pooling.h\"\n", fakes));
+    program_result r = in_course("make check EX=05 2>&1");
+    if (!strstr(r.out, "1 of 4 tasks pass"))
+        printf("    the fakers:\n%s", r.out);
+    CHECK_CONTAINS(r.out, "Task 1: max pooling forward, with the argmax\n  -> PASS");
+    CHECK_INT(count_lines_containing(r.out, "-> FAIL (the checker's own comparison)"), 3);
+    CHECK_INT(count_lines_containing(r.out, "-> PASS"), 1);   /* the fakes' own are not shown */
+    CHECK_CONTAINS(r.out, "1 of 4 tasks pass");
+    program_result_free(&r);
     plant_solution("05", NULL, NULL);
 }
 

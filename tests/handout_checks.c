@@ -23,6 +23,7 @@ static const char *cc(void)
 static char *solved_numbers(void)
 {
     program_result r = run_program("for f in solutions/[0-9][0-9]_*.c; do [ -f \"$f\" ] || continue; b=${f#solutions/}; printf '%s ' \"${b%%_*}\"; done");
+    free(r.err);
     return r.out;   /* the caller frees it */
 }
 
