@@ -138,10 +138,11 @@ static void test_stored_values_are_fresh(void)
 
 /* Every task of every exercise has a check in the stored values: without
  * one the judge has no verdict for it (a task that checks a property ends
- * with a task_expect_int of it, exercise.h). */
+ * with a task_expect_int of it, exercise.h); and passes with the solution
+ * when run alone, as make check and make grade run it. */
 static void test_every_task_has_a_check_for_the_judge(void)
 {
-    char numbers[64][8], cmd[2048];
+    char numbers[64][8], cmd[8192];
     int count = solved(numbers);
     const char *emu = getenv("EMULATOR") ? getenv("EMULATOR") : "";
     for (int i = 0; i < count; i++) {
@@ -149,8 +150,11 @@ static void test_every_task_has_a_check_for_the_judge(void)
         snprintf(cmd, sizeof cmd,
                  "tasks=$(%s %s/tests/exercise_%s --count) && k=1 && while [ $k -le $tasks ]; do "
                  "grep -q \"^$k check \" tests/expected/exercise_%s.txt || "
-                 "{ echo \"exercise %s, task $k: no check for the judge\"; exit 1; }; k=$((k + 1)); done",
-                 emu, build_dir(), n, n, n);
+                 "{ echo \"exercise %s, task $k: no check for the judge\"; exit 1; }; "
+                 "%s %s/tests/exercise_%s --task $k > /dev/null || "
+                 "{ echo \"exercise %s, task $k fails alone (as make check runs it) with the solution\"; exit 1; }; "
+                 "k=$((k + 1)); done",
+                 emu, build_dir(), n, n, n, emu, build_dir(), n, n);
         program_result r = run_program(cmd);
         if (r.exit_code != 0)
             printf("    %s(add a task_expect_* to that task, then make expected)\n", r.out);
