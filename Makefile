@@ -107,7 +107,7 @@ TEST_BINS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%$(EXE)) $(SOLVED:%=$(BUILD
                  $(FLOAT_TESTS:%=$(BUILD)/tests/%_float$(EXE))
 CHECK_BINS    := $(EX_NUMBERS:%=$(BUILD)/check/exercise_%$(EXE))
 
-.PHONY: all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout bench mnist-deep mnist-deep-bn claims
+.PHONY: expected all lib lessons-bin tools tests test lessons check hint reset progress grade gradcheck skeletons sanitize valgrind plots clean data mnist handout bench mnist-deep mnist-deep-bn claims
 all: lib lessons-bin tools tests
 
 lib: $(LIB_F) $(LIB_D) $(LIB_FAST)
@@ -188,7 +188,7 @@ define check_rules
 $(CHECK_BUILD)/obj/student_$(1).o: $(wildcard $(EX_DIR)/$(1)_*.c)
 	@mkdir -p $$(@D)
 	$$(CC) $$(EX_WARN) $$(CFLAGS_ALL) $$(CHECK_SAN) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
-$(CHECK_BUILD)/exercise_$(1)$(EXE): $(CHECK_BUILD)/obj/exercise_$(1).o $(CHECK_BUILD)/obj/exercise.o $(CHECK_BUILD)/obj/student_$(1).o $(LIB_D)
+$(CHECK_BUILD)/exercise_$(1)$(EXE): $(CHECK_BUILD)/obj/exercise_$(1).o $(CHECK_BUILD)/obj/exercise.o $(CHECK_BUILD)/obj/exercise_values.o $(CHECK_BUILD)/obj/student_$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_ALL) $$(CHECK_SAN) $$^ $$(LDLIBS) -o $$@
 endef
@@ -196,12 +196,33 @@ define solution_rules
 $(BUILD)/obj/solutions/$(1).o: $(wildcard solutions/$(1)_*.c)
 	@mkdir -p $$(@D)
 	$$(CC) $$(WARN) $$(CFLAGS_ALL) -DREAL_DOUBLE -Isrc -Iexercises -c $$< -o $$@
-$(BUILD)/tests/exercise_$(1)$(EXE): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/solutions/$(1).o $(LIB_D)
+$(BUILD)/tests/exercise_$(1)$(EXE): $(BUILD)/obj/tests/exercise_$(1).o $(BUILD)/obj/tests/exercise.o $(BUILD)/obj/tests/exercise_values.o $(BUILD)/obj/solutions/$(1).o $(LIB_D)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_ALL) $$^ $$(LDLIBS) -o $$@
+# make test's checks keep their reference code (make expected records from them)
+$(BUILD)/obj/tests/exercise_$(1).o: tests/exercise_$(1).c
+	@mkdir -p $$(@D)
+	$$(CC) $$(WARN) $$(CFLAGS_ALL) -DREAL_DOUBLE -DEXERCISE_REFERENCE -Isrc -Iexercises -c $$< -o $$@
 endef
 $(foreach n,$(EX_NUMBERS),$(eval $(call check_rules,$(n))))
 $(foreach n,$(SOLVED),$(eval $(call solution_rules,$(n))))
+
+# The judge of make check and make grade: a task's verdict from its reported
+# values and the stored ones, in a program without the student's code.
+JUDGE := $(BUILD)/exercise_judge$(EXE)
+$(JUDGE): tests/exercise_judge.c tests/exercise_values.c tests/exercise_values.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(OPT) -g $(PLATFORM_CFLAGS) $(EXTRA_CFLAGS) tests/exercise_judge.c tests/exercise_values.c $(LDLIBS) -o $@
+tests: $(JUDGE)
+# make expected: tests/expected/exercise_NN.txt from the checks' reference code and
+# the solutions (instructor's copy); make test fails while one is stale.
+expected: $(SOLVED:%=$(BUILD)/tests/exercise_%$(EXE))
+	@mkdir -p tests/expected
+	@for n in $(SOLVED); do \
+	  $(EMULATOR) $(BUILD)/tests/exercise_$$n$(EXE) --record tests/expected/exercise_$$n.txt.tmp > /dev/null || { echo "make expected: exercise $$n fails with its solution"; rm -f tests/expected/exercise_$$n.txt.tmp; exit 1; }; \
+	  [ -s tests/expected/exercise_$$n.txt.tmp ] || { echo "make expected: exercise $$n recorded nothing"; rm -f tests/expected/exercise_$$n.txt.tmp; exit 1; }; \
+	  mv tests/expected/exercise_$$n.txt.tmp tests/expected/exercise_$$n.txt || exit 1; \
+	  echo "tests/expected/exercise_$$n.txt: $$(grep -c . tests/expected/exercise_$$n.txt) records"; done
 
 # CC and TEST_CFLAGS: for tests/unit_real_mix.c and tests/checker.c, which compile small programs
 # against the libraries (in make sanitize, with its flags).
@@ -377,6 +398,9 @@ handout:
 	@rm -rf $(BUILD)/handout && mkdir -p $(HANDOUT)
 	@cp -R Makefile lessons exercises src tests notes $(HANDOUT)/
 	@rm -f $(HANDOUT)/notes/INSTRUCTORS.md
+	@for f in tests/exercise_[0-9][0-9].c; do sh tests/strip_reference.sh $$f > $(HANDOUT)/$$f || exit 1; done
+	@! grep -l -e 'EXERCISE_REFERENCE$$' $(HANDOUT)/tests/exercise_[0-9][0-9].c \
+	  || { echo "handout: the checks above still hold reference code"; exit 1; }
 	@awk '/^## For instructors/ { skip = 1; next } /^## / { skip = 0 } !skip' README.md | \
 	  sed -e 's/a set of five files/a set of four files/' -e 's/, its solution `solutions\/NN_x\.c`,$$//' > $(HANDOUT)/README.md
 	@! grep -n -e 'solutions/' -e 'INSTRUCTORS' -e '^## For instructors' $(HANDOUT)/README.md \

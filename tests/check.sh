@@ -112,6 +112,11 @@ run_limited() {
     return "$code"
 }
 
+# The judge (tests/exercise_judge.c, no student code in it) owns the verdict:
+# from the values a task reports (--report) and the stored expected ones.
+judge=${JUDGE:-$build/exercise_judge}
+expected_dir=${EXPECTED_DIR:-$(pwd)/tests/expected}
+
 # At most this much output per task (ulimit -f, in the shell's blocks:
 # 512 or 1024 bytes): a task that prints without end is stopped.
 output_blocks=${CHECK_OUTPUT_BLOCKS:-2048}
@@ -121,8 +126,11 @@ output_blocks=${CHECK_OUTPUT_BLOCKS:-2048}
 # seconds of processor time, so that a busy machine does not make a correct
 # task late; $limit is then a backstop); print what it printed and, if it
 # crashed, hung, broke a sanitizer rule or printed too much, say so. The
-# verdict is the exit status of the checks' own main(): 0 when every task
-# run passed. Sets task_result to pass, fail, crash or timeout.
+# task passes only when its own main() says so (exit status 0 and "-> PASS")
+# AND the judge, a program without the student's code, finds every check's
+# reported values equal to the stored expected ones: whatever the student's
+# code prints or however it ends the process, it cannot pass a task it did
+# not solve. Sets task_result to pass, fail, crash or timeout.
 run_task() {
     n=$1
     k=$2
@@ -131,13 +139,25 @@ run_task() {
     EXERCISE_CALLS=1 ASAN_OPTIONS=detect_leaks=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86 \
         run_limited "$limit" sh -c 'cd "$1" && ulimit -f "$2" && { [ "$3" = unlimited ] || ulimit -t "$3" 2> /dev/null || :; } &&
             shift 3 && exec $EMULATOR "$@"' sh "${task_cwd:-.}" "$output_blocks" "${cpu_limit:-unlimited}" \
-        "$checkdir/exercise_$n" --task "$k" > "$out" 2> "$err" < /dev/null
+        "$checkdir/exercise_$n" --task "$k" --report --expected "$expected_dir/exercise_$n.txt" > "$out" 2> "$err" < /dev/null
     code=$?
-    grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$out"
+    judged=fail
+    if [ $code -eq 0 ] && grep -q -- '-> PASS' "$out"; then
+        $EMULATOR "$judge" "$expected_dir/exercise_$n.txt" "$k" < "$out" > "$out.judge" 2>&1 && judged=pass
+    fi
+    if [ $judged = pass ]; then
+        grep -v -E '^([0-9]+ passed, [0-9]+ failed$|@)' "$out"
+    else   # a "-> PASS" the judge did not give is not shown
+        grep -v -E '^([0-9]+ passed, [0-9]+ failed$|@|  -> PASS$)' "$out"
+    fi
     call=$(grep '^@call ' "$err" | tail -n 1 | sed 's/^@call //')
     [ -n "$call" ] || call="(before any call into your code)"
-    if [ $code -eq 0 ] && grep -q -- '-> PASS' "$out"; then
+    if [ $judged = pass ]; then
         task_result=pass
+    elif [ -f "$out.judge" ]; then
+        cat "$out.judge"
+        echo "  -> FAIL (the checker's own comparison)"
+        task_result=fail
     elif [ $code -eq 1 ] && grep -q -- '-> FAIL' "$out"; then
         task_result=fail
     elif { [ $code -eq 152 ] || [ $code -eq 137 ]; } && [ -n "${cpu_limit:-}" ]; then   # ulimit -t: SIGXCPU or SIGKILL
@@ -154,7 +174,7 @@ run_task() {
         report_crash "$k" "$code" "$call" "$err"
         task_result=crash
     fi
-    rm -f "$out" "$err"
+    rm -f "$out" "$err" "$out.judge"
 }
 
 # What a sanitizer said, in three lines, or which signal ended the task.
@@ -182,6 +202,12 @@ report_crash() {
     fi
     echo "    in the call: $call"
     echo "  -> FAIL (crashed)"
+}
+
+# The judge, built when missing (make grade builds its own).
+build_judge() {
+    $make_cmd --no-print-directory -s BUILD="$build" "$judge" > "$checkdir/build-judge.log" 2>&1 ||
+        { cat "$checkdir/build-judge.log"; echo "tests/exercise_judge.c does not compile"; exit 1; }
 }
 
 # The exercise's number of tasks.
@@ -332,6 +358,7 @@ usage_line() {
 # The check binaries are rebuilt when the sanitizer flags differ from last time's.
 san=$(sanitizer_flags)
 mkdir -p "$checkdir"
+build_judge
 if [ "$(cat "$checkdir/sanitizer-flags" 2> /dev/null)" != "$san" ]; then
     rm -rf "$checkdir/obj" "$checkdir"/exercise_*
     echo "$san" > "$checkdir/sanitizer-flags"

@@ -327,7 +327,7 @@ static program_result broken_solution(const char *number, const char *from, cons
         return run_program("false");
     snprintf(cmd, sizeof cmd,
              "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests %s/exercises/%s_*.c tests/exercise_%s.c "
-             "tests/exercise.c %s/libcnn_double.a -lm %s -o %s/broken_%s && %s/broken_%s",
+             "tests/exercise.c tests/exercise_values.c %s/libcnn_double.a -lm %s -o %s/broken_%s && %s/broken_%s",
              cc(), course, number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "", course,
              number, course, number);
     program_result r = run_program(cmd);
@@ -459,7 +459,7 @@ static program_result skeleton_checks(const char *number)
     char cmd[8192];
     snprintf(cmd, sizeof cmd,
              "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests exercises/%s_*.c tests/exercise_%s.c "
-             "tests/exercise.c %s/libcnn_double.a -lm %s -o %s/skeleton_%s && %s/skeleton_%s",
+             "tests/exercise.c tests/exercise_values.c %s/libcnn_double.a -lm %s -o %s/skeleton_%s && %s/skeleton_%s",
              cc(), number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "", course, number,
              course, number);
     return run_program(cmd);
@@ -574,6 +574,41 @@ static void test_exercise_05_names_a_one_entry_overrun(void)
                               "(in the call avg_pool_backward(");
     }
     program_result_free(&r);
+}
+
+/* A task's verdict is the judge's (tests/exercise_judge.c), not what the
+ * student's code prints or how it ends the process: exercise 05 solved but
+ * for tasks 2-4, whose functions fake a pass in three ways (one make check). */
+static void test_make_check_cannot_be_faked(void)
+{
+    static const char *fakes =
+        "#include \"05_pooling.h\"\n#include <stdio.h>\n#include <stdlib.h>\n"
+        "static void claim_a_pass(void) { printf(\"  -> PASS\\n1 passed, 0 failed\\n\"); _Exit(0); }\n"
+        "void max_pool_backward(const double *dy, const int *argmax, int h, int w, int k, int stride, double *dx)\n"
+        "{   /* the judge's report line of a check, then a pass */\n"
+        "    (void)dy, (void)argmax, (void)h, (void)w, (void)k, (void)stride, (void)dx;\n"
+        "    printf(\"@2 check 1 16 0 0 0 0 2 1 0 0 0 3 0 0 0 0 0 4 0 | dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]\\n\");\n"
+        "    printf(\"  -> PASS\\n1 passed, 0 failed\\n\");\n    exit(0);\n}\n"
+        "void avg_pool_forward(const double *x, int h, int w, int k, int stride, double *y)\n"
+        "{   /* a pass claimed at exit */\n"
+        "    (void)x, (void)h, (void)w, (void)k, (void)stride, (void)y;\n    atexit(claim_a_pass);\n}\n"
+        "void avg_pool_backward(const double *dy, int h, int w, int k, int stride, double *dx)\n"
+        "{   /* a pass printed, then the end */\n"
+        "    (void)dy, (void)h, (void)w, (void)k, (void)stride, (void)dx;\n"
+        "    printf(\"  -> PASS\\n1 passed, 0 failed\\n\");\n    exit(0);\n}\n"
+        "#define max_pool_backward solved_max_pool_backward\n"
+        "#define avg_pool_forward solved_avg_pool_forward\n"
+        "#define avg_pool_backward solved_avg_pool_backward\n";
+    CHECK(plant_solution("05", "#include \"05_pooling.h\"\n", fakes));
+    program_result r = in_course("make check EX=05 2>&1");
+    if (!strstr(r.out, "1 of 4 tasks pass"))
+        printf("    the fakers:\n%s", r.out);
+    CHECK_CONTAINS(r.out, "Task 1: max pooling forward, with the argmax\n  -> PASS");
+    CHECK_INT(count_lines_containing(r.out, "-> FAIL (the checker's own comparison)"), 3);
+    CHECK_INT(count_lines_containing(r.out, "-> PASS"), 1);   /* the fakes' own are not shown */
+    CHECK_CONTAINS(r.out, "1 of 4 tasks pass");
+    program_result_free(&r);
+    plant_solution("05", NULL, NULL);
 }
 
 /* ---------------------------------------------------------------- make mnist EX= */
@@ -697,6 +732,7 @@ int main(void)
         RUN_TEST(test_exercise_01_names_a_rotated_kernel);
         RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
         RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
+        RUN_TEST(test_make_check_cannot_be_faked);
         RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);

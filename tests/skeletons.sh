@@ -30,7 +30,7 @@ for n in $numbers; do
     fi
     log="$dir/$n.log"
     if ! $cc -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Itests -I"$dir/exercises" \
-            "$dir/exercises/$base.c" tests/exercise_"$n".c tests/exercise.c \
+            "$dir/exercises/$base.c" tests/exercise_"$n".c tests/exercise.c tests/exercise_values.c \
             "$build/libcnn_double.a" -lm -o "$dir/exercise_$n" > "$log" 2>&1; then
         echo "  FAIL  exercise $n: the committed skeleton does not compile (see $log)"
         failed=$((failed + 1))
