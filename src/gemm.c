@@ -115,8 +115,18 @@ static void pack_a(matrix_view A, int i0, int p0, int mc, int kc, real *restrict
     }
 }
 
+/* The width of a last, narrow panel of nr < NR columns: whole vectors only
+ * (a C of 10 columns, a dense layer's 10 classes, is computed 16 wide on
+ * AVX-512, not 64 wide: packing and summing 54 columns of zeros cost
+ * lesson 10's trainer a quarter of its time). */
+static int tail_width(int nr)
+{
+    return (nr + SIMD_LANES - 1) / SIMD_LANES * SIMD_LANES;
+}
+
 /* The kc x nc block of op(B) at (p0, j0), as panels of NR columns: panel s
- * holds columns s*NR .. s*NR+NR-1 row by row, zero-padded past nc.
+ * holds columns s*NR .. s*NR+NR-1 row by row; a last panel of fewer columns
+ * is tail_width(columns) wide, zero-padded past nc.
  * packed: (ceil(nc / NR), kc, NR). */
 static void pack_b(matrix_view B, int p0, int j0, int kc, int nc, real *restrict packed)
 {
@@ -130,10 +140,12 @@ static void pack_b(matrix_view B, int p0, int j0, int kc, int nc, real *restrict
             for (int p = 0; p < kc; p++)
                 for (int j = 0; j < GEMM_NR; j++)
                     packed[p * GEMM_NR + j] = corner[j * B.cs + p * B.rs];
-        else                                       /* the last columns, and zeros after them */
+        else {                                     /* the last columns, zeros after them to whole vectors */
+            int width = tail_width(cols);
             for (int p = 0; p < kc; p++)
-                for (int j = 0; j < GEMM_NR; j++)
-                    packed[p * GEMM_NR + j] = j < cols ? corner[j * B.cs + p * B.rs] : 0;
+                for (int j = 0; j < width; j++)
+                    packed[p * width + j] = j < cols ? corner[j * B.cs + p * B.rs] : 0;
+        }
     }
 }
 
@@ -194,37 +206,57 @@ typedef struct {
 
 #if SIMD_VECTORS
 
-static SIMD_FULL_WIDTH void tile_sums(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR])
+/* The first nv vectors of the tile's columns (nv <= NV, a constant where it
+ * is inlined, so the loops unroll and acc stays in registers). */
+static inline SIMD_FULL_WIDTH void tile_sums_nv(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR], int nv)
 {
     const real *restrict a = as.at, *restrict b = bs.at;
     simd_vec acc[GEMM_MR][GEMM_NV];
     UNROLLED for (int i = 0; i < GEMM_MR; i++)
-        UNROLLED for (int v = 0; v < GEMM_NV; v++)
+        UNROLLED for (int v = 0; v < nv; v++)
             acc[i][v] = (simd_vec){ 0 };
     for (int p = 0; p < kc; p++, a += as.step, b += bs.step) {
-        simd_vec b_row[GEMM_NV];                  /* B[p][0 .. NR-1] */
-        UNROLLED for (int v = 0; v < GEMM_NV; v++)
+        simd_vec b_row[GEMM_NV];                  /* B[p][0 .. nv * LANES - 1] */
+        UNROLLED for (int v = 0; v < nv; v++)
             memcpy(&b_row[v], b + v * SIMD_LANES, sizeof b_row[v]);    /* an unaligned vector load */
         UNROLLED for (int i = 0; i < GEMM_MR; i++)
-            UNROLLED for (int v = 0; v < GEMM_NV; v++)
+            UNROLLED for (int v = 0; v < nv; v++)
                 acc[i][v] += a[i] * b_row[v];     /* a[i] broadcast to every lane */
     }
     UNROLLED for (int i = 0; i < GEMM_MR; i++)
-        UNROLLED for (int v = 0; v < GEMM_NV; v++)
+        UNROLLED for (int v = 0; v < nv; v++)
             memcpy(&tile[i][v * SIMD_LANES], &acc[i][v], sizeof acc[i][v]);
+}
+
+/* The tile's sums over nv vectors of columns: the whole tile (nv = NV) or
+ * a narrow last panel; each element is the same running sum over p either
+ * way, so the width never changes a bit of C. */
+static SIMD_FULL_WIDTH void tile_sums(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR], int nv)
+{
+    switch (nv) {
+    case 1: tile_sums_nv(kc, as, bs, tile, 1); break;
+#if GEMM_NV >= 2
+    case 2: tile_sums_nv(kc, as, bs, tile, 2); break;
+#endif
+#if GEMM_NV >= 3
+    case 3: tile_sums_nv(kc, as, bs, tile, 3); break;
+#endif
+    default: tile_sums_nv(kc, as, bs, tile, GEMM_NV); break;
+    }
 }
 
 #else
 
-static void tile_sums(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR])
+static void tile_sums(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR], int nv)
 {
     const real *restrict a = as.at, *restrict b = bs.at;
+    int width = nv * SIMD_LANES;
     for (int i = 0; i < GEMM_MR; i++)
-        for (int j = 0; j < GEMM_NR; j++)
+        for (int j = 0; j < width; j++)
             tile[i][j] = 0;
     for (int p = 0; p < kc; p++, a += as.step, b += bs.step)
         for (int i = 0; i < GEMM_MR; i++)
-            for (int j = 0; j < GEMM_NR; j++)
+            for (int j = 0; j < width; j++)
                 tile[i][j] += a[i] * b[j];
 }
 
@@ -250,7 +282,7 @@ static void micro_kernel(int kc, strip as, strip bs, real *restrict c, int ldc, 
 {
     _Alignas(64) real tile[GEMM_MR][GEMM_NR];
     prefetch_tile(c, ldc, mr, nr);
-    tile_sums(kc, as, bs, tile);
+    tile_sums(kc, as, bs, tile, nr == GEMM_NR ? GEMM_NV : tail_width(nr) / SIMD_LANES);
     for (int i = 0; i < mr; i++)
         store_row(c + (long)i * ldc, tile[i], nr, alpha, beta);
 }
@@ -366,7 +398,7 @@ static strip b_sliver(matrix_view B, int in_place, int pc, int jc, int jr, int k
 {
     if (in_place && nr == GEMM_NR)
         return (strip){ B.at + pc * B.rs + jc + jr, B.rs };
-    return (strip){ packed_b + (in_place ? 0 : (long)jr * kc), GEMM_NR };
+    return (strip){ packed_b + (in_place ? 0 : (long)jr * kc), nr == GEMM_NR ? GEMM_NR : tail_width(nr) };
 }
 
 /* A's panel at rows ic+ir .. of the block starting at column pc. */
