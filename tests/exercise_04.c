@@ -4,7 +4,10 @@
  *
  * Each backward pass is checked twice: against the formula, and against
  * central differences of L = sum_i dy_i act(x_i) (dL/dx_i = dy_i act'(x_i)),
- * computed here from reference functions in plain double. */
+ * computed from reference functions in plain double. The reference code
+ * sits in EXERCISE_REFERENCE blocks (the instructor's copy only); make
+ * expected stores what it computes in tests/expected/exercise_04.txt and
+ * the handout reads it there (exercise.h, STORED_VALUES). */
 #include <math.h>
 #include <stdio.h>
 
@@ -18,21 +21,37 @@
 static const double xs[N] = { -2.5, -1.0, -0.3, 0.4, 1.0, 2.2, 3.5, -4.0 };   /* none near 0 */
 static const double dys[N] = { 0.7, -1.3, 0.5, 2.0, -0.4, 1.1, -0.9, 0.25 };  /* dL/dy */
 
+/* Functions handed to the student's central_slope (task 4): inputs, not answers. */
+static double relu_probe(double x) { return x > 0 ? x : 0; }
+static double cube(double x) { return x * x * x; }
+
+/* ------------------------------------------------------------------ reference code */
+#ifdef EXERCISE_REFERENCE
 static double ref_relu(double x) { return x > 0 ? x : 0; }
 static double ref_sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 static double ref_tanh(double x) { return tanh(x); }
-static double cube(double x) { return x * x * x; }
+
+static void ref_apply(double (*f)(double), const double *x, double *y, int n)
+{
+    for (int i = 0; i < n; i++)
+        y[i] = f(x[i]);
+}
+
+/* Central differences of L = sum_i dy_i f(x_i) at xs, into numeric (N).
+ * L depends on x_i only through f(x_i), so the difference of L is dy_i times
+ * the difference of f(x_i). */
+static void ref_numeric_gradient(double (*f)(double), double *numeric)
+{
+    const double h = 1e-5;
+    for (int i = 0; i < N; i++)
+        numeric[i] = dys[i] * (f(xs[i] + h) - f(xs[i] - h)) / (2 * h);
+}
+#endif
 
 static void fill(double *a, int n, double v)
 {
     for (int i = 0; i < n; i++)
         a[i] = v;
-}
-
-static void apply(scalar_fn f, const double *x, double *y, int n)
-{
-    for (int i = 0; i < n; i++)
-        y[i] = f(x[i]);
 }
 
 static int all_equal(const double *a, int n, double v)
@@ -43,18 +62,19 @@ static int all_equal(const double *a, int n, double v)
     return 1;
 }
 
-/* The gradient check: dx against central differences of L = sum_i dy_i f(x_i).
- * L depends on x_i only through f(x_i), so the difference of L is dy_i times
- * the difference of f(x_i). */
-static void check_numeric(const char *fn_name, scalar_fn f, const double *dx)
+/* The gradient check: dx against central differences of L = sum_i dy_i f(x_i),
+ * numeric_dx (N, from the reference block: stored). */
+static void check_numeric(const char *fn_name, double *numeric_dx, const double *dx)
 {
-    const double h = 1e-5;
+    char label[96];
+    snprintf(label, sizeof label, "central differences for %s", fn_name);
+    STORED_VALUES(label, numeric_dx, N);
     if (all_equal(dx, N, SENTINEL))
         return;   /* nothing written: already said */
     double worst = 0, worst_a = 0, worst_n = 0;
     int worst_i = 0;
     for (int i = 0; i < N; i++) {
-        double numeric = dys[i] * (f(xs[i] + h) - f(xs[i] - h)) / (2 * h);
+        double numeric = numeric_dx[i];
         double rel = relative_error(dx[i], numeric);
         if (!(rel <= worst)) {   /* also catches nan */
             worst = rel;
@@ -96,7 +116,7 @@ static void diagnose_relu_bwd(const double *dx)
     for (int i = 0; i < N; i++) {
         mask[i] = xs[i] > 0;
         pass[i] = dys[i];
-        output[i] = ref_relu(xs[i]) * dys[i];
+        output[i] = fmax(0, xs[i]) * dys[i];
         inverted[i] = xs[i] < 0 ? dys[i] : 0;
     }
     if (all_equal(dx, N, SENTINEL))
@@ -123,7 +143,10 @@ static void task_relu(void)
     double y[N], want[N], dx[N];
     fill(y, N, SENTINEL);
     CALL(relu_fwd(xs, y, N));
-    apply(ref_relu, xs, want, N);
+#ifdef EXERCISE_REFERENCE
+    ref_apply(ref_relu, xs, want, N);
+#endif
+    STORED_VALUES("relu(x)", want, N);
     if (!task_expect_array("relu_fwd(x)", want, y, N, 1e-12))
         diagnose_relu_fwd(y);
     static const double intro_relu[4] = { -478, 494, 460, -477 }, relu_out[4] = { 0, 494, 460, 0 };
@@ -133,12 +156,17 @@ static void task_relu(void)
 
     fill(dx, N, SENTINEL);
     CALL(relu_bwd(xs, dys, dx, N));
+    double numeric[N];
+#ifdef EXERCISE_REFERENCE
     for (int i = 0; i < N; i++)
         want[i] = xs[i] > 0 ? dys[i] : 0;
+    ref_numeric_gradient(ref_relu, numeric);
+#endif
+    STORED_VALUES("dy where x > 0, else 0", want, N);
     int bwd_right = task_expect_array("relu_bwd(x, dy)", want, dx, N, 1e-12);
     if (!bwd_right)
         diagnose_relu_bwd(dx);
-    check_numeric("relu_bwd", ref_relu, dx);
+    check_numeric("relu_bwd", numeric, dx);
 
     double zero = 0, one = 1, d0 = SENTINEL;
     CALL(relu_bwd(&zero, &one, &d0, 1));
@@ -161,7 +189,10 @@ static void task_sigmoid(void)
     double y[N], want[N], dx[N], flipped[N];
     fill(y, N, SENTINEL);
     CALL(sigmoid_fwd(xs, y, N));
-    apply(ref_sigmoid, xs, want, N);
+#ifdef EXERCISE_REFERENCE
+    ref_apply(ref_sigmoid, xs, want, N);
+#endif
+    STORED_VALUES("sigmoid(x)", want, N);
     for (int i = 0; i < N; i++)
         flipped[i] = 1 - want[i];
     if (!task_expect_array("sigmoid_fwd(x)", want, y, N, 1e-12)) {
@@ -175,12 +206,20 @@ static void task_sigmoid(void)
     if (!task_expect_array("sigmoid_fwd(-800, 800)", big_want, big_y, 2, 1e-12) && isnan(big_y[1]))
         task_diagnose("sigmoid(800) is nan: e^x / (1 + e^x) is inf / inf there; 1 / (1 + e^-x) is 1 / (1 + 0)");
 
-    double s[N], no_dy[N], twice[N], no_one_minus[N];
-    apply(ref_sigmoid, xs, s, N);       /* the forward output y, given to the backward pass */
+    double s[N], no_dy[N], twice[N], no_one_minus[N], numeric[N];
+#ifdef EXERCISE_REFERENCE
+    ref_apply(ref_sigmoid, xs, s, N);   /* the forward output y, given to the backward pass */
     for (int i = 0; i < N; i++) {
         want[i] = dys[i] * s[i] * (1 - s[i]);
-        no_dy[i] = s[i] * (1 - s[i]);
         twice[i] = dys[i] * ref_sigmoid(s[i]) * (1 - ref_sigmoid(s[i]));
+    }
+    ref_numeric_gradient(ref_sigmoid, numeric);
+#endif
+    STORED_VALUES("y = sigmoid(x), given to sigmoid_bwd", s, N);
+    STORED_VALUES("dy * y * (1 - y)", want, N);
+    STORED_VALUES("dy * sigmoid(y) * (1 - sigmoid(y)): the sigmoid applied twice", twice, N);
+    for (int i = 0; i < N; i++) {
+        no_dy[i] = s[i] * (1 - s[i]);
         no_one_minus[i] = dys[i] * s[i];
     }
     fill(dx, N, SENTINEL);
@@ -196,7 +235,7 @@ static void task_sigmoid(void)
         else if (arrays_near(dx, no_one_minus, N, 1e-12))
             task_diagnose("dx = dy * y: the factor (1 - y) is missing");
     }
-    check_numeric("sigmoid_bwd", ref_sigmoid, dx);
+    check_numeric("sigmoid_bwd", numeric, dx);
     task_end();
 }
 
@@ -215,7 +254,10 @@ static void task_tanh(void)
     double y[N], want[N], dx[N];
     fill(y, N, SENTINEL);
     CALL(tanh_fwd(xs, y, N));
-    apply(ref_tanh, xs, want, N);
+#ifdef EXERCISE_REFERENCE
+    ref_apply(ref_tanh, xs, want, N);
+#endif
+    STORED_VALUES("tanh(x)", want, N);
     if (!task_expect_array("tanh_fwd(x)", want, y, N, 1e-12) && all_equal(y, N, SENTINEL))
         task_diagnose("tanh_fwd wrote nothing into y");
     double big[2] = { -800, 800 }, big_y[2] = { SENTINEL, SENTINEL }, big_want[2] = { -1, 1 };
@@ -223,12 +265,20 @@ static void task_tanh(void)
     if (!task_expect_array("tanh_fwd(-800, 800)", big_want, big_y, 2, 1e-12) && (isnan(big_y[0]) || isnan(big_y[1])))
         task_diagnose("tanh(+-800) is nan: (e^x - e^-x) / (e^x + e^-x) is inf / inf there; use tanh()");
 
-    double t[N], no_dy[N], as_if_x[N], no_square[N], sigmoid_like[N];
-    apply(ref_tanh, xs, t, N);          /* the forward output y, given to the backward pass */
+    double t[N], no_dy[N], as_if_x[N], no_square[N], sigmoid_like[N], numeric[N];
+#ifdef EXERCISE_REFERENCE
+    ref_apply(ref_tanh, xs, t, N);      /* the forward output y, given to the backward pass */
     for (int i = 0; i < N; i++) {
         want[i] = dys[i] * (1 - t[i] * t[i]);
+        as_if_x[i] = dys[i] * (1 - ref_tanh(t[i]) * ref_tanh(t[i]));
+    }
+    ref_numeric_gradient(ref_tanh, numeric);
+#endif
+    STORED_VALUES("y = tanh(x), given to tanh_bwd", t, N);
+    STORED_VALUES("dy * (1 - y^2)", want, N);
+    STORED_VALUES("dy * (1 - tanh(y)^2): the formula for x used on y", as_if_x, N);
+    for (int i = 0; i < N; i++) {
         no_dy[i] = 1 - t[i] * t[i];
-        as_if_x[i] = dys[i] * (1 - tanh(t[i]) * tanh(t[i]));
         no_square[i] = dys[i] * (1 - t[i]);
         sigmoid_like[i] = dys[i] * t[i] * (1 - t[i]);
     }
@@ -247,7 +297,7 @@ static void task_tanh(void)
         else if (arrays_near(dx, sigmoid_like, N, 1e-12))
             task_diagnose("dx = dy * y * (1 - y) is the sigmoid's derivative; tanh's is 1 - y^2");
     }
-    check_numeric("tanh_bwd", ref_tanh, dx);
+    check_numeric("tanh_bwd", numeric, dx);
     task_end();
 }
 
@@ -275,11 +325,11 @@ static void task_kink(void)
         else if (fabs(c - 24.000002) < 1e-6)
             task_diagnose("twice the slope: the two points are 2h apart, divide by 2h, not h");
     }
-    task_expect_near("central_slope(relu, 1, 1e-5)", 1, CALL(central_slope(ref_relu, 1, h)), 1e-9);
-    task_expect_near("central_slope(relu, -1, 1e-5)", 0, CALL(central_slope(ref_relu, -1, h)), 1e-9);
-    double at_kink = CALL(central_slope(ref_relu, 0, h));
+    task_expect_near("central_slope(relu, 1, 1e-5)", 1, CALL(central_slope(relu_probe, 1, h)), 1e-9);
+    task_expect_near("central_slope(relu, -1, 1e-5)", 0, CALL(central_slope(relu_probe, -1, h)), 1e-9);
+    double at_kink = CALL(central_slope(relu_probe, 0, h));
     task_expect_near("central_slope(relu, 0, 1e-5): half of each side", 0.5, at_kink, 1e-9);
-    task_expect_near("central_slope(relu, 0.5e-5, 1e-5) = (x + h)/2h", 0.75, CALL(central_slope(ref_relu, 0.5e-5, h)), 1e-9);
+    task_expect_near("central_slope(relu, 0.5e-5, 1e-5) = (x + h)/2h", 0.75, CALL(central_slope(relu_probe, 0.5e-5, h)), 1e-9);
 
     static const struct { double x, h; int want; } cases[] = {
         { 0, 1e-5, 1 }, { 0.5e-5, 1e-5, 1 }, { -0.5e-5, 1e-5, 1 }, { 0.3, 0.5, 1 },

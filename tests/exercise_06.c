@@ -3,8 +3,11 @@
  * exercises/06_conv_backward.c by `make check EX=06`.
  *
  * Every gradient is also checked against central differences of a reference
- * forward pass written here: L = sum_{i,j} dO[i][j] * O[i][j], whose gradient
- * with respect to O is dO, on random inputs. */
+ * forward pass: L = sum_{i,j} dO[i][j] * O[i][j], whose gradient with respect
+ * to O is dO, on random inputs. The reference code sits in EXERCISE_REFERENCE
+ * blocks (the instructor's copy only); make expected stores what it computes
+ * in tests/expected/exercise_06.txt and the handout reads it there
+ * (exercise.h, STORED_VALUES). */
 #include <math.h>
 #include <stdio.h>
 
@@ -22,6 +25,7 @@ static int dfilter_passed; /* task 1's result, for task 2's diagnosis */
 static int dinput_passed;  /* task 2's result, for task 4's diagnosis */
 
 /* ------------------------------------------------------------------ references */
+#ifdef EXERCISE_REFERENCE
 
 /* O (oh, ow) = valid cross-correlation of x (h, w) with f (k, k), stride s, + bias. */
 static void ref_forward(const double *x, int w, const double *f, int k, int s, double bias,
@@ -95,6 +99,24 @@ static void ref_dilate(const double *d, int h, int w, int gap, double *out)
             out[i * step * dw + j * step] = d[i * w + j];
 }
 
+/* Central differences of ref_loss with respect to the n entries of `param`
+ * (x, f or bias), into numeric (n). */
+static void ref_numeric_gradient(double *param, int n, const double *x, int w, const double *f, int k, int s,
+                                 const double *bias, const double *dout, int oh, int ow, double *numeric)
+{
+    const double h = 1e-5;
+    for (int i = 0; i < n; i++) {
+        double saved = param[i];
+        param[i] = saved + h;
+        double plus = ref_loss(x, w, f, k, s, *bias, dout, oh, ow);
+        param[i] = saved - h;
+        double minus = ref_loss(x, w, f, k, s, *bias, dout, oh, ow);
+        param[i] = saved;
+        numeric[i] = (plus - minus) / (2 * h);
+    }
+}
+#endif
+
 static void transpose(const double *m, int n, double *out)   /* (n, n) */
 {
     for (int i = 0; i < n; i++)
@@ -124,23 +146,17 @@ static double rel_error(double a, double n)
     return fabs(a - n) / fmax(1e-8, fabs(a) + fabs(n));
 }
 
-/* Compare grad (n entries of `param`) with central differences of ref_loss;
- * name the worst entry when the relative error is above 1e-7. */
-static void gradient_check(const char *name, double *param, int n, int row_w, const double *grad,
-                           double *x, int w, double *f, int k, int s, double *bias,
-                           const double *dout, int oh, int ow)
+/* Compare grad (n) with `numeric`, the central differences of the reference
+ * loss (stored); name the worst entry when the relative error is above 1e-7. */
+static void gradient_check(const char *name, int n, int row_w, const double *grad, double *numeric_grad)
 {
-    const double h = 1e-5;
+    char label[96];
+    snprintf(label, sizeof label, "central differences for %s", name);
+    STORED_VALUES(label, numeric_grad, n);
     double worst = 0, worst_a = 0, worst_n = 0;
     int worst_i = 0;
     for (int i = 0; i < n; i++) {
-        double saved = param[i];
-        param[i] = saved + h;
-        double plus = ref_loss(x, w, f, k, s, *bias, dout, oh, ow);
-        param[i] = saved - h;
-        double minus = ref_loss(x, w, f, k, s, *bias, dout, oh, ow);
-        param[i] = saved;
-        double numeric = (plus - minus) / (2 * h), rel = rel_error(grad[i], numeric);
+        double numeric = numeric_grad[i], rel = rel_error(grad[i], numeric);
         if (!(rel <= worst)) {   /* also catches NaN */
             worst = rel;
             worst_i = i;
@@ -172,13 +188,18 @@ static void task_dfilter(void)
                      "i, j over dO, summing dout[i * ow + j] * x[(i + a) * w + (j + b)]. X's "
                      "rows are w wide, dO's ow wide and dF's kw wide: three different row "
                      "lengths."));
-    double *df = task_array("dfilter", 4, 0, GUARD_VALUE), want[4], transposed[4], rot_do[4], flipped[4];
+    double *df = task_array("dfilter", 4, 0, GUARD_VALUE), want[4], transposed[4], flipped[4];
     CALL(conv_dfilter(X3, 3, 3, DO2, 2, 2, df));
-    ref_correlate(X3, 3, 3, DO2, 2, 2, want);                   /* [[12,11],[-2,16]] */
-    transpose(want, 2, transposed);
+#ifdef EXERCISE_REFERENCE
+    double rot_do[4];
     for (int i = 0; i < 4; i++)
         rot_do[i] = DO2[3 - i];
+    ref_correlate(X3, 3, 3, DO2, 2, 2, want);                   /* [[12,11],[-2,16]] */
     ref_correlate(X3, 3, 3, rot_do, 2, 2, flipped);
+#endif
+    STORED_VALUES("X correlated with dO", want, 4);
+    STORED_VALUES("X correlated with dO rotated by 180 degrees", flipped, 4);
+    transpose(want, 2, transposed);
     double x_by_ow[4];                           /* X read as if its rows were ow = 2 wide */
     for (int a = 0; a < 2; a++)
         for (int b = 0; b < 2; b++)
@@ -199,16 +220,21 @@ static void task_dfilter(void)
 
     rng_t rng = rng_seeded(601);
     double *x = task_array("x", 4 * 6, 0, NAN), *dout = task_array("dout", 2 * 4, 0, NAN);
-    double *got = task_array("dfilter", 9, 0, GUARD_VALUE), ref[BIG], f[9] = { 0 }, bias = 0;
+    double *got = task_array("dfilter", 9, 0, GUARD_VALUE), ref[BIG], numeric[9];
     random_fill(&rng, x, 4 * 6);                                /* X (4, 6)  */
     random_fill(&rng, dout, 2 * 4);                             /* dO (2, 4) -> dF (3, 3) */
     CALL(conv_dfilter(x, 4, 6, dout, 2, 4, got));
+#ifdef EXERCISE_REFERENCE
+    double f[9] = { 0 }, bias = 0;
     ref_correlate(x, 4, 6, dout, 2, 4, ref);
+    ref_numeric_gradient(f, 9, x, 6, f, 3, 1, &bias, dout, 2, 4, numeric);
+#endif
+    STORED_VALUES("random X (4x6) correlated with random dO (2x4)", ref, 9);
     if (arrays_near(df, want, 4, 1e-12) && !arrays_near(got, ref, 9, 1e-9))
         task_diagnose("the square example works but X (4x6) with dL/dO (2x4) does not: X's rows are "
                       "w wide, dL/dO's ow wide and dF's (w - ow + 1) wide; are the row lengths mixed up?");
     task_expect_array("dF for X (4x6) and dL/dO (2x4) (random)", ref, got, 9, 1e-9);
-    gradient_check("dF", f, 9, 3, got, x, 6, f, 3, 1, &bias, dout, 2, 4);
+    gradient_check("dF", 9, 3, got, numeric);
     dfilter_passed = arrays_near(df, want, 4, 1e-12) && arrays_near(got, ref, 9, 1e-9);
     task_end();
 }
@@ -230,10 +256,16 @@ static void task_dinput(void)
                      "padding), else add filter[(k-1-a) * k + (k-1-b)] * dout[i * ow + j]."));
     double *dx = task_array("dx", 9, 0, GUARD_VALUE), want[9], unrotated[9], rows_only[9], cols_only[9];
     CALL(conv_dinput(F2, 2, DO2, 2, 2, dx));
+#ifdef EXERCISE_REFERENCE
     ref_full(F2, 2, 1, 1, DO2, 2, 2, want);                     /* [[2,5,2],[-3,0,6],[1,-3,0]] */
     ref_full(F2, 2, 0, 0, DO2, 2, 2, unrotated);
     ref_full(F2, 2, 1, 0, DO2, 2, 2, rows_only);
     ref_full(F2, 2, 0, 1, DO2, 2, 2, cols_only);
+#endif
+    STORED_VALUES("full convolution of dO with F rotated", want, 9);
+    STORED_VALUES("full convolution of dO with F unrotated", unrotated, 9);
+    STORED_VALUES("full convolution of dO with F's rows flipped", rows_only, 9);
+    STORED_VALUES("full convolution of dO with F's columns flipped", cols_only, 9);
     if (all_zero(dx, 9))
         task_diagnose("dX is all zeros: nothing was written to dx");
     else if (arrays_near(dx, unrotated, 9, 1e-12))
@@ -248,16 +280,21 @@ static void task_dinput(void)
 
     rng_t rng = rng_seeded(602);
     double f[9], *dout = task_array("dout", 3 * 4, 0, NAN), *got = task_array("dx", 30, 0, GUARD_VALUE);
-    double ref[BIG], x[BIG] = { 0 }, bias = 0;
+    double ref[BIG], numeric[30];
     random_fill(&rng, f, 9);                                    /* F (3, 3)  */
     random_fill(&rng, dout, 3 * 4);                             /* dO (3, 4) -> dX (5, 6) */
     CALL(conv_dinput(f, 3, dout, 3, 4, got));
+#ifdef EXERCISE_REFERENCE
+    double x[BIG] = { 0 }, bias = 0;
     ref_full(f, 3, 1, 1, dout, 3, 4, ref);
+    ref_numeric_gradient(x, 30, x, 6, f, 3, 1, &bias, dout, 3, 4, numeric);
+#endif
+    STORED_VALUES("full convolution of random dO (3x4) with random F (3x3) rotated", ref, 30);
     if (arrays_near(dx, want, 9, 1e-12) && !arrays_near(got, ref, 30, 1e-9))
         task_diagnose("the 2x2 filter works but a 3x3 filter with dL/dO (3x4) does not: the padding "
                       "is k - 1 = 2 here, dX is (oh + k - 1) x (ow + k - 1) = 5x6 and its rows are 6 wide");
     task_expect_array("dX for F (3x3) and dL/dO (3x4) (random)", ref, got, 30, 1e-9);
-    gradient_check("dX", x, 30, 6, got, x, 6, f, 3, 1, &bias, dout, 3, 4);
+    gradient_check("dX", 30, 6, got, numeric);
     dinput_passed = arrays_near(dx, want, 9, 1e-12) && arrays_near(got, ref, 30, 1e-9);
     task_end();
 }
@@ -281,12 +318,16 @@ static void task_dbias(void)
     task_expect_near("db for dL/dO = [[2,1],[-1,3]]", 5, db, 1e-12);
 
     rng_t rng = rng_seeded(603);
-    double x[BIG], f[4], *dout = task_array("dout", 3 * 4, 0, NAN), bias = 0.5;
+    double x[BIG], f[4], *dout = task_array("dout", 3 * 4, 0, NAN), numeric[1];
     random_fill(&rng, x, 4 * 5);                                /* X (4, 5), F (2, 2) */
     random_fill(&rng, f, 4);
     random_fill(&rng, dout, 3 * 4);                             /* dO (3, 4) */
     double got = CALL(conv_dbias(dout, 3, 4));
-    gradient_check("db", &bias, 1, 1, &got, x, 5, f, 2, 1, &bias, dout, 3, 4);
+#ifdef EXERCISE_REFERENCE
+    double bias = 0.5;
+    ref_numeric_gradient(&bias, 1, x, 5, f, 2, 1, &bias, dout, 3, 4, numeric);
+#endif
+    gradient_check("db", 1, 1, &got, numeric);
     task_end();
 }
 
@@ -310,18 +351,29 @@ static void task_dinput_strided(void)
     static const double dy2[4] = { 1, 2, 3, 4 };
     double *one = task_array("dx", 9, 0, GUARD_VALUE), want_one[BIG];
     CALL(conv_dinput_strided(F2, 2, 1, DO2, 2, 2, one));
+#ifdef EXERCISE_REFERENCE
     ref_full(F2, 2, 1, 1, DO2, 2, 2, want_one);
+#endif
+    STORED_VALUES("full convolution of dO with F rotated (stride 1)", want_one, 9);
     task_expect_array("stride 1 (the same as task 2), Doshi's shapes", want_one, one, 9, 1e-12);
 
-    double *dx = task_array("dx", 25, 0, GUARD_VALUE), want[25], dil[BIG], undilated[BIG] = { 0 };
+    double *dx = task_array("dx", 25, 0, GUARD_VALUE), want[25], undilated[BIG] = { 0 };
     double too_wide[BIG] = { 0 }, norot[25];
     CALL(conv_dinput_strided(f3, 3, 2, dy2, 2, 2, dx));               /* X (5, 5) */
+#ifdef EXERCISE_REFERENCE
+    double dil[BIG];
     ref_dilate(dy2, 2, 2, 1, dil);
     ref_full(f3, 3, 1, 1, dil, 3, 3, want);
     ref_full(f3, 3, 0, 0, dil, 3, 3, norot);
     ref_full(f3, 3, 1, 1, dy2, 2, 2, undilated);                /* 4x4 in the first 16 entries */
     ref_dilate(dy2, 2, 2, 2, dil);                              /* 2 zeros between: 4x4 */
     ref_full(f3, 3, 1, 1, dil, 4, 4, too_wide);                 /* 6x6 in the first 36 entries */
+#endif
+    STORED_VALUES("full convolution of dO dilated (1 zero between) with F rotated", want, 25);
+    STORED_VALUES("full convolution of dO dilated (1 zero between) with F unrotated", norot, 25);
+    STORED_VALUES("full convolution of dO undilated with F rotated (first 25 entries)", undilated, 25);
+    STORED_VALUES("full convolution of dO dilated (2 zeros between) with F rotated (first 25 entries)",
+                  too_wide, 25);
     if (all_zero(dx, 25))
         task_diagnose("dX is all zeros: nothing was written to dx");
     else if (arrays_near(dx, undilated, 25, 1e-12))
@@ -344,12 +396,15 @@ static void task_dinput_strided(void)
     rng_t rng = rng_seeded(604);
     for (int s = 2; s <= 3; s++) {
         int n = 2 * s + 3;                                      /* dO (3, 3) -> X (n, n) */
-        double f[9], dout[9], *got = task_array("dx", n * n, 0, GUARD_VALUE), x[BIG] = { 0 }, bias = 0;
+        double f[9], dout[9], *got = task_array("dx", n * n, 0, GUARD_VALUE), numeric[BIG];
         random_fill(&rng, f, 9);
         random_fill(&rng, dout, 9);
         CALL(conv_dinput_strided(f, 3, s, dout, 3, 3, got));
-        gradient_check(s == 2 ? "dX (stride 2, X 7x7)" : "dX (stride 3, X 9x9)", x, n * n, n, got,
-                       x, n, f, 3, s, &bias, dout, 3, 3);
+#ifdef EXERCISE_REFERENCE
+        double x[BIG] = { 0 }, bias = 0;
+        ref_numeric_gradient(x, n * n, x, n, f, 3, s, &bias, dout, 3, 3, numeric);
+#endif
+        gradient_check(s == 2 ? "dX (stride 2, X 7x7)" : "dX (stride 3, X 9x9)", n * n, n, got, numeric);
     }
     task_end();
 }
