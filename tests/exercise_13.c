@@ -7,7 +7,13 @@
  * reference also computes the usual mistakes, so that a wrong answer can be
  * named. The backward pass is also checked against central differences of
  * the reference forward pass: L = sum R * y, whose gradient with respect to
- * y is R. */
+ * y is R.
+ *
+ * The reference code (the EXERCISE_REFERENCE blocks) is the
+ * instructor's: make expected stores what it computes, the right answers
+ * and the mistakes' answers alike, in tests/expected/exercise_13.txt
+ * (STORED_VALUES), make test checks the file against it, and the handout
+ * has it cut out and reads the file instead. */
 #include <math.h>
 #include <stdio.h>
 
@@ -36,6 +42,8 @@ typedef enum {
     PER_IMAGE,        /* statistics over the positions of one image's channel              */
     LAYOUT_CN         /* x read as (C, n, size)                                            */
 } forward_kind;
+
+#ifdef EXERCISE_REFERENCE
 
 static int channel_of(long j, int channels, int size)
 {
@@ -88,6 +96,7 @@ static void ref_forward(forward_kind kind, const double *x, int n, int C, int si
     for (long j = 0; j < (long)n * C * size; j++)
         y[j] = gamma[channel_of(j, C, size)] * xhat[j] + beta[channel_of(j, C, size)];
 }
+#endif
 
 typedef enum {
     B_RIGHT,
@@ -99,6 +108,7 @@ typedef enum {
     B_NO_EPS          /* s = 1 / sqrt(var)                                             */
 } backward_kind;
 
+#ifdef EXERCISE_REFERENCE
 /* The sums per channel: dbeta = sum dy, dgamma = sum dy * xhat (C each). */
 static void ref_sums(const double *dy, const double *xhat, int n, int C, int size, double *dgamma, double *dbeta)
 {
@@ -126,6 +136,7 @@ static void ref_backward_dx(backward_kind kind, const double *dy, const double *
         dx[j] = g * s / N * (N * dy[j] - mean_path - var_path);
     }
 }
+#endif
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -155,50 +166,86 @@ static int all_equal(const double *v, int n, double value)
 
 /* ------------------------------------------------------------------ task 1 */
 
-/* Name the mistake that turns x into the student's xhat / var / y, if it is a usual one. */
-static void diagnose_forward(const double *x, int n, int C, int size, const double *gamma, const double *beta,
-                             const double *y, const double *xhat, const double *var)
+
+#define FORWARD_MISTAKES 6
+static const struct {
+    forward_kind kind;
+    const char *label;
+    const char *message;
+} forward_mistakes[FORWARD_MISTAKES] = {
+    { SIGMA_PLUS_EPS, "xhat with eps outside the square root",
+      "eps is outside the square root: (x - mean) / (sqrt(var) + eps) is Notes on CNN's typo "
+      "(sigma + eps); divide by sqrt(var + eps)" },
+    { VAR_PLUS_EPS, "xhat divided by var + eps",
+      "xhat is divided by the variance itself (Notes on CNN calls sigma \"the variance\"): "
+      "divide by the square root, sqrt(var + eps)" },
+    { NO_EPS, "xhat without eps",
+      "eps is missing: divide by sqrt(var + eps), not sqrt(var) (a channel of variance 0 would "
+      "divide by 0)" },
+    { OVER_CHANNELS, "xhat with statistics over the channels",
+      "the statistics were taken over the channels (the C numbers of one image at one "
+      "position): batchnorm normalises over the batch, each channel over all n images and "
+      "all its positions" },
+    { PER_IMAGE, "xhat with statistics per image",
+      "the statistics were taken per image (over the positions of one image's channel): "
+      "each channel's mean and variance run over ALL n images of the batch" },
+    { LAYOUT_CN, "xhat with x read as (C, n, size)",
+      "x was read as (C, n, size): element (i, c, k) is x[(i * C + c) * size + k], channel c "
+      "of image i is `size` numbers starting at (i * C + c) * size" },
+};
+
+/* The reference's answers for one forward case: the right ones and the mistakes'. */
+typedef struct {
+    double y[BIG], xhat[BIG], mean[BIG], var[BIG];
+    double unbiased_var[BIG];                  /* var divided by N - 1 */
+    double swapped_y[BIG];                     /* y = beta xhat + gamma */
+    double wrong_xhat[FORWARD_MISTAKES][BIG];  /* xhat with each of forward_mistakes */
+} forward_answers;
+
+/* Compute (reference build) or read (handout) the answers for x. */
+static void forward_answers_for(const double *x, int n, int C, int size, const double *gamma, const double *beta,
+                                forward_answers *a)
 {
-    static const struct {
-        forward_kind kind;
-        const char *message;
-    } mistakes[] = {
-        { SIGMA_PLUS_EPS, "eps is outside the square root: (x - mean) / (sqrt(var) + eps) is Notes on CNN's typo "
-                          "(sigma + eps); divide by sqrt(var + eps)" },
-        { VAR_PLUS_EPS, "xhat is divided by the variance itself (Notes on CNN calls sigma \"the variance\"): "
-                        "divide by the square root, sqrt(var + eps)" },
-        { NO_EPS, "eps is missing: divide by sqrt(var + eps), not sqrt(var) (a channel of variance 0 would "
-                  "divide by 0)" },
-        { OVER_CHANNELS, "the statistics were taken over the channels (the C numbers of one image at one "
-                         "position): batchnorm normalises over the batch, each channel over all n images and "
-                         "all its positions" },
-        { PER_IMAGE, "the statistics were taken per image (over the positions of one image's channel): "
-                     "each channel's mean and variance run over ALL n images of the batch" },
-        { LAYOUT_CN, "x was read as (C, n, size): element (i, c, k) is x[(i * C + c) * size + k], channel c "
-                     "of image i is `size` numbers starting at (i * C + c) * size" },
-    };
     int count = n * C * size;
-    double ry[BIG], rx[BIG], rm[BIG], rv[BIG];
+#ifdef EXERCISE_REFERENCE
+    double ty[BIG], tx[BIG], tm[BIG], tv[BIG];
+    ref_forward(UNBIASED, x, n, C, size, gamma, beta, EPS, ty, tx, tm, a->unbiased_var);
+    for (int m = 0; m < FORWARD_MISTAKES; m++)
+        ref_forward(forward_mistakes[m].kind, x, n, C, size, gamma, beta, EPS, ty, a->wrong_xhat[m], tm, tv);
+    ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, a->y, a->xhat, a->mean, a->var);
+    for (int j = 0; j < count; j++)
+        a->swapped_y[j] = beta[channel_of(j, C, size)] * a->xhat[j] + gamma[channel_of(j, C, size)];
+#endif
+    (void)x, (void)gamma, (void)beta;   /* the handout's copy reads the answers */
+    STORED_VALUES("mean", a->mean, C);
+    STORED_VALUES("var", a->var, C);
+    STORED_VALUES("xhat", a->xhat, count);
+    STORED_VALUES("y", a->y, count);
+    STORED_VALUES("var divided by N - 1", a->unbiased_var, C);
+    STORED_VALUES("y = beta xhat + gamma", a->swapped_y, count);
+    for (int m = 0; m < FORWARD_MISTAKES; m++)
+        STORED_VALUES(forward_mistakes[m].label, a->wrong_xhat[m], count);
+}
+
+/* Name the mistake that turns x into the student's xhat / var / y, if it is a usual one. */
+static void diagnose_forward(int n, int C, int size, const double *y, const double *xhat, const double *var,
+                             const forward_answers *a)
+{
+    int count = n * C * size;
     if (all_equal(xhat, count, 0) && all_equal(y, count, 0)) {
         task_diagnose("xhat and y are all zeros: nothing was written");
         return;
     }
-    ref_forward(UNBIASED, x, n, C, size, gamma, beta, EPS, ry, rx, rm, rv);
-    if (arrays_near(var, rv, C, 1e-9))
+    if (arrays_near(var, a->unbiased_var, C, 1e-9))
         task_diagnose("the variance is divided by N - 1 = %d: in training mode batchnorm uses the batch's own "
                       "variance, divided by N = n * size = %d (N / (N - 1) belongs to the running average, task 3)",
                       n * size - 1, n * size);
-    for (size_t m = 0; m < sizeof mistakes / sizeof mistakes[0]; m++) {
-        ref_forward(mistakes[m].kind, x, n, C, size, gamma, beta, EPS, ry, rx, rm, rv);
-        if (arrays_near(xhat, rx, count, 1e-9))
-            task_diagnose("%s", mistakes[m].message);
-    }
-    ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, ry, rx, rm, rv);
-    for (int j = 0; j < count; j++)        /* y = beta xhat + gamma: the two swapped */
-        ry[j] = beta[channel_of(j, C, size)] * rx[j] + gamma[channel_of(j, C, size)];
-    if (arrays_near(xhat, rx, count, 1e-9) && arrays_near(y, xhat, count, 1e-9))
+    for (int m = 0; m < FORWARD_MISTAKES; m++)
+        if (arrays_near(xhat, a->wrong_xhat[m], count, 1e-9))
+            task_diagnose("%s", forward_mistakes[m].message);
+    if (arrays_near(xhat, a->xhat, count, 1e-9) && arrays_near(y, xhat, count, 1e-9))
         task_diagnose("y = xhat: then scale by gamma[c] and shift by beta[c], y = gamma xhat + beta");
-    else if (arrays_near(xhat, rx, count, 1e-9) && arrays_near(y, ry, count, 1e-9))
+    else if (arrays_near(xhat, a->xhat, count, 1e-9) && arrays_near(y, a->swapped_y, count, 1e-9))
         task_diagnose("gamma and beta are swapped: y = gamma[c] * xhat + beta[c]");
 }
 
@@ -209,22 +256,23 @@ static int check_forward(const char *what, const double *x, int n, int C, int si
     int count = n * C * size;
     double *y = task_array("y", count, 0, GUARD_VALUE), *xhat = task_array("xhat", count, 0, GUARD_VALUE);
     double *mean = task_array("mean", C, 0, GUARD_VALUE), *var = task_array("var", C, 0, GUARD_VALUE);
-    double ry[BIG], rx[BIG], rm[BIG], rv[BIG];
+    static forward_answers a;
     CALL(bn_forward_train(x, n, C, size, gamma, beta, EPS, y, xhat, mean, var));
-    ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, ry, rx, rm, rv);
-    diagnose_forward(x, n, C, size, gamma, beta, y, xhat, var);
+    forward_answers_for(x, n, C, size, gamma, beta, &a);
+    diagnose_forward(n, C, size, y, xhat, var, &a);
     char name[160];
     int ok = 1;
     snprintf(name, sizeof name, "mean (C = %d), %s", C, what);
-    ok &= task_expect_array(name, rm, mean, C, 1e-9);
+    ok &= task_expect_array(name, a.mean, mean, C, 1e-9);
     snprintf(name, sizeof name, "var (C = %d), %s", C, what);
-    ok &= task_expect_array(name, rv, var, C, 1e-9);
+    ok &= task_expect_array(name, a.var, var, C, 1e-9);
     snprintf(name, sizeof name, "xhat, %s", what);
-    ok &= task_expect_array(name, rx, xhat, count, 1e-9);
+    ok &= task_expect_array(name, a.xhat, xhat, count, 1e-9);
     snprintf(name, sizeof name, "y, %s", what);
-    ok &= task_expect_array(name, ry, y, count, 1e-9);
+    ok &= task_expect_array(name, a.y, y, count, 1e-9);
     return ok;
 }
+
 
 static void task_forward_train(void)
 {
@@ -254,101 +302,142 @@ static void task_forward_train(void)
 
 /* ------------------------------------------------------------------ task 2 */
 
-/* Name the usual mistakes in dgamma and dbeta (sums per channel over the whole batch). */
-static void diagnose_sums(const double *dy, const double *xhat, int n, int C, int size, const double *dgamma,
-                          const double *dbeta)
+#define BACKWARD_MISTAKES 6
+static const struct {
+    backward_kind kind;
+    const char *label;
+    const char *message;
+} backward_mistakes[BACKWARD_MISTAKES] = {
+    { B_DIRECT_ONLY, "dx by the direct path only",
+      "dx = gamma * dy / sqrt(var + eps): the direct path only, as if the mean and the "
+      "variance were constants. Every x moves its channel's mean and variance, and they move "
+      "every y: dx = gamma s / N * (N dy - sum dy - xhat * sum (dy * xhat))" },
+    { B_NO_MEAN_PATH, "dx without the mean's path",
+      "the path through the mean is missing: subtract sum dy as well (dmean / N = "
+      "-gamma s sum dy / N for every x of the channel)" },
+    { B_NO_VAR_PATH, "dx without the variance's path",
+      "the path through the variance is missing: subtract xhat * sum (dy * xhat) as well "
+      "(dvar * 2 (x - mean) / N)" },
+    { B_NO_GAMMA, "dx without gamma", "gamma is missing from dx: dL/dxhat = gamma * dy comes first" },
+    { B_SIGMA_PLUS_EPS, "dx with eps outside the square root",
+      "eps is outside the square root in s: s = 1 / sqrt(var + eps), not 1 / (sqrt(var) + eps)" },
+    { B_NO_EPS, "dx without eps", "eps is missing in s: s = 1 / sqrt(var + eps)" },
+};
+
+/* The reference's answers for one backward case: the forward pass's xhat and var (the
+ * student's function gets them), the right gradients and the mistakes'. */
+typedef struct {
+    double xhat[BIG], var[BIG], dx[BIG], dgamma[BIG], dbeta[BIG];
+    double img_g[BIG], img_b[BIG];       /* summed per image, over its channels and positions */
+    double first_g[BIG], first_b[BIG];   /* channel c of image 0 only */
+    double mean_g[BIG], mean_b[BIG];     /* divided by N */
+    double added_g[BIG], added_b[BIG];   /* added to SENTINEL */
+    double wrong_dx[BACKWARD_MISTAKES][BIG];
+} backward_answers;
+
+/* Compute (reference build) or read (handout) the answers for x and dy. */
+static void backward_answers_for(const double *x, int n, int C, int size, const double *gamma, const double *beta,
+                                 const double *dy, backward_answers *a)
 {
-    double rg[BIG], rb[BIG], img_g[BIG] = { 0 }, img_b[BIG] = { 0 }, first_g[BIG] = { 0 }, first_b[BIG] = { 0 };
-    double mean_g[BIG], mean_b[BIG], added_g[BIG], added_b[BIG];
-    ref_sums(dy, xhat, n, C, size, rg, rb);
-    for (long j = 0; j < (long)n * C * size; j++) {
+    int count = n * C * size;
+#ifdef EXERCISE_REFERENCE
+    double y[BIG], mean[BIG];
+    ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, y, a->xhat, mean, a->var);
+    ref_backward_dx(B_RIGHT, dy, a->xhat, n, C, size, gamma, a->var, EPS, a->dx);
+    ref_sums(dy, a->xhat, n, C, size, a->dgamma, a->dbeta);
+    for (int m = 0; m < BACKWARD_MISTAKES; m++)
+        ref_backward_dx(backward_mistakes[m].kind, dy, a->xhat, n, C, size, gamma, a->var, EPS, a->wrong_dx[m]);
+    for (int c = 0; c < BIG; c++)
+        a->img_g[c] = a->img_b[c] = a->first_g[c] = a->first_b[c] = 0;
+    for (long j = 0; j < (long)count; j++) {
         int i = (int)(j / ((long)C * size)), c = channel_of(j, C, size);
-        img_g[i] += dy[j] * xhat[j];                 /* per image, over its channels and positions */
-        img_b[i] += dy[j];
+        a->img_g[i] += dy[j] * a->xhat[j];
+        a->img_b[i] += dy[j];
         if (i == 0) {
-            first_g[c] += dy[j] * xhat[j];           /* channel c of image 0 only */
-            first_b[c] += dy[j];
+            a->first_g[c] += dy[j] * a->xhat[j];
+            a->first_b[c] += dy[j];
         }
     }
     for (int c = 0; c < C; c++) {
-        mean_g[c] = rg[c] / (n * size);
-        mean_b[c] = rb[c] / (n * size);
-        added_g[c] = rg[c] + SENTINEL;
-        added_b[c] = rb[c] + SENTINEL;
+        a->mean_g[c] = a->dgamma[c] / (n * size);
+        a->mean_b[c] = a->dbeta[c] / (n * size);
+        a->added_g[c] = a->dgamma[c] + SENTINEL;
+        a->added_b[c] = a->dbeta[c] + SENTINEL;
     }
+#endif
+    (void)x, (void)gamma, (void)beta, (void)dy;   /* the handout's copy reads the answers */
+    STORED_VALUES("xhat of the forward pass", a->xhat, count);
+    STORED_VALUES("var of the forward pass", a->var, C);
+    STORED_VALUES("dx", a->dx, count);
+    STORED_VALUES("dgamma", a->dgamma, C);
+    STORED_VALUES("dbeta", a->dbeta, C);
+    STORED_VALUES("dgamma summed per image", a->img_g, C);
+    STORED_VALUES("dbeta summed per image", a->img_b, C);
+    STORED_VALUES("dgamma of image 0", a->first_g, C);
+    STORED_VALUES("dbeta of image 0", a->first_b, C);
+    STORED_VALUES("dgamma / N", a->mean_g, C);
+    STORED_VALUES("dbeta / N", a->mean_b, C);
+    STORED_VALUES("dgamma added to the sentinel", a->added_g, C);
+    STORED_VALUES("dbeta added to the sentinel", a->added_b, C);
+    for (int m = 0; m < BACKWARD_MISTAKES; m++)
+        STORED_VALUES(backward_mistakes[m].label, a->wrong_dx[m], count);
+}
+
+/* Name the usual mistakes in dgamma and dbeta (sums per channel over the whole batch). */
+static void diagnose_sums(int C, const double *dgamma, const double *dbeta, const backward_answers *a)
+{
     if (all_equal(dgamma, C, SENTINEL) && all_equal(dbeta, C, SENTINEL))
         task_diagnose("dgamma and dbeta were not written");
-    else if (arrays_near(dgamma, added_g, C, 1e-9) || arrays_near(dbeta, added_b, C, 1e-9))
+    else if (arrays_near(dgamma, a->added_g, C, 1e-9) || arrays_near(dbeta, a->added_b, C, 1e-9))
         task_diagnose("dgamma and dbeta were added to what the arrays held (%g): they are OVERWRITTEN, "
                       "set them to the sums (or to 0 before adding)", SENTINEL);
-    else if (arrays_near(dgamma, img_g, C, 1e-9) || arrays_near(dbeta, img_b, C, 1e-9))
+    else if (arrays_near(dgamma, a->img_g, C, 1e-9) || arrays_near(dbeta, a->img_b, C, 1e-9))
         task_diagnose("dgamma and dbeta were summed per image (over an image's channels): they have one entry "
                       "per CHANNEL, dgamma[c] = sum over all images i and positions k of dy * xhat at (i, c, k)");
-    else if (arrays_near(dgamma, first_g, C, 1e-9) || arrays_near(dbeta, first_b, C, 1e-9))
+    else if (arrays_near(dgamma, a->first_g, C, 1e-9) || arrays_near(dbeta, a->first_b, C, 1e-9))
         task_diagnose("dgamma and dbeta hold image 0's part only: sum over every image of the batch too");
-    else if (arrays_near(dgamma, mean_g, C, 1e-9) || arrays_near(dbeta, mean_b, C, 1e-9))
+    else if (arrays_near(dgamma, a->mean_g, C, 1e-9) || arrays_near(dbeta, a->mean_b, C, 1e-9))
         task_diagnose("dgamma and dbeta are divided by N: gamma and beta are used once per number of the "
                       "channel, and each use adds its gradient: the SUM, not the mean");
-    else if (arrays_near(dgamma, rb, C, 1e-9) && arrays_near(dbeta, rg, C, 1e-9))
+    else if (arrays_near(dgamma, a->dbeta, C, 1e-9) && arrays_near(dbeta, a->dgamma, C, 1e-9))
         task_diagnose("dgamma and dbeta are swapped: dbeta = sum dy, dgamma = sum dy * xhat");
 }
 
 /* Name the usual mistakes in dx. */
-static void diagnose_dx(const double *dy, const double *xhat, int n, int C, int size, const double *gamma,
-                        const double *var, const double *dx)
+static void diagnose_dx(int count, const double *dx, const backward_answers *a)
 {
-    static const struct {
-        backward_kind kind;
-        const char *message;
-    } mistakes[] = {
-        { B_DIRECT_ONLY, "dx = gamma * dy / sqrt(var + eps): the direct path only, as if the mean and the "
-                         "variance were constants. Every x moves its channel's mean and variance, and they move "
-                         "every y: dx = gamma s / N * (N dy - sum dy - xhat * sum (dy * xhat))" },
-        { B_NO_MEAN_PATH, "the path through the mean is missing: subtract sum dy as well (dmean / N = "
-                          "-gamma s sum dy / N for every x of the channel)" },
-        { B_NO_VAR_PATH, "the path through the variance is missing: subtract xhat * sum (dy * xhat) as well "
-                         "(dvar * 2 (x - mean) / N)" },
-        { B_NO_GAMMA, "gamma is missing from dx: dL/dxhat = gamma * dy comes first" },
-        { B_SIGMA_PLUS_EPS, "eps is outside the square root in s: s = 1 / sqrt(var + eps), not 1 / (sqrt(var) + eps)" },
-        { B_NO_EPS, "eps is missing in s: s = 1 / sqrt(var + eps)" },
-    };
-    int count = n * C * size;
-    double ref[BIG];
     if (all_equal(dx, count, 0)) {
         task_diagnose("dx is all zeros: nothing was written to dx");
         return;
     }
-    for (size_t m = 0; m < sizeof mistakes / sizeof mistakes[0]; m++) {
-        ref_backward_dx(mistakes[m].kind, dy, xhat, n, C, size, gamma, var, EPS, ref);
-        if (arrays_near(dx, ref, count, 1e-9))
-            task_diagnose("%s", mistakes[m].message);
-    }
+    for (int m = 0; m < BACKWARD_MISTAKES; m++)
+        if (arrays_near(dx, a->wrong_dx[m], count, 1e-9))
+            task_diagnose("%s", backward_mistakes[m].message);
 }
 
 /* One call of bn_backward on x's forward pass (the reference's xhat and var) against the reference. */
 static int check_backward(const char *what, const double *x, int n, int C, int size, const double *gamma,
-                           const double *beta, const double *dy)
+                          const double *beta, const double *dy)
 {
-    double y[BIG], xhat[BIG], mean[BIG], var[BIG], ref_dx[BIG], rg[BIG], rb[BIG];
+    static backward_answers a;
     double *dx = task_array("dx", n * C * size, 0, GUARD_VALUE);
     double *dgamma = task_array("dgamma", C, SENTINEL, GUARD_VALUE), *dbeta = task_array("dbeta", C, SENTINEL, GUARD_VALUE);
-    ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, y, xhat, mean, var);
-    CALL(bn_backward(dy, xhat, n, C, size, gamma, var, EPS, dx, dgamma, dbeta));
-    ref_backward_dx(B_RIGHT, dy, xhat, n, C, size, gamma, var, EPS, ref_dx);
-    ref_sums(dy, xhat, n, C, size, rg, rb);
-    diagnose_sums(dy, xhat, n, C, size, dgamma, dbeta);
-    diagnose_dx(dy, xhat, n, C, size, gamma, var, dx);
+    backward_answers_for(x, n, C, size, gamma, beta, dy, &a);
+    CALL(bn_backward(dy, a.xhat, n, C, size, gamma, a.var, EPS, dx, dgamma, dbeta));
+    diagnose_sums(C, dgamma, dbeta, &a);
+    diagnose_dx(n * C * size, dx, &a);
     char name[160];
     int ok = 1;
     snprintf(name, sizeof name, "dbeta, %s", what);
-    ok &= task_expect_array(name, rb, dbeta, C, 1e-9);
+    ok &= task_expect_array(name, a.dbeta, dbeta, C, 1e-9);
     snprintf(name, sizeof name, "dgamma, %s", what);
-    ok &= task_expect_array(name, rg, dgamma, C, 1e-9);
+    ok &= task_expect_array(name, a.dgamma, dgamma, C, 1e-9);
     snprintf(name, sizeof name, "dx, %s", what);
-    ok &= task_expect_array(name, ref_dx, dx, n * C * size, 1e-9);
+    ok &= task_expect_array(name, a.dx, dx, n * C * size, 1e-9);
     return ok;
 }
 
+#ifdef EXERCISE_REFERENCE
 /* The reference forward pass and L = sum R * y, for central differences. */
 typedef struct {
     double *x, *gamma, *beta;
@@ -365,13 +454,10 @@ static double ref_loss(const loss_ctx *l)
     return loss;
 }
 
-/* The worst relative error of grad (count entries) against central differences of the loss
- * when param is nudged; names the worst entry when it is above 1e-7. */
-static void gradient_check(const char *name, double *param, const double *grad, int count, const loss_ctx *l)
+/* Central differences of the loss when each of param's count entries is nudged, into numeric. */
+static void ref_numeric_gradient(double *param, int count, const loss_ctx *l, double *numeric)
 {
     const double h = 1e-5;
-    double worst = 0, worst_a = 0, worst_n = 0;
-    int worst_i = 0;
     for (int i = 0; i < count; i++) {
         double saved = param[i];
         param[i] = saved + h;
@@ -379,13 +465,24 @@ static void gradient_check(const char *name, double *param, const double *grad, 
         param[i] = saved - h;
         double minus = ref_loss(l);
         param[i] = saved;
-        double numeric = (plus - minus) / (2 * h);
-        double rel = fabs(grad[i] - numeric) / fmax(1e-8, fabs(grad[i]) + fabs(numeric));
+        numeric[i] = (plus - minus) / (2 * h);
+    }
+}
+#endif
+
+/* The worst relative error of grad (count entries) against the central differences numeric;
+ * names the worst entry when it is above 1e-7. */
+static void gradient_check(const char *name, const double *numeric, const double *grad, int count)
+{
+    double worst = 0, worst_a = 0, worst_n = 0;
+    int worst_i = 0;
+    for (int i = 0; i < count; i++) {
+        double rel = fabs(grad[i] - numeric[i]) / fmax(1e-8, fabs(grad[i]) + fabs(numeric[i]));
         if (!(rel <= worst)) {   /* also catches NaN */
             worst = rel;
             worst_i = i;
             worst_a = grad[i];
-            worst_n = numeric;
+            worst_n = numeric[i];
         }
     }
     if (!(worst <= 1e-7))
@@ -420,22 +517,34 @@ static void task_backward(void)
         return;
     }
 
-    double xg[BIG], y[BIG], xhat[BIG], mean[BIG], var[BIG];
+    double xg[BIG], xhat[BIG], var[BIG], numeric_x[BIG], numeric_gamma[2], numeric_beta[2];
     double *dx = task_array("dx", 30, 0, GUARD_VALUE), *dgamma = task_array("dgamma", 2, 0, GUARD_VALUE);
     double *dbeta = task_array("dbeta", 2, 0, GUARD_VALUE);
     random_fill(&rng, xg, 30, 0.5, 1);                     /* X (5, 2, 3): variances near 1 */
     random_fill(&rng, dy, 30, 0, 1);
+#ifdef EXERCISE_REFERENCE
+    double y[BIG], mean[BIG];
     ref_forward(RIGHT, xg, 5, 2, 3, gamma, beta, EPS, y, xhat, mean, var);
-    CALL(bn_backward(dy, xhat, 5, 2, 3, gamma, var, EPS, dx, dgamma, dbeta));
     loss_ctx l = { xg, gamma, beta, dy, 5, 2, 3 };
-    gradient_check("dx (5 images, 2 channels of 3)", xg, dx, 30, &l);
-    gradient_check("dgamma", gamma, dgamma, 2, &l);
-    gradient_check("dbeta", beta, dbeta, 2, &l);
+    ref_numeric_gradient(xg, 30, &l, numeric_x);
+    ref_numeric_gradient(gamma, 2, &l, numeric_gamma);
+    ref_numeric_gradient(beta, 2, &l, numeric_beta);
+#endif
+    STORED_VALUES("xhat of the random (5, 2, 3)", xhat, 30);
+    STORED_VALUES("var of the random (5, 2, 3)", var, 2);
+    STORED_VALUES("central differences for dx", numeric_x, 30);
+    STORED_VALUES("central differences for dgamma", numeric_gamma, 2);
+    STORED_VALUES("central differences for dbeta", numeric_beta, 2);
+    CALL(bn_backward(dy, xhat, 5, 2, 3, gamma, var, EPS, dx, dgamma, dbeta));
+    gradient_check("dx (5 images, 2 channels of 3)", numeric_x, dx, 30);
+    gradient_check("dgamma", numeric_gamma, dgamma, 2);
+    gradient_check("dbeta", numeric_beta, dbeta, 2);
     task_end();
 }
 
 /* ------------------------------------------------------------------ task 3 */
 
+#ifdef EXERCISE_REFERENCE
 /* The running averages (C) after one step, the variance times `unbias` (right: N / (N - 1)),
  * the mean times `mean_unbias` (right: 1). */
 static void ref_running(const double *mean, const double *var, int C, double momentum, double unbias,
@@ -446,6 +555,7 @@ static void ref_running(const double *mean, const double *var, int C, double mom
         rv[c] = momentum * rv[c] + (1 - momentum) * var[c] * unbias;
     }
 }
+#endif
 
 static void task_running(void)
 {
@@ -466,41 +576,63 @@ static void task_running(void)
     double *rm = task_array("running_mean", 3, 0, GUARD_VALUE), *rv = task_array("running_var", 3, 1, GUARD_VALUE);
     rm[2] = 2;
     rv[2] = 3;
-    double want_m[3] = { 0, 0, 2 }, want_v[3] = { 1, 1, 3 };
-    for (size_t t = 0; t < sizeof calls / sizeof calls[0]; t++) {
+    enum { CALLS = (int)(sizeof calls / sizeof calls[0]) };
+    /* after each call: the right averages, and each mistake's from the right ones before it */
+    double want_m[CALLS][3], want_v[CALLS][3], biased_v[CALLS][3], swapped_m[CALLS][3], inverse_v[CALLS][3];
+    double both_m[CALLS][3];
+#ifdef EXERCISE_REFERENCE
+    double m_now[3] = { 0, 0, 2 }, v_now[3] = { 1, 1, 3 };
+    for (int t = 0; t < CALLS; t++) {
         long N = calls[t].N;
         double mo = calls[t].momentum, unbias = (double)N / (double)(N - 1);
-        double before_m[3] = { rm[0], rm[1], rm[2] }, before_v[3] = { rv[0], rv[1], rv[2] };
-        double biased_m[3], biased_v[3], swapped_m[3], swapped_v[3], inverse_m[3], inverse_v[3], both_m[3], both_v[3];
+        double biased_m[3], swapped_v[3], inverse_m[3], both_v[3];
         for (int c = 0; c < 3; c++) {
-            biased_m[c] = swapped_m[c] = inverse_m[c] = both_m[c] = want_m[c];
-            biased_v[c] = swapped_v[c] = inverse_v[c] = both_v[c] = want_v[c];
+            biased_m[c] = swapped_m[t][c] = inverse_m[c] = both_m[t][c] = m_now[c];
+            biased_v[t][c] = swapped_v[c] = inverse_v[t][c] = both_v[c] = v_now[c];
         }
-        ref_running(mean, var, 3, mo, unbias, 1, want_m, want_v);
-        ref_running(mean, var, 3, mo, 1, 1, biased_m, biased_v);
-        ref_running(mean, var, 3, 1 - mo, unbias, 1, swapped_m, swapped_v);
-        ref_running(mean, var, 3, mo, 1 / unbias, 1, inverse_m, inverse_v);
-        ref_running(mean, var, 3, mo, unbias, unbias, both_m, both_v);
+        ref_running(mean, var, 3, mo, 1, 1, biased_m, biased_v[t]);
+        ref_running(mean, var, 3, 1 - mo, unbias, 1, swapped_m[t], swapped_v);
+        ref_running(mean, var, 3, mo, 1 / unbias, 1, inverse_m, inverse_v[t]);
+        ref_running(mean, var, 3, mo, unbias, unbias, both_m[t], both_v);
+        ref_running(mean, var, 3, mo, unbias, 1, m_now, v_now);
+        for (int c = 0; c < 3; c++) {
+            want_m[t][c] = m_now[c];
+            want_v[t][c] = v_now[c];
+        }
+    }
+#endif
+    for (int t = 0; t < CALLS; t++) {
+        STORED_VALUES("running_mean", want_m[t], 3);
+        STORED_VALUES("running_var", want_v[t], 3);
+        STORED_VALUES("running_var without N / (N - 1)", biased_v[t], 3);
+        STORED_VALUES("running_mean with momentum swapped", swapped_m[t], 3);
+        STORED_VALUES("running_var times (N - 1) / N", inverse_v[t], 3);
+        STORED_VALUES("running_mean times N / (N - 1) too", both_m[t], 3);
+    }
+    for (int t = 0; t < CALLS; t++) {
+        long N = calls[t].N;
+        double mo = calls[t].momentum;
+        double before_m[3] = { rm[0], rm[1], rm[2] }, before_v[3] = { rv[0], rv[1], rv[2] };
         CALL(bn_update_running(mean, var, 3, N, mo, rm, rv));
         char what[120];
         if (arrays_near(rm, before_m, 3, 0) && arrays_near(rv, before_v, 3, 0))
             task_diagnose("running_mean and running_var did not change: nothing was written");
-        else if (arrays_near(rv, biased_v, 3, 1e-9))
+        else if (arrays_near(rv, biased_v[t], 3, 1e-9))
             task_diagnose("the running variance takes the batch's variance as it is: multiply it by N / (N - 1) "
                           "first (a batch's variance divided by N is on average (N - 1)/N of the data's; and "
                           "in integers N / (N - 1) is 1: compute it in double)");
-        else if (arrays_near(rv, inverse_v, 3, 1e-9))
+        else if (arrays_near(rv, inverse_v[t], 3, 1e-9))
             task_diagnose("the variance was multiplied by (N - 1) / N: the unbiased variance is var * N / (N - 1), "
                           "larger than the batch's");
-        if (arrays_near(rm, swapped_m, 3, 1e-9))
+        if (arrays_near(rm, swapped_m[t], 3, 1e-9))
             task_diagnose("momentum and 1 - momentum are swapped: the old average keeps the weight momentum "
                           "(0.9), the new batch gets 1 - momentum (0.1)");
-        else if (arrays_near(rm, both_m, 3, 1e-9))
+        else if (arrays_near(rm, both_m[t], 3, 1e-9))
             task_diagnose("the mean was multiplied by N / (N - 1) too: only the variance is made unbiased");
-        snprintf(what, sizeof what, "running_mean after call %d (N = %ld, momentum %g)", (int)t + 1, N, mo);
-        int ok = task_expect_array(what, want_m, rm, 3, 1e-9);
-        snprintf(what, sizeof what, "running_var after call %d (N = %ld, momentum %g)", (int)t + 1, N, mo);
-        if (!(task_expect_array(what, want_v, rv, 3, 1e-9) && ok))
+        snprintf(what, sizeof what, "running_mean after call %d (N = %ld, momentum %g)", t + 1, N, mo);
+        int ok = task_expect_array(what, want_m[t], rm, 3, 1e-9);
+        snprintf(what, sizeof what, "running_var after call %d (N = %ld, momentum %g)", t + 1, N, mo);
+        if (!(task_expect_array(what, want_v[t], rv, 3, 1e-9) && ok))
             break;                         /* the next calls start from these numbers */
     }
     task_end();
@@ -510,6 +642,7 @@ static void task_running(void)
 
 typedef enum { T_RIGHT, T_SIGMA_PLUS_EPS, T_VAR_PLUS_EPS, T_NO_EPS, T_NO_AFFINE } test_kind;
 
+#ifdef EXERCISE_REFERENCE
 static void ref_forward_test(test_kind kind, const double *x, int n, int C, int size, const double *gamma,
                              const double *beta, const double *rm, const double *rv, double *y)
 {
@@ -523,54 +656,72 @@ static void ref_forward_test(test_kind kind, const double *x, int n, int C, int 
         y[j] = kind == T_NO_AFFINE ? xhat : gamma[c] * xhat + beta[c];
     }
 }
+#endif
 
-static void diagnose_test(const double *x, int n, int C, int size, const double *gamma, const double *beta,
-                          const double *rm, const double *rv, const double *y)
+#define TEST_MISTAKES 4
+static const struct {
+    test_kind kind;
+    const char *label;
+    const char *message;
+} test_mistakes[TEST_MISTAKES] = {
+    { T_SIGMA_PLUS_EPS, "y with eps outside the square root",
+      "eps is outside the square root: divide by sqrt(running_var + eps)" },
+    { T_VAR_PLUS_EPS, "y divided by running_var + eps", "divided by the running variance itself: divide by its "
+                                                         "square root, sqrt(running_var + eps)" },
+    { T_NO_EPS, "y without eps", "eps is missing: sqrt(running_var + eps)" },
+    { T_NO_AFFINE, "y without gamma and beta",
+      "gamma and beta are missing: y = gamma[c] * xhat + beta[c], as in training mode" },
+};
+
+/* The reference's answers for one test-mode case. */
+typedef struct {
+    double y[BIG], train_y[BIG], wrong_y[TEST_MISTAKES][BIG];
+} test_answers;
+
+static void diagnose_test(int n, int count, const double *y, const test_answers *a)
 {
-    static const struct {
-        test_kind kind;
-        const char *message;
-    } mistakes[] = {
-        { T_SIGMA_PLUS_EPS, "eps is outside the square root: divide by sqrt(running_var + eps)" },
-        { T_VAR_PLUS_EPS, "divided by the running variance itself: divide by its square root, "
-                          "sqrt(running_var + eps)" },
-        { T_NO_EPS, "eps is missing: sqrt(running_var + eps)" },
-        { T_NO_AFFINE, "gamma and beta are missing: y = gamma[c] * xhat + beta[c], as in training mode" },
-    };
-    int count = n * C * size;
-    double ref[BIG], xhat[BIG], mean[BIG], var[BIG];
     if (all_equal(y, count, 0)) {
         task_diagnose("y is all zeros: nothing was written");
         return;
     }
-    ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, ref, xhat, mean, var);
-    if (n > 1 && arrays_near(y, ref, count, 1e-9))
+    if (n > 1 && arrays_near(y, a->train_y, count, 1e-9))
         task_diagnose("this is the training-mode output: at test time use the running averages, not the "
                       "batch's own mean and variance (they would make an image's answer depend on its batch-mates)");
-    for (size_t m = 0; m < sizeof mistakes / sizeof mistakes[0]; m++) {
-        ref_forward_test(mistakes[m].kind, x, n, C, size, gamma, beta, rm, rv, ref);
-        if (arrays_near(y, ref, count, 1e-9))
-            task_diagnose("%s", mistakes[m].message);
-    }
+    for (int m = 0; m < TEST_MISTAKES; m++)
+        if (arrays_near(y, a->wrong_y[m], count, 1e-9))
+            task_diagnose("%s", test_mistakes[m].message);
 }
 
 static int check_test_mode(const char *what, const double *x, int n, int C, int size, const double *gamma,
-                            const double *beta, const double *rm, const double *rv)
+                           const double *beta, const double *rm, const double *rv)
 {
-    double *y = task_array("y", n * C * size, 0, GUARD_VALUE), ref[BIG];
+    static test_answers a;
+    int count = n * C * size;
+    double *y = task_array("y", count, 0, GUARD_VALUE);
     double *alone = task_array("y", C * size, 0, GUARD_VALUE);
     CALL(bn_forward_test(x, n, C, size, gamma, beta, rm, rv, EPS, y));
-    ref_forward_test(T_RIGHT, x, n, C, size, gamma, beta, rm, rv, ref);
-    diagnose_test(x, n, C, size, gamma, beta, rm, rv, y);
-    int ok = task_expect_array(what, ref, y, n * C * size, 1e-9);
+#ifdef EXERCISE_REFERENCE
+    double xhat[BIG], mean[BIG], var[BIG];
+    ref_forward_test(T_RIGHT, x, n, C, size, gamma, beta, rm, rv, a.y);
+    ref_forward(RIGHT, x, n, C, size, gamma, beta, EPS, a.train_y, xhat, mean, var);
+    for (int m = 0; m < TEST_MISTAKES; m++)
+        ref_forward_test(test_mistakes[m].kind, x, n, C, size, gamma, beta, rm, rv, a.wrong_y[m]);
+#endif
+    STORED_VALUES("y", a.y, count);
+    STORED_VALUES("y in training mode", a.train_y, count);
+    for (int m = 0; m < TEST_MISTAKES; m++)
+        STORED_VALUES(test_mistakes[m].label, a.wrong_y[m], count);
+    diagnose_test(n, count, y, &a);
+    int ok = task_expect_array(what, a.y, y, count, 1e-9);
     CALL(bn_forward_test(x + C * size, 1, C, size, gamma, beta, rm, rv, EPS, alone));   /* image 1 alone */
-    if (!all_equal(y, n * C * size, 0) && !arrays_near(alone, y + C * size, C * size, 1e-12)) {
+    if (!all_equal(y, count, 0) && !arrays_near(alone, y + C * size, C * size, 1e-12)) {
         task_diagnose("image 1 alone gives another answer than image 1 in its batch: in test mode every image "
                       "is normalised with the same fixed numbers, whatever its batch-mates");
         ok = 0;
     }
     return ok;
 }
+
 
 static void task_test_mode(void)
 {

@@ -6,7 +6,14 @@
  * Each task's answer is computed here by a reference, and so is the answer
  * each usual mistake gives (a scale per map, the grid filled column by
  * column, the gradient of the wrong class, ReLU's gate forgotten, the
- * wrong sort key, ...): a match names the mistake. */
+ * wrong sort key, ...): a match names the mistake.
+ *
+ * The reference code (the EXERCISE_REFERENCE blocks) is the
+ * instructor's: make expected stores what it computes, the right answers
+ * and the mistakes' answers alike (and task 2's network and images, which
+ * the reference picks), in tests/expected/exercise_14.txt (STORED_VALUES),
+ * make test checks the file against it, and the handout has it cut out and
+ * reads the file instead. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +43,7 @@ static int sheet_cols(int w, int columns, int border)
     return columns * (w + border) + border;
 }
 
+#ifdef EXERCISE_REFERENCE
 /* The largest |v| of maps [first, first + n) (variant MAX_NOT_ABS: the largest v). */
 static double scale_of(const double *maps, long first, long n, int variant)
 {
@@ -85,11 +93,7 @@ static void ref_tile(const double *maps, int count, int h, int w, int columns, i
             }
     }
 }
-
-static int bytes_equal(const unsigned char *a, const unsigned char *b, long n)
-{
-    return memcmp(a, b, (size_t)n) == 0;
-}
+#endif
 
 /* The pixels as doubles, for task_expect_array. */
 static void as_doubles(const unsigned char *bytes, long n, double *out)
@@ -100,8 +104,8 @@ static void as_doubles(const unsigned char *bytes, long n, double *out)
 
 /* ---------------------------------------------------------------- task 1: the checks */
 
-static void diagnose_tiles(const unsigned char *got, const double *maps, int count, int h, int w, int columns,
-                           int border)
+/* got and the reference's pictures (right, and each variant's) as doubles, n pixels each. */
+static void diagnose_tiles(const double *got, double pictures[TILE_VARIANTS][SHEET], long n)
 {
     static const char *bugs[TILE_VARIANTS] = {
         [TILE_PER_MAP_SCALE] = "each map was scaled by its OWN largest |number|: one scale for all the maps (M = the "
@@ -116,14 +120,10 @@ static void diagnose_tiles(const unsigned char *got, const double *maps, int cou
         [TILE_TRUNCATED] = "the levels are truncated, not rounded: 128 + round(127 * v / M) (lround, or floor(t + "
                            "0.5)); (int) cuts 31.75 down to 31",
     };
-    long n = (long)sheet_rows(count, h, columns, border) * sheet_cols(w, columns, border);
-    unsigned char ref[SHEET];
-    for (int v = TILE_PER_MAP_SCALE; v < TILE_VARIANTS; v++) {
-        ref_tile(maps, count, h, w, columns, border, ref, v);
-        if (bytes_equal(got, ref, n))
+    for (int v = TILE_PER_MAP_SCALE; v < TILE_VARIANTS; v++)
+        if (arrays_near(got, pictures[v], (int)n, 0))
             task_diagnose("%s", bugs[v]);
-    }
-    ref_tile(maps, count, h, w, columns, border, ref, TILE_RIGHT);
+    const double *ref = pictures[TILE_RIGHT];
     long untouched = 0, black_border = 0, map_px = 0, map_right = 0;
     for (long p = 0; p < n; p++) {
         untouched += got[p] == UNTOUCHED;
@@ -145,22 +145,32 @@ static void diagnose_tiles(const unsigned char *got, const double *maps, int cou
 /* One picture: the student's against the reference, pixel by pixel. */
 static void check_tiles(const char *what, const double *maps, int count, int h, int w, int columns, int border)
 {
-    static unsigned char ref[SHEET];
-    static double got_d[SHEET], ref_d[SHEET];
+    static const char *labels[TILE_VARIANTS] = {
+        "the picture", "one scale per map", "min-max stretch", "the largest v, not |v|", "column by column",
+        "row stride h", "levels truncated",
+    };
+    static double got_d[SHEET], pictures[TILE_VARIANTS][SHEET];
     int rows = sheet_rows(count, h, columns, border), cols = sheet_cols(w, columns, border);
     long n = (long)rows * cols;
     unsigned char *got = task_byte_array("out", n, UNTOUCHED);    /* exactly the picture: an overrun is named */
     CALL(tile_grey(maps, count, h, w, columns, border, got));
     int overran = task_check_guards() > 0;
-    ref_tile(maps, count, h, w, columns, border, ref, TILE_RIGHT);
-    if (!bytes_equal(got, ref, n))
-        diagnose_tiles(got, maps, count, h, w, columns, border);
+#ifdef EXERCISE_REFERENCE
+    static unsigned char ref[SHEET];
+    for (int v = TILE_RIGHT; v < TILE_VARIANTS; v++) {
+        ref_tile(maps, count, h, w, columns, border, ref, v);
+        as_doubles(ref, n, pictures[v]);
+    }
+#endif
+    for (int v = TILE_RIGHT; v < TILE_VARIANTS; v++)
+        STORED_VALUES(labels[v], pictures[v], (int)n);
+    as_doubles(got, n, got_d);
+    if (!arrays_near(got_d, pictures[TILE_RIGHT], (int)n, 0))
+        diagnose_tiles(got_d, pictures, n);
     if (overran)
         task_diagnose("%s: a pixel past the end of the %dx%d picture was written: rows_px = grid_rows * (h + "
                       "border) + border, cols_px = columns * (w + border) + border", what, rows, cols);
-    as_doubles(got, n, got_d);
-    as_doubles(ref, n, ref_d);
-    task_expect_array(what, ref_d, got_d, (int)n, 0);
+    task_expect_array(what, pictures[TILE_RIGHT], got_d, (int)n, 0);
 }
 
 static void task_tiles(void)
@@ -204,13 +214,14 @@ static double dense_w[CLASSES * Q], dense_b[CLASSES] = { 0.1, -0.2, 0.05 };
 static double images[2][H * W];        /* two images whose winners differ */
 static const tiny_net net = { H, W, F, K, CLASSES, filters, filter_bias, dense_w, dense_b };
 
+enum { SAL_RIGHT, SAL_NO_GATE, SAL_ROTATED };
+
+#ifdef EXERCISE_REFERENCE
 static double uniform(unsigned *state, double lo, double hi)
 {
     *state = *state * 1103515245u + 12345u;
     return lo + (hi - lo) * ((*state >> 8) & 0xFFFF) / 65535.0;
 }
-
-enum { SAL_RIGHT, SAL_NO_GATE, SAL_ROTATED };
 
 static void ref_conv(const double *x, double *z)
 {
@@ -261,7 +272,7 @@ static void ref_saliency(const double *x, int c, int variant, double *dx)
 
 /* Random dense weights, and two images (of a faint bar and speckle) whose
  * winners differ, neither with a conv output near ReLU's kink. */
-static void make_tiny_problem(void)
+static void ref_make_tiny_problem(void)
 {
     unsigned state = 2024;
     for (int i = 0; i < CLASSES * Q; i++)
@@ -282,8 +293,6 @@ static void make_tiny_problem(void)
     }
 }
 
-/* ---------------------------------------------------------------- task 2: the checks */
-
 /* The gradient of the cross-entropy with label c, -log softmax(logits)[c],
  * with respect to x: sum over k of (p_k - [k = c]) d logit[k] / dx. */
 static void cross_entropy_saliency(const double *x, int c, double *dx)
@@ -301,39 +310,47 @@ static void cross_entropy_saliency(const double *x, int c, double *dx)
     }
 }
 
-static void diagnose_saliency(const double *x, int c, const double *dx, const double *prefilled)
+#endif
+
+/* ---------------------------------------------------------------- task 2: the checks */
+
+/* The reference's answers for one image: the right ones and the mistakes'. */
+typedef struct {
+    double logits[CLASSES], saliency[H * W];
+    int winner;
+    double cross_entropy[H * W];            /* of the loss with label winner */
+    double of_class[CLASSES][H * W];        /* d logit[k] / dx for every k */
+    double no_gate[H * W], rotated[H * W];
+} saliency_answers;
+
+static void diagnose_saliency(int c, const double *dx, const double *prefilled, const saliency_answers *a)
 {
     double ref[H * W], sum[H * W] = { 0 }, minus[H * W];
-    cross_entropy_saliency(x, c, ref);
     for (int p = 0; p < H * W; p++)
-        minus[p] = -ref[p];
-    if (arrays_near(dx, ref, H * W, 1e-9) || arrays_near(dx, minus, H * W, 1e-9))
+        minus[p] = -a->cross_entropy[p];
+    if (arrays_near(dx, a->cross_entropy, H * W, 1e-9) || arrays_near(dx, minus, H * W, 1e-9))
         task_diagnose("this is the gradient of the cross-entropy loss (softmax - onehot, as in training) with "
                       "respect to the image, not of class %d's logit: the saliency map starts the chain rule at "
                       "d logit[c] / d logits = onehot(c), not at p - onehot(c)", c);
     for (int other = 0; other < CLASSES; other++) {
-        ref_saliency(x, other, SAL_RIGHT, ref);
         for (int p = 0; p < H * W; p++)
-            sum[p] += ref[p];
-        if (other != c && arrays_near(dx, ref, H * W, 1e-9))
+            sum[p] += a->of_class[other][p];
+        if (other != c && arrays_near(dx, a->of_class[other], H * W, 1e-9))
             task_diagnose("this is the gradient of class %d's logit; the saliency map is the WINNER's, class %d "
                           "(the largest logit): d logit[c]/d a = row c of dense_w", other, c);
     }
     if (arrays_near(dx, sum, H * W, 1e-9))
         task_diagnose("this is the gradient of the SUM of all the logits (dense_w's rows added up): only the "
                       "winner's row, c = %d, starts the chain rule", c);
-    ref_saliency(x, c, SAL_NO_GATE, ref);
-    if (arrays_near(dx, ref, H * W, 1e-9))
+    if (arrays_near(dx, a->no_gate, H * W, 1e-9))
         task_diagnose("ReLU's gate is missing: where z <= 0 the ReLU's output does not move, so d logit / dz = 0 "
                       "there (keep z from the forward pass)");
-    ref_saliency(x, c, SAL_ROTATED, ref);
-    if (arrays_near(dx, ref, H * W, 1e-9))
+    if (arrays_near(dx, a->rotated, H * W, 1e-9))
         task_diagnose("the filter was rotated: sending each tap back to its own pixel, dx[i+u][j+v] += dz * "
                       "filters[u][v], needs no rotation (the 180-degree turn appears only when dL/dX is written "
                       "as a full convolution, lesson 06)");
-    ref_saliency(x, c, SAL_RIGHT, ref);
     for (int p = 0; p < H * W; p++)
-        ref[p] += prefilled[p];
+        ref[p] = a->saliency[p] + prefilled[p];
     if (arrays_near(dx, ref, H * W, 1e-9))
         task_diagnose("dx was added to without being set to 0 first: it held other numbers when you got it");
 }
@@ -378,23 +395,41 @@ static void check_against_central_differences(const double *x, int c, const doub
 static void check_one_image(int which)
 {
     const double *x = images[which];
-    double logits[CLASSES] = { NAN, NAN, NAN }, ref_l[CLASSES], dx[H * W], ref[H * W], prefilled[H * W];
+    static saliency_answers a;
+    double logits[CLASSES] = { NAN, NAN, NAN }, dx[H * W], prefilled[H * W];
     for (int p = 0; p < H * W; p++)
         dx[p] = prefilled[p] = 0.5 + p % 3;                  /* dx holds junk when it arrives */
-    int c = ref_logits(x, ref_l);
+#ifdef EXERCISE_REFERENCE
+    a.winner = ref_logits(x, a.logits);
+    ref_saliency(x, a.winner, SAL_RIGHT, a.saliency);
+    cross_entropy_saliency(x, a.winner, a.cross_entropy);
+    for (int k = 0; k < CLASSES; k++)
+        ref_saliency(x, k, SAL_RIGHT, a.of_class[k]);
+    ref_saliency(x, a.winner, SAL_NO_GATE, a.no_gate);
+    ref_saliency(x, a.winner, SAL_ROTATED, a.rotated);
+#endif
+    STORED_VALUES("the logits", a.logits, CLASSES);
+    STORED_INTS("the winner", &a.winner, 1);
+    STORED_VALUES("d logit[winner] / dx", a.saliency, H * W);
+    STORED_VALUES("d cross-entropy / dx", a.cross_entropy, H * W);
+    for (int k = 0; k < CLASSES; k++)
+        STORED_VALUES("d logit[k] / dx", a.of_class[k], H * W);
+    STORED_VALUES("d logit[winner] / dx without ReLU's gate", a.no_gate, H * W);
+    STORED_VALUES("d logit[winner] / dx with the filter rotated", a.rotated, H * W);
+    int c = a.winner;
+    const double *want_logits = a.logits, *want = a.saliency;
     int got = CALL(tiny_saliency(&net, x, logits, dx));
-    ref_saliency(x, c, SAL_RIGHT, ref);
     char what[64];
     snprintf(what, sizeof what, "image %d: the logits", which + 1);
-    task_expect_array(what, ref_l, logits, CLASSES, 1e-9);
+    task_expect_array(what, want_logits, logits, CLASSES, 1e-9);
     snprintf(what, sizeof what, "image %d: the winning class", which + 1);
-    if (got != c && got >= 0 && got < CLASSES && fabs(logits[got] - ref_l[got]) < 1e-9)
+    if (got != c && got >= 0 && got < CLASSES && fabs(logits[got] - want_logits[got]) < 1e-9)
         task_diagnose("returned class %d; the winner is the class with the LARGEST logit, %d", got, c);
     task_expect_int(what, c, got);
-    if (!arrays_near(dx, ref, H * W, 1e-9))
-        diagnose_saliency(x, c, dx, prefilled);
+    if (!arrays_near(dx, want, H * W, 1e-9))
+        diagnose_saliency(c, dx, prefilled, &a);
     snprintf(what, sizeof what, "image %d: d logit[%d] / dx (5x5)", which + 1, c);
-    task_expect_array(what, ref, dx, H * W, 1e-9);
+    task_expect_array(what, want, dx, H * W, 1e-9);
     check_against_central_differences(x, c, dx);
 }
 
@@ -411,6 +446,12 @@ static void task_saliency(void)
                      "dx[] = 0; for every f, i, j: dz = z > 0 ? dense_w[c * n_filters * oh *"
                      " ow + (f * oh + i) * ow + j] : 0; for every u, v: dx[(i + u) * w + j + "
                      "v] += dz * filters[(f * k + u) * k + v]. Free z, return c."));
+#ifdef EXERCISE_REFERENCE
+    ref_make_tiny_problem();
+#endif
+    STORED_VALUES("dense_w", dense_w, CLASSES * Q);
+    STORED_VALUES("image 1", images[0], H * W);
+    STORED_VALUES("image 2", images[1], H * W);
     check_one_image(0);
     check_one_image(1);
     task_end();
@@ -500,7 +541,6 @@ static void task_mistakes(void)
 int main(int argc, char **argv)
 {
     static const exercise_task tasks[] = { task_tiles, task_saliency, task_mistakes };
-    make_tiny_problem();
     return exercise_main(argc, argv, "exercise 14 (what the network sees)", tasks,
                          (int)(sizeof tasks / sizeof tasks[0]));
 }
