@@ -4,7 +4,12 @@
  *
  * Every expected value is computed here by a reference version of the rule;
  * the likely bugs are computed the same way (a reference with the bug in
- * it), so a wrong answer can be matched to the bug that gives it. */
+ * it), so a wrong answer can be matched to the bug that gives it.
+ *
+ * The reference code (the EXERCISE_REFERENCE blocks) is the
+ * instructor's: make expected stores what it computes in
+ * tests/expected/exercise_09.txt (STORED_VALUES), make test checks the file
+ * against it, and the handout has it cut out and reads the file instead. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,12 +37,18 @@ static void check_gd_first_step(void)
     double w[4], g_copy[4], expected[4], ascent[4], no_lr[4], no_old[4];
     memcpy(w, start, sizeof w);
     memcpy(g_copy, g, sizeof g_copy);
+#ifdef EXERCISE_REFERENCE
     for (int i = 0; i < 4; i++) {
         expected[i] = start[i] - lr * g[i];
         ascent[i] = start[i] + lr * g[i];
         no_lr[i] = start[i] - g[i];
         no_old[i] = -lr * g[i];
     }
+#endif
+    STORED_VALUES("w after one step", expected, 4);
+    STORED_VALUES("w after one step uphill", ascent, 4);
+    STORED_VALUES("w after one step without lr", no_lr, 4);
+    STORED_VALUES("-lr * g, the old w thrown away", no_old, 4);
     CALL(gd_update(w, g_copy, 4, lr));
     if (arrays_near(w, start, 4, 0))
         task_diagnose("w is unchanged: nothing was written back into w[i]");
@@ -59,12 +70,17 @@ static void check_gd_first_step(void)
 static void check_gd_on_parabola(double lr)
 {
     double a = 0, reference = 0;
+    char what[96];
+#ifdef EXERCISE_REFERENCE
+    for (int step = 0; step < 10; step++)
+        reference -= lr * 2 * (reference - 3);
+#endif
+    snprintf(what, sizeof what, "a after 10 steps, lr %g", lr);
+    STORED_VALUES(what, &reference, 1);
     for (int step = 0; step < 10; step++) {
         double g = 2 * (a - 3);
         CALL(gd_update(&a, &g, 1, lr));
-        reference -= lr * 2 * (reference - 3);
     }
-    char what[96];
     snprintf(what, sizeof what, "a after 10 steps down (a - 3)^2 from 0, lr %g", lr);
     task_expect_near(what, reference, a, 1e-9);
 }
@@ -91,7 +107,8 @@ static void task_gradient_descent(void)
 enum { MOM_RIGHT, MOM_W_FIRST, MOM_ASCENT, MOM_DAMPENED, MOM_NO_STORE, N_MOM };
 
 /* The reference, and the same step with one bug in it. */
-static void momentum_variant(int variant, double *w, const double *g, double *vel, int n, double lr, double mu)
+#ifdef EXERCISE_REFERENCE
+static void ref_momentum_variant(int variant, double *w, const double *g, double *vel, int n, double lr, double mu)
 {
     for (int i = 0; i < n; i++) {
         double v_new = mu * vel[i] + g[i];
@@ -104,6 +121,7 @@ static void momentum_variant(int variant, double *w, const double *g, double *ve
         }
     }
 }
+#endif
 
 /* Three steps with changing gradients: checks w and the velocity after each. */
 static void check_momentum_steps(void)
@@ -111,16 +129,26 @@ static void check_momentum_steps(void)
     static const double grads[3][2] = { { 1, -2 }, { 0.5, 1 }, { -1, 0.5 } };
     const double lr = 0.1, mu = 0.9;
     double w[2] = { 1, -2 }, vel[2] = { 0, 0 };
-    double ref_w[N_MOM][2], ref_v[N_MOM][2];
+    double steps_w[3][N_MOM][2], steps_v[3][N_MOM][2];   /* after each step, right and with each bug */
+#ifdef EXERCISE_REFERENCE
+    double rw[N_MOM][2], rv[N_MOM][2];
     for (int k = 0; k < N_MOM; k++) {
-        ref_w[k][0] = 1, ref_w[k][1] = -2;
-        ref_v[k][0] = 0, ref_v[k][1] = 0;
+        rw[k][0] = 1, rw[k][1] = -2;
+        rv[k][0] = 0, rv[k][1] = 0;
     }
     for (int step = 1; step <= 3; step++) {
-        double g[2] = { grads[step - 1][0], grads[step - 1][1] };
-        CALL(momentum_update(w, g, vel, 2, lr, mu));
         for (int k = 0; k < N_MOM; k++)
-            momentum_variant(k, ref_w[k], grads[step - 1], ref_v[k], 2, lr, mu);
+            ref_momentum_variant(k, rw[k], grads[step - 1], rv[k], 2, lr, mu);
+        memcpy(steps_w[step - 1], rw, sizeof rw);
+        memcpy(steps_v[step - 1], rv, sizeof rv);
+    }
+#endif
+    STORED_VALUES("w after steps 1, 2, 3: right, then with each bug", &steps_w[0][0][0], 3 * N_MOM * 2);
+    STORED_VALUES("velocity after steps 1, 2, 3: right, then with each bug", &steps_v[0][0][0], 3 * N_MOM * 2);
+    for (int step = 1; step <= 3; step++) {
+        double g[2] = { grads[step - 1][0], grads[step - 1][1] };
+        double (*ref_w)[2] = steps_w[step - 1], (*ref_v)[2] = steps_v[step - 1];
+        CALL(momentum_update(w, g, vel, 2, lr, mu));
         if (!arrays_near(w, ref_w[MOM_RIGHT], 2, TOL) || !arrays_near(vel, ref_v[MOM_RIGHT], 2, TOL)) {
             const double minus_lr_v[2] = { -lr * ref_v[MOM_RIGHT][0], -lr * ref_v[MOM_RIGHT][1] };
             const double lr_v[2] = { lr * ref_v[MOM_RIGHT][0], lr * ref_v[MOM_RIGHT][1] };
@@ -162,17 +190,27 @@ static void check_momentum_paths(void)
 {
     double w[2] = { 1, 1 }, vel[2] = { 0, 0 }, gd_w[2] = { 1, 1 };
     const double g[2] = { 0.3, -0.7 };
-    for (int step = 0; step < 3; step++) {
-        CALL(momentum_update(w, g, vel, 2, 0.05, 0));
+#ifdef EXERCISE_REFERENCE
+    for (int step = 0; step < 3; step++)
         gd_w[0] -= 0.05 * g[0], gd_w[1] -= 0.05 * g[1];
-    }
+#endif
+    STORED_VALUES("w after three plain descent steps", gd_w, 2);
+    for (int step = 0; step < 3; step++)
+        CALL(momentum_update(w, g, vel, 2, 0.05, 0));
     task_expect_array("momentum 0: three steps with g = [0.3 -0.7], lr 0.05 (plain descent)", gd_w, w, 2, TOL);
 
-    double p[2] = { 1, 1 }, pv[2] = { 0, 0 }, ref[2] = { 1, 1 }, ref_v[2] = { 0, 0 };
+    double p[2] = { 1, 1 }, pv[2] = { 0, 0 }, ref[2] = { 1, 1 };
+#ifdef EXERCISE_REFERENCE
+    double ref_v[2] = { 0, 0 };
     for (int step = 0; step < 30; step++) {
-        double grad[2] = { p[0], 25 * p[1] }, ref_grad[2] = { ref[0], 25 * ref[1] };
+        double ref_grad[2] = { ref[0], 25 * ref[1] };
+        ref_momentum_variant(MOM_RIGHT, ref, ref_grad, ref_v, 2, 0.03, 0.9);
+    }
+#endif
+    STORED_VALUES("(x, y) after 30 steps in the valley", ref, 2);
+    for (int step = 0; step < 30; step++) {
+        double grad[2] = { p[0], 25 * p[1] };
         CALL(momentum_update(p, grad, pv, 2, 0.03, 0.9));
-        momentum_variant(MOM_RIGHT, ref, ref_grad, ref_v, 2, 0.03, 0.9);
     }
     task_expect_array("(x, y) after 30 steps in the valley (x^2 + 25 y^2) / 2, lr 0.03, momentum 0.9",
                       ref, p, 2, 1e-9);
@@ -198,7 +236,8 @@ static void task_momentum(void)
 enum { ADAM_RIGHT, ADAM_NO_CORRECTION, ADAM_NO_M_CORRECTION, ADAM_NO_V_CORRECTION, ADAM_T_PLUS_ONE,
        ADAM_EPS_INSIDE, ADAM_ASCENT, ADAM_SWAPPED_BETAS, ADAM_STORES_CORRECTED, N_ADAM };
 
-static void adam_variant(int variant, double *w, const double *g, double *m, double *v, int n,
+#ifdef EXERCISE_REFERENCE
+static void ref_adam_variant(int variant, double *w, const double *g, double *m, double *v, int n,
                          double lr, double b1, double b2, double eps, int t)
 {
     int tt = variant == ADAM_T_PLUS_ONE ? t + 1 : t;
@@ -223,6 +262,7 @@ static void adam_variant(int variant, double *w, const double *g, double *m, dou
             m[i] = m_hat, v[i] = v_hat;
     }
 }
+#endif
 
 /* The first step: with the correction, every weight moves by about lr. */
 static void check_adam_first_step(void)
@@ -232,11 +272,14 @@ static void check_adam_first_step(void)
     double ref[N_ADAM][3];
     memcpy(g_copy, g, sizeof g_copy);
     CALL(adam_update(w, g_copy, m, v, 3, lr, b1, b2, eps, 1));
+#ifdef EXERCISE_REFERENCE
     for (int k = 0; k < N_ADAM; k++) {
         double rw[3] = { 0, 0, 0 }, rm[3] = { 0 }, rv[3] = { 0 };
-        adam_variant(k, rw, g, rm, rv, 3, lr, b1, b2, eps, 1);
+        ref_adam_variant(k, rw, g, rm, rv, 3, lr, b1, b2, eps, 1);
         memcpy(ref[k], rw, sizeof rw);
     }
+#endif
+    STORED_VALUES("w after the first step: right, then with each bug", &ref[0][0], N_ADAM * 3);
     const double sgd[3] = { -lr * g[0], -lr * g[1], -lr * g[2] };
     if (!arrays_near(w, ref[ADAM_RIGHT], 3, TOL)) {
         double moved = fabs(w[0]);
@@ -280,13 +323,26 @@ static void check_adam_steps(void)
     static const double grads[5][2] = { { 1, -0.5 }, { 0.8, 0.1 }, { -0.2, 0.4 }, { 0.5, -1 }, { 0.3, 0.2 } };
     const double lr = 0.05, b1 = 0.9, b2 = 0.999, eps = 1e-8;
     double w[2] = { 1, -1 }, m[2] = { 0, 0 }, v[2] = { 0, 0 };
-    double ref_w[2] = { 1, -1 }, ref_m[2] = { 0, 0 }, ref_v[2] = { 0, 0 };
-    double bad_w[2] = { 1, -1 }, bad_m[2] = { 0, 0 }, bad_v[2] = { 0, 0 };
+    double steps[5][5][2];   /* after each step t: w, m, v, then m and v when the corrected ones are stored */
+#ifdef EXERCISE_REFERENCE
+    double rw[2] = { 1, -1 }, rm[2] = { 0, 0 }, rv[2] = { 0, 0 };
+    double bw[2] = { 1, -1 }, bm[2] = { 0, 0 }, bv[2] = { 0, 0 };
+    for (int t = 1; t <= 5; t++) {
+        ref_adam_variant(ADAM_RIGHT, rw, grads[t - 1], rm, rv, 2, lr, b1, b2, eps, t);
+        ref_adam_variant(ADAM_STORES_CORRECTED, bw, grads[t - 1], bm, bv, 2, lr, b1, b2, eps, t);
+        memcpy(steps[t - 1][0], rw, sizeof rw);
+        memcpy(steps[t - 1][1], rm, sizeof rm);
+        memcpy(steps[t - 1][2], rv, sizeof rv);
+        memcpy(steps[t - 1][3], bm, sizeof bm);
+        memcpy(steps[t - 1][4], bv, sizeof bv);
+    }
+#endif
+    STORED_VALUES("w, m, v after steps t = 1..5, then m, v if the corrected ones are stored", &steps[0][0][0], 5 * 5 * 2);
     for (int t = 1; t <= 5; t++) {
         double g[2] = { grads[t - 1][0], grads[t - 1][1] };
+        const double *ref_w = steps[t - 1][0], *ref_m = steps[t - 1][1], *ref_v = steps[t - 1][2];
+        const double *bad_m = steps[t - 1][3], *bad_v = steps[t - 1][4];
         CALL(adam_update(w, g, m, v, 2, lr, b1, b2, eps, t));
-        adam_variant(ADAM_RIGHT, ref_w, grads[t - 1], ref_m, ref_v, 2, lr, b1, b2, eps, t);
-        adam_variant(ADAM_STORES_CORRECTED, bad_w, grads[t - 1], bad_m, bad_v, 2, lr, b1, b2, eps, t);
         if (arrays_near(w, ref_w, 2, TOL) && arrays_near(m, ref_m, 2, TOL) && arrays_near(v, ref_v, 2, TOL))
             continue;
         if (arrays_near(m, bad_m, 2, MATCH) && arrays_near(v, bad_v, 2, MATCH))
@@ -308,11 +364,18 @@ static void check_adam_steps(void)
 /* 100 Adam steps down L(a) = (a - 3)^2 from 0 with lr 0.1. */
 static void check_adam_on_parabola(void)
 {
-    double a = 0, m = 0, v = 0, ref = 0, ref_m = 0, ref_v = 0;
+    double a = 0, m = 0, v = 0, ref = 0;
+#ifdef EXERCISE_REFERENCE
+    double ref_m = 0, ref_v = 0;
     for (int t = 1; t <= 100; t++) {
-        double g = 2 * (a - 3), ref_g = 2 * (ref - 3);
+        double ref_g = 2 * (ref - 3);
+        ref_adam_variant(ADAM_RIGHT, &ref, &ref_g, &ref_m, &ref_v, 1, 0.1, 0.9, 0.999, 1e-8, t);
+    }
+#endif
+    STORED_VALUES("a after 100 Adam steps", &ref, 1);
+    for (int t = 1; t <= 100; t++) {
+        double g = 2 * (a - 3);
         CALL(adam_update(&a, &g, &m, &v, 1, 0.1, 0.9, 0.999, 1e-8, t));
-        adam_variant(ADAM_RIGHT, &ref, &ref_g, &ref_m, &ref_v, 1, 0.1, 0.9, 0.999, 1e-8, t);
     }
     task_expect_near("a after 100 Adam steps down (a - 3)^2 from 0, lr 0.1", ref, a, 1e-9);
 }

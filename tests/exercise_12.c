@@ -7,7 +7,12 @@
  * answer is matched to the mistake that gives it: the kept numbers not
  * scaled (the original, non-inverted dropout), the roles of rate and
  * 1 - rate swapped, the wrong scale, scaling or dropping at test time, a
- * backward pass that does not multiply by the mask or divides by it. */
+ * backward pass that does not multiply by the mask or divides by it.
+ *
+ * The reference code (the EXERCISE_REFERENCE blocks) is the
+ * instructor's: make expected stores what it computes in
+ * tests/expected/exercise_12.txt (STORED_VALUES), make test checks the file
+ * against it, and the handout has it cut out and reads the file instead. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +45,8 @@ enum {
     N_MASKS
 };
 
-static void reference_mask(int variant, const double *u, double rate, double *mask, int n)
+#ifdef EXERCISE_REFERENCE
+static void ref_dropout_mask(int variant, const double *u, double rate, double *mask, int n)
 {
     for (int i = 0; i < n; i++) {
         int kept = u[i] >= rate;
@@ -58,6 +64,32 @@ static void reference_mask(int variant, const double *u, double rate, double *ma
         mask[i] = kept ? scale : 0;
     }
 }
+
+/* variants (N_MASKS, n): the mask from u with each mistake (times x, unless
+ * x is NULL). A mistake that divides by rate = 0 gets 0s (diagnose_mask
+ * skips it at rate 0; the stored file holds finite numbers only). */
+static void ref_mask_variants(const double *u, const double *x, double rate, double *variants, int n)
+{
+    for (int k = 0; k < N_MASKS; k++) {
+        double *v = variants + (long)k * n;
+        ref_dropout_mask(k, u, rate, v, n);
+        for (int i = 0; i < n; i++)
+            v[i] = !isfinite(v[i]) ? 0 : x ? v[i] * x[i] : v[i];
+    }
+}
+
+/* L = sum r[i] y[i] through the reference forward pass in training mode, its mask fixed by u. */
+static double ref_layer_loss(const double *x, const double *u, double rate, const double *r, int n)
+{
+    double mask[N], y[N], loss = 0;
+    ref_dropout_mask(MASK_RIGHT, u, rate, mask, n);
+    for (int i = 0; i < n; i++)
+        y[i] = x[i] * mask[i];
+    for (int i = 0; i < n; i++)
+        loss += r[i] * y[i];
+    return loss;
+}
+#endif
 
 static void fill_nan(double *a, int n)
 {
@@ -103,22 +135,17 @@ static double mean(const double *a, int n)
 
 /* ---------------------------------------------------------------- naming a wrong mask */
 
-/* `got` (n) is what came out where a mask times `x` was due (x NULL: the
- * mask itself); name the mistake it matches, if any. `where` begins the
- * message ("the mask", "training mode"). */
-static void diagnose_mask(const char *where, const double *got, const double *x, const double *u, double rate, int n)
+/* `got` (n) is what came out where a mask (times x) was due; variants
+ * (N_MASKS, n) is what each mistake gives (stored by make expected);
+ * name the mistake it matches, if any. `where` begins the message ("the
+ * mask", "training mode"). */
+static void diagnose_mask(const char *where, const double *got, const double *variants, double rate, int n)
 {
-    static double want[MANY], ref[MANY];
     double keep = 1 - rate;
     for (int k = MASK_NOT_SCALED; k < N_MASKS; k++) {
         if ((k == MASK_SWAPPED_RATE || k == MASK_OVER_RATE) && rate == 0)
             continue;
-        reference_mask(k, u, rate, ref, n);
-        if (x)
-            times(x, ref, want, n);
-        else
-            memcpy(want, ref, (size_t)n * sizeof want[0]);
-        if (!arrays_near(got, want, n, TOL))
+        if (!arrays_near(got, variants + (long)k * n, n, TOL))
             continue;
         switch (k) {
         case MASK_NOT_SCALED:
@@ -158,14 +185,18 @@ static void diagnose_mask(const char *where, const double *got, const double *x,
 
 static void check_mask(const double *u, double rate, int n, const char *what)
 {
-    double mask[N], expected[N];
+    double mask[N], variants[N_MASKS * N];   /* variants[0..n-1]: the right mask */
     fill_nan(mask, n);
     CALL(dropout_mask_from_draws(u, rate, mask, n));
-    reference_mask(MASK_RIGHT, u, rate, expected, n);
+#ifdef EXERCISE_REFERENCE
+    ref_mask_variants(u, NULL, rate, variants, n);
+#endif
+    STORED_VALUES(what, variants, N_MASKS * n);
+    const double *expected = variants + MASK_RIGHT * n;
     if (all_nan(mask, n))
         task_diagnose("nothing was written into mask");
     else if (!arrays_near(mask, expected, n, TOL))
-        diagnose_mask("the mask", mask, NULL, u, rate, n);
+        diagnose_mask("the mask", mask, variants, rate, n);
     task_expect_array(what, expected, mask, n, TOL);
 }
 
@@ -183,8 +214,13 @@ static void check_mask_of_many_draws(double rate, uint64_t seed)
         dropped += mask[i] == 0;
         library_dropped += library[i] == 0;
     }
-    if (!arrays_near(mask, library, MANY, TOL))
-        diagnose_mask("the mask", mask, NULL, u, rate, MANY);
+#ifdef EXERCISE_REFERENCE
+    if (!arrays_near(mask, library, MANY, TOL)) {   /* the instructor's copy only: 8 x 10,000 numbers */
+        static double variants[N_MASKS * MANY];
+        ref_mask_variants(u, NULL, rate, variants, MANY);
+        diagnose_mask("the mask", mask, variants, rate, MANY);
+    }
+#endif
     char what[128];
     snprintf(what, sizeof what, "numbers dropped of %d at rate %g (about %g expected)", MANY, rate, rate * MANY);
     task_expect_int(what, library_dropped, dropped);
@@ -217,12 +253,20 @@ static void task_mask(void)
 /* Training mode on the small example. */
 static void check_training_forward(double rate)
 {
-    double mask[N], y[N], ref_mask[N], expected[N], theirs[N], theirs_y[N];
+    double mask[N], y[N], ref_mask[N], variants[N_MASKS * N], theirs[N], theirs_y[N];
     fill_nan(mask, N);
     fill_nan(y, N);
     CALL(dropout_layer_forward(x8, u8, rate, 1, mask, y, N));
-    reference_mask(MASK_RIGHT, u8, rate, ref_mask, N);
-    times(x8, ref_mask, expected, N);
+#ifdef EXERCISE_REFERENCE
+    ref_dropout_mask(MASK_RIGHT, u8, rate, ref_mask, N);
+    ref_mask_variants(u8, x8, rate, variants, N);
+#endif
+    char label[96];
+    snprintf(label, sizeof label, "the mask at rate %g", rate);
+    STORED_VALUES(label, ref_mask, N);
+    snprintf(label, sizeof label, "x times the mask at rate %g, right then with each mistake", rate);
+    STORED_VALUES(label, variants, N_MASKS * N);
+    const double *expected = variants + MASK_RIGHT * N;
     if (!arrays_near(y, expected, N, TOL)) {
         fill_nan(theirs, N);
         CALL(dropout_mask_from_draws(u8, rate, theirs, N));     /* task 1's function, if they used it */
@@ -236,7 +280,7 @@ static void check_training_forward(double rate)
             task_diagnose("task 2 uses your dropout_mask_from_draws, which does not pass task 1 yet: fix task 1 "
                           "first");
         else
-            diagnose_mask("training mode", y, x8, u8, rate, N);
+            diagnose_mask("training mode", y, variants, rate, N);
     } else if (!arrays_near(mask, ref_mask, N, TOL)) {
         task_diagnose("training mode: y is right, but mask does not hold the factor each x[i] was multiplied by; "
                       "the backward pass reads it from there");
@@ -250,14 +294,20 @@ static void check_training_forward(double rate)
 /* Test mode: the identity, whatever u and rate are. */
 static void check_test_forward(double rate)
 {
-    double mask[N], y[N], ones[N], dropped[N], train_mask[N];
+    double mask[N], y[N], ones[N], dropped[N];
     fill_nan(mask, N);
     fill_nan(y, N);
     CALL(dropout_layer_forward(x8, u8, rate, 0, mask, y, N));
     for (int i = 0; i < N; i++)
         ones[i] = 1;
-    reference_mask(MASK_RIGHT, u8, rate, train_mask, N);
+#ifdef EXERCISE_REFERENCE
+    double train_mask[N];
+    ref_dropout_mask(MASK_RIGHT, u8, rate, train_mask, N);
     times(x8, train_mask, dropped, N);
+#endif
+    char label[64];
+    snprintf(label, sizeof label, "x times the training mask at rate %g", rate);
+    STORED_VALUES(label, dropped, N);
     if (all_nan(y, N)) {
         task_diagnose("test mode: nothing was written into y");
     } else if (!arrays_near(y, x8, N, TOL)) {
@@ -289,14 +339,19 @@ static void check_test_forward(double rate)
  * training is near the test-time output, 1. */
 static void check_expected_value(double rate)
 {
-    static double x[MANY], u[MANY], mask[MANY], y[MANY], ref_mask[MANY];
+    static double x[MANY], u[MANY], mask[MANY], y[MANY];
     for (int i = 0; i < MANY; i++)
         x[i] = 1;
     library_draws(7, u, MANY);
     fill_nan(y, MANY);
     CALL(dropout_layer_forward(x, u, rate, 1, mask, y, MANY));
-    reference_mask(MASK_RIGHT, u, rate, ref_mask, MANY);
-    double got = mean(y, MANY), want = mean(ref_mask, MANY);
+    double got = mean(y, MANY), want;
+#ifdef EXERCISE_REFERENCE
+    static double ref_mask[MANY];
+    ref_dropout_mask(MASK_RIGHT, u, rate, ref_mask, MANY);
+    want = mean(ref_mask, MANY);
+#endif
+    STORED_VALUES("the mean of the training mask over 10,000 draws", &want, 1);
     if (fabs(got - (1 - rate)) < 0.02)
         task_diagnose("the mean of y while training is %.4f, about 1 - rate: the kept numbers were not divided by "
                       "1 - rate, so the network sees inputs %g%% smaller while training than at test time", got,
@@ -336,15 +391,19 @@ static void check_backward(const double *mask, const char *what)
     double dx[N], expected[N], bad[N];
     fill_nan(dx, N);
     CALL(dropout_layer_backward(dy8, mask, dx, N));
+#ifdef EXERCISE_REFERENCE
     times(dy8, mask, expected, N);
+    for (int i = 0; i < N; i++)
+        bad[i] = mask[i] != 0 ? dy8[i] : 0;
+#endif
+    STORED_VALUES(what, expected, N);
+    STORED_VALUES("dy where the mask is not 0, else 0", bad, N);
     if (all_nan(dx, N)) {
         task_diagnose("nothing was written into dx");
     } else if (!arrays_near(dx, expected, N, TOL)) {
         int divided = 1;
         for (int i = 0; i < N; i++)
             divided &= mask[i] == 0 ? !isfinite(dx[i]) : fabs(dx[i] - dy8[i] / mask[i]) <= TOL;
-        for (int i = 0; i < N; i++)
-            bad[i] = mask[i] != 0 ? dy8[i] : 0;
         if (arrays_near(dx, dy8, N, TOL))
             task_diagnose("the gradient passed through unchanged (dx = dy): a dropped number never reached the "
                           "loss, so its gradient is 0, and a kept one was multiplied by 1 / (1 - rate) on the way "
@@ -362,33 +421,30 @@ static void check_backward(const double *mask, const char *what)
     task_expect_array(what, expected, dx, N, TOL);
 }
 
-static double layer_loss(const double *x, const double *u, double rate, const double *r, int n)
-{
-    double mask[N], y[N], loss = 0;
-    reference_mask(MASK_RIGHT, u, rate, mask, n);
-    times(x, mask, y, n);
-    for (int i = 0; i < n; i++)
-        loss += r[i] * y[i];
-    return loss;
-}
-
 /* dx against central differences of L = sum r[i] y[i] through the
  * (reference) forward pass in training mode, its mask fixed by u. */
 static void check_against_central_differences(double rate)
 {
-    double x[N], mask[N], dx[N], numeric[N];
+    double mask[N], dx[N], numeric[N];
+#ifdef EXERCISE_REFERENCE
+    double x[N];
     const double h = 1e-5;
     memcpy(x, x8, sizeof x);
-    reference_mask(MASK_RIGHT, u8, rate, mask, N);
+    ref_dropout_mask(MASK_RIGHT, u8, rate, mask, N);
     for (int i = 0; i < N; i++) {
         double keep = x[i];
         x[i] = keep + h;
-        double up = layer_loss(x, u8, rate, dy8, N);
+        double up = ref_layer_loss(x, u8, rate, dy8, N);
         x[i] = keep - h;
-        double down = layer_loss(x, u8, rate, dy8, N);
+        double down = ref_layer_loss(x, u8, rate, dy8, N);
         x[i] = keep;
         numeric[i] = (up - down) / (2 * h);
     }
+#endif
+    char label[64];
+    snprintf(label, sizeof label, "the mask at rate %g", rate);
+    STORED_VALUES(label, mask, N);
+    STORED_VALUES("central differences of L = sum dy[i] * y[i]", numeric, N);
     fill_nan(dx, N);
     CALL(dropout_layer_backward(dy8, mask, dx, N));
     task_expect_array("dx against central differences of L = sum dy[i] * y[i] (training mode, rate 0.5)", numeric,
@@ -407,7 +463,10 @@ static void task_backward(void)
                      "dropped number (mask 0) gets gradient 0, a kept one dy / (1 - rate). Not dy alone, and not "
                      "dy / mask."));
     double mask[N], ones[N];
-    reference_mask(MASK_RIGHT, u8, 0.25, mask, N);
+#ifdef EXERCISE_REFERENCE
+    ref_dropout_mask(MASK_RIGHT, u8, 0.25, mask, N);
+#endif
+    STORED_VALUES("the mask at rate 0.25", mask, N);
     check_backward(mask, "dx, training mode (rate 0.25: mask = [1.333 0 1.333 1.333 1.333 0 1.333 1.333])");
     for (int i = 0; i < N; i++)
         ones[i] = 1;
