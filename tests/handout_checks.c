@@ -55,6 +55,14 @@ static void test_one(const char *n, const char *dir)
         return;
     }
     CHECK(strstr(text, "#ifdef EXERCISE_REFERENCE") == NULL);
+    /* No exercise's handout checks call or define a reference function
+     * (ref_...(...)), converted or not: the reference code stays in the
+     * instructor's copy. */
+    snprintf(cmd, sizeof cmd, "grep -E '(^|[^A-Za-z0-9_])ref_[A-Za-z0-9_]*[ ]*[(]' '%s'", stripped);
+    int names_a_reference = shell_ok(cmd);
+    CHECK(!names_a_reference);
+    if (names_a_reference)
+        printf("    exercise %s's handout checks still name a reference function (ref_...)\n", n);
     int had_reference = names[0] != '\0';
     for (char *name = strtok(names, "\n"); name; name = strtok(NULL, "\n"))
         if (strstr(text, name)) {
