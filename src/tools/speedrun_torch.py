@@ -14,6 +14,14 @@ Run it through src/tools/bench_torch.sh (the fastest configuration this
 machine allows: OpenBLAS with OpenMP, malloc keeping large blocks):
 
     TORCH_SCRIPT=src/tools/speedrun_torch.py sh src/tools/bench_torch.sh build --data data/mnist [--quick]
+
+A short check (--limit N) needs enough steps: the recipe's warm-up is a
+fraction of the steps, and with --limit 2000 (32 steps, 6 warming up) the
+learning rate reaches 0.067 at the third step, while the weights are still
+the random ones: that step throws the dense layer's logits far (the loss
+went 2.45, 2.46, 6.9, 14.3), and the network ends at chance, ours
+(build/lessons/16_train_fast --validation 58000) as well as this one. Give
+such a check more epochs (--limit 2000 --epochs 8: 128 steps, 25 warming up).
 """
 import argparse
 import math
@@ -137,12 +145,15 @@ def main():
     ap.add_argument("--quick", action="store_true", help="the quick recipe (2 epochs, moves of 1 pixel)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N images only (a check that it runs)")
+    ap.add_argument("--epochs", type=int, default=0, help="the recipe's epochs, replaced (a --limit check needs more)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     recipe = dict(epochs=4, batch=128, lr=0.2, warmup=0.2, momentum=0.9, weight_decay=5e-4, smoothing=0.1,
                   shift=2, tta=True)
     if a.quick:
         recipe.update(epochs=2, shift=1)
+    if a.epochs > 0:
+        recipe.update(epochs=a.epochs)
     try:
         images = read_idx(os.path.join(a.data, "train-images-idx3-ubyte"), True).float() / 255.0
         labels = read_idx(os.path.join(a.data, "train-labels-idx1-ubyte"), False)
