@@ -51,9 +51,13 @@ static const speed_recipe full_recipe = {
     .schedule = SCHEDULE_ONE_CYCLE, .warmup = 0.2, .momentum = 0.9, .weight_decay = 5e-4, .smoothing = 0.1,
     .shift = 2, .ema = 0, .tta = 1, .threads = 2,
 };
-#define QUICK_NET "conv 16 3 same, batchnorm, relu, maxpool 2, conv 32 3 same, batchnorm, relu, maxpool 2, flatten, dense 10"
+/* The quick one pools first, then normalises and activates the quarter that
+ * is left (as airbench orders its layers): the same network up to where
+ * batch normalisation sees its numbers, a quarter of the passes over them. */
+#define QUICK_NET "conv 16 3 same, maxpool 2, batchnorm, relu, conv 32 3 same, maxpool 2, batchnorm, relu, flatten, " \
+                  "dense 10"
 static const speed_recipe quick_recipe = {
-    .net = QUICK_NET, .epochs = 2, .batch = 128, .optimizer = SPEED_NESTEROV, .lr = 0.2, .lr_decay = 1,
+    .net = QUICK_NET, .epochs = 1, .batch = 128, .optimizer = SPEED_NESTEROV, .lr = 0.2, .lr_decay = 1,
     .schedule = SCHEDULE_ONE_CYCLE, .warmup = 0.2, .momentum = 0.9, .weight_decay = 5e-4, .smoothing = 0.1,
     .shift = 1, .ema = 0, .tta = 1, .threads = 2,
 };
@@ -165,7 +169,7 @@ static void print_recipe(const speed_recipe *r)
 {
     static const char *optimizers[] = { "SGD with momentum", "Nesterov", "Adam" };
     printf("network: %s\n", r->net);
-    printf("%d epochs, batches of %d, %s", r->epochs, r->batch, optimizers[r->optimizer]);
+    printf("%d epoch%s, batches of %d, %s", r->epochs, r->epochs == 1 ? "" : "s", r->batch, optimizers[r->optimizer]);
     if (r->optimizer != SPEED_ADAM)
         printf(" (momentum %g)", r->momentum);
     if (r->schedule == SCHEDULE_ONE_CYCLE)

@@ -14,24 +14,69 @@ static real *channel_of_mut(const batchnorm_shape *s, real *t, int image, int c)
     return t + ((long)image * s->channels + c) * s->size;
 }
 
+/* The sums below run over a channel's numbers in LANES interleaved partial
+ * sums (lane j takes k = j, j + LANES, ...), added together at the end in a
+ * fixed order. One running sum would be a chain of dependent additions,
+ * each waiting for the one before (ISO C forbids the compiler to reorder
+ * them); LANES independent ones can go through the vector unit together.
+ * The order is written here, so the result is the same on every machine
+ * and for any number of threads. */
+enum { LANES = 8 };
+
+static double lanes_total(const double *acc)
+{
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/* acc[j] += the numbers x[k] (0 <= k < size) of lane j. */
+static void add_row(double *acc, const real *x, int size)
+{
+    int k = 0;
+    for (; k + LANES <= size; k += LANES)
+        for (int j = 0; j < LANES; j++)
+            acc[j] += x[k + j];
+    for (; k < size; k++)
+        acc[k % LANES] += x[k];
+}
+
+/* acc[j] += (x[k] - mu)^2 over the numbers of lane j. */
+static void add_squares_row(double *acc, const real *x, double mu, int size)
+{
+    int k = 0;
+    for (; k + LANES <= size; k += LANES)
+        for (int j = 0; j < LANES; j++)
+            acc[j] += ((double)x[k + j] - mu) * ((double)x[k + j] - mu);
+    for (; k < size; k++)
+        acc[k % LANES] += ((double)x[k] - mu) * ((double)x[k] - mu);
+}
+
+/* acc[j] += dy[k] and prod[j] += dy[k] * xhat[k] over the numbers of lane j. */
+static void add_dy_row(double *acc, double *prod, const real *dy, const real *xhat, int size)
+{
+    int k = 0;
+    for (; k + LANES <= size; k += LANES)
+        for (int j = 0; j < LANES; j++) {
+            acc[j] += dy[k + j];
+            prod[j] += (double)dy[k + j] * xhat[k + j];
+        }
+    for (; k < size; k++) {
+        acc[k % LANES] += dy[k];
+        prod[k % LANES] += (double)dy[k] * xhat[k];
+    }
+}
+
 void batchnorm_forward_train(const batchnorm_shape *s, int n, const real *x, const real *gamma,
                              const real *beta, real *y, real *xhat, real *mean, real *var, real *inv_std)
 {
     const double N = (double)n * s->size;
     for (int c = 0; c < s->channels; c++) {
-        double sum = 0, squares = 0;
-        for (int i = 0; i < n; i++) {                            /* mean: a first pass */
-            const real *xc = channel_of(s, x, i, c);
-            for (int k = 0; k < s->size; k++)
-                sum += xc[k];
-        }
-        double mu = sum / N;
-        for (int i = 0; i < n; i++) {                            /* variance: a second pass, around the mean */
-            const real *xc = channel_of(s, x, i, c);
-            for (int k = 0; k < s->size; k++)
-                squares += ((double)xc[k] - mu) * ((double)xc[k] - mu);
-        }
-        double v = squares / N, inv = 1 / sqrt(v + BATCHNORM_EPS);
+        double sum[LANES] = { 0 }, squares[LANES] = { 0 };
+        for (int i = 0; i < n; i++)                              /* mean: a first pass */
+            add_row(sum, channel_of(s, x, i, c), s->size);
+        double mu = lanes_total(sum) / N;
+        for (int i = 0; i < n; i++)                              /* variance: a second pass, around the mean */
+            add_squares_row(squares, channel_of(s, x, i, c), mu, s->size);
+        double v = lanes_total(squares) / N, inv = 1 / sqrt(v + BATCHNORM_EPS);
         mean[c] = (real)mu;
         var[c] = (real)v;
         inv_std[c] = (real)inv;
@@ -65,14 +110,10 @@ void batchnorm_backward(const batchnorm_shape *s, int n, const real *dy, const r
 {
     const double N = (double)n * s->size;
     for (int c = 0; c < s->channels; c++) {
-        double sum_dy = 0, sum_dy_xhat = 0;
-        for (int i = 0; i < n; i++) {
-            const real *dc = channel_of(s, dy, i, c), *hc = channel_of(s, xhat, i, c);
-            for (int k = 0; k < s->size; k++) {
-                sum_dy += dc[k];                                 /* dL/dbeta  = sum dy        */
-                sum_dy_xhat += (double)dc[k] * hc[k];            /* dL/dgamma = sum dy * xhat */
-            }
-        }
+        double acc_dy[LANES] = { 0 }, acc_dy_xhat[LANES] = { 0 };
+        for (int i = 0; i < n; i++)                              /* dL/dbeta = sum dy, dL/dgamma = sum dy * xhat */
+            add_dy_row(acc_dy, acc_dy_xhat, channel_of(s, dy, i, c), channel_of(s, xhat, i, c), s->size);
+        double sum_dy = lanes_total(acc_dy), sum_dy_xhat = lanes_total(acc_dy_xhat);
         dbeta[c] += (real)sum_dy;
         dgamma[c] += (real)sum_dy_xhat;
         double scale = gamma[c] * inv_std[c] / N;

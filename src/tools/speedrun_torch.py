@@ -14,6 +14,14 @@ Run it through src/tools/bench_torch.sh (the fastest configuration this
 machine allows: OpenBLAS with OpenMP, malloc keeping large blocks):
 
     TORCH_SCRIPT=src/tools/speedrun_torch.py sh src/tools/bench_torch.sh build --data data/mnist [--quick]
+
+A short check (--limit N) needs enough steps: the recipe's warm-up is a
+fraction of the steps, and with --limit 2000 (32 steps, 6 warming up) the
+learning rate reaches 0.067 at the third step, while the weights are still
+the random ones: that step throws the dense layer's logits far (the loss
+went 2.45, 2.46, 6.9, 14.3), and the network ends at chance, ours
+(build/lessons/16_train_fast --validation 58000) as well as this one. Give
+such a check more epochs (--limit 2000 --epochs 8: 128 steps, 25 warming up).
 """
 import argparse
 import math
@@ -48,8 +56,9 @@ def read_idx(path, images):
 class Net(nn.Module):
     """conv 16 3 same, batchnorm, relu, maxpool 2, conv 32 3 same, batchnorm, relu, maxpool 2, flatten, dense 10"""
 
-    def __init__(self, c1=16, c2=32):
+    def __init__(self, c1=16, c2=32, pool_first=False):
         super().__init__()
+        self.pool_first = pool_first                  # the quick recipe: conv, maxpool, batchnorm, relu
         self.conv1 = nn.Conv2d(1, c1, 3, padding=1)
         self.bn1 = nn.BatchNorm2d(c1)                 # eps 1e-5, momentum 0.1: src/batchnorm.h's
         self.conv2 = nn.Conv2d(c1, c2, 3, padding=1)
@@ -57,6 +66,10 @@ class Net(nn.Module):
         self.fc = nn.Linear(c2 * 7 * 7, 10)
 
     def forward(self, x):
+        if self.pool_first:
+            x = F.relu(self.bn1(F.max_pool2d(self.conv1(x), 2)))
+            x = F.relu(self.bn2(F.max_pool2d(self.conv2(x), 2)))
+            return self.fc(torch.flatten(x, 1))
         x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
         x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)
         return self.fc(torch.flatten(x, 1))
@@ -99,7 +112,7 @@ def accuracy(net, images, labels, tta):
 
 def train(seed, recipe, train_x, train_y):
     torch.manual_seed(seed)
-    net = Net()
+    net = Net(pool_first=recipe["pool_first"])
     opt = torch.optim.SGD(net.parameters(), lr=0.0, momentum=recipe["momentum"], nesterov=True,
                           weight_decay=recipe["weight_decay"])
     n, batch = train_x.shape[0], recipe["batch"]
@@ -134,15 +147,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="data/mnist")
     ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--quick", action="store_true", help="the quick recipe (2 epochs, moves of 1 pixel)")
+    ap.add_argument("--quick", action="store_true", help="the quick recipe (1 epoch, pooling first, moves of 1 pixel)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N images only (a check that it runs)")
+    ap.add_argument("--epochs", type=int, default=0, help="the recipe's epochs, replaced (a --limit check needs more)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     recipe = dict(epochs=4, batch=128, lr=0.2, warmup=0.2, momentum=0.9, weight_decay=5e-4, smoothing=0.1,
-                  shift=2, tta=True)
+                  shift=2, tta=True, pool_first=False)
     if a.quick:
-        recipe.update(epochs=2, shift=1)
+        recipe.update(epochs=1, shift=1, pool_first=True)
+    if a.epochs > 0:
+        recipe.update(epochs=a.epochs)
     try:
         images = read_idx(os.path.join(a.data, "train-images-idx3-ubyte"), True).float() / 255.0
         labels = read_idx(os.path.join(a.data, "train-labels-idx1-ubyte"), False)
