@@ -208,24 +208,27 @@ void convnet_batch_free(convnet_batch *b)
 
 void convnet_forward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, const real *x, int n)
 {
-    int maps = n * (int)conv2d_output_count(&a->conv);
+    int flat = n * a->flat;
     conv2d_forward_batch(&a->conv, n, x, p->conv_w, p->conv_b, b->conv, &b->conv_space); /* C (n, F, 24, 24) */
-    relu_forward(b->conv, b->relu, maps);                                                /* R (n, F, 24, 24) */
-    maxpool2d_forward_batch(&a->pool, n, b->relu, b->pool, b->argmax);                   /* P (n, F*12*12)   */
+    /* P = max of 2x2 of ReLU(C) = ReLU(max of 2x2 of C): ReLU never changes which entry of a window is
+     * largest, and max(0, .) of the largest is the largest of max(0, .). So the 2x2 max goes first and
+     * ReLU runs on a quarter of the numbers, and R = ReLU(C) is never stored (the same numbers). */
+    maxpool2d_forward_batch(&a->pool, n, b->conv, b->pool, b->argmax);                   /* max of C (n, F*12*12) */
+    relu_forward(b->pool, b->pool, flat);                                                /* P (n, F*12*12)   */
     dense_forward_batch(n, b->pool, p->dense_w, p->dense_b, b->logits, a->flat, a->classes); /* Z (n, 10)  */
 }
 
 void convnet_backward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, int n,
                             convnet_params *g)
 {
-    int maps = n * (int)conv2d_output_count(&a->conv);
+    int flat = n * a->flat;
     /* dense:  dW += P^T dZ,  db += column sums of dZ,  dP = dZ W^T                          (n, 2304) */
     dense_backward_batch(n, b->pool, p->dense_w, b->d_logits, g->dense_w, g->dense_b, b->d_pool,
                          a->flat, a->classes);
-    /* maxpool:  dR = dP at each window's maximum, 0 elsewhere                               (n, F, 24, 24) */
-    maxpool2d_backward_batch(&a->pool, n, b->d_pool, b->argmax, b->d_relu);
-    /* ReLU:  dC = dR where C > 0                                                            (n, F, 24, 24) */
-    relu_backward(b->conv, b->d_relu, b->d_conv, maps);
+    /* ReLU, after the max as in the forward:  dP = dP where P > 0 (where the window's C > 0)   (n, 2304) */
+    relu_backward(b->pool, b->d_pool, b->d_pool, flat);
+    /* maxpool:  dC = dP at each window's maximum, 0 elsewhere                               (n, F, 24, 24) */
+    maxpool2d_backward_batch(&a->pool, n, b->d_pool, b->argmax, b->d_conv);
     /* conv:  dW += dC x cols^T, db += sums of dC;  no dX: X is data                         (F, 1, 5, 5) */
     conv2d_backward_batch(&a->conv, n, p->conv_w, b->d_conv, g->conv_w, g->conv_b, NULL, &b->conv_space);
 }
