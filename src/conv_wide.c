@@ -42,10 +42,11 @@ typedef struct {
     int wp, hp;          /* the padded input: hp rows of wp */
     long span;           /* forward positions j in [0, span): out_h * wp, rounded up to WIDE_L */
     long in_plane;       /* reals per padded input channel (its slack read by the last vectors is zero) */
+    long image;          /* reals per padded image: in_c planes, then `span` ones (db's tap, below) */
     long margin;         /* dYpad: (k_h-1)*wp + (k_w-1) zeros before dY's first row */
     long dx_first, dx_span;  /* dXpad's positions i in [dx_first, dx_first + dx_span): X's rows */
     long dy_plane;       /* reals per dYpad channel */
-    int taps, out_pad, taps_pad;  /* in_c*k_h*k_w; out_c, taps rounded up to WIDE_GC, WIDE_GT */
+    int taps, out_pad, taps_pad;  /* in_c*k_h*k_w; out_c, taps + 1 rounded up to WIDE_GC, WIDE_GT */
     int fwd_blocks, dx_blocks;    /* filter blocks of WIDE_CB: forward (out_c), dX (in_c) */
 } wide_geometry;
 
@@ -57,13 +58,14 @@ static wide_geometry geometry_of(const conv2d_shape *s)
     g.span = round_up((long)s->out_h * g.wp, WIDE_L);
     g.margin = (long)(s->k_h - 1) * g.wp + (s->k_w - 1);
     g.in_plane = g.margin + g.span;                         /* the last tap's reads end there */
+    g.image = (long)s->in_c * g.in_plane + g.span;
     g.dx_first = (long)s->pad_top * g.wp;
     g.dx_span = round_up((long)s->in_h * g.wp, WIDE_L);
     long dy_end = g.dx_first + g.dx_span > g.span ? g.dx_first + g.dx_span : g.span;
     g.dy_plane = g.margin + dy_end;                         /* dX's last tap reads up to there */
     g.taps = s->in_c * s->k_h * s->k_w;
     g.out_pad = (int)round_up(s->out_c, WIDE_GC);
-    g.taps_pad = (int)round_up(g.taps, WIDE_GT);
+    g.taps_pad = (int)round_up(g.taps + 1, WIDE_GT);       /* one more: db */
     g.fwd_blocks = (s->out_c + WIDE_CB - 1) / WIDE_CB;
     g.dx_blocks = (s->in_c + WIDE_CB - 1) / WIDE_CB;
     return g;
@@ -71,13 +73,14 @@ static wide_geometry geometry_of(const conv2d_shape *s)
 
 struct conv_wide_space {
     wide_geometry g;
-    real *x_pad;      /* (capacity, in_c, in_plane): the images, padded; zeros outside them stay zero */
+    real *x_pad;      /* (capacity, image): the images, padded (zeros outside them stay zero), and ones */
     real *dy_pad;     /* (out_pad, dy_plane): one image's dY, margin in front; zeros stay zero */
     real *wide;       /* (blocks * WIDE_CB, max(span, dx_span)): one image's Ywide or dXpad rows */
     real *w_fwd;      /* (fwd_blocks, taps, WIDE_CB): W packed, filter block by filter block */
     real *w_dx;       /* (dx_blocks, out_c*k_h*k_w, WIDE_CB): W rotated, channels swapped */
     real *grad;       /* (out_pad, taps_pad, WIDE_L): dW's running vector sums */
-    int *fwd_offset;  /* (taps_pad): tap (ci, ky, kx) at ci*in_plane + ky*wp + kx (padding taps: 0) */
+    int *fwd_offset;  /* (taps_pad): tap (ci, ky, kx) at ci*in_plane + ky*wp + kx; tap `taps`: the ones;
+                         the rest (padding taps, never used): 0 */
     int *dx_offset;   /* (out_c*k_h*k_w): tap (co, ky, kx) at co*dy_plane + ky*wp + kx */
 };
 
@@ -91,7 +94,7 @@ double conv_wide_space_bytes(const conv2d_shape *s, int capacity)
     wide_geometry g = geometry_of(s);
     int blocks = g.fwd_blocks > g.dx_blocks ? g.fwd_blocks : g.dx_blocks;
     double wide = (double)blocks * WIDE_CB * (double)(g.span > g.dx_span ? g.span : g.dx_span);
-    double reals = (double)capacity * s->in_c * g.in_plane + (double)g.out_pad * g.dy_plane + wide
+    double reals = (double)capacity * g.image + (double)g.out_pad * g.dy_plane + wide
                    + (double)g.fwd_blocks * g.taps * WIDE_CB + (double)g.dx_blocks * s->out_c * s->k_h * s->k_w * WIDE_CB
                    + (double)g.out_pad * g.taps_pad * WIDE_L;
     return reals * sizeof(real) + ((double)g.taps_pad + (double)s->out_c * s->k_h * s->k_w) * sizeof(int);
@@ -107,7 +110,10 @@ void conv_wide_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int ca
     wide_geometry g = geometry_of(s);
     const int kk = s->k_h * s->k_w, blocks = g.fwd_blocks > g.dx_blocks ? g.fwd_blocks : g.dx_blocks;
     d->g = g;
-    d->x_pad = checked_calloc((size_t)capacity * s->in_c * g.in_plane, sizeof(real), "padded images");
+    d->x_pad = checked_calloc((size_t)capacity * g.image, sizeof(real), "padded images");
+    for (int img = 0; img < capacity; img++)          /* db = sum_j dYwide[co][j] * 1: a tap reading ones */
+        for (long j = 0; j < g.span; j++)
+            d->x_pad[img * g.image + s->in_c * g.in_plane + j] = 1;
     d->dy_pad = checked_calloc((size_t)g.out_pad * g.dy_plane, sizeof(real), "padded dY");
     d->wide = checked_calloc((size_t)blocks * WIDE_CB * (g.span > g.dx_span ? g.span : g.dx_span), sizeof(real),
                              "wide feature maps");
@@ -120,6 +126,7 @@ void conv_wide_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int ca
         int ci = t / kk, ky = t / s->k_w % s->k_h, kx = t % s->k_w;
         d->fwd_offset[t] = (int)(ci * g.in_plane + (long)ky * g.wp + kx);
     }
+    d->fwd_offset[g.taps] = (int)(s->in_c * g.in_plane);
     for (int t = 0; t < s->out_c * kk; t++) {     /* t = (co*k_h + ky)*k_w + kx */
         int co = t / kk, ky = t / s->k_w % s->k_h, kx = t % s->k_w;
         d->dx_offset[t] = (int)(co * g.dy_plane + (long)ky * g.wp + kx);
@@ -264,7 +271,7 @@ void conv_wide_forward_batch(const conv2d_shape *s, int n, const real *x, const 
     const long in_size = (long)s->in_c * s->in_h * s->in_w, P = (long)s->out_h * s->out_w;
     pack_forward_weights(s, g, w, d->w_fwd);                 /* once for every image of the call */
     for (int img = 0; img < n; img++) {
-        real *x_pad = d->x_pad + (long)img * s->in_c * g->in_plane;
+        real *x_pad = d->x_pad + img * g->image;
         pad_image(s, g, x + img * in_size, x_pad);
         for (int blk = 0; blk < g->fwd_blocks; blk++) {      /* Ywide (out_c, span) */
             int rows = s->out_c - blk * WIDE_CB < WIDE_CB ? s->out_c - blk * WIDE_CB : WIDE_CB;
@@ -284,22 +291,6 @@ void conv_wide_forward_batch(const conv2d_shape *s, int n, const real *x, const 
 }
 
 /* ---------------------------------------------------------------- backward */
-
-/* sum_i a[i] for i in [0, n), four running totals (conv.c's sum_of). */
-static real sum_of(const real *a, long n)
-{
-    real t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        t0 += a[i];
-        t1 += a[i + 1];
-        t2 += a[i + 2];
-        t3 += a[i + 3];
-    }
-    for (; i < n; i++)
-        t0 += a[i];
-    return (t0 + t1) + (t2 + t3);
-}
 
 /* One image's dY (out_c, out_h, out_w) into dYpad (only the inside is written). */
 static void pad_dy(const conv2d_shape *s, const wide_geometry *g, const real *dy, real *dy_pad)
@@ -340,19 +331,14 @@ void conv_wide_backward_batch(const conv2d_shape *s, int n, const real *w, const
     struct conv_wide_space *d = ws->wide;
     const wide_geometry *g = &d->g;
     const long P = (long)s->out_h * s->out_w, in_size = (long)s->in_c * s->in_h * s->in_w;
-    for (int co = 0; co < s->out_c; co++) {   /* db += sum of dY over images and positions (dY/db = 1) */
-        real sum = 0;
-        for (int img = 0; img < n; img++)
-            sum += sum_of(dy + ((long)img * s->out_c + co) * P, P);
-        db[co] += sum;
-    }
     if (dx)
         pack_dx_weights(s, g, w, d->w_dx);
     memset(d->grad, 0, sizeof(real) * (size_t)g->out_pad * g->taps_pad * WIDE_L);
     for (int img = 0; img < n; img++) {
-        const real *x_pad = d->x_pad + (long)img * s->in_c * g->in_plane;
+        const real *x_pad = d->x_pad + img * g->image;
         pad_dy(s, g, dy + (long)img * s->out_c * P, d->dy_pad);
-        /* dW's vector sums (out_pad, taps_pad, L) += dYwide (out_c, span) x Xpad's shifted rows */
+        /* dW's vector sums (out_pad, taps_pad, L) += dYwide (out_c, span) x Xpad's shifted rows,
+         * and db's (tap `taps`) += dYwide x ones (dY/db = 1) */
         for (int c0 = 0; c0 < g->out_pad; c0 += WIDE_GC)
             for (int t0 = 0; t0 < g->taps_pad; t0 += WIDE_GT)
                 gradient_tile(d->dy_pad + c0 * g->dy_plane + g->margin, g->dy_plane, d->fwd_offset + t0, x_pad,
@@ -361,11 +347,14 @@ void conv_wide_backward_batch(const conv2d_shape *s, int n, const real *w, const
             image_dx(s, d, dx + img * in_size);
     }
     for (int co = 0; co < s->out_c; co++)     /* each vector's lanes added up, in order */
-        for (int t = 0; t < g->taps; t++) {
+        for (int t = 0; t <= g->taps; t++) {
             const real *lanes = d->grad + ((long)co * g->taps_pad + t) * WIDE_L;
             real sum = 0;
             for (int l = 0; l < WIDE_L; l++)
                 sum += lanes[l];
-            dw[(long)co * g->taps + t] += sum;
+            if (t < g->taps)
+                dw[(long)co * g->taps + t] += sum;
+            else
+                db[co] += sum;
         }
 }

@@ -18,6 +18,7 @@
  * The backward pass is the same trick twice, with dY laid out the same way
  * (zeros in the thrown-away columns, so they add nothing):
  *     dW[co][ci][ky][kx] += sum_j dYwide[co][j] * Xpad[ci][j + ky*Wp + kx]
+ *     db[co]             += sum_j dYwide[co][j] * 1          (one more "tap", reading ones)
  *     dXpad[ci][i]        = sum_{co,ky,kx} W[co][ci][k_h-1-ky][k_w-1-kx] * dYpad[co][i + ky*Wp + kx]
  * where dYpad is dYwide moved (k_h-1)*Wp + (k_w-1) places later (zeros in
  * front): the second line is the forward sum again, on dY, with the filters
