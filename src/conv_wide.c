@@ -149,22 +149,27 @@ void conv_wide_space_free(conv2d_batch_space *ws)
 
 #if SIMD_VECTORS
 
-/* out[c][j0 .. j0+L-1] = sum over t < taps of in[offset[t] + j] * wpk[t][c],
- * for the first `rows` of the WIDE_CB filters (t in increasing order). */
-static SIMD_FULL_WIDTH void wide_tile(int taps, const int *offset, const real *in, const real *wpk, long j0,
-                                      real *out, long ld, int rows)
+/* out[c][j] = sum over t < taps of in[offset[t] + j] * wpk[t][c], for the
+ * WIDE_CB filters of the block (rows past the last filter are computed from
+ * zero weights and stored too: out has room) and j < span, WIDE_L at a time
+ * (t in increasing order). */
+static SIMD_FULL_WIDTH void wide_rows(int taps, const int *offset, const real *in, const real *wpk, long span,
+                                      real *out, long ld)
 {
-    simd_vec acc[WIDE_CB];
-    UNROLLED for (int c = 0; c < WIDE_CB; c++)
-        acc[c] = (simd_vec){ 0 };
-    for (int t = 0; t < taps; t++, wpk += WIDE_CB) {
-        simd_vec v;
-        memcpy(&v, in + offset[t] + j0, sizeof v);     /* an unaligned vector load */
+    for (long j0 = 0; j0 < span; j0 += WIDE_L) {
+        simd_vec acc[WIDE_CB];
+        const real *w = wpk;
         UNROLLED for (int c = 0; c < WIDE_CB; c++)
-            acc[c] += wpk[c] * v;                       /* the weight broadcast to every lane */
+            acc[c] = (simd_vec){ 0 };
+        for (int t = 0; t < taps; t++, w += WIDE_CB) {
+            simd_vec v;
+            memcpy(&v, in + offset[t] + j0, sizeof v);     /* an unaligned vector load */
+            UNROLLED for (int c = 0; c < WIDE_CB; c++)
+                acc[c] += w[c] * v;                         /* the weight broadcast to every lane */
+        }
+        UNROLLED for (int c = 0; c < WIDE_CB; c++)
+            memcpy(out + c * ld + j0, &acc[c], sizeof acc[c]);
     }
-    for (int c = 0; c < rows; c++)
-        memcpy(out + c * ld + j0, &acc[c], sizeof acc[c]);
 }
 
 /* grad[c][t] (vectors of L lanes) += sum over j < span of dy[c][j] * in[offset[t] + j],
@@ -193,17 +198,19 @@ static SIMD_FULL_WIDTH void gradient_tile(const real *dy, long ld_dy, const int 
 
 #else
 
-static void wide_tile(int taps, const int *offset, const real *in, const real *wpk, long j0, real *out, long ld,
-                      int rows)
+static void wide_rows(int taps, const int *offset, const real *in, const real *wpk, long span, real *out, long ld)
 {
-    real acc[WIDE_CB][WIDE_L] = { { 0 } };
-    for (int t = 0; t < taps; t++, wpk += WIDE_CB)
+    for (long j0 = 0; j0 < span; j0 += WIDE_L) {
+        real acc[WIDE_CB][WIDE_L] = { { 0 } };
+        const real *w = wpk;
+        for (int t = 0; t < taps; t++, w += WIDE_CB)
+            for (int c = 0; c < WIDE_CB; c++)
+                for (int l = 0; l < WIDE_L; l++)
+                    acc[c][l] += w[c] * in[offset[t] + j0 + l];
         for (int c = 0; c < WIDE_CB; c++)
             for (int l = 0; l < WIDE_L; l++)
-                acc[c][l] += wpk[c] * in[offset[t] + j0 + l];
-    for (int c = 0; c < rows; c++)
-        for (int l = 0; l < WIDE_L; l++)
-            out[c * ld + j0 + l] = acc[c][l];
+                out[c * ld + j0 + l] = acc[c][l];
+    }
 }
 
 static void gradient_tile(const real *dy, long ld_dy, const int *offset, const real *in, long span, real *grad,
@@ -273,13 +280,9 @@ void conv_wide_forward_batch(const conv2d_shape *s, int n, const real *x, const 
     for (int img = 0; img < n; img++) {
         real *x_pad = d->x_pad + img * g->image;
         pad_image(s, g, x + img * in_size, x_pad);
-        for (int blk = 0; blk < g->fwd_blocks; blk++) {      /* Ywide (out_c, span) */
-            int rows = s->out_c - blk * WIDE_CB < WIDE_CB ? s->out_c - blk * WIDE_CB : WIDE_CB;
-            const real *wpk = d->w_fwd + (long)blk * g->taps * WIDE_CB;
-            real *out = d->wide + (long)blk * WIDE_CB * g->span;
-            for (long j = 0; j < g->span; j += WIDE_L)
-                wide_tile(g->taps, d->fwd_offset, x_pad, wpk, j, out, g->span, rows);
-        }
+        for (int blk = 0; blk < g->fwd_blocks; blk++)        /* Ywide (out_c, span) */
+            wide_rows(g->taps, d->fwd_offset, x_pad, d->w_fwd + (long)blk * g->taps * WIDE_CB, g->span,
+                      d->wide + (long)blk * WIDE_CB * g->span, g->span);
         for (int co = 0; co < s->out_c; co++)                /* Y[co][oy][ox] = Ywide[co][oy*wp + ox] + b[co] */
             for (int oy = 0; oy < s->out_h; oy++) {
                 const real *from = d->wide + co * g->span + (long)oy * g->wp;
@@ -309,13 +312,9 @@ static void image_dx(const conv2d_shape *s, struct conv_wide_space *d, real *dx)
 {
     const wide_geometry *g = &d->g;
     const int rows_all = s->out_c * s->k_h * s->k_w;
-    for (int blk = 0; blk < g->dx_blocks; blk++) {           /* dXpad (in_c, dx_span) from position dx_first */
-        int rows = s->in_c - blk * WIDE_CB < WIDE_CB ? s->in_c - blk * WIDE_CB : WIDE_CB;
-        const real *wpk = d->w_dx + (long)blk * rows_all * WIDE_CB;
-        real *out = d->wide + (long)blk * WIDE_CB * g->dx_span;     /* out[i]: position dx_first + i */
-        for (long i = 0; i < g->dx_span; i += WIDE_L)
-            wide_tile(rows_all, d->dx_offset, d->dy_pad + g->dx_first, wpk, i, out, g->dx_span, rows);
-    }
+    for (int blk = 0; blk < g->dx_blocks; blk++)             /* dXpad (in_c, dx_span): [i] is position dx_first + i */
+        wide_rows(rows_all, d->dx_offset, d->dy_pad + g->dx_first, d->w_dx + (long)blk * rows_all * WIDE_CB,
+                  g->dx_span, d->wide + (long)blk * WIDE_CB * g->dx_span, g->dx_span);
     for (int ci = 0; ci < s->in_c; ci++)                     /* dX[ci][iy][ix] = dXpad[ci][(iy+pad_top)*wp + ix+pad_left] */
         for (int iy = 0; iy < s->in_h; iy++) {
             const real *from = d->wide + ci * g->dx_span + (long)iy * g->wp + s->pad_left;

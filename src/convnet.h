@@ -131,6 +131,7 @@ typedef struct {
     real *conv, *relu;              /* C, R (n, filters, conv_h, conv_w); R: the naive engine only */
     real *pool;                     /* P (n, flat)                         */
     int *argmax;                    /* (n, flat): which R (fast: which C) each P came from */
+    real *dense_wt;                 /* the dense layer's W transposed (classes, flat) */
     real *logits, *probs;           /* Z, p (n, classes)                   */
     real *d_logits;                 /* dL/dZ (n, classes)                  */
     real *d_pool;                   /* dL/dP (n, flat)                     */
