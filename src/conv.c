@@ -633,11 +633,11 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
  * Then the wide-row path (conv_wide.h), `build/conv_paths 7` on a
  * 2-core Intel Xeon with AVX-512 (gcc 12.2, the fast flags), four other
  * jobs sharing the machine, same ratios:
- *     lesson 10's conv 1->16 5x5 @28     wide 1.93x / 1.96x
- *     deep conv1 1->16 2x2 @28           wide 1.17x / 1.11x
- *     16->32 3x3 @14 (with dX)           wide 1.47x / 1.16x
- *     deep conv2 16->128 3x3 @14         wide 1.12x / 0.85x   (implicit 0.99x / 0.82x)
- *     deep conv3 128->256 3x3 @12        wide 0.85x / 0.54x
+ *     lesson 10's conv 1->16 5x5 @28     wide 1.99x / 2.25x
+ *     deep conv1 1->16 2x2 @28           wide 1.25x / 1.31x
+ *     16->32 3x3 @14 (with dX)           wide 1.81x / 1.24x
+ *     deep conv2 16->128 3x3 @14         wide 1.01x / 0.68x   (implicit 1.09x / 0.78x)
+ *     deep conv3 128->256 3x3 @12        wide 0.84x / 0.46x
  * - with few filters and few taps no copy of the image beats one: the
  *   wide path takes every stride-1 layer with fewer than 64 filters
  *   (strided layers keep im2col); from 64 filters on the rule above stands.
