@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv_wide.h"
 #include "gemm.h"
 #include "tensor.h"
 #include "winograd.h"
@@ -628,7 +629,21 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
  *   long contiguous copies win;
  * - Winograd's 16 products sum over in_c terms: with 16 input channels they
  *   are too short for the GEMM to run well and the transforms cost more than
- *   the multiplications saved; with 128 they are long enough. */
+ *   the multiplications saved; with 128 they are long enough.
+ * Then the wide-row path (conv_wide.h), `build/conv_paths 7` on a
+ * 2-core Intel Xeon with AVX-512 (gcc 12.2, the fast flags), four other
+ * jobs sharing the machine, same ratios:
+ *     lesson 10's conv 1->16 5x5 @28     wide 1.99x / 2.25x
+ *     deep conv1 1->16 2x2 @28           wide 1.25x / 1.31x
+ *     16->32 3x3 @14 (with dX)           wide 1.81x / 1.24x
+ *     deep conv2 16->128 3x3 @14         wide 1.01x / 0.68x   (implicit 1.09x / 0.78x)
+ *     deep conv3 128->256 3x3 @12        wide 0.84x / 0.46x
+ * - with few filters and few taps no copy of the image beats one: the
+ *   wide path takes every stride-1 layer with fewer than 64 filters
+ *   (strided layers keep im2col); from 64 filters on the rule above stands.
+ * Its forward gives the same bits as im2col's whenever the taps fit one
+ * block of the GEMM's terms (in_c*k_h*k_w <= GEMM_KC: every layer it takes
+ * in the lessons), its dW and dX round differently (conv_wide.h). */
 #define IMPLICIT_MIN_FILTERS 64
 #define WINOGRAD_MIN_CHANNELS 64
 
@@ -636,12 +651,15 @@ conv_path conv2d_default_path(const conv2d_shape *s)
 {
     if (winograd_supported(s) && s->in_c >= WINOGRAD_MIN_CHANNELS && s->out_c >= WINOGRAD_MIN_CHANNELS)
         return CONV_WINOGRAD;
-    return s->out_c >= IMPLICIT_MIN_FILTERS ? CONV_IMPLICIT : CONV_IM2COL;
+    if (s->out_c >= IMPLICIT_MIN_FILTERS)
+        return CONV_IMPLICIT;
+    return conv_wide_supported(s) ? CONV_WIDE : CONV_IM2COL;
 }
 
 const char *conv_path_name(conv_path path)
 {
-    return path == CONV_IM2COL ? "im2col" : path == CONV_IMPLICIT ? "implicit" : "winograd";
+    return path == CONV_IM2COL ? "im2col" : path == CONV_IMPLICIT ? "implicit" : path == CONV_WINOGRAD ? "winograd"
+           : "wide";
 }
 
 void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s, int capacity, conv_path path)
@@ -658,6 +676,8 @@ void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s
         ws->packed_w = tensor_alloc((size_t)(fwd > bwd ? fwd : bwd), "packed weights");
         ws->tap_table = checked_calloc(taps, sizeof(conv_tap), "a convolution's table of taps");
         fill_tap_table(s, ws->tap_table);
+    } else if (path == CONV_WIDE) {
+        conv_wide_space_alloc(ws, s, capacity);
     } else {
         if (!winograd_supported(s)) {
             fprintf(stderr, "conv: the Winograd path needs a 3x3 kernel and stride 1, not %dx%d stride %d\n",
@@ -678,6 +698,8 @@ double conv2d_batch_space_bytes(const conv2d_shape *s, int capacity)
         double fwd = (double)gemm_packed_a_count(s->out_c, (int)taps), bwd = (double)gemm_packed_a_count((int)taps, s->out_c);
         return (fwd > bwd ? fwd : bwd) * sizeof(real) + taps * sizeof(conv_tap);
     }
+    if (path == CONV_WIDE)
+        return conv_wide_space_bytes(s, capacity);
     const double tiles = (double)capacity * ((s->out_h + 1) / 2) * ((s->out_w + 1) / 2);   /* U and dU, V, M, a row */
     return (2.0 * 16 * s->out_c * s->in_c + 16.0 * s->in_c * tiles + 16.0 * s->out_c * tiles
             + 8.0 * (2 * ((s->out_w + 1) / 2) + 2)) * sizeof(real);
@@ -698,6 +720,7 @@ void conv2d_batch_space_free(conv2d_batch_space *ws)
     free(ws->wino_v);
     free(ws->wino_m);
     free(ws->wino_rows);
+    conv_wide_space_free(ws);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -708,6 +731,8 @@ void conv2d_forward_batch(const conv2d_shape *s, int n, const real *x, const rea
         im2col_forward_batch(s, n, x, w, b, y, ws);
     else if (ws->path == CONV_IMPLICIT)
         implicit_forward_batch(s, n, x, w, b, y, ws);
+    else if (ws->path == CONV_WIDE)
+        conv_wide_forward_batch(s, n, x, w, b, y, ws);
     else
         winograd_forward_batch(s, n, x, w, b, y, ws);
 }
@@ -719,6 +744,8 @@ void conv2d_backward_batch(const conv2d_shape *s, int n, const real *w, const re
         im2col_backward_batch(s, n, w, dy, dw, db, dx, ws);
     else if (ws->path == CONV_IMPLICIT)
         implicit_backward_batch(s, n, w, dy, dw, db, dx, ws);
+    else if (ws->path == CONV_WIDE)
+        conv_wide_backward_batch(s, n, w, dy, dw, db, dx, ws);
     else
         winograd_backward_batch(s, n, w, dy, dw, db, dx, ws);
 }

@@ -110,22 +110,29 @@ typedef enum { ENGINE_NAIVE, ENGINE_FAST } engine_kind;
  *                  relative to their largest entry, on the deeper network's
  *                  conv2 and conv3 in float (build/conv_paths prints it);
  *                  tests/fast_vs_naive.c bounds it by 1e-5.
+ *   CONV_WIDE      stride-1 layers: no im2col at all, the padded image read
+ *                  in place, a vector of neighbouring outputs per load, a
+ *                  block of filters per vector (conv_wide.h); dX is the same
+ *                  loop on dY with W rotated. Its forward is im2col's numbers
+ *                  bit for bit when in_c*k_h*k_w <= GEMM_KC; dW and dX add
+ *                  the same terms in another order.
  * conv2d_default_path picks one per layer by a FIXED RULE of its shape (the
  * comment above it in conv.c gives the measurements behind it), never by
  * timing the run: a given build gives the same numbers on every run, for any
  * thread count (each shard of a batch runs its layer on one thread). Today:
  * Winograd for 3x3 stride-1 layers with >= 64 input and output channels
  * (the deeper network's conv3), implicit for other layers with >= 64
- * filters (its conv2), im2col for the rest (lesson 10's conv, its conv1).
+ * filters (its conv2), wide rows for stride-1 layers with fewer filters
+ * (lesson 10's conv, its conv1), im2col for the rest (strided layers).
  * A reader should expect a network with such a 3x3 layer to give numbers
  * that differ in the last bits from an all-im2col run (so accuracies may
  * differ slightly from figures taken before this rule), and never from run
  * to run. */
-typedef enum { CONV_IM2COL, CONV_IMPLICIT, CONV_WINOGRAD } conv_path;
+typedef enum { CONV_IM2COL, CONV_IMPLICIT, CONV_WINOGRAD, CONV_WIDE } conv_path;
 
 /* The path conv2d_batch_space_alloc chooses for this layer (the fixed rule). */
 conv_path conv2d_default_path(const conv2d_shape *s);
-const char *conv_path_name(conv_path path);   /* "im2col", "implicit", "winograd" */
+const char *conv_path_name(conv_path path);   /* "im2col", "implicit", "winograd", "wide" */
 
 /* Working memory of the batched path for up to `capacity` images. */
 typedef struct {
@@ -140,6 +147,7 @@ typedef struct {
     real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward */
     real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward */
     real *wino_rows;  /* winograd: scratch for one row of tiles */
+    struct conv_wide_space *wide;  /* wide: padded images, packed weights (conv_wide.c) */
 } conv2d_batch_space;
 
 /* Allocate for the layer's default path (exits with a message when out of

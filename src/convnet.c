@@ -9,6 +9,7 @@
 
 #include "activation.h"
 #include "dense.h"
+#include "gemm.h"
 #include "loss.h"
 #include "rng.h"
 #include "tensor.h"
@@ -188,6 +189,7 @@ void convnet_batch_alloc(const convnet_arch *a, int capacity, convnet_batch *b)
     b->relu = tensor_alloc(maps, "ReLU outputs");
     b->pool = tensor_alloc(flat, "pool outputs");
     b->argmax = checked_calloc(flat, sizeof(int), "pool argmax");
+    b->dense_wt = tensor_alloc((size_t)a->flat * a->classes, "dense weights transposed");
     b->logits = tensor_alloc(k, "logits");
     b->probs = tensor_alloc(k, "probabilities");
     b->d_logits = tensor_alloc(k, "dL/dlogits");
@@ -201,31 +203,50 @@ void convnet_batch_free(convnet_batch *b)
     convnet_work_free(&b->one);
     conv2d_batch_space_free(&b->conv_space);
     free(b->conv);  free(b->relu);  free(b->pool);  free(b->argmax);
-    free(b->logits);  free(b->probs);  free(b->d_logits);
+    free(b->dense_wt);  free(b->logits);  free(b->probs);  free(b->d_logits);
     free(b->d_pool);  free(b->d_relu);  free(b->d_conv);
     memset(b, 0, sizeof *b);
 }
 
+/* Z (n, classes) = P (n, flat) W (flat, classes) + b, as dense_forward_batch computes it, but
+ * with W transposed first (classes, flat): then every logit is the dot product of two contiguous
+ * rows of flat = 2,304 numbers, which gemm computes without packing either operand (its
+ * dot-product path, gemm.c); packing P and W into the GEMM's panels took more time than the
+ * 16 x 10 x 2,304 multiply-adds of a shard. The same sums, rounded in another order. */
+static void dense_forward_logits(const convnet_arch *a, const convnet_params *p, convnet_batch *b, int n)
+{
+    for (int j = 0; j < a->classes; j++)                 /* W^T (classes, flat) */
+        for (int i = 0; i < a->flat; i++)
+            b->dense_wt[(long)j * a->flat + i] = p->dense_w[(long)i * a->classes + j];
+    for (int r = 0; r < n; r++)                          /* every row starts at the bias */
+        for (int j = 0; j < a->classes; j++)
+            b->logits[(long)r * a->classes + j] = p->dense_b[j];
+    gemm(0, 1, n, a->classes, a->flat, 1, b->pool, a->flat, b->dense_wt, a->flat, 1, b->logits, a->classes, NULL);
+}
+
 void convnet_forward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, const real *x, int n)
 {
-    int maps = n * (int)conv2d_output_count(&a->conv);
+    int flat = n * a->flat;
     conv2d_forward_batch(&a->conv, n, x, p->conv_w, p->conv_b, b->conv, &b->conv_space); /* C (n, F, 24, 24) */
-    relu_forward(b->conv, b->relu, maps);                                                /* R (n, F, 24, 24) */
-    maxpool2d_forward_batch(&a->pool, n, b->relu, b->pool, b->argmax);                   /* P (n, F*12*12)   */
-    dense_forward_batch(n, b->pool, p->dense_w, p->dense_b, b->logits, a->flat, a->classes); /* Z (n, 10)  */
+    /* P = max of 2x2 of ReLU(C) = ReLU(max of 2x2 of C): ReLU never changes which entry of a window is
+     * largest, and max(0, .) of the largest is the largest of max(0, .). So the 2x2 max goes first and
+     * ReLU runs on a quarter of the numbers, and R = ReLU(C) is never stored (the same numbers). */
+    maxpool2d_forward_batch(&a->pool, n, b->conv, b->pool, b->argmax);                   /* max of C (n, F*12*12) */
+    relu_forward(b->pool, b->pool, flat);                                                /* P (n, F*12*12)   */
+    dense_forward_logits(a, p, b, n);                                                    /* Z (n, 10)   */
 }
 
 void convnet_backward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, int n,
                             convnet_params *g)
 {
-    int maps = n * (int)conv2d_output_count(&a->conv);
+    int flat = n * a->flat;
     /* dense:  dW += P^T dZ,  db += column sums of dZ,  dP = dZ W^T                          (n, 2304) */
     dense_backward_batch(n, b->pool, p->dense_w, b->d_logits, g->dense_w, g->dense_b, b->d_pool,
                          a->flat, a->classes);
-    /* maxpool:  dR = dP at each window's maximum, 0 elsewhere                               (n, F, 24, 24) */
-    maxpool2d_backward_batch(&a->pool, n, b->d_pool, b->argmax, b->d_relu);
-    /* ReLU:  dC = dR where C > 0                                                            (n, F, 24, 24) */
-    relu_backward(b->conv, b->d_relu, b->d_conv, maps);
+    /* ReLU, after the max as in the forward:  dP = dP where P > 0 (where the window's C > 0)   (n, 2304) */
+    relu_backward(b->pool, b->d_pool, b->d_pool, flat);
+    /* maxpool:  dC = dP at each window's maximum, 0 elsewhere                               (n, F, 24, 24) */
+    maxpool2d_backward_batch(&a->pool, n, b->d_pool, b->argmax, b->d_conv);
     /* conv:  dW += dC x cols^T, db += sums of dC;  no dX: X is data                         (F, 1, 5, 5) */
     conv2d_backward_batch(&a->conv, n, p->conv_w, b->d_conv, g->conv_w, g->conv_b, NULL, &b->conv_space);
 }

@@ -127,21 +127,23 @@ double convnet_largest_parameter(const convnet_arch *a, const convnet_params *p)
 typedef struct {
     int capacity;                   /* images it has room for              */
     convnet_work one;               /* the naive engine: one image at a time */
-    conv2d_batch_space conv_space;  /* im2col and the GEMM's maps          */
-    real *conv, *relu;              /* C, R (n, filters, conv_h, conv_w)   */
+    conv2d_batch_space conv_space;  /* the conv path's working memory      */
+    real *conv, *relu;              /* C, R (n, filters, conv_h, conv_w); R: the naive engine only */
     real *pool;                     /* P (n, flat)                         */
-    int *argmax;                    /* (n, flat): which R each P came from */
+    int *argmax;                    /* (n, flat): which R (fast: which C) each P came from */
+    real *dense_wt;                 /* the dense layer's W transposed (classes, flat) */
     real *logits, *probs;           /* Z, p (n, classes)                   */
     real *d_logits;                 /* dL/dZ (n, classes)                  */
     real *d_pool;                   /* dL/dP (n, flat)                     */
-    real *d_relu, *d_conv;          /* dL/dR, dL/dC (n, filters, conv_h, conv_w) */
+    real *d_relu, *d_conv;          /* dL/dR (the naive engine only), dL/dC (n, filters, conv_h, conv_w) */
 } convnet_batch;
 
 void convnet_batch_alloc(const convnet_arch *a, int capacity, convnet_batch *b);
 void convnet_batch_free(convnet_batch *b);
 
-/* Forward pass of n <= capacity images x (n, 1, in_h, in_w): fills every
- * activation of b up to b->logits. */
+/* Forward pass of n <= capacity images x (n, 1, in_h, in_w): fills b->conv,
+ * pool, argmax and logits (the 2x2 max before the ReLU: the same P, and R
+ * is not stored; convnet.c says why). */
 void convnet_forward_batch(const convnet_arch *a, const convnet_params *p, convnet_batch *b, const real *x, int n);
 /* Backward pass of the same n images, from b->d_logits = dL/dZ (n, classes)
  * (the loss fills it): ADDS dL/dparameters, summed over the n images, into g. */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "conv.h"
+#include "conv_wide.h"
 #include "dense.h"
 #include "gemm.h"
 #include "harness.h"
@@ -236,7 +237,8 @@ static void check_conv_batch_path(conv_path path, int n, int in_c, int h, int w,
 }
 
 /* Every batched path on this geometry: lesson 11's im2col, the implicit
- * im2col without copies, and Winograd where it applies (3x3, stride 1). */
+ * im2col without copies, Winograd where it applies (3x3, stride 1) and the
+ * direct wide-row path where it applies (stride 1). */
 static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, int stride,
                              int pt, int pb, int pl, int pr)
 {
@@ -245,6 +247,8 @@ static void check_conv_batch(int n, int in_c, int h, int w, int out_c, int k, in
     check_conv_batch_path(CONV_IMPLICIT, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
     if (conv2d_setup_asym(&s, in_c, h, w, out_c, k, stride, pt, pb, pl, pr) == 0 && winograd_supported(&s))
         check_conv_batch_path(CONV_WINOGRAD, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
+    if (conv2d_setup_asym(&s, in_c, h, w, out_c, k, stride, pt, pb, pl, pr) == 0 && conv_wide_supported(&s))
+        check_conv_batch_path(CONV_WIDE, n, in_c, h, w, out_c, k, stride, pt, pb, pl, pr);
 }
 
 static void test_conv_batch_every_geometry(void)
@@ -269,6 +273,10 @@ static void test_conv_batch_network_shapes(void)
     check_conv_batch(2, 16, 14, 14, 24, 3, 1, 0, 0, 0, 0);   /* like the deeper network's second conv */
     check_conv_batch(2, 64, 6, 6, 8, 3, 1, 1, 1, 1, 1);      /* 576 taps: more than one GEMM_KC block of terms */
     check_conv_batch(3, 2, 5, 7, 100, 3, 1, 1, 1, 1, 1);     /* 100 filters: more than one GEMM_MC block of rows */
+    check_conv_batch(3, 1, 28, 28, 16, 2, 1, 0, 1, 0, 1);    /* the deeper network's conv1, Keras 'same' 2x2 */
+    check_conv_batch(5, 16, 9, 13, 32, 3, 1, 1, 1, 1, 1);    /* 16 -> 32 3x3 same (lesson 16's), odd sizes */
+    check_conv_batch(2, 3, 11, 5, 19, 5, 1, 2, 1, 0, 3);     /* 19 filters: a part block; padding every side different */
+    check_conv_batch(1, 17, 4, 4, 3, 1, 1, 0, 0, 0, 0);      /* 1x1 kernel, 17 channels: a part block of dX's channels */
 }
 
 /* The implicit path's forward and dW are the same products summed in the

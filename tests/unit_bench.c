@@ -64,7 +64,7 @@ static void test_quick_bench_runs_and_writes_every_section(void)
         CHECK(ours(csv, "naive  128^3", 1) > 0);
         CHECK(ours(csv, "doshi3 fwd", 1) > 0);                                         /* the GEMM shapes */
         CHECK(ours(csv, "lesson 10 conv", 1) < 0);                                    /* (a heading, not a row) */
-        CHECK(strstr(csv, "forward, im2col + GEMM\",2,ms,") != NULL);                 /* the conv layers */
+        CHECK(strstr(csv, "forward, wide rows, no im2col\",2,ms,") != NULL);         /* the conv layers */
         CHECK(ours(csv, "training  batch 16, fast", 2) > 0);                          /* the network */
         CHECK(ours(csv, "inference batch 16, naive", 1) > 0);
     }

@@ -828,10 +828,13 @@ static void test_batch_bytes_count_what_is_allocated(void)
     char err[256];
     CHECK_INT(sequential_build(&m, "conv 3 3, batchnorm, relu, maxpool 2, dropout 0.5, flatten, dense 4", 1, 6, 6,
                                err, sizeof err), 0);
-    /* per image: conv out 3*4*4 = 48, im2col 9*16 = 144, maps 3*16 = 48; batchnorm 48 + 48 (xhat) and 9 once;
-     * relu 48; maxpool 12 (+ 12 ints); dropout 12 + 12; dense 4; gradients 2*48, probs and dlogits 2*4 */
-    double numbers = 48 + 144 + 48 + 96 + 48 + 12 + 24 + 4 + 96 + 8, per_image = numbers * sizeof(real) + 12 * sizeof(int);
-    CHECK_NEAR(sequential_batch_bytes(&m, 5), 5 * per_image + 9 * sizeof(real), 0);
+    /* per image: conv out 3*4*4 = 48; batchnorm 48 + 48 (xhat) and 9 once; relu 48; maxpool 12 (+ 12 ints);
+     * dropout 12 + 12; dense 4; gradients 2*48, probs and dlogits 2*4; and the conv's working memory, which
+     * depends on its path (a stride-1 conv with 3 filters takes the wide rows, conv_wide.h) */
+    double numbers = 48 + 96 + 48 + 12 + 24 + 4 + 96 + 8, per_image = numbers * sizeof(real) + 12 * sizeof(int);
+    CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_WIDE);
+    CHECK_NEAR(sequential_batch_bytes(&m, 5), 5 * per_image + conv2d_batch_space_bytes(&m.layers[0].conv, 5)
+               + 9 * sizeof(real), 0);
 }
 
 /* Regression: a sequential network whose logits overflow scores a NaN loss,

@@ -463,13 +463,15 @@ static double conv_layer_rows(const options *o, thread_pool *pools[3], double *t
             conv2d_shape s = conv_shape(l);
             conv_path path = conv2d_default_path(&s);                /* the path the engine takes (conv.h) */
             snprintf(label, sizeof label, "    forward, %s", path == CONV_IM2COL ? "im2col + GEMM"
-                     : path == CONV_IMPLICIT ? "implicit im2col GEMM" : "Winograd GEMMs");
+                     : path == CONV_IMPLICIT ? "implicit im2col GEMM" : path == CONV_WINOGRAD ? "Winograd GEMMs"
+                     : "wide rows, no im2col");
             row *rf = add_row(key, label, "ms", t, f_fast, -1);
             print_row(rf);
             print_row(add_row("", "    backward, direct loops", "ms", t, b_naive, -1));
             snprintf(key, sizeof key, "conv,%s,bwd,t%d", l->name, t);
             snprintf(label, sizeof label, "    backward, %s%s", path == CONV_IM2COL ? "GEMM + col2im"
-                     : path == CONV_IMPLICIT ? "implicit GEMMs" : "Winograd GEMMs", l->needs_dx ? "" : " (no dX)");
+                     : path == CONV_IMPLICIT ? "implicit GEMMs" : path == CONV_WINOGRAD ? "Winograd GEMMs"
+                     : "wide rows", l->needs_dx ? "" : " (no dX)");
             row *rb = add_row(key, label, "ms", t, b_fast, -1);
             print_row(rb);
             if (t == 2 && strncmp(l->name, "doshi", 5) == 0) {

@@ -21,13 +21,14 @@
 #include <time.h>
 
 #include "conv.h"
+#include "conv_wide.h"
 #include "minibatch.h"
 #include "rng.h"
 #include "tensor.h"
 #include "winograd.h"
 
 #define BATCH 128
-#define PATHS 3
+#define PATHS 4
 
 typedef struct {
     const char *label;
@@ -39,6 +40,7 @@ static const layer layers[] = {         /* the conv rows of src/tools/bench.c */
     { "deep conv1 1->16 2x2 same @28", 1, 28, 28, 16, 2, 1, 0 },
     { "deep conv2 16->128 3x3 @14", 16, 14, 14, 128, 3, 0, 1 },
     { "deep conv3 128->256 3x3 @12", 128, 12, 12, 256, 3, 0, 1 },
+    { "16->32 3x3 @14 (with dX)", 16, 14, 14, 32, 3, 0, 1 },
 };
 
 static double cpu_ms(void)
@@ -66,7 +68,8 @@ static double relative_difference(const real *a, const real *b, long n)
 }
 
 /* Each path's Y, dW and dX against im2col's, once, untimed: the rounding a reader should expect. */
-static void print_differences(const conv2d_shape *s, int n, int n_paths, conv2d_batch_space *ws, const real *x,
+static void print_differences(const conv2d_shape *s, int n, int n_paths, const conv_path *path,
+                              conv2d_batch_space *ws, const real *x,
                               const real *w, const real *b, const real *dy, int needs_dx)
 {
     long in = (long)s->in_c * s->in_h * s->in_w, out = conv2d_output_count(s), nw = conv2d_weight_count(s);
@@ -80,7 +83,7 @@ static void print_differences(const conv2d_shape *s, int n, int n_paths, conv2d_
         conv2d_backward_batch(s, n, w, dy, dw[p], db[p], dx[p], &ws[p]);
     }
     for (int p = 1; p < n_paths; p++) {
-        printf("  %-9s differs from im2col by: Y %.1e, dW %.1e", conv_path_name((conv_path)p),
+        printf("  %-9s differs from im2col by: Y %.1e, dW %.1e", conv_path_name(path[p]),
                relative_difference(y[p], y[0], n * out), relative_difference(dw[p], dw[0], nw));
         if (needs_dx)
             printf(", dX %.1e", relative_difference(dx[p], dx[0], n * in));
@@ -103,11 +106,16 @@ static void time_paths(const layer *l, int rounds, rng_t *rng)
     real *dy = random_tensor(rng, n * out), *y = tensor_alloc((size_t)(n * out), "Y");
     real *dx = l->needs_dx ? tensor_alloc((size_t)(n * in), "dX") : NULL;
     real *dw = tensor_alloc((size_t)nw, "dW"), *db = tensor_alloc((size_t)s.out_c, "db");
-    int n_paths = winograd_supported(&s) ? 3 : 2;
+    conv_path path[PATHS] = { CONV_IM2COL, CONV_IMPLICIT };     /* im2col first: the ratios' reference */
+    int n_paths = 2;
+    if (winograd_supported(&s))
+        path[n_paths++] = CONV_WINOGRAD;
+    if (conv_wide_supported(&s))
+        path[n_paths++] = CONV_WIDE;
     conv2d_batch_space ws[PATHS];
     double best_f[PATHS], best_b[PATHS];
     for (int p = 0; p < n_paths; p++) {
-        conv2d_batch_space_alloc_path(&ws[p], &s, n, (conv_path)p);
+        conv2d_batch_space_alloc_path(&ws[p], &s, n, path[p]);
         best_f[p] = best_b[p] = 1e300;
     }
     for (int r = 0; r < rounds; r++)
@@ -122,11 +130,11 @@ static void time_paths(const layer *l, int rounds, rng_t *rng)
         }
     printf("%s, %d images%s\n", l->label, n, l->needs_dx ? "" : " (backward without dX)");
     for (int p = 0; p < n_paths; p++) {
-        printf("  %-9s forward %8.2f ms (%.2fx)   backward %8.2f ms (%.2fx)%s\n", conv_path_name((conv_path)p),
+        printf("  %-9s forward %8.2f ms (%.2fx)   backward %8.2f ms (%.2fx)%s\n", conv_path_name(path[p]),
                best_f[p], best_f[0] / best_f[p], best_b[p], best_b[0] / best_b[p],
-               conv2d_default_path(&s) == (conv_path)p ? "   default" : "");
+               conv2d_default_path(&s) == path[p] ? "   default" : "");
     }
-    print_differences(&s, n, n_paths, ws, x, w, b, dy, l->needs_dx);
+    print_differences(&s, n, n_paths, path, ws, x, w, b, dy, l->needs_dx);
     for (int p = 0; p < n_paths; p++)
         conv2d_batch_space_free(&ws[p]);
     free(x); free(w); free(b); free(dy); free(y); free(dx); free(dw); free(db);

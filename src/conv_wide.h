@@ -1,0 +1,55 @@
+/* conv_wide.h: a stride-1 convolution with few channels, computed
+ * straight from the image in "wide rows" (conv.h's CONV_WIDE).
+ *
+ * With few channels (lesson 10's 1 -> 16 5x5) im2col's matrix is 25 times
+ * the image, and the GEMM that reads it sums only 25 terms per output: the
+ * copies cost more than the arithmetic. Here nothing is copied but the
+ * image, once, into a zero-padded plane of Hp x Wp (Wp = in_w + pad_left +
+ * pad_right). In that plane, output (oy, ox) of a stride-1 layer reads the
+ * pixels at (oy + ky) * Wp + (ox + kx), so with j = oy * Wp + ox
+ *
+ *     Ywide[co][j] = sum_{ci,ky,kx} W[co][ci][ky][kx] * Xpad[ci][j + ky*Wp + kx]
+ *
+ * is a one-dimensional sum along j, the same shift for every j: a vector of
+ * consecutive j's is one load per tap, and a block of filters shares it
+ * (each weight broadcast). The columns ox >= out_w of Ywide ("wide rows")
+ * are thrown away; they cost (k_w - 1) / Wp of the work (4/28 for lesson 10).
+ *
+ * The backward pass is the same trick twice, with dY laid out the same way
+ * (zeros in the thrown-away columns, so they add nothing):
+ *     dW[co][ci][ky][kx] += sum_j dYwide[co][j] * Xpad[ci][j + ky*Wp + kx]
+ *     db[co]             += sum_j dYwide[co][j] * 1          (one more "tap", reading ones)
+ *     dXpad[ci][i]        = sum_{co,ky,kx} W[co][ci][k_h-1-ky][k_w-1-kx] * dYpad[co][i + ky*Wp + kx]
+ * where dYpad is dYwide moved (k_h-1)*Wp + (k_w-1) places later (zeros in
+ * front): the second line is the forward sum again, on dY, with the filters
+ * rotated by 180 degrees and in/out channels swapped (lesson 06's "full
+ * convolution"). dX is then read out of dXpad's inside.
+ *
+ * Rounding: each forward output is the running sum over the taps in
+ * increasing order, then + b: the order of im2col's GEMM (one block of
+ * terms for taps <= GEMM_KC). dW and dX sum in other orders (up to rounding
+ * the same). The sums per output never depend on the thread count. */
+#ifndef CONV_WIDE_H
+#define CONV_WIDE_H
+
+#include "conv.h"
+
+/* 1 when the layer is stride 1 (any kernel, any padding), else 0. */
+int conv_wide_supported(const conv2d_shape *s);
+
+/* ws->wide for up to `capacity` images (exits with a message when out of memory). */
+void conv_wide_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity);
+void conv_wide_space_free(conv2d_batch_space *ws);
+/* The bytes conv_wide_space_alloc allocates. */
+double conv_wide_space_bytes(const conv2d_shape *s, int capacity);
+
+/* As conv2d_forward_batch: X (n, in_c, in_h, in_w) -> Y (n, out_c, out_h, out_w), OVERWRITTEN;
+ * keeps the padded images in ws for the backward. */
+void conv_wide_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
+                               conv2d_batch_space *ws);
+
+/* As conv2d_backward_batch: dW, db ADDED to; dX OVERWRITTEN (NULL to skip). */
+void conv_wide_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
+                                real *dx, conv2d_batch_space *ws);
+
+#endif
