@@ -208,6 +208,26 @@ static void test_a_pass_says_what_comes_next(void)
     program_result_free(&r);
 }
 
+/* A Windows build names every program NAME.exe (the Makefile's EXE, from
+ * the compiler): make check, hint and progress run those names. Here the
+ * host's compiler stands in for MinGW's, with EXE=.exe given to make (the
+ * build under wine: .ci/windows). */
+static void test_check_runs_the_programs_of_a_windows_build(void)
+{
+    CHECK(plant_solution("02", NULL, NULL));
+    program_result r = in_course("make check EX=02 EXE=.exe && ls build/check/exercise_02.exe build/exercise_judge.exe");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "4 passed, 0 failed");
+    CHECK_CONTAINS(r.out, "run build/lessons/03_padding_stride.exe, then");
+    CHECK_CONTAINS(r.out, "build/check/exercise_02.exe");
+    program_result_free(&r);
+    r = in_course("make hint EX=03 EXE=.exe");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "hint 1 of 3");
+    program_result_free(&r);
+    in_course("rm -rf build/hints build/check/*.exe build/exercise_judge.exe");
+}
+
 /* ---------------------------------------------------------------- hints and reset */
 
 static void test_hints_come_one_level_at_a_time(void)
@@ -764,6 +784,7 @@ int main(void)
         RUN_TEST(test_an_out_of_bounds_write_is_named_with_file_and_line);
         RUN_TEST(test_a_compile_error_names_the_file);
         RUN_TEST(test_a_pass_says_what_comes_next);
+        RUN_TEST(test_check_runs_the_programs_of_a_windows_build);
         RUN_TEST(test_exercise_01_names_a_rotated_kernel);
         RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
         RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);

@@ -29,7 +29,7 @@
 # EX=05,06: only those exercises. POINTS="05=2,06.3=4": every task of 05 is
 # worth 2, task 3 of 06 is worth 4, the others 1.
 #
-# Environment (from the Makefile): BUILD, CC, EXTRA_CFLAGS, WARN, EX_WARN,
+# Environment (from the Makefile): BUILD, CC, EXE, EXTRA_CFLAGS, WARN, EX_WARN,
 # CHECK_SAN (empty: no sanitizers; unset: when the compiler has them).
 dir=$1
 build=${BUILD:-build}
@@ -176,9 +176,9 @@ $cc $warn $opt $san -DREAL_DOUBLE -Isrc -Iexercises -c tests/exercise.c -o "$run
 $cc $warn $opt $san -c tests/exercise_values.c -o "$run/common/exercise_values.o" \
     >> "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise_values.c does not compile"; exit 1; }
 # The judge of every task's verdict (tests/check.sh, run_task): no student code in it.
-$cc $warn $opt tests/exercise_judge.c tests/exercise_values.c -lm -o "$run/common/exercise_judge" \
+$cc $warn $opt tests/exercise_judge.c tests/exercise_values.c -lm -o "$run/common/exercise_judge$exe" \
     >> "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise_judge.c does not compile"; exit 1; }
-judge="$run/common/exercise_judge"
+judge="$run/common/exercise_judge$exe"
 expected_dir="$root/tests/expected"
 w=0
 while [ "$w" -lt "$jobs" ]; do   # in parallel: exercise number i goes to job i mod jobs
@@ -281,7 +281,7 @@ grade_exercise() {
     fi
     if [ -z "$ex_status" ]; then
         $cc $opt $san "$run/common/exercise_$n.o" "$run/common/exercise.o" "$run/common/exercise_values.o" "$obj" "$lib" -lm -pthread \
-            -o "$student_work/exercise_$n" >> "$student_work/build-$n.log" 2>&1 || {
+            -o "$student_work/exercise_$n$exe" >> "$student_work/build-$n.log" 2>&1 || {
             ex_status="did not compile"
             if grep -q -x main "$student_work/symbols-$n.defined"; then   # a main of their own, for trying it
                 link_why="$name defines main(): the checks have their own; take yours out (or keep it in another file)"
