@@ -238,7 +238,7 @@ static void test_hints_come_one_level_at_a_time(void)
     CHECK_CONTAINS(r[0].out, "Task 1: ReLU forward and backward");
     CHECK_CONTAINS(r[0].out, "hint 1 of 3 (the idea)");
     CHECK(strstr(r[0].out, "hint 2 of 3") == NULL);
-    CHECK_CONTAINS(r[1].out, "hint 2 of 3 (the formula)");
+    CHECK_CONTAINS(r[1].out, "hint 2 of 3 (the formula): y = max(0, x)");   /* a formula keeps its case */
     CHECK(strstr(r[1].out, "hint 3 of 3") == NULL);
     CHECK_CONTAINS(r[2].out, "hint 3 of 3 (the code)");
     CHECK_CONTAINS(r[3].out, "hint 3 of 3 (the code)");                /* it stays at the last level */
