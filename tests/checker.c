@@ -225,7 +225,8 @@ static void test_check_runs_the_programs_of_a_windows_build(void)
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "hint 1 of 3");
     program_result_free(&r);
-    in_course("rm -rf build/hints build/check/*.exe build/exercise_judge.exe");
+    r = in_course("rm -rf build/hints build/check/*.exe build/exercise_judge.exe");
+    program_result_free(&r);
 }
 
 /* ---------------------------------------------------------------- hints and reset */
