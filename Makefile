@@ -246,7 +246,7 @@ lessons: lessons-bin
 # which reads like a build error: STOP_QUIETLY ends make with SIGPIPE, the
 # one signal make and the shells end on without a word.
 STOP_QUIETLY = kill -s PIPE $$PPID; exit 1
-STUDENT_ENV  = BUILD="$(BUILD)" MAKE="$(MAKE)" CC="$(CC)" EXTRA_CFLAGS="$(EXTRA_CFLAGS)"
+STUDENT_ENV  = BUILD="$(BUILD)" MAKE="$(MAKE)" CC="$(CC)" EXE="$(EXE)" EXTRA_CFLAGS="$(EXTRA_CFLAGS)"
 check:
 	@$(STUDENT_ENV) sh tests/check.sh check "$(EX)" || { $(STOP_QUIETLY); }
 hint:

@@ -14,7 +14,8 @@
 # reported with the task, the call into the student's code, and (for the
 # sanitizers) the file and line; what the task printed before stays.
 #
-# Environment (set by the Makefile): BUILD, MAKE, CC. Exit status: 0 when
+# Environment (set by the Makefile): BUILD, MAKE, CC, EXE (".exe" for a
+# Windows build: every program built here ends in it). Exit status: 0 when
 # everything passes, 1 otherwise, 2 for a bad EX. The Makefile ends a failed
 # run without GNU make's "*** Error" line: the last line is ours.
 build=${BUILD:-build}
@@ -22,6 +23,7 @@ ex_dir=${EXERCISES:-exercises}          # the student's files (make grade points
 checkdir=${CHECK_BUILD:-$build/check}   # where their checks are built
 make_cmd=${MAKE:-make}
 cc=${CC:-cc}
+exe=${EXE:-}
 limit=${CHECK_TIME_LIMIT:-10}
 [ -n "$EMULATOR" ] && limit=${CHECK_TIME_LIMIT:-60}   # an emulator (qemu) runs a task many times slower
 mode=$1
@@ -43,10 +45,10 @@ sanitizer_flags() {
     flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
     mkdir -p "$build/tmp"
     if printf 'int main(void) { return 0; }\n' > "$build/tmp/probe.c" &&
-        $cc $flags "$build/tmp/probe.c" -o "$build/tmp/probe" > /dev/null 2>&1 && $EMULATOR "$build/tmp/probe" > /dev/null 2>&1; then
+        $cc $flags "$build/tmp/probe.c" -o "$build/tmp/probe$exe" > /dev/null 2>&1 && $EMULATOR "$build/tmp/probe$exe" > /dev/null 2>&1; then
         echo "$flags"
     fi
-    rm -f "$build/tmp/probe.c" "$build/tmp/probe"
+    rm -f "$build/tmp/probe.c" "$build/tmp/probe$exe"
 }
 
 # Build the checks of exercise $1 against the student's file; on failure show
@@ -61,7 +63,7 @@ build_checks() {
         return 1
     fi
     if $make_cmd --no-print-directory -s BUILD="$build" CHECK_SAN="$san" EX_DIR="$ex_dir" CHECK_BUILD="$checkdir" \
-        "$checkdir/exercise_$n" > "$log" 2>&1; then
+        "$checkdir/exercise_$n$exe" > "$log" 2>&1; then
         return 0
     fi
     [ "${2:-}" = quiet ] && return 1
@@ -114,7 +116,7 @@ run_limited() {
 
 # The judge (tests/exercise_judge.c, no student code in it) owns the verdict:
 # from the values a task reports (--report) and the stored expected ones.
-judge=${JUDGE:-$build/exercise_judge}
+judge=${JUDGE:-$build/exercise_judge$exe}
 expected_dir=${EXPECTED_DIR:-$(pwd)/tests/expected}
 
 # At most this much output per task (ulimit -f, in the shell's blocks:
@@ -139,8 +141,12 @@ run_task() {
     EXERCISE_CALLS=1 ASAN_OPTIONS=detect_leaks=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86 \
         run_limited "$limit" sh -c 'cd "$1" && ulimit -f "$2" && { [ "$3" = unlimited ] || ulimit -t "$3" 2> /dev/null || :; } &&
             shift 3 && exec $EMULATOR "$@"' sh "${task_cwd:-.}" "$output_blocks" "${cpu_limit:-unlimited}" \
-        "$checkdir/exercise_$n" --task "$k" --report --expected "$expected_dir/exercise_$n.txt" > "$out" 2> "$err" < /dev/null
+        "$checkdir/exercise_$n$exe" --task "$k" --report --expected "$expected_dir/exercise_$n.txt" > "$out" 2> "$err" < /dev/null
     code=$?
+    if [ -n "$exe" ]; then   # a Windows program ends its lines with CR LF
+        tr -d '\r' < "$out" > "$out.lf" && mv "$out.lf" "$out"
+        tr -d '\r' < "$err" > "$err.lf" && mv "$err.lf" "$err"
+    fi
     judged=fail
     if [ $code -eq 0 ] && grep -q -- '-> PASS' "$out"; then
         $EMULATOR "$judge" "$expected_dir/exercise_$n.txt" "$k" < "$out" > "$out.judge" 2>&1 && judged=pass
@@ -212,7 +218,7 @@ build_judge() {
 
 # The exercise's number of tasks.
 task_count() {
-    $EMULATOR "$checkdir/exercise_$1" --count 2> /dev/null || echo 0
+    { $EMULATOR "$checkdir/exercise_$1$exe" --count 2> /dev/null || echo 0; } | tr -d '\r'   # (Windows: CR LF)
 }
 
 # The lesson after exercise $1, for "what next".
@@ -222,7 +228,7 @@ next_step() {
     notes=$(ls notes/"$next"_*.md 2> /dev/null | head -n 1)
     if [ -n "$notes" ]; then
         lesson=$(basename "$notes" .md)
-        echo "Next: read $notes, run $build/lessons/$lesson, then make check EX=$next."
+        echo "Next: read $notes, run $build/lessons/$lesson$exe, then make check EX=$next."
     else
         echo "Next: make mnist EX=all trains lesson 10's network with your own functions."
     fi
@@ -283,7 +289,7 @@ do_hint() {
         [ "$level" -le 3 ] || level=3
     fi
     echo "$k $level" > "$state"
-    $EMULATOR "$checkdir/exercise_$n" --hint "$k" "$level"
+    $EMULATOR "$checkdir/exercise_$n$exe" --hint "$k" "$level"
     if [ "$level" -lt 3 ]; then
         echo "(make hint EX=$n again for the next level)"
     else

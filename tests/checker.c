@@ -208,6 +208,27 @@ static void test_a_pass_says_what_comes_next(void)
     program_result_free(&r);
 }
 
+/* A Windows build names every program NAME.exe (the Makefile's EXE, from
+ * the compiler): make check, hint and progress run those names. Here the
+ * host's compiler stands in for MinGW's, with EXE=.exe given to make (the
+ * build under wine: .ci/windows). */
+static void test_check_runs_the_programs_of_a_windows_build(void)
+{
+    CHECK(plant_solution("02", NULL, NULL));
+    program_result r = in_course("make check EX=02 EXE=.exe && ls build/check/exercise_02.exe build/exercise_judge.exe");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "4 passed, 0 failed");
+    CHECK_CONTAINS(r.out, "run build/lessons/03_padding_stride.exe, then");
+    CHECK_CONTAINS(r.out, "build/check/exercise_02.exe");
+    program_result_free(&r);
+    r = in_course("make hint EX=03 EXE=.exe");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "hint 1 of 3");
+    program_result_free(&r);
+    r = in_course("rm -rf build/hints build/check/*.exe build/exercise_judge.exe");
+    program_result_free(&r);
+}
+
 /* ---------------------------------------------------------------- hints and reset */
 
 static void test_hints_come_one_level_at_a_time(void)
@@ -218,7 +239,7 @@ static void test_hints_come_one_level_at_a_time(void)
     CHECK_CONTAINS(r[0].out, "Task 1: ReLU forward and backward");
     CHECK_CONTAINS(r[0].out, "hint 1 of 3 (the idea)");
     CHECK(strstr(r[0].out, "hint 2 of 3") == NULL);
-    CHECK_CONTAINS(r[1].out, "hint 2 of 3 (the formula)");
+    CHECK_CONTAINS(r[1].out, "hint 2 of 3 (the formula): y = max(0, x)");   /* a formula keeps its case */
     CHECK(strstr(r[1].out, "hint 3 of 3") == NULL);
     CHECK_CONTAINS(r[2].out, "hint 3 of 3 (the code)");
     CHECK_CONTAINS(r[3].out, "hint 3 of 3 (the code)");                /* it stays at the last level */
@@ -320,19 +341,54 @@ static void test_exercise_headers_leave_the_derivation_to_the_student(void)
 
 /* Build exercise NN's checks against its solution with `from` replaced by
  * `to` (directly, no sanitizers: quick) and return what they print. */
-static program_result broken_solution(const char *number, const char *from, const char *to)
+static program_result broken_build(const char *number, const char *from, const char *to, const char *defines)
 {
     char cmd[16384];
     if (!plant_solution(number, from, to))
         return run_program("false");
     snprintf(cmd, sizeof cmd,
-             "%s -std=c11 -O1 -w -DREAL_DOUBLE -Isrc -Iexercises -Itests %s/exercises/%s_*.c tests/exercise_%s.c "
+             "%s -std=c11 -O1 -w -DREAL_DOUBLE %s -Isrc -Iexercises -Itests %s/exercises/%s_*.c tests/exercise_%s.c "
              "tests/exercise.c tests/exercise_values.c %s/libcnn_double.a -lm %s -o %s/broken_%s && %s/broken_%s",
-             cc(), course, number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "", course,
-             number, course, number);
+             cc(), defines, course, number, number, build_dir(), getenv("TEST_CFLAGS") ? getenv("TEST_CFLAGS") : "",
+             course, number, course, number);
     program_result r = run_program(cmd);
     plant_solution(number, NULL, NULL);
     return r;
+}
+
+static program_result broken_solution(const char *number, const char *from, const char *to)
+{
+    return broken_build(number, from, to, "");
+}
+
+/* The instructor's build (the checks with their reference code) of a wrong
+ * momentum step: the step-by-step checks it goes through only run for a
+ * wrong answer, so the solution never recorded them; that is no reason to
+ * say "run make expected". The right step says nothing of it either. */
+static void test_a_check_only_a_wrong_answer_reaches_is_not_called_stale(void)
+{
+    const char *bugs[][2] = {
+        { "w[i] -= lr * velocity[i];", "w[i] -= lr * velocity[i]; velocity[i] *= -lr;" },   /* w right, v not */
+        { "w[i] -= lr * velocity[i];", "w[i] += lr * velocity[i];" },                       /* ascent */
+        { "w[i] -= lr * velocity[i];", "w[i] -= lr * velocity[i];" },                       /* right */
+    };
+    for (int b = 0; b < 3; b++) {
+        for (int reference = 0; reference < 2; reference++) {
+            program_result r = broken_build("09", bugs[b][0], bugs[b][1], reference ? "-DEXERCISE_REFERENCE" : "");
+            CHECK_CONTAINS(r.out, "Task 2: SGD with momentum");
+            if (strstr(r.out, "make expected")) {
+                printf("    bug %d, %s build: a spurious line:\n%s", b, reference ? "reference" : "handout", r.out);
+                CHECK(0);
+            }
+            if (b == 0)
+                CHECK_CONTAINS(r.out, "velocity holds -lr times the expected");
+            if (b == 2)
+                CHECK_CONTAINS(r.out, "3 of 3 tasks pass");
+            else
+                CHECK_CONTAINS(r.out, "  -> FAIL");
+            program_result_free(&r);
+        }
+    }
 }
 
 static void test_exercise_01_names_a_rotated_kernel(void)
@@ -729,11 +785,13 @@ int main(void)
         RUN_TEST(test_an_out_of_bounds_write_is_named_with_file_and_line);
         RUN_TEST(test_a_compile_error_names_the_file);
         RUN_TEST(test_a_pass_says_what_comes_next);
+        RUN_TEST(test_check_runs_the_programs_of_a_windows_build);
         RUN_TEST(test_exercise_01_names_a_rotated_kernel);
         RUN_TEST(test_exercise_01_task_3_blames_a_broken_task_2);
         RUN_TEST(test_exercise_05_prints_the_width_with_an_argmax);
         RUN_TEST(test_make_check_cannot_be_faked);
         RUN_TEST(test_exercise_10_names_a_mean_taken_twice);
+        RUN_TEST(test_a_check_only_a_wrong_answer_reaches_is_not_called_stale);
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
         RUN_TEST(test_exercise_15_tells_the_epoch_mistakes_apart);

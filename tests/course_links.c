@@ -100,10 +100,54 @@ static void test_each_lesson_names_the_next_last(void)
     program_result_free(&r);
 }
 
+/* notes/INSTRUCTORS.md (the instructor's copy only) is a plan: its sections,
+ * and three quiz questions with their answers for every lesson there is. */
+static void test_the_instructors_plan_has_every_lesson_s_quiz(void)
+{
+    char *text = read_text_file("notes/INSTRUCTORS.md");
+    if (!text) {
+        printf("    no notes/INSTRUCTORS.md here (a handout): nothing to check\n");
+        return;
+    }
+    static const char *sections[] = { "\n## Prerequisites", "\n## Learning objectives", "\n## A term plan",
+                                      "\n## Quiz questions", "\n## Grading", "\n## Similar submissions",
+                                      "\n## Academic honesty" };
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        CHECK_CONTAINS(text, sections[i]);
+    const char *quiz = strstr(text, "\n## Quiz questions");
+    const char *quiz_end = quiz ? strstr(quiz + 1, "\n## ") : NULL;
+    for (int i = 0; quiz && quiz_end && i < lesson_count; i++) {
+        char head[16];
+        snprintf(head, sizeof head, "\n**%02d.**", lesson_numbers[i]);
+        const char *at = strstr(quiz, head);
+        if (!at || at > quiz_end) {
+            printf("    lesson %02d has no quiz questions in notes/INSTRUCTORS.md\n", lesson_numbers[i]);
+            CHECK(0);
+            continue;
+        }
+        const char *end = strstr(at + 1, "\n**");
+        if (!end || end > quiz_end)
+            end = quiz_end;
+        int questions = 0, answers = 0;
+        for (const char *p = at; p < end; p++) {
+            questions += (strncmp(p, "(1) ", 4) == 0 || strncmp(p, "(2) ", 4) == 0 || strncmp(p, "(3) ", 4) == 0);
+            answers += strncmp(p, "*Answer:*", 9) == 0;
+        }
+        if (questions != 3 || answers != 3) {
+            printf("    lesson %02d: %d quiz questions and %d answers, not 3 and 3\n", lesson_numbers[i], questions,
+                   answers);
+            CHECK(0);
+        }
+    }
+    CHECK(quiz && quiz_end);
+    free(text);
+}
+
 int main(void)
 {
     find_lessons();
     RUN_TEST(test_each_note_says_what_it_builds_on_and_what_comes_next);
     RUN_TEST(test_each_lesson_names_the_next_last);
+    RUN_TEST(test_the_instructors_plan_has_every_lesson_s_quiz);
     return harness_finish();
 }

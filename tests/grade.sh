@@ -20,18 +20,21 @@
 # exit status of the checks' own main(), and the object's symbols (nm) prove
 # that the student's code cannot end the process itself: printing "-> PASS"
 # earns nothing. Each task runs with a limit of processor time
-# (GRADE_TIME_LIMIT s, default 5; ten times that on the clock) and an output
-# limit; each compilation with a time limit
-# (GRADE_COMPILE_LIMIT s, default 120). Students are graded in parallel, one
-# per core (GRADE_JOBS to choose). Nothing is reused from an earlier run: a
+# (GRADE_TIME_LIMIT s, default 2: the solutions' slowest task takes about
+# 0.01 s, so only an endless loop meets it, and it costs 2 s, not more; ten
+# times that on the clock) and an output limit; each compilation with a time
+# limit (GRADE_COMPILE_LIMIT s, default 120). Students are graded in
+# parallel, one job per core (GRADE_JOBS to choose), each job taking the next
+# student not yet taken (a student with endless loops holds up only one job). Nothing is reused from an earlier run: a
 # resubmitted file is graded on its content, whatever its timestamp.
 #
 # EX=05,06: only those exercises. POINTS="05=2,06.3=4": every task of 05 is
 # worth 2, task 3 of 06 is worth 4, the others 1.
 #
-# Environment (from the Makefile): BUILD, CC, EXTRA_CFLAGS, WARN, EX_WARN,
+# Environment (from the Makefile): BUILD, CC, EXE, EXTRA_CFLAGS, WARN, EX_WARN,
 # CHECK_SAN (empty: no sanitizers; unset: when the compiler has them).
 dir=$1
+started=$(date +%s 2> /dev/null)   # (%s: not POSIX, but GNU, BSD, macOS and busybox have it)
 build=${BUILD:-build}
 cc=${CC:-cc}
 warn=${WARN:--std=c11 -Wall -Wextra -Wpedantic -Werror}
@@ -125,7 +128,7 @@ CHECK_SH_FUNCTIONS=1 . tests/check.sh
 # A task may use GRADE_TIME_LIMIT seconds of processor time (ulimit -t: an endless
 # loop is stopped there, however busy the machine) and 10 times as long on the clock
 # (a task blocked without using the processor).
-cpu_limit=${GRADE_TIME_LIMIT:-5}
+cpu_limit=${GRADE_TIME_LIMIT:-2}
 case $cpu_limit in '' | *[!0-9]* | 0) echo "make grade: GRADE_TIME_LIMIT=$cpu_limit: a whole number of seconds, please"; exit 2 ;; esac
 limit=$((cpu_limit * 10))
 compile_limit=${GRADE_COMPILE_LIMIT:-120}
@@ -176,17 +179,21 @@ $cc $warn $opt $san -DREAL_DOUBLE -Isrc -Iexercises -c tests/exercise.c -o "$run
 $cc $warn $opt $san -c tests/exercise_values.c -o "$run/common/exercise_values.o" \
     >> "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise_values.c does not compile"; exit 1; }
 # The judge of every task's verdict (tests/check.sh, run_task): no student code in it.
-$cc $warn $opt tests/exercise_judge.c tests/exercise_values.c -lm -o "$run/common/exercise_judge" \
+$cc $warn $opt tests/exercise_judge.c tests/exercise_values.c -lm -o "$run/common/exercise_judge$exe" \
     >> "$run/common/build.log" 2>&1 || { cat "$run/common/build.log"; echo "make grade: tests/exercise_judge.c does not compile"; exit 1; }
-judge="$run/common/exercise_judge"
+judge="$run/common/exercise_judge$exe"
 expected_dir="$root/tests/expected"
+# In parallel: each job takes the next piece of work no job has taken yet
+# (mkdir is atomic: exactly one job makes the folder "$1/$2").
+claim() {
+    mkdir "$1/$2" 2> /dev/null
+}
+mkdir -p "$run/claims/common" "$run/claims/students" || exit 1
 w=0
-while [ "$w" -lt "$jobs" ]; do   # in parallel: exercise number i goes to job i mod jobs
+while [ "$w" -lt "$jobs" ]; do
     (
-        i=0
         for n in $numbers; do
-            i=$((i + 1))
-            [ $(((i - 1) % jobs)) -eq "$w" ] || continue
+            claim "$run/claims/common" "$n" || continue
             build_common "$n" || : > "$run/common/failed"
         done
     ) &
@@ -281,7 +288,7 @@ grade_exercise() {
     fi
     if [ -z "$ex_status" ]; then
         $cc $opt $san "$run/common/exercise_$n.o" "$run/common/exercise.o" "$run/common/exercise_values.o" "$obj" "$lib" -lm -pthread \
-            -o "$student_work/exercise_$n" >> "$student_work/build-$n.log" 2>&1 || {
+            -o "$student_work/exercise_$n$exe" >> "$student_work/build-$n.log" 2>&1 || {
             ex_status="did not compile"
             if grep -q -x main "$student_work/symbols-$n.defined"; then   # a main of their own, for trying it
                 link_why="$name defines main(): the checks have their own; take yours out (or keep it in another file)"
@@ -422,7 +429,7 @@ while [ "$w" -lt "$jobs" ]; do
         idx=0
         while IFS= read -r e; do
             idx=$((idx + 1))
-            [ $(((idx - 1) % jobs)) -eq "$w" ] || continue
+            claim "$run/claims/students" "$idx" || continue
             grade_student "$(printf '%03d' "$idx")" "$dir_abs/$e"
         done < "$run/students.list"
     ) &
@@ -439,3 +446,8 @@ while IFS= read -r e; do
     if [ -f "$row" ]; then cat "$row" >> "$csv"; else echo "make grade: $e was not graded (see above)"; fi
 done < "$run/students.list"
 echo "$count students graded: $csv (feedback per student in $run/feedback/)"
+now=$(date +%s 2> /dev/null)
+case $started$now in
+    *[!0-9]* | '') ;;
+    *) secs=$((now - started)); echo "make grade took $((secs / 60)) min $((secs % 60)) s on the clock, $jobs jobs" ;;
+esac

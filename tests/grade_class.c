@@ -303,6 +303,7 @@ static void test_a_class(void)
     CHECK_INT(r.exit_code, 0);
     CHECK_CONTAINS(r.out, "in 2 parallel jobs");
     CHECK_CONTAINS(r.out, "26 students graded");
+    CHECK_CONTAINS(r.out, "make grade took ");                 /* the time on the clock, last */
     CHECK_CONTAINS(r.out, ".hidden: a hidden folder");
     /* the header: per task, per exercise, status, total */
     CHECK(t.n_rows == 27);
