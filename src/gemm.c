@@ -200,15 +200,17 @@ typedef struct {
  * registers. */
 #if defined(__GNUC__) || defined(__clang__)
 #define UNROLLED _Pragma("GCC unroll 16")
+#define ALWAYS_INLINE __attribute__((always_inline))
 #else
 #define UNROLLED
+#define ALWAYS_INLINE
 #endif
 
 #if SIMD_VECTORS
 
 /* The first nv vectors of the tile's columns (nv <= NV, a constant where it
  * is inlined, so the loops unroll and acc stays in registers). */
-static inline SIMD_FULL_WIDTH void tile_sums_nv(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR], int nv)
+static inline ALWAYS_INLINE SIMD_FULL_WIDTH void tile_sums_nv(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR], int nv)
 {
     const real *restrict a = as.at, *restrict b = bs.at;
     simd_vec acc[GEMM_MR][GEMM_NV];
@@ -292,81 +294,130 @@ static void micro_kernel(int kc, strip as, strip bs, real *restrict c, int ldc, 
 /* C = A B^T where A's rows and B's rows are both stored contiguously (A
  * not transposed, B transposed), with a long k and a small C: the filter
  * gradient of a convolution, dW = dY cols^T (lesson 11), is 16 x 25 numbers
- * each summing 4,608 products. Packing would copy both operands for a C
- * that fits in registers; instead every C[i][j] is a dot product of two
- * contiguous rows, computed in DOT_W running partial sums (one vector), and
- * two rows of A meet four rows of B at a time: eight partial-sum vectors,
- * six loads for eight multiply-adds. Every element is summed the same way,
- * in or out of a 2 x 4 block, so the result never depends on the threads. */
-#define DOT_W 8
+ * each summing 73,728 products at batch 128. Packing would copy both
+ * operands for a C that fits in the caches; instead every C[i][j] is a dot
+ * product of two contiguous rows, summed in SIMD_LANES running partial sums
+ * (one vector register: lane l adds the products p = l, l + LANES, ...).
+ *
+ * A block of DOT_ROWS rows of A meets DOT_COLS rows of B: 4 x 5 = 20
+ * vectors of partial sums, 9 vector loads for 20 multiply-adds. The rows
+ * are far longer than the caches (295 KB each above), so the sum is cut
+ * into chunks of DOT_KC terms: a chunk of every row of A and of B (here
+ * 41 x 2 KB) stays in L1/L2 while all the blocks go over it, and the
+ * partial-sum vectors of the whole of C wait between chunks in dot_acc
+ * (16 x 25 vectors of 16 floats: 25 KB); A and B are read once from
+ * memory, not once per block. The chunks continue the same running sums,
+ * so the chunking changes no bit. At the end the lanes of each vector are
+ * added pairwise (lane l + lane l + LANES/2, ..., a fixed tree), then the
+ * k % LANES products left over, in increasing p: one order for every
+ * element, whatever block or thread computed it. */
+#define DOT_ROWS 4
+#define DOT_COLS 5
+#ifndef DOT_KC
+#define DOT_KC 256
+#endif
+#define DOT_KC_X                    /* terms per chunk: (m + n) x 2 KB in L1/L2 */
 #define DOT_MIN_K 256                 /* shorter sums: packing wins */
-#define DOT_MAX_C 4096                /* larger C: packing pays off */
+#define DOT_MAX_C 4096                /* larger C: packing pays off (and dot_acc would leave L2) */
+
+_Static_assert(DOT_KC % SIMD_LANES == 0, "chunks of whole vectors");
 
 static int use_dot_products(matrix_view A, matrix_view B, int m, int n, int k)
 {
     return A.cs == 1 && B.rs == 1 && k >= DOT_MIN_K && (long)m * n <= DOT_MAX_C;
 }
 
-/* acc[j] += a[j] * b[j] for the DOT_W lanes. */
-static void dot_update(real *restrict acc, const real *restrict a, const real *restrict b)
+/* The partial sums of one thread's block of C: acc[(i * n + j) * LANES + l]. */
+static _Thread_local _Alignas(64) real dot_acc[DOT_MAX_C * SIMD_LANES];
+
+#if SIMD_VECTORS
+
+/* The dr x dc block's partial sums (acc, rows n_acc * LANES apart) go on
+ * over kc terms (a multiple of LANES) of rows a (lda apart) and b (ldb
+ * apart). dr, dc are constants where it is inlined: acc stays in registers. */
+static inline ALWAYS_INLINE SIMD_FULL_WIDTH void dot_tile_rc(const real *a, long lda, const real *b, long ldb, int kc,
+                                               real *acc, int n_acc, int dr, int dc)
 {
-    for (int j = 0; j < DOT_W; j++)
-        acc[j] += a[j] * b[j];
+    simd_vec s[DOT_ROWS][DOT_COLS] = { { { 0 } } };
+    UNROLLED for (int r = 0; r < dr; r++)
+        UNROLLED for (int c = 0; c < dc; c++)
+            memcpy(&s[r][c], acc + ((long)r * n_acc + c) * SIMD_LANES, sizeof s[r][c]);
+    for (int p = 0; p < kc; p += SIMD_LANES) {
+        simd_vec x[DOT_ROWS];
+        UNROLLED for (int r = 0; r < dr; r++)
+            memcpy(&x[r], a + r * lda + p, sizeof x[r]);
+        UNROLLED for (int c = 0; c < dc; c++) {
+            simd_vec y;
+            memcpy(&y, b + c * ldb + p, sizeof y);
+            UNROLLED for (int r = 0; r < dr; r++)
+                s[r][c] += x[r] * y;
+        }
+    }
+    UNROLLED for (int r = 0; r < dr; r++)
+        UNROLLED for (int c = 0; c < dc; c++)
+            memcpy(acc + ((long)r * n_acc + c) * SIMD_LANES, &s[r][c], sizeof s[r][c]);
 }
 
-/* The lanes added up, then the k % DOT_W leftover products: the same order
- * for every element. */
-static real dot_finish(const real *acc, const real *a, const real *b, int k)
+#define DOT_CASE(r, c) case (r) * 8 + (c): dot_tile_rc(a, lda, b, ldb, kc, acc, n_acc, r, c); break
+#define DOT_CASES(r) DOT_CASE(r, 1); DOT_CASE(r, 2); DOT_CASE(r, 3); DOT_CASE(r, 4); DOT_CASE(r, 5)
+_Static_assert(DOT_ROWS == 4 && DOT_COLS == 5, "dot_tile lists every block shape");
+
+static SIMD_FULL_WIDTH void dot_tile(const real *a, long lda, const real *b, long ldb, int kc, real *acc, int n_acc,
+                                     int dr, int dc)
 {
-    real sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-    for (int p = k - k % DOT_W; p < k; p++)
+    switch (dr * 8 + dc) {
+    DOT_CASES(1); DOT_CASES(2); DOT_CASES(3); DOT_CASES(4);
+    default: break;
+    }
+}
+
+#else
+
+static void dot_tile(const real *a, long lda, const real *b, long ldb, int kc, real *acc, int n_acc, int dr, int dc)
+{
+    for (int r = 0; r < dr; r++)
+        for (int c = 0; c < dc; c++) {
+            real *s = acc + ((long)r * n_acc + c) * SIMD_LANES;
+            for (int p = 0; p < kc; p += SIMD_LANES)
+                for (int l = 0; l < SIMD_LANES; l++)
+                    s[l] += a[r * lda + p + l] * b[c * ldb + p + l];
+        }
+}
+
+#endif
+
+/* The sum of one element: its LANES partial sums added pairwise, then the
+ * products p >= k_vec (fewer than LANES) in order. s is overwritten. */
+static real dot_finish(real *s, const real *a, const real *b, int k_vec, int k)
+{
+    for (int half = SIMD_LANES / 2; half >= 1; half /= 2)
+        for (int l = 0; l < half; l++)
+            s[l] += s[l + half];
+    real sum = s[0];
+    for (int p = k_vec; p < k; p++)
         sum += a[p] * b[p];
     return sum;
 }
 
-/* One element: row a . row b. */
-static real dot_one(const real *a, const real *b, int k)
-{
-    real acc[DOT_W] = { 0 };
-    for (int p = 0; p + DOT_W <= k; p += DOT_W)
-        dot_update(acc, a + p, b + p);
-    return dot_finish(acc, a, b, k);
-}
-
-/* Rows a0, a1 of A against rows b[0..3] of B: out[r][c]. */
-static void dot_2x4(const real *a0, const real *a1, const real *const b[4], int k, real out[2][4])
-{
-    _Static_assert(DOT_W == 8, "dot_finish adds eight lanes");
-    real s00[DOT_W] = { 0 }, s01[DOT_W] = { 0 }, s02[DOT_W] = { 0 }, s03[DOT_W] = { 0 };
-    real s10[DOT_W] = { 0 }, s11[DOT_W] = { 0 }, s12[DOT_W] = { 0 }, s13[DOT_W] = { 0 };
-    for (int p = 0; p + DOT_W <= k; p += DOT_W) {
-        dot_update(s00, a0 + p, b[0] + p);  dot_update(s01, a0 + p, b[1] + p);
-        dot_update(s02, a0 + p, b[2] + p);  dot_update(s03, a0 + p, b[3] + p);
-        dot_update(s10, a1 + p, b[0] + p);  dot_update(s11, a1 + p, b[1] + p);
-        dot_update(s12, a1 + p, b[2] + p);  dot_update(s13, a1 + p, b[3] + p);
-    }
-    const real *sums[2][4] = { { s00, s01, s02, s03 }, { s10, s11, s12, s13 } };
-    for (int r = 0; r < 2; r++)
-        for (int c = 0; c < 4; c++)
-            out[r][c] = dot_finish(sums[r][c], r ? a1 : a0, b[c], k);
-}
-
-/* The block C (m x n) as dot products, 2 x 4 at a time, the edges one by one. */
+/* The block C (m x n, m * n <= DOT_MAX_C) as dot products: chunk after
+ * chunk of DOT_KC terms, every DOT_ROWS x DOT_COLS block over the chunk. */
 static void dot_block(matrix_view A, matrix_view B, int m, int n, int k, real alpha, real beta, real *c, int ldc)
 {
-    int m2 = m - m % 2, n4 = n - n % 4;
-    for (int i = 0; i < m2; i += 2)
-        for (int j = 0; j < n4; j += 4) {
-            const real *b[4] = { B.at + j * B.cs, B.at + (j + 1) * B.cs, B.at + (j + 2) * B.cs, B.at + (j + 3) * B.cs };
-            real out[2][4];
-            dot_2x4(A.at + i * A.rs, A.at + (i + 1) * A.rs, b, k, out);
-            for (int r = 0; r < 2; r++)
-                for (int col = 0; col < 4; col++)
-                    store(&c[(long)(i + r) * ldc + j + col], alpha, out[r][col], beta);
-        }
-    for (int i = 0; i < m; i++)                          /* the last row and the last columns */
-        for (int j = i < m2 ? n4 : 0; j < n; j++)
-            store(&c[(long)i * ldc + j], alpha, dot_one(A.at + i * A.rs, B.at + j * B.cs, k), beta);
+    int k_vec = k - k % SIMD_LANES;
+    memset(dot_acc, 0, sizeof(real) * (size_t)m * n * SIMD_LANES);
+    for (int pc = 0; pc < k_vec; pc += DOT_KC) {
+        int kc = min_int(DOT_KC, k_vec - pc);
+        for (int i = 0; i < m; i += DOT_ROWS)
+            for (int j = 0; j < n; j += DOT_COLS)
+                dot_tile(A.at + i * A.rs + pc, A.rs, B.at + j * B.cs + pc, B.cs, kc,
+                         dot_acc + ((long)i * n + j) * SIMD_LANES, n, min_int(DOT_ROWS, m - i),
+                         min_int(DOT_COLS, n - j));
+    }
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+            store(&c[(long)i * ldc + j], alpha,
+                  dot_finish(dot_acc + ((long)i * n + j) * SIMD_LANES, A.at + i * A.rs, B.at + j * B.cs, k_vec, k),
+                  beta);
 }
 
 /* ---------------------------------------------------------------- 3. cache blocking */
@@ -472,7 +523,8 @@ typedef struct {
 static void gemm_part(void *ctx, int i)
 {
     const gemm_job *g = ctx;
-    int unit = g->by_rows ? GEMM_MR : GEMM_NR, size = g->by_rows ? g->m : g->n;
+    int unit = g->by_rows ? (g->dots ? DOT_ROWS : GEMM_MR) : (g->dots ? DOT_COLS : GEMM_NR);
+    int size = g->by_rows ? g->m : g->n;
     long first, count;
     split_range((size + unit - 1) / unit, g->parts, i, &first, &count);
     int from = (int)first * unit, to = min_int(size, (int)(first + count) * unit);
@@ -501,8 +553,14 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
     gemm_job g = { view_of(a, lda, trans_a), view_of(b, ldb, trans_b), m, n, k, ldc,
                    thread_pool_size(pool), 0, 0, alpha, beta, c };
     g.dots = use_dot_products(g.A, g.B, m, n, k);
-    /* Cut along the side with more tiles, so every thread gets whole tiles. */
-    g.by_rows = (m + GEMM_MR - 1) / GEMM_MR >= (n + GEMM_NR - 1) / GEMM_NR;
+    /* Cut along the side with more tiles (dot products: more blocks), so
+     * every thread gets whole tiles. */
+    if (g.dots) {                            /* (16 x 25 on 2 threads: 2 + 2 blocks of rows, not 3 + 2 of columns) */
+        int row_blocks = (m + DOT_ROWS - 1) / DOT_ROWS, col_blocks = (n + DOT_COLS - 1) / DOT_COLS;
+        g.by_rows = row_blocks >= col_blocks || row_blocks % g.parts == 0;
+    }
+    else
+        g.by_rows = (m + GEMM_MR - 1) / GEMM_MR >= (n + GEMM_NR - 1) / GEMM_NR;
     if (gemm_flops(m, n, k) < 1e6)           /* too small to be worth waking threads */
         g.parts = 1;
     thread_pool_run(g.parts > 1 ? pool : NULL, g.parts, gemm_part, &g);

@@ -143,6 +143,14 @@ static void test_gemm_conv_shapes_threads_same_bits(void)
      * dot products (DOT_MAX_C 4,096), but each thread's half is not; the
      * halves once switched to dot products, and 2 threads differed from 1. */
     check_gemm(0, 1, 64, 128, 256, 1, 0, 0, two);
+    /* The dot products' blocks (gemm.c section 5: 4 rows x 5 columns, chunks
+     * of 256 terms, vectors of SIMD_LANES): whole blocks and every kind of
+     * edge, several chunks and a last partial vector of the sum. */
+    check_gemm(0, 1, 16, 25, 4000 + 7, 1, 0, 0, two);        /* lesson 10's dW, shorter */
+    check_gemm(0, 1, 16, 4, 3001, 1, 0, 0, three);            /* deep conv1's dW (4 taps) */
+    check_gemm(0, 1, 7, 9, 777, (real)0.5, 1, 3, three);      /* 4 + 3 rows, 5 + 4 columns */
+    check_gemm(0, 1, 1, 13, 513, -1, (real)0.25, 1, two);
+    check_gemm(0, 1, 64, 64, 259, 1, 0, 0, three);            /* C of DOT_MAX_C numbers */
     thread_pool_free(two);
     thread_pool_free(three);
 }
