@@ -37,7 +37,24 @@
 #include <stddef.h>
 #include <string.h>
 
+/* The narrow tile (choose_tile, gemm.h): 8 rows of 3 vectors, 24
+ * accumulators, where there are 32 vector registers; elsewhere the main
+ * tile only. */
+#if SIMD_VECTORS && SIMD_REGISTERS >= 32 && GEMM_MR != 8 && !defined(GEMM_NO_NARROW_TILE)
+#define GEMM_MR2 8
+#define GEMM_NV2 3
+#else
+#define GEMM_MR2 GEMM_MR
+#define GEMM_NV2 GEMM_NV
+#endif
+#define GEMM_NR2 (GEMM_NV2 * SIMD_LANES)
+#define GEMM_MR2_MAX_M 64                 /* larger C: the main tile */
+#define GEMM_MR_MAX (GEMM_MR > GEMM_MR2 ? GEMM_MR : GEMM_MR2)
+#define GEMM_NV_MAX (GEMM_NV > GEMM_NV2 ? GEMM_NV : GEMM_NV2)
+#define GEMM_TILE_MAX (GEMM_MR * GEMM_NR > GEMM_MR2 * GEMM_NR2 ? GEMM_MR * GEMM_NR : GEMM_MR2 * GEMM_NR2)
+
 _Static_assert(GEMM_MC % GEMM_MR == 0 && GEMM_NC % GEMM_NR == 0, "blocks are whole tiles");
+_Static_assert(GEMM_MC % GEMM_MR2 == 0 && GEMM_NC >= GEMM_NR2, "blocks are whole narrow tiles");
 
 double gemm_flops(int m, int n, int k)
 {
@@ -71,6 +88,15 @@ static int min_int(int a, int b)
     return a < b ? a : b;
 }
 
+/* A register tile: mr rows of nv vectors (nr = nv * SIMD_LANES columns).
+ * gemm.h's GEMM_MR x GEMM_NR, or the narrow one (GEMM_MR2 x GEMM_NR2) for a
+ * C of few rows (choose_tile below). */
+typedef struct {
+    int mr, nv, nr;
+} tile_shape;
+
+static const tile_shape main_tile = { GEMM_MR, GEMM_NV, GEMM_NR };
+
 /* C[i][j] = alpha * sum + beta * C[i][j]; with beta == 0 the old C is not read. */
 static void store(real *c, real alpha, real sum, real beta)
 {
@@ -95,23 +121,23 @@ void gemm_naive(int trans_a, int trans_b, int m, int n, int k, real alpha, const
 /* The mc x kc block of op(A) at (i0, p0), as panels of MR rows: panel r
  * holds rows r*MR .. r*MR+MR-1 column by column (kc columns of MR numbers),
  * the rows past mc filled with zeros, which add nothing.
- * packed: (ceil(mc / MR), kc, MR). */
-static void pack_a(matrix_view A, int i0, int p0, int mc, int kc, real *restrict packed)
+ * packed: (ceil(mc / MR), kc, MR), MR = mr, the tile's rows. */
+static void pack_a(matrix_view A, int i0, int p0, int mc, int kc, int mr, real *restrict packed)
 {
-    for (int r = 0; r < mc; r += GEMM_MR, packed += (long)kc * GEMM_MR) {
-        int rows = min_int(GEMM_MR, mc - r);
+    for (int r = 0; r < mc; r += mr, packed += (long)kc * mr) {
+        int rows = min_int(mr, mc - r);
         const real *corner = A.at + (i0 + r) * A.rs + p0 * A.cs;        /* op(A)[i0+r][p0] */
-        if (A.rs == 1 && rows == GEMM_MR)          /* A^T stored: a column of op(A) is contiguous */
+        if (A.rs == 1 && rows == mr)          /* A^T stored: a column of op(A) is contiguous */
             for (int p = 0; p < kc; p++)
-                memcpy(packed + p * GEMM_MR, corner + p * A.cs, sizeof(real) * GEMM_MR);
-        else if (rows == GEMM_MR)                  /* a transpose: MR rows read side by side */
+                memcpy(packed + p * mr, corner + p * A.cs, sizeof(real) * mr);
+        else if (rows == mr)                  /* a transpose: MR rows read side by side */
             for (int p = 0; p < kc; p++)
-                for (int i = 0; i < GEMM_MR; i++)
-                    packed[p * GEMM_MR + i] = corner[i * A.rs + p * A.cs];
+                for (int i = 0; i < mr; i++)
+                    packed[p * mr + i] = corner[i * A.rs + p * A.cs];
         else                                       /* the last rows, and zeros below them */
             for (int p = 0; p < kc; p++)
-                for (int i = 0; i < GEMM_MR; i++)
-                    packed[p * GEMM_MR + i] = i < rows ? corner[i * A.rs + p * A.cs] : 0;
+                for (int i = 0; i < mr; i++)
+                    packed[p * mr + i] = i < rows ? corner[i * A.rs + p * A.cs] : 0;
     }
 }
 
@@ -127,19 +153,19 @@ static int tail_width(int nr)
 /* The kc x nc block of op(B) at (p0, j0), as panels of NR columns: panel s
  * holds columns s*NR .. s*NR+NR-1 row by row; a last panel of fewer columns
  * is tail_width(columns) wide, zero-padded past nc.
- * packed: (ceil(nc / NR), kc, NR). */
-static void pack_b(matrix_view B, int p0, int j0, int kc, int nc, real *restrict packed)
+ * packed: (ceil(nc / NR), kc, NR), NR = nr, the tile's columns. */
+static void pack_b(matrix_view B, int p0, int j0, int kc, int nc, int nr, real *restrict packed)
 {
-    for (int s = 0; s < nc; s += GEMM_NR, packed += (long)kc * GEMM_NR) {
-        int cols = min_int(GEMM_NR, nc - s);
+    for (int s = 0; s < nc; s += nr, packed += (long)kc * nr) {
+        int cols = min_int(nr, nc - s);
         const real *corner = B.at + p0 * B.rs + (j0 + s) * B.cs;        /* op(B)[p0][j0+s] */
-        if (B.cs == 1 && cols == GEMM_NR)          /* B stored as it is used: a row is contiguous */
+        if (B.cs == 1 && cols == nr)          /* B stored as it is used: a row is contiguous */
             for (int p = 0; p < kc; p++)
-                memcpy(packed + p * GEMM_NR, corner + p * B.rs, sizeof(real) * GEMM_NR);
-        else if (cols == GEMM_NR)                  /* a transpose: NR rows of B^T read side by side */
+                memcpy(packed + p * nr, corner + p * B.rs, sizeof(real) * nr);
+        else if (cols == nr)                  /* a transpose: NR rows of B^T read side by side */
             for (int p = 0; p < kc; p++)
-                for (int j = 0; j < GEMM_NR; j++)
-                    packed[p * GEMM_NR + j] = corner[j * B.cs + p * B.rs];
+                for (int j = 0; j < nr; j++)
+                    packed[p * nr + j] = corner[j * B.cs + p * B.rs];
         else {                                     /* the last columns, zeros after them to whole vectors */
             int width = tail_width(cols);
             for (int p = 0; p < kc; p++)
@@ -208,58 +234,73 @@ typedef struct {
 
 #if SIMD_VECTORS
 
-/* The first nv vectors of the tile's columns (nv <= NV, a constant where it
- * is inlined, so the loops unroll and acc stays in registers). */
-static inline ALWAYS_INLINE SIMD_FULL_WIDTH void tile_sums_nv(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR], int nv)
+/* The first nv vectors of the tile's columns, mr rows (mr <= GEMM_MR_MAX,
+ * nv <= GEMM_NV_MAX, constants where it is inlined, so the loops unroll and
+ * acc stays in registers); tile: rows ld reals apart. */
+static inline ALWAYS_INLINE SIMD_FULL_WIDTH void tile_sums_rv(int kc, strip as, strip bs, real *tile, int ld, int mr,
+                                                              int nv)
 {
     const real *restrict a = as.at, *restrict b = bs.at;
-    simd_vec acc[GEMM_MR][GEMM_NV];
-    UNROLLED for (int i = 0; i < GEMM_MR; i++)
+    simd_vec acc[GEMM_MR_MAX][GEMM_NV_MAX];
+    UNROLLED for (int i = 0; i < mr; i++)
         UNROLLED for (int v = 0; v < nv; v++)
             acc[i][v] = (simd_vec){ 0 };
     for (int p = 0; p < kc; p++, a += as.step, b += bs.step) {
-        simd_vec b_row[GEMM_NV];                  /* B[p][0 .. nv * LANES - 1] */
+        simd_vec b_row[GEMM_NV_MAX];              /* B[p][0 .. nv * LANES - 1] */
         UNROLLED for (int v = 0; v < nv; v++)
             memcpy(&b_row[v], b + v * SIMD_LANES, sizeof b_row[v]);    /* an unaligned vector load */
-        UNROLLED for (int i = 0; i < GEMM_MR; i++)
+        UNROLLED for (int i = 0; i < mr; i++)
             UNROLLED for (int v = 0; v < nv; v++)
                 acc[i][v] += a[i] * b_row[v];     /* a[i] broadcast to every lane */
     }
-    UNROLLED for (int i = 0; i < GEMM_MR; i++)
+    UNROLLED for (int i = 0; i < mr; i++)
         UNROLLED for (int v = 0; v < nv; v++)
-            memcpy(&tile[i][v * SIMD_LANES], &acc[i][v], sizeof acc[i][v]);
+            memcpy(&tile[i * ld + v * SIMD_LANES], &acc[i][v], sizeof acc[i][v]);
 }
 
-/* The tile's sums over nv vectors of columns: the whole tile (nv = NV) or
- * a narrow last panel; each element is the same running sum over p either
- * way, so the width never changes a bit of C. */
-static SIMD_FULL_WIDTH void tile_sums(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR], int nv)
+/* The tile's sums over nv vectors of columns: the whole tile (nv = its NV)
+ * or a narrow last panel; each element is the same running sum over p
+ * whatever the tile's shape or width, so neither changes a bit of C. */
+#define TILE_CASE(r, v) case (r) * 8 + (v): tile_sums_rv(kc, as, bs, tile, ld, r, v); break
+static SIMD_FULL_WIDTH void tile_sums(int kc, strip as, strip bs, real *tile, int ld, int mr, int nv)
 {
-    switch (nv) {
-    case 1: tile_sums_nv(kc, as, bs, tile, 1); break;
+    switch (mr * 8 + nv) {
+    TILE_CASE(GEMM_MR, 1);
 #if GEMM_NV >= 2
-    case 2: tile_sums_nv(kc, as, bs, tile, 2); break;
+    TILE_CASE(GEMM_MR, 2);
 #endif
 #if GEMM_NV >= 3
-    case 3: tile_sums_nv(kc, as, bs, tile, 3); break;
+    TILE_CASE(GEMM_MR, 3);
 #endif
-    default: tile_sums_nv(kc, as, bs, tile, GEMM_NV); break;
+#if GEMM_NV >= 4
+    TILE_CASE(GEMM_MR, GEMM_NV);
+#endif
+#if GEMM_MR2 != GEMM_MR
+    TILE_CASE(GEMM_MR2, 1);
+#if GEMM_NV2 >= 2
+    TILE_CASE(GEMM_MR2, 2);
+#endif
+#if GEMM_NV2 >= 3
+    TILE_CASE(GEMM_MR2, GEMM_NV2);
+#endif
+#endif
+    default: break;
     }
 }
 
 #else
 
-static void tile_sums(int kc, strip as, strip bs, real tile[GEMM_MR][GEMM_NR], int nv)
+static void tile_sums(int kc, strip as, strip bs, real *tile, int ld, int mr, int nv)
 {
     const real *restrict a = as.at, *restrict b = bs.at;
     int width = nv * SIMD_LANES;
-    for (int i = 0; i < GEMM_MR; i++)
+    for (int i = 0; i < mr; i++)
         for (int j = 0; j < width; j++)
-            tile[i][j] = 0;
+            tile[i * ld + j] = 0;
     for (int p = 0; p < kc; p++, a += as.step, b += bs.step)
-        for (int i = 0; i < GEMM_MR; i++)
+        for (int i = 0; i < mr; i++)
             for (int j = 0; j < width; j++)
-                tile[i][j] += a[i] * b[j];
+                tile[i * ld + j] += a[i] * b[j];
 }
 
 #endif
@@ -279,14 +320,15 @@ static void prefetch_tile(const real *c, int ldc, int mr, int nr)
 #endif
 }
 
-static void micro_kernel(int kc, strip as, strip bs, real *restrict c, int ldc, int mr, int nr,
+/* The mr x nr corner (mr <= t.mr, nr <= t.nr) of tile t's sums into C. */
+static void micro_kernel(tile_shape t, int kc, strip as, strip bs, real *restrict c, int ldc, int mr, int nr,
                          real alpha, real beta)
 {
-    _Alignas(64) real tile[GEMM_MR][GEMM_NR];
+    _Alignas(64) real tile[GEMM_TILE_MAX];
     prefetch_tile(c, ldc, mr, nr);
-    tile_sums(kc, as, bs, tile, nr == GEMM_NR ? GEMM_NV : tail_width(nr) / SIMD_LANES);
+    tile_sums(kc, as, bs, tile, t.nr, t.mr, nr == t.nr ? t.nv : tail_width(nr) / SIMD_LANES);
     for (int i = 0; i < mr; i++)
-        store_row(c + (long)i * ldc, tile[i], nr, alpha, beta);
+        store_row(c + (long)i * ldc, tile + i * t.nr, nr, alpha, beta);
 }
 
 /* ---------------------------------------------------------------- 5. long thin sums: dot products */
@@ -439,25 +481,25 @@ static int use_b_in_place(matrix_view B, int m)
     return B.cs == 1 && m <= GEMM_MC;
 }
 
-static int use_a_in_place(matrix_view A, int n)
+static int use_a_in_place(matrix_view A, int n, tile_shape t)
 {
-    return A.rs == 1 && n <= 4 * GEMM_NR;
+    return A.rs == 1 && n <= 4 * t.nr;
 }
 
 /* B's sliver at columns jc+jr .. of the block starting at row pc. */
-static strip b_sliver(matrix_view B, int in_place, int pc, int jc, int jr, int kc, int nr)
+static strip b_sliver(matrix_view B, int in_place, int pc, int jc, int jr, int kc, int nr, tile_shape t)
 {
-    if (in_place && nr == GEMM_NR)
+    if (in_place && nr == t.nr)
         return (strip){ B.at + pc * B.rs + jc + jr, B.rs };
-    return (strip){ packed_b + (in_place ? 0 : (long)jr * kc), nr == GEMM_NR ? GEMM_NR : tail_width(nr) };
+    return (strip){ packed_b + (in_place ? 0 : (long)jr * kc), nr == t.nr ? t.nr : tail_width(nr) };
 }
 
 /* A's panel at rows ic+ir .. of the block starting at column pc. */
-static strip a_panel(matrix_view A, int in_place, int ic, int ir, int pc, int kc, int mr)
+static strip a_panel(matrix_view A, int in_place, int ic, int ir, int pc, int kc, int mr, tile_shape t)
 {
-    if (in_place && mr == GEMM_MR)
+    if (in_place && mr == t.mr)
         return (strip){ A.at + ic + ir + pc * A.cs, A.cs };
-    return (strip){ packed_a + (in_place ? 0 : (long)ir * kc), GEMM_MR };
+    return (strip){ packed_a + (in_place ? 0 : (long)ir * kc), t.mr };
 }
 
 /* The block C (m x n) on one thread: the five loops of BLIS around the
@@ -467,35 +509,36 @@ static strip a_panel(matrix_view A, int in_place, int ic, int ir, int pc, int kc
  * gave different bits). The sum over p runs in blocks of KC; the first
  * block applies beta, the later ones add (beta = 1). */
 static void gemm_block(matrix_view A, matrix_view B, int m, int n, int k, real alpha, real beta,
-                       real *c, int ldc, int dots)
+                       real *c, int ldc, int dots, tile_shape t)
 {
     if (dots) {
         dot_block(A, B, m, n, k, alpha, beta, c, ldc);
         return;
     }
-    int a_in_place = use_a_in_place(A, n), b_in_place = use_b_in_place(B, m);
-    for (int jc = 0; jc < n; jc += GEMM_NC) {                     /* panel of B: L2/L3 */
-        int nc = min_int(GEMM_NC, n - jc), nc_whole = nc - nc % GEMM_NR;
+    int a_in_place = use_a_in_place(A, n, t), b_in_place = use_b_in_place(B, m);
+    int nc_max = GEMM_NC / t.nr * t.nr;                            /* whole tiles */
+    for (int jc = 0; jc < n; jc += nc_max) {                     /* panel of B: L2/L3 */
+        int nc = min_int(nc_max, n - jc), nc_whole = nc - nc % t.nr;
         for (int pc = 0; pc < k; pc += GEMM_KC) {
             int kc = min_int(GEMM_KC, k - pc);
             real beta_here = pc == 0 ? beta : 1;
             if (!b_in_place)
-                pack_b(B, pc, jc, kc, nc, packed_b);
+                pack_b(B, pc, jc, kc, nc, t.nr, packed_b);
             else if (nc_whole < nc)
-                pack_b(B, pc, jc + nc_whole, kc, nc - nc_whole, packed_b);
+                pack_b(B, pc, jc + nc_whole, kc, nc - nc_whole, t.nr, packed_b);
             for (int ic = 0; ic < m; ic += GEMM_MC) {             /* block of A: L2 */
-                int mc = min_int(GEMM_MC, m - ic), mc_whole = mc - mc % GEMM_MR;
+                int mc = min_int(GEMM_MC, m - ic), mc_whole = mc - mc % t.mr;
                 if (!a_in_place)
-                    pack_a(A, ic, pc, mc, kc, packed_a);
+                    pack_a(A, ic, pc, mc, kc, t.mr, packed_a);
                 else if (mc_whole < mc)
-                    pack_a(A, ic + mc_whole, pc, mc - mc_whole, kc, packed_a);
-                for (int jr = 0; jr < nc; jr += GEMM_NR) {        /* sliver of B: L1 */
-                    int nr = min_int(GEMM_NR, nc - jr);
-                    strip b = b_sliver(B, b_in_place, pc, jc, jr, kc, nr);
-                    for (int ir = 0; ir < mc; ir += GEMM_MR) {    /* the register tile */
-                        int mr = min_int(GEMM_MR, mc - ir);
-                        strip a = a_panel(A, a_in_place, ic, ir, pc, kc, mr);
-                        micro_kernel(kc, a, b, c + (long)(ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha, beta_here);
+                    pack_a(A, ic + mc_whole, pc, mc - mc_whole, kc, t.mr, packed_a);
+                for (int jr = 0; jr < nc; jr += t.nr) {        /* sliver of B: L1 */
+                    int nr = min_int(t.nr, nc - jr);
+                    strip b = b_sliver(B, b_in_place, pc, jc, jr, kc, nr, t);
+                    for (int ir = 0; ir < mc; ir += t.mr) {    /* the register tile */
+                        int mr = min_int(t.mr, mc - ir);
+                        strip a = a_panel(A, a_in_place, ic, ir, pc, kc, mr, t);
+                        micro_kernel(t, kc, a, b, c + (long)(ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha, beta_here);
                     }
                 }
             }
@@ -511,19 +554,39 @@ static void scale_c(int m, int n, real beta, real *c, int ldc)
             store(&c[(long)i * ldc + j], 0, 0, beta);
 }
 
+/* The tile for a C of m rows and a sum of k terms (a fixed rule on the
+ * shape, so one shape always takes one path): the narrow tile when m is
+ * small (at most GEMM_MR2_MAX_M), whole tiles of its rows waste fewer rows
+ * of zeros than the main tile's, and the sum is short (8 < k <= 64), where
+ * each tile's fixed cost (zeroing, storing the tile) weighs most: lesson
+ * 10's convolution, 16 filters x 25 taps, is 2 tiles of 8 rows, not 3 of 6
+ * (18 rows, one in nine computed for nothing). Measured in CPU time on one
+ * thread of a shared 2-core Xeon (build/probe, the lead's report): 16 x
+ * 73728 x 25 about 1.2x faster; but 32 x 25088 x 144 about 0.9x (a longer
+ * sum) and 16 x 100352 x 4 about 0.9x (4 terms: storing C is all the work),
+ * hence the bounds on k. Both tiles sum every element in the same order, in
+ * blocks of GEMM_KC: the choice changes no bit. */
+static tile_shape choose_tile(int m, int k)
+{
+    tile_shape narrow = { GEMM_MR2, GEMM_NV2, GEMM_NR2 };
+    int waste_main = (GEMM_MR - m % GEMM_MR) % GEMM_MR, waste_narrow = (GEMM_MR2 - m % GEMM_MR2) % GEMM_MR2;
+    return m <= GEMM_MR2_MAX_M && waste_narrow < waste_main && k > 8 && k <= 64 ? narrow : main_tile;
+}
+
 /* ---------------------------------------------------------------- 4. threads */
 
 typedef struct {
     matrix_view A, B;
     int m, n, k, ldc, parts, by_rows, dots;
     real alpha, beta, *c;
+    tile_shape tile;
 } gemm_job;
 
 /* Part i of C: a band of whole MR-row tiles (by_rows) or NR-column tiles. */
 static void gemm_part(void *ctx, int i)
 {
     const gemm_job *g = ctx;
-    int unit = g->by_rows ? (g->dots ? DOT_ROWS : GEMM_MR) : (g->dots ? DOT_COLS : GEMM_NR);
+    int unit = g->by_rows ? (g->dots ? DOT_ROWS : g->tile.mr) : (g->dots ? DOT_COLS : g->tile.nr);
     int size = g->by_rows ? g->m : g->n;
     long first, count;
     split_range((size + unit - 1) / unit, g->parts, i, &first, &count);
@@ -533,11 +596,11 @@ static void gemm_part(void *ctx, int i)
     if (g->by_rows) {
         matrix_view A = g->A;
         A.at += from * A.rs;
-        gemm_block(A, g->B, to - from, g->n, g->k, g->alpha, g->beta, g->c + (long)from * g->ldc, g->ldc, g->dots);
+        gemm_block(A, g->B, to - from, g->n, g->k, g->alpha, g->beta, g->c + (long)from * g->ldc, g->ldc, g->dots, g->tile);
     } else {
         matrix_view B = g->B;
         B.at += from * B.cs;
-        gemm_block(g->A, B, g->m, to - from, g->k, g->alpha, g->beta, g->c + from, g->ldc, g->dots);
+        gemm_block(g->A, B, g->m, to - from, g->k, g->alpha, g->beta, g->c + from, g->ldc, g->dots, g->tile);
     }
 }
 
@@ -551,7 +614,7 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
         return;
     }
     gemm_job g = { view_of(a, lda, trans_a), view_of(b, ldb, trans_b), m, n, k, ldc,
-                   thread_pool_size(pool), 0, 0, alpha, beta, c };
+                   thread_pool_size(pool), 0, 0, alpha, beta, c, choose_tile(m, k) };
     g.dots = use_dot_products(g.A, g.B, m, n, k);
     /* Cut along the side with more tiles (dot products: more blocks), so
      * every thread gets whole tiles. */
@@ -560,7 +623,7 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
         g.by_rows = row_blocks >= col_blocks || row_blocks % g.parts == 0;
     }
     else
-        g.by_rows = (m + GEMM_MR - 1) / GEMM_MR >= (n + GEMM_NR - 1) / GEMM_NR;
+        g.by_rows = (m + g.tile.mr - 1) / g.tile.mr >= (n + g.tile.nr - 1) / g.tile.nr;
     if (gemm_flops(m, n, k) < 1e6)           /* too small to be worth waking threads */
         g.parts = 1;
     thread_pool_run(g.parts > 1 ? pool : NULL, g.parts, gemm_part, &g);
@@ -585,7 +648,7 @@ void gemm_pack_a_all(int trans_a, int m, int k, const real *a, int lda, real *pa
 {
     matrix_view A = view_of(a, lda, trans_a);
     for (int pc = 0; pc < k; pc += GEMM_KC)
-        pack_a(A, 0, pc, m, min_int(GEMM_KC, k - pc), packed + pc * padded_rows(m));
+        pack_a(A, 0, pc, m, min_int(GEMM_KC, k - pc), GEMM_MR, packed + pc * padded_rows(m));
 }
 
 const real *gemm_packed_a_panel(const real *packed, int m, int k, int i0, int p0)
@@ -613,7 +676,7 @@ void gemm_with_callbacks(int m, int n, int k, const gemm_callbacks *cb)
                 for (int jr = 0; jr < nc; jr += GEMM_NR)
                     for (int ir = 0; ir < mc; ir += GEMM_MR) {
                         strip a = { a_panels[ir / GEMM_MR], GEMM_MR }, b = { b_panels[jr / GEMM_NR], GEMM_NR };
-                        micro_kernel(kc, a, b, tile, GEMM_NR, GEMM_MR, GEMM_NR, 1, 0);
+                        micro_kernel(main_tile, kc, a, b, tile, GEMM_NR, GEMM_MR, GEMM_NR, 1, 0);
                         cb->take_tile(cb->ctx, ic + ir, jc + jr, pc, kc, tile);
                     }
             }

@@ -27,8 +27,12 @@
  *     each C[i][j] is summed in SIMD_LANES partial sums (lane l takes the
  *     terms p = l, l + LANES, ...), added pairwise at the end, then the
  *     last k % LANES terms;
- *   - otherwise the register tile: each C[i][j] is one running sum over p
- *     in increasing order, cut into blocks of GEMM_KC.
+ *   - otherwise a register tile: each C[i][j] is one running sum over p
+ *     in increasing order, cut into blocks of GEMM_KC. The tile is the main
+ *     one below, or, with 32 vector registers, a narrow 8-row one (8 x 48
+ *     floats on AVX-512) for a C of at most 64 rows that it covers with
+ *     fewer rows of zeros, when 8 < k <= 64 (gemm.c's choose_tile): the
+ *     same sums in the same order, so the same bits as the main tile.
  * So one build gives the same C for any number of threads; the two paths
  * round differently from each other (and from gemm_naive), and the dot
  * products' rounding depends on the vector width. */
