@@ -3,7 +3,8 @@
  *   1. Packing. The blocks of A and B that the inner loops use are copied
  *      into small contiguous buffers first, in exactly the order the
  *      micro-kernel reads them, so every load is sequential, whatever the
- *      leading dimensions or transposes were.
+ *      leading dimensions or transposes were (a B stored transposed, as in
+ *      dW = dY cols^T, 16 x 16 blocks at a time, transposed in registers).
  *   2. A register tile. The micro-kernel keeps an MR x NR tile of C in
  *      registers and adds one outer product of a column of A and a row of B
  *      to it for each p. Its shape follows the vector unit (gemm.h): with
@@ -36,6 +37,16 @@
 
 #include <stddef.h>
 #include <string.h>
+
+/* Loops of fixed count unrolled completely, and the kernels inlined where
+ * they are called with constant shapes (section 2 says why). */
+#if defined(__GNUC__) || defined(__clang__)
+#define UNROLLED _Pragma("GCC unroll 16")
+#define ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define UNROLLED
+#define ALWAYS_INLINE
+#endif
 
 /* The narrow tile (choose_tile, gemm.h): 8 rows of 3 vectors, 24
  * accumulators, where there are 32 vector registers; elsewhere the main
@@ -150,6 +161,63 @@ static int tail_width(int nr)
     return (nr + SIMD_LANES - 1) / SIMD_LANES * SIMD_LANES;
 }
 
+/* A 16 x 16 block of floats transposed in vector registers, where the
+ * compiler has __builtin_shufflevector (clang, gcc >= 12) and vectors are
+ * 16 floats (AVX-512): from 16 rows of src (ld apart) to 16 rows of dst
+ * (ld_dst apart). Four rounds, one per bit s of the index: rows i and i + s
+ * (bit s of i clear) swap their off-diagonal s x s blocks; after the four,
+ * element (i, q) has moved to (q, i). 64 shuffles for 256 numbers, where a
+ * plain loop needs a load and a store for each. */
+#if defined(__has_builtin)
+#if SIMD_VECTORS && SIMD_LANES == 16 && SIMD_REAL_BYTES == 4 && __has_builtin(__builtin_shufflevector)
+#define TRANSPOSE_16 1
+#endif
+#endif
+
+#ifdef TRANSPOSE_16
+#define LO_(s, q) (((q) & (s)) ? 16 + (q) - (s) : (q))
+#define HI_(s, q) (((q) & (s)) ? 16 + (q) : (q) + (s))
+#define IDX16_(F, s) F(s, 0), F(s, 1), F(s, 2), F(s, 3), F(s, 4), F(s, 5), F(s, 6), F(s, 7), \
+                     F(s, 8), F(s, 9), F(s, 10), F(s, 11), F(s, 12), F(s, 13), F(s, 14), F(s, 15)
+#define SWAP_ROUND_(s)                                                                            \
+    for (int i = 0; i < 16; i++)                                                                  \
+        if (!(i & (s))) {                                                                         \
+            simd_vec lo = __builtin_shufflevector(r[i], r[i + (s)], IDX16_(LO_, s));              \
+            simd_vec hi = __builtin_shufflevector(r[i], r[i + (s)], IDX16_(HI_, s));              \
+            r[i] = lo;                                                                            \
+            r[i + (s)] = hi;                                                                      \
+        }
+
+static inline ALWAYS_INLINE SIMD_FULL_WIDTH void transpose_16(const real *src, long ld, real *dst, long ld_dst)
+{
+    simd_vec r[16];
+    UNROLLED for (int i = 0; i < 16; i++)
+        memcpy(&r[i], src + i * ld, sizeof r[i]);
+    UNROLLED SWAP_ROUND_(8)
+    UNROLLED SWAP_ROUND_(4)
+    UNROLLED SWAP_ROUND_(2)
+    UNROLLED SWAP_ROUND_(1)
+    UNROLLED for (int i = 0; i < 16; i++)
+        memcpy(dst + i * ld_dst, &r[i], sizeof r[i]);
+}
+#endif
+
+/* A whole panel of nr columns of op(B) = B^T stored (op(B)[p][j] at
+ * corner[j * ld + p]), kc rows, into packed (kc x nr, row by row). */
+static void pack_b_transposed(const real *corner, long ld, int kc, int nr, real *restrict packed)
+{
+    int p = 0;
+#ifdef TRANSPOSE_16
+    if (nr % 16 == 0)
+        for (; p + 16 <= kc; p += 16)
+            for (int j = 0; j < nr; j += 16)
+                transpose_16(corner + j * ld + p, ld, packed + (long)p * nr + j, nr);
+#endif
+    for (; p < kc; p++)
+        for (int j = 0; j < nr; j++)
+            packed[p * nr + j] = corner[j * ld + p];
+}
+
 /* The kc x nc block of op(B) at (p0, j0), as panels of NR columns: panel s
  * holds columns s*NR .. s*NR+NR-1 row by row; a last panel of fewer columns
  * is tail_width(columns) wide, zero-padded past nc.
@@ -162,7 +230,9 @@ static void pack_b(matrix_view B, int p0, int j0, int kc, int nc, int nr, real *
         if (B.cs == 1 && cols == nr)          /* B stored as it is used: a row is contiguous */
             for (int p = 0; p < kc; p++)
                 memcpy(packed + p * nr, corner + p * B.rs, sizeof(real) * nr);
-        else if (cols == nr)                  /* a transpose: NR rows of B^T read side by side */
+        else if (cols == nr && B.rs == 1)     /* B^T stored: NR rows of it read side by side */
+            pack_b_transposed(corner, B.cs, kc, nr, packed);
+        else if (cols == nr)                  /* (a view with both strides > 1) */
             for (int p = 0; p < kc; p++)
                 for (int j = 0; j < nr; j++)
                     packed[p * nr + j] = corner[j * B.cs + p * B.rs];
@@ -224,13 +294,6 @@ typedef struct {
  * objdump -d build/obj/fast/gemm.o). Without vector extensions: the same
  * sums in plain arrays, which the vectoriser may or may not keep in
  * registers. */
-#if defined(__GNUC__) || defined(__clang__)
-#define UNROLLED _Pragma("GCC unroll 16")
-#define ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define UNROLLED
-#define ALWAYS_INLINE
-#endif
 
 #if SIMD_VECTORS
 
@@ -560,11 +623,12 @@ static void scale_c(int m, int n, real beta, real *c, int ldc)
  * of zeros than the main tile's, and the sum is short (8 < k <= 64), where
  * each tile's fixed cost (zeroing, storing the tile) weighs most: lesson
  * 10's convolution, 16 filters x 25 taps, is 2 tiles of 8 rows, not 3 of 6
- * (18 rows, one in nine computed for nothing). Measured in CPU time on one
- * thread of a shared 2-core Xeon (build/probe, the lead's report): 16 x
- * 73728 x 25 about 1.2x faster; but 32 x 25088 x 144 about 0.9x (a longer
- * sum) and 16 x 100352 x 4 about 0.9x (4 terms: storing C is all the work),
- * hence the bounds on k. Both tiles sum every element in the same order, in
+ * (18 rows, one in nine computed for nothing). In processor time on one
+ * thread of a shared 2-core Xeon (AVX-512), the narrow tile made 16 x 73728
+ * x 25 about 1.2x faster, but 32 x 25088 x 144 (a longer sum) and 16 x
+ * 100352 x 4 (4 terms: storing C is all the work) about 0.9x as fast, in a
+ * trial without the bounds on k, hence the bounds (build/gemm_shapes
+ * against a build with -DGEMM_NO_NARROW_TILE compares the rule as it is). Both tiles sum every element in the same order, in
  * blocks of GEMM_KC: the choice changes no bit. */
 static tile_shape choose_tile(int m, int k)
 {
