@@ -20,9 +20,22 @@
  * Two versions with the same arguments and the same result (up to
  * rounding): gemm_naive, the triple loop of the definition, is the
  * reference; gemm is the fast one (packing, cache blocking, a register
- * tile: gemm.c explains each). Both sum over p in increasing order, in
- * blocks of GEMM_KC for the fast one, so a given build gives the same C for
- * any number of threads. */
+ * tile: gemm.c explains each). The fast one picks its path from the shape
+ * and the storage alone, never from the number of threads:
+ *   - dot products, when C = A B^T (trans_a == 0, trans_b != 0), k >= 256
+ *     and m * n <= 4096 (a convolution's filter gradient, dW = dY cols^T):
+ *     each C[i][j] is summed in SIMD_LANES partial sums (lane l takes the
+ *     terms p = l, l + LANES, ...), added pairwise at the end, then the
+ *     last k % LANES terms;
+ *   - otherwise a register tile: each C[i][j] is one running sum over p
+ *     in increasing order, cut into blocks of GEMM_KC. The tile is the main
+ *     one below, or, with 32 vector registers, a narrow 8-row one (8 x 48
+ *     floats on AVX-512) for a C of at most 64 rows that it covers with
+ *     fewer rows of zeros, when 8 < k <= 64 (gemm.c's choose_tile): the
+ *     same sums in the same order, so the same bits as the main tile.
+ * So one build gives the same C for any number of threads; the two paths
+ * round differently from each other (and from gemm_naive), and the dot
+ * products' rounding depends on the vector width. */
 #ifndef GEMM_H
 #define GEMM_H
 

@@ -144,8 +144,41 @@ static void test_gemm_conv_shapes_threads_same_bits(void)
      * dot products (DOT_MAX_C 4,096), but each thread's half is not; the
      * halves once switched to dot products, and 2 threads differed from 1. */
     check_gemm(0, 1, 64, 128, 256, 1, 0, 0, two);
+    /* The dot products' blocks (gemm.c section 5: 4 rows x 5 columns, chunks
+     * of 256 terms, vectors of SIMD_LANES): whole blocks and every kind of
+     * edge, several chunks and a last partial vector of the sum. */
+    check_gemm(0, 1, 16, 25, 4000 + 7, 1, 0, 0, two);        /* lesson 10's dW, shorter */
+    check_gemm(0, 1, 16, 4, 3001, 1, 0, 0, three);            /* deep conv1's dW (4 taps) */
+    check_gemm(0, 1, 7, 9, 777, (real)0.5, 1, 3, three);      /* 4 + 3 rows, 5 + 4 columns */
+    check_gemm(0, 1, 1, 13, 513, -1, (real)0.25, 1, two);
+    check_gemm(0, 1, 64, 64, 259, 1, 0, 0, three);            /* C of DOT_MAX_C numbers */
+    /* The narrow tile (gemm.c's choose_tile: m <= 64 rows in fewer wasted
+     * rows of 8 than of 6, 8 < k <= 64): whole tiles, a last partial tile
+     * of rows and of columns, B's block boundary (NC), A read in place. */
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++) {
+            check_gemm(ta, tb, 16, 576 * 3 + 5, 25, 1, 0, 0, two);
+            check_gemm(ta, tb, 13, 1100, 9, (real)0.5, 1, 2, three);
+            check_gemm(ta, tb, 32, 150, 64, 1, (real)-0.5, 0, two);
+            check_gemm(ta, tb, 7, 47, 33, 1, 0, 1, three);
+        }
     thread_pool_free(two);
     thread_pool_free(three);
+}
+
+/* Every element of C is the same running sum whichever register tile
+ * computed it: 16 rows (the narrow tile of gemm.c's choose_tile where there
+ * is one) give the bits of the same 16 rows inside a C of 66 (the main
+ * tile). */
+static void test_gemm_tile_changes_no_bit(void)
+{
+    int m_small = 16, m_large = 66, n = 300, k = 25;
+    real *a = random_tensor(&rng, (long)m_large * k), *b = random_tensor(&rng, (long)k * n);
+    real *c_small = tensor_alloc((size_t)m_small * n, "C"), *c_large = tensor_alloc((size_t)m_large * n, "C");
+    gemm(0, 0, m_small, n, k, 1, a, k, b, n, 0, c_small, n, NULL);
+    gemm(0, 0, m_large, n, k, 1, a, k, b, n, 0, c_large, n, NULL);
+    CHECK(memcmp(c_small, c_large, sizeof(real) * (size_t)m_small * n) == 0);
+    free(a); free(b); free(c_small); free(c_large);
 }
 
 static void test_gemm_empty_sum_scales_c(void)
@@ -495,6 +528,7 @@ int main(void)
     RUN_TEST(test_gemm_odd_sizes_every_transpose);
     RUN_TEST(test_gemm_alpha_beta_and_leading_dimensions);
     RUN_TEST(test_gemm_conv_shapes_threads_same_bits);
+    RUN_TEST(test_gemm_tile_changes_no_bit);
     RUN_TEST(test_gemm_empty_sum_scales_c);
     RUN_TEST(test_im2col_of_lesson01_example);
     RUN_TEST(test_conv_batch_every_geometry);
