@@ -13,6 +13,9 @@
  *     those of the two (src/stats.h), the network learns (far above chance); the same
  *     numbers with 1 and 3 threads; the ingredients' numbers (step 2);
  *   - the ablation on the same data: eight rows, each a finite mean;
+ *   - Fashion-MNIST's recipe (--fashion) on the same data with a
+ *     classes.txt: it runs with mirrors (the quick recipe without), prints
+ *     the ten names, and learns;
  *   - a bad --net and an unknown flag: one line, non-zero status. */
 #include <math.h>
 #include <stdio.h>
@@ -260,6 +263,31 @@ static void test_ablation(void)
     program_result_free(&r);
 }
 
+static void test_fashion_recipe(void)
+{
+    char path[700], cmd[800];
+    snprintf(path, sizeof path, "%s/classes.txt", data_dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int c = 0; c < 10; c++)
+        fprintf(f, "kind%c\n", 'A' + c);
+    CHECK(fclose(f) == 0);
+    program_result r = lesson("--fashion --seeds 1 --validation 50 --batch 16 --epochs 2");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "kindA");                            /* the names from the data's classes.txt */
+    CHECK_CONTAINS(r.out, "kindJ");
+    CHECK_CONTAINS(r.out, "mirrors on");                       /* the one recipe with mirrors (not digits') */
+    CHECK(strstr(first_run.out, "mirrors off") != NULL);
+    double acc[1];
+    CHECK_INT(seed_accuracies(r.out, acc, 1), 1);
+    CHECK(acc[0] >= 30 && acc[0] <= 100);                     /* chance is 10% */
+    program_result_free(&r);
+    snprintf(cmd, sizeof cmd, "rm -f '%s'", path);
+    CHECK(shell_ok(cmd));
+}
+
 static void test_bad_input(void)
 {
     program_result r = lesson("--net 'conv 8 3, maxpool 3, flatten, dense 10'");
@@ -292,6 +320,7 @@ int main(void)
     RUN_TEST(test_ingredients_step);
     RUN_TEST(test_same_numbers_for_any_thread_count);
     RUN_TEST(test_ablation);
+    RUN_TEST(test_fashion_recipe);
     RUN_TEST(test_bad_input);
     program_result_free(&first_run);
     return harness_finish();
