@@ -82,16 +82,17 @@ static const char *program = "16_train_fast";
 /* Flags left at -1 keep the recipe's value. */
 static options parse_flags(int argc, char **argv)
 {
-    options o = { .data = "data/mnist", .seeds = 5, .validation = VALIDATION_DEFAULT, .threads = 2, .seed = 1,
+    options o = { .data = NULL, .seeds = 0, .validation = VALIDATION_DEFAULT, .threads = 2, .seed = 1,
                   .epochs = -1, .batch = -1, .optimizer = -1, .schedule = -1, .shift = -1, .tta = -1, .flip = -1,
                   .lr = -1, .warmup = -1, .momentum = -1, .weight_decay = -1, .smoothing = -1, .ema = -1 };
     int step = 0;
     const flag_spec specs[] = {
-        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
+        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files (default data/mnist; with --fashion "
+                  "data/fashion-mnist)"),
         FLAG_SWITCH("--full", &o.full, "the full recipe (make speedrun); default: the quick one"),
         FLAG_SWITCH("--fashion", &o.fashion, "Fashion-MNIST's recipe (make fashion; with --data data/fashion-mnist)"),
         FLAG_SWITCH("--ablation", &o.ablation, "lesson 10's recipe, then one ingredient added at a time"),
-        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "train from seeds 1 .. N (default 5)"),
+        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "train from seeds 1 .. N (default 5; with --fashion 1)"),
         FLAG_LONG("--seed", &o.seed, 0, 2000000000L, "N", "the first seed (default 1)"),
         FLAG_INT("--validation", &o.validation, 0, 2000000000L, "N", "hold out the last N training images "
                  "(default: 5000; 0: none)"),
@@ -116,6 +117,10 @@ static options parse_flags(int argc, char **argv)
     };
     flag_set set = { program, "16_train_fast [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
     flags_parse_or_exit(&set, argc, argv, NULL, NULL);
+    if (!o.data)
+        o.data = o.fashion ? "data/fashion-mnist" : "data/mnist";
+    if (o.seeds == 0)
+        o.seeds = o.fashion ? 1 : 5;
     lesson_set_stepping(step);
     return o;
 }

@@ -286,6 +286,14 @@ static void test_fashion_recipe(void)
     program_result_free(&r);
     snprintf(cmd, sizeof cmd, "rm -f '%s'", path);
     CHECK(shell_ok(cmd));
+    /* without --data, --fashion reads data/fashion-mnist (here: a directory without it) */
+    const char *b = build_dir();
+    snprintf(cmd, sizeof cmd, "B=%s'%s'; cd '%s/..' && \"$B/lessons/16_train_fast\" --fashion",
+             b[0] == '/' ? "" : "\"$PWD\"/", b, data_dir);
+    r = run_program(cmd);
+    CHECK_INT(r.exit_code, 1);
+    CHECK_CONTAINS(r.err, "data/fashion-mnist/");
+    program_result_free(&r);
 }
 
 static void test_bad_input(void)
