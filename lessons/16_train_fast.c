@@ -17,6 +17,7 @@
  *
  * Run:   build/lessons/16_train_fast              (the quick recipe, 5 seeds: a minute or two)
  *        make speedrun                            (the full recipe, 5 seeds)
+ *        make fashion                             (Fashion-MNIST's recipe, --fashion: one seed, mirrors on)
  *        build/lessons/16_train_fast --ablation   (add one ingredient at a time to lesson 10's recipe)
  * Notes: notes/16_train_fast.md */
 #include <math.h>
@@ -62,8 +63,19 @@ static const speed_recipe quick_recipe = {
     .shift = 1, .ema = 0, .tta = 1, .threads = 2,
 };
 
+/* ... and Fashion-MNIST's (make fashion): the clothes are left-right symmetric, so the training
+ * images are also mirrored at random; chosen on the validation images (notes/10_mnist.md). */
+#define FASHION_NET "conv 32 3 same, batchnorm, relu, maxpool 2, conv 64 3 same, batchnorm, relu, maxpool 2, " \
+                    "flatten, dense 128, batchnorm, relu, dense 10"
+static const speed_recipe fashion_recipe = {
+    .net = FASHION_NET, .epochs = 12, .batch = 128, .optimizer = SPEED_NESTEROV, .lr = 0.2, .lr_decay = 1,
+    .schedule = SCHEDULE_ONE_CYCLE, .warmup = 0.2, .momentum = 0.9, .weight_decay = 5e-4, .smoothing = 0.1,
+    .shift = 1, .ema = 0, .tta = 1, .threads = 2, .flip = 1,
+};
+
 typedef struct {
     const char *data, *net, *curve;
+    int fashion, flip;
     int seeds, full, ablation, no_test, validation, threads, epochs, batch, optimizer, schedule, shift, tta;
     double lr, warmup, momentum, weight_decay, smoothing, ema;
     long seed;
@@ -74,15 +86,17 @@ static const char *program = "16_train_fast";
 /* Flags left at -1 keep the recipe's value. */
 static options parse_flags(int argc, char **argv)
 {
-    options o = { .data = "data/mnist", .seeds = 5, .validation = VALIDATION_DEFAULT, .threads = 2, .seed = 1,
-                  .epochs = -1, .batch = -1, .optimizer = -1, .schedule = -1, .shift = -1, .tta = -1, .lr = -1,
-                  .warmup = -1, .momentum = -1, .weight_decay = -1, .smoothing = -1, .ema = -1 };
+    options o = { .data = NULL, .seeds = 0, .validation = VALIDATION_DEFAULT, .threads = 2, .seed = 1,
+                  .epochs = -1, .batch = -1, .optimizer = -1, .schedule = -1, .shift = -1, .tta = -1, .flip = -1,
+                  .lr = -1, .warmup = -1, .momentum = -1, .weight_decay = -1, .smoothing = -1, .ema = -1 };
     int step = 0;
     const flag_spec specs[] = {
-        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files"),
+        FLAG_TEXT("--data", &o.data, "DIR", "the four MNIST IDX files (default data/mnist; with --fashion "
+                  "data/fashion-mnist)"),
         FLAG_SWITCH("--full", &o.full, "the full recipe (make speedrun); default: the quick one"),
+        FLAG_SWITCH("--fashion", &o.fashion, "Fashion-MNIST's recipe (make fashion; with --data data/fashion-mnist)"),
         FLAG_SWITCH("--ablation", &o.ablation, "lesson 10's recipe, then one ingredient added at a time"),
-        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "train from seeds 1 .. N (default 5)"),
+        FLAG_INT("--seeds", &o.seeds, 1, MAX_SEEDS, "N", "train from seeds 1 .. N (default 5; with --fashion 1)"),
         FLAG_LONG("--seed", &o.seed, 0, 2000000000L, "N", "the first seed (default 1)"),
         FLAG_INT("--validation", &o.validation, 0, 2000000000L, "N", "hold out the last N training images "
                  "(default: 5000; 0: none)"),
@@ -102,17 +116,22 @@ static options parse_flags(int argc, char **argv)
         FLAG_REAL("--ema", &o.ema, 0, 0.99999, 0, "X", "the weights' average's decay per step (0: none), replaced"),
         FLAG_INT("--shift", &o.shift, 0, 8, "N", "random moves of up to N pixels, replaced"),
         FLAG_INT("--tta", &o.tta, 0, 1, "0|1", "test-time augmentation, replaced"),
+        FLAG_INT("--flip", &o.flip, 0, 1, "0|1", "random left-right mirrors (not for digits), replaced"),
         FLAG_SWITCH("--step", &step, "pause before each step until Enter is pressed"),
     };
     flag_set set = { program, "16_train_fast [flags]", specs, (int)(sizeof specs / sizeof specs[0]), 0 };
     flags_parse_or_exit(&set, argc, argv, NULL, NULL);
+    if (!o.data)
+        o.data = o.fashion ? "data/fashion-mnist" : "data/mnist";
+    if (o.seeds == 0)
+        o.seeds = o.fashion ? 1 : 5;
     lesson_set_stepping(step);
     return o;
 }
 
 static speed_recipe chosen_recipe(const options *o)
 {
-    speed_recipe r = o->full ? full_recipe : quick_recipe;
+    speed_recipe r = o->fashion ? fashion_recipe : o->full ? full_recipe : quick_recipe;
     if (o->net) r.net = o->net;
     if (o->epochs >= 0) r.epochs = o->epochs;
     if (o->batch >= 0) r.batch = o->batch;
@@ -120,6 +139,7 @@ static speed_recipe chosen_recipe(const options *o)
     if (o->schedule >= 0) r.schedule = o->schedule;
     if (o->shift >= 0) r.shift = o->shift;
     if (o->tta >= 0) r.tta = o->tta;
+    if (o->flip >= 0) r.flip = o->flip;
     if (o->lr >= 0) r.lr = o->lr;
     if (o->warmup >= 0) r.warmup = o->warmup;
     if (o->momentum >= 0) r.momentum = o->momentum;
@@ -176,9 +196,10 @@ static void print_recipe(const speed_recipe *r)
         printf(", one-cycle lr: 0 -> %g over the first %.0f%% of the steps, then down to 0", r->lr, 100 * r->warmup);
     else
         printf(", lr %g x%g per epoch", r->lr, r->lr_decay);
-    printf("\nweight decay %g, label smoothing %g, moves of up to %d pixel%s, weight average %s, test-time "
-           "augmentation %s\n", r->weight_decay, r->smoothing, r->shift, r->shift == 1 ? "" : "s",
-           r->ema > 0 ? "on" : "off", r->tta ? "on (5 views)" : "off");
+    printf("\nweight decay %g, label smoothing %g, moves of up to %d pixel%s, left-right mirrors %s, weight average "
+           "%s, test-time augmentation %s\n", r->weight_decay, r->smoothing, r->shift, r->shift == 1 ? "" : "s",
+           r->flip ? "on" : "off", r->ema > 0 ? "on" : "off",
+           !r->tta ? "off" : r->flip ? "on (10 views)" : "on (5 views)");
 }
 
 /* ---------------------------------------------------------------- the runs */
@@ -358,6 +379,12 @@ int main(int argc, char **argv)
     int *val_order = validation_order(count, n_val);
     printf("%s: %d training images, the last %d of them held out for validation; %d test images\n", o.data,
            count - n_val, n_val, data.test_images.count);
+    if (data.classes.from_file) {                      /* e.g. Fashion-MNIST's classes.txt */
+        printf("classes:");
+        for (int c = 0; c < CLASS_COUNT; c++)
+            printf("%s %d %s", c ? "," : "", c, data.classes.names[c]);
+        printf("\n");
+    }
     print_machine(o.threads);
 
     lesson_step(2, "The ingredients, on small numbers");
@@ -375,7 +402,7 @@ int main(int argc, char **argv)
         }
         out_file_printf(&curve, "recipe,seed,epoch,seconds,val_accuracy\n");
         base.curve = &curve;
-        base.label = o.full ? "speedrun" : "quick";
+        base.label = o.fashion ? "fashion" : o.full ? "speedrun" : "quick";
     }
     int status = 0;
     if (o.ablation) {
@@ -386,7 +413,7 @@ int main(int argc, char **argv)
         double acc[MAX_SEEDS], wall[MAX_SEEDS], cpu[MAX_SEEDS];
         char check[FILE_ERROR_SIZE];
         sequential net;
-        lesson_step(3, o.full ? "The speedrun's recipe" : "The quick recipe");
+        lesson_step(3, o.fashion ? "Fashion-MNIST's recipe" : o.full ? "The speedrun's recipe" : "The quick recipe");
         if (sequential_build(&net, r.net, 1, data.train_images.rows, data.train_images.cols, check, sizeof check)
             != 0) {
             fprintf(stderr, "%s: --net: %s\n", program, check);

@@ -62,6 +62,30 @@ void nesterov_step(real *w, const real *g, real *velocity, long n, real lr, real
     }
 }
 
+void mirror_images(real *x, int n, int rows, int cols, const unsigned char *flip)
+{
+    for (int i = 0; i < n; i++) {
+        if (flip && !flip[i])
+            continue;
+        for (int r = 0; r < rows; r++) {
+            real *row = x + ((long)i * rows + r) * cols;
+            for (int a = 0, b = cols - 1; a < b; a++, b--) {    /* swap the ends, walking inwards */
+                real t = row[a];
+                row[a] = row[b];
+                row[b] = t;
+            }
+        }
+    }
+}
+
+/* This epoch's mirror choices: flips (n) OVERWRITTEN with 0 or 1, each with
+ * probability 1/2, drawn from rng. */
+static void draw_flips(rng_t *rng, unsigned char *flips, int n)
+{
+    for (int i = 0; i < n; i++)
+        flips[i] = (unsigned char)rng_below(rng, 2);
+}
+
 /* ---------------------------------------------------------------- the trainer's shard */
 
 /* The network of a sequential_runner, scored with label smoothing. */
@@ -103,6 +127,7 @@ typedef struct {
     smoothed_model smoothed;
     int *order, *batch_labels, *predictions;
     signed char *shifts;
+    unsigned char *flips;                /* (n_train): this epoch's mirror choices, NULL without      */
     real *x, *probs;                     /* (max batch, pixels), (max batch, classes)                   */
     rng_t rng;
     long pixels;
@@ -117,6 +142,7 @@ static void run_free(speed_run *s)
     free(s->params); free(s->stats); free(s->avg); free(s->live);
     free(s->m); free(s->v); free(s->velocity);
     free(s->order); free(s->batch_labels); free(s->predictions); free(s->shifts);
+    free(s->flips);
     free(s->x); free(s->probs);
 }
 
@@ -156,6 +182,8 @@ static int run_init(speed_run *s, const speed_recipe *r, uint64_t seed, const im
     s->predictions = checked_calloc((size_t)s->max_batch, sizeof(int), "a batch's answers");
     if (r->shift > 0)
         s->shifts = checked_calloc(2 * (size_t)n_train, 1, "image moves");
+    if (r->flip)
+        s->flips = checked_calloc((size_t)n_train, 1, "image mirrors");
     s->x = tensor_alloc((size_t)s->max_batch * (size_t)s->pixels, "a batch's images");
     s->probs = tensor_alloc((size_t)s->max_batch * (size_t)s->net.classes, "a batch's probabilities");
     s->rng = rng_seeded(seed + 1);
@@ -178,6 +206,8 @@ static batch_score train_step(speed_run *s, const image_set *train, const label_
     long n = s->net.n_params;
     real *g = s->runner.batches.mean_grad;
     gather_images(train, labels, s->order, first, count, s->shifts, s->x, s->batch_labels);
+    if (s->flips)
+        mirror_images(s->x, count, train->rows, train->cols, s->flips + first);
     s->runner.model.training = 1;
     s->runner.model.step = step;
     batch_score b = minibatch_gradient(&s->runner.batches, s->x, s->batch_labels, count);
@@ -205,7 +235,7 @@ static double score_set(speed_run *s, const image_set *images, const label_set *
 {
     static const int moves[5][2] = { { 0, 0 }, { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 } };
     const speed_recipe *r = s->r;
-    int views = r->tta ? 5 : 1, classes = s->net.classes;
+    int moves_n = r->tta ? 5 : 1, views = moves_n * (r->tta && r->flip ? 2 : 1), classes = s->net.classes;
     size_t n = (size_t)s->net.n_params;
     long correct = 0;
     if (r->ema > 0) {                                   /* score the average: swap it in */
@@ -218,9 +248,12 @@ static double score_set(speed_run *s, const image_set *images, const label_set *
         memset(s->probs, 0, (size_t)b * classes * sizeof(real));
         for (int v = 0; v < views; v++) {
             for (int i = 0; i < b; i++) {
-                moved_image(images, order[first + i], moves[v][0], moves[v][1], s->x + i * s->pixels);
+                const int *m = moves[v % moves_n];
+                moved_image(images, order[first + i], m[0], m[1], s->x + i * s->pixels);
                 s->batch_labels[i] = labels->labels[order[first + i]];
             }
+            if (v >= moves_n)                           /* the second five views: the mirrors */
+                mirror_images(s->x, b, images->rows, images->cols, NULL);
             minibatch_forward(&s->runner.batches, s->x, s->batch_labels, b, NULL);
             real *to = s->probs;                        /* each shard's probabilities, in shard order */
             for (int sh = 0; sh < MINIBATCH_SHARDS; sh++) {
@@ -260,6 +293,8 @@ int speed_train(const speed_recipe *r, uint64_t seed, const image_set *train, co
         rng_shuffle(&s.rng, s.order, n_train);
         if (s.shifts)
             draw_shifts(&s.rng, s.shifts, n_train, r->shift);
+        if (s.flips)                                    /* after the moves: recipes without flips draw as before */
+            draw_flips(&s.rng, s.flips, n_train);
         for (int done = 0; done < n_train; step++) {
             int count = n_train - done < r->batch ? n_train - done : r->batch;
             batch_score b = train_step(&s, train, train_labels, done, count, lr_at(r, step, T, per_epoch), step);

@@ -58,6 +58,13 @@ void ema_update(real *avg, const real *w, long n, real decay);
  * + g; w (n) -= lr * (g + momentum * velocity). momentum 0: plain SGD. */
 void nesterov_step(real *w, const real *g, real *velocity, long n, real lr, real momentum);
 
+/* The left-right mirror (a horizontal flip) of images: each of the n images
+ * x (n, rows, cols) whose flip[i] is nonzero is OVERWRITTEN with its mirror,
+ * x[i][r][c] <-> x[i][r][cols-1-c]; the others are left as they are
+ * (flip NULL: all n). A valid augmentation only where a class's mirror image
+ * is the same class: clothes (Fashion-MNIST), not digits. */
+void mirror_images(real *x, int n, int rows, int cols, const unsigned char *flip);
+
 /* ---------------------------------------------------------------- a recipe */
 
 enum { SPEED_SGD, SPEED_NESTEROV, SPEED_ADAM };
@@ -79,6 +86,8 @@ typedef struct {
                               * the average with the running statistics of the trained weights    */
     int tta;                 /* 1: the test averages the image and its four one-pixel moves          */
     int threads;
+    int flip;                /* 1: each training image mirrored left-right with probability 1/2, drawn
+                              * every epoch; test-time augmentation then adds the five views' mirrors */
 } speed_recipe;
 
 /* What one run gives. */

@@ -4,12 +4,18 @@
  *   - the ingredients in src/speedrun.c: the one-cycle learning rate at
  *     every step of a small cycle; label smoothing's loss (eps 0: lesson
  *     08's) and its gradient against central differences; the weights'
- *     average; Nesterov's step against its formula written out;
+ *     average; Nesterov's step against its formula written out; the
+ *     left-right mirror on a hand example, and in training: a task that
+ *     only the side of a bar decides is learned without mirrors and not
+ *     with them (chance), nor unlearned (every image mirrored: far below);
  *   - the quick recipe on a tiny synthetic data set in MNIST's format,
  *     2 seeds: the line of each seed, the mean and sample sd printed equal to
  *     those of the two (src/stats.h), the network learns (far above chance); the same
  *     numbers with 1 and 3 threads; the ingredients' numbers (step 2);
  *   - the ablation on the same data: eight rows, each a finite mean;
+ *   - Fashion-MNIST's recipe (--fashion) on the same data with a
+ *     classes.txt: it runs with mirrors (the quick recipe without), prints
+ *     the ten names, and learns;
  *   - a bad --net and an unknown flag: one line, non-zero status. */
 #include <math.h>
 #include <stdio.h>
@@ -111,6 +117,71 @@ static void test_average_and_nesterov(void)
     CHECK_NEAR(y[0], -0.1, 1e-12);
 }
 
+static void test_mirror_by_hand(void)
+{
+    real x[2 * 2 * 3] = { 1, 2, 3,     4, 5, 6,                /* image 0 (2 rows, 3 columns) */
+                          7, 8, 9,     10, 11, 12 };           /* image 1 */
+    static const real mirrored0[6] = { 3, 2, 1, 6, 5, 4 };
+    unsigned char flip[2] = { 1, 0 };
+    mirror_images(x, 2, 2, 3, flip);
+    for (int i = 0; i < 6; i++) {
+        CHECK_NEAR(x[i], mirrored0[i], 0);
+        CHECK_NEAR(x[6 + i], 7 + i, 0);                        /* flip 0: as it was */
+    }
+    real y[4] = { 1, 2, 3, 4 };                                 /* an even width: 1 row of 4 */
+    mirror_images(y, 1, 1, 4, NULL);
+    CHECK_NEAR(y[0], 4, 0);
+    CHECK_NEAR(y[1], 3, 0);
+    CHECK_NEAR(y[2], 2, 0);
+    CHECK_NEAR(y[3], 1, 0);
+    mirror_images(y, 1, 1, 4, NULL);                           /* twice: the image again */
+    for (int i = 0; i < 4; i++)
+        CHECK_NEAR(y[i], i + 1, 0);
+}
+
+/* 8x8 images, label i % 2: a bright bar in the 3 left columns (label 0) or
+ * the 3 right ones (label 1) over random dim pixels; the mirror of a 0 is a 1.
+ * The validation accuracy of 3 epochs with mirrors (flip) or without. */
+static double side_task_accuracy(int flip, int tta)
+{
+    enum { N = 512, N_VAL = 64, SIDE = 8 };
+    static unsigned char pixels[N * SIDE * SIDE], labels[N];
+    rng_t rng = rng_seeded(5);
+    for (int i = 0; i < N; i++) {
+        labels[i] = (unsigned char)(i % 2);
+        for (int r = 0; r < SIDE; r++)
+            for (int c = 0; c < SIDE; c++) {
+                int bar = labels[i] == 0 ? c < 3 : c >= SIDE - 3;
+                pixels[(i * SIDE + r) * SIDE + c] = (unsigned char)(bar ? 255 : rng_below(&rng, 60));
+            }
+    }
+    image_set images = { N, SIDE, SIDE, pixels };
+    label_set label_set_ = { N, labels };
+    int val[N_VAL];
+    for (int i = 0; i < N_VAL; i++)
+        val[i] = N - N_VAL + i;
+    speed_recipe r = { .net = "conv 4 3 same, relu, maxpool 2, flatten, dense 2", .epochs = 3, .batch = 32,
+                       .optimizer = SPEED_NESTEROV, .lr = 0.05, .lr_decay = 1, .schedule = SCHEDULE_ONE_CYCLE,
+                       .warmup = 0.2, .momentum = 0.9, .tta = tta, .threads = 1, .flip = flip };
+    speed_result out;
+    char err[256];
+    if (speed_train(&r, 1, &images, &label_set_, N - N_VAL, val, N_VAL, NULL, NULL, NULL, NULL, &out, err,
+                    sizeof err) != 0) {
+        printf("speed_train: %s\n", err);
+        return NAN;
+    }
+    return out.val_accuracy;
+}
+
+static void test_mirrors_in_training(void)
+{
+    double plain = side_task_accuracy(0, 0), mirrored = side_task_accuracy(1, 0);
+    double mirrored_tta = side_task_accuracy(1, 1);
+    CHECK(plain >= 0.95);                                      /* the side is easy to learn ...           */
+    CHECK(mirrored >= 0.1 && mirrored <= 0.9);                 /* ... and not when half are mirrored      */
+    CHECK(mirrored_tta >= 0.1 && mirrored_tta <= 0.9);
+}
+
 /* ---------------------------------------------------------------- the program */
 
 /* The test accuracy (%) of each seed, from its line; returns how many were found. */
@@ -192,6 +263,39 @@ static void test_ablation(void)
     program_result_free(&r);
 }
 
+static void test_fashion_recipe(void)
+{
+    char path[700], cmd[800];
+    snprintf(path, sizeof path, "%s/classes.txt", data_dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int c = 0; c < 10; c++)
+        fprintf(f, "kind%c\n", 'A' + c);
+    CHECK(fclose(f) == 0);
+    program_result r = lesson("--fashion --seeds 1 --validation 50 --batch 16 --epochs 2");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "kindA");                            /* the names from the data's classes.txt */
+    CHECK_CONTAINS(r.out, "kindJ");
+    CHECK_CONTAINS(r.out, "mirrors on");                       /* the one recipe with mirrors (not digits') */
+    CHECK(strstr(first_run.out, "mirrors off") != NULL);
+    double acc[1];
+    CHECK_INT(seed_accuracies(r.out, acc, 1), 1);
+    CHECK(acc[0] >= 30 && acc[0] <= 100);                     /* chance is 10% */
+    program_result_free(&r);
+    snprintf(cmd, sizeof cmd, "rm -f '%s'", path);
+    CHECK(shell_ok(cmd));
+    /* without --data, --fashion reads data/fashion-mnist (here: a directory without it) */
+    const char *b = build_dir();
+    snprintf(cmd, sizeof cmd, "B=%s'%s'; cd '%s/..' && \"$B/lessons/16_train_fast\" --fashion",
+             b[0] == '/' ? "" : "\"$PWD\"/", b, data_dir);
+    r = run_program(cmd);
+    CHECK_INT(r.exit_code, 1);
+    CHECK_CONTAINS(r.err, "data/fashion-mnist/");
+    program_result_free(&r);
+}
+
 static void test_bad_input(void)
 {
     program_result r = lesson("--net 'conv 8 3, maxpool 3, flatten, dense 10'");
@@ -218,10 +322,13 @@ int main(void)
     RUN_TEST(test_one_cycle);
     RUN_TEST(test_label_smoothing);
     RUN_TEST(test_average_and_nesterov);
+    RUN_TEST(test_mirror_by_hand);
+    RUN_TEST(test_mirrors_in_training);
     RUN_TEST(test_runs_and_learns);
     RUN_TEST(test_ingredients_step);
     RUN_TEST(test_same_numbers_for_any_thread_count);
     RUN_TEST(test_ablation);
+    RUN_TEST(test_fashion_recipe);
     RUN_TEST(test_bad_input);
     program_result_free(&first_run);
     return harness_finish();
