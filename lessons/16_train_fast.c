@@ -253,16 +253,28 @@ static int run_seeds(const speed_recipe *r, const run_context *base, long first_
     return 0;
 }
 
+/* A sample sd as text: "-" for one seed, which has no spread (sd is NaN). */
+static const char *sd_text(double sd, double scale, int decimals, char *buf, size_t size)
+{
+    if (isnan(sd))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.*f", decimals, scale * sd);
+    return buf;
+}
+
 static void print_summary(const char *what, const double *acc, const double *wall, const double *cpu, int n)
 {
     double mean, sd, lo, hi, wmean, wsd, cmean, csd;
+    char a[32], w[32], c[32];
     sample_mean_sd(acc, n, &mean, &sd);
     sample_range(acc, n, &lo, &hi);
     sample_mean_sd(wall, n, &wmean, &wsd);
     sample_mean_sd(cpu, n, &cmean, &csd);
-    printf("%s over %d seed%s: mean %.2f%%, sd %.2f, lowest %.2f%%, highest %.2f%%\n", what, n, n == 1 ? "" : "s",
-           100 * mean, 100 * sd, 100 * lo, 100 * hi);
-    printf("training time per seed: %.1f s wall (sd %.1f), %.1f s processor time (sd %.1f)\n", wmean, wsd, cmean, csd);
+    printf("%s over %d seed%s: mean %.2f%%, sd %s, lowest %.2f%%, highest %.2f%%\n", what, n, n == 1 ? "" : "s",
+           100 * mean, sd_text(sd, 100, 2, a, sizeof a), 100 * lo, 100 * hi);
+    printf("training time per seed: %.1f s wall (sd %s), %.1f s processor time (sd %s)\n", wmean,
+           sd_text(wsd, 1, 1, w, sizeof w), cmean, sd_text(csd, 1, 1, c, sizeof c));
 }
 
 /* ---------------------------------------------------------------- the ablation */
@@ -421,7 +433,7 @@ int main(int argc, char **argv)
         } else {
             print_recipe(&r);
             printf("%ld parameters\n", net.n_params);
-            lesson_step(4, "The speedrun");
+            lesson_step(4, o.fashion ? "Training on Fashion-MNIST" : "The speedrun");
             status = run_seeds(&r, &base, o.seed, o.seeds, 1, acc, wall, cpu);
             if (status == 0)
                 print_summary(o.no_test ? "validation accuracy" : "test accuracy", acc, wall, cpu, o.seeds);

@@ -15,7 +15,8 @@
  *   - the ablation on the same data: eight rows, each a finite mean;
  *   - Fashion-MNIST's recipe (--fashion) on the same data with a
  *     classes.txt: it runs with mirrors (the quick recipe without), prints
- *     the ten names, and learns;
+ *     the ten names, and learns; its step 4 is titled for it;
+ *   - one seed's summary: the mean is the seed's accuracy, no "sd nan";
  *   - a bad --net and an unknown flag: one line, non-zero status. */
 #include <math.h>
 #include <stdio.h>
@@ -225,6 +226,29 @@ static void test_ingredients_step(void)
     CHECK_NUMBER(first_run.out, "eps 0.1: loss", 0.3365, 1e-4);
 }
 
+/* One seed's summary: the mean is that seed's accuracy, and no "nan" stands
+ * in for the sd that one value does not have (it printed "sd nan"). */
+static void check_one_seed_summary(const char *out)
+{
+    double acc[1];
+    const char *summary = strstr(out, "over 1 seed:");
+    CHECK(summary != NULL);
+    CHECK_INT(seed_accuracies(out, acc, 1), 1);
+    if (!summary)
+        return;
+    CHECK_NEAR(number_after(summary, "mean"), acc[0], 1e-9);
+    char lines[400];
+    const char *end = strchr(summary, '\n');
+    end = end ? strchr(end + 1, '\n') : NULL;          /* the accuracy's line and the time's */
+    size_t len = end ? (size_t)(end - summary) : strlen(summary);
+    if (len >= sizeof lines)
+        len = sizeof lines - 1;
+    memcpy(lines, summary, len);
+    lines[len] = '\0';
+    CHECK(strstr(lines, "processor time") != NULL);
+    CHECK(strstr(lines, "nan") == NULL && strstr(lines, "NaN") == NULL);
+}
+
 static void test_same_numbers_for_any_thread_count(void)
 {
     double a[2], b[1], c[1];                           /* seed 1 of the first run, with 1 and 3 threads */
@@ -236,6 +260,7 @@ static void test_same_numbers_for_any_thread_count(void)
     CHECK_INT(seed_accuracies(three.out, c, 1), 1);
     CHECK_NEAR(b[0], a[0], 0);
     CHECK_NEAR(c[0], a[0], 0);
+    check_one_seed_summary(one.out);
     CHECK_NEAR(number_after(strstr(one.out, "seed 1:"), "validation"), number_after(strstr(first_run.out, "seed 1:"),
                "validation"), 0);
     program_result_free(&one);
@@ -283,6 +308,14 @@ static void test_fashion_recipe(void)
     double acc[1];
     CHECK_INT(seed_accuracies(r.out, acc, 1), 1);
     CHECK(acc[0] >= 30 && acc[0] <= 100);                     /* chance is 10% */
+    check_one_seed_summary(r.out);
+    const char *step4 = strstr(r.out, "Step 4.");             /* titled for Fashion-MNIST, not "The speedrun" */
+    CHECK(step4 != NULL);
+    if (step4) {
+        const char *eol = strchr(step4, '\n');
+        const char *name = strstr(step4, "Fashion");
+        CHECK(name != NULL && (!eol || name < eol));
+    }
     program_result_free(&r);
     snprintf(cmd, sizeof cmd, "rm -f '%s'", path);
     CHECK(shell_ok(cmd));
