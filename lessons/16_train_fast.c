@@ -292,7 +292,10 @@ static int ablation(const run_context *base, const options *o)
     snprintf(names[2], sizeof names[2], "+ batch %d, one-cycle lr %g", target.batch, target.lr);
     snprintf(names[3], sizeof names[3], "+ Nesterov, weight decay %g", target.weight_decay);
     snprintf(names[4], sizeof names[4], "+ label smoothing %g", target.smoothing);
-    snprintf(names[5], sizeof names[5], "+ moves of up to %d pixel%s", target.shift, target.shift == 1 ? "" : "s");
+    /* lesson 10 already moves its images by up to 1 pixel: a target with the same moves adds nothing here */
+    int same_moves = target.shift == lesson10.shift;
+    snprintf(names[5], sizeof names[5], "+ moves of up to %d pixel%s%s", target.shift, target.shift == 1 ? "" : "s",
+             same_moves ? ": lesson 10's" : "");
     snprintf(names[6], sizeof names[6], "+ test-time augmentation");
     snprintf(names[7], sizeof names[7], "+ weight average (EMA 0.999)");
     rows[0] = lesson10;
@@ -324,14 +327,22 @@ static int ablation(const run_context *base, const options *o)
         snprintf(label, sizeof label, "row%d", k + 1);
         row.label = label;
         rows[k].threads = o->threads;
-        if (run_seeds(&rows[k], &row, o->seed, n, 0, acc[k], wall[k], cpu[k]) != 0)
+        int repeat = k == 5 && same_moves;             /* the same recipe as the row above: not run again */
+        if (repeat) {
+            memcpy(acc[k], acc[k - 1], sizeof acc[k]);
+            memcpy(wall[k], wall[k - 1], sizeof wall[k]);
+            memcpy(cpu[k], cpu[k - 1], sizeof cpu[k]);
+        } else if (run_seeds(&rows[k], &row, o->seed, n, 0, acc[k], wall[k], cpu[k]) != 0) {
             return -1;
+        }
         double mean, sd, wmean, wsd, cmean, csd;
         sample_mean_sd(acc[k], n, &mean, &sd);
         sample_mean_sd(wall[k], n, &wmean, &wsd);
         sample_mean_sd(cpu[k], n, &cmean, &csd);
         printf("%-40s %8.2f %6.2f %8.1f %8.1f", names[k], 100 * mean, 100 * sd, cmean, wmean);
-        if (k > 0 && n > 1) {
+        if (repeat) {
+            printf("  the row above's recipe, not run again");
+        } else if (k > 0 && n > 1) {
             double d[MAX_SEEDS];
             for (int i = 0; i < n; i++)
                 d[i] = 100 * (acc[k][i] - acc[k - 1][i]);      /* paired: the same seed */

@@ -12,7 +12,8 @@
  *     2 seeds: the line of each seed, the mean and sample sd printed equal to
  *     those of the two (src/stats.h), the network learns (far above chance); the same
  *     numbers with 1 and 3 threads; the ingredients' numbers (step 2);
- *   - the ablation on the same data: eight rows, each a finite mean;
+ *   - the ablation on the same data: eight rows, each a finite mean; the
+ *     moves row, already in lesson 10's recipe, is the row above;
  *   - Fashion-MNIST's recipe (--fashion) on the same data with a
  *     classes.txt: it runs with mirrors (the quick recipe without), prints
  *     the ten names, and learns; its step 4 is titled for it;
@@ -273,6 +274,7 @@ static void test_ablation(void)
     CHECK_INT(r.exit_code, 0);
     static const char *rows[] = { "lesson 10's recipe", "+ the network", "+ batch", "+ Nesterov", "+ label smoothing",
                                   "+ moves", "+ test-time", "+ weight average" };
+    double means[8] = { 0 };
     for (int i = 0; i < 8; i++) {
         const char *row = strstr(r.out, rows[i]);
         CHECK(row != NULL);
@@ -284,7 +286,13 @@ static void test_ablation(void)
         CHECK(n == 4 && end != NULL);
         CHECK(values[0] >= 0 && values[0] <= 100);            /* a mean accuracy, % */
         CHECK(isfinite(values[2]) && values[2] >= 0);         /* processor seconds */
+        means[i] = values[0];
     }
+    /* the quick recipe moves by 1 pixel, as lesson 10 already does: the
+     * moves row is the row above, said so, not a fresh run that differs by 0 */
+    const char *moves = strstr(r.out, "+ moves");
+    CHECK(moves != NULL && strstr(moves, "lesson 10's") != NULL && strstr(moves, "lesson 10's") < strchr(moves, '\n'));
+    CHECK_NEAR(means[5], means[4], 0);
     program_result_free(&r);
 }
 
