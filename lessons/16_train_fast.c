@@ -253,16 +253,28 @@ static int run_seeds(const speed_recipe *r, const run_context *base, long first_
     return 0;
 }
 
+/* A sample sd as text: "-" for one seed, which has no spread (sd is NaN). */
+static const char *sd_text(double sd, double scale, int decimals, char *buf, size_t size)
+{
+    if (isnan(sd))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.*f", decimals, scale * sd);
+    return buf;
+}
+
 static void print_summary(const char *what, const double *acc, const double *wall, const double *cpu, int n)
 {
     double mean, sd, lo, hi, wmean, wsd, cmean, csd;
+    char a[32], w[32], c[32];
     sample_mean_sd(acc, n, &mean, &sd);
     sample_range(acc, n, &lo, &hi);
     sample_mean_sd(wall, n, &wmean, &wsd);
     sample_mean_sd(cpu, n, &cmean, &csd);
-    printf("%s over %d seed%s: mean %.2f%%, sd %.2f, lowest %.2f%%, highest %.2f%%\n", what, n, n == 1 ? "" : "s",
-           100 * mean, 100 * sd, 100 * lo, 100 * hi);
-    printf("training time per seed: %.1f s wall (sd %.1f), %.1f s processor time (sd %.1f)\n", wmean, wsd, cmean, csd);
+    printf("%s over %d seed%s: mean %.2f%%, sd %s, lowest %.2f%%, highest %.2f%%\n", what, n, n == 1 ? "" : "s",
+           100 * mean, sd_text(sd, 100, 2, a, sizeof a), 100 * lo, 100 * hi);
+    printf("training time per seed: %.1f s wall (sd %s), %.1f s processor time (sd %s)\n", wmean,
+           sd_text(wsd, 1, 1, w, sizeof w), cmean, sd_text(csd, 1, 1, c, sizeof c));
 }
 
 /* ---------------------------------------------------------------- the ablation */
@@ -280,7 +292,10 @@ static int ablation(const run_context *base, const options *o)
     snprintf(names[2], sizeof names[2], "+ batch %d, one-cycle lr %g", target.batch, target.lr);
     snprintf(names[3], sizeof names[3], "+ Nesterov, weight decay %g", target.weight_decay);
     snprintf(names[4], sizeof names[4], "+ label smoothing %g", target.smoothing);
-    snprintf(names[5], sizeof names[5], "+ moves of up to %d pixel%s", target.shift, target.shift == 1 ? "" : "s");
+    /* lesson 10 already moves its images by up to 1 pixel: a target with the same moves adds nothing here */
+    int same_moves = target.shift == lesson10.shift;
+    snprintf(names[5], sizeof names[5], "+ moves of up to %d pixel%s%s", target.shift, target.shift == 1 ? "" : "s",
+             same_moves ? ": lesson 10's" : "");
     snprintf(names[6], sizeof names[6], "+ test-time augmentation");
     snprintf(names[7], sizeof names[7], "+ weight average (EMA 0.999)");
     rows[0] = lesson10;
@@ -312,14 +327,22 @@ static int ablation(const run_context *base, const options *o)
         snprintf(label, sizeof label, "row%d", k + 1);
         row.label = label;
         rows[k].threads = o->threads;
-        if (run_seeds(&rows[k], &row, o->seed, n, 0, acc[k], wall[k], cpu[k]) != 0)
+        int repeat = k == 5 && same_moves;             /* the same recipe as the row above: not run again */
+        if (repeat) {
+            memcpy(acc[k], acc[k - 1], sizeof acc[k]);
+            memcpy(wall[k], wall[k - 1], sizeof wall[k]);
+            memcpy(cpu[k], cpu[k - 1], sizeof cpu[k]);
+        } else if (run_seeds(&rows[k], &row, o->seed, n, 0, acc[k], wall[k], cpu[k]) != 0) {
             return -1;
+        }
         double mean, sd, wmean, wsd, cmean, csd;
         sample_mean_sd(acc[k], n, &mean, &sd);
         sample_mean_sd(wall[k], n, &wmean, &wsd);
         sample_mean_sd(cpu[k], n, &cmean, &csd);
         printf("%-40s %8.2f %6.2f %8.1f %8.1f", names[k], 100 * mean, 100 * sd, cmean, wmean);
-        if (k > 0 && n > 1) {
+        if (repeat) {
+            printf("  the row above's recipe, not run again");
+        } else if (k > 0 && n > 1) {
             double d[MAX_SEEDS];
             for (int i = 0; i < n; i++)
                 d[i] = 100 * (acc[k][i] - acc[k - 1][i]);      /* paired: the same seed */
@@ -421,7 +444,7 @@ int main(int argc, char **argv)
         } else {
             print_recipe(&r);
             printf("%ld parameters\n", net.n_params);
-            lesson_step(4, "The speedrun");
+            lesson_step(4, o.fashion ? "Training on Fashion-MNIST" : "The speedrun");
             status = run_seeds(&r, &base, o.seed, o.seeds, 1, acc, wall, cpu);
             if (status == 0)
                 print_summary(o.no_test ? "validation accuracy" : "test accuracy", acc, wall, cpu, o.seeds);

@@ -12,10 +12,12 @@
  *     2 seeds: the line of each seed, the mean and sample sd printed equal to
  *     those of the two (src/stats.h), the network learns (far above chance); the same
  *     numbers with 1 and 3 threads; the ingredients' numbers (step 2);
- *   - the ablation on the same data: eight rows, each a finite mean;
+ *   - the ablation on the same data: eight rows, each a finite mean; the
+ *     moves row, already in lesson 10's recipe, is the row above;
  *   - Fashion-MNIST's recipe (--fashion) on the same data with a
  *     classes.txt: it runs with mirrors (the quick recipe without), prints
- *     the ten names, and learns;
+ *     the ten names, and learns; its step 4 is titled for it;
+ *   - one seed's summary: the mean is the seed's accuracy, no "sd nan";
  *   - a bad --net and an unknown flag: one line, non-zero status. */
 #include <math.h>
 #include <stdio.h>
@@ -225,6 +227,29 @@ static void test_ingredients_step(void)
     CHECK_NUMBER(first_run.out, "eps 0.1: loss", 0.3365, 1e-4);
 }
 
+/* One seed's summary: the mean is that seed's accuracy, and no "nan" stands
+ * in for the sd that one value does not have (it printed "sd nan"). */
+static void check_one_seed_summary(const char *out)
+{
+    double acc[1];
+    const char *summary = strstr(out, "over 1 seed:");
+    CHECK(summary != NULL);
+    CHECK_INT(seed_accuracies(out, acc, 1), 1);
+    if (!summary)
+        return;
+    CHECK_NEAR(number_after(summary, "mean"), acc[0], 1e-9);
+    char lines[400];
+    const char *end = strchr(summary, '\n');
+    end = end ? strchr(end + 1, '\n') : NULL;          /* the accuracy's line and the time's */
+    size_t len = end ? (size_t)(end - summary) : strlen(summary);
+    if (len >= sizeof lines)
+        len = sizeof lines - 1;
+    memcpy(lines, summary, len);
+    lines[len] = '\0';
+    CHECK(strstr(lines, "processor time") != NULL);
+    CHECK(strstr(lines, "nan") == NULL && strstr(lines, "NaN") == NULL);
+}
+
 static void test_same_numbers_for_any_thread_count(void)
 {
     double a[2], b[1], c[1];                           /* seed 1 of the first run, with 1 and 3 threads */
@@ -236,6 +261,7 @@ static void test_same_numbers_for_any_thread_count(void)
     CHECK_INT(seed_accuracies(three.out, c, 1), 1);
     CHECK_NEAR(b[0], a[0], 0);
     CHECK_NEAR(c[0], a[0], 0);
+    check_one_seed_summary(one.out);
     CHECK_NEAR(number_after(strstr(one.out, "seed 1:"), "validation"), number_after(strstr(first_run.out, "seed 1:"),
                "validation"), 0);
     program_result_free(&one);
@@ -248,6 +274,7 @@ static void test_ablation(void)
     CHECK_INT(r.exit_code, 0);
     static const char *rows[] = { "lesson 10's recipe", "+ the network", "+ batch", "+ Nesterov", "+ label smoothing",
                                   "+ moves", "+ test-time", "+ weight average" };
+    double means[8] = { 0 };
     for (int i = 0; i < 8; i++) {
         const char *row = strstr(r.out, rows[i]);
         CHECK(row != NULL);
@@ -259,7 +286,13 @@ static void test_ablation(void)
         CHECK(n == 4 && end != NULL);
         CHECK(values[0] >= 0 && values[0] <= 100);            /* a mean accuracy, % */
         CHECK(isfinite(values[2]) && values[2] >= 0);         /* processor seconds */
+        means[i] = values[0];
     }
+    /* the quick recipe moves by 1 pixel, as lesson 10 already does: the
+     * moves row is the row above, said so, not a fresh run that differs by 0 */
+    const char *moves = strstr(r.out, "+ moves");
+    CHECK(moves != NULL && strstr(moves, "lesson 10's") != NULL && strstr(moves, "lesson 10's") < strchr(moves, '\n'));
+    CHECK_NEAR(means[5], means[4], 0);
     program_result_free(&r);
 }
 
@@ -283,6 +316,14 @@ static void test_fashion_recipe(void)
     double acc[1];
     CHECK_INT(seed_accuracies(r.out, acc, 1), 1);
     CHECK(acc[0] >= 30 && acc[0] <= 100);                     /* chance is 10% */
+    check_one_seed_summary(r.out);
+    const char *step4 = strstr(r.out, "Step 4.");             /* titled for Fashion-MNIST, not "The speedrun" */
+    CHECK(step4 != NULL);
+    if (step4) {
+        const char *eol = strchr(step4, '\n');
+        const char *name = strstr(step4, "Fashion");
+        CHECK(name != NULL && (!eol || name < eol));
+    }
     program_result_free(&r);
     snprintf(cmd, sizeof cmd, "rm -f '%s'", path);
     CHECK(shell_ok(cmd));
