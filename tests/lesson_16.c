@@ -13,7 +13,8 @@
  *     those of the two (src/stats.h), the network learns (far above chance); the same
  *     numbers with 1 and 3 threads; the ingredients' numbers (step 2);
  *   - the ablation on the same data: eight rows, each a finite mean; the
- *     moves row, already in lesson 10's recipe, is the row above;
+ *     moves row, already in lesson 10's recipe, is the row above, and so is
+ *     the smoothing row of a recipe without smoothing;
  *   - Fashion-MNIST's recipe (--fashion) on the same data with a
  *     classes.txt: it runs with mirrors (the quick recipe without), prints
  *     the ten names, and learns; its step 4 is titled for it;
@@ -293,6 +294,21 @@ static void test_ablation(void)
     const char *moves = strstr(r.out, "+ moves");
     CHECK(moves != NULL && strstr(moves, "lesson 10's") != NULL && strstr(moves, "lesson 10's") < strchr(moves, '\n'));
     CHECK_NEAR(means[5], means[4], 0);
+    program_result_free(&r);
+
+    /* a recipe without label smoothing (the full one): that row is the row above too */
+    r = lesson("--ablation --seeds 2 --validation 50 --epochs 1 --smoothing 0");
+    CHECK_INT(r.exit_code, 0);
+    const char *smooth = strstr(r.out, "+ label smoothing");
+    const char *nesterov = strstr(r.out, "+ Nesterov");
+    CHECK(smooth != NULL && nesterov != NULL);
+    if (smooth && nesterov) {
+        double above[4], row[4];
+        CHECK(strstr(smooth, "none") != NULL && strstr(smooth, "none") < strchr(smooth, '\n'));
+        CHECK_INT(numbers_after(nesterov + 40, "", above, 4), 4);
+        CHECK_INT(numbers_after(smooth + 40, "", row, 4), 4);
+        CHECK_NEAR(row[0], above[0], 0);
+    }
     program_result_free(&r);
 }
 
