@@ -344,7 +344,9 @@ static int ablation(const run_context *base, const options *o)
         sample_mean_sd(acc[k], n, &mean, &sd);
         sample_mean_sd(wall[k], n, &wmean, &wsd);
         sample_mean_sd(cpu[k], n, &cmean, &csd);
-        printf("%-40s %8.2f %6.2f %8.1f %8.1f", names[k], 100 * mean, 100 * sd, cmean, wmean);
+        char sd_buf[32];
+        printf("%-40s %8.2f %6s %8.1f %8.1f", names[k], 100 * mean, sd_text(sd, 100, 2, sd_buf, sizeof sd_buf), cmean,
+               wmean);
         if (repeat) {
             printf("  the row above's recipe, not run again");
         } else if (k > 0 && n > 1) {
