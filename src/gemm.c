@@ -539,9 +539,23 @@ static _Thread_local _Alignas(64) real packed_b[GEMM_KC * GEMM_NC];
  * (or n) is small and the stored matrix already has the order the kernel
  * reads (a row of op(B), a column of op(A), contiguous), the kernel reads it
  * in place and only a last, partial sliver or panel is copied (zero-padded). */
+/* B in place only for a C of at most B_IN_PLACE_MAX_M rows (4 tiles of 6,
+ * 3 of 8): read in place, each of the kc rows of a sliver sits ldb floats
+ * from the last, a page or more apart when ldb >= 1024, and when ldb is a
+ * multiple of 1024 (4 KB: a conv layer's 28 x 28 x 128 = 100,352 columns)
+ * all in the same few sets of the L1 cache, which then holds 48 of its
+ * lines. Processor time on one thread of the shared AVX-512 Xeon, each
+ * version called in turn 30 times, median ratio (see notes 11, step 6):
+ * packing B made 64 x 4096 x 256 1.43-1.53x as fast, 64 x 4000 x 256 (no
+ * 4 KB stride) 1.20-1.24x, 96 x 1024 x 256 1.47x, 32 x 25088 x 144 (lesson
+ * 16's conv2) 1.11x, but 16 x 100352 x 9 0.91x: with 16 rows the copy is
+ * read only 2-3 times. In place or packed, the kernel reads the same numbers
+ * in the same order: the same bits. */
+#define B_IN_PLACE_MAX_M 24
+
 static int use_b_in_place(matrix_view B, int m)
 {
-    return B.cs == 1 && m <= GEMM_MC;
+    return B.cs == 1 && m <= B_IN_PLACE_MAX_M;
 }
 
 static int use_a_in_place(matrix_view A, int n, tile_shape t)
