@@ -22,7 +22,8 @@
  *
  * Block sizes for a core with 32-48 KB of L1 and 512 KB or more of L2: a
  * B sliver is KC*NR*4 = 32 KB (KC = 512 with NR = 16, 256 with NR = 32), an
- * A block MC*KC*4 = 96-192 KB (6 x 64 on AVX-512: a 64 KB sliver, gemm.h). Measured on AMD Zen 3 with the 6 x 16 tile
+ * A block MC*KC*4 = 96-192 KB (6 x 64 on AVX-512: a 64 KB sliver, and
+ * MC = 24, a 24 KB block: gemm.h says why). Measured on AMD Zen 3 with the 6 x 16 tile
  * (alternating builds made with -DGEMM_KC=... -DGEMM_MC=..., five rounds):
  * KC = 512 beat 256 and 384 by 10-20% at 1024^3 and on the conv layers'
  * shapes, because every block of KC terms ends with a read and a write of
