@@ -545,13 +545,13 @@ static _Thread_local _Alignas(64) real packed_b[GEMM_KC * GEMM_NC];
  * from the last, a page or more apart when ldb >= 1024, and when ldb is a
  * multiple of 1024 (4 KB: a conv layer's 28 x 28 x 128 = 100,352 columns)
  * all in the same few sets of the L1 cache, which then holds 48 of its
- * lines. Processor time on one thread of the shared AVX-512 Xeon, each
- * version called in turn 30 times, median ratio (see notes 11, step 6):
- * packing B made 64 x 4096 x 256 1.43-1.53x as fast, 64 x 4000 x 256 (no
- * 4 KB stride) 1.20-1.24x, 96 x 1024 x 256 1.47x, 32 x 25088 x 144 (lesson
- * 16's conv2) 1.11x, but 16 x 100352 x 9 0.91x: with 16 rows the copy is
- * read only 2-3 times. In place or packed, the kernel reads the same numbers
- * in the same order: the same bits. */
+ * lines. Up to 96 rows used to be read in place; packing B instead made
+ * speedrun conv2 fwd (32 x 25,088 x 144) 52-55 -> 60-63 GFLOP/s in
+ * build/gemm_shapes (processor time, one thread, shared AVX-512 Xeon, old
+ * and new in turns, three runs each, with MC = 24 below), while with 16
+ * rows (copy read only 2-3 times) in place stayed as fast or faster. In
+ * place or packed, the kernel reads the same numbers in the same order: the
+ * same bits. */
 #define B_IN_PLACE_MAX_M 24
 
 static int use_b_in_place(matrix_view B, int m)
