@@ -22,7 +22,8 @@
  *
  * Block sizes for a core with 32-48 KB of L1 and 512 KB or more of L2: a
  * B sliver is KC*NR*4 = 32 KB (KC = 512 with NR = 16, 256 with NR = 32), an
- * A block MC*KC*4 = 96-192 KB (6 x 64 on AVX-512: a 64 KB sliver, gemm.h). Measured on AMD Zen 3 with the 6 x 16 tile
+ * A block MC*KC*4 = 96-192 KB (6 x 64 on AVX-512: a 64 KB sliver, and
+ * MC = 24, a 24 KB block: gemm.h says why). Measured on AMD Zen 3 with the 6 x 16 tile
  * (alternating builds made with -DGEMM_KC=... -DGEMM_MC=..., five rounds):
  * KC = 512 beat 256 and 384 by 10-20% at 1024^3 and on the conv layers'
  * shapes, because every block of KC terms ends with a read and a write of
@@ -539,9 +540,23 @@ static _Thread_local _Alignas(64) real packed_b[GEMM_KC * GEMM_NC];
  * (or n) is small and the stored matrix already has the order the kernel
  * reads (a row of op(B), a column of op(A), contiguous), the kernel reads it
  * in place and only a last, partial sliver or panel is copied (zero-padded). */
+/* B in place only for a C of at most B_IN_PLACE_MAX_M rows (4 tiles of 6,
+ * 3 of 8): read in place, each of the kc rows of a sliver sits ldb floats
+ * from the last, a page or more apart when ldb >= 1024, and when ldb is a
+ * multiple of 1024 (4 KB: a conv layer's 28 x 28 x 128 = 100,352 columns)
+ * all in the same few sets of the L1 cache, which then holds 48 of its
+ * lines. Up to 96 rows used to be read in place; packing B instead made
+ * speedrun conv2 fwd (32 x 25,088 x 144) 52-55 -> 60-63 GFLOP/s in
+ * build/gemm_shapes (processor time, one thread, shared AVX-512 Xeon, old
+ * and new in turns, three runs each, with MC = 24 below), while with 16
+ * rows (copy read only 2-3 times) in place stayed as fast or faster. In
+ * place or packed, the kernel reads the same numbers in the same order: the
+ * same bits. */
+#define B_IN_PLACE_MAX_M 24
+
 static int use_b_in_place(matrix_view B, int m)
 {
-    return B.cs == 1 && m <= GEMM_MC;
+    return B.cs == 1 && m <= B_IN_PLACE_MAX_M;
 }
 
 static int use_a_in_place(matrix_view A, int n, tile_shape t)

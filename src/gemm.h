@@ -117,8 +117,18 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
 #define GEMM_KC 512
 #endif
 #endif
+/* MC: rows of A per block. 24 (4 tiles of 6, 3 of 8) with the 6 x 64 tile
+ * of AVX-512, where 96 ran 0.97-1.01x as fast at 1024^3 and 0.84-1.0x on
+ * the forward and dcols products of Doshi's conv2 and conv3, in processor
+ * time on one thread of a shared Ice Lake Xeon (build/gemm_shapes against
+ * the version before, three runs each in turns; notes 11, step 6). The same sums in the same order: MC
+ * changes no bit. Elsewhere 96 (72 and 96 were within noise on Zen 3). */
 #ifndef GEMM_MC
+#if SIMD_BYTES == 64
+#define GEMM_MC 24
+#else
 #define GEMM_MC 96
+#endif
 #endif
 #ifndef GEMM_NC
 #define GEMM_NC 1024

@@ -3,7 +3,11 @@
  * 10's and Doshi's networks at batch 128 (the rows of src/tools/bench.c),
  * and of lesson 16's speedrun (conv 16 3x3 @28, conv 32 3x3 @14).
  *
- *   build/gemm_shapes [ROUNDS]      (default 5)
+ *   build/gemm_shapes [ROUNDS [LABEL]]     (default 5 rounds, every shape)
+ *
+ * With LABEL, only the shapes whose label starts with it ("square 1024":
+ * one row), so a sampling profiler sees one shape, e.g. on Linux
+ *   perf record -e cpu-clock build/gemm_shapes 5 "square 1024" && perf report --sort symbol
  *
  * Each round runs every shape three times in a row (as make bench repeats
  * one shape, so its operands are as warm in the caches as there), one shape
@@ -15,6 +19,7 @@
  * this tool from each (two worktrees, or git stash) and run them in turns. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "gemm.h"
@@ -27,7 +32,9 @@ typedef struct {
 } shape;
 
 static const shape shapes[] = {
+    { "square 512^3", 0, 0, 512, 512, 512 },
     { "square 1024^3", 0, 0, 1024, 1024, 1024 },
+    { "square 2048^3", 0, 0, 2048, 2048, 2048 },
     { "lesson 10 conv fwd", 0, 0, 16, 73728, 25 },
     { "lesson 10 conv dW", 0, 1, 16, 25, 73728 },
     { "deep conv1 fwd", 0, 0, 16, 100352, 4 },
@@ -70,13 +77,23 @@ static double time_once(const shape *s, const operands *o)
 int main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 5;
-    if (argc > 2 || rounds < 1) {
-        fprintf(stderr, "usage: %s [ROUNDS >= 1]\n", argv[0]);
+    const char *label = argc > 2 ? argv[2] : "";
+    if (argc > 3 || rounds < 1) {
+        fprintf(stderr, "usage: %s [ROUNDS >= 1 [LABEL]]\n", argv[0]);
+        return 2;
+    }
+    int chosen[N_SHAPES], n_chosen = 0;
+    for (int i = 0; i < N_SHAPES; i++)
+        if (strncmp(shapes[i].label, label, strlen(label)) == 0)
+            chosen[n_chosen++] = i;
+    if (n_chosen == 0) {
+        fprintf(stderr, "%s: no shape's label starts with \"%s\"\n", argv[0], label);
         return 2;
     }
     rng_t rng = rng_seeded(19);
     operands ops[N_SHAPES];
-    for (int i = 0; i < N_SHAPES; i++) {
+    for (int c = 0; c < n_chosen; c++) {
+        int i = chosen[c];
         const shape *s = &shapes[i];
         ops[i].a = random_matrix(&rng, (long)s->m * s->k);
         ops[i].b = random_matrix(&rng, (long)s->k * s->n);
@@ -84,15 +101,17 @@ int main(int argc, char **argv)
         ops[i].best = time_once(s, &ops[i]);            /* a first run warms the caches */
     }
     for (int r = 0; r < rounds; r++)
-        for (int i = 0; i < N_SHAPES; i++)
+        for (int c = 0; c < n_chosen; c++)
             for (int repeat = 0; repeat < 3; repeat++) {
+                int i = chosen[c];
                 double t = time_once(&shapes[i], &ops[i]);
                 if (t < ops[i].best)
                     ops[i].best = t;
             }
     printf("fast GEMM, 1 thread, best of %d rounds of 3 runs, GFLOP per second of processor time (clock())\n", rounds);
     printf("  %-20s %5s %7s %7s %s\n", "shape", "M", "N", "K", "GFLOP/s");
-    for (int i = 0; i < N_SHAPES; i++) {
+    for (int c = 0; c < n_chosen; c++) {
+        int i = chosen[c];
         const shape *s = &shapes[i];
         double gflops = ops[i].best > 0 ? gemm_flops(s->m, s->n, s->k) / ops[i].best / 1e9 : 0;
         printf("  %-20s %5d %7d %7d %7.1f%s\n", s->label, s->m, s->n, s->k, gflops,
