@@ -497,6 +497,39 @@ static void test_exercise_15_tells_the_epoch_mistakes_apart(void)
     }
 }
 
+/* Exercise 16: the untouched skeleton is named as nothing written yet (it was
+ * called integer division, and dz printed whatever the stack held), and the
+ * integer division itself, peak * ((T - t) / (T - W)), is named (it was not:
+ * it keeps the peak at t = W). */
+static void test_exercise_16_names_integer_division_and_an_unwritten_dz(void)
+{
+    program_result r = in_course("make check EX=16");
+    CHECK_CONTAINS(r.out, "likely bug: the rate is 0 at every step");
+    CHECK_CONTAINS(r.out, "likely bug: dz was not written");
+    CHECK(strstr(r.out, "computed in integers") == NULL);
+    CHECK(strstr(r.out, "e-3") == NULL);                       /* no 6.95277e-310 from an unset array */
+    program_result_free(&r);
+    r = broken_solution("16", "return peak * (double)(T - t) / (double)(T - W);", "return peak * ((T - t) / (T - W));");
+    CHECK_CONTAINS(r.out, "likely bug: after the warm-up the rate is 0: is (T - t) / (T - W) computed in integers?");
+    CHECK_CONTAINS(r.out, "exercise 16 (training fast: one-cycle, label smoothing, averaging): 2 of 3 tasks pass");
+    program_result_free(&r);
+}
+
+/* Exercise 17, task 4: the entries beyond the image skipped (left as they
+ * were) or filled with something other than 0 are named; the check compared
+ * only the first 11 entries, among them column 7's, so it named neither. */
+static void test_exercise_17_names_a_last_tile_without_zeros(void)
+{
+    static const char *bugs[] = { "if (r < h && c < w) d[i * 4 + j] = x[r * w + c];",
+                                  "d[i * 4 + j] = (r < h && c < w) ? x[r * w + c] : -1;" };
+    for (int b = 0; b < 2; b++) {
+        program_result r = broken_solution("17", "d[i * 4 + j] = (r < h && c < w) ? x[r * w + c] : 0;", bugs[b]);
+        CHECK_CONTAINS(r.out, "likely bug: the last tile of a 7x7 image reaches row and column 7");
+        CHECK_CONTAINS(r.out, "exercise 17 (Winograd F(2, 3) and its tiles): 3 of 4 tasks pass");
+        program_result_free(&r);
+    }
+}
+
 /* make grade: tests/grade_class.c */
 
 /* ---------------------------------------------------------------- issue 18: the checker blames the right line */
@@ -795,6 +828,8 @@ int main(void)
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
         RUN_TEST(test_exercise_15_tells_the_epoch_mistakes_apart);
+        RUN_TEST(test_exercise_16_names_integer_division_and_an_unwritten_dz);
+        RUN_TEST(test_exercise_17_names_a_last_tile_without_zeros);
 
         RUN_TEST(test_exercise_11_blames_the_right_loop);
         RUN_TEST(test_exercise_11_is_timed_without_sanitizers);
