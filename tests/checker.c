@@ -258,6 +258,29 @@ static void test_hints_come_one_level_at_a_time(void)
     program_result_free(&h);
 }
 
+/* A hint that starts with C keeps its case: "If (t < 0 ...", "Dx = 0 ...",
+ * "Double v[4] ..." were printed, none of them C; prose still gets its capital. */
+static void test_a_hint_in_c_keeps_its_case(void)
+{
+    static const char *cases[][3] = {
+        { "16", "1 3", "(the code): if (t < 0 || t >= T) return 0;" },
+        { "16", "3 3", "(the code): for (int i = 0; i < n; i++)" },
+        { "17", "2 3", "(the code): double v[4], u[4], m[4];" },
+        { "05", "2 3", "(the code): dx = 0 everywhere" },
+        { "08", "3 3", "(the code): loss -= y[i]" },
+        { "03", "4 2", "(the formula): total = f - 1;" },
+        { "13", "2 3", "(the code): For each channel c:" },             /* prose: a capital */
+        { "16", "1 1", "(the idea): Two straight lines" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "%s/tests/exercise_%s --hint %s", build_dir(), cases[i][0], cases[i][1]);
+        program_result r = run_program(cmd);
+        CHECK_CONTAINS(r.out, cases[i][2]);
+        program_result_free(&r);
+    }
+}
+
 static void test_reset_restores_the_original_and_keeps_yours(void)
 {
     char cmd[4096];
@@ -809,6 +832,7 @@ int main(void)
     /* These need only the skeletons. */
     RUN_TEST(test_check_accepts_a_one_digit_number_and_ends_with_its_own_line);
     RUN_TEST(test_hints_come_one_level_at_a_time);
+    RUN_TEST(test_a_hint_in_c_keeps_its_case);
     RUN_TEST(test_reset_restores_the_original_and_keeps_yours);
     RUN_TEST(test_exercise_headers_leave_the_derivation_to_the_student);
     /* These put (broken) solutions in place: not in a handout, which has no solutions/. */
