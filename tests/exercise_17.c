@@ -67,7 +67,7 @@ static void task_transforms(void)
     task_begin(1, "the input and filter transforms, B^T d and G g",
                HINTS("Each of the 4 products multiplies a sum of inputs by a sum of weights: the input "
                      "transform makes the sums of d, the filter transform those of g (the values of the "
-                     "polynomial g0 + g1 x + g2 x^2 at x = 0, 1, -1, halved, and its last coefficient).",
+                     "polynomial g0 + g1 x + g2 x^2 at x = 0, then at 1 and -1 halved, and its last coefficient).",
                      "B^T d = (d0 - d2, d1 + d2, d2 - d1, d1 - d3);  G g = (g0, (g0 + g1 + g2)/2, "
                      "(g0 - g1 + g2)/2, g2).",
                      "v[0] = d[0] - d[2]; v[1] = d[1] + d[2]; v[2] = d[2] - d[1]; v[3] = d[1] - d[3]; and "
