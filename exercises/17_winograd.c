@@ -24,8 +24,8 @@
 
 /* TODO 1. The idea: Each of the 4 products multiplies a sum of inputs by a sum
  * of weights: the input transform makes the sums of d, the filter transform
- * those of g (the values of the polynomial g0 + g1 x + g2 x^2 at x = 0, 1, -1,
- * halved, and its last coefficient).
+ * those of g (the values of the polynomial g0 + g1 x + g2 x^2 at x = 0, then
+ * at 1 and -1 halved, and its last coefficient).
  * (make hint EX=17: the formula, then the code, one at a time) */
 void f23_input_transform(const double *d, double *v)
 {

@@ -369,7 +369,7 @@ static void show_schedule(void)
     long T = 10, W = 2;
     printf("one-cycle, 10 steps, 2 warming up, peak 0.2: lr =");
     for (long t = 0; t < T; t++)
-        printf(" %.2f", one_cycle_lr(t, T, W, 0.2));
+        printf(" %g", one_cycle_lr(t, T, W, 0.2));
     printf("\n");
 }
 

@@ -422,8 +422,9 @@ static void step_count(void)
     count_layer("Doshi's conv3 (128->256, 12x12 -> 10x10)", 128, 12, 256, 0);
     printf("Fewer multiplications is not yet less time: the transforms read and write memory,\n"
            "and the direct layer runs as one large GEMM (lesson 11). Whether Winograd wins on a\n"
-           "layer is measured, not counted: `make bench`, on a quiet machine, once the engine\n"
-           "can run it (no speed figure is claimed here).\n");
+           "layer is measured, not counted: the engine runs Doshi's conv3 this way (its rule:\n"
+           "3x3, stride 1, at least 64 channels in and out); `make bench` times it on a quiet\n"
+           "machine (notes, \"What comes next\"; no speed figure is claimed here).\n");
 }
 
 /* ---------------------------------------------------------------- the backward pass */

@@ -258,6 +258,29 @@ static void test_hints_come_one_level_at_a_time(void)
     program_result_free(&h);
 }
 
+/* A hint that starts with C keeps its case: "If (t < 0 ...", "Dx = 0 ...",
+ * "Double v[4] ..." were printed, none of them C; prose still gets its capital. */
+static void test_a_hint_in_c_keeps_its_case(void)
+{
+    static const char *cases[][3] = {
+        { "16", "1 3", "(the code): if (t < 0 || t >= T) return 0;" },
+        { "16", "3 3", "(the code): for (int i = 0; i < n; i++)" },
+        { "17", "2 3", "(the code): double v[4], u[4], m[4];" },
+        { "05", "2 3", "(the code): dx = 0 everywhere" },
+        { "08", "3 3", "(the code): loss -= y[i]" },
+        { "03", "4 2", "(the formula): total = f - 1;" },
+        { "13", "2 3", "(the code): For each channel c:" },             /* prose: a capital */
+        { "16", "1 1", "(the idea): Two straight lines" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "%s/tests/exercise_%s --hint %s", build_dir(), cases[i][0], cases[i][1]);
+        program_result r = run_program(cmd);
+        CHECK_CONTAINS(r.out, cases[i][2]);
+        program_result_free(&r);
+    }
+}
+
 static void test_reset_restores_the_original_and_keeps_yours(void)
 {
     char cmd[4096];
@@ -493,6 +516,39 @@ static void test_exercise_15_tells_the_epoch_mistakes_apart(void)
         CHECK_CONTAINS(r.out, "exercise 15 (the statistics of an experiment): 4 of 5 tasks pass");
         if (!strstr(r.out, cases[i][1]) || strstr(r.out, cases[i][2]))
             printf("    case %zu: %s\n", i, r.out);
+        program_result_free(&r);
+    }
+}
+
+/* Exercise 16: the untouched skeleton is named as nothing written yet (it was
+ * called integer division, and dz printed whatever the stack held), and the
+ * integer division itself, peak * ((T - t) / (T - W)), is named (it was not:
+ * it keeps the peak at t = W). */
+static void test_exercise_16_names_integer_division_and_an_unwritten_dz(void)
+{
+    program_result r = in_course("make check EX=16");
+    CHECK_CONTAINS(r.out, "likely bug: the rate is 0 at every step");
+    CHECK_CONTAINS(r.out, "likely bug: dz was not written");
+    CHECK(strstr(r.out, "computed in integers") == NULL);
+    CHECK(strstr(r.out, "e-3") == NULL);                       /* no 6.95277e-310 from an unset array */
+    program_result_free(&r);
+    r = broken_solution("16", "return peak * (double)(T - t) / (double)(T - W);", "return peak * ((T - t) / (T - W));");
+    CHECK_CONTAINS(r.out, "likely bug: after the warm-up the rate is 0: is (T - t) / (T - W) computed in integers?");
+    CHECK_CONTAINS(r.out, "exercise 16 (training fast: one-cycle, label smoothing, averaging): 2 of 3 tasks pass");
+    program_result_free(&r);
+}
+
+/* Exercise 17, task 4: the entries beyond the image skipped (left as they
+ * were) or filled with something other than 0 are named; the check compared
+ * only the first 11 entries, among them column 7's, so it named neither. */
+static void test_exercise_17_names_a_last_tile_without_zeros(void)
+{
+    static const char *bugs[] = { "if (r < h && c < w) d[i * 4 + j] = x[r * w + c];",
+                                  "d[i * 4 + j] = (r < h && c < w) ? x[r * w + c] : -1;" };
+    for (int b = 0; b < 2; b++) {
+        program_result r = broken_solution("17", "d[i * 4 + j] = (r < h && c < w) ? x[r * w + c] : 0;", bugs[b]);
+        CHECK_CONTAINS(r.out, "likely bug: the last tile of a 7x7 image reaches row and column 7");
+        CHECK_CONTAINS(r.out, "exercise 17 (Winograd F(2, 3) and its tiles): 3 of 4 tasks pass");
         program_result_free(&r);
     }
 }
@@ -776,6 +832,7 @@ int main(void)
     /* These need only the skeletons. */
     RUN_TEST(test_check_accepts_a_one_digit_number_and_ends_with_its_own_line);
     RUN_TEST(test_hints_come_one_level_at_a_time);
+    RUN_TEST(test_a_hint_in_c_keeps_its_case);
     RUN_TEST(test_reset_restores_the_original_and_keeps_yours);
     RUN_TEST(test_exercise_headers_leave_the_derivation_to_the_student);
     /* These put (broken) solutions in place: not in a handout, which has no solutions/. */
@@ -795,6 +852,8 @@ int main(void)
         RUN_TEST(test_exercise_12_names_the_dropout_mistakes);
         RUN_TEST(test_exercise_15_names_the_statistics_mistakes);
         RUN_TEST(test_exercise_15_tells_the_epoch_mistakes_apart);
+        RUN_TEST(test_exercise_16_names_integer_division_and_an_unwritten_dz);
+        RUN_TEST(test_exercise_17_names_a_last_tile_without_zeros);
 
         RUN_TEST(test_exercise_11_blames_the_right_loop);
         RUN_TEST(test_exercise_11_is_timed_without_sanitizers);

@@ -22,13 +22,35 @@ static int n_diagnoses;
 /* Thrown out of a task by --hint once its hints are printed. */
 static jmp_buf after_hints;
 
+/* 1 when text, whose first word (`word` letters) is followed by a space, starts
+ * a line of C: an assignment ("dx = 0", "loss -= ..."), a declaration
+ * ("double v[4]"), "return ..." or a statement with its "(" ("if (t < 0)"). */
+static int starts_code(const char *text, size_t word)
+{
+    static const char *declares[] = { "double", "float", "int", "long", "char", "const", "unsigned", "return" };
+    static const char *statements[] = { "if", "for", "while", "switch" };
+    const char *after = text + word + 1;
+    if (after[0] == '=' || (after[0] != '\0' && strchr("+-*/", after[0]) && after[1] == '='))
+        return 1;
+    for (size_t k = 0; k < sizeof declares / sizeof declares[0]; k++)
+        if (strlen(declares[k]) == word && strncmp(text, declares[k], word) == 0)
+            return 1;
+    for (size_t k = 0; k < sizeof statements / sizeof statements[0]; k++)
+        if (strlen(statements[k]) == word && strncmp(text, statements[k], word) == 0 && after[0] == '(')
+            return 1;
+    return 0;
+}
+
 /* The first letter of a hint, a capital when the hint starts with a word
  * ("the rule is ..."), as it is when it starts with a symbol ("dL/dz = p - y",
- * "y = max(0, x)", "out[(i + p) ...]": a formula's names keep their case). */
+ * "y = max(0, x)", "out[(i + p) ...]": a formula's names keep their case), or
+ * with C ("if (t < 0)", "dx = 0", "double v[4]": code keeps its case). */
 static char capital(const char *text)
 {
     size_t word = strspn(text, "abcdefghijklmnopqrstuvwxyz");
     int is_word = word >= 2 && (text[word] == ' ' || text[word] == ',' || text[word] == ':' || text[word] == '\0');
+    if (is_word && text[word] == ' ' && starts_code(text, word))
+        is_word = 0;
     return is_word ? (char)toupper((unsigned char)text[0]) : text[0];
 }
 

@@ -77,9 +77,14 @@ static void task_one_cycle(void)
     STORED_VALUES("lr at step 250 of 1000", &want_250, 1);
     for (long t = 0; t < 10; t++)
         got[t] = CALL(one_cycle(t, 10, 2, 0.2));
-    if (got[0] > 0.1)
+    int all_zero = 1;
+    for (int t = 0; t < 10; t++)
+        all_zero &= got[t] == 0;
+    if (all_zero)
+        task_diagnose("the rate is 0 at every step: one_cycle returns nothing else yet");
+    else if (got[0] > 0.1)
         task_diagnose("step 0 is already near the peak: the warm-up starts from 0 (lr = peak t / W)");
-    else if (got[2] == 0 && got[5] == 0)
+    else if (fabs(got[2] - want[2]) < 1e-12 && got[3] == 0 && got[5] == 0)   /* peak * ((T - t) / (T - W)) */
         task_diagnose("after the warm-up the rate is 0: is (T - t) / (T - W) computed in integers?");
     task_expect_array("lr at steps 0..9 of 10, 2 warming up, peak 0.2", want, got, 10, 1e-12);
     task_expect_near("lr at step 10 of 10 (past the end)", 0, CALL(one_cycle(10, 10, 2, 0.2)), 1e-12);
@@ -90,6 +95,8 @@ static void task_one_cycle(void)
 
 /* ------------------------------------------------------------------ task 2 */
 
+#define UNWRITTEN 12345.0   /* what dz holds before the call: no gradient of a softmax is that large */
+
 static void task_smoothing(void)
 {
     task_begin(2, "label smoothing: the loss and its gradient",
@@ -99,7 +106,8 @@ static void task_smoothing(void)
                      "dL/dz_k = softmax(z)_k - q_k.",
                      "m = max z; lse = m + log(sum exp(z_k - m)); for each k: q = eps / K + (k == label ? 1 - eps : 0); "
                      "L += q * (lse - z[k]); dz[k] = exp(z[k] - lse) - q."));
-    double z[3] = { 2, 0, -1 }, dz[3], want_dz[3], want0, want;
+    double z[3] = { 2, 0, -1 }, want_dz[3], want0, want;
+    double *dz = task_array("dz", 3, UNWRITTEN, GUARD_VALUE);   /* OVERWRITTEN by the call */
 #ifdef EXERCISE_REFERENCE
     want0 = ref_smoothed(z, 0, 0, 3, NULL);
     want = ref_smoothed(z, 0, 0.1, 3, want_dz);
@@ -109,8 +117,12 @@ static void task_smoothing(void)
     STORED_VALUES("dL/dz for eps 0.1", want_dz, 3);
     double got0 = CALL(smoothed_cross_entropy(z, 0, 0, 3, dz));
     task_expect_near("L for z = (2, 0, -1), label 0, eps 0 (lesson 08's cross-entropy)", want0, got0, 1e-9);
+    for (int k = 0; k < 3; k++)
+        dz[k] = UNWRITTEN;
     double got = CALL(smoothed_cross_entropy(z, 0, 0.1, 3, dz));
-    if (fabs(got - want0) < 1e-9)
+    if (dz[0] == UNWRITTEN && dz[1] == UNWRITTEN && dz[2] == UNWRITTEN)
+        task_diagnose("dz was not written: it is OVERWRITTEN with dL/dz_k = p_k - q_k");
+    else if (fabs(got - want0) < 1e-9)
         task_diagnose("with eps 0.1 the loss is the unsmoothed one: eps is not used");
     else if (fabs(dz[0] - (want_dz[0] - 0.1 / 3)) < 1e-6)
         task_diagnose("the right class's target is 1 - eps without its share eps / K: q_label = 1 - eps + eps / K");
@@ -118,7 +130,7 @@ static void task_smoothing(void)
     task_expect_array("dL/dz for z = (2, 0, -1), label 0, eps 0.1", want_dz, dz, 3, 1e-9);
 
     rng_t rng = rng_seeded(16);                       /* random logits: against central differences */
-    double zr[10], analytic[10], numeric[10];
+    double zr[10], numeric[10], *analytic = task_array("dz", 10, UNWRITTEN, GUARD_VALUE);
     for (int k = 0; k < 10; k++)
         zr[k] = 3 * rng_normal(&rng);
 #ifdef EXERCISE_REFERENCE
