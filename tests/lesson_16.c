@@ -18,7 +18,7 @@
  *   - Fashion-MNIST's recipe (--fashion) on the same data with a
  *     classes.txt: it runs with mirrors (the quick recipe without), prints
  *     the ten names, and learns; its step 4 is titled for it;
- *   - one seed's summary: the mean is the seed's accuracy, no "sd nan";
+ *   - the summary of one seed: the mean is its accuracy, no "sd nan";
  *   - a bad --net and an unknown flag: one line, non-zero status. */
 #include <math.h>
 #include <stdio.h>
@@ -228,7 +228,7 @@ static void test_ingredients_step(void)
     CHECK_NUMBER(first_run.out, "eps 0.1: loss", 0.3365, 1e-4);
 }
 
-/* One seed's summary: the mean is that seed's accuracy, and no "nan" stands
+/* The summary of one seed: the mean is its accuracy, and no "nan" stands
  * in for the sd that one value does not have (it printed "sd nan"). */
 static void check_one_seed_summary(const char *out)
 {
