@@ -272,6 +272,10 @@ static void test_a_hint_in_c_keeps_its_case(void)
         { "13", "2 3", "(the code): For each channel c:" },             /* prose: a capital */
         { "16", "1 1", "(the idea): Two straight lines" },
     };
+    /* build/tests/exercise_NN is the course's; a handout builds its checks on demand (build/check),
+     * from the same tests/exercise.c and hints, so the course's run covers it */
+    if (!has_solutions)
+        return;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char cmd[1024];
         snprintf(cmd, sizeof cmd, "%s/tests/exercise_%s --hint %s", build_dir(), cases[i][0], cases[i][1]);
