@@ -408,7 +408,7 @@ static void list_scores(const sequential *m, const real *params, const real *x, 
     sequential_batch b;
     sequential_batch_alloc(m, 1, &b);
     for (int e = 0; e < 2; e++) {
-        sequential_model net = { m, params, NULL, e == 0 ? ENGINE_NAIVE : ENGINE_FAST, 0, 0, 0 };
+        sequential_model net = { m, params, NULL, e == 0 ? ENGINE_NAIVE : ENGINE_FAST, 0, 0, 0, 0 };
         const real *logits = sequential_forward(&net, &b, x, 1, 0);
         print_scores(names[e], logits, m->classes);
         differences[e] = tensor_max_abs_diff(logits, reference, (size_t)m->classes);

@@ -638,7 +638,7 @@ static void small_network(const char *spec, sequential *m, real **params, real *
 static double small_pass(const sequential *m, const real *params, const real *stats, const real *x, real *grad)
 {
     static const int labels[SMALL_IMAGES] = { 0, 1, 2, 1 };
-    sequential_model net = { m, params, stats, ENGINE_NAIVE, 1, 1, 0 };
+    sequential_model net = { m, params, stats, ENGINE_NAIVE, 1, 1, 0, 0 };
     sequential_batch b;
     sequential_batch_alloc(m, SMALL_IMAGES, &b);
     const real *logits = sequential_forward(&net, &b, x, SMALL_IMAGES, 0);
@@ -790,7 +790,7 @@ static layer_scales measure(const char *name, const real *x, int n, const int *l
     real *params = tensor_alloc((size_t)m->n_params, "parameters"), *stats = tensor_alloc((size_t)m->n_stats, "stats");
     rng_t rng = rng_seeded(1);
     sequential_init(m, params, stats, &rng);
-    sequential_model net = { m, params, stats, ENGINE_FAST, 1, 1, 0 };
+    sequential_model net = { m, params, stats, ENGINE_FAST, 1, 1, 0, 0 };
     sequential_batch b;
     sequential_batch_alloc(m, n, &b);
     const real *logits = sequential_forward(&net, &b, x, n, 0);

@@ -240,7 +240,7 @@ static void step_model(viewer *v)
     printf("%s: %s, on %dx%d images, %ld parameters\n", path, v->arch.spec, v->arch.in_h, v->arch.in_w,
            v->arch.n_params);
     sequential_summary(stdout, &v->arch);
-    v->net = (sequential_model){ &v->arch, v->params, v->stats, ENGINE_FAST, 0, 0, 0 };   /* test mode */
+    v->net = (sequential_model){ &v->arch, v->params, v->stats, ENGINE_FAST, 0, 0, 0, 0 };   /* test mode */
     sequential_batch_alloc(&v->arch, 1, &v->one);
     v->x = tensor_alloc((size_t)v->arch.in_h * v->arch.in_w, "the image");
     v->pixels = checked_calloc((size_t)v->arch.in_h * v->arch.in_w, 1, "the image");

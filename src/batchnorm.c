@@ -80,12 +80,14 @@ void batchnorm_forward_train(const batchnorm_shape *s, int n, const real *x, con
         mean[c] = (real)mu;
         var[c] = (real)v;
         inv_std[c] = (real)inv;
+        const real g = gamma[c], b = beta[c];                    /* copied: the stores cannot change them */
         for (int i = 0; i < n; i++) {
-            const real *xc = channel_of(s, x, i, c);
-            real *hc = channel_of_mut(s, xhat, i, c), *yc = channel_of_mut(s, y, i, c);
+            const real *restrict xc = channel_of(s, x, i, c);
+            real *restrict hc = channel_of_mut(s, xhat, i, c), *restrict yc = channel_of_mut(s, y, i, c);
             for (int k = 0; k < s->size; k++) {
-                hc[k] = (real)(((double)xc[k] - mu) * inv);      /* xhat = (x - mean) / sqrt(var + eps) */
-                yc[k] = gamma[c] * hc[k] + beta[c];              /* y = gamma xhat + beta */
+                real h = (real)(((double)xc[k] - mu) * inv);     /* xhat = (x - mean) / sqrt(var + eps) */
+                hc[k] = h;
+                yc[k] = g * h + b;                               /* y = gamma xhat + beta */
             }
         }
     }
@@ -96,11 +98,12 @@ void batchnorm_forward_infer(const batchnorm_shape *s, int n, const real *x, con
 {
     for (int c = 0; c < s->channels; c++) {
         real scale = (real)(gamma[c] / sqrt((double)running_var[c] + BATCHNORM_EPS));
+        const real mean = running_mean[c], b = beta[c];          /* copied: the stores cannot change them */
         for (int i = 0; i < n; i++) {
-            const real *xc = channel_of(s, x, i, c);
-            real *yc = channel_of_mut(s, y, i, c);
+            const real *restrict xc = channel_of(s, x, i, c);
+            real *restrict yc = channel_of_mut(s, y, i, c);
             for (int k = 0; k < s->size; k++)
-                yc[k] = scale * (xc[k] - running_mean[c]) + beta[c];
+                yc[k] = scale * (xc[k] - mean) + b;
         }
     }
 }
@@ -118,8 +121,8 @@ void batchnorm_backward(const batchnorm_shape *s, int n, const real *dy, const r
         dgamma[c] += (real)sum_dy_xhat;
         double scale = gamma[c] * inv_std[c] / N;
         for (int i = 0; i < n; i++) {
-            const real *dc = channel_of(s, dy, i, c), *hc = channel_of(s, xhat, i, c);
-            real *xc = channel_of_mut(s, dx, i, c);
+            const real *restrict dc = channel_of(s, dy, i, c), *restrict hc = channel_of(s, xhat, i, c);
+            real *restrict xc = channel_of_mut(s, dx, i, c);
             for (int k = 0; k < s->size; k++)                   /* the direct path, minus the mean's and the variance's */
                 xc[k] = (real)(scale * (N * dc[k] - sum_dy - hc[k] * sum_dy_xhat));
         }

@@ -293,6 +293,49 @@ void conv_wide_forward_batch(const conv2d_shape *s, int n, const real *x, const 
     }
 }
 
+/* Ywide (out_c, span) of one image -> its 2x2 max pool (out_c, ph, pw) and
+ * argmax, each output plus b[co] before the comparison (as Y would have had). */
+static void pool_wide(const conv2d_shape *s, const wide_geometry *g, const pool2d_shape *p, const real *wide,
+                      long wide_size, const real *b, real *y, int *argmax)
+{
+    const long P = (long)s->out_h * s->out_w, PP = (long)p->out_h * p->out_w;
+    const int row = maxpool2d_row_width(p->out_w);
+    for (int co = 0; co < s->out_c; co++)
+        for (int oy = 0; oy < p->out_h; oy++) {
+            const real *upper = wide + co * g->span + 2L * oy * g->wp;
+            long reads_end = co * g->span + (2L * oy + 1) * g->wp + 2L * row;
+            int fits = reads_end <= wide_size && (long)oy * p->out_w + row <= PP;   /* maxpool2d_row_width */
+            maxpool2d_row_2x2(upper, g->wp, &b[co], s->out_w, y + co * PP + (long)oy * p->out_w,
+                              argmax + co * PP + (long)oy * p->out_w, fits ? row : p->out_w,
+                              (int)(co * P + 2L * oy * s->out_w));
+        }
+}
+
+int conv_wide_pool_supported(const conv2d_shape *s, const pool2d_shape *p)
+{
+    return conv_wide_supported(s) && p->k == 2 && p->stride == 2 && p->c == s->out_c && p->in_h == s->out_h
+           && p->in_w == s->out_w && p->out_h * 2 == s->out_h && p->out_w * 2 == s->out_w;   /* tiled exactly */
+}
+
+void conv_wide_forward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, int n, const real *x, const real *w,
+                                  const real *b, real *y, int *argmax, conv2d_batch_space *ws)
+{
+    struct conv_wide_space *d = ws->wide;
+    const wide_geometry *g = &d->g;
+    const long in_size = (long)s->in_c * s->in_h * s->in_w, pooled = pool2d_output_count(p);
+    const int blocks = g->fwd_blocks > g->dx_blocks ? g->fwd_blocks : g->dx_blocks;
+    const long wide_size = (long)blocks * WIDE_CB * (g->span > g->dx_span ? g->span : g->dx_span);
+    pack_forward_weights(s, g, w, d->w_fwd);                 /* once for every image of the call */
+    for (int img = 0; img < n; img++) {
+        real *x_pad = d->x_pad + img * g->image;
+        pad_image(s, g, x + img * in_size, x_pad);
+        for (int blk = 0; blk < g->fwd_blocks; blk++)        /* Ywide (out_c, span) */
+            wide_rows(g->taps, d->fwd_offset, x_pad, d->w_fwd + (long)blk * g->taps * WIDE_CB, g->span,
+                      d->wide + (long)blk * WIDE_CB * g->span, g->span);
+        pool_wide(s, g, p, d->wide, wide_size, b, y + img * pooled, argmax + img * pooled);
+    }
+}
+
 /* ---------------------------------------------------------------- backward */
 
 /* One image's dY (out_c, out_h, out_w) into dYpad (only the inside is written). */
@@ -324,18 +367,62 @@ static void image_dx(const conv2d_shape *s, struct conv_wide_space *d, real *dx)
         }
 }
 
-void conv_wide_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
-                                real *dx, conv2d_batch_space *ws)
+/* One output row of the pool's backward, written out: pooled dY (pw) and
+ * argmax (pw) -> rows 2oy (`upper`) and 2oy + 1 (`lower`) of the layer's dY,
+ * every pixel written: 0 + dY at its window's winner (what the pool layer
+ * adds to its zeros), 0 elsewhere. `at` is argmax's index minus `first`:
+ * 0, 1, out_w or out_w + 1 past the window's corner. Selects, not
+ * branches: the compiler vectorises. */
+static void unpool_row(const real *restrict dy, const int *restrict argmax, int pw, int first, int out_w,
+                       real *restrict upper, real *restrict lower)
+{
+    for (int ox = 0; ox < pw; ox++) {
+        int at = argmax[ox] - first - 2 * ox;
+        real d = (real)0 + dy[ox];
+        upper[2 * ox] = at == 0 ? d : 0;
+        upper[2 * ox + 1] = at == 1 ? d : 0;
+        lower[2 * ox] = at == out_w ? d : 0;
+        lower[2 * ox + 1] = at == out_w + 1 ? d : 0;
+    }
+}
+
+/* One image's pooled dY (out_c, ph, pw) and the pool's argmax, routed
+ * into dYpad's inside as the pool layer's backward then pad_dy would leave
+ * it. The 2x2 windows tile the layer's output exactly (pool2d_setup takes
+ * no other), so every pixel of the inside is written. */
+static void unpool_dy(const conv2d_shape *s, const wide_geometry *g, const pool2d_shape *p, const real *dy,
+                      const int *argmax, real *dy_pad)
+{
+    const long P = (long)s->out_h * s->out_w, PP = (long)p->out_h * p->out_w;
+    for (int co = 0; co < s->out_c; co++) {
+        real *plane = dy_pad + co * g->dy_plane + g->margin;
+        for (int oy = 0; oy < p->out_h; oy++) {
+            long o = co * PP + (long)oy * p->out_w;
+            real *upper = plane + 2L * oy * g->wp;
+            unpool_row(dy + o, argmax + o, p->out_w, (int)(co * P + 2L * oy * s->out_w), s->out_w, upper,
+                       upper + g->wp);
+        }
+    }
+}
+
+/* The backward of n images, dY given as the layer's own (p NULL) or as its
+ * 2x2 max pool's dY and argmax (p, argmax). */
+static void backward_images(const conv2d_shape *s, const pool2d_shape *p, int n, const real *w, const real *dy,
+                            const int *argmax, real *dw, real *db, real *dx, conv2d_batch_space *ws)
 {
     struct conv_wide_space *d = ws->wide;
     const wide_geometry *g = &d->g;
     const long P = (long)s->out_h * s->out_w, in_size = (long)s->in_c * s->in_h * s->in_w;
+    const long dy_size = p ? pool2d_output_count(p) : s->out_c * P;
     if (dx)
         pack_dx_weights(s, g, w, d->w_dx);
     memset(d->grad, 0, sizeof(real) * (size_t)g->out_pad * g->taps_pad * WIDE_L);
     for (int img = 0; img < n; img++) {
         const real *x_pad = d->x_pad + img * g->image;
-        pad_dy(s, g, dy + (long)img * s->out_c * P, d->dy_pad);
+        if (p)
+            unpool_dy(s, g, p, dy + img * dy_size, argmax + img * dy_size, d->dy_pad);
+        else
+            pad_dy(s, g, dy + img * dy_size, d->dy_pad);
         /* dW's vector sums (out_pad, taps_pad, L) += dYwide (out_c, span) x Xpad's shifted rows,
          * and db's (tap `taps`) += dYwide x ones (dY/db = 1) */
         for (int c0 = 0; c0 < g->out_pad; c0 += WIDE_GC)
@@ -356,4 +443,17 @@ void conv_wide_backward_batch(const conv2d_shape *s, int n, const real *w, const
             else
                 db[co] += sum;
         }
+}
+
+void conv_wide_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
+                                real *dx, conv2d_batch_space *ws)
+{
+    backward_images(s, NULL, n, w, dy, NULL, dw, db, dx, ws);
+}
+
+void conv_wide_backward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, int n, const real *w,
+                                   const real *dy, const int *argmax, real *dw, real *db, real *dx,
+                                   conv2d_batch_space *ws)
+{
+    backward_images(s, p, n, w, dy, argmax, dw, db, dx, ws);
 }

@@ -33,6 +33,7 @@
 #define CONV_WIDE_H
 
 #include "conv.h"
+#include "pool.h"
 
 /* 1 when the layer is stride 1 (any kernel, any padding), else 0. */
 int conv_wide_supported(const conv2d_shape *s);
@@ -48,8 +49,31 @@ double conv_wide_space_bytes(const conv2d_shape *s, int capacity);
 void conv_wide_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
                                conv2d_batch_space *ws);
 
+/* A convolution and the 2x2 stride-2 max pool after it, in one pass: the
+ * pool reads each image's wide rows while they are in cache, and Y is never
+ * written. X (n, in_c, in_h, in_w) -> pooled Y (n, out_c, out_h/2, out_w/2)
+ * and argmax (n, out_c, out_h/2, out_w/2), both OVERWRITTEN, exactly as
+ * conv_wide_forward_batch then maxpool2d_forward_batch give them (argmax
+ * indexes the convolution's output plane, as the pool layer's does). The
+ * backward is the two layers' own (maxpool2d_backward_batch, then
+ * conv_wide_backward_batch). conv_wide_pool_supported: 1 when p is a 2x2
+ * stride-2 pool of this layer's output and the layer is stride 1. */
+int conv_wide_pool_supported(const conv2d_shape *s, const pool2d_shape *p);
+void conv_wide_forward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, int n, const real *x, const real *w,
+                                  const real *b, real *y, int *argmax, conv2d_batch_space *ws);
+
 /* As conv2d_backward_batch: dW, db ADDED to; dX OVERWRITTEN (NULL to skip). */
 void conv_wide_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
                                 real *dx, conv2d_batch_space *ws);
+
+/* The backward of conv_wide_forward_pool_batch's two layers in one pass:
+ * dY (n, out_c, out_h/2, out_w/2) is the POOL's output gradient and argmax
+ * its forward's; each value goes straight to its window's winner in the
+ * padded dY (the layer's own dY is never written). dW, db ADDED to; dX
+ * OVERWRITTEN (NULL to skip); the same numbers as maxpool2d_backward_batch
+ * then conv_wide_backward_batch. */
+void conv_wide_backward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, int n, const real *w,
+                                   const real *dy, const int *argmax, real *dw, real *db, real *dx,
+                                   conv2d_batch_space *ws);
 
 #endif

@@ -2,6 +2,7 @@
 #include "pool.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include "conv.h"
 
@@ -106,16 +107,20 @@ static void maxpool_plane(const pool2d_shape *s, const real *x, real *y, int *ar
         }
 }
 
-/* One row of 2x2 windows (stride 2): `upper` and the row below it, in_w
- * apart; out_w outputs. The four pixels of a window are compared in reading
- * order, exactly as maxpool_plane does; `first` is upper's index in its
- * image, for argmax. */
-static void maxpool_row_2x2(const real *restrict upper, int in_w, real *restrict y, int *restrict argmax, int out_w,
-                            int first)
+/* One row of 2x2 windows (stride 2): `upper` and the row ld below it; out_w
+ * outputs. Each pixel is first moved by `shift` when `shifted` (a bias,
+ * added before comparing, as a layer of its own would have added it). The
+ * four pixels of a window are compared in reading order, exactly as
+ * maxpool_plane does; argmax counts rows in_w apart from `first`. */
+static inline void row_2x2(const real *restrict upper, long ld, real shift, int shifted, int in_w,
+                           real *restrict y, int *restrict argmax, int out_w, int first)
 {
-    const real *restrict lower = upper + in_w;
+    const real *restrict lower = upper + ld;
     for (int ox = 0; ox < out_w; ox++) {             /* selects, not branches: the compiler vectorises */
         real v0 = upper[2 * ox], v1 = upper[2 * ox + 1], v2 = lower[2 * ox], v3 = lower[2 * ox + 1];
+        if (shifted) {
+            v0 += shift;  v1 += shift;  v2 += shift;  v3 += shift;
+        }
         int w1 = (v1 > v0) | (v1 != v1);             /* v != v: true for NaN only (isnan() stops the vectoriser) */
         real m = w1 ? v1 : v0;
         int at = w1 ? 1 : 0;
@@ -130,13 +135,30 @@ static void maxpool_row_2x2(const real *restrict upper, int in_w, real *restrict
     }
 }
 
-/* The common 2x2 window with stride 2, a row at a time. */
+void maxpool2d_row_2x2(const real *upper, long ld, const real *shift, int in_w, real *y, int *argmax, int out_w,
+                       int first)
+{
+    if (shift)
+        row_2x2(upper, ld, *shift, 1, in_w, y, argmax, out_w, first);
+    else
+        row_2x2(upper, ld, 0, 0, in_w, y, argmax, out_w, first);
+}
+
+
+/* The common 2x2 window with stride 2, a row at a time. A row's extra
+ * outputs (past out_w) read pixels further along the plane and land in the
+ * next output row, which is computed after it and overwrites them; a row
+ * whose extra reads or writes would leave the plane is done exactly. */
 static void maxpool_plane_2x2(const pool2d_shape *s, const real *x, real *y, int *argmax, int offset)
 {
     const int in_w = s->in_w, out_w = s->out_w;    /* copied: the stores below cannot change them */
-    for (int oy = 0; oy < s->out_h; oy++)
-        maxpool_row_2x2(x + 2 * oy * in_w, in_w, y + oy * out_w, argmax + oy * out_w, out_w,
-                        offset + 2 * oy * in_w);
+    const int wide = maxpool2d_row_width(out_w);
+    const long plane_in = (long)s->in_h * in_w, plane_out = (long)s->out_h * out_w;
+    for (int oy = 0; oy < s->out_h; oy++) {
+        int fits = (long)(2 * oy + 1) * in_w + 2L * wide <= plane_in && (long)oy * out_w + wide <= plane_out;
+        maxpool2d_row_2x2(x + 2 * oy * in_w, in_w, NULL, in_w, y + oy * out_w, argmax + oy * out_w,
+                          fits ? wide : out_w, offset + 2 * oy * in_w);
+    }
 }
 
 void maxpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y, int *argmax)

@@ -38,6 +38,26 @@ void avgpool2d_backward(const pool2d_shape *s, const real *dy, real *dx);
  * X (n, c, in_h, in_w) -> Y (n, c, out_h, out_w); each image is pooled by
  * the functions above, so they match them exactly. argmax (n, c, out_h, out_w)
  * indexes into its own image's X. dX (n, c, in_h, in_w) is OVERWRITTEN. */
+/* One row of 2x2 windows with stride 2, as the fast paths compute it
+ * (maxpool2d_forward_batch, and a convolution that pools its own output:
+ * conv_wide.c). Window ox reads upper[2ox], upper[2ox+1], upper[ld+2ox],
+ * upper[ld+2ox+1], each plus *shift when shift is not NULL (a bias, added
+ * before comparing, as the layer before would have added it), compared in
+ * reading order as maxpool2d_forward does. y (out_w) OVERWRITTEN with the
+ * maxima; argmax (out_w) with first + 2ox + 0, 1, in_w or in_w + 1: indices
+ * in a plane whose rows are in_w apart (ld may differ: a wider layout). */
+void maxpool2d_row_2x2(const real *upper, long ld, const real *shift, int in_w, real *y, int *argmax, int out_w,
+                       int first);
+/* A row of out_w outputs computed as out_w rounded up to a multiple of 8,
+ * so that the compiler's vector loop covers it with no scalar tail (14 as 2
+ * vectors of 8, not 8 + 6 single steps). A caller may ask for that many
+ * when the extra reads stay inside its buffer and the extra outputs land
+ * where a later row overwrites them. */
+static inline int maxpool2d_row_width(int out_w)
+{
+    return (out_w + 7) / 8 * 8;
+}
+
 void maxpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y, int *argmax);
 void maxpool2d_backward_batch(const pool2d_shape *s, int n, const real *dy, const int *argmax, real *dx);
 void avgpool2d_forward_batch(const pool2d_shape *s, int n, const real *x, real *y);

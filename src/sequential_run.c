@@ -10,6 +10,7 @@
 
 #include "activation.h"
 #include "batchnorm.h"
+#include "conv_wide.h"
 #include "dense.h"
 #include "dropout.h"
 #include "loss.h"
@@ -131,6 +132,26 @@ static void conv_forward(const sequential_model *net, const layer *l, sequential
         conv2d_forward(&l->conv, in + k * in_size(l), w, bias, b->out[i] + k * sequential_out_size(l));
 }
 
+/* 1 when layer i (a convolution) and the max pool after it can run as one
+ * pass: the model asks for it and the layer is on the wide path. */
+static int fused_with_pool(const sequential_model *net, const sequential_batch *b, int i)
+{
+    const sequential *m = net->arch;
+    return net->fuse_pool && net->engine == ENGINE_FAST && i + 1 < m->n_layers
+           && m->layers[i + 1].kind == LAYER_MAXPOOL && b->conv[i].path == CONV_WIDE
+           && conv_wide_pool_supported(&m->layers[i].conv, &m->layers[i + 1].pool);
+}
+
+/* Layers i (conv) and i + 1 (its 2x2 max pool) in one pass: the pool's
+ * output and argmax as the two layers would leave them. */
+static void conv_pool_forward(const sequential_model *net, const layer *l, sequential_batch *b, int i, const real *in,
+                              int n)
+{
+    const real *w = net->params + l->first_param, *bias = w + conv2d_weight_count(&l->conv);
+    conv_wide_forward_pool_batch(&l->conv, &(l + 1)->pool, n, in, w, bias, b->out[i + 1], b->argmax[i + 1],
+                                 &b->conv[i]);
+}
+
 static void dense_forward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
                                 const real *in, int n)
 {
@@ -188,7 +209,12 @@ const real *sequential_forward(const sequential_model *net, sequential_batch *b,
         const layer *l = &m->layers[i];
         long count = n * in_size(l);
         switch (l->kind) {
-        case LAYER_CONV:      conv_forward(net, l, b, i, in, n); break;
+        case LAYER_CONV:
+            if (fused_with_pool(net, b, i))
+                conv_pool_forward(net, l, b, i++, in, n);    /* layer i + 1 done too: skip it */
+            else
+                conv_forward(net, l, b, i, in, n);
+            break;
         case LAYER_MAXPOOL:   maxpool2d_forward_batch(&l->pool, n, in, b->out[i], b->argmax[i]); break;
         case LAYER_AVGPOOL:   avgpool2d_forward_batch(&l->pool, n, in, b->out[i]); break;
         case LAYER_RELU:      relu_forward(in, b->out[i], (int)count); break;
@@ -230,6 +256,16 @@ static void conv_backward_layer(const sequential_model *net, const layer *l, seq
     long in_n = in_size(l), out_n = sequential_out_size(l);
     for (int k = 0; k < n; k++)
         conv2d_backward(&l->conv, in + k * in_n, w, dy + k * out_n, dw, db, dx ? dx + k * in_n : NULL);
+}
+
+/* The backward of layers i (conv) and i + 1 (its max pool) run as one
+ * pass (conv_pool_forward): dy is the pool's output gradient. */
+static void conv_pool_backward(const sequential_model *net, const layer *l, sequential_batch *b, int i, const real *dy,
+                               real *dx, int n, real *grad)
+{
+    const real *w = net->params + l->first_param;
+    real *dw = grad + l->first_param, *db = dw + conv2d_weight_count(&l->conv);
+    conv_wide_backward_pool_batch(&l->conv, &(l + 1)->pool, n, w, dy, b->argmax[i + 1], dw, db, dx, &b->conv[i]);
 }
 
 static void dense_backward_layer(const sequential_model *net, const layer *l, const real *in, const real *dy,
@@ -287,7 +323,13 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
         int count = (int)(n * in_size(l));
         switch (l->kind) {
         case LAYER_CONV:      conv_backward_layer(net, l, b, i, in, dy, dx_or_skip, n, grad); break;
-        case LAYER_MAXPOOL:   maxpool2d_backward_batch(&l->pool, n, dy, b->argmax[i], dx); break;
+        case LAYER_MAXPOOL:
+            if (i > 0 && fused_with_pool(net, b, i - 1)) {   /* with its conv, as the forward ran them */
+                i--;
+                conv_pool_backward(net, &m->layers[i], b, i, dy, i > 0 || dinput ? dx : NULL, n, grad);
+            } else
+                maxpool2d_backward_batch(&l->pool, n, dy, b->argmax[i], dx);
+            break;
         case LAYER_AVGPOOL:   avgpool2d_backward_batch(&l->pool, n, dy, dx); break;
         case LAYER_RELU:      relu_backward(in, dy, dx, count); break;
         case LAYER_SIGMOID:   sigmoid_backward(out, dy, dx, count); break;

@@ -173,6 +173,7 @@ static int run_init(speed_run *s, const speed_recipe *r, uint64_t seed, const im
     }
     sequential_runner_init(&s->runner, &s->net, s->params, s->stats, ENGINE_FAST, s->pool, s->max_batch);
     s->runner.model.seed = seed;
+    s->runner.model.fuse_pool = 1;                     /* no layer's output is read but by the next */
     s->smoothed.model = &s->runner.model;
     s->smoothed.eps = (real)r->smoothing;
     s->runner.batches.net = &s->smoothed;              /* the same layers, the smoothed loss */

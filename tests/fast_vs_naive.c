@@ -449,6 +449,149 @@ static void test_pool_batches(void)
     check_pool_batch(0, 2, 2, 7, 9, 3, 2);
 }
 
+/* Numbers from a few levels (-2 .. 2 in steps of 1/2), so that windows tie
+ * often (the first maximum in reading order must win), and a NaN or two. */
+static real *tied_tensor(long n, int nans)
+{
+    real *t = tensor_alloc((size_t)n, "tied numbers");
+    for (long i = 0; i < n; i++)
+        t[i] = (real)((double)rng_below(&rng, 9) / 2 - 2);
+    for (int k = 0; k < nans && n > 0; k++)
+        t[rng_below(&rng, (uint32_t)n)] = (real)NAN;
+    return t;
+}
+
+static int same_bits(const char *what, const void *a, const void *b, size_t bytes)
+{
+    int same = memcmp(a, b, bytes) == 0;
+    if (!same)
+        printf("FAIL %s: not the same bits\n", what);
+    CHECK(same);
+    return same;
+}
+
+/* The batched 2x2 pool (whose rows are computed 8 outputs at a time)
+ * against maxpool2d_forward image by image: the same maxima, NaNs and
+ * argmax, bit for bit, on widths that leave remainders (pool2d_setup
+ * takes only sizes the windows tile). */
+static void check_maxpool_rows(int n, int ch, int h, int w)
+{
+    pool2d_shape s;
+    CHECK_INT(pool2d_setup(&s, ch, h, w, 2, 2), 0);
+    long in = (long)ch * h * w, out = pool2d_output_count(&s);
+    real *x = tied_tensor(n * in, 2), *y = tensor_alloc((size_t)(n * out), "Y");
+    real *y_ref = tensor_alloc((size_t)(n * out), "Y ref");
+    int *am = checked_calloc((size_t)(n * out), sizeof(int), "argmax");
+    int *am_ref = checked_calloc((size_t)(n * out), sizeof(int), "argmax ref");
+    for (int i = 0; i < n; i++)
+        maxpool2d_forward(&s, x + i * in, y_ref + i * out, am_ref + i * out);
+    maxpool2d_forward_batch(&s, n, x, y, am);
+    char what[96];
+    snprintf(what, sizeof what, "maxpool 2x2 of %d images %dx%dx%d: Y", n, ch, h, w);
+    same_bits(what, y, y_ref, sizeof(real) * (size_t)(n * out));
+    same_bits("  argmax", am, am_ref, sizeof(int) * (size_t)(n * out));
+    free(x); free(y); free(y_ref); free(am); free(am_ref);
+}
+
+static void test_maxpool_rows_same_bits(void)
+{
+    check_maxpool_rows(3, 2, 28, 28);    /* rows of 14: 16 computed, 2 land in the next row */
+    check_maxpool_rows(2, 3, 14, 14);    /* 7 */
+    check_maxpool_rows(2, 2, 6, 10);     /* 5: 8 computed where they fit */
+    check_maxpool_rows(2, 2, 4, 34);     /* 17: 24 computed where they fit */
+    check_maxpool_rows(1, 1, 2, 2);      /* one window */
+}
+
+/* A convolution on the wide path and its 2x2 max pool in one pass
+ * (conv_wide_forward_pool_batch, conv_wide_backward_pool_batch) against
+ * the two layers one after the other: the same bits everywhere. */
+static void check_conv_pool(int n, int in_c, int h, int w, int out_c, int k, int pad)
+{
+    conv2d_shape s;
+    pool2d_shape p;
+    conv2d_batch_space ws, ws_ref;
+    if (conv2d_setup_asym(&s, in_c, h, w, out_c, k, 1, pad, pad, pad, pad) != 0
+        || pool2d_setup(&p, out_c, s.out_h, s.out_w, 2, 2) != 0) {
+        CHECK(!"geometry rejected");
+        return;
+    }
+    CHECK(conv_wide_pool_supported(&s, &p));
+    long in = (long)in_c * h * w, out = conv2d_output_count(&s), pooled = pool2d_output_count(&p);
+    long nw = conv2d_weight_count(&s);
+    real *x = tied_tensor(n * in, 1), *wt = tied_tensor(nw, 0), *b = tied_tensor(out_c, 0);
+    real *dy = random_tensor(&rng, n * pooled);
+    real *y = tensor_alloc((size_t)(n * out), "Y"), *z = tensor_alloc((size_t)(n * pooled), "pooled");
+    real *z_ref = tensor_alloc((size_t)(n * pooled), "pooled ref"), *dyc = tensor_alloc((size_t)(n * out), "dY");
+    real *dx = tensor_alloc((size_t)(n * in), "dX"), *dx_ref = tensor_alloc((size_t)(n * in), "dX ref");
+    real *dw = tensor_alloc((size_t)nw, "dW"), *dw_ref = tensor_alloc((size_t)nw, "dW ref");
+    real *db = tensor_alloc((size_t)out_c, "db"), *db_ref = tensor_alloc((size_t)out_c, "db ref");
+    int *am = checked_calloc((size_t)(n * pooled), sizeof(int), "argmax");
+    int *am_ref = checked_calloc((size_t)(n * pooled), sizeof(int), "argmax ref");
+    conv2d_batch_space_alloc_path(&ws, &s, n, CONV_WIDE);
+    conv2d_batch_space_alloc_path(&ws_ref, &s, n, CONV_WIDE);
+    conv_wide_forward_batch(&s, n, x, wt, b, y, &ws_ref);                 /* the two layers */
+    maxpool2d_forward_batch(&p, n, y, z_ref, am_ref);
+    maxpool2d_backward_batch(&p, n, dy, am_ref, dyc);
+    conv_wide_backward_batch(&s, n, wt, dyc, dw_ref, db_ref, dx_ref, &ws_ref);
+    conv_wide_forward_pool_batch(&s, &p, n, x, wt, b, z, am, &ws);        /* in one pass */
+    conv_wide_backward_pool_batch(&s, &p, n, wt, dy, am, dw, db, dx, &ws);
+    char what[128];
+    snprintf(what, sizeof what, "conv + pool, %d images %dx%dx%d -> %d %dx%d pad %d: pooled Y", n, in_c, h, w, out_c,
+             k, k, pad);
+    printf("%s\n", what);
+    same_bits(what, z, z_ref, sizeof(real) * (size_t)(n * pooled));
+    same_bits("  argmax", am, am_ref, sizeof(int) * (size_t)(n * pooled));
+    same_bits("  dX", dx, dx_ref, sizeof(real) * (size_t)(n * in));
+    same_bits("  dW", dw, dw_ref, sizeof(real) * (size_t)nw);
+    same_bits("  db", db, db_ref, sizeof(real) * (size_t)out_c);
+    conv2d_batch_space_free(&ws);
+    conv2d_batch_space_free(&ws_ref);
+    free(x); free(wt); free(b); free(dy); free(y); free(z); free(z_ref); free(dyc);
+    free(dx); free(dx_ref); free(dw); free(dw_ref); free(db); free(db_ref); free(am); free(am_ref);
+}
+
+static void test_conv_pool_one_pass_same_bits(void)
+{
+    check_conv_pool(3, 1, 28, 28, 16, 3, 1);    /* lesson 16's first layer */
+    check_conv_pool(2, 16, 14, 14, 32, 3, 1);   /* and its second */
+    check_conv_pool(2, 3, 10, 12, 5, 3, 0);     /* no padding: 8x10 pooled to 4x5; 5 filters */
+    check_conv_pool(2, 2, 12, 12, 3, 5, 2);     /* 5x5 */
+}
+
+/* A network whose convolutions are followed by 2x2 pools, trained one step
+ * with fuse_pool 0 and 1: the same loss and gradient, bit for bit. */
+static void test_sequential_fuse_pool_same_bits(void)
+{
+    sequential m;
+    char err[256];
+    const int n = 12;
+    CHECK_INT(sequential_build(&m, "conv 8 3 same, maxpool 2, batchnorm, relu, conv 16 3 same, maxpool 2, "
+                                   "batchnorm, relu, flatten, dense 10", 1, 12, 12, err, sizeof err), 0);
+    real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
+    real *x = random_tensor(&rng, (long)n * 144), *grad[2];
+    int labels[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1 };
+    double loss[2];
+    rng_t init = rng_seeded(7);
+    sequential_init(&m, params, stats, &init);
+    thread_pool *pool = thread_pool_create(2);
+    for (int f = 0; f < 2; f++) {
+        sequential_runner r;
+        sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, n);
+        CHECK_INT(r.shards[0].conv[0].path, CONV_WIDE);
+        r.model.training = 1;
+        r.model.fuse_pool = f;
+        loss[f] = minibatch_gradient(&r.batches, x, labels, n).loss;
+        grad[f] = tensor_alloc((size_t)m.n_params, "gradient");
+        memcpy(grad[f], r.batches.mean_grad, sizeof(real) * (size_t)m.n_params);
+        sequential_runner_free(&r);
+    }
+    CHECK(loss[0] == loss[1]);
+    same_bits("a step with the conv + pool pairs fused: the gradient", grad[0], grad[1],
+              sizeof(real) * (size_t)m.n_params);
+    thread_pool_free(pool);
+    free(grad[0]); free(grad[1]); free(params); free(stats); free(x);
+}
+
 typedef struct {
     int n, n_in, n_out;
     real *x, *w, *b, *z, *r;
@@ -536,6 +679,9 @@ int main(void)
     RUN_TEST(test_implicit_same_bits_as_im2col);
     RUN_TEST(test_fast_paths_same_bits_for_any_thread_count);
     RUN_TEST(test_pool_batches);
+    RUN_TEST(test_maxpool_rows_same_bits);
+    RUN_TEST(test_conv_pool_one_pass_same_bits);
+    RUN_TEST(test_sequential_fuse_pool_same_bits);
     RUN_TEST(test_dense_batches);
     RUN_TEST(test_softmax_batch);
     return harness_finish();

@@ -401,7 +401,7 @@ static int library_probabilities(double *probs)
     image_set_free(&images);
     sequential_batch b;
     sequential_batch_alloc(&m, 1, &b);
-    sequential_model net = { &m, params, stats, ENGINE_NAIVE, 0, 0, 0 };   /* test mode */
+    sequential_model net = { &m, params, stats, ENGINE_NAIVE, 0, 0, 0, 0 };   /* test mode */
     const real *p = sequential_probabilities(&net, &b, x, 1, 0);
     for (int c = 0; c < CLASSES; c++)
         probs[c] = (double)p[c];

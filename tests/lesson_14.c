@@ -277,7 +277,7 @@ static void tiny_case_init(tiny_case *t, const char *spec, unsigned long seed, i
         t->stats[i] = (real)rng_uniform_range(&rng, 0.5, 1.5);
     for (int p = 0; p < 64; p++)
         t->x[p] = (real)rng_uniform(&rng);
-    t->net = (sequential_model){ &t->m, t->params, t->stats, ENGINE_FAST, 0, 0, 0 };   /* test mode */
+    t->net = (sequential_model){ &t->m, t->params, t->stats, ENGINE_FAST, 0, 0, 0, 0 };   /* test mode */
     sequential_batch_alloc(&t->m, capacity, &t->b);
 }
 
@@ -532,7 +532,7 @@ static int read_numbers(const char *path, int skip, double *v, int max)
 /* The test's own answer for test image i: probabilities, and the saliency map. */
 static void own_answer(int i, real *probs, real *saliency)
 {
-    sequential_model net = { &tiny, tiny_params, tiny_stats, ENGINE_NAIVE, 0, 0, 0 };
+    sequential_model net = { &tiny, tiny_params, tiny_stats, ENGINE_NAIVE, 0, 0, 0, 0 };
     sequential_batch b;
     real x[PIXELS], *grad = tensor_alloc((size_t)tiny.n_params, "grad");
     image_set set = { N_TEST, SIDE, SIDE, test_pixels };
@@ -642,7 +642,7 @@ static void test_filter_tiles(void)
 /* mistakes.csv against the test's own pass over the test set (double). */
 static void test_mistakes_file(void)
 {
-    sequential_model net = { &tiny, tiny_params, tiny_stats, ENGINE_NAIVE, 0, 0, 0 };
+    sequential_model net = { &tiny, tiny_params, tiny_stats, ENGINE_NAIVE, 0, 0, 0, 0 };
     sequential_batch b;
     static real probs[N_TEST * 10];
     real x[PIXELS];

@@ -145,7 +145,7 @@ static void test_small_is_lesson10s_network(void)
     sequential_batch b;
     sequential_batch_alloc(&m, 2, &b);
     for (int engine = 0; engine < 2; engine++) {
-        sequential_model net = { &m, params, NULL, engine == 0 ? ENGINE_NAIVE : ENGINE_FAST, 1, 0, 0 };
+        sequential_model net = { &m, params, NULL, engine == 0 ? ENGINE_NAIVE : ENGINE_FAST, 1, 0, 0, 0 };
         tensor_fill(grad, (size_t)m.n_params, 0);
         tensor_fill(g.all, (size_t)a.n_params, 0);
         batch_score s = sequential_shard(&net, &b, x, labels, 2, 0, NULL, grad);
@@ -253,7 +253,7 @@ static void check_stack(const char *spec, int in_c, int h, int w, int n, engine_
     c.r = random_tensor(&rng, (long)n * c.m.classes);
     if (!training)
         random_running_stats(&c.m, c.stats);
-    c.net = (sequential_model){ &c.m, c.params, c.stats, engine, training, 99, 3 };
+    c.net = (sequential_model){ &c.m, c.params, c.stats, engine, training, 99, 3, 0 };
     sequential_batch_alloc(&c.m, n, &c.b);
     real *grad = tensor_alloc((size_t)c.m.n_params, "grad"), *dx = tensor_alloc((size_t)in, "dX");
     stack_loss(&c);
@@ -436,7 +436,7 @@ static void test_dropout_and_batchnorm_at_test_time(void)
     real *x = random_tensor(&rng, 2 * 25);
     sequential_batch b;
     sequential_batch_alloc(&m, 2, &b);
-    sequential_model net = { &m, params, stats, ENGINE_FAST, 0, 1, 1 };
+    sequential_model net = { &m, params, stats, ENGINE_FAST, 0, 1, 1, 0 };
     const real *logits = sequential_forward(&net, &b, x, 2, 0);
     real first[6];
     tensor_copy(first, logits, 6);
@@ -459,7 +459,7 @@ static void backward_of(const char *spec, const real *params, const real *x, con
     char err[256];
     CHECK_INT(sequential_build(&m, spec, 1, 5, 5, err, sizeof err), 0);
     sequential_batch_alloc(&m, 2, &b);
-    sequential_model net = { &m, params, NULL, ENGINE_FAST, 1, 7, 0 };
+    sequential_model net = { &m, params, NULL, ENGINE_FAST, 1, 7, 0, 0 };
     if (train_first) {                                            /* leaves a mask with zeros behind */
         sequential_forward(&net, &b, x, 2, 0);
         sequential_backward(&net, &b, x, r, grad, dx);
@@ -503,7 +503,7 @@ static void test_forward_fills_the_probabilities(void)
         sequential_batch b;
         sequential_batch_alloc(&m, 2, &b);
         tensor_fill(b.probs, 2 * 4, -1);
-        sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0 };
+        sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0, 0 };
         const real *p = sequential_probabilities(&net, &b, x, 2, 0);
         CHECK(p == b.probs);
         for (int k = 0; k < 2; k++) {
@@ -847,7 +847,7 @@ static void test_overflowed_logits_give_a_nan_loss(void)
     CHECK_INT(sequential_build(&m, "flatten, dense 2", 1, 1, 2, err, sizeof err), 0);
     real params[6] = { 1e300, 0, 0, 0, 0, 0 };           /* W (2, 2) then b (2): z0 = 1e300 x0 */
     real x[2] = { 1e300, 0 };                            /* z = (1e600 = +inf, 0) */
-    sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0 };
+    sequential_model net = { &m, params, NULL, ENGINE_FAST, 0, 0, 0, 0 };
     sequential_batch b;
     sequential_batch_alloc(&m, 1, &b);
     int label = 0, predicted = -1;

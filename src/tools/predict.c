@@ -168,7 +168,7 @@ static int classify(const sequential *m, const real *params, const real *stats, 
     image_set one = { 1, m->in_h, m->in_w, pixels };
     real *x = tensor_alloc((size_t)m->in_h * m->in_w, "image");
     sequential_batch b;
-    sequential_model net = { m, params, stats, ENGINE_FAST, 0, 0, 0 };
+    sequential_model net = { m, params, stats, ENGINE_FAST, 0, 0, 0, 0 };
     sequential_batch_alloc(m, 1, &b);
     images_to_real(&one, 0, 1, x);
     const real *logits = sequential_forward(&net, &b, x, 1, 0);

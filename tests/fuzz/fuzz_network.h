@@ -44,7 +44,7 @@ static void fuzz_run_network(const sequential *m, const real *params, const real
     for (size_t i = 0; i < 2 * in; i++)
         x[i] = (real)((i * 37) % 11) / 10 - (real)0.5;
     for (int training = 0; training < 2; training++) {
-        sequential_model net = { m, params, stats, training ? ENGINE_FAST : ENGINE_NAIVE, training, 7, 0 };
+        sequential_model net = { m, params, stats, training ? ENGINE_FAST : ENGINE_NAIVE, training, 7, 0, 0 };
         sequential_forward(&net, &b, x, 2, 0);
         sequential_backward(&net, &b, x, b.probs, grad, dx);     /* any dL/dlogits will do */
     }
