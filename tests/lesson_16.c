@@ -482,6 +482,30 @@ static void test_flags_out_of_range(void)
     program_result_free(&r);
 }
 
+/* make speedrun QUICK=1 (and ABLATION=1) write their curves to files of their own: make plots
+ * draws build/speedrun_curve.csv as the full speedrun's (QUICK=1 replaced it). */
+static void test_speedrun_curve_files(void)
+{
+    static const char *forms[4][2] = { { "", "speedrun_curve.csv" }, { "QUICK=1", "speedrun_quick_curve.csv" },
+                                       { "ABLATION=1", "speedrun_ablation_curve.csv" },
+                                       { "QUICK=1 ABLATION=1", "speedrun_quick_ablation_curve.csv" } };
+    for (int i = 0; i < 4; i++) {
+        char cmd[1200], want[800];
+        snprintf(cmd, sizeof cmd, "env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS ${MAKE:-make} -n -s speedrun %s "
+                 "BUILD='%s' EMULATOR=", forms[i][0], build_dir());
+        program_result r = run_program(cmd);
+        CHECK_INT(r.exit_code, 0);
+        snprintf(want, sizeof want, "--curve %s/%s", build_dir(), forms[i][1]);
+        if (!strstr(r.out, want))
+            printf("  make speedrun %s: no '%s' in:\n%s\n", forms[i][0], want, r.out);
+        CHECK_INT(count_lines_containing(r.out, want), 1);
+        program_result_free(&r);
+    }
+    char *plots = read_text_file("tests/plots.sh");           /* make plots reads the full one */
+    CHECK(plots != NULL && strstr(plots, "\"speedrun_curve.csv 16_speedrun.csv\"") != NULL);
+    free(plots);
+}
+
 int main(void)
 {
     char cmd[1400], scratch[512];
@@ -508,6 +532,7 @@ int main(void)
     RUN_TEST(test_bad_curve_before_the_data);
     RUN_TEST(test_curve_file);
     RUN_TEST(test_flags_out_of_range);
+    RUN_TEST(test_speedrun_curve_files);
     program_result_free(&first_run);
     return harness_finish();
 }
