@@ -36,6 +36,7 @@
 #include "sequential.h"   /* sequential, sequential_build */
 #include "speedrun.h"     /* speed_recipe, speed_train, one_cycle_lr, smoothed_cross_entropy_batch, ... */
 #include "stats.h"        /* sample_mean_sd, sample_range, paired_interval95, verdict_lower, verdict_name */
+#include "training.h"     /* check_class_count */
 
 #define MAX_SEEDS 32
 
@@ -419,6 +420,20 @@ static int check_batch(const options *o, int n_train, int n_val, char *err, size
     return -1;
 }
 
+/* The recipe's network (--net), built for the data's images: its spec must parse and tile the
+ * images, and its last layer give one score per class (a network of 3 scores read past its
+ * outputs for labels 3 to 9, silently). Returns 0, or -1 with one line in err naming --net. */
+static int build_network(const options *o, const mnist_data *data, sequential *net, char *err, size_t err_size)
+{
+    speed_recipe r = chosen_recipe(o);
+    char why[FILE_ERROR_SIZE - 16];                     /* room for "--net: " before it */
+    if (sequential_build(net, r.net, 1, data->train_images.rows, data->train_images.cols, why, sizeof why) != 0) {
+        snprintf(err, err_size, "--net: %s", why);
+        return -1;
+    }
+    return check_class_count(net->classes, "--net", err, err_size);
+}
+
 int main(int argc, char **argv)
 {
     options o = parse_flags(argc, argv);
@@ -441,7 +456,9 @@ int main(int argc, char **argv)
     }
     int count = data.train_images.count;
     int n_val = validation_count(count, o.validation, err, sizeof err);
-    if (n_val < 0 || check_batch(&o, count - n_val, n_val, err, sizeof err) != 0) {
+    sequential net;
+    if (n_val < 0 || check_batch(&o, count - n_val, n_val, err, sizeof err) != 0 ||
+        build_network(&o, &data, &net, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", program, err);
         if (o.curve)
             out_file_abandon(&curve);
@@ -475,21 +492,13 @@ int main(int argc, char **argv)
     } else {
         speed_recipe r = chosen_recipe(&o);
         double acc[MAX_SEEDS], wall[MAX_SEEDS], cpu[MAX_SEEDS];
-        char check[FILE_ERROR_SIZE];
-        sequential net;
         lesson_step(3, o.fashion ? "Fashion-MNIST's recipe" : o.full ? "The speedrun's recipe" : "The quick recipe");
-        if (sequential_build(&net, r.net, 1, data.train_images.rows, data.train_images.cols, check, sizeof check)
-            != 0) {
-            fprintf(stderr, "%s: --net: %s\n", program, check);
-            status = -1;
-        } else {
-            print_recipe(&r);
-            printf("%ld parameters\n", net.n_params);
-            lesson_step(4, o.fashion ? "Training on Fashion-MNIST" : "The speedrun");
-            status = run_seeds(&r, &base, o.seed, o.seeds, 1, acc, wall, cpu);
-            if (status == 0)
-                print_summary(o.no_test ? "validation accuracy" : "test accuracy", acc, wall, cpu, o.seeds);
-        }
+        print_recipe(&r);
+        printf("%ld parameters\n", net.n_params);
+        lesson_step(4, o.fashion ? "Training on Fashion-MNIST" : "The speedrun");
+        status = run_seeds(&r, &base, o.seed, o.seeds, 1, acc, wall, cpu);
+        if (status == 0)
+            print_summary(o.no_test ? "validation accuracy" : "test accuracy", acc, wall, cpu, o.seeds);
     }
     if (o.curve) {
         if (status == 0 && out_file_commit(&curve, err, sizeof err) != 0) {

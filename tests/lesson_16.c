@@ -456,6 +456,9 @@ static void test_flags_out_of_range(void)
         { "--shift 9", "--shift" },            { "--tta 2", "--tta" },
         { "--flip 2", "--flip" },              { "--optimizer sgdx", "--optimizer" },
         { "--schedule flat", "--schedule" },
+        /* 3 class scores for 10 labels: trained, reading past its outputs, without a word */
+        { "--net 'conv 4 3 same, relu, maxpool 2, flatten, dense 3'", "--net" },
+        { "--ablation --net 'conv 4 3 same, relu, maxpool 2, flatten, dense 3'", "--net" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char args[200];
