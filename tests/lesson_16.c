@@ -19,7 +19,15 @@
  *     classes.txt: it runs with mirrors (the quick recipe without), prints
  *     the ten names, and learns; its step 4 is titled for it;
  *   - the summary of one seed: the mean is its accuracy, no "sd nan";
- *   - a bad --net and an unknown flag: one line, non-zero status. */
+ *   - a bad --net and an unknown flag: one line, non-zero status;
+ *   - --fashion on a folder without the files names make data-fashion, whatever the folder's
+ *     name; a --curve that cannot be written (a folder, a missing directory, /dev/full) is
+ *     reported before the data are read; a failed run leaves the old curve file as it was,
+ *     a good one writes a row per seed and epoch;
+ *   - every flag out of range (a batch larger than the training images, a network of 3 class
+ *     scores): one line, non-zero status, nothing trained;
+ *   - make speedrun QUICK=1 and ABLATION=1 write curves of their own, not the one make plots
+ *     draws as the full speedrun's. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
