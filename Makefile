@@ -372,10 +372,13 @@ claims: data $(BUILD)/lessons/15_claims$(EXE)
 # mean and sd, the machine; QUICK=1: the quick recipe. ABLATION=1: lesson 10's recipe, then one
 # ingredient added at a time (with QUICK=1: towards the quick recipe). TORCH=1: then the same recipe in
 # PyTorch (src/tools/speedrun_torch.py, run as make bench runs PyTorch), its accuracy and time.
+# The curve (validation accuracy after every epoch) goes to a file of each form's own: make plots
+# draws build/speedrun_curve.csv as the full speedrun's, so QUICK=1 and ABLATION=1 must not replace it.
+SPEEDRUN_CURVE = $(BUILD)/speedrun$(if $(QUICK),_quick)$(if $(ABLATION),_ablation)_curve.csv
 .PHONY: speedrun
 speedrun: data $(BUILD)/lessons/16_train_fast$(EXE)
 	$(EMULATOR) $(BUILD)/lessons/16_train_fast --data data/mnist $(if $(QUICK),,--full) $(if $(ABLATION),--ablation) \
-	  --curve $(BUILD)/speedrun_curve.csv
+	  --curve $(SPEEDRUN_CURVE)
 	@if [ -n "$(TORCH)" ]; then TORCH_SCRIPT=src/tools/speedrun_torch.py sh src/tools/bench_torch.sh $(BUILD) \
 	  --data data/mnist $(if $(QUICK),--quick) || echo "speedrun: PyTorch's run failed or PyTorch is missing"; fi
 

@@ -20,21 +20,23 @@
  *        make fashion                             (Fashion-MNIST's recipe, --fashion: one seed, mirrors on)
  *        build/lessons/16_train_fast --ablation   (add one ingredient at a time to lesson 10's recipe)
  * Notes: notes/16_train_fast.md */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "file_error.h"   /* FILE_ERROR_SIZE */
+#include "file_error.h"   /* FILE_ERROR_SIZE, set_file_error */
 #include "flags.h"        /* flag_spec, FLAG_TEXT, FLAG_SWITCH, FLAG_INT, FLAG_REAL, FLAG_CHOICE, ... */
 #include "lesson.h"       /* lesson_set_stepping, lesson_step */
-#include "mnist.h"        /* mnist_data, mnist_load, mnist_free, validation_count, validation_order */
+#include "mnist.h"        /* mnist_data, mnist_load_set, mnist_free, validation_count, validation_order */
 #include "os.h"           /* os_processors */
 #include "out_file.h"     /* out_file, out_file_open, out_file_printf, out_file_commit, ... */
 #include "real.h"         /* real */
 #include "sequential.h"   /* sequential, sequential_build */
 #include "speedrun.h"     /* speed_recipe, speed_train, one_cycle_lr, smoothed_cross_entropy_batch, ... */
 #include "stats.h"        /* sample_mean_sd, sample_range, paired_interval95, verdict_lower, verdict_name */
+#include "training.h"     /* check_class_count */
 
 #define MAX_SEEDS 32
 
@@ -386,23 +388,80 @@ static void show_smoothing(void)
     printf("(with eps > 0 the gradient stops pushing once p_label reaches 1 - eps + eps/K: the logits stay finite)\n");
 }
 
+/* --curve FILE, opened before the data load (seconds): a directory, a missing folder or a device
+ * that takes no bytes (/dev/full) is reported before any work. The header is pushed out at once to
+ * find the last; a regular file is written beside the target and appears only when every run has
+ * ended well (src/out_file.h): a failure leaves what was there before. Returns 0, or -1 with one
+ * line in err naming the file. */
+static int open_curve(out_file *curve, const char *path, char *err, size_t err_size)
+{
+    if (out_file_open(curve, path, err, err_size) != 0)
+        return -1;
+    errno = 0;
+    if (out_file_printf(curve, "recipe,seed,epoch,seconds,val_accuracy\n") != 0 || fflush(curve->f) != 0) {
+        set_file_error(err, err_size, path, "cannot write: %s", errno ? strerror(errno) : "write error");
+        out_file_abandon(curve);
+        return -1;
+    }
+    return 0;
+}
+
+/* The largest batch the run trains with (the ablation's first rows use lesson 10's) must find that
+ * many training images: a larger one would train one short step an epoch without a word. Returns 0,
+ * or -1 with one line in err. */
+static int check_batch(const options *o, int n_train, int n_val, char *err, size_t err_size)
+{
+    speed_recipe r = chosen_recipe(o);
+    int batch = o->ablation && lesson10.batch > r.batch ? lesson10.batch : r.batch;
+    if (batch <= n_train)
+        return 0;
+    snprintf(err, err_size, "batches of %d%s: more than the %d training images (%d held out for validation); "
+             "give --batch %d or less", batch, o->batch == batch ? " (--batch)" : "", n_train, n_val, n_train);
+    return -1;
+}
+
+/* The recipe's network (--net), built for the data's images: its spec must parse and tile the
+ * images, and its last layer give one score per class (a network of 3 scores read past its
+ * outputs for labels 3 to 9, silently). Returns 0, or -1 with one line in err naming --net. */
+static int build_network(const options *o, const mnist_data *data, sequential *net, char *err, size_t err_size)
+{
+    speed_recipe r = chosen_recipe(o);
+    char why[FILE_ERROR_SIZE - 16];                     /* room for "--net: " before it */
+    if (sequential_build(net, r.net, 1, data->train_images.rows, data->train_images.cols, why, sizeof why) != 0) {
+        snprintf(err, err_size, "--net: %s", why);
+        return -1;
+    }
+    return check_class_count(net->classes, "--net", err, err_size);
+}
+
 int main(int argc, char **argv)
 {
     options o = parse_flags(argc, argv);
     mnist_data data;
     char err[FILE_ERROR_SIZE];
+    out_file curve;
     printf("Lesson 16: train fast\n"
            "=====================\n");
+    if (o.curve && open_curve(&curve, o.curve, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: --curve: %s\n", program, err);
+        return 1;
+    }
 
     lesson_step(1, "The data");
-    if (mnist_load(o.data, &data, err, sizeof err) != 0) {
+    if (mnist_load_set(o.data, o.fashion ? DATA_SET_FASHION : DATA_SET_GUESS, &data, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", program, err);
+        if (o.curve)
+            out_file_abandon(&curve);
         return 1;
     }
     int count = data.train_images.count;
     int n_val = validation_count(count, o.validation, err, sizeof err);
-    if (n_val < 0) {
+    sequential net;
+    if (n_val < 0 || check_batch(&o, count - n_val, n_val, err, sizeof err) != 0 ||
+        build_network(&o, &data, &net, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", program, err);
+        if (o.curve)
+            out_file_abandon(&curve);
         mnist_free(&data);
         return 1;
     }
@@ -422,15 +481,7 @@ int main(int argc, char **argv)
     show_smoothing();
 
     run_context base = { &data, count - n_val, n_val, !o.no_test, val_order, NULL, "", 0 };
-    out_file curve;
     if (o.curve) {
-        if (out_file_open(&curve, o.curve, err, sizeof err) != 0) {
-            fprintf(stderr, "%s: %s\n", program, err);
-            free(val_order);
-            mnist_free(&data);
-            return 1;
-        }
-        out_file_printf(&curve, "recipe,seed,epoch,seconds,val_accuracy\n");
         base.curve = &curve;
         base.label = o.fashion ? "fashion" : o.full ? "speedrun" : "quick";
     }
@@ -441,21 +492,13 @@ int main(int argc, char **argv)
     } else {
         speed_recipe r = chosen_recipe(&o);
         double acc[MAX_SEEDS], wall[MAX_SEEDS], cpu[MAX_SEEDS];
-        char check[FILE_ERROR_SIZE];
-        sequential net;
         lesson_step(3, o.fashion ? "Fashion-MNIST's recipe" : o.full ? "The speedrun's recipe" : "The quick recipe");
-        if (sequential_build(&net, r.net, 1, data.train_images.rows, data.train_images.cols, check, sizeof check)
-            != 0) {
-            fprintf(stderr, "%s: --net: %s\n", program, check);
-            status = -1;
-        } else {
-            print_recipe(&r);
-            printf("%ld parameters\n", net.n_params);
-            lesson_step(4, o.fashion ? "Training on Fashion-MNIST" : "The speedrun");
-            status = run_seeds(&r, &base, o.seed, o.seeds, 1, acc, wall, cpu);
-            if (status == 0)
-                print_summary(o.no_test ? "validation accuracy" : "test accuracy", acc, wall, cpu, o.seeds);
-        }
+        print_recipe(&r);
+        printf("%ld parameters\n", net.n_params);
+        lesson_step(4, o.fashion ? "Training on Fashion-MNIST" : "The speedrun");
+        status = run_seeds(&r, &base, o.seed, o.seeds, 1, acc, wall, cpu);
+        if (status == 0)
+            print_summary(o.no_test ? "validation accuracy" : "test accuracy", acc, wall, cpu, o.seeds);
     }
     if (o.curve) {
         if (status == 0 && out_file_commit(&curve, err, sizeof err) != 0) {

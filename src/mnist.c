@@ -389,20 +389,22 @@ static int join_path(char *path, size_t size, const char *dir, const char *name,
 }
 
 /* After a failed read of dir/...: when the file is not there at all (nor a
- * .gz copy, which has its own advice), say how to fetch the data set. */
-static void add_fetch_hint(const char *dir, const char *path, char *err, size_t err_size)
+ * .gz copy, which has its own advice), say how to fetch the data set: the
+ * one the caller asked for, or (DATA_SET_GUESS) the one the folder's name
+ * suggests. */
+static void add_fetch_hint(const char *dir, data_set_kind kind, const char *path, char *err, size_t err_size)
 {
     if (err == NULL || err_size == 0 || os_path_kind_of(path) != OS_PATH_ABSENT || gzipped_copy_exists(path))
         return;
     size_t used = strlen(err);
-    if (strstr(dir, "fashion"))
+    if (kind == DATA_SET_FASHION || (kind == DATA_SET_GUESS && strstr(dir, "fashion")))
         snprintf(err + used, err_size - used, " (make data-fashion fetches Fashion-MNIST into data/fashion-mnist/)");
     else
         snprintf(err + used, err_size - used, " (make data fetches MNIST into data/mnist/)");
 }
 
 /* Images and labels of one split; checks that their counts agree. */
-static int load_split(const char *dir, const char *images_name, const char *labels_name,
+static int load_split(const char *dir, data_set_kind kind, const char *images_name, const char *labels_name,
                       image_set *images, label_set *labels, char *err, size_t err_size)
 {
     char images_path[4096], labels_path[4096];
@@ -410,11 +412,11 @@ static int load_split(const char *dir, const char *images_name, const char *labe
         join_path(labels_path, sizeof labels_path, dir, labels_name, err, err_size) != 0)
         return -1;
     if (idx_read_images(images_path, images, err, err_size) != 0) {
-        add_fetch_hint(dir, images_path, err, err_size);
+        add_fetch_hint(dir, kind, images_path, err, err_size);
         return -1;
     }
     if (idx_read_labels(labels_path, labels, err, err_size) != 0) {
-        add_fetch_hint(dir, labels_path, err, err_size);
+        add_fetch_hint(dir, kind, labels_path, err, err_size);
         image_set_free(images);
         return -1;
     }
@@ -431,11 +433,16 @@ static int load_split(const char *dir, const char *images_name, const char *labe
 
 int mnist_load(const char *dir, mnist_data *out, char *err, size_t err_size)
 {
+    return mnist_load_set(dir, DATA_SET_GUESS, out, err, err_size);
+}
+
+int mnist_load_set(const char *dir, data_set_kind kind, mnist_data *out, char *err, size_t err_size)
+{
     memset(out, 0, sizeof *out);
-    if (load_split(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+    if (load_split(dir, kind, "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                    &out->train_images, &out->train_labels, err, err_size) != 0)
         return -1;
-    if (load_split(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+    if (load_split(dir, kind, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
                    &out->test_images, &out->test_labels, err, err_size) != 0) {
         mnist_free(out);
         return -1;

@@ -98,6 +98,13 @@ typedef struct {
  * a file is missing, the message ends with how to fetch the data set
  * ("(make data fetches MNIST into data/mnist/)"). */
 int mnist_load(const char *dir, mnist_data *out, char *err, size_t err_size);
+/* The same, for a caller that knows which data set dir should hold: the
+ * hint for a missing file then names its fetch command whatever the folder
+ * is called (DATA_SET_FASHION: "make data-fashion ..."; DATA_SET_MNIST:
+ * "make data ..."). mnist_load is DATA_SET_GUESS: Fashion-MNIST's command
+ * when the folder's name contains "fashion", else MNIST's. */
+typedef enum { DATA_SET_GUESS, DATA_SET_MNIST, DATA_SET_FASHION } data_set_kind;
+int mnist_load_set(const char *dir, data_set_kind kind, mnist_data *out, char *err, size_t err_size);
 void mnist_free(mnist_data *d);
 
 /* Images [first, first+n) as reals scaled to [0,1] (pixel / 255): dst is

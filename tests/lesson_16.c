@@ -19,7 +19,15 @@
  *     classes.txt: it runs with mirrors (the quick recipe without), prints
  *     the ten names, and learns; its step 4 is titled for it;
  *   - the summary of one seed: the mean is its accuracy, no "sd nan";
- *   - a bad --net and an unknown flag: one line, non-zero status. */
+ *   - a bad --net and an unknown flag: one line, non-zero status;
+ *   - --fashion on a folder without the files names make data-fashion, whatever the folder's
+ *     name; a --curve that cannot be written (a folder, a missing directory, /dev/full) is
+ *     reported before the data are read; a failed run leaves the old curve file as it was,
+ *     a good one writes a row per seed and epoch;
+ *   - every flag out of range (a batch larger than the training images, a network of 3 class
+ *     scores): one line, non-zero status, nothing trained;
+ *   - make speedrun QUICK=1 and ABLATION=1 write curves of their own, not the one make plots
+ *     draws as the full speedrun's. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,6 +374,149 @@ static void test_bad_input(void)
     program_result_free(&r);
 }
 
+/* --fashion names Fashion-MNIST's fetch command when the files are missing, whatever the
+ * folder is called (it named MNIST's: the hint came from the folder's name). */
+static void test_fashion_fetch_hint(void)
+{
+    char dir[700], args[800];
+    snprintf(dir, sizeof dir, "%s/../empty-set", data_dir);
+    snprintf(args, sizeof args, "--fashion --data '%s'", dir);
+    program_result r = run_lesson("16_train_fast", args);
+    check_one_line_failure(&r, 1, "make data-fashion", "--fashion, a folder without the files");
+    program_result_free(&r);
+    snprintf(args, sizeof args, "--data '%s'", dir);            /* without --fashion: MNIST's */
+    r = run_lesson("16_train_fast", args);
+    check_one_line_failure(&r, 1, "(make data fetches", "a folder without the files");
+    CHECK(strstr(r.err, "data-fashion") == NULL);
+    program_result_free(&r);
+}
+
+/* A --curve that cannot be written is reported before the data are loaded (it was reported
+ * after, seconds later): here the data folder does not exist either, and the curve is named. */
+static void test_bad_curve_before_the_data(void)
+{
+    char scratch[700], missing[800], args[2000];
+    snprintf(scratch, sizeof scratch, "%s/..", data_dir);
+    snprintf(missing, sizeof missing, "%s/no-such-folder/curve.csv", scratch);
+    const char *paths[3] = { scratch, missing, "/dev/full" };
+    for (int i = 0; i < 3; i++) {
+        if (i == 2 && !shell_ok("test -c /dev/full && test -w /dev/full"))
+            continue;                                              /* no /dev/full (macOS) */
+        snprintf(args, sizeof args, "--data /nonexistent-dir-16 --curve '%s'", paths[i]);
+        program_result r = run_lesson("16_train_fast", args);
+        check_one_line_failure(&r, 1, paths[i], "a --curve that cannot be written");
+        CHECK(strstr(r.err, "nonexistent-dir-16") == NULL);       /* the data were not read */
+        program_result_free(&r);
+    }
+}
+
+/* The curve of a good run: its header and one row per seed and epoch. A run that fails after
+ * the curve was opened leaves the old file as it was, and no temporary file beside it. */
+static void test_curve_file(void)
+{
+    char dir[700], path[800], args[1200], cmd[2400];
+    snprintf(dir, sizeof dir, "%s/../curve", data_dir);
+    snprintf(path, sizeof path, "%s/curve.csv", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && printf 'old\\n' > '%s'", dir, dir, path);
+    CHECK(shell_ok(cmd));
+    snprintf(args, sizeof args, "--seeds 1 --validation 50 --batch 16 --epochs 1 --curve '%s' "
+             "--net 'conv 8 3, maxpool 3, flatten, dense 10'", path);
+    program_result r = lesson(args);
+    CHECK_INT(r.exit_code, 1);
+    program_result_free(&r);
+    char *old = read_text_file(path);
+    CHECK(old != NULL && strcmp(old, "old\n") == 0);
+    free(old);
+    snprintf(cmd, sizeof cmd, "test \"$(ls '%s' | wc -l)\" -eq 1", dir);   /* curve.csv alone */
+    CHECK(shell_ok(cmd));
+    snprintf(args, sizeof args, "--seeds 2 --validation 50 --batch 16 --epochs 2 --curve '%s'", path);
+    r = lesson(args);
+    CHECK_INT(r.exit_code, 0);
+    program_result_free(&r);
+    char *text = read_text_file(path);
+    CHECK(text != NULL);
+    if (text) {
+        int lines = 0;
+        for (const char *c = text; *c; c++)
+            lines += *c == '\n';
+        CHECK_INT(lines, 1 + 2 * 2);                               /* header, 2 seeds x 2 epochs */
+        CHECK_INT(count_lines_containing(text, "quick,"), 4);
+    }
+    free(text);
+}
+
+/* Every flag out of range: one line on stderr naming the flag, a non-zero status. A batch
+ * larger than the training images trained one short step an epoch without a word. */
+static void test_flags_out_of_range(void)
+{
+    static const char *cases[][2] = {
+        { "--batch 351", "--batch" },              /* 400 images, 50 held out: 350 to train on */
+        { "--batch 100000", "--batch" },
+        { "--batch 0", "--batch" },            { "--batch 100001", "--batch" },
+        { "--validation 400", "--validation" }, { "--validation -2", "--validation" },
+        { "--seeds 0", "--seeds" },            { "--seeds 33", "--seeds" },
+        { "--seed -1", "--seed" },             { "--threads 0", "--threads" },
+        { "--threads 65", "--threads" },       { "--epochs 0", "--epochs" },
+        { "--epochs 1001", "--epochs" },       { "--lr 0", "--lr" },
+        { "--lr -1", "--lr" },                 { "--warmup 1", "--warmup" },
+        { "--momentum 1", "--momentum" },      { "--weight-decay 2", "--weight-decay" },
+        { "--smoothing 1", "--smoothing" },    { "--ema 1", "--ema" },
+        { "--shift 9", "--shift" },            { "--tta 2", "--tta" },
+        { "--flip 2", "--flip" },              { "--optimizer sgdx", "--optimizer" },
+        { "--schedule flat", "--schedule" },
+        /* 3 class scores for 10 labels: trained, reading past its outputs, without a word */
+        { "--net 'conv 4 3 same, relu, maxpool 2, flatten, dense 3'", "--net" },
+        { "--ablation --net 'conv 4 3 same, relu, maxpool 2, flatten, dense 3'", "--net" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char args[200];
+        snprintf(args, sizeof args, "--validation 50 --seeds 1 --epochs 1 %s", cases[i][0]);
+        program_result r = lesson(args);
+        int lines = 0;
+        for (const char *c = r.err; *c; c++)
+            lines += *c == '\n';
+        if (r.exit_code == 0 || lines != 1 || !strstr(r.err, cases[i][1]))
+            printf("  case %s: exit %d, stderr: %s\n", cases[i][0], r.exit_code, r.err);
+        CHECK(r.exit_code != 0);
+        CHECK_INT(lines, 1);
+        CHECK_CONTAINS(r.err, cases[i][1]);
+        CHECK(strstr(r.out, "seed 1:") == NULL);                   /* nothing trained */
+        program_result_free(&r);
+    }
+    /* the ablation's first rows train in lesson 10's batches of 32: a set of fewer is refused too */
+    program_result r = lesson("--ablation --seeds 1 --epochs 1 --validation 370 --batch 16");
+    check_one_line_failure(&r, 1, "32", "the ablation on 30 training images");
+    program_result_free(&r);
+    r = lesson("--seeds 1 --epochs 1 --validation 50 --batch 350");   /* the largest batch runs */
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(seed_accuracies(r.out, (double[1]){ 0 }, 1), 1);
+    program_result_free(&r);
+}
+
+/* make speedrun QUICK=1 (and ABLATION=1) write their curves to files of their own: make plots
+ * draws build/speedrun_curve.csv as the full speedrun's (QUICK=1 replaced it). */
+static void test_speedrun_curve_files(void)
+{
+    static const char *forms[4][2] = { { "", "speedrun_curve.csv" }, { "QUICK=1", "speedrun_quick_curve.csv" },
+                                       { "ABLATION=1", "speedrun_ablation_curve.csv" },
+                                       { "QUICK=1 ABLATION=1", "speedrun_quick_ablation_curve.csv" } };
+    for (int i = 0; i < 4; i++) {
+        char cmd[1200], want[800];
+        snprintf(cmd, sizeof cmd, "env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS ${MAKE:-make} -n -s speedrun %s "
+                 "BUILD='%s' EMULATOR=", forms[i][0], build_dir());
+        program_result r = run_program(cmd);
+        CHECK_INT(r.exit_code, 0);
+        snprintf(want, sizeof want, "--curve %s/%s", build_dir(), forms[i][1]);
+        if (!strstr(r.out, want))
+            printf("  make speedrun %s: no '%s' in:\n%s\n", forms[i][0], want, r.out);
+        CHECK_INT(count_lines_containing(r.out, want), 1);
+        program_result_free(&r);
+    }
+    char *plots = read_text_file("tests/plots.sh");           /* make plots reads the full one */
+    CHECK(plots != NULL && strstr(plots, "\"speedrun_curve.csv 16_speedrun.csv\"") != NULL);
+    free(plots);
+}
+
 int main(void)
 {
     char cmd[1400], scratch[512];
@@ -388,6 +539,11 @@ int main(void)
     RUN_TEST(test_ablation);
     RUN_TEST(test_fashion_recipe);
     RUN_TEST(test_bad_input);
+    RUN_TEST(test_fashion_fetch_hint);
+    RUN_TEST(test_bad_curve_before_the_data);
+    RUN_TEST(test_curve_file);
+    RUN_TEST(test_flags_out_of_range);
+    RUN_TEST(test_speedrun_curve_files);
     program_result_free(&first_run);
     return harness_finish();
 }

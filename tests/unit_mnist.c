@@ -408,6 +408,13 @@ static void test_mnist_load_missing_file(void)
     CHECK_CONTAINS(err, "(make data fetches MNIST");
     CHECK_INT(mnist_load(tmp_path("fashion-elsewhere"), &d, err, sizeof err), -1);
     CHECK_CONTAINS(err, "(make data-fashion fetches Fashion-MNIST");
+    /* a caller that says which data set it wants gets its command, whatever the folder's name */
+    CHECK_INT(mnist_load_set(tmp_path("no-such-dir"), DATA_SET_FASHION, &d, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "(make data-fashion fetches Fashion-MNIST");
+    CHECK_INT(mnist_load_set(tmp_path("fashion-elsewhere"), DATA_SET_MNIST, &d, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "(make data fetches MNIST");
+    CHECK_INT(mnist_load_set(tmp_path("fashion-elsewhere"), DATA_SET_GUESS, &d, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "(make data-fashion fetches Fashion-MNIST");
 }
 
 /* ------------------------------------------------------------ class names */
