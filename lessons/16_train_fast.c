@@ -34,9 +34,10 @@
 #include "out_file.h"     /* out_file, out_file_open, out_file_printf, out_file_commit, ... */
 #include "real.h"         /* real */
 #include "sequential.h"   /* sequential, sequential_build */
-#include "speedrun.h"     /* speed_recipe, speed_train, one_cycle_lr, smoothed_cross_entropy_batch, ... */
+#include "speedrun.h"     /* speed_recipe, speed_result, speed_train, one_cycle_lr, smoothed_cross_entropy_batch, ... */
 #include "stats.h"        /* sample_mean_sd, sample_range, paired_interval95, verdict_lower, verdict_name */
-#include "training.h"     /* check_class_count */
+#include "tensor.h"       /* checked_calloc */
+#include "training.h"     /* check_class_count, print_confusion */
 
 #define MAX_SEEDS 32
 
@@ -222,9 +223,10 @@ static void on_epoch(void *ctx, int epoch, double seconds, double val_accuracy)
         out_file_printf(c->curve, "%s,%ld,%d,%.3f,%.6f\n", c->label, c->seed, epoch, seconds, val_accuracy);
 }
 
-/* seeds runs of recipe r; acc[i] and cpu[i], wall[i] filled. Returns 0, or -1 after printing the error. */
+/* seeds runs of recipe r; acc[i] and cpu[i], wall[i] filled; the last seed's answer for each test
+ * image into answers (the test images; may be NULL). Returns 0, or -1 after printing the error. */
 static int run_seeds(const speed_recipe *r, const run_context *base, long first_seed, int seeds, int verbose,
-                     double *acc, double *wall, double *cpu)
+                     double *acc, double *wall, double *cpu, int *answers)
 {
     const mnist_data *d = base->data;
     for (int i = 0; i < seeds; i++) {
@@ -238,6 +240,9 @@ static int run_seeds(const speed_recipe *r, const run_context *base, long first_
             fprintf(stderr, "%s: %s\n", program, err);
             return -1;
         }
+        if (answers && res.test_predictions)
+            memcpy(answers, res.test_predictions, (size_t)d->test_images.count * sizeof(int));
+        free(res.test_predictions);
         acc[i] = c.with_test ? res.test_accuracy : res.val_accuracy;
         wall[i] = res.train_wall;
         cpu[i] = res.train_cpu;
@@ -339,7 +344,7 @@ static int ablation(const run_context *base, const options *o)
             memcpy(acc[k], acc[k - 1], sizeof acc[k]);
             memcpy(wall[k], wall[k - 1], sizeof wall[k]);
             memcpy(cpu[k], cpu[k - 1], sizeof cpu[k]);
-        } else if (run_seeds(&rows[k], &row, o->seed, n, 0, acc[k], wall[k], cpu[k]) != 0) {
+        } else if (run_seeds(&rows[k], &row, o->seed, n, 0, acc[k], wall[k], cpu[k], NULL) != 0) {
             return -1;
         }
         double mean, sd, wmean, wsd, cmean, csd;
@@ -496,9 +501,16 @@ int main(int argc, char **argv)
         print_recipe(&r);
         printf("%ld parameters\n", net.n_params);
         lesson_step(4, o.fashion ? "Training on Fashion-MNIST" : "The speedrun");
-        status = run_seeds(&r, &base, o.seed, o.seeds, 1, acc, wall, cpu);
+        int *answers = o.no_test ? NULL : checked_calloc((size_t)data.test_images.count + 1, sizeof(int),
+                                                           "the test answers");
+        status = run_seeds(&r, &base, o.seed, o.seeds, 1, acc, wall, cpu, answers);
         if (status == 0)
             print_summary(o.no_test ? "validation accuracy" : "test accuracy", acc, wall, cpu, o.seeds);
+        if (status == 0 && answers) {                  /* where the answers go wrong, as lessons 10 and 12 show */
+            printf("\nSeed %ld%s on the test set:\n", o.seed + o.seeds - 1, o.seeds > 1 ? " (the last)" : "");
+            print_confusion(stdout, &data.test_labels, answers, net.classes, &data.classes);
+        }
+        free(answers);
     }
     if (o.curve) {
         if (status == 0 && out_file_commit(&curve, err, sizeof err) != 0) {

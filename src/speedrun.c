@@ -231,8 +231,10 @@ static batch_score train_step(speed_run *s, const image_set *train, const label_
 }
 
 /* Accuracy on images order[0 .. count), in test mode, with the weights or
- * their average, with or without test-time augmentation. */
-static double score_set(speed_run *s, const image_set *images, const label_set *labels, const int *order, int count)
+ * their average, with or without test-time augmentation; each image's
+ * answer into predictions (count; may be NULL). */
+static double score_set(speed_run *s, const image_set *images, const label_set *labels, const int *order, int count,
+                        int *predictions)
 {
     static const int moves[5][2] = { { 0, 0 }, { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 } };
     const speed_recipe *r = s->r;
@@ -264,8 +266,12 @@ static double score_set(speed_run *s, const image_set *images, const label_set *
                 to += k;
             }
         }
-        for (int i = 0; i < b; i++)
-            correct += argmax(s->probs + (long)i * classes, classes) == s->batch_labels[i];
+        for (int i = 0; i < b; i++) {
+            int answer = argmax(s->probs + (long)i * classes, classes);
+            correct += answer == s->batch_labels[i];
+            if (predictions)
+                predictions[first + i] = answer;
+        }
     }
     if (r->ema > 0)
         memcpy(s->params, s->live, n * sizeof(real));
@@ -312,16 +318,18 @@ int speed_train(const speed_recipe *r, uint64_t seed, const image_set *train, co
         cpu += (double)(clock() - cpu0) / CLOCKS_PER_SEC;
         wall += wall_clock() - wall0;
         if (on_epoch)
-            on_epoch(ctx, epoch, wall, n_val > 0 ? score_set(&s, train, train_labels, val_order, n_val) : NAN);
+            on_epoch(ctx, epoch, wall, n_val > 0 ? score_set(&s, train, train_labels, val_order, n_val, NULL) : NAN);
     }
     out->steps = step;
     out->train_wall = wall;
     out->train_cpu = cpu;
-    out->val_accuracy = n_val > 0 ? score_set(&s, train, train_labels, val_order, n_val) : NAN;
+    out->val_accuracy = n_val > 0 ? score_set(&s, train, train_labels, val_order, n_val, NULL) : NAN;
     out->test_accuracy = NAN;
+    out->test_predictions = NULL;
     if (test_images) {
         int *all = identity_order(test_images->count);
-        out->test_accuracy = score_set(&s, test_images, test_labels, all, test_images->count);
+        out->test_predictions = checked_calloc((size_t)test_images->count + 1, sizeof(int), "the test answers");
+        out->test_accuracy = score_set(&s, test_images, test_labels, all, test_images->count, out->test_predictions);
         free(all);
     }
     run_free(&s);

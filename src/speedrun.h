@@ -94,6 +94,8 @@ typedef struct {
 typedef struct {
     double val_accuracy;     /* on the held-out images (NAN without)                               */
     double test_accuracy;    /* on the test set (NAN when test_images is NULL)                      */
+    int *test_predictions;   /* (test images) each one's answer, the ones test_accuracy counts (for the
+                              * confusion matrix): allocated, free it; NULL when test_images is NULL */
     double train_wall;       /* seconds of training, wall clock (scoring passes excluded)           */
     double train_cpu;        /* seconds of training, processor time of all threads (ISO C clock();
                               * Microsoft's C library returns wall-clock time there instead)      */

@@ -10,7 +10,8 @@
  *     with them (chance), nor unlearned (every image mirrored: far below);
  *   - the quick recipe on a tiny synthetic data set in MNIST's format,
  *     2 seeds: the line of each seed, the mean and sample sd printed equal to
- *     those of the two (src/stats.h), the network learns (far above chance); the same
+ *     those of the two (src/stats.h), the network learns (far above chance); the last
+ *     seed's confusion matrix adds up to the test images, its diagonal to the accuracy; the same
  *     numbers with 1 and 3 threads; the ingredients' numbers (step 2);
  *   - the ablation on the same data: eight rows, each a finite mean; the
  *     moves row, already in lesson 10's recipe, is the row above, and so is
@@ -210,11 +211,40 @@ static int seed_accuracies(const char *text, double *acc, int max)
     return n;
 }
 
+/* The confusion matrix printed after the test accuracy (as lessons 10 and 12 print it): its
+ * counts add up to the test images, and its diagonal is the seed's test accuracy (acc, %). */
+static void check_confusion(const char *out, double acc)
+{
+    const char *m = strstr(out, "Confusion matrix");
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    long total = 0, diagonal = 0;
+    const char *line = strchr(m, '\n');                        /* the columns' header */
+    line = line ? strchr(line + 1, '\n') : NULL;
+    for (int r = 0; r < 10 && line; r++) {
+        double counts[10];
+        const char *bar = strchr(line + 1, '|');
+        CHECK(bar != NULL);
+        if (!bar)
+            return;
+        CHECK_INT(numbers_after(bar, "|", counts, 10), 10);
+        for (int c = 0; c < 10; c++) {
+            total += (long)counts[c];
+            diagonal += c == r ? (long)counts[c] : 0;
+        }
+        line = strchr(line + 1, '\n');
+    }
+    CHECK_INT(total, N_TEST);
+    CHECK_NEAR(100.0 * (double)diagonal / N_TEST, acc, 0.006);
+}
+
 static void test_runs_and_learns(void)
 {
     CHECK_INT(first_run.exit_code, 0);
     double acc[2];
     CHECK_INT(seed_accuracies(first_run.out, acc, 2), 2);
+    check_confusion(first_run.out, acc[1]);                     /* the last seed's */
     for (int i = 0; i < 2; i++)
         CHECK(acc[i] >= 50 && acc[i] <= 100);                  /* chance is 10% */
     double mean, sd;
@@ -342,6 +372,9 @@ static void test_fashion_recipe(void)
     CHECK_INT(seed_accuracies(r.out, acc, 1), 1);
     CHECK(acc[0] >= 30 && acc[0] <= 100);                     /* chance is 10% */
     check_one_seed_summary(r.out);
+    check_confusion(r.out, acc[0]);
+    CHECK(strstr(r.out, "Confusion matrix") > strstr(r.out, "over 1 seed:"));   /* after the accuracy */
+    CHECK_CONTAINS(strstr(r.out, "Confusion matrix"), "kindJ");      /* its rows named */
     const char *step4 = strstr(r.out, "Step 4.");             /* titled for Fashion-MNIST, not "The speedrun" */
     CHECK(step4 != NULL);
     if (step4) {
