@@ -86,6 +86,11 @@ static void draw_flips(rng_t *rng, unsigned char *flips, int n)
         flips[i] = (unsigned char)rng_below(rng, 2);
 }
 
+int speed_tta_moves(int tta)
+{
+    return tta >= 2 ? 9 : tta == 1 ? 5 : 1;
+}
+
 /* ---------------------------------------------------------------- the trainer's shard */
 
 /* The network of a sequential_runner, scored with label smoothing. */
@@ -236,9 +241,10 @@ static batch_score train_step(speed_run *s, const image_set *train, const label_
 static double score_set(speed_run *s, const image_set *images, const label_set *labels, const int *order, int count,
                         int *predictions)
 {
-    static const int moves[5][2] = { { 0, 0 }, { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 } };
+    static const int moves[9][2] = { { 0, 0 }, { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 },       /* tta 1: these 5 */
+                                     { -1, -1 }, { -1, 1 }, { 1, -1 }, { 1, 1 } };               /* tta 2: all 9  */
     const speed_recipe *r = s->r;
-    int moves_n = r->tta ? 5 : 1, views = moves_n * (r->tta && r->flip ? 2 : 1), classes = s->net.classes;
+    int moves_n = speed_tta_moves(r->tta), views = moves_n * (r->tta && r->flip ? 2 : 1), classes = s->net.classes;
     size_t n = (size_t)s->net.n_params;
     long correct = 0;
     if (r->ema > 0) {                                   /* score the average: swap it in */
@@ -255,7 +261,7 @@ static double score_set(speed_run *s, const image_set *images, const label_set *
                 moved_image(images, order[first + i], m[0], m[1], s->x + i * s->pixels);
                 s->batch_labels[i] = labels->labels[order[first + i]];
             }
-            if (v >= moves_n)                           /* the second five views: the mirrors */
+            if (v >= moves_n)                           /* the second half of the views: the mirrors */
                 mirror_images(s->x, b, images->rows, images->cols, NULL);
             minibatch_forward(&s->runner.batches, s->x, s->batch_labels, b, NULL);
             real *to = s->probs;                        /* each shard's probabilities, in shard order */

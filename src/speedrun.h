@@ -84,11 +84,17 @@ typedef struct {
     int shift;               /* training images moved by up to this many pixels (0: none)           */
     double ema;              /* the average's decay d per step (0: no average); the test then uses
                               * the average with the running statistics of the trained weights    */
-    int tta;                 /* 1: the test averages the image and its four one-pixel moves          */
+    int tta;                 /* 1: the test averages the image and its four one-pixel moves (5 views);
+                              * 2: and the four diagonal ones (9 views); 0: the image alone       */
     int threads;
     int flip;                /* 1: each training image mirrored left-right with probability 1/2, drawn
                               * every epoch; test-time augmentation then adds the five views' mirrors */
 } speed_recipe;
+
+/* The views test-time augmentation level tta averages (mirrors not counted):
+ * 1 for 0, 5 for 1 (the image and its moves by one pixel left, right, up,
+ * down), 9 for 2 (and the four diagonal moves). */
+int speed_tta_moves(int tta);
 
 /* What one run gives. */
 typedef struct {

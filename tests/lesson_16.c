@@ -194,6 +194,19 @@ static void test_mirrors_in_training(void)
     CHECK(mirrored_tta >= 0.1 && mirrored_tta <= 0.9);
 }
 
+/* Test-time augmentation's views: 1, 5 (the one-pixel moves), 9 (and the
+ * diagonal ones); on the side task (its bar 3 pixels wide survives any move
+ * by one pixel) 9 views score as well as 1 without mirrors. */
+static void test_tta_views(void)
+{
+    CHECK_INT(speed_tta_moves(0), 1);
+    CHECK_INT(speed_tta_moves(1), 5);
+    CHECK_INT(speed_tta_moves(2), 9);
+    double one = side_task_accuracy(0, 0), nine = side_task_accuracy(0, 2);
+    CHECK(one >= 0.95);
+    CHECK(nine >= 0.95);
+}
+
 /* ---------------------------------------------------------------- the program */
 
 /* The test accuracy (%) of each seed, from its line; returns how many were found. */
@@ -494,7 +507,7 @@ static void test_flags_out_of_range(void)
         { "--lr -1", "--lr" },                 { "--warmup 1", "--warmup" },
         { "--momentum 1", "--momentum" },      { "--weight-decay 2", "--weight-decay" },
         { "--smoothing 1", "--smoothing" },    { "--ema 1", "--ema" },
-        { "--shift 9", "--shift" },            { "--tta 2", "--tta" },
+        { "--shift 9", "--shift" },            { "--tta 3", "--tta" },
         { "--flip 2", "--flip" },              { "--optimizer sgdx", "--optimizer" },
         { "--schedule flat", "--schedule" },
         /* 3 class scores for 10 labels: trained, reading past its outputs, without a word */
@@ -566,6 +579,7 @@ int main(void)
     RUN_TEST(test_average_and_nesterov);
     RUN_TEST(test_mirror_by_hand);
     RUN_TEST(test_mirrors_in_training);
+    RUN_TEST(test_tta_views);
     RUN_TEST(test_runs_and_learns);
     RUN_TEST(test_ingredients_step);
     RUN_TEST(test_same_numbers_for_any_thread_count);

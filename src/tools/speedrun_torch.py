@@ -54,26 +54,31 @@ def read_idx(path, images):
 
 
 class Net(nn.Module):
-    """conv 16 3 same, maxpool 2, batchnorm, relu, conv 32 3 same, maxpool 2, batchnorm, relu, flatten, dense 10
-    (both recipes pool first; pool_first=False: the full recipe's network before, normalising first)"""
+    """conv 16 3 same, maxpool 2, batchnorm, relu, conv 32 3 same, maxpool 2, batchnorm, relu, flatten,
+    [dense HIDDEN, relu,] dense 10 (the full recipe has the hidden layer of 128, the quick one none;
+    both pool first; pool_first=False: the full recipe's network of an earlier revision, normalising first)"""
 
-    def __init__(self, c1=16, c2=32, pool_first=True):
+    def __init__(self, c1=16, c2=32, pool_first=True, hidden=0):
         super().__init__()
         self.pool_first = pool_first                  # conv, maxpool, batchnorm, relu
         self.conv1 = nn.Conv2d(1, c1, 3, padding=1)
         self.bn1 = nn.BatchNorm2d(c1)                 # eps 1e-5, momentum 0.1: src/batchnorm.h's
         self.conv2 = nn.Conv2d(c1, c2, 3, padding=1)
         self.bn2 = nn.BatchNorm2d(c2)
-        self.fc = nn.Linear(c2 * 7 * 7, 10)
+        self.hidden = nn.Linear(c2 * 7 * 7, hidden) if hidden else None
+        self.fc = nn.Linear(hidden if hidden else c2 * 7 * 7, 10)
 
     def forward(self, x):
         if self.pool_first:
             x = F.relu(self.bn1(F.max_pool2d(self.conv1(x), 2)))
             x = F.relu(self.bn2(F.max_pool2d(self.conv2(x), 2)))
-            return self.fc(torch.flatten(x, 1))
-        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
-        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)
-        return self.fc(torch.flatten(x, 1))
+        else:
+            x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
+            x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)
+        x = torch.flatten(x, 1)
+        if self.hidden is not None:
+            x = F.relu(self.hidden(x))
+        return self.fc(x)
 
 
 def moved(images, dy, dx, limit):
@@ -97,7 +102,8 @@ def one_cycle(t, T, W, peak):
 
 def accuracy(net, images, labels, tta):
     net.eval()
-    views = [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)] if tta else [(0, 0)]
+    views = [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1)]   # ours, in order
+    views = views[:{0: 1, 1: 5, 2: 9}[tta]]                  # tta 1: the one-pixel moves; 2: and the diagonals
     correct = 0
     with torch.no_grad():
         for first in range(0, images.shape[0], 1000):
@@ -113,7 +119,7 @@ def accuracy(net, images, labels, tta):
 
 def train(seed, recipe, train_x, train_y):
     torch.manual_seed(seed)
-    net = Net(pool_first=recipe["pool_first"])
+    net = Net(pool_first=recipe["pool_first"], hidden=recipe["hidden"])
     opt = torch.optim.SGD(net.parameters(), lr=0.0, momentum=recipe["momentum"], nesterov=True,
                           weight_decay=recipe["weight_decay"])
     n, batch = train_x.shape[0], recipe["batch"]
@@ -155,9 +161,9 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     recipe = dict(epochs=7, batch=128, lr=0.2, warmup=0.2, momentum=0.9, weight_decay=5e-4, smoothing=0.0,
-                  shift=2, tta=True, pool_first=True)
+                  shift=2, tta=2, pool_first=True, hidden=128)
     if a.quick:
-        recipe.update(epochs=1, shift=1, smoothing=0.1)
+        recipe.update(epochs=1, shift=1, smoothing=0.1, tta=1, hidden=0)
     if a.epochs > 0:
         recipe.update(epochs=a.epochs)
     try:
