@@ -88,11 +88,15 @@ static void sum_slice(void *ctx, int part)
     long first, count;
     split_range(m->n_params, SUM_PARTS, part, &first, &count);
     real scale = (real)1 / (real)job->n;
+    const real *grad[MINIBATCH_SHARDS];               /* copied: the stores below cannot change them, */
+    for (int s = 0; s < MINIBATCH_SHARDS; s++)        /* so the loop runs on the vector unit */
+        grad[s] = m->grad[s];
+    real *restrict mean = m->mean_grad;
     for (long i = first; i < first + count; i++) {
         real sum = 0;
         for (int s = 0; s < MINIBATCH_SHARDS; s++)
-            sum += m->grad[s][i];
-        m->mean_grad[i] = sum * scale;
+            sum += grad[s][i];
+        mean[i] = sum * scale;
     }
 }
 

@@ -160,7 +160,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=0, help="the recipe's epochs, replaced (a --limit check needs more)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    recipe = dict(epochs=7, batch=128, lr=0.2, warmup=0.2, momentum=0.9, weight_decay=5e-4, smoothing=0.0,
+    recipe = dict(epochs=6, batch=128, lr=0.2, warmup=0.2, momentum=0.9, weight_decay=5e-4, smoothing=0.0,
                   shift=2, tta=2, pool_first=True, hidden=128)
     if a.quick:
         recipe.update(epochs=1, shift=1, smoothing=0.1, tta=1, hidden=0)
