@@ -228,7 +228,7 @@ static void on_epoch(void *ctx, int epoch, double seconds, double val_accuracy)
         out_file_printf(c->curve, "%s,%ld,%d,%.3f,%.6f\n", c->label, c->seed, epoch, seconds, val_accuracy);
 }
 
-/* seeds runs of recipe r; acc[i] and cpu[i], wall[i] filled; the last seed's answer for each test
+/* seeds runs of recipe r; acc[i] and cpu[i], wall[i] filled; the answer of the last seed for each test
  * image into answers (the test images; may be NULL). Returns 0, or -1 after printing the error. */
 static int run_seeds(const speed_recipe *r, const run_context *base, long first_seed, int seeds, int verbose,
                      double *acc, double *wall, double *cpu, int *answers)

@@ -10,8 +10,8 @@
  *     with them (chance), nor unlearned (every image mirrored: far below);
  *   - the quick recipe on a tiny synthetic data set in MNIST's format,
  *     2 seeds: the line of each seed, the mean and sample sd printed equal to
- *     those of the two (src/stats.h), the network learns (far above chance); the last
- *     seed's confusion matrix adds up to the test images, its diagonal to the accuracy; the same
+ *     those of the two (src/stats.h), the network learns (far above chance); the
+ *     confusion matrix of the last seed adds up to the test images, its diagonal to the accuracy; the same
  *     numbers with 1 and 3 threads; the ingredients' numbers (step 2);
  *   - the ablation on the same data: eight rows, each a finite mean; the
  *     moves row, already in lesson 10's recipe, is the row above, and so is
@@ -225,7 +225,7 @@ static int seed_accuracies(const char *text, double *acc, int max)
 }
 
 /* The confusion matrix printed after the test accuracy (as lessons 10 and 12 print it): its
- * counts add up to the test images, and its diagonal is the seed's test accuracy (acc, %). */
+ * counts add up to the test images, and its diagonal is the test accuracy of the seed (acc, %). */
 static void check_confusion(const char *out, double acc)
 {
     const char *m = strstr(out, "Confusion matrix");
@@ -257,7 +257,7 @@ static void test_runs_and_learns(void)
     CHECK_INT(first_run.exit_code, 0);
     double acc[2];
     CHECK_INT(seed_accuracies(first_run.out, acc, 2), 2);
-    check_confusion(first_run.out, acc[1]);                     /* the last seed's */
+    check_confusion(first_run.out, acc[1]);                     /* that of the last seed */
     for (int i = 0; i < 2; i++)
         CHECK(acc[i] >= 50 && acc[i] <= 100);                  /* chance is 10% */
     double mean, sd;
