@@ -270,6 +270,19 @@ static void pad_image(const conv2d_shape *s, const wide_geometry *g, const real 
         }
 }
 
+/* Image img of the call, x (in_c, in_h, in_w): into its padded planes
+ * (kept for the backward), then its wide rows Ywide (out_c, span) into
+ * d->wide, with the weights packed in d->w_fwd. */
+static void image_wide_rows(const conv2d_shape *s, struct conv_wide_space *d, const real *x, int img)
+{
+    const wide_geometry *g = &d->g;
+    real *x_pad = d->x_pad + img * g->image;
+    pad_image(s, g, x, x_pad);
+    for (int blk = 0; blk < g->fwd_blocks; blk++)
+        wide_rows(g->taps, d->fwd_offset, x_pad, d->w_fwd + (long)blk * g->taps * WIDE_CB, g->span,
+                  d->wide + (long)blk * WIDE_CB * g->span, g->span);
+}
+
 void conv_wide_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
                                conv2d_batch_space *ws)
 {
@@ -278,11 +291,7 @@ void conv_wide_forward_batch(const conv2d_shape *s, int n, const real *x, const 
     const long in_size = (long)s->in_c * s->in_h * s->in_w, P = (long)s->out_h * s->out_w;
     pack_forward_weights(s, g, w, d->w_fwd);                 /* once for every image of the call */
     for (int img = 0; img < n; img++) {
-        real *x_pad = d->x_pad + img * g->image;
-        pad_image(s, g, x + img * in_size, x_pad);
-        for (int blk = 0; blk < g->fwd_blocks; blk++)        /* Ywide (out_c, span) */
-            wide_rows(g->taps, d->fwd_offset, x_pad, d->w_fwd + (long)blk * g->taps * WIDE_CB, g->span,
-                      d->wide + (long)blk * WIDE_CB * g->span, g->span);
+        image_wide_rows(s, d, x + img * in_size, img);
         for (int co = 0; co < s->out_c; co++)                /* Y[co][oy][ox] = Ywide[co][oy*wp + ox] + b[co] */
             for (int oy = 0; oy < s->out_h; oy++) {
                 const real *from = d->wide + co * g->span + (long)oy * g->wp;
@@ -327,11 +336,7 @@ void conv_wide_forward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, 
     const long wide_size = (long)blocks * WIDE_CB * (g->span > g->dx_span ? g->span : g->dx_span);
     pack_forward_weights(s, g, w, d->w_fwd);                 /* once for every image of the call */
     for (int img = 0; img < n; img++) {
-        real *x_pad = d->x_pad + img * g->image;
-        pad_image(s, g, x + img * in_size, x_pad);
-        for (int blk = 0; blk < g->fwd_blocks; blk++)        /* Ywide (out_c, span) */
-            wide_rows(g->taps, d->fwd_offset, x_pad, d->w_fwd + (long)blk * g->taps * WIDE_CB, g->span,
-                      d->wide + (long)blk * WIDE_CB * g->span, g->span);
+        image_wide_rows(s, d, x + img * in_size, img);
         pool_wide(s, g, p, d->wide, wide_size, b, y + img * pooled, argmax + img * pooled);
     }
 }
