@@ -12,6 +12,14 @@
 #include "gemm.h"
 #include "tensor.h"
 
+/* Loops of 3 or 4 written out by the compiler, so that the loop over
+ * filters around them is the innermost and runs on whole vectors. */
+#if defined(__GNUC__) || defined(__clang__)
+#define UNROLLED _Pragma("GCC unroll 9")
+#else
+#define UNROLLED
+#endif
+
 static const real BT[4 * 4] = { 1, 0, -1, 0,    /* B^T (4, 4) */
                                 0, 1, 1, 0,
                                 0, -1, 1, 0,
@@ -195,13 +203,26 @@ void winograd_backward(const conv2d_shape *s, const real *x, const real *w, cons
 static int tile_rows(const conv2d_shape *s) { return (s->out_h + 1) / 2; }
 static int tile_cols(const conv2d_shape *s) { return (s->out_w + 1) / 2; }
 
+/* The distance between the 16 arrays U[e] (V[e], M[e]) in memory, in reals:
+ * `size` (the array's own size) rounded up to a whole cache line, plus one
+ * line. Without the extra line, sizes such as 256 x 128 or 128 x 3200 are
+ * whole multiples of 4 KB, so the 16 arrays' entries for one tile fall in
+ * the same set of the level-1 cache (which holds 12 lines per set here) and
+ * evict each other at every tile: the transforms, which walk all 16 in step,
+ * ran at a fraction of their speed (notes/17, "The 16 arrays and the cache"). */
+static long entry_stride(long size)
+{
+    const long line = 64 / (long)sizeof(real);
+    return (size + line - 1) / line * line + line;
+}
+
 void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
 {
     require_supported(s, "winograd_batch_space_alloc");
-    size_t tiles = (size_t)capacity * tile_rows(s) * tile_cols(s);
-    ws->wino_u = tensor_alloc(2 * 16 * (size_t)s->out_c * s->in_c, "winograd: U and dU");
-    ws->wino_v = tensor_alloc(16 * (size_t)s->in_c * tiles, "winograd: V");
-    ws->wino_m = tensor_alloc(16 * (size_t)s->out_c * tiles, "winograd: M");
+    long tiles = (long)capacity * tile_rows(s) * tile_cols(s);
+    ws->wino_u = tensor_alloc(2 * 16 * (size_t)entry_stride((long)s->out_c * s->in_c), "winograd: U and dU");
+    ws->wino_v = tensor_alloc(16 * (size_t)entry_stride(s->in_c * tiles), "winograd: V");
+    ws->wino_m = tensor_alloc(16 * (size_t)entry_stride(s->out_c * tiles), "winograd: M");
     ws->wino_rows = tensor_alloc(8 * (2 * (size_t)tile_cols(s) + 2), "winograd: a row of tiles");
 }
 
@@ -212,53 +233,83 @@ void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, i
  * written as additions and subtractions (tests/fast_vs_naive.c checks the
  * batched path against the direct loops). */
 
-/* u = G g G^T, g (3, 3), u (4, 4). */
-static void filter_transform_fast(const real *restrict g, real *restrict u)
+/* u = G g G^T, g (3, 3), u (4, 4): entry k of g at g[k * gs], entry e of u
+ * at u[e * us] (1 and 1 for one filter on its own; the block loops below
+ * call it with the filters side by side, so that it runs on a vector of
+ * them at once). */
+static inline void filter_transform_fast(const real *restrict g, long gs, real *restrict u, long us)
 {
     const real h = 0.5;
     real t[12];                                      /* t = G g (4, 3) */
-    for (int j = 0; j < 3; j++) {
-        t[0 + j] = g[j];
-        t[3 + j] = h * g[j] + h * g[3 + j] + h * g[6 + j];
-        t[6 + j] = h * g[j] - h * g[3 + j] + h * g[6 + j];
-        t[9 + j] = g[6 + j];
+    UNROLLED for (int j = 0; j < 3; j++) {
+        real g0 = g[j * gs], g1 = g[(3 + j) * gs], g2 = g[(6 + j) * gs];
+        t[0 + j] = g0;
+        t[3 + j] = h * g0 + h * g1 + h * g2;
+        t[6 + j] = h * g0 - h * g1 + h * g2;
+        t[9 + j] = g2;
     }
-    for (int i = 0; i < 4; i++) {
+    UNROLLED for (int i = 0; i < 4; i++) {
         const real *r = t + 3 * i;
-        u[4 * i + 0] = r[0];
-        u[4 * i + 1] = h * r[0] + h * r[1] + h * r[2];
-        u[4 * i + 2] = h * r[0] - h * r[1] + h * r[2];
-        u[4 * i + 3] = r[2];
+        u[(4 * i + 0) * us] = r[0];
+        u[(4 * i + 1) * us] = h * r[0] + h * r[1] + h * r[2];
+        u[(4 * i + 2) * us] = h * r[0] - h * r[1] + h * r[2];
+        u[(4 * i + 3) * us] = r[2];
     }
 }
 
-/* dg = G^T du G, du (4, 4), dg (3, 3). */
-static void filter_transform_t_fast(const real *restrict du, real *restrict dg)
+/* dg = G^T du G, du (4, 4), dg (3, 3), strided as filter_transform_fast. */
+static inline void filter_transform_t_fast(const real *restrict du, long ds, real *restrict dg, long gs)
 {
     const real h = 0.5;
     real s[12];                                      /* s = G^T du (3, 4) */
-    for (int j = 0; j < 4; j++) {
-        s[0 + j] = du[j] + h * du[4 + j] + h * du[8 + j];
-        s[4 + j] = h * du[4 + j] - h * du[8 + j];
-        s[8 + j] = h * du[4 + j] + h * du[8 + j] + du[12 + j];
+    UNROLLED for (int j = 0; j < 4; j++) {
+        real d0 = du[j * ds], d1 = du[(4 + j) * ds], d2 = du[(8 + j) * ds], d3 = du[(12 + j) * ds];
+        s[0 + j] = d0 + h * d1 + h * d2;
+        s[4 + j] = h * d1 - h * d2;
+        s[8 + j] = h * d1 + h * d2 + d3;
     }
-    for (int i = 0; i < 3; i++) {
+    UNROLLED for (int i = 0; i < 3; i++) {
         const real *r = s + 4 * i;
-        dg[3 * i + 0] = r[0] + h * r[1] + h * r[2];
-        dg[3 * i + 1] = h * r[1] - h * r[2];
-        dg[3 * i + 2] = h * r[1] + h * r[2] + r[3];
+        dg[(3 * i + 0) * gs] = r[0] + h * r[1] + h * r[2];
+        dg[(3 * i + 1) * gs] = h * r[1] - h * r[2];
+        dg[(3 * i + 2) * gs] = h * r[1] + h * r[2] + r[3];
     }
 }
 
-/* U[e] (out_c, in_c) for the 16 entries e: every filter transformed. */
-static void transform_all_filters(const conv2d_shape *s, const real *w, real *u)
+/* Filters are transformed FILTER_BLOCK at a time: their 9 weights first
+ * copied side by side (g[k][q] for filter q), so that the transform reads
+ * and writes whole vectors of filters (entry e of U is one array). */
+#define FILTER_BLOCK 64
+
+/* U[e] (out_c, in_c) for the 16 entries e, entry_stride(out_c * in_c) apart: every filter transformed. */
+static void transform_all_filters(const conv2d_shape *s, const real *restrict w, real *restrict u)
 {
-    const long pairs = (long)s->out_c * s->in_c;
-    for (long p = 0; p < pairs; p++) {
-        real t[16];
-        filter_transform_fast(w + p * 9, t);
+    const long pairs = (long)s->out_c * s->in_c, stride_e = entry_stride(pairs);
+    real g[9 * FILTER_BLOCK], ub[16 * FILTER_BLOCK];  /* (9, FILTER_BLOCK), (16, FILTER_BLOCK) */
+    for (long p0 = 0; p0 < pairs; p0 += FILTER_BLOCK) {
+        int nb = pairs - p0 < FILTER_BLOCK ? (int)(pairs - p0) : FILTER_BLOCK;
+        for (int q = 0; q < nb; q++)
+            UNROLLED for (int k = 0; k < 9; k++)
+                g[k * FILTER_BLOCK + q] = w[(p0 + q) * 9 + k];
+        for (int q = 0; q < nb; q++)
+            filter_transform_fast(g + q, FILTER_BLOCK, ub + q, FILTER_BLOCK);
         for (int e = 0; e < 16; e++)
-            u[e * pairs + p] = t[e];
+            memcpy(u + e * stride_e + p0, ub + e * FILTER_BLOCK, sizeof(real) * (size_t)nb);
+    }
+}
+
+/* dW (out_c, in_c, 3, 3) += G^T dU G for every filter, dU[e] entry_stride(out_c * in_c) apart. */
+static void add_filter_gradients(const conv2d_shape *s, const real *restrict du, real *restrict dw)
+{
+    const long pairs = (long)s->out_c * s->in_c, stride_e = entry_stride(pairs);
+    real dg[9 * FILTER_BLOCK];                       /* (9, FILTER_BLOCK) */
+    for (long p0 = 0; p0 < pairs; p0 += FILTER_BLOCK) {
+        int nb = pairs - p0 < FILTER_BLOCK ? (int)(pairs - p0) : FILTER_BLOCK;
+        for (int q = 0; q < nb; q++)
+            filter_transform_t_fast(du + p0 + q, stride_e, dg + q, FILTER_BLOCK);
+        for (int q = 0; q < nb; q++)
+            UNROLLED for (int k = 0; k < 9; k++)
+                dw[(p0 + q) * 9 + k] += dg[k * FILTER_BLOCK + q];
     }
 }
 
@@ -291,12 +342,13 @@ static void load_tile_rows(const conv2d_shape *s, const real *xc, int ty, int wi
     }
 }
 
-/* V = B^T d B for the tw tiles of a row: rows (4, width) as load_tile_rows
- * leaves them, comb (4, width) scratch; entry e of tile tx to v[e*stride_e + tx].
- * The rows of the tiles are combined for the whole row of tiles at once. */
-static void input_transform_row(const real *rows, int width, int tw, real *comb, real *v, long stride_e)
+/* V = B^T d B for the tw tiles of a row: rows (4, width), ld apart, as
+ * load_tile_rows leaves them (ld = width) or straight in the image; comb
+ * (4, width) scratch; entry e of tile tx to v[e*stride_e + tx]. The rows of
+ * the tiles are combined for the whole row of tiles at once. */
+static void input_transform_row(const real *rows, long ld, int width, int tw, real *comb, real *v, long stride_e)
 {
-    const real *d0 = rows, *d1 = rows + width, *d2 = rows + 2 * width, *d3 = rows + 3 * width;
+    const real *d0 = rows, *d1 = rows + ld, *d2 = rows + 2 * ld, *d3 = rows + 3 * ld;
     real *c0 = comb, *c1 = comb + width, *c2 = comb + 2 * width, *c3 = comb + 3 * width;
     for (int x = 0; x < width; x++) {                /* B^T d: the rows combined */
         c0[x] = d0[x] - d2[x];
@@ -321,30 +373,69 @@ static void input_transform_row(const real *rows, int width, int tw, real *comb,
 static void transform_all_tiles(const conv2d_shape *s, int n, const real *x, real *v, real *scratch)
 {
     const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
-    const long T = (long)n * th * tw, stride_e = (long)s->in_c * T;
+    const long T = (long)n * th * tw, stride_e = entry_stride(s->in_c * T);
     for (int ci = 0; ci < s->in_c; ci++)
         for (int img = 0; img < n; img++)
             for (int ty = 0; ty < th; ty++) {
-                load_tile_rows(s, x + ((long)img * s->in_c + ci) * plane, ty, width, scratch);
-                input_transform_row(scratch, width, tw, scratch + 4 * width,
-                                    v + ci * T + ((long)img * th + ty) * tw, stride_e);
+                const real *xc = x + ((long)img * s->in_c + ci) * plane;
+                int iy = 2 * ty - s->pad_top;
+                real *vt = v + ci * T + ((long)img * th + ty) * tw;
+                if (s->pad_left == 0 && width <= s->in_w && iy >= 0 && iy + 4 <= s->in_h) {
+                    input_transform_row(xc + iy * s->in_w, s->in_w, width, tw, scratch + 4 * width, vt, stride_e);
+                    continue;                        /* the 4 rows lie inside the image: read in place */
+                }
+                load_tile_rows(s, xc, ty, width, scratch);
+                input_transform_row(scratch, width, width, tw, scratch + 4 * width, vt, stride_e);
             }
 }
 
-/* Y = A^T M A for the tw tiles of a row: entry e of tile tx at m[e*stride_e + tx]
- * -> the two output rows o0, o1 (2*tw each). */
-static void output_transform_row(const real *m, long stride_e, int tw, real *o0, real *o1)
+/* The output transforms below work on TILE_BLOCK tiles of one channel of
+ * one image at a time, the tiles side by side: entry e of tile q of the
+ * block at [e * TILE_BLOCK + q] in a small array on the stack, so that each
+ * line of the transform runs on whole vectors of tiles. Copying a tile's
+ * four dY numbers in (or its four outputs out) is the only scalar step. */
+#define TILE_BLOCK 64
+
+/* Y = A^T M A for nt tiles: entry e of tile q at m[e*stride_e + q] -> o (4, TILE_BLOCK):
+ * the tile's outputs (0,0), (0,1), (1,0), (1,1) at o[k * TILE_BLOCK + q]. */
+static void output_transform_block(const real *restrict m, long stride_e, int nt, real *restrict o)
 {
-    for (int tx = 0; tx < tw; tx++) {
+    for (int q = 0; q < nt; q++) {
         real t0[4], t1[4];                           /* A^T M: the rows combined */
-        for (int j = 0; j < 4; j++) {
-            t0[j] = m[j * stride_e + tx] + m[(4 + j) * stride_e + tx] + m[(8 + j) * stride_e + tx];
-            t1[j] = m[(4 + j) * stride_e + tx] - m[(8 + j) * stride_e + tx] - m[(12 + j) * stride_e + tx];
+        UNROLLED for (int j = 0; j < 4; j++) {
+            t0[j] = m[j * stride_e + q] + m[(4 + j) * stride_e + q] + m[(8 + j) * stride_e + q];
+            t1[j] = m[(4 + j) * stride_e + q] - m[(8 + j) * stride_e + q] - m[(12 + j) * stride_e + q];
         }
-        o0[2 * tx] = t0[0] + t0[1] + t0[2];          /* (A^T M) A: the columns */
-        o0[2 * tx + 1] = t0[1] - t0[2] - t0[3];
-        o1[2 * tx] = t1[0] + t1[1] + t1[2];
-        o1[2 * tx + 1] = t1[1] - t1[2] - t1[3];
+        o[q] = t0[0] + t0[1] + t0[2];                /* (A^T M) A: the columns */
+        o[TILE_BLOCK + q] = t0[1] - t0[2] - t0[3];
+        o[2 * TILE_BLOCK + q] = t1[0] + t1[1] + t1[2];
+        o[3 * TILE_BLOCK + q] = t1[1] - t1[2] - t1[3];
+    }
+}
+
+/* Y (out_h, out_w) of one channel of one image = A^T M A + bias for each of
+ * its tiles (m: the plane's first tile, entries stride_e apart), the
+ * overhanging row or column cut off. */
+static void output_transform_plane(const conv2d_shape *s, const real *m, long stride_e, real bias, real *y)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), tiles = th * tw;
+    real o[4 * TILE_BLOCK];
+    for (int t0 = 0; t0 < tiles; t0 += TILE_BLOCK) {
+        int nt = tiles - t0 < TILE_BLOCK ? tiles - t0 : TILE_BLOCK;
+        output_transform_block(m + t0, stride_e, nt, o);
+        for (int q = 0, ty = t0 / tw, tx = t0 % tw; q < nt; q++, tx = tx + 1 < tw ? tx + 1 : 0, ty += tx == 0) {
+            int oy = 2 * ty, ox = 2 * tx, w = s->out_w;
+            real *y0 = y + oy * w + ox;
+            int whole_row = ox + 1 < w, second_row = oy + 1 < s->out_h;
+            y0[0] = bias + o[q];
+            if (whole_row)
+                y0[1] = bias + o[TILE_BLOCK + q];
+            if (second_row) {
+                y0[w] = bias + o[2 * TILE_BLOCK + q];
+                if (whole_row)
+                    y0[w + 1] = bias + o[3 * TILE_BLOCK + q];
+            }
+        }
     }
 }
 
@@ -354,67 +445,72 @@ void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const r
     require_supported(s, "winograd_forward_batch");
     const int th = tile_rows(s), tw = tile_cols(s), in_c = s->in_c, out_c = s->out_c;
     const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w;
+    const long u_e = entry_stride((long)out_c * in_c), v_e = entry_stride(in_c * T), m_e = entry_stride(out_c * T);
     ws->x = x;
     transform_all_filters(s, w, ws->wino_u);
     transform_all_tiles(s, n, x, ws->wino_v, ws->wino_rows);
     for (int e = 0; e < 16; e++)          /* M[e] (out_c, T) = U[e] (out_c, in_c) x V[e] (in_c, T) */
-        gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + (long)e * out_c * in_c, in_c,
-             ws->wino_v + e * in_c * T, (int)T, 0, ws->wino_m + e * out_c * T, (int)T, NULL);
-    real *o0 = ws->wino_rows, *o1 = o0 + 2 * tw;
+        gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + e * u_e, in_c,
+             ws->wino_v + e * v_e, (int)T, 0, ws->wino_m + e * m_e, (int)T, NULL);
     for (int co = 0; co < out_c; co++)    /* Y = A^T M A per tile, + b, the overhang cut off */
         for (int img = 0; img < n; img++)
-            for (int ty = 0; ty < th; ty++) {
-                output_transform_row(ws->wino_m + co * T + ((long)img * th + ty) * tw, out_c * T, tw, o0, o1);
-                real *yc = y + ((long)img * out_c + co) * P;
-                for (int i = 0; i < 2 && 2 * ty + i < s->out_h; i++) {
-                    const real *o = i ? o1 : o0;
-                    real *row = yc + (2 * ty + i) * s->out_w;
-                    for (int ox = 0; ox < s->out_w; ox++)
-                        row[ox] = b[co] + o[ox];
-                }
-            }
+            output_transform_plane(s, ws->wino_m + co * T + (long)img * th * tw, m_e, b[co],
+                                   y + ((long)img * out_c + co) * P);
 }
 
-/* dM = A dY A^T for the tw tiles of a row: dY's two rows g0, g1 (2*tw each, 0
- * past the edge) -> entry e of tile tx at dm[e*stride_e + tx]. */
-static void output_transform_t_row(const real *g0, const real *g1, int tw, real *dm, long stride_e)
+/* dM = A dY A^T for nt tiles: g (4, TILE_BLOCK), the tile's dY at (0,0), (0,1),
+ * (1,0), (1,1) in g[k * TILE_BLOCK + q] -> dm (16, TILE_BLOCK), entry e at dm[e * TILE_BLOCK + q]. */
+static void output_transform_t_block(const real *restrict g, int nt, real *restrict dm)
 {
-    for (int tx = 0; tx < tw; tx++) {
+    for (int q = 0; q < nt; q++) {
         real s[8];                                   /* A dY (4, 2) */
-        for (int j = 0; j < 2; j++) {
-            real a = g0[2 * tx + j], c = g1[2 * tx + j];
+        UNROLLED for (int j = 0; j < 2; j++) {
+            real a = g[j * TILE_BLOCK + q], c = g[(2 + j) * TILE_BLOCK + q];
             s[0 + j] = a;
             s[2 + j] = a + c;
             s[4 + j] = a - c;
             s[6 + j] = -c;
         }
-        for (int i = 0; i < 4; i++) {                /* (A dY) A^T */
-            dm[(4 * i + 0) * stride_e + tx] = s[2 * i];
-            dm[(4 * i + 1) * stride_e + tx] = s[2 * i] + s[2 * i + 1];
-            dm[(4 * i + 2) * stride_e + tx] = s[2 * i] - s[2 * i + 1];
-            dm[(4 * i + 3) * stride_e + tx] = -s[2 * i + 1];
+        UNROLLED for (int i = 0; i < 4; i++) {       /* (A dY) A^T */
+            dm[(4 * i + 0) * TILE_BLOCK + q] = s[2 * i];
+            dm[(4 * i + 1) * TILE_BLOCK + q] = s[2 * i] + s[2 * i + 1];
+            dm[(4 * i + 2) * TILE_BLOCK + q] = s[2 * i] - s[2 * i + 1];
+            dm[(4 * i + 3) * TILE_BLOCK + q] = -s[2 * i + 1];
         }
     }
 }
 
+/* dM[e] of every tile of one channel of one image: dy (out_h, out_w), 0 where
+ * a tile overhangs; entry e of the plane's tile t to dm[e * stride_e + t]. */
+static void output_transform_t_plane(const conv2d_shape *s, const real *dy, real *dm, long stride_e)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), tiles = th * tw;
+    real g[4 * TILE_BLOCK], block[16 * TILE_BLOCK];
+    for (int t0 = 0; t0 < tiles; t0 += TILE_BLOCK) {
+        int nt = tiles - t0 < TILE_BLOCK ? tiles - t0 : TILE_BLOCK;
+        for (int q = 0, ty = t0 / tw, tx = t0 % tw; q < nt; q++, tx = tx + 1 < tw ? tx + 1 : 0, ty += tx == 0) {
+            int oy = 2 * ty, ox = 2 * tx, w = s->out_w;
+            const real *d0 = dy + oy * w + ox;
+            int whole_row = ox + 1 < w, second_row = oy + 1 < s->out_h;
+            g[q] = d0[0];
+            g[TILE_BLOCK + q] = whole_row ? d0[1] : 0;
+            g[2 * TILE_BLOCK + q] = second_row ? d0[w] : 0;
+            g[3 * TILE_BLOCK + q] = second_row && whole_row ? d0[w + 1] : 0;
+        }
+        output_transform_t_block(g, nt, block);
+        for (int e = 0; e < 16; e++)
+            memcpy(dm + e * stride_e + t0, block + e * TILE_BLOCK, sizeof(real) * (size_t)nt);
+    }
+}
+
 /* dM[e][co][t] for every tile of dY (0 where a tile overhangs). */
-static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy, real *dm, real *scratch)
+static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy, real *dm)
 {
     const int th = tile_rows(s), tw = tile_cols(s), out_c = s->out_c;
-    const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w;
-    real *g[2] = { scratch, scratch + 2 * tw };
+    const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w, m_e = entry_stride(out_c * T);
     for (int co = 0; co < out_c; co++)
-        for (int img = 0; img < n; img++) {
-            const real *dyc = dy + ((long)img * out_c + co) * P;
-            for (int ty = 0; ty < th; ty++) {
-                for (int i = 0; i < 2; i++) {        /* dY's rows 2ty, 2ty+1, zero-padded to 2*tw */
-                    int oy = 2 * ty + i;
-                    for (int ox = 0; ox < 2 * tw; ox++)
-                        g[i][ox] = oy < s->out_h && ox < s->out_w ? dyc[oy * s->out_w + ox] : 0;
-                }
-                output_transform_t_row(g[0], g[1], tw, dm + co * T + ((long)img * th + ty) * tw, out_c * T);
-            }
-        }
+        for (int img = 0; img < n; img++)
+            output_transform_t_plane(s, dy + ((long)img * out_c + co) * P, dm + co * T + (long)img * th * tw, m_e);
 }
 
 /* dd = B dV B^T for the tw tiles of a row (entry e of tile tx at dv[e*stride_e + tx]),
@@ -447,7 +543,7 @@ static void input_transform_t_row(const real *dv, long stride_e, int tw, int wid
 static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real *dx, real *scratch)
 {
     const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
-    const long T = (long)n * th * tw, stride_e = (long)s->in_c * T;
+    const long T = (long)n * th * tw, stride_e = entry_stride(s->in_c * T);
     memset(dx, 0, sizeof(real) * (size_t)n * s->in_c * plane);
     for (int ci = 0; ci < s->in_c; ci++)
         for (int img = 0; img < n; img++) {
@@ -476,7 +572,8 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
     require_supported(s, "winograd_backward_batch");
     const int in_c = s->in_c, out_c = s->out_c, P = s->out_h * s->out_w;
     const long T = (long)n * tile_rows(s) * tile_cols(s), pairs = (long)out_c * in_c;
-    real *u = ws->wino_u, *du = ws->wino_u + 16 * pairs, *v = ws->wino_v, *dm = ws->wino_m;
+    const long u_e = entry_stride(pairs), v_e = entry_stride(in_c * T), m_e = entry_stride(out_c * T);
+    real *u = ws->wino_u, *du = ws->wino_u + 16 * u_e, *v = ws->wino_v, *dm = ws->wino_m;
     for (int co = 0; co < out_c; co++) {   /* db += sum of dY (dY/db = 1) */
         real sum = 0;
         for (int img = 0; img < n; img++)
@@ -484,23 +581,16 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
                 sum += dy[((long)img * out_c + co) * P + q];
         db[co] += sum;
     }
-    transform_all_gradients(s, n, dy, dm, ws->wino_rows);
+    transform_all_gradients(s, n, dy, dm);
     for (int e = 0; e < 16; e++)          /* dU[e] (out_c, in_c) = dM[e] (out_c, T) x V[e]^T (T, in_c) */
-        gemm(0, 1, out_c, in_c, (int)T, 1, dm + e * out_c * T, (int)T, v + e * in_c * T, (int)T, 0,
-             du + e * pairs, in_c, NULL);
-    for (long p = 0; p < pairs; p++) {    /* dW += G^T dU G */
-        real t[16], dg[9];
-        for (int e = 0; e < 16; e++)
-            t[e] = du[e * pairs + p];
-        filter_transform_t_fast(t, dg);
-        for (int k = 0; k < 9; k++)
-            dw[p * 9 + k] += dg[k];
-    }
+        gemm(0, 1, out_c, in_c, (int)T, 1, dm + e * m_e, (int)T, v + e * v_e, (int)T, 0,
+             du + e * u_e, in_c, NULL);
+    add_filter_gradients(s, du, dw);      /* dW += G^T dU G */
     if (!dx)
         return;
     transform_all_filters(s, w, u);       /* U again: the weights, not what the forward left */
     for (int e = 0; e < 16; e++)          /* dV[e] (in_c, T) = U[e]^T (in_c, out_c) x dM[e] (out_c, T), over V */
-        gemm(1, 0, in_c, (int)T, out_c, 1, u + e * pairs, in_c, dm + e * out_c * T, (int)T, 0,
-             v + e * in_c * T, (int)T, NULL);
+        gemm(1, 0, in_c, (int)T, out_c, 1, u + e * u_e, in_c, dm + e * m_e, (int)T, 0,
+             v + e * v_e, (int)T, NULL);
     scatter_all_tiles(s, n, v, dx, ws->wino_rows);
 }
