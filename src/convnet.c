@@ -407,7 +407,7 @@ batch_score convnet_train_step(convnet_runner *r, real *params, optimizer *opt, 
     batch_score score = batch_loss(&job);                                        /* loss:     p, p - y       */
     thread_pool_run(r->batches.pool, MINIBATCH_SHARDS, backward_shard, &job);   /* backward: each shard's   */
     minibatch_mean_gradient(&r->batches, n);                                     /*   dL/dw, then the mean   */
-    optimizer_step(opt, params, r->batches.mean_grad);                           /* update:   w -= the step  */
+    optimizer_step(opt, params, r->batches.mean_grad, r->batches.pool);         /* update:   w -= the step  */
     return score;
 }
 

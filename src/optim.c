@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tensor.h"
+#include "threadpool.h"
 
 void sgd_step(real *w, const real *g, long n, real lr)
 {
@@ -71,15 +72,34 @@ void optimizer_free(optimizer *o)
     memset(o, 0, sizeof *o);
 }
 
-void optimizer_step(optimizer *o, real *w, real *g)
+/* The step of one part of the parameters (optimizer_step): every update
+ * rule here is element by element, so parts give the same numbers. */
+#define OPTIMIZER_PARTS 16
+
+typedef struct {
+    const optimizer *o;
+    real *w, *g;
+} step_job;
+
+static void step_part(void *ctx, int part)
 {
-    o->steps++;
+    const step_job *j = ctx;
+    const optimizer *o = j->o;
+    long first, n;
+    split_range(o->n, OPTIMIZER_PARTS, part, &first, &n);
     if (o->kind == OPTIMIZER_ADAM) {
         adam_config c = adam_defaults((real)o->lr);
-        adam_step(w, g, o->m, o->v, o->n, &c, (int)o->steps);
+        adam_step(j->w + first, j->g + first, o->m + first, o->v + first, n, &c, (int)o->steps);
         return;
     }
     if (o->weight_decay > 0)
-        add_weight_decay(g, w, o->n, (real)o->weight_decay);
-    sgd_momentum_step(w, g, o->velocity, o->n, (real)o->lr, (real)o->momentum);
+        add_weight_decay(j->g + first, j->w + first, n, (real)o->weight_decay);
+    sgd_momentum_step(j->w + first, j->g + first, o->velocity + first, n, (real)o->lr, (real)o->momentum);
+}
+
+void optimizer_step(optimizer *o, real *w, real *g, thread_pool *pool)
+{
+    o->steps++;
+    step_job job = { o, w, g };
+    thread_pool_run(pool, OPTIMIZER_PARTS, step_part, &job);
 }

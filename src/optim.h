@@ -18,6 +18,7 @@
 #define OPTIM_H
 
 #include "real.h"
+#include "threadpool.h"
 
 /* Plain (stochastic) gradient descent: w (n) -= lr * g (n). */
 void sgd_step(real *w, const real *g, long n, real lr);
@@ -69,7 +70,10 @@ void optimizer_free(optimizer *o);
 
 /* One step: w (n) moves against the gradient g (n) (Adam: adam_step at
  * t = steps + 1 with adam_defaults(lr); SGD: add_weight_decay when asked,
- * then sgd_momentum_step; g then holds decay * w too). Counts the step. */
-void optimizer_step(optimizer *o, real *w, real *g);
+ * then sgd_momentum_step; g then holds decay * w too). Counts the step.
+ * The parameters are cut into a fixed number of parts, shared by the
+ * threads of pool (NULL: all on this thread): each rule works element by
+ * element, so the numbers are the same for any thread count. */
+void optimizer_step(optimizer *o, real *w, real *g, thread_pool *pool);
 
 #endif

@@ -508,7 +508,7 @@ batch_score sequential_train_step(sequential_runner *r, real *params, real *stat
     sequential_runner_forward(r, x, n);                            /* forward:  the logits (n, classes) */
     batch_score score = sequential_runner_loss(r, labels, n);     /* loss:     p, dL/dlogits = p - y    */
     sequential_runner_backward(r, x, n);                           /* backward: dL/dparameters, the mean */
-    optimizer_step(opt, params, r->batches.mean_grad);             /* update:   params -= the step       */
+    optimizer_step(opt, params, r->batches.mean_grad, r->batches.pool);   /* update: params -= the step */
     sequential_runner_update_stats(r, stats);      /* batchnorm's running averages, from the shards used */
     return score;
 }

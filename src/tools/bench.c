@@ -609,7 +609,8 @@ static double deep_rate(const options *o, int batch, int learn, thread_pool *poo
         exit(1);
     }
     real *params = tensor_alloc((size_t)m.n_params, "parameters"), *stats = tensor_alloc(1, "statistics");
-    real *mom = tensor_alloc((size_t)m.n_params, "Adam's m"), *var = tensor_alloc((size_t)m.n_params, "Adam's v");
+    optimizer adam;                                   /* as lesson 12 trains it: the step shared by the threads */
+    optimizer_init(&adam, OPTIMIZER_ADAM, m.n_params, 0.001, 0, 0);
     rng_t init = rng_seeded(1);
     sequential_init(&m, params, stats, &init);
     sequential_runner r;
@@ -620,7 +621,6 @@ static double deep_rate(const options *o, int batch, int learn, thread_pool *poo
     images.x = tensor_alloc((size_t)images.chunks * batch * 28 * 28, "benchmark images");
     images.labels = checked_calloc((size_t)images.chunks * batch, sizeof(int), "benchmark labels");
     fill_images(&images, o);
-    adam_config adam = adam_defaults((real)0.001);
     double start = 0;
     for (int i = 0; i < steps + 1; i++) {                   /* step 0 warms up */
         if (i == 1)
@@ -633,11 +633,12 @@ static double deep_rate(const options *o, int batch, int learn, thread_pool *poo
             continue;
         }
         minibatch_gradient(&r.batches, x, labels, batch);
-        adam_step(params, r.batches.mean_grad, mom, var, m.n_params, &adam, i + 1);
+        optimizer_step(&adam, params, r.batches.mean_grad, pool);
     }
     double rate = (double)batch * steps / (wall_clock() - start);
     sequential_runner_free(&r);
-    free(params); free(stats); free(mom); free(var); free(images.x); free(images.labels);
+    optimizer_free(&adam);
+    free(params); free(stats); free(images.x); free(images.labels);
     return rate;
 }
 

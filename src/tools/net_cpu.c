@@ -76,13 +76,13 @@ static double doshi_steps(const real *x, const int *labels, int batch, int steps
         exit(1);
     }
     real *params = tensor_alloc((size_t)m.n_params, "parameters"), *stats = tensor_alloc((size_t)m.n_stats + 1, "statistics");
-    real *mom = tensor_alloc((size_t)m.n_params, "Adam's m"), *var = tensor_alloc((size_t)m.n_params, "Adam's v");
+    optimizer adam;                                   /* as lesson 12 trains it */
+    optimizer_init(&adam, OPTIMIZER_ADAM, m.n_params, 0.001, 0, 0);
     rng_t init = rng_seeded(1);
     sequential_init(&m, params, stats, &init);
     sequential_runner r;
     sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, batch);
     r.model.training = learn;
-    adam_config adam = adam_defaults((real)0.001);
     for (int i = 0; i < steps; i++) {
         r.model.step = i;
         if (!learn) {
@@ -90,10 +90,11 @@ static double doshi_steps(const real *x, const int *labels, int batch, int steps
             continue;
         }
         sum += minibatch_gradient(&r.batches, x, labels, batch).loss;
-        adam_step(params, r.batches.mean_grad, mom, var, m.n_params, &adam, i + 1);
+        optimizer_step(&adam, params, r.batches.mean_grad, pool);
     }
     sequential_runner_free(&r);
-    free(params); free(stats); free(mom); free(var);
+    optimizer_free(&adam);
+    free(params); free(stats);
     return sum;
 }
 
