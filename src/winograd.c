@@ -308,18 +308,23 @@ static void transform_all_filters(const conv2d_shape *s, const real *restrict w,
     }
 }
 
-/* dW (out_c, in_c, 3, 3) += G^T dU G for every filter, dU[e] entry_stride(out_c * in_c) apart. */
-static void add_filter_gradients(const conv2d_shape *s, const real *restrict du, real *restrict dw)
+/* dW (out_c, in_c, 3, 3) += G^T dU G for every filter, from dU[e]^T (in_c,
+ * out_c), entry_stride(out_c * in_c) apart (the gradient of the filter of
+ * output channel co and input channel ci at ci*out_c + co). */
+static void add_filter_gradients(const conv2d_shape *s, const real *restrict du_t, real *restrict dw)
 {
     const long pairs = (long)s->out_c * s->in_c, stride_e = entry_stride(pairs);
     real dg[9 * FILTER_BLOCK];                       /* (9, FILTER_BLOCK) */
     for (long p0 = 0; p0 < pairs; p0 += FILTER_BLOCK) {
         int nb = pairs - p0 < FILTER_BLOCK ? (int)(pairs - p0) : FILTER_BLOCK;
         for (int q = 0; q < nb; q++)
-            filter_transform_t_fast(du + p0 + q, stride_e, dg + q, FILTER_BLOCK);
-        for (int q = 0; q < nb; q++)
+            filter_transform_t_fast(du_t + p0 + q, stride_e, dg + q, FILTER_BLOCK);
+        for (int q = 0; q < nb; q++) {
+            long ci = (p0 + q) / s->out_c, co = (p0 + q) % s->out_c;
+            real *filter = dw + (co * s->in_c + ci) * 9;
             UNROLLED for (int k = 0; k < 9; k++)
-                dw[(p0 + q) * 9 + k] += dg[k * FILTER_BLOCK + q];
+                filter[k] += dg[k * FILTER_BLOCK + q];
+        }
     }
 }
 
@@ -590,9 +595,9 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
         db[co] += sum;
     }
     transform_all_gradients(s, n, dy, dm);
-    for (int e = 0; e < 16; e++)          /* dU[e] (out_c, in_c) = dM[e] (out_c, T) x V[e]^T (T, in_c) */
-        gemm(0, 1, out_c, in_c, (int)T, 1, dm + e * m_e, (int)T, v + e * v_e, (int)T, 0,
-             du + e * u_e, in_c, NULL);
+    for (int e = 0; e < 16; e++)          /* dU[e]^T (in_c, out_c) = V[e] (in_c, T) x dM[e]^T (T, out_c): */
+        gemm(0, 1, in_c, out_c, (int)T, 1, v + e * v_e, (int)T, dm + e * m_e, (int)T, 0,   /* dU = dM V^T, */
+             du + e * u_e, out_c, NULL);  /* computed transposed: the GEMM copies the smaller V row by row */
     add_filter_gradients(s, du, dw);      /* dW += G^T dU G */
     if (!dx)
         return;
