@@ -868,7 +868,7 @@ static void step_why_explained(void)
            "and each layer still sees inputs of mean 0 and variance 1 per channel (Notes on CNN: \"the\n"
            "inputs are of the same order of magnitude\"), and step 6's a*W takes care of itself.\n"
            "What it does to training on MNIST, Doshi's network with and without:\n"
-           "  make mnist-deep        make mnist-deep-bn       (about 20 minutes each; notes/13 has the table)\n");
+           "  make mnist-deep        make mnist-deep-bn       (7 to 9 minutes each on 2 cores; notes/13 has the table)\n");
 }
 
 int main(int argc, char **argv)

@@ -700,9 +700,7 @@ double conv2d_batch_space_bytes(const conv2d_shape *s, int capacity)
     }
     if (path == CONV_WIDE)
         return conv_wide_space_bytes(s, capacity);
-    const double tiles = (double)capacity * ((s->out_h + 1) / 2) * ((s->out_w + 1) / 2);   /* U and dU, V, M, a row */
-    return (2.0 * 16 * s->out_c * s->in_c + 16.0 * s->in_c * tiles + 16.0 * s->out_c * tiles
-            + 8.0 * (2 * ((s->out_w + 1) / 2) + 2)) * sizeof(real);
+    return winograd_batch_space_bytes(s, capacity);                 /* U and dU, V, M, a row */
 }
 
 void conv2d_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)

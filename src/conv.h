@@ -143,9 +143,10 @@ typedef struct {
     real *maps;    /* im2col: (out_c, n*out_h*out_w), the GEMM's output, or dY gathered for the backward */
     real *packed_w;  /* implicit: W (or W^T for dX) packed once per call, gemm_pack_a_all's layout */
     struct conv_tap *tap_table;  /* implicit: each row of im2col's matrix, where it reads X (conv.c) */
-    real *wino_u;  /* winograd: transformed filters U (16, out_c, in_c), then their gradient */
+    real *wino_u;  /* winograd: transformed filters U (16, out_c, in_c), then their gradient dU^T (16, in_c, out_c) */
     real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward */
-    real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward */
+    real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward (the 16 arrays of
+                      each a cache line more than their size apart: winograd.c, entry_stride) */
     real *wino_rows;  /* winograd: scratch for one row of tiles */
     struct conv_wide_space *wide;  /* wide: padded images, packed weights (conv_wide.c) */
 } conv2d_batch_space;

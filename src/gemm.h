@@ -123,9 +123,9 @@ void gemm(int trans_a, int trans_b, int m, int n, int k, real alpha, const real 
  * time on one thread of a shared Ice Lake Xeon (build/gemm_shapes against
  * the version before, three runs each in turns; notes 11, step 6). Every
  * entry of C is the same sum in the same order whatever MC is. But
- * gemm_with_callbacks hands its tiles over block of MC rows by block, and
- * the implicit path's dX (conv.c) adds tiles of different rows into the
- * same pixels in that order: its last bits depend on MC (going from 96 to
+ * gemm_with_callbacks hands its tiles over one block of MC rows after
+ * another, and the implicit path's dX (conv.c) adds tiles of different rows
+ * into the same pixels in that order: its last bits depend on MC (going from 96 to
  * 24 moved them, and with them make mnist-deep's figures: notes/12). Any
  * one build gives the same numbers for any thread count. Elsewhere 96 (72
  * and 96 were within noise on Zen 3). */

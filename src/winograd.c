@@ -19,9 +19,9 @@
 #else
 #define UNROLLED
 #endif
-/* A loop that writes the 16 arrays M[e] (or V[e]) of one tile at once: they
- * never overlap (entry_stride apart), which the compiler cannot see, so it
- * is told, and writes vectors of tiles into each. */
+/* A loop that writes the 16 arrays dM[e] of one tile at once: they never
+ * overlap (entry_stride apart), which the compiler cannot see, so it is
+ * told, and writes vectors of tiles into each. */
 #if defined(__clang__)
 #define SEPARATE_ARRAYS _Pragma("clang loop vectorize(assume_safety)")
 #elif defined(__GNUC__)
@@ -226,6 +226,13 @@ static long entry_stride(long size)
     return (size + line - 1) / line * line + line;
 }
 
+double winograd_batch_space_bytes(const conv2d_shape *s, int capacity)
+{
+    long tiles = (long)capacity * tile_rows(s) * tile_cols(s);
+    return (2.0 * 16 * entry_stride((long)s->out_c * s->in_c) + 16.0 * entry_stride(s->in_c * tiles)
+            + 16.0 * entry_stride(s->out_c * tiles) + 8.0 * (2 * tile_cols(s) + 2)) * sizeof(real);
+}
+
 void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
 {
     require_supported(s, "winograd_batch_space_alloc");
@@ -328,12 +335,14 @@ static void add_filter_gradients(const conv2d_shape *s, const real *restrict du_
     }
 }
 
-/* Every transform below works on a row of tiles at a time: the tw tiles of
- * tile row ty of one channel of one image, whose 4x4 input tiles overlap by
- * 2 columns and read the 4 input rows 2*ty - pad_top .. + 3. Their entries
- * e sit stride_e apart (V[e], M[e]) and their tiles side by side, so each
- * loop below walks 16 arrays in step; channels outermost and images next,
- * so every V[e][ci] and M[e][co] is walked from start to end once. */
+/* The input transform and its transpose (the scatter into dX) below work on
+ * a row of tiles at a time: the tw tiles of tile row ty of one channel of
+ * one image, whose 4x4 input tiles overlap by 2 columns and read the 4
+ * input rows 2*ty - pad_top .. + 3. (The output transform and its transpose
+ * work on blocks of a plane's tiles: TILE_BLOCK below.) Their entries e sit
+ * stride_e apart (V[e], M[e]) and their tiles side by side, so each loop
+ * below walks 16 arrays in step; channels outermost and images next, so
+ * every V[e][ci] and M[e][co] is walked from start to end once. */
 
 /* The 4 input rows of tile row ty of channel xc (in_h, in_w), zero-padded:
  * rows (4, width), width = 2*tw + 2, column x holding input column x - pad_left. */
@@ -438,6 +447,8 @@ static void output_transform_plane(const conv2d_shape *s, const real *m, long st
     for (int t0 = 0; t0 < tiles; t0 += TILE_BLOCK) {
         int nt = tiles - t0 < TILE_BLOCK ? tiles - t0 : TILE_BLOCK;
         output_transform_block(m + t0, stride_e, nt, o);
+        /* tile t0 + q of the plane is in tile row ty, column tx: tx counts up to tw - 1, then
+         * starts again at 0 on the next row (ty + 1) */
         for (int q = 0, ty = t0 / tw, tx = t0 % tw; q < nt; q++, tx = tx + 1 < tw ? tx + 1 : 0, ty += tx == 0) {
             int oy = 2 * ty, ox = 2 * tx, w = s->out_w;
             real *y0 = y + oy * w + ox;
@@ -503,6 +514,8 @@ static void output_transform_t_plane(const conv2d_shape *s, const real *dy, real
     real g[4 * TILE_BLOCK];
     for (int t0 = 0; t0 < tiles; t0 += TILE_BLOCK) {
         int nt = tiles - t0 < TILE_BLOCK ? tiles - t0 : TILE_BLOCK;
+        /* tile t0 + q of the plane is in tile row ty, column tx: tx counts up to tw - 1, then
+         * starts again at 0 on the next row (ty + 1) */
         for (int q = 0, ty = t0 / tw, tx = t0 % tw; q < nt; q++, tx = tx + 1 < tw ? tx + 1 : 0, ty += tx == 0) {
             int oy = 2 * ty, ox = 2 * tx, w = s->out_w;
             const real *d0 = dy + oy * w + ox;
@@ -597,7 +610,9 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
     transform_all_gradients(s, n, dy, dm);
     for (int e = 0; e < 16; e++)          /* dU[e]^T (in_c, out_c) = V[e] (in_c, T) x dM[e]^T (T, out_c): */
         gemm(0, 1, in_c, out_c, (int)T, 1, v + e * v_e, (int)T, dm + e * m_e, (int)T, 0,   /* dU = dM V^T, */
-             du + e * u_e, out_c, NULL);  /* computed transposed: the GEMM copies the smaller V row by row */
+             du + e * u_e, out_c, NULL);  /* transposed: the GEMM's row-by-row copy is then of V (in_c rows,
+                                             fewer than dM's out_c in Doshi's conv3), dM's goes through its
+                                             vector transposes; the same sums in the same order */
     add_filter_gradients(s, du, dw);      /* dW += G^T dU G */
     if (!dx)
         return;

@@ -69,8 +69,11 @@ void winograd_backward(const conv2d_shape *s, const real *x, const real *w, cons
  * The products sum in a fixed order, so the same numbers for any thread count. */
 
 /* ws->wino_u, _v, _m for up to `capacity` images of a supported layer
- * (conv2d_batch_space_alloc_path calls it; exits when out of memory). */
+ * (conv2d_batch_space_alloc_path calls it; exits when out of memory), and
+ * the bytes it allocates: U and dU, V, M (16 arrays each, a cache line
+ * more than their size apart: winograd.c, entry_stride) and a row of tiles. */
 void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity);
+double winograd_batch_space_bytes(const conv2d_shape *s, int capacity);
 
 /* As conv2d_forward_batch: X (n, in_c, in_h, in_w) -> Y (n, out_c, out_h, out_w), OVERWRITTEN;
  * keeps V in ws and a pointer to X for the backward. */

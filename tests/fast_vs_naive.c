@@ -310,6 +310,7 @@ static void test_conv_batch_network_shapes(void)
     check_conv_batch(5, 16, 9, 13, 32, 3, 1, 1, 1, 1, 1);    /* 16 -> 32 3x3 same (lesson 16's), odd sizes */
     check_conv_batch(2, 3, 11, 5, 19, 5, 1, 2, 1, 0, 3);     /* 19 filters: a part block; padding every side different */
     check_conv_batch(1, 17, 4, 4, 3, 1, 1, 0, 0, 0, 0);      /* 1x1 kernel, 17 channels: a part block of dX's channels */
+    check_conv_batch(2, 2, 21, 19, 3, 3, 1, 1, 1, 1, 1);     /* Winograd: 11 x 10 tiles a plane, more than its blocks of 64 */
 }
 
 /* The implicit path's forward and dW are the same products summed in the
@@ -357,12 +358,13 @@ static void test_fast_paths_same_bits_for_any_thread_count(void)
     CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_IMPLICIT);       /* 1 -> 64: implicit */
     CHECK_INT(conv2d_default_path(&m.layers[2].conv), CONV_WINOGRAD);       /* 64 -> 64, 3x3: Winograd */
     /* what they allocate for 2 images (sequential_batch_bytes counts it): implicit, W packed for dX,
-     * ceil(9 / GEMM_MR) panels of 64 terms, and 9 taps of 5 ints; Winograd, U and dU (2*16*64*64),
-     * V and M for 2*2*2 tiles (16*64*8 each) and a row of tiles (8*(2*2 + 2)) */
-    long panels = (9 + GEMM_MR - 1) / GEMM_MR;
+     * ceil(9 / GEMM_MR) panels of 64 terms, and 9 taps of 5 ints; Winograd, U and dU (2*16 arrays of
+     * 64*64), V and M for 2*2*2 tiles (16 arrays of 64*8 each), each array a 64-byte cache line more
+     * than its size apart (winograd.c), and a row of tiles (8*(2*2 + 2)) */
+    long panels = (9 + GEMM_MR - 1) / GEMM_MR, line = 64 / (long)sizeof(real);
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[0].conv, 2), panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int), 0);
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[2].conv, 2),
-               (2.0 * 16 * 64 * 64 + 2 * 16 * 64 * 8 + 8 * (2 * 2 + 2)) * sizeof(real), 0);
+               (2.0 * 16 * (64 * 64 + line) + 2 * 16 * (64 * 8 + line) + 8 * (2 * 2 + 2)) * sizeof(real), 0);
     real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
     real *x = random_tensor(&rng, (long)n * 36), *grad[3];
     int labels[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };

@@ -10,8 +10,9 @@
  * Prints the processor time (clock()) and images per processor-second, and
  * the sum of the batches' losses, which does not depend on the build's
  * speed: two builds with the same arithmetic print the same sum.
- * THREADS 2 (Doshi's network only): the batch's images shared by a pool of
- * 2 threads, as make bench runs it; the wall-clock time is printed too. */
+ * THREADS above 1 (Doshi's network only): the batch's images shared by a
+ * pool of that many threads, as make bench runs it with 2; the wall-clock
+ * time is printed too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
