@@ -576,6 +576,10 @@ static void implicit_forward_batch(const conv2d_shape *s, int n, const real *x, 
                                    real *y, conv2d_batch_space *ws)
 {
     ws->x = x;
+    if (ws->wide) {             /* the wide-row forward: the same numbers (conv_implicit_forward_is_wide) */
+        conv_wide_forward_batch(s, n, x, w, b, y, ws);
+        return;
+    }
     conv_gemm g = conv_gemm_of(s, n, ws);
     g.b = b;
     g.y = y;
@@ -647,6 +651,11 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
 #define IMPLICIT_MIN_FILTERS 64
 #define WINOGRAD_MIN_CHANNELS 64
 
+int conv_implicit_forward_is_wide(const conv2d_shape *s)
+{
+    return conv_wide_supported(s) && s->in_c * s->k_h * s->k_w <= GEMM_KC;
+}
+
 conv_path conv2d_default_path(const conv2d_shape *s)
 {
     if (winograd_supported(s) && s->in_c >= WINOGRAD_MIN_CHANNELS && s->out_c >= WINOGRAD_MIN_CHANNELS)
@@ -676,6 +685,8 @@ void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s
         ws->packed_w = tensor_alloc((size_t)(fwd > bwd ? fwd : bwd), "packed weights");
         ws->tap_table = checked_calloc(taps, sizeof(conv_tap), "a convolution's table of taps");
         fill_tap_table(s, ws->tap_table);
+        if (conv_implicit_forward_is_wide(s))
+            conv_wide_space_alloc(ws, s, capacity);
     } else if (path == CONV_WIDE) {
         conv_wide_space_alloc(ws, s, capacity);
     } else {
@@ -696,7 +707,8 @@ double conv2d_batch_space_bytes(const conv2d_shape *s, int capacity)
         return (taps * positions + s->out_c * positions) * sizeof(real);
     if (path == CONV_IMPLICIT) {                                  /* W packed, the table of taps */
         double fwd = (double)gemm_packed_a_count(s->out_c, (int)taps), bwd = (double)gemm_packed_a_count((int)taps, s->out_c);
-        return (fwd > bwd ? fwd : bwd) * sizeof(real) + taps * sizeof(conv_tap);
+        return (fwd > bwd ? fwd : bwd) * sizeof(real) + taps * sizeof(conv_tap)
+               + (conv_implicit_forward_is_wide(s) ? conv_wide_space_bytes(s, capacity) : 0);
     }
     if (path == CONV_WIDE)
         return conv_wide_space_bytes(s, capacity);

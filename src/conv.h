@@ -104,6 +104,9 @@ typedef enum { ENGINE_NAIVE, ENGINE_FAST } engine_kind;
  *                  same order), and so is dW unless im2col's dW GEMM is small
  *                  enough (<= 4096 weights) for gemm.c's dot products, which
  *                  sum in another order; dX adds the same terms in another order.
+ *                  Where the taps fit one block of the GEMM's terms its forward
+ *                  is CONV_WIDE's, the same numbers again, faster
+ *                  (conv_implicit_forward_is_wide).
  *   CONV_WINOGRAD  lesson 17's F(2x2, 3x3) as 16 GEMMs (3x3 stride-1 layers
  *                  only; winograd.h): 2.25 times fewer multiplications, and
  *                  other rounding: Y, dW and dX within 4e-7 to 1e-6 of im2col's,
@@ -132,6 +135,17 @@ typedef enum { CONV_IM2COL, CONV_IMPLICIT, CONV_WINOGRAD, CONV_WIDE } conv_path;
 
 /* The path conv2d_batch_space_alloc chooses for this layer (the fixed rule). */
 conv_path conv2d_default_path(const conv2d_shape *s);
+/* 1 when CONV_IMPLICIT's forward runs on wide rows (CONV_WIDE's forward)
+ * instead of its GEMM: a stride-1 layer whose taps fit one block of the
+ * GEMM's terms (in_c*k_h*k_w <= GEMM_KC), where the two give the same
+ * numbers bit for bit (conv_wide.h) and wide rows copy nothing but the
+ * image: the deeper network's conv2 (16 -> 128 3x3, 144 taps), whose
+ * wide forward took 0.67-0.71x the time of the implicit GEMM's in three
+ * runs of `build/conv_paths 7` (one thread, processor time, 32 images;
+ * 2-core Xeon with AVX-512, Sapphire Rapids class, gcc 12.2, 2026-12-07).
+ * The backward stays the implicit GEMMs' (wide rows' dW and dX round
+ * differently). */
+int conv_implicit_forward_is_wide(const conv2d_shape *s);
 const char *conv_path_name(conv_path path);   /* "im2col", "implicit", "winograd", "wide" */
 
 /* Working memory of the batched path for up to `capacity` images. */

@@ -314,23 +314,27 @@ static void test_conv_batch_network_shapes(void)
 }
 
 /* The implicit path's forward and dW are the same products summed in the
- * same order as lesson 11's im2col + GEMM: the same bits (conv.h). */
-static void test_implicit_same_bits_as_im2col(void)
+ * same order as lesson 11's im2col + GEMM: the same bits (conv.h), with
+ * taps in more than one block of the GEMM's terms (64 channels x 3x3 = 576)
+ * and in one (16 x 3x3 = 144), where its forward runs on wide rows. */
+static void implicit_vs_im2col(int in_c, int h, int w, int out_c)
 {
-    const int n = 3, in_c = 64, h = 7, w = 6, out_c = 13;
+    const int n = 3;
     conv2d_shape s;
     CHECK_INT(conv2d_setup(&s, in_c, h, w, out_c, 3, 1, 1), 0);
     long in = (long)in_c * h * w, out = conv2d_output_count(&s), nw = conv2d_weight_count(&s);
     real *x = random_tensor(&rng, n * in), *wt = random_tensor(&rng, nw), *b = random_tensor(&rng, out_c);
-    real *dy = random_tensor(&rng, n * out), *y[2], *dw[2], db[2][13], *dx[2];
+    real *dy = random_tensor(&rng, n * out), *y[2], *dw[2], *db[2], *dx[2];
     conv_path paths[2] = { CONV_IM2COL, CONV_IMPLICIT };
+    printf("implicit vs im2col, bit for bit: %d channels %dx%d -> %d, 3x3 same\n", in_c, h, w, out_c);
     for (int i = 0; i < 2; i++) {
         conv2d_batch_space ws;
         y[i] = tensor_alloc((size_t)(n * out), "Y");
         dx[i] = tensor_alloc((size_t)(n * in), "dX");
         dw[i] = tensor_alloc((size_t)nw, "dW");
+        db[i] = tensor_alloc((size_t)out_c, "db");
         tensor_fill(dw[i], (size_t)nw, 0.25);
-        tensor_fill(db[i], 13, 0);
+        tensor_fill(db[i], (size_t)out_c, 0);
         conv2d_batch_space_alloc_path(&ws, &s, n, paths[i]);
         conv2d_forward_batch(&s, n, x, wt, b, y[i], &ws);
         conv2d_backward_batch(&s, n, wt, dy, dw[i], db[i], dx[i], &ws);
@@ -340,9 +344,15 @@ static void test_implicit_same_bits_as_im2col(void)
     CHECK(memcmp(dw[0], dw[1], sizeof(real) * (size_t)nw) == 0);
     expect_close("  dX", dx[1], dx[0], n * in);
     for (int i = 0; i < 2; i++) {
-        free(y[i]); free(dx[i]); free(dw[i]);
+        free(y[i]); free(dx[i]); free(dw[i]); free(db[i]);
     }
     free(x); free(wt); free(b); free(dy);
+}
+
+static void test_implicit_same_bits_as_im2col(void)
+{
+    implicit_vs_im2col(64, 7, 6, 13);
+    implicit_vs_im2col(16, 9, 8, 24);
 }
 
 /* A network whose layers take the implicit and the Winograd paths, trained
@@ -360,9 +370,11 @@ static void test_fast_paths_same_bits_for_any_thread_count(void)
     /* what they allocate for 2 images (sequential_batch_bytes counts it): implicit, W packed for dX,
      * ceil(9 / GEMM_MR) panels of 64 terms, and 9 taps of 5 ints; Winograd, U and dU (2*16 arrays of
      * 64*64), V and M for 2*2*2 tiles (16 arrays of 64*8 each), each array a 64-byte cache line more
-     * than its size apart (winograd.c), and a row of tiles (8*(2*2 + 2)) */
+     * than its size apart (winograd.c), and a row of tiles (8*(2*2 + 2)); the implicit layer's
+     * 9 taps fit one block of the GEMM's terms, so its forward runs on wide rows: their space too */
     long panels = (9 + GEMM_MR - 1) / GEMM_MR, line = 64 / (long)sizeof(real);
-    CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[0].conv, 2), panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int), 0);
+    CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[0].conv, 2),
+               panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int) + conv_wide_space_bytes(&m.layers[0].conv, 2), 0);
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[2].conv, 2),
                (2.0 * 16 * (64 * 64 + line) + 2 * 16 * (64 * 8 + line) + 8 * (2 * 2 + 2)) * sizeof(real), 0);
     real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");

@@ -463,7 +463,9 @@ static double conv_layer_rows(const options *o, thread_pool *pools[3], double *t
             conv2d_shape s = conv_shape(l);
             conv_path path = conv2d_default_path(&s);                /* the path the engine takes (conv.h) */
             snprintf(label, sizeof label, "    forward, %s", path == CONV_IM2COL ? "im2col + GEMM"
-                     : path == CONV_IMPLICIT ? "implicit im2col GEMM" : path == CONV_WINOGRAD ? "Winograd GEMMs"
+                     : path == CONV_IMPLICIT ? (conv_implicit_forward_is_wide(&s) ? "wide rows (implicit's)"
+                                                                               : "implicit im2col GEMM")
+                     : path == CONV_WINOGRAD ? "Winograd GEMMs"
                      : "wide rows, no im2col");
             row *rf = add_row(key, label, "ms", t, f_fast, -1);
             print_row(rf);
