@@ -331,10 +331,12 @@ typedef struct {
     const real *x, *dy, *b, *packed_w;
     real *y, *dw, *dx;
     int a_rows, a_terms;    /* op(A)'s size, for the packed W's panels */
+    struct position_run *runs;  /* dW^T's A panels: the runs of the block of positions p0 .. p0+kc-1, */
+    int runs_p0, runs_kc, n_runs;  /* worked out once for all the panels of that block (image_rows_panel) */
 } conv_gemm;
 
 /* A stretch of positions along one output row of one image. */
-typedef struct {
+typedef struct position_run {
     int img, oy, ox, len;
 } position_run;
 
@@ -506,56 +508,68 @@ static void tile_to_dx(void *ctx, int i0, int j0, int p0, int kc, const real *ti
     }
 }
 
-/* dW's A = dmaps (out_c, n*P): MR rows of dY, kc positions (buf (kc, MR)). */
-static const real *dy_rows_panel(void *ctx, int i0, int p0, int kc, real *buf)
+/* dW^T's A = cols (taps, n*P): MR taps gathered from the image as rows of
+ * kc positions (runs of an output row, contiguous copies), then
+ * interleaved into the panel (buf (kc, MR)). */
+static const real *image_rows_panel(void *ctx, int i0, int p0, int kc, real *buf)
 {
-    const conv_gemm *g = ctx;
-    const int rows = g->s->out_c - i0 < GEMM_MR ? g->s->out_c - i0 : GEMM_MR;
-    position_run runs[GEMM_KC];
-    int covered, n_runs = position_runs(g, p0, kc, g->P, runs, &covered);
-    for (int r = 0; r < GEMM_MR; r++)
-        for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++) {
-            if (r >= rows) {                              /* past the last channel */
-                for (int t = 0; t < runs[i].len; t++)
-                    buf[(at + t) * GEMM_MR + r] = 0;
-                continue;
-            }
-            const real *from = g->dy + ((long)runs[i].img * g->s->out_c + i0 + r) * g->P
-                               + runs[i].oy * g->s->out_w + runs[i].ox;
-            for (int t = 0; t < runs[i].len; t++)
-                buf[(at + t) * GEMM_MR + r] = from[t];
-        }
+    conv_gemm *g = ctx;
+    const int rows = g->taps - i0 < GEMM_MR ? g->taps - i0 : GEMM_MR;
+    _Alignas(64) real tap_rows[GEMM_MR * GEMM_KC];
+    if (g->runs_p0 != p0 || g->runs_kc != kc) {          /* a new block of positions */
+        int covered;
+        g->n_runs = position_runs(g, p0, kc, GEMM_KC, g->runs, &covered);
+        g->runs_p0 = p0;
+        g->runs_kc = kc;
+    }
+    for (int r = 0; r < rows; r++)
+        for (int i = 0, at = 0; i < g->n_runs; at += g->runs[i].len, i++)
+            gather_run(g, g->runs[i], &g->tap[i0 + r], tap_rows + (long)r * kc + at, 1);
+    gemm_pack_a_rows(tap_rows, kc, rows, kc, buf);
     return buf;
 }
 
-/* dW's B = cols^T (n*P, taps): NR taps gathered from the image, kc positions (buf (kc, NR)). */
-static const real *image_t_panel(void *ctx, int p0, int kc, int j0, real *buf)
+/* dW^T's B = dmaps^T (n*P, out_c): NR channels of dY, kc positions, each
+ * image's stretch of positions transposed (buf (kc, NR)). */
+static const real *dy_t_panel(void *ctx, int p0, int kc, int j0, real *buf)
 {
     const conv_gemm *g = ctx;
-    position_run runs[GEMM_KC];
-    int covered, n_runs = position_runs(g, p0, kc, GEMM_KC, runs, &covered);
-    for (int j = 0; j < GEMM_NR; j++) {
-        if (j0 + j >= g->taps) {                      /* past the last tap */
-            for (int p = 0; p < kc; p++)
-                buf[p * GEMM_NR + j] = 0;
-            continue;
-        }
-        for (int i = 0, at = 0; i < n_runs; at += runs[i].len, i++)
-            gather_run(g, runs[i], &g->tap[j0 + j], buf + (long)at * GEMM_NR + j, GEMM_NR);
+    const int cols = g->s->out_c - j0 < GEMM_NR ? g->s->out_c - j0 : GEMM_NR;
+    for (int p = 0; p < kc;) {
+        int img = (p0 + p) / g->P, q = (p0 + p) % g->P, len = g->P - q < kc - p ? g->P - q : kc - p;
+        const real *from = g->dy + ((long)img * g->s->out_c + j0) * g->P + q;   /* dY[img][j0][q] */
+        if (cols == GEMM_NR)
+            gemm_pack_b_t_rows(from, g->P, p, len, buf);
+        else                                          /* the last channels, zeros past them */
+            for (int t = 0; t < len; t++)
+                for (int j = 0; j < GEMM_NR; j++)
+                    buf[(long)(p + t) * GEMM_NR + j] = j < cols ? from[(long)j * g->P + t] : 0;
+        p += len;
     }
     return buf;
 }
 
-/* dW += the tile (every block of terms adds, as gemm with beta = 1 does). */
-static void tile_to_dw(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
+/* dW^T (taps, out_c) += the tile, row by row (g->dw holds dW^T here). */
+static void tile_to_dw_t(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
 {
     const conv_gemm *g = ctx;
-    const int rows = g->s->out_c - i0 < GEMM_MR ? g->s->out_c - i0 : GEMM_MR;
-    const int cols = g->taps - j0 < GEMM_NR ? g->taps - j0 : GEMM_NR;
+    const int rows = g->taps - i0 < GEMM_MR ? g->taps - i0 : GEMM_MR;
+    const int cols = g->s->out_c - j0 < GEMM_NR ? g->s->out_c - j0 : GEMM_NR;
     (void)p0; (void)kc;
-    for (int r = 0; r < rows; r++)
+    for (int r = 0; r < rows; r++) {
+        real *to = g->dw + (long)(i0 + r) * g->s->out_c + j0;
+        const real *from = tile + r * GEMM_NR;
         for (int j = 0; j < cols; j++)
-            g->dw[(long)(i0 + r) * g->taps + j0 + j] += tile[r * GEMM_NR + j];
+            to[j] += from[j];
+    }
+}
+
+/* to (cols, rows) = from (rows, cols) transposed: a plain copy, no arithmetic. */
+static void transpose_copy(const real *from, int rows, int cols, real *to)
+{
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            to[(long)j * rows + i] = from[(long)i * cols + j];
 }
 
 static conv_gemm conv_gemm_of(const conv2d_shape *s, int n, conv2d_batch_space *ws)
@@ -595,7 +609,6 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
 {
     conv_gemm g = conv_gemm_of(s, n, ws);
     g.dy = dy;
-    g.dw = dw;
     g.dx = dx;
     for (int co = 0; co < s->out_c; co++) {   /* db += sum of dY over images and positions (dY/db = 1) */
         real sum = 0;
@@ -603,9 +616,22 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
             sum += sum_of(dy + ((long)img * s->out_c + co) * g.P, g.P);
         db[co] += sum;
     }
-    /* dW (out_c, taps) += dmaps (out_c, n*P) x cols^T (n*P, taps):  dY/dW = the input window */
-    gemm_callbacks for_dw = { dy_rows_panel, image_t_panel, tile_to_dw, &g };
-    gemm_with_callbacks(s->out_c, g.taps, n * g.P, &for_dw);
+    /* dW (out_c, taps) += dmaps (out_c, n*P) x cols^T (n*P, taps):  dY/dW = the input window,
+     * computed as its transpose dW^T (taps, out_c) = cols (taps, n*P) x dmaps^T (n*P, out_c),
+     * whose A panels are rows of the image (copies of runs) and whose B panels are dY's rows
+     * transposed 16 x 16 in registers; cols^T's panels, gathered tap by tap into columns 64
+     * numbers apart, had taken a quarter of conv2's time (perf, build/conv_paths' layer).
+     * Each entry is the same products (a*b = b*a) summed in the same order: the same bits.
+     * dW^T lives in the packed weights' room (free until dX's product packs W^T there), its
+     * tiles added as they would be into dW, in the same order, so the two copies change no bit. */
+    position_run runs[GEMM_KC];
+    g.runs = runs;
+    g.runs_p0 = -1;
+    g.dw = ws->packed_w;
+    transpose_copy(dw, s->out_c, g.taps, g.dw);
+    gemm_callbacks for_dw_t = { image_rows_panel, dy_t_panel, tile_to_dw_t, &g };
+    gemm_with_callbacks(g.taps, s->out_c, n * g.P, &for_dw_t);
+    transpose_copy(g.dw, g.taps, s->out_c, dw);
     if (!dx)
         return;
     /* dcols (taps, n*P) = W^T (taps, out_c) x dmaps (out_c, n*P), each tile added into dX */

@@ -177,6 +177,15 @@ void gemm_with_callbacks(int m, int n, int k, const gemm_callbacks *cb);
  * several products (chunks of a batch) share one copy: gemm_packed_a_count
  * reals, OVERWRITTEN by gemm_pack_a_all; gemm_packed_a_panel points at the
  * panel of rows i0 (a multiple of GEMM_MR), terms p0 (a multiple of GEMM_KC). */
+/* One panel of A for a_panel, from `rows` (<= GEMM_MR) rows of a row-major
+ * block (row i at a + i*lda, kc numbers each): panel (kc, GEMM_MR),
+ * OVERWRITTEN, zeros past `rows` (gemm's own packing of A, vectorised). */
+void gemm_pack_a_rows(const real *a, long lda, int rows, int kc, real *panel);
+/* Rows r0 .. r0+count-1 of one panel of B for b_panel, from B^T stored
+ * (op(B)[p][j] at bt[j*ld + p - r0], j < GEMM_NR): panel rows (count,
+ * GEMM_NR) at panel + r0*GEMM_NR, OVERWRITTEN (16 x 16 transposes in
+ * registers where gemm has them). */
+void gemm_pack_b_t_rows(const real *bt, long ld, int r0, int count, real *panel);
 long gemm_packed_a_count(int m, int k);
 void gemm_pack_a_all(int trans_a, int m, int k, const real *a, int lda, real *packed);
 const real *gemm_packed_a_panel(const real *packed, int m, int k, int i0, int p0);
