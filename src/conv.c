@@ -620,7 +620,7 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
      * computed as its transpose dW^T (taps, out_c) = cols (taps, n*P) x dmaps^T (n*P, out_c),
      * whose A panels are rows of the image (copies of runs) and whose B panels are dY's rows
      * transposed 16 x 16 in registers; cols^T's panels, gathered tap by tap into columns 64
-     * numbers apart, had taken a quarter of conv2's time (perf, build/conv_paths' layer).
+     * numbers apart, had taken a quarter of conv2's time (perf; notes 11 has the timings).
      * Each entry is the same products (a*b = b*a) summed in the same order: the same bits.
      * dW^T lives in the packed weights' room (free until dX's product packs W^T there), its
      * tiles added as they would be into dW, in the same order, so the two copies change no bit. */
