@@ -142,7 +142,8 @@ conv_path conv2d_default_path(const conv2d_shape *s);
  * image: the deeper network's conv2 (16 -> 128 3x3, 144 taps), whose
  * wide forward took 0.67-0.71x the time of the implicit GEMM's in three
  * runs of `build/conv_paths 7` (one thread, processor time, 32 images;
- * 2-core Xeon with AVX-512, Sapphire Rapids class, gcc 12.2, 2026-12-07).
+ * 2-core Xeon with AVX-512, Sapphire Rapids class, gcc 12.2, 2026-12-07;
+ * notes 11 has the runs before and after).
  * The backward stays the implicit GEMMs' (wide rows' dW and dX round
  * differently). */
 int conv_implicit_forward_is_wide(const conv2d_shape *s);
