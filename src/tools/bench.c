@@ -125,7 +125,7 @@ static struct {
     double value;
 } torch_values[MAX_TORCH];
 static int n_torch;
-static char torch_version[64], torch_config[96];
+static char torch_version[64], torch_config[160];
 
 static double torch_value(const char *key)
 {

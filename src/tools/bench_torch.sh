@@ -30,6 +30,29 @@ if [ -n "$lib" ]; then
     export LD_LIBRARY_PATH
     config="OpenBLAS-OpenMP"
 fi
+# OpenBLAS picks its kernels by the CPU's model number; one newer than it knows gets the oldest
+# x86-64 kernel ("Prescott", SSE3 only): Debian's 0.3.21 on a Sapphire Rapids-class Xeon ran
+# PyTorch's 1024^3 matmul at 29 GFLOP/s on one thread, 97 when told the core is SkylakeX. So when
+# it falls back that way on a CPU with AVX-512 or AVX2, it is told the nearest core it has
+# (OPENBLAS_CORETYPE; a value already set is left alone), and the first line says so.
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
+    core=$(OPENBLAS_VERBOSE=2 "$py" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' 2>&1 \
+        | sed -n 's/^Core: //p' | head -n 1)
+    flags=$(grep -m 1 '^flags' /proc/cpuinfo)
+    wanted=
+    case "$core" in
+    Prescott | Core2 | Penryn | Dunnington | Nehalem | Sandybridge | Katmai | Coppermine | Northwood | Banias)
+        case "$flags" in
+        *" avx512f "* | *" avx512f") wanted=SkylakeX ;;
+        *" avx2 "* | *" avx2") wanted=Haswell ;;
+        esac ;;
+    esac
+    if [ -n "$wanted" ]; then
+        OPENBLAS_CORETYPE=$wanted
+        export OPENBLAS_CORETYPE
+        config="$config (told its core is $wanted: it took this CPU for $core)"
+    fi
+fi
 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=17179869184
 OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 export GLIBC_TUNABLES OMP_NUM_THREADS
