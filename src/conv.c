@@ -619,8 +619,9 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
     /* dW (out_c, taps) += dmaps (out_c, n*P) x cols^T (n*P, taps):  dY/dW = the input window,
      * computed as its transpose dW^T (taps, out_c) = cols (taps, n*P) x dmaps^T (n*P, out_c),
      * whose A panels are rows of the image (copies of runs) and whose B panels are dY's rows
-     * transposed 16 x 16 in registers; cols^T's panels, gathered tap by tap into columns 64
-     * numbers apart, had taken a quarter of conv2's time (perf; notes 11 has the timings).
+     * transposed (16 x 16 in registers on AVX-512); cols^T's panels, gathered tap by tap into
+     * columns GEMM_NR numbers apart, had taken a quarter of conv2's time (perf on AVX-512;
+     * notes 11 has the timings).
      * Each entry is the same products (a*b = b*a) summed in the same order: the same bits.
      * dW^T lives in the packed weights' room (free until dX's product packs W^T there), its
      * tiles added as they would be into dW, in the same order, so the two copies change no bit. */
@@ -673,7 +674,10 @@ static void implicit_backward_batch(const conv2d_shape *s, int n, const real *w,
  *   (strided layers keep im2col); from 64 filters on the rule above stands.
  * Its forward gives the same bits as im2col's whenever the taps fit one
  * block of the GEMM's terms (in_c*k_h*k_w <= GEMM_KC: every layer it takes
- * in the lessons), its dW and dX round differently (conv_wide.h). */
+ * in the lessons), its dW and dX round differently (conv_wide.h).
+ * (These ratios are from before the implicit path ran conv2's forward on
+ * wide rows and its dW transposed, both the same numbers and faster:
+ * notes 11 has build/conv_paths before and after.) */
 #define IMPLICIT_MIN_FILTERS 64
 #define WINOGRAD_MIN_CHANNELS 64
 
@@ -712,7 +716,7 @@ void conv2d_batch_space_alloc_path(conv2d_batch_space *ws, const conv2d_shape *s
         ws->tap_table = checked_calloc(taps, sizeof(conv_tap), "a convolution's table of taps");
         fill_tap_table(s, ws->tap_table);
         if (conv_implicit_forward_is_wide(s))
-            conv_wide_space_alloc(ws, s, capacity);
+            conv_wide_forward_space_alloc(ws, s);
     } else if (path == CONV_WIDE) {
         conv_wide_space_alloc(ws, s, capacity);
     } else {
@@ -734,7 +738,7 @@ double conv2d_batch_space_bytes(const conv2d_shape *s, int capacity)
     if (path == CONV_IMPLICIT) {                                  /* W packed, the table of taps */
         double fwd = (double)gemm_packed_a_count(s->out_c, (int)taps), bwd = (double)gemm_packed_a_count((int)taps, s->out_c);
         return (fwd > bwd ? fwd : bwd) * sizeof(real) + taps * sizeof(conv_tap)
-               + (conv_implicit_forward_is_wide(s) ? conv_wide_space_bytes(s, capacity) : 0);
+               + (conv_implicit_forward_is_wide(s) ? conv_wide_forward_space_bytes(s) : 0);
     }
     if (path == CONV_WIDE)
         return conv_wide_space_bytes(s, capacity);

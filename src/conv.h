@@ -96,10 +96,10 @@ typedef enum { ENGINE_NAIVE, ENGINE_FAST } engine_kind;
  *   CONV_IM2COL    lesson 11: im2col writes the cols matrix, one GEMM reads it,
  *                  col2im adds dcols back into dX. Kept as the teaching step.
  *   CONV_IMPLICIT  the same GEMMs without the copies: W packed once per call
- *                  (shared by every chunk of images), the GEMM's B panels
- *                  filled straight from the image ("implicit im2col": no cols
- *                  matrix), and dX scattered from the GEMM's output tiles (no
- *                  dcols, no col2im). Its forward is the same numbers as
+ *                  (shared by every chunk of images), the GEMM's panels filled
+ *                  straight from the image ("implicit im2col": no cols matrix;
+ *                  B's in the forward, A's for dW, computed as dW^T), and dX
+ *                  scattered from the GEMM's output tiles (no dcols, no col2im). Its forward is the same numbers as
  *                  CONV_IM2COL's, bit for bit (the same products summed in the
  *                  same order), and so is dW unless im2col's dW GEMM is small
  *                  enough (<= 4096 weights) for gemm.c's dot products, which
@@ -156,7 +156,8 @@ typedef struct {
     const real *x; /* the forward's input X (n, in_c, in_h, in_w), read again by the backward (implicit, winograd) */
     real *cols;    /* im2col: (in_c*k_h*k_w, n*out_h*out_w), the forward's im2col, kept for the backward */
     real *maps;    /* im2col: (out_c, n*out_h*out_w), the GEMM's output, or dY gathered for the backward */
-    real *packed_w;  /* implicit: W (or W^T for dX) packed once per call, gemm_pack_a_all's layout */
+    real *packed_w;  /* implicit: W (or W^T for dX) packed once per call, gemm_pack_a_all's layout;
+                        while dW's product runs, dW^T (in_c*k_h*k_w, out_c) */
     struct conv_tap *tap_table;  /* implicit: each row of im2col's matrix, where it reads X (conv.c) */
     real *wino_u;  /* winograd: transformed filters U (16, out_c, in_c), then their gradient dU^T (16, in_c, out_c) */
     real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward */

@@ -82,6 +82,7 @@ struct conv_wide_space {
     int *fwd_offset;  /* (taps_pad): tap (ci, ky, kx) at ci*in_plane + ky*wp + kx; tap `taps`: the ones;
                          the rest (padding taps, never used): 0 */
     int *dx_offset;   /* (out_c*k_h*k_w): tap (co, ky, kx) at co*dy_plane + ky*wp + kx */
+    int forward_only; /* 1: x_pad for one image, and nothing the backward needs (conv_wide_forward_space_alloc) */
 };
 
 int conv_wide_supported(const conv2d_shape *s)
@@ -100,16 +101,46 @@ double conv_wide_space_bytes(const conv2d_shape *s, int capacity)
     return reals * sizeof(real) + ((double)g.taps_pad + (double)s->out_c * s->k_h * s->k_w) * sizeof(int);
 }
 
-void conv_wide_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
+double conv_wide_forward_space_bytes(const conv2d_shape *s)
+{
+    wide_geometry g = geometry_of(s);
+    double reals = (double)g.image + (double)g.fwd_blocks * WIDE_CB * g.span + (double)g.fwd_blocks * g.taps * WIDE_CB;
+    return reals * sizeof(real) + (double)g.taps_pad * sizeof(int);
+}
+
+static struct conv_wide_space *new_space(const conv2d_shape *s)
 {
     if (!conv_wide_supported(s)) {
         fprintf(stderr, "conv: the wide-row path needs stride 1, not %d\n", s->stride);
         exit(1);
     }
     struct conv_wide_space *d = checked_calloc(1, sizeof *d, "the wide-row convolution's space");
-    wide_geometry g = geometry_of(s);
+    d->g = geometry_of(s);
+    d->w_fwd = checked_calloc((size_t)d->g.fwd_blocks * d->g.taps * WIDE_CB, sizeof(real), "packed weights");
+    d->fwd_offset = checked_calloc((size_t)d->g.taps_pad, sizeof(int), "tap offsets");
+    const int kk = s->k_h * s->k_w;
+    for (int t = 0; t < d->g.taps; t++) {            /* t = (ci*k_h + ky)*k_w + kx */
+        int ci = t / kk, ky = t / s->k_w % s->k_h, kx = t % s->k_w;
+        d->fwd_offset[t] = (int)(ci * d->g.in_plane + (long)ky * d->g.wp + kx);
+    }
+    d->fwd_offset[d->g.taps] = (int)(s->in_c * d->g.in_plane);
+    return d;
+}
+
+void conv_wide_forward_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s)
+{
+    struct conv_wide_space *d = new_space(s);
+    d->forward_only = 1;
+    d->x_pad = checked_calloc((size_t)d->g.image, sizeof(real), "a padded image");
+    d->wide = checked_calloc((size_t)d->g.fwd_blocks * WIDE_CB * d->g.span, sizeof(real), "wide feature maps");
+    ws->wide = d;
+}
+
+void conv_wide_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
+{
+    struct conv_wide_space *d = new_space(s);
+    wide_geometry g = d->g;
     const int kk = s->k_h * s->k_w, blocks = g.fwd_blocks > g.dx_blocks ? g.fwd_blocks : g.dx_blocks;
-    d->g = g;
     d->x_pad = checked_calloc((size_t)capacity * g.image, sizeof(real), "padded images");
     for (int img = 0; img < capacity; img++)          /* db = sum_j dYwide[co][j] * 1: a tap reading ones */
         for (long j = 0; j < g.span; j++)
@@ -117,16 +148,9 @@ void conv_wide_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int ca
     d->dy_pad = checked_calloc((size_t)g.out_pad * g.dy_plane, sizeof(real), "padded dY");
     d->wide = checked_calloc((size_t)blocks * WIDE_CB * (g.span > g.dx_span ? g.span : g.dx_span), sizeof(real),
                              "wide feature maps");
-    d->w_fwd = checked_calloc((size_t)g.fwd_blocks * g.taps * WIDE_CB, sizeof(real), "packed weights");
     d->w_dx = checked_calloc((size_t)g.dx_blocks * s->out_c * kk * WIDE_CB, sizeof(real), "rotated weights");
     d->grad = checked_calloc((size_t)g.out_pad * g.taps_pad * WIDE_L, sizeof(real), "filter gradient sums");
-    d->fwd_offset = checked_calloc((size_t)g.taps_pad, sizeof(int), "tap offsets");
     d->dx_offset = checked_calloc((size_t)s->out_c * kk, sizeof(int), "tap offsets");
-    for (int t = 0; t < g.taps; t++) {            /* t = (ci*k_h + ky)*k_w + kx */
-        int ci = t / kk, ky = t / s->k_w % s->k_h, kx = t % s->k_w;
-        d->fwd_offset[t] = (int)(ci * g.in_plane + (long)ky * g.wp + kx);
-    }
-    d->fwd_offset[g.taps] = (int)(s->in_c * g.in_plane);
     for (int t = 0; t < s->out_c * kk; t++) {     /* t = (co*k_h + ky)*k_w + kx */
         int co = t / kk, ky = t / s->k_w % s->k_h, kx = t % s->k_w;
         d->dx_offset[t] = (int)(co * g.dy_plane + (long)ky * g.wp + kx);
@@ -276,7 +300,7 @@ static void pad_image(const conv2d_shape *s, const wide_geometry *g, const real 
 static void image_wide_rows(const conv2d_shape *s, struct conv_wide_space *d, const real *x, int img)
 {
     const wide_geometry *g = &d->g;
-    real *x_pad = d->x_pad + img * g->image;
+    real *x_pad = d->x_pad + (d->forward_only ? 0 : img) * g->image;
     pad_image(s, g, x, x_pad);
     for (int blk = 0; blk < g->fwd_blocks; blk++)
         wide_rows(g->taps, d->fwd_offset, x_pad, d->w_fwd + (long)blk * g->taps * WIDE_CB, g->span,
@@ -332,8 +356,8 @@ void conv_wide_forward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, 
     struct conv_wide_space *d = ws->wide;
     const wide_geometry *g = &d->g;
     const long in_size = (long)s->in_c * s->in_h * s->in_w, pooled = pool2d_output_count(p);
-    const int blocks = g->fwd_blocks > g->dx_blocks ? g->fwd_blocks : g->dx_blocks;
-    const long wide_size = (long)blocks * WIDE_CB * (g->span > g->dx_span ? g->span : g->dx_span);
+    const int blocks = d->forward_only || g->fwd_blocks > g->dx_blocks ? g->fwd_blocks : g->dx_blocks;
+    const long wide_size = (long)blocks * WIDE_CB * (d->forward_only || g->span > g->dx_span ? g->span : g->dx_span);
     pack_forward_weights(s, g, w, d->w_fwd);                 /* once for every image of the call */
     for (int img = 0; img < n; img++) {
         image_wide_rows(s, d, x + img * in_size, img);
@@ -419,6 +443,10 @@ static void backward_images(const conv2d_shape *s, const pool2d_shape *p, int n,
     const wide_geometry *g = &d->g;
     const long P = (long)s->out_h * s->out_w, in_size = (long)s->in_c * s->in_h * s->in_w;
     const long dy_size = p ? pool2d_output_count(p) : s->out_c * P;
+    if (d->forward_only) {
+        fprintf(stderr, "conv: a wide-row backward on a forward-only space (conv_wide_forward_space_alloc)\n");
+        exit(1);
+    }
     if (dx)
         pack_dx_weights(s, g, w, d->w_dx);
     memset(d->grad, 0, sizeof(real) * (size_t)g->out_pad * g->taps_pad * WIDE_L);

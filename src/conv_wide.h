@@ -43,6 +43,12 @@ void conv_wide_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int ca
 void conv_wide_space_free(conv2d_batch_space *ws);
 /* The bytes conv_wide_space_alloc allocates. */
 double conv_wide_space_bytes(const conv2d_shape *s, int capacity);
+/* ws->wide for the forward alone (conv_wide_forward_batch, any n): one
+ * image's padded planes and wide rows, the packed weights; the backward
+ * refuses it (exits with a message). CONV_IMPLICIT's forward uses it
+ * (conv_implicit_forward_is_wide). _bytes: what it allocates. */
+void conv_wide_forward_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s);
+double conv_wide_forward_space_bytes(const conv2d_shape *s);
 
 /* As conv2d_forward_batch: X (n, in_c, in_h, in_w) -> Y (n, out_c, out_h, out_w), OVERWRITTEN;
  * keeps the padded images in ws for the backward. */

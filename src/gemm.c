@@ -800,19 +800,21 @@ const real *gemm_packed_a_panel(const real *packed, int m, int k, int i0, int p0
     return packed + p0 * padded_rows(m) + (long)i0 * min_int(GEMM_KC, k - p0);
 }
 
-/* gemm_block's loops (section 3) with the caller's panels: B's block of KC
- * x NC is fetched once and swept by every panel of A; each tile is handed
- * over as soon as the micro-kernel has it. */
+/* pack_a on `rows` rows of a row-major block (gemm.h). */
 void gemm_pack_a_rows(const real *a, long lda, int rows, int kc, real *panel)
 {
     pack_a(view_of(a, (int)lda, 0), 0, 0, rows, kc, GEMM_MR, panel);
 }
 
+/* pack_b_transposed on `count` rows of a whole panel (gemm.h). */
 void gemm_pack_b_t_rows(const real *bt, long ld, int r0, int count, real *panel)
 {
     pack_b_transposed(bt, ld, count, GEMM_NR, panel + (long)r0 * GEMM_NR);
 }
 
+/* gemm_block's loops (section 3) with the caller's panels: B's block of KC
+ * x NC is fetched once and swept by every panel of A; each tile is handed
+ * over as soon as the micro-kernel has it. */
 void gemm_with_callbacks(int m, int n, int k, const gemm_callbacks *cb)
 {
     const real *b_panels[GEMM_NC / GEMM_NR], *a_panels[GEMM_MC / GEMM_MR];

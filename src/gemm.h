@@ -147,7 +147,7 @@ double gemm_flops(int m, int n, int k);
 /* ---------------------------------------------------------------- operands packed by the caller
  *
  * The fast GEMM's loops with the packing left to the caller: a convolution
- * fills B's panels straight from the image (implicit im2col, conv.c) and
+ * fills panels straight from the image (implicit im2col, conv.c) and
  * takes each tile of C as it is computed (to scatter it back into dX), so
  * no im2col matrix is ever stored.
  *
@@ -173,10 +173,6 @@ typedef struct {
 
 void gemm_with_callbacks(int m, int n, int k, const gemm_callbacks *cb);
 
-/* All of op(A) (m x k) packed once, in the panels a_panel returns, so that
- * several products (chunks of a batch) share one copy: gemm_packed_a_count
- * reals, OVERWRITTEN by gemm_pack_a_all; gemm_packed_a_panel points at the
- * panel of rows i0 (a multiple of GEMM_MR), terms p0 (a multiple of GEMM_KC). */
 /* One panel of A for a_panel, from `rows` (<= GEMM_MR) rows of a row-major
  * block (row i at a + i*lda, kc numbers each): panel (kc, GEMM_MR),
  * OVERWRITTEN, zeros past `rows` (gemm's own packing of A, vectorised). */
@@ -186,6 +182,11 @@ void gemm_pack_a_rows(const real *a, long lda, int rows, int kc, real *panel);
  * GEMM_NR) at panel + r0*GEMM_NR, OVERWRITTEN (16 x 16 transposes in
  * registers where gemm has them). */
 void gemm_pack_b_t_rows(const real *bt, long ld, int r0, int count, real *panel);
+
+/* All of op(A) (m x k) packed once, in the panels a_panel returns, so that
+ * several products (chunks of a batch) share one copy: gemm_packed_a_count
+ * reals, OVERWRITTEN by gemm_pack_a_all; gemm_packed_a_panel points at the
+ * panel of rows i0 (a multiple of GEMM_MR), terms p0 (a multiple of GEMM_KC). */
 long gemm_packed_a_count(int m, int k);
 void gemm_pack_a_all(int trans_a, int m, int k, const real *a, int lda, real *packed);
 const real *gemm_packed_a_panel(const real *packed, int m, int k, int i0, int p0);

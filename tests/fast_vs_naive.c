@@ -311,6 +311,7 @@ static void test_conv_batch_network_shapes(void)
     check_conv_batch(2, 3, 11, 5, 19, 5, 1, 2, 1, 0, 3);     /* 19 filters: a part block; padding every side different */
     check_conv_batch(1, 17, 4, 4, 3, 1, 1, 0, 0, 0, 0);      /* 1x1 kernel, 17 channels: a part block of dX's channels */
     check_conv_batch(2, 2, 21, 19, 3, 3, 1, 1, 1, 1, 1);     /* Winograd: 11 x 10 tiles a plane, more than its blocks of 64 */
+    check_conv_batch(3, 2, 9, 11, 64, 3, 1, 1, 1, 1, 1);     /* implicit, 297 positions: a block of GEMM_KC ends mid-image */
 }
 
 /* The implicit path's forward and dW are the same products summed in the
@@ -349,6 +350,9 @@ static void implicit_vs_im2col(int in_c, int h, int w, int out_c)
     free(x); free(wt); free(b); free(dy);
 }
 
+/* (im2col's dW GEMM must not take gemm.c's dot products here, which sum in
+ * another order: they need k >= 256 terms and a dW of <= 4096 weights;
+ * 3 images x 72 positions = 216 terms for the second geometry.) */
 static void test_implicit_same_bits_as_im2col(void)
 {
     implicit_vs_im2col(64, 7, 6, 13);
@@ -371,10 +375,10 @@ static void test_fast_paths_same_bits_for_any_thread_count(void)
      * ceil(9 / GEMM_MR) panels of 64 terms, and 9 taps of 5 ints; Winograd, U and dU (2*16 arrays of
      * 64*64), V and M for 2*2*2 tiles (16 arrays of 64*8 each), each array a 64-byte cache line more
      * than its size apart (winograd.c), and a row of tiles (8*(2*2 + 2)); the implicit layer's
-     * 9 taps fit one block of the GEMM's terms, so its forward runs on wide rows: their space too */
+     * 9 taps fit one block of the GEMM's terms, so its forward runs on wide rows: their forward's space */
     long panels = (9 + GEMM_MR - 1) / GEMM_MR, line = 64 / (long)sizeof(real);
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[0].conv, 2),
-               panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int) + conv_wide_space_bytes(&m.layers[0].conv, 2), 0);
+               panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int) + conv_wide_forward_space_bytes(&m.layers[0].conv), 0);
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[2].conv, 2),
                (2.0 * 16 * (64 * 64 + line) + 2 * 16 * (64 * 8 + line) + 8 * (2 * 2 + 2)) * sizeof(real), 0);
     real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");

@@ -38,7 +38,7 @@ fi
 if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
     core=$(OPENBLAS_VERBOSE=2 "$py" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' 2>&1 \
         | sed -n 's/^Core: //p' | head -n 1)
-    flags=$(grep -m 1 '^flags' /proc/cpuinfo)
+    flags=$(sed -n '/^flags/{p;q;}' /proc/cpuinfo)
     wanted=
     case "$core" in
     Prescott | Core2 | Penryn | Dunnington | Nehalem | Sandybridge | Katmai | Coppermine | Northwood | Banias)
@@ -47,10 +47,14 @@ if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
         *" avx2 "* | *" avx2") wanted=Haswell ;;
         esac ;;
     esac
-    if [ -n "$wanted" ]; then
-        OPENBLAS_CORETYPE=$wanted
-        export OPENBLAS_CORETYPE
-        config="$config (told its core is $wanted: it took this CPU for $core)"
+    if [ -n "$wanted" ]; then                     # kept only if OpenBLAS then says it took it
+        now=$(OPENBLAS_CORETYPE=$wanted OPENBLAS_VERBOSE=2 "$py" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' \
+            2>&1 | sed -n 's/^Core: //p' | head -n 1)
+        if [ "$now" = "$wanted" ]; then
+            OPENBLAS_CORETYPE=$wanted
+            export OPENBLAS_CORETYPE
+            config="$config (told its core is $wanted: it took this CPU for $core)"
+        fi
     fi
 fi
 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=17179869184
