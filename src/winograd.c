@@ -595,8 +595,8 @@ static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real
 /* db (out_c) += the sum of dY (n, out_c, P) over images and positions (dY/db = 1), each
  * channel's sum in the order img, q. One running sum waits for the last add at every
  * step (a few cycles: 4 on Skylake); 8 channels side by side are 8 independent sums,
- * each in the same order as alone: the same bits (the lone sum had been about 8% of
- * this layer's forward and backward in perf, notes 17). Scalar on purpose: vectors
+ * each in the same order as alone: the same bits (the lone sum had been among the
+ * layer's largest lines in perf, notes 17). Scalar on purpose: vectors
  * across the 8 channels would need a gather per step. */
 #define DB_CHANNELS 8
 static void add_bias_gradients(int n, int out_c, int P, const real *restrict dy, real *restrict db)
