@@ -74,7 +74,8 @@ NPROC = $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/de
 # compiler accepts it. gcc keeps the GEMM's register tile in registers at -O2
 # with the vectoriser on, not always at -O3 (lesson 11 measures both).
 accepts = $(shell $(CC) $(1) -Werror -E -x c /dev/null > /dev/null 2>&1 && echo $(1))
-FAST_OPT ?= -O2 $(call accepts,-ftree-vectorize) $(call accepts,-march=native) $(call accepts,-ffp-contract=fast)
+FAST_OPT ?= -O2 $(call accepts,-ftree-vectorize) $(call accepts,-march=native) $(call accepts,-ffp-contract=fast) \
+            $(call accepts,-fno-math-errno)
 
 LIB_SRC   := $(wildcard src/*.c)
 LIB_F     := $(BUILD)/libcnn_float.a

@@ -232,6 +232,7 @@ static void build_engine(trainer *t)
         die(t, "out of memory starting the threads");
     sequential_runner_init(&t->runner, &t->net, t->params, t->stats, (engine_kind)t->opt.engine, t->pool, max_batch);
     t->runner.model.seed = (uint64_t)t->opt.seed;
+    t->runner.model.fuse_pool = 1;                   /* no layer's output is read but by the next */
     t->x = tensor_alloc((size_t)max_batch * pixels, "the batch's images");
     t->labels = checked_calloc((size_t)max_batch, sizeof(int), "the batch's labels");
     t->predictions = checked_calloc((size_t)max_batch, sizeof(int), "the batch's predictions");

@@ -760,6 +760,7 @@ void conv2d_batch_space_free(conv2d_batch_space *ws)
     free(ws->wino_v);
     free(ws->wino_m);
     free(ws->wino_rows);
+    free(ws->wino_block);
     conv_wide_space_free(ws);
     memset(ws, 0, sizeof *ws);
 }

@@ -153,6 +153,8 @@ const char *conv_path_name(conv_path path);   /* "im2col", "implicit", "winograd
 typedef struct {
     int capacity;
     conv_path path;
+    int inference; /* 1: no backward follows the forward (winograd: V is not kept); set by the caller, 0 after alloc */
+    int v_kept;    /* winograd: 1 when the last forward kept V for the backward */
     const real *x; /* the forward's input X (n, in_c, in_h, in_w), read again by the backward (implicit, winograd) */
     real *cols;    /* im2col: (in_c*k_h*k_w, n*out_h*out_w), the forward's im2col, kept for the backward */
     real *maps;    /* im2col: (out_c, n*out_h*out_w), the GEMM's output, or dY gathered for the backward */
@@ -160,10 +162,12 @@ typedef struct {
                         while dW's product runs, dW^T (in_c*k_h*k_w, out_c) */
     struct conv_tap *tap_table;  /* implicit: each row of im2col's matrix, where it reads X (conv.c) */
     real *wino_u;  /* winograd: transformed filters U (16, out_c, in_c), then their gradient dU^T (16, in_c, out_c) */
-    real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward */
+    real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward
+                      (not written by a forward with `inference` set) */
     real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward (the 16 arrays of
                       each a cache line more than their size apart: winograd.c, entry_stride) */
     real *wino_rows;  /* winograd: scratch for one row of tiles */
+    real *wino_block; /* winograd: the forward's U packed and one block of tiles' V and M (winograd.c) */
     struct conv_wide_space *wide;  /* wide: padded images, packed weights (conv_wide.c) */
 } conv2d_batch_space;
 

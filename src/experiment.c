@@ -156,6 +156,7 @@ static int trial_start(trial *t, const run_setup *u, const run_plan *p, uint64_t
     sequential_init(&t->net, t->params, t->stats, &init);
     sequential_runner_init(&t->runner, &t->net, t->params, t->stats, ENGINE_FAST, u->pool, u->eval_batch);
     t->runner.model.seed = seed;                     /* dropout's masks */
+    t->runner.model.fuse_pool = 1;                   /* no layer's output is read but by the next */
     fit_init(&t->fit, &t->runner, t->params, t->stats, images, u->train_labels, p->n_train, u->batch, p->shift,
              OPTIMIZER_SGD, u->momentum, seed + 1);
     t->eval_batch = u->eval_batch;

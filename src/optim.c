@@ -35,12 +35,14 @@ int adam_step(real *w, const real *g, real *m, real *v, long n, const adam_confi
     /* 1 - beta^t: the weight the zero-started averages have gathered so far */
     double correct1 = 1.0 - pow((double)c->beta1, (double)t);
     double correct2 = 1.0 - pow((double)c->beta2, (double)t);
+    /* the settings copied: the stores into w, m, v below cannot change them, so the loop runs on the vector unit */
+    const real beta1 = c->beta1, beta2 = c->beta2, lr = c->lr, eps = c->eps;
     for (long i = 0; i < n; i++) {
-        m[i] = c->beta1 * m[i] + (1 - c->beta1) * g[i];
-        v[i] = c->beta2 * v[i] + (1 - c->beta2) * g[i] * g[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
         double m_hat = (double)m[i] / correct1;
         double v_hat = (double)v[i] / correct2;
-        w[i] -= (real)((double)c->lr * m_hat / (sqrt(v_hat) + (double)c->eps));
+        w[i] -= (real)((double)lr * m_hat / (sqrt(v_hat) + (double)eps));
     }
     return 0;
 }

@@ -121,16 +121,8 @@ static inline void row_2x2(const real *restrict upper, long ld, real shift, int 
         if (shifted) {
             v0 += shift;  v1 += shift;  v2 += shift;  v3 += shift;
         }
-        int w1 = (v1 > v0) | (v1 != v1);             /* v != v: true for NaN only (isnan() stops the vectoriser) */
-        real m = w1 ? v1 : v0;
-        int at = w1 ? 1 : 0;
-        int w2 = (v2 > m) | (v2 != v2);
-        m = w2 ? v2 : m;
-        at = w2 ? in_w : at;
-        int w3 = (v3 > m) | (v3 != v3);
-        m = w3 ? v3 : m;
-        at = w3 ? in_w + 1 : at;
-        y[ox] = m;
+        int at;
+        y[ox] = maxpool2d_window_2x2(v0, v1, v2, v3, in_w, &at);
         argmax[ox] = first + 2 * ox + at;
     }
 }

@@ -46,6 +46,24 @@ void avgpool2d_backward(const pool2d_shape *s, const real *dy, real *dx);
  * reading order as maxpool2d_forward does. y (out_w) OVERWRITTEN with the
  * maxima; argmax (out_w) with first + 2ox + 0, 1, in_w or in_w + 1: indices
  * in a plane whose rows are in_w apart (ld may differ: a wider layout). */
+/* The maximum of one 2x2 window, its pixels in reading order v0 v1 / v2 v3,
+ * and where it is: *at = 0, 1, in_w or in_w + 1. The comparisons of
+ * maxpool2d_forward: the first maximum wins a tie, a NaN wins (it must not
+ * be hidden). Selects, not branches, so that a loop of them vectorises
+ * (v != v: true for NaN only; isnan() stops gcc's vectoriser). */
+static inline real maxpool2d_window_2x2(real v0, real v1, real v2, real v3, int in_w, int *at)
+{
+    int w1 = (v1 > v0) | (v1 != v1);
+    real m = w1 ? v1 : v0;
+    int where = w1 ? 1 : 0;
+    int w2 = (v2 > m) | (v2 != v2);
+    m = w2 ? v2 : m;
+    where = w2 ? in_w : where;
+    int w3 = (v3 > m) | (v3 != v3);
+    m = w3 ? v3 : m;
+    *at = w3 ? in_w + 1 : where;
+    return m;
+}
 void maxpool2d_row_2x2(const real *upper, long ld, const real *shift, int in_w, real *y, int *argmax, int out_w,
                        int first);
 /* A row of out_w outputs computed as out_w rounded up to a multiple of 8,

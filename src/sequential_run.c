@@ -15,6 +15,7 @@
 #include "dropout.h"
 #include "loss.h"
 #include "tensor.h"
+#include "winograd.h"
 
 /* The numbers of one image's input of layer l. */
 static long in_size(const layer *l)
@@ -125,31 +126,12 @@ static void conv_forward(const sequential_model *net, const layer *l, sequential
 {
     const real *w = net->params + l->first_param, *bias = w + conv2d_weight_count(&l->conv);
     if (net->engine == ENGINE_FAST) {
+        b->conv[i].inference = !net->training;          /* no backward: the forward need not keep its tiles */
         conv2d_forward_batch(&l->conv, n, in, w, bias, b->out[i], &b->conv[i]);    /* im2col + GEMM */
         return;
     }
     for (int k = 0; k < n; k++)                                                    /* the direct loops */
         conv2d_forward(&l->conv, in + k * in_size(l), w, bias, b->out[i] + k * sequential_out_size(l));
-}
-
-/* 1 when layer i (a convolution) and the max pool after it can run as one
- * pass: the model asks for it and the layer is on the wide path. */
-static int fused_with_pool(const sequential_model *net, const sequential_batch *b, int i)
-{
-    const sequential *m = net->arch;
-    return net->fuse_pool && net->engine == ENGINE_FAST && i + 1 < m->n_layers
-           && m->layers[i + 1].kind == LAYER_MAXPOOL && b->conv[i].path == CONV_WIDE
-           && conv_wide_pool_supported(&m->layers[i].conv, &m->layers[i + 1].pool);
-}
-
-/* Layers i (conv) and i + 1 (its 2x2 max pool) in one pass: the pool's
- * output and argmax as the two layers would leave them. */
-static void conv_pool_forward(const sequential_model *net, const layer *l, sequential_batch *b, int i, const real *in,
-                              int n)
-{
-    const real *w = net->params + l->first_param, *bias = w + conv2d_weight_count(&l->conv);
-    conv_wide_forward_pool_batch(&l->conv, &(l + 1)->pool, n, in, w, bias, b->out[i + 1], b->argmax[i + 1],
-                                 &b->conv[i]);
 }
 
 static void dense_forward_layer(const sequential_model *net, const layer *l, sequential_batch *b, int i,
@@ -200,6 +182,57 @@ static const real *output_of(const sequential *m, const sequential_batch *b, int
     return i < 0 ? x : b->out[i];
 }
 
+/* The max pool that layer i (a convolution) runs with in one pass, or -1.
+ * The model asks for it (fuse_pool); the next layer is a 2x2 stride-2 max
+ * pool of the convolution's output, or a ReLU and then one; and the
+ * layer's path has a pooled forward (the wide rows, Winograd). A ReLU in
+ * between runs after the pool, on a quarter of the numbers: relu(max(..))
+ * = max(relu(..)), both functions increasing, so the pooled output and
+ * every gradient are the same numbers; only argmax may name another pixel
+ * of a window whose numbers are all <= 0, where the gradient is 0 anyway. */
+static int pool_fused_with(const sequential_model *net, const sequential_batch *b, int i)
+{
+    const sequential *m = net->arch;
+    if (!net->fuse_pool || net->engine != ENGINE_FAST || m->layers[i].kind != LAYER_CONV)
+        return -1;
+    int j = i + 1 < m->n_layers && m->layers[i + 1].kind == LAYER_RELU ? i + 2 : i + 1;
+    if (j >= m->n_layers || m->layers[j].kind != LAYER_MAXPOOL)
+        return -1;
+    const conv2d_shape *c = &m->layers[i].conv;
+    const pool2d_shape *p = &m->layers[j].pool;
+    if ((b->conv[i].path == CONV_WIDE && conv_wide_pool_supported(c, p))
+        || (b->conv[i].path == CONV_WINOGRAD && winograd_pool_supported(c, p)))
+        return j;
+    return -1;
+}
+
+/* The convolution run with the max pool j (layer j the pool), or -1. */
+static int conv_fused_with(const sequential_model *net, const sequential_batch *b, int j)
+{
+    for (int i = j - 1; i >= 0 && i >= j - 2; i--)
+        if (pool_fused_with(net, b, i) == j)
+            return i;
+    return -1;
+}
+
+/* Layers i (conv) .. j (its 2x2 max pool, a ReLU between them or not) in
+ * one pass: the pool's output and argmax as the layers would leave them
+ * (pool_fused_with); the outputs of layers i .. j-1 are not written. */
+static void conv_pool_forward(const sequential_model *net, sequential_batch *b, int i, int j, const real *in, int n)
+{
+    const layer *l = &net->arch->layers[i];
+    const pool2d_shape *p = &net->arch->layers[j].pool;
+    const real *w = net->params + l->first_param, *bias = w + conv2d_weight_count(&l->conv);
+    if (b->conv[i].path == CONV_WIDE) {
+        conv_wide_forward_pool_batch(&l->conv, p, n, in, w, bias, b->out[j], b->argmax[j], &b->conv[i]);
+    } else {
+        b->conv[i].inference = !net->training;
+        winograd_forward_pool_batch(&l->conv, p, n, in, w, bias, b->out[j], b->argmax[j], &b->conv[i]);
+    }
+    if (j == i + 2)                                   /* the ReLU, after the pool */
+        relu_forward(b->out[j], b->out[j], (int)(n * pool2d_output_count(p)));
+}
+
 const real *sequential_forward(const sequential_model *net, sequential_batch *b, const real *x, int n, long first)
 {
     const sequential *m = net->arch;
@@ -209,12 +242,16 @@ const real *sequential_forward(const sequential_model *net, sequential_batch *b,
         const layer *l = &m->layers[i];
         long count = n * in_size(l);
         switch (l->kind) {
-        case LAYER_CONV:
-            if (fused_with_pool(net, b, i))
-                conv_pool_forward(net, l, b, i++, in, n);    /* layer i + 1 done too: skip it */
-            else
+        case LAYER_CONV: {
+            int j = pool_fused_with(net, b, i);
+            if (j >= 0) {
+                conv_pool_forward(net, b, i, j, in, n);
+                i = j;                                 /* layers up to j done too: skip them */
+            } else {
                 conv_forward(net, l, b, i, in, n);
+            }
             break;
+        }
         case LAYER_MAXPOOL:   maxpool2d_forward_batch(&l->pool, n, in, b->out[i], b->argmax[i]); break;
         case LAYER_AVGPOOL:   avgpool2d_forward_batch(&l->pool, n, in, b->out[i]); break;
         case LAYER_RELU:      relu_forward(in, b->out[i], (int)count); break;
@@ -258,14 +295,34 @@ static void conv_backward_layer(const sequential_model *net, const layer *l, seq
         conv2d_backward(&l->conv, in + k * in_n, w, dy + k * out_n, dw, db, dx ? dx + k * in_n : NULL);
 }
 
-/* The backward of layers i (conv) and i + 1 (its max pool) run as one
- * pass (conv_pool_forward): dy is the pool's output gradient. */
-static void conv_pool_backward(const sequential_model *net, const layer *l, sequential_batch *b, int i, const real *dy,
-                               real *dx, int n, real *grad)
+/* The backward of conv_pool_forward's layers i .. j: dy is the pool's output
+ * gradient. Returns where dL/d(layer i's input) went: dinput for layer 0
+ * (NULL: not computed), else one of b's two gradient buffers, used in
+ * turns, each step writing into the one its input is not in. */
+static real *conv_pool_backward(const sequential_model *net, sequential_batch *b, int i, int j, const real *dy,
+                                real *dinput, int n, real *grad)
 {
+    const layer *l = &net->arch->layers[i];
+    const pool2d_shape *p = &net->arch->layers[j].pool;
     const real *w = net->params + l->first_param;
     real *dw = grad + l->first_param, *db = dw + conv2d_weight_count(&l->conv);
-    conv_wide_backward_pool_batch(&l->conv, &(l + 1)->pool, n, w, dy, b->argmax[i + 1], dw, db, dx, &b->conv[i]);
+    const int pooled = (int)(n * pool2d_output_count(p));
+    real *a = dy == b->grad_a ? b->grad_a : b->grad_b, *o = a == b->grad_a ? b->grad_b : b->grad_a, *t;
+    if (a != dy)                                      /* the pool was the last layer: dy is the caller's */
+        tensor_copy(a, dy, (size_t)pooled);
+    if (j == i + 2) {                                 /* the ReLU: dy where its output (the pooled one) is > 0 */
+        relu_backward(b->out[j], a, o, pooled);
+        t = a, a = o, o = t;
+    }
+    if (b->conv[i].path == CONV_WIDE) {               /* the pool's backward inside */
+        real *dx = i == 0 ? dinput : o;
+        conv_wide_backward_pool_batch(&l->conv, p, n, w, a, b->argmax[j], dw, db, dx, &b->conv[i]);
+        return dx;
+    }
+    maxpool2d_backward_batch(p, n, a, b->argmax[j], o);   /* dY: 0 but at each window's winner */
+    real *dx = i == 0 ? dinput : a;
+    conv2d_backward_batch(&l->conv, n, w, o, dw, db, dx, &b->conv[i]);
+    return dx;
 }
 
 static void dense_backward_layer(const sequential_model *net, const layer *l, const real *in, const real *dy,
@@ -323,13 +380,16 @@ void sequential_backward(const sequential_model *net, sequential_batch *b, const
         int count = (int)(n * in_size(l));
         switch (l->kind) {
         case LAYER_CONV:      conv_backward_layer(net, l, b, i, in, dy, dx_or_skip, n, grad); break;
-        case LAYER_MAXPOOL:
-            if (i > 0 && fused_with_pool(net, b, i - 1)) {   /* with its conv, as the forward ran them */
-                i--;
-                conv_pool_backward(net, &m->layers[i], b, i, dy, i > 0 || dinput ? dx : NULL, n, grad);
-            } else
+        case LAYER_MAXPOOL: {
+            int c = conv_fused_with(net, b, i);
+            if (c >= 0) {                              /* with its conv, as the forward ran them */
+                dx = conv_pool_backward(net, b, c, i, dy, dinput, n, grad);
+                i = c;
+            } else {
                 maxpool2d_backward_batch(&l->pool, n, dy, b->argmax[i], dx);
+            }
             break;
+        }
         case LAYER_AVGPOOL:   avgpool2d_backward_batch(&l->pool, n, dy, dx); break;
         case LAYER_RELU:      relu_backward(in, dy, dx, count); break;
         case LAYER_SIGMOID:   sigmoid_backward(out, dy, dx, count); break;

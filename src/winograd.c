@@ -5,11 +5,13 @@
  * few additions it amounts to (every entry is 0, 1, -1 or 1/2). */
 #include "winograd.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gemm.h"
+#include "pool.h"
 #include "tensor.h"
 
 /* Loops of 3 or 4 written out by the compiler, so that the loop over
@@ -226,11 +228,14 @@ static long entry_stride(long size)
     return (size + line - 1) / line * line + line;
 }
 
+static double block_space_reals(const conv2d_shape *s);   /* the forward's block arrays (below) */
+
 double winograd_batch_space_bytes(const conv2d_shape *s, int capacity)
 {
     long tiles = (long)capacity * tile_rows(s) * tile_cols(s);
     return (2.0 * 16 * entry_stride((long)s->out_c * s->in_c) + 16.0 * entry_stride(s->in_c * tiles)
-            + 16.0 * entry_stride(s->out_c * tiles) + 8.0 * (2 * tile_cols(s) + 2)) * sizeof(real);
+            + 16.0 * entry_stride(s->out_c * tiles) + 8.0 * (2 * tile_cols(s) + 2) + block_space_reals(s))
+           * sizeof(real);
 }
 
 void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
@@ -241,6 +246,7 @@ void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, i
     ws->wino_v = tensor_alloc(16 * (size_t)entry_stride(s->in_c * tiles), "winograd: V");
     ws->wino_m = tensor_alloc(16 * (size_t)entry_stride(s->out_c * tiles), "winograd: M");
     ws->wino_rows = tensor_alloc(8 * (2 * (size_t)tile_cols(s) + 2), "winograd: a row of tiles");
+    ws->wino_block = tensor_alloc((size_t)block_space_reals(s), "winograd: U packed, a block's V and M");
 }
 
 /* Below, the six transforms are written out as the few operations they
@@ -366,51 +372,60 @@ static void load_tile_rows(const conv2d_shape *s, const real *xc, int ty, int wi
     }
 }
 
-/* V = B^T d B for the tw tiles of a row: rows (4, width), ld apart, as
- * load_tile_rows leaves them (ld = width) or straight in the image; comb
- * (4, width) scratch; entry e of tile tx to v[e*stride_e + tx]. The rows of
- * the tiles are combined for the whole row of tiles at once. */
-static void input_transform_row(const real *rows, long ld, int width, int tw, real *comb, real *v, long stride_e)
-{
-    const real *d0 = rows, *d1 = rows + ld, *d2 = rows + 2 * ld, *d3 = rows + 3 * ld;
-    real *c0 = comb, *c1 = comb + width, *c2 = comb + 2 * width, *c3 = comb + 3 * width;
-    for (int x = 0; x < width; x++) {                /* B^T d: the rows combined */
-        c0[x] = d0[x] - d2[x];
-        c1[x] = d1[x] + d2[x];
-        c2[x] = -d1[x] + d2[x];
-        c3[x] = d1[x] - d3[x];
-    }
-    for (int i = 0; i < 4; i++) {                    /* (B^T d) B: each tile's columns combined */
-        const real *c = comb + i * width;
-        real *v0 = v + 4 * i * stride_e, *v1 = v0 + stride_e, *v2 = v1 + stride_e, *v3 = v2 + stride_e;
-        for (int tx = 0; tx < tw; tx++) {
-            const real *r = c + 2 * tx;
-            v0[tx] = r[0] - r[2];
-            v1[tx] = r[1] + r[2];
-            v2[tx] = -r[1] + r[2];
-            v3[tx] = r[1] - r[3];
-        }
-    }
-}
+/* Where V's entries go: entry e of tile t0+q of channel ci at
+ * v[e*v_e + (q / panel_w) * panel + ci * ci_stride + q % panel_w]. V whole
+ * (in_c, T): panel_w = T, ci_stride = T (one panel). A block in the GEMM's
+ * panels of B (in_c, GEMM_NR) side by side: panel_w = GEMM_NR, panel =
+ * in_c * GEMM_NR, ci_stride = GEMM_NR. */
+typedef struct {
+    real *v;
+    long v_e, panel_w, panel, ci_stride;
+} tile_layout;
 
-/* V[e][ci][t] for every tile t of the n images: their input tiles transformed. */
-static void transform_all_tiles(const conv2d_shape *s, int n, const real *x, real *v, real *scratch)
+/* V = B^T d B for the nt tiles t0 .. t0+nt-1 of the n images (t counts tiles
+ * along a row, then rows, then images), into the layout. The 4 input rows of
+ * a row of tiles are combined once for the whole row (B^T d), then each
+ * tile's columns (B); the rows are read in place when they lie inside the
+ * image, else copied with their padding (load_tile_rows) into scratch. */
+static void transform_tiles(const conv2d_shape *s, const real *x, long t0, long nt, tile_layout L, real *scratch)
 {
     const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
-    const long T = (long)n * th * tw, stride_e = entry_stride(s->in_c * T);
+    const long tiles = (long)th * tw;
+    real *comb = scratch + 4 * width;                /* (4, width) */
     for (int ci = 0; ci < s->in_c; ci++)
-        for (int img = 0; img < n; img++)
-            for (int ty = 0; ty < th; ty++) {
-                const real *xc = x + ((long)img * s->in_c + ci) * plane;
-                int iy = 2 * ty - s->pad_top;
-                real *vt = v + ci * T + ((long)img * th + ty) * tw;
-                if (s->pad_left == 0 && width <= s->in_w && iy >= 0 && iy + 4 <= s->in_h) {
-                    input_transform_row(xc + iy * s->in_w, s->in_w, width, tw, scratch + 4 * width, vt, stride_e);
-                    continue;                        /* the 4 rows lie inside the image: read in place */
-                }
+        for (long t = t0; t < t0 + nt;) {            /* a run of tiles of one tile row */
+            int img = (int)(t / tiles), ty = (int)(t % tiles) / tw, tx0 = (int)(t % tiles) % tw;
+            int tx1 = t0 + nt - t < tw - tx0 ? tx0 + (int)(t0 + nt - t) : tw;
+            const real *xc = x + ((long)img * s->in_c + ci) * plane, *rows = scratch;
+            int iy = 2 * ty - s->pad_top;
+            long ld = width;
+            if (s->pad_left == 0 && width <= s->in_w && iy >= 0 && iy + 4 <= s->in_h) {
+                rows = xc + iy * s->in_w;            /* the 4 rows lie inside the image: read in place */
+                ld = s->in_w;
+            } else {
                 load_tile_rows(s, xc, ty, width, scratch);
-                input_transform_row(scratch, width, width, tw, scratch + 4 * width, vt, stride_e);
             }
+            const real *d0 = rows, *d1 = rows + ld, *d2 = rows + 2 * ld, *d3 = rows + 3 * ld;
+            real *c0 = comb, *c1 = comb + width, *c2 = comb + 2 * width, *c3 = comb + 3 * width;
+            for (int x = 0; x < width; x++) {        /* B^T d: the rows combined */
+                c0[x] = d0[x] - d2[x];
+                c1[x] = d1[x] + d2[x];
+                c2[x] = -d1[x] + d2[x];
+                c3[x] = d1[x] - d3[x];
+            }
+            for (int tx = tx0; tx < tx1; tx++) {     /* (B^T d) B: each tile's columns combined */
+                long q = t - t0 + tx - tx0;
+                real *v = L.v + q / L.panel_w * L.panel + ci * L.ci_stride + q % L.panel_w;
+                for (int i = 0; i < 4; i++) {
+                    const real *r = comb + i * width + 2 * tx;
+                    v[(4 * i + 0) * L.v_e] = r[0] - r[2];
+                    v[(4 * i + 1) * L.v_e] = r[1] + r[2];
+                    v[(4 * i + 2) * L.v_e] = -r[1] + r[2];
+                    v[(4 * i + 3) * L.v_e] = r[1] - r[3];
+                }
+            }
+            t += tx1 - tx0;
+        }
 }
 
 /* The output transforms below work on TILE_BLOCK tiles of one channel of
@@ -437,51 +452,239 @@ static void output_transform_block(const real *restrict m, long stride_e, int nt
     }
 }
 
-/* Y (out_h, out_w) of one channel of one image = A^T M A + bias for each of
- * its tiles (m: the plane's first tile, entries stride_e apart), the
- * overhanging row or column cut off. */
-static void output_transform_plane(const conv2d_shape *s, const real *m, long stride_e, real bias, real *y)
+/* Where the output transform puts a tile's four outputs: into Y, or, when
+ * a 2x2 stride-2 max pool follows (winograd_forward_pool_batch), only their
+ * maximum and where it is, since the tiles are the pool's windows. */
+typedef struct {
+    real *y;         /* Y (n, out_c, out_h, out_w), or the pooled Y (n, out_c, out_h/2, out_w/2) */
+    int *argmax;     /* NULL: Y whole; else the pool's argmax (n, out_c, out_h/2, out_w/2) */
+} output_target;
+
+/* Tile (ty, tx) of channel co of image img: Y = A^T M A + bias (o: its 4
+ * outputs, TILE_BLOCK apart), the overhanging row or column cut off. */
+static inline void put_tile(const conv2d_shape *s, real *y, int img, int co, int ty, int tx, const real *o, real bias)
 {
-    const int th = tile_rows(s), tw = tile_cols(s), tiles = th * tw;
-    real o[4 * TILE_BLOCK];
-    for (int t0 = 0; t0 < tiles; t0 += TILE_BLOCK) {
-        int nt = tiles - t0 < TILE_BLOCK ? tiles - t0 : TILE_BLOCK;
-        output_transform_block(m + t0, stride_e, nt, o);
-        /* tile t0 + q of the plane is in tile row ty, column tx: tx counts up to tw - 1, then
-         * starts again at 0 on the next row (ty + 1) */
-        for (int q = 0, ty = t0 / tw, tx = t0 % tw; q < nt; q++, tx = tx + 1 < tw ? tx + 1 : 0, ty += tx == 0) {
-            int oy = 2 * ty, ox = 2 * tx, w = s->out_w;
-            real *y0 = y + oy * w + ox;
-            int whole_row = ox + 1 < w, second_row = oy + 1 < s->out_h;
-            y0[0] = bias + o[q];
-            if (whole_row)
-                y0[1] = bias + o[TILE_BLOCK + q];
-            if (second_row) {
-                y0[w] = bias + o[2 * TILE_BLOCK + q];
-                if (whole_row)
-                    y0[w + 1] = bias + o[3 * TILE_BLOCK + q];
+    const int w = s->out_w, oy = 2 * ty, ox = 2 * tx;
+    real *y0 = y + (((long)img * s->out_c + co) * s->out_h + oy) * w + ox;
+    int whole_row = ox + 1 < w, second_row = oy + 1 < s->out_h;
+    y0[0] = bias + o[0];
+    if (whole_row)
+        y0[1] = bias + o[TILE_BLOCK];
+    if (second_row) {
+        y0[w] = bias + o[2 * TILE_BLOCK];
+        if (whole_row)
+            y0[w + 1] = bias + o[3 * TILE_BLOCK];
+    }
+}
+
+/* The 2x2 max pool of k tiles' outputs o (4, TILE_BLOCK) + bias, compared as
+ * the pool layer compares (maxpool2d_window_2x2): the maxima to mx, where
+ * they are to at (0, 1, w or w + 1). One loop of selects, on vectors of tiles. */
+static void pool_tiles(const real *restrict o, int k, real bias, int w, real *restrict mx, int *restrict at)
+{
+    for (int q = 0; q < k; q++) {
+        int where;
+        mx[q] = maxpool2d_window_2x2(bias + o[q], bias + o[TILE_BLOCK + q], bias + o[2 * TILE_BLOCK + q],
+                                     bias + o[3 * TILE_BLOCK + q], w, &where);
+        at[q] = where;
+    }
+}
+
+/* Y = A^T M A + b for the nt tiles t0 .. of the n images: entry e of tile
+ * t0+q of channel co at m[e*m_e + co*co_stride + q]. Or, with out.argmax,
+ * their 2x2 max pool: tile (ty, tx) of a plane is the pooled output there. */
+static void output_transform_tiles(const conv2d_shape *s, const real *m, long m_e, long co_stride, long t0, long nt,
+                                   const real *b, output_target out)
+{
+    const int th = tile_rows(s), tw = tile_cols(s), w = s->out_w;
+    const long tiles = (long)th * tw;
+    real o[4 * TILE_BLOCK], mx[TILE_BLOCK];
+    int at[TILE_BLOCK];
+    for (int co = 0; co < s->out_c; co++)
+        for (long q0 = 0; q0 < nt; q0 += TILE_BLOCK) {
+            int k = nt - q0 < TILE_BLOCK ? (int)(nt - q0) : TILE_BLOCK;
+            long t = t0 + q0;
+            output_transform_block(m + co * co_stride + q0, m_e, k, o);
+            if (out.argmax)
+                pool_tiles(o, k, b[co], w, mx, at);
+            /* tile t is tile (ty, tx) of image img: tx counts up to tw - 1, then ty, then img */
+            int img = (int)(t / tiles), ty = (int)(t % tiles) / tw, tx = (int)(t % tiles) % tw;
+            for (int q = 0; q < k; q++) {
+                if (out.argmax) {                    /* the pooled plane (th, tw): one number a tile */
+                    long j = ((long)img * s->out_c + co) * tiles + ty * tw + tx;
+                    out.y[j] = mx[q];
+                    out.argmax[j] = (co * s->out_h + 2 * ty) * w + 2 * tx + at[q];  /* in the image's Y */
+                } else {
+                    put_tile(s, out.y, img, co, ty, tx, o + q, b[co]);
+                }
+                if (++tx == tw) {
+                    tx = 0;
+                    if (++ty == th) {
+                        ty = 0;
+                        img++;
+                    }
+                }
             }
         }
+}
+
+/* ---------------------------------------------------------------- the forward, a block of tiles at a time
+ *
+ * Written whole, V and M are far larger than a core's cache (for Doshi's
+ * conv3 and 32 images, 6.5 and 13 MB against a 2 MB level-2 cache): the
+ * transforms would write them to memory and the GEMMs read them back, and
+ * on two cores the two threads then wait on memory together. So the
+ * forward runs BLOCK_TILES tiles at a time, each block's V and M small
+ * enough to stay in the cache from the transform that writes them to the
+ * product or transform that reads them:
+ *
+ *     U[e] packed once (gemm_pack_a_all), for every block:
+ *     V_blk[e] (in_c, BLOCK_TILES)     = the block's input tiles transformed,
+ *                                        written straight in the GEMM's panels of B
+ *     M_blk[e] (out_c, BLOCK_TILES)    = U[e] x V_blk[e]       (gemm_with_callbacks)
+ *     Y                                = A^T M_blk A per tile, + b
+ *
+ * Every entry of M is the same sum in the same order as one GEMM over all
+ * the tiles gives (the micro-kernel's, over in_c in blocks of GEMM_KC): the
+ * same numbers. The backward transforms the input tiles again (all of V,
+ * which its dU product reads whole). */
+#define BLOCK_TILES WINOGRAD_BLOCK_TILES
+
+/* The block's three arrays in ws->wino_block, aligned to a cache line, and their entry strides. */
+typedef struct {
+    real *pu, *vb, *mb;  /* U[e] packed (gemm_pack_a_all), V_blk[e] in panels, M_blk[e] (out_c, BLOCK_TILES) */
+    long pu_e, vb_e, mb_e;
+} block_arrays;
+
+static block_arrays block_arrays_of(const conv2d_shape *s, real *space)
+{
+    const long line = 64 / (long)sizeof(real);
+    block_arrays a;
+    a.pu_e = entry_stride(gemm_packed_a_count(s->out_c, s->in_c));
+    a.vb_e = entry_stride((long)s->in_c * BLOCK_TILES);
+    a.mb_e = entry_stride((long)s->out_c * BLOCK_TILES);
+    a.pu = space + (line - (long)(((uintptr_t)space / sizeof(real)) % line)) % line;
+    a.vb = a.pu + 16 * a.pu_e;
+    a.mb = a.vb + 16 * a.vb_e;
+    return a;
+}
+
+static double block_space_reals(const conv2d_shape *s)
+{
+    return 16.0 * (entry_stride(gemm_packed_a_count(s->out_c, s->in_c)) + entry_stride((long)s->in_c * BLOCK_TILES)
+                   + entry_stride((long)s->out_c * BLOCK_TILES)) + 64 / sizeof(real);
+}
+
+/* One of the 16 products of a block, M_blk[e] = U[e] x V_blk[e], for gemm_with_callbacks. */
+typedef struct {
+    const real *pu, *vb;  /* U[e] packed, V_blk[e] */
+    real *mb;             /* M_blk[e] (out_c, BLOCK_TILES) */
+    int out_c, in_c;
+} block_product;
+
+static const real *u_panel(void *ctx, int i0, int p0, int kc, real *buf)
+{
+    const block_product *bp = ctx;
+    (void)kc, (void)buf;
+    return gemm_packed_a_panel(bp->pu, bp->out_c, bp->in_c, i0, p0);
+}
+
+static const real *v_panel(void *ctx, int p0, int kc, int j0, real *buf)
+{
+    const block_product *bp = ctx;
+    (void)kc, (void)buf;
+    return bp->vb + (long)(j0 / GEMM_NR) * bp->in_c * GEMM_NR + (long)p0 * GEMM_NR;
+}
+
+/* The tile's rows into M_blk: the first block of terms written, later ones added (as gemm's beta = 1). */
+static void m_tile(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
+{
+    const block_product *bp = ctx;
+    int rows = bp->out_c - i0 < GEMM_MR ? bp->out_c - i0 : GEMM_MR;
+    (void)kc;
+    for (int i = 0; i < rows; i++) {
+        real *m = bp->mb + (long)(i0 + i) * BLOCK_TILES + j0;
+        const real *t = tile + i * GEMM_NR;
+        if (p0 == 0)
+            memcpy(m, t, sizeof(real) * GEMM_NR);
+        else
+            for (int j = 0; j < GEMM_NR; j++)
+                m[j] += t[j];
     }
+}
+
+/* The forward for training: V and M whole (the backward reads V), one GEMM per entry. */
+static void forward_whole(const conv2d_shape *s, int n, const real *x, const real *b, output_target out,
+                          conv2d_batch_space *ws)
+{
+    const int in_c = s->in_c, out_c = s->out_c;
+    const long T = (long)n * tile_rows(s) * tile_cols(s);
+    const long u_e = entry_stride((long)out_c * in_c), v_e = entry_stride(in_c * T), m_e = entry_stride(out_c * T);
+    transform_tiles(s, x, 0, T, (tile_layout){ ws->wino_v, v_e, T, 0, T }, ws->wino_rows);
+    for (int e = 0; e < 16; e++)          /* M[e] (out_c, T) = U[e] (out_c, in_c) x V[e] (in_c, T) */
+        gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + e * u_e, in_c,
+             ws->wino_v + e * v_e, (int)T, 0, ws->wino_m + e * m_e, (int)T, NULL);
+    output_transform_tiles(s, ws->wino_m, m_e, T, 0, T, b, out);   /* Y = A^T M A per tile, + b */
+}
+
+/* The forward for inference: BLOCK_TILES tiles at a time, nothing kept. */
+static void forward_in_blocks(const conv2d_shape *s, int n, const real *x, const real *b, output_target out,
+                              conv2d_batch_space *ws)
+{
+    const int in_c = s->in_c, out_c = s->out_c;
+    const long T = (long)n * tile_rows(s) * tile_cols(s), u_e = entry_stride((long)out_c * in_c);
+    block_arrays a = block_arrays_of(s, ws->wino_block);
+    tile_layout panels = { a.vb, a.vb_e, GEMM_NR, (long)in_c * GEMM_NR, GEMM_NR };
+    for (int e = 0; e < 16; e++)          /* U[e] (out_c, in_c) in the GEMM's panels, once for every block */
+        gemm_pack_a_all(0, out_c, in_c, ws->wino_u + e * u_e, in_c, a.pu + e * a.pu_e);
+    for (long t0 = 0; t0 < T; t0 += BLOCK_TILES) {
+        int nt = T - t0 < BLOCK_TILES ? (int)(T - t0) : BLOCK_TILES;
+        if (nt < BLOCK_TILES)             /* the last block: its panels' unused columns 0 */
+            memset(a.vb, 0, sizeof(real) * 16 * (size_t)a.vb_e);
+        transform_tiles(s, x, t0, nt, panels, ws->wino_rows);
+        for (int e = 0; e < 16; e++) {   /* M_blk[e] (out_c, nt) = U[e] (out_c, in_c) x V_blk[e] (in_c, nt) */
+            block_product bp = { a.pu + e * a.pu_e, a.vb + e * a.vb_e, a.mb + e * a.mb_e, out_c, in_c };
+            gemm_callbacks cb = { u_panel, v_panel, m_tile, &bp };
+            gemm_with_callbacks(out_c, nt, in_c, &cb);
+        }
+        output_transform_tiles(s, a.mb, a.mb_e, BLOCK_TILES, t0, nt, b, out);   /* Y = A^T M A per tile, + b */
+    }
+}
+
+static void forward(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, output_target out,
+                    conv2d_batch_space *ws)
+{
+    ws->x = x;
+    ws->v_kept = !ws->inference;
+    transform_all_filters(s, w, ws->wino_u);
+    if (ws->inference)
+        forward_in_blocks(s, n, x, b, out, ws);
+    else
+        forward_whole(s, n, x, b, out, ws);
 }
 
 void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
                             conv2d_batch_space *ws)
 {
     require_supported(s, "winograd_forward_batch");
-    const int th = tile_rows(s), tw = tile_cols(s), in_c = s->in_c, out_c = s->out_c;
-    const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w;
-    const long u_e = entry_stride((long)out_c * in_c), v_e = entry_stride(in_c * T), m_e = entry_stride(out_c * T);
-    ws->x = x;
-    transform_all_filters(s, w, ws->wino_u);
-    transform_all_tiles(s, n, x, ws->wino_v, ws->wino_rows);
-    for (int e = 0; e < 16; e++)          /* M[e] (out_c, T) = U[e] (out_c, in_c) x V[e] (in_c, T) */
-        gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + e * u_e, in_c,
-             ws->wino_v + e * v_e, (int)T, 0, ws->wino_m + e * m_e, (int)T, NULL);
-    for (int co = 0; co < out_c; co++)    /* Y = A^T M A per tile, + b, the overhang cut off */
-        for (int img = 0; img < n; img++)
-            output_transform_plane(s, ws->wino_m + co * T + (long)img * th * tw, m_e, b[co],
-                                   y + ((long)img * out_c + co) * P);
+    forward(s, n, x, w, b, (output_target){ y, NULL }, ws);
+}
+
+int winograd_pool_supported(const conv2d_shape *s, const pool2d_shape *p)
+{
+    return winograd_supported(s) && p->k == 2 && p->stride == 2 && p->c == s->out_c && p->in_h == s->out_h
+           && p->in_w == s->out_w && s->out_h % 2 == 0 && s->out_w % 2 == 0;
+}
+
+void winograd_forward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, int n, const real *x, const real *w,
+                                 const real *b, real *y, int *argmax, conv2d_batch_space *ws)
+{
+    if (!winograd_pool_supported(s, p)) {
+        fprintf(stderr, "winograd_forward_pool_batch: the pool is not 2x2 stride 2 over the whole %dx%d output\n",
+                s->out_h, s->out_w);
+        exit(1);
+    }
+    forward(s, n, x, w, b, (output_target){ y, argmax }, ws);
 }
 
 /* dM = A dY A^T for nt tiles: g (4, TILE_BLOCK), the tile's dY at (0,0), (0,1),
@@ -644,6 +847,10 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
     const long u_e = entry_stride(pairs), v_e = entry_stride(in_c * T), m_e = entry_stride(out_c * T);
     real *u = ws->wino_u, *du = ws->wino_u + 16 * u_e, *v = ws->wino_v, *dm = ws->wino_m;
     add_bias_gradients(n, out_c, P, dy, db);
+    if (!ws->v_kept) {
+        fprintf(stderr, "winograd_backward_batch: the forward ran for inference only and kept no V\n");
+        exit(1);
+    }
     transform_all_gradients(s, n, dy, dm);
     for (int e = 0; e < 16; e++)          /* dU[e]^T (in_c, out_c) = V[e] (in_c, T) x dM[e]^T (T, out_c): */
         gemm(0, 1, in_c, out_c, (int)T, 1, v + e * v_e, (int)T, dm + e * m_e, (int)T, 0,   /* dU = dM V^T, */

@@ -24,6 +24,8 @@
 #define WINOGRAD_H
 
 #include "conv.h"
+#include "gemm.h"
+#include "pool.h"
 #include "real.h"
 
 /* The transforms of one tile (4x4 / 3x3 / 2x2 arrays stored row by row). */
@@ -72,6 +74,10 @@ void winograd_backward(const conv2d_shape *s, const real *x, const real *w, cons
  * (conv2d_batch_space_alloc_path calls it; exits when out of memory), and
  * the bytes it allocates: U and dU, V, M (16 arrays each, a cache line
  * more than their size apart: winograd.c, entry_stride) and a row of tiles. */
+/* The tiles the forward for inference transforms and multiplies at a time
+ * (winograd.c): 64, rounded up to whole panels of the GEMM's tile. */
+#define WINOGRAD_BLOCK_TILES (GEMM_NR * ((64 + GEMM_NR - 1) / GEMM_NR))
+
 void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity);
 double winograd_batch_space_bytes(const conv2d_shape *s, int capacity);
 
@@ -79,6 +85,18 @@ double winograd_batch_space_bytes(const conv2d_shape *s, int capacity);
  * keeps V in ws and a pointer to X for the backward. */
 void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
                             conv2d_batch_space *ws);
+
+/* The convolution and the 2x2 stride-2 max pool after it in one pass (the
+ * tiles of F(2x2, 3x3) are the pool's windows): X -> the pooled Y (n,
+ * out_c, out_h/2, out_w/2) and argmax (as maxpool2d_forward_batch's:
+ * indexes in each image's Y), OVERWRITTEN, the same numbers as
+ * winograd_forward_batch then maxpool2d_forward_batch; Y itself is never
+ * written. The backward is the layers' own: maxpool2d_backward_batch, then
+ * winograd_backward_batch. winograd_pool_supported: 1 when p is a 2x2
+ * stride-2 pool of all of this layer's output (out_h, out_w even). */
+int winograd_pool_supported(const conv2d_shape *s, const pool2d_shape *p);
+void winograd_forward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, int n, const real *x, const real *w,
+                                 const real *b, real *y, int *argmax, conv2d_batch_space *ws);
 
 /* As conv2d_backward_batch: dW, db ADDED to; dX OVERWRITTEN (NULL to skip). */
 void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,

@@ -374,13 +374,16 @@ static void test_fast_paths_same_bits_for_any_thread_count(void)
     /* what they allocate for 2 images (sequential_batch_bytes counts it): implicit, W packed for dX,
      * ceil(9 / GEMM_MR) panels of 64 terms, and 9 taps of 5 ints; Winograd, U and dU (2*16 arrays of
      * 64*64), V and M for 2*2*2 tiles (16 arrays of 64*8 each), each array a 64-byte cache line more
-     * than its size apart (winograd.c), and a row of tiles (8*(2*2 + 2)); the implicit layer's
+     * than its size apart (winograd.c), a row of tiles (8*(2*2 + 2)), and its forward's block arrays
+     * (U packed, V and M for WINOGRAD_BLOCK_TILES tiles, 16 each, and a line to align them); the implicit layer's
      * 9 taps fit one block of the GEMM's terms, so its forward runs on wide rows: their forward's space */
     long panels = (9 + GEMM_MR - 1) / GEMM_MR, line = 64 / (long)sizeof(real);
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[0].conv, 2),
                panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int) + conv_wide_forward_space_bytes(&m.layers[0].conv), 0);
+    long packed_u = (gemm_packed_a_count(64, 64) + line - 1) / line * line + line;
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[2].conv, 2),
-               (2.0 * 16 * (64 * 64 + line) + 2 * 16 * (64 * 8 + line) + 8 * (2 * 2 + 2)) * sizeof(real), 0);
+               (2.0 * 16 * (64 * 64 + line) + 2 * 16 * (64 * 8 + line) + 8 * (2 * 2 + 2)
+                + 16.0 * (packed_u + 2 * (64 * WINOGRAD_BLOCK_TILES + line)) + line) * sizeof(real), 0);
     real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
     real *x = random_tensor(&rng, (long)n * 36), *grad[3];
     int labels[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
@@ -576,6 +579,54 @@ static void test_conv_pool_one_pass_same_bits(void)
     check_conv_pool(2, 2, 12, 12, 3, 5, 2);     /* 5x5 */
 }
 
+/* Winograd's forward for inference (a block of tiles at a time, nothing
+ * kept) and its forward with the 2x2 max pool in one pass, in both modes:
+ * the same bits as the forward for training and maxpool2d_forward_batch. */
+static void check_winograd_forwards(int n, int in_c, int h, int w, int out_c, int pad)
+{
+    conv2d_shape s;
+    pool2d_shape p;
+    conv2d_batch_space ws;
+    CHECK_INT(conv2d_setup(&s, in_c, h, w, out_c, 3, 1, pad), 0);
+    long in = (long)in_c * h * w, out = conv2d_output_count(&s), nw = conv2d_weight_count(&s);
+    real *x = random_tensor(&rng, n * in), *wt = random_tensor(&rng, nw), *b = random_tensor(&rng, out_c);
+    real *y_ref = tensor_alloc((size_t)(n * out), "Y ref"), *y = tensor_alloc((size_t)(n * out), "Y");
+    char what[160];
+    snprintf(what, sizeof what, "winograd, %d images %dx%dx%d -> %d pad %d: inference's forward", n, in_c, h, w,
+             out_c, pad);
+    printf("%s\n", what);
+    conv2d_batch_space_alloc_path(&ws, &s, n, CONV_WINOGRAD);
+    winograd_forward_batch(&s, n, x, wt, b, y_ref, &ws);                 /* for training: V and M whole */
+    ws.inference = 1;
+    winograd_forward_batch(&s, n, x, wt, b, y, &ws);
+    same_bits(what, y, y_ref, sizeof(real) * (size_t)(n * out));
+    if (pool2d_setup(&p, out_c, s.out_h, s.out_w, 2, 2) == 0 && winograd_pool_supported(&s, &p)) {
+        long pooled = n * pool2d_output_count(&p);
+        real *z_ref = tensor_alloc((size_t)pooled, "pooled ref"), *z = tensor_alloc((size_t)pooled, "pooled");
+        int *am_ref = checked_calloc((size_t)pooled, sizeof(int), "argmax ref");
+        int *am = checked_calloc((size_t)pooled, sizeof(int), "argmax");
+        maxpool2d_forward_batch(&p, n, y_ref, z_ref, am_ref);
+        for (int mode = 0; mode < 2; mode++) {
+            ws.inference = mode;
+            winograd_forward_pool_batch(&s, &p, n, x, wt, b, z, am, &ws);
+            printf("  with the pool, for %s: pooled Y, argmax\n", mode ? "inference" : "training");
+            same_bits("  pooled Y", z, z_ref, sizeof(real) * (size_t)pooled);
+            same_bits("  argmax", am, am_ref, sizeof(int) * (size_t)pooled);
+        }
+        free(z_ref); free(z); free(am_ref); free(am);
+    }
+    conv2d_batch_space_free(&ws);
+    free(x); free(wt); free(b); free(y_ref); free(y);
+}
+
+static void test_winograd_forwards_same_bits(void)
+{
+    check_winograd_forwards(5, 20, 16, 16, 24, 1);    /* 64 tiles an image: 5 whole blocks */
+    check_winograd_forwards(3, 300, 10, 10, 70, 0);   /* 300 channels: two blocks of the GEMM's terms; 48 tiles */
+    check_winograd_forwards(2, 7, 13, 11, 13, 1);     /* odd sizes: tiles overhang, no pool */
+    check_winograd_forwards(4, 128, 12, 12, 256, 0);  /* the deeper network's conv3: 100 tiles, a block ends mid-image */
+}
+
 /* A network whose convolutions are followed by 2x2 pools, trained one step
  * with fuse_pool 0 and 1: the same loss and gradient, bit for bit. */
 static void test_sequential_fuse_pool_same_bits(void)
@@ -606,6 +657,45 @@ static void test_sequential_fuse_pool_same_bits(void)
     CHECK(loss[0] == loss[1]);
     same_bits("a step with the conv + pool pairs fused: the gradient", grad[0], grad[1],
               sizeof(real) * (size_t)m.n_params);
+    thread_pool_free(pool);
+    free(grad[0]); free(grad[1]); free(params); free(stats); free(x);
+}
+
+/* The same with a ReLU between each convolution and its pool, on the wide
+ * and Winograd paths (the ReLU runs after the pool then): one training
+ * step's loss and gradient, and the loss of a forward for inference. */
+static void test_sequential_fuse_relu_pool_same_bits(void)
+{
+    sequential m;
+    char err[256];
+    const int n = 12;
+    CHECK_INT(sequential_build(&m, "conv 8 3 same, relu, maxpool 2, conv 64 3 same, relu, conv 64 3 same, relu, "
+                                   "maxpool 2, flatten, dense 10", 1, 12, 12, err, sizeof err), 0);
+    CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_WIDE);
+    CHECK_INT(conv2d_default_path(&m.layers[5].conv), CONV_WINOGRAD);
+    real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
+    real *x = random_tensor(&rng, (long)n * 144), *grad[2];
+    int labels[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1 };
+    double loss[2], test_loss[2];
+    rng_t init = rng_seeded(11);
+    sequential_init(&m, params, stats, &init);
+    thread_pool *pool = thread_pool_create(2);
+    for (int f = 0; f < 2; f++) {
+        sequential_runner r;
+        sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, n);
+        r.model.fuse_pool = f;
+        r.model.training = 1;
+        loss[f] = minibatch_gradient(&r.batches, x, labels, n).loss;
+        grad[f] = tensor_alloc((size_t)m.n_params, "gradient");
+        memcpy(grad[f], r.batches.mean_grad, sizeof(real) * (size_t)m.n_params);
+        r.model.training = 0;
+        test_loss[f] = minibatch_forward(&r.batches, x, labels, n, NULL).loss;
+        sequential_runner_free(&r);
+    }
+    CHECK(loss[0] == loss[1]);
+    same_bits("conv, relu, pool fused (wide and Winograd): a step's gradient", grad[0], grad[1],
+              sizeof(real) * (size_t)m.n_params);
+    CHECK(test_loss[0] == test_loss[1]);                /* a forward for inference (Winograd's in blocks) */
     thread_pool_free(pool);
     free(grad[0]); free(grad[1]); free(params); free(stats); free(x);
 }
@@ -705,7 +795,9 @@ int main(void)
     RUN_TEST(test_pool_batches);
     RUN_TEST(test_maxpool_rows_same_bits);
     RUN_TEST(test_conv_pool_one_pass_same_bits);
+    RUN_TEST(test_winograd_forwards_same_bits);
     RUN_TEST(test_sequential_fuse_pool_same_bits);
+    RUN_TEST(test_sequential_fuse_relu_pool_same_bits);
     RUN_TEST(test_dense_batches);
     RUN_TEST(test_softmax_batch);
     return harness_finish();

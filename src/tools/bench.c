@@ -618,6 +618,7 @@ static double deep_rate(const options *o, int batch, int learn, thread_pool *poo
     sequential_runner r;
     sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, batch);
     r.model.training = learn;
+    r.model.fuse_pool = 1;                            /* as lesson 12 runs it */
     net_case images = { .batch = batch, .chunks = 4 };
     images.arch.in_h = images.arch.in_w = 28;
     images.x = tensor_alloc((size_t)images.chunks * batch * 28 * 28, "benchmark images");

@@ -84,6 +84,7 @@ static double doshi_steps(const real *x, const int *labels, int batch, int steps
     sequential_runner r;
     sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, batch);
     r.model.training = learn;
+    r.model.fuse_pool = 1;                            /* as lesson 12 runs it */
     for (int i = 0; i < steps; i++) {
         r.model.step = i;
         if (!learn) {
