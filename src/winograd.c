@@ -230,10 +230,20 @@ static long entry_stride(long size)
 
 static double block_space_reals(const conv2d_shape *s);   /* the forward's block arrays (below) */
 
+/* Room for V as the forward keeps it, its blocks of WINOGRAD_BLOCK_TILES
+ * tiles (forward), and for dV (16, in_c, T) in the backward: the larger. */
+static long v_reals(const conv2d_shape *s, int capacity)
+{
+    const long block = WINOGRAD_BLOCK_TILES, tiles = (long)capacity * tile_rows(s) * tile_cols(s);
+    long kept = (tiles + block - 1) / block * 16 * entry_stride((long)s->in_c * block);
+    long dv = 16 * entry_stride(s->in_c * tiles);
+    return kept > dv ? kept : dv;
+}
+
 double winograd_batch_space_bytes(const conv2d_shape *s, int capacity)
 {
     long tiles = (long)capacity * tile_rows(s) * tile_cols(s);
-    return (2.0 * 16 * entry_stride((long)s->out_c * s->in_c) + 16.0 * entry_stride(s->in_c * tiles)
+    return (2.0 * 16 * entry_stride((long)s->out_c * s->in_c) + v_reals(s, capacity)
             + 16.0 * entry_stride(s->out_c * tiles) + 8.0 * (2 * tile_cols(s) + 2) + block_space_reals(s))
            * sizeof(real);
 }
@@ -243,7 +253,7 @@ void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, i
     require_supported(s, "winograd_batch_space_alloc");
     long tiles = (long)capacity * tile_rows(s) * tile_cols(s);
     ws->wino_u = tensor_alloc(2 * 16 * (size_t)entry_stride((long)s->out_c * s->in_c), "winograd: U and dU");
-    ws->wino_v = tensor_alloc(16 * (size_t)entry_stride(s->in_c * tiles), "winograd: V");
+    ws->wino_v = tensor_alloc((size_t)v_reals(s, capacity), "winograd: V (the forward's blocks), then dV");
     ws->wino_m = tensor_alloc(16 * (size_t)entry_stride(s->out_c * tiles), "winograd: M");
     ws->wino_rows = tensor_alloc(8 * (2 * (size_t)tile_cols(s) + 2), "winograd: a row of tiles");
     ws->wino_block = tensor_alloc((size_t)block_space_reals(s), "winograd: U packed, a block's V and M");
@@ -613,54 +623,35 @@ static void m_tile(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
     }
 }
 
-/* The forward for training: V and M whole (the backward reads V), one GEMM per entry. */
-static void forward_whole(const conv2d_shape *s, int n, const real *x, const real *b, output_target out,
-                          conv2d_batch_space *ws)
-{
-    const int in_c = s->in_c, out_c = s->out_c;
-    const long T = (long)n * tile_rows(s) * tile_cols(s);
-    const long u_e = entry_stride((long)out_c * in_c), v_e = entry_stride(in_c * T), m_e = entry_stride(out_c * T);
-    transform_tiles(s, x, 0, T, (tile_layout){ ws->wino_v, v_e, T, 0, T }, ws->wino_rows);
-    for (int e = 0; e < 16; e++)          /* M[e] (out_c, T) = U[e] (out_c, in_c) x V[e] (in_c, T) */
-        gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + e * u_e, in_c,
-             ws->wino_v + e * v_e, (int)T, 0, ws->wino_m + e * m_e, (int)T, NULL);
-    output_transform_tiles(s, ws->wino_m, m_e, T, 0, T, b, out);   /* Y = A^T M A per tile, + b */
-}
-
-/* The forward for inference: BLOCK_TILES tiles at a time, nothing kept. */
-static void forward_in_blocks(const conv2d_shape *s, int n, const real *x, const real *b, output_target out,
-                              conv2d_batch_space *ws)
+/* The forward, BLOCK_TILES tiles at a time. For training (ws->inference 0)
+ * each block's V_blk is kept, block b's 16 arrays at ws->wino_v + b*16*vb_e
+ * (the backward's dU product reads them there); for inference one block's
+ * room is used again and again. */
+static void forward(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, output_target out,
+                    conv2d_batch_space *ws)
 {
     const int in_c = s->in_c, out_c = s->out_c;
     const long T = (long)n * tile_rows(s) * tile_cols(s), u_e = entry_stride((long)out_c * in_c);
     block_arrays a = block_arrays_of(s, ws->wino_block);
-    tile_layout panels = { a.vb, a.vb_e, GEMM_NR, (long)in_c * GEMM_NR, GEMM_NR };
+    ws->x = x;
+    ws->v_kept = !ws->inference;
+    transform_all_filters(s, w, ws->wino_u);
     for (int e = 0; e < 16; e++)          /* U[e] (out_c, in_c) in the GEMM's panels, once for every block */
         gemm_pack_a_all(0, out_c, in_c, ws->wino_u + e * u_e, in_c, a.pu + e * a.pu_e);
     for (long t0 = 0; t0 < T; t0 += BLOCK_TILES) {
         int nt = T - t0 < BLOCK_TILES ? (int)(T - t0) : BLOCK_TILES;
+        real *vb = ws->v_kept ? ws->wino_v + t0 / BLOCK_TILES * 16 * a.vb_e : a.vb;
         if (nt < BLOCK_TILES)             /* the last block: its panels' unused columns 0 */
-            memset(a.vb, 0, sizeof(real) * 16 * (size_t)a.vb_e);
-        transform_tiles(s, x, t0, nt, panels, ws->wino_rows);
+            memset(vb, 0, sizeof(real) * 16 * (size_t)a.vb_e);
+        transform_tiles(s, x, t0, nt, (tile_layout){ vb, a.vb_e, GEMM_NR, (long)in_c * GEMM_NR, GEMM_NR },
+                        ws->wino_rows);
         for (int e = 0; e < 16; e++) {   /* M_blk[e] (out_c, nt) = U[e] (out_c, in_c) x V_blk[e] (in_c, nt) */
-            block_product bp = { a.pu + e * a.pu_e, a.vb + e * a.vb_e, a.mb + e * a.mb_e, out_c, in_c };
+            block_product bp = { a.pu + e * a.pu_e, vb + e * a.vb_e, a.mb + e * a.mb_e, out_c, in_c };
             gemm_callbacks cb = { u_panel, v_panel, m_tile, &bp };
             gemm_with_callbacks(out_c, nt, in_c, &cb);
         }
         output_transform_tiles(s, a.mb, a.mb_e, BLOCK_TILES, t0, nt, b, out);   /* Y = A^T M A per tile, + b */
     }
-}
-
-static void forward(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, output_target out,
-                    conv2d_batch_space *ws)
-{
-    ws->x = x;
-    ws->v_kept = !ws->inference;
-    transform_all_filters(s, w, ws->wino_u);
-    if (ws->inference)
-        forward_in_blocks(s, n, x, b, out, ws);
-    else
-        forward_whole(s, n, x, b, out, ws);
 }
 
 void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
@@ -838,6 +829,65 @@ static void add_bias_gradients(int n, int out_c, int P, const real *restrict dy,
     }
 }
 
+/* The backward's dU[e]^T = V[e] x dM[e]^T, for gemm_with_callbacks: the
+ * same sums in the same order as gemm's, V read where the forward kept it. */
+typedef struct {
+    const conv2d_shape *s;
+    const real *v;       /* V as the forward kept it (forward): block b's entry e at v + (b*16 + e)*vb_e */
+    long vb_e;
+    const real *dm;      /* dM[e] (out_c, T) */
+    long T;
+    real *du_t;          /* dU[e]^T (in_c, out_c) */
+    int e;
+} du_product;
+
+/* Rows i0 .. of V[e] (channels), terms p0 .. p0+kc-1 (tiles): each run of
+ * tiles inside one panel of GEMM_NR (the forward's layout) packed in turn. */
+static const real *v_rows_panel(void *ctx, int i0, int p0, int kc, real *buf)
+{
+    const du_product *d = ctx;
+    const int in_c = d->s->in_c, rows = in_c - i0 < GEMM_MR ? in_c - i0 : GEMM_MR;
+    for (int p = p0; p < p0 + kc;) {
+        int q = p % BLOCK_TILES, col = q % GEMM_NR, len = GEMM_NR - col < p0 + kc - p ? GEMM_NR - col : p0 + kc - p;
+        const real *from = d->v + ((long)(p / BLOCK_TILES) * 16 + d->e) * d->vb_e + (long)(q / GEMM_NR) * in_c * GEMM_NR
+                           + (long)i0 * GEMM_NR + col;
+        gemm_pack_a_rows(from, GEMM_NR, rows, len, buf + (long)(p - p0) * GEMM_MR);
+        p += len;
+    }
+    return buf;
+}
+
+/* Terms p0 .. of columns j0 .. of dM[e]^T: dM's rows j0 .. transposed. */
+static const real *dm_t_panel(void *ctx, int p0, int kc, int j0, real *buf)
+{
+    const du_product *d = ctx;
+    const int cols = d->s->out_c - j0 < GEMM_NR ? d->s->out_c - j0 : GEMM_NR;
+    const real *from = d->dm + (long)j0 * d->T + p0;          /* dM[e][j0][p0] */
+    if (cols == GEMM_NR) {
+        gemm_pack_b_t_rows(from, d->T, 0, kc, buf);
+        return buf;
+    }
+    for (int t = 0; t < kc; t++)                               /* the last channels, zeros past them */
+        for (int j = 0; j < GEMM_NR; j++)
+            buf[(long)t * GEMM_NR + j] = j < cols ? from[(long)j * d->T + t] : 0;
+    return buf;
+}
+
+/* The tile into dU[e]^T: the first block of terms written, later ones added (as gemm's beta = 1). */
+static void du_t_tile(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
+{
+    const du_product *d = ctx;
+    const int out_c = d->s->out_c, rows = d->s->in_c - i0 < GEMM_MR ? d->s->in_c - i0 : GEMM_MR;
+    const int cols = out_c - j0 < GEMM_NR ? out_c - j0 : GEMM_NR;
+    (void)kc;
+    for (int r = 0; r < rows; r++) {
+        real *to = d->du_t + (long)(i0 + r) * out_c + j0;
+        const real *from = tile + r * GEMM_NR;
+        for (int j = 0; j < cols; j++)
+            to[j] = p0 == 0 ? from[j] : to[j] + from[j];
+    }
+}
+
 void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
                              real *dx, conv2d_batch_space *ws)
 {
@@ -852,11 +902,11 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
         exit(1);
     }
     transform_all_gradients(s, n, dy, dm);
-    for (int e = 0; e < 16; e++)          /* dU[e]^T (in_c, out_c) = V[e] (in_c, T) x dM[e]^T (T, out_c): */
-        gemm(0, 1, in_c, out_c, (int)T, 1, v + e * v_e, (int)T, dm + e * m_e, (int)T, 0,   /* dU = dM V^T, */
-             du + e * u_e, out_c, NULL);  /* transposed: the GEMM's row-by-row copy is then of V (in_c rows,
-                                             fewer than dM's out_c in Doshi's conv3), dM's goes through its
-                                             vector transposes; the same sums in the same order */
+    for (int e = 0; e < 16; e++) {        /* dU[e]^T (in_c, out_c) = V[e] (in_c, T) x dM[e]^T (T, out_c): */
+        du_product d = { s, v, entry_stride((long)in_c * BLOCK_TILES), dm + e * m_e, T, du + e * u_e, e };
+        gemm_callbacks cb = { v_rows_panel, dm_t_panel, du_t_tile, &d };   /* dU = dM V^T, transposed: the */
+        gemm_with_callbacks(in_c, out_c, (int)T, &cb);  /* rows copied are V's (in_c of them, fewer than dM's */
+    }                                     /* out_c in Doshi's conv3), dM's go through vector transposes */
     add_filter_gradients(s, du, dw);      /* dW += G^T dU G */
     if (!dx)
         return;
