@@ -9,17 +9,32 @@ rng_t rng_seeded(uint64_t seed)
     return r;
 }
 
-uint64_t rng_next(rng_t *r)
+#define GOLDEN_GAMMA 0x9E3779B97F4A7C15ull          /* the state's step: 2^64 / the golden ratio, odd */
+
+/* splitmix64's output for a state: its bits mixed (two xor-shift-multiplies). */
+static inline uint64_t scramble(uint64_t z)
 {
-    uint64_t z = (r->state += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
 }
 
+uint64_t rng_next(rng_t *r)
+{
+    return scramble(r->state += GOLDEN_GAMMA);
+}
+
 double rng_uniform(rng_t *r)
 {
     return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); /* 2^-53 */
+}
+
+void rng_uniform_fill(rng_t *r, double *u, long n)
+{
+    const uint64_t start = r->state;
+    for (long i = 0; i < n; i++)                     /* rng_uniform of the (i+1)-th state from here */
+        u[i] = (double)(scramble(start + (uint64_t)(i + 1) * GOLDEN_GAMMA) >> 11) * (1.0 / 9007199254740992.0);
+    r->state = start + (uint64_t)n * GOLDEN_GAMMA;
 }
 
 double rng_uniform_range(rng_t *r, double lo, double hi)

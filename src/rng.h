@@ -18,6 +18,11 @@ rng_t rng_seeded(uint64_t seed);
 uint64_t rng_next(rng_t *r);
 /* Uniform in [0, 1), with 53 random bits. */
 double rng_uniform(rng_t *r);
+/* u (n) OVERWRITTEN with the next n draws of rng_uniform, in order: the
+ * same numbers as n calls, in one loop the vector unit can run (the state
+ * of splitmix64 moves by the same constant at every draw, so draw i needs
+ * none of the others). */
+void rng_uniform_fill(rng_t *r, double *u, long n);
 /* Uniform in [lo, hi). */
 double rng_uniform_range(rng_t *r, double lo, double hi);
 /* Standard normal N(0, 1), by the Box-Muller transform. */

@@ -27,6 +27,24 @@ static void test_uniform_range_and_mean(void)
     CHECK_NEAR(sum / 100000, 0.5, 0.005);
 }
 
+/* rng_uniform_fill gives the draws rng_uniform would, in order, and leaves
+ * the state where those calls would: a block of 1000 then single draws. */
+static void test_uniform_fill_same_as_calls(void)
+{
+    rng_t a = rng_seeded(7), b = rng_seeded(7);
+    double u[1000];
+    rng_uniform(&a);
+    rng_uniform(&b);
+    rng_uniform_fill(&a, u, 1000);
+    int same = 1;
+    for (int i = 0; i < 1000; i++)
+        same &= u[i] == rng_uniform(&b);
+    CHECK(same);
+    CHECK(rng_next(&a) == rng_next(&b));
+    rng_uniform_fill(&a, u, 0);                     /* nothing drawn */
+    CHECK(rng_next(&a) == rng_next(&b));
+}
+
 static void test_normal_moments(void)
 {
     rng_t r = rng_seeded(2);
@@ -84,6 +102,7 @@ int main(void)
 {
     RUN_TEST(test_golden_values);
     RUN_TEST(test_uniform_range_and_mean);
+    RUN_TEST(test_uniform_fill_same_as_calls);
     RUN_TEST(test_normal_moments);
     RUN_TEST(test_below_and_shuffle);
     RUN_TEST(test_he_and_xavier_scales);
