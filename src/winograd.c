@@ -795,6 +795,7 @@ static void input_transform_t_run(const real *dv, long stride_e, int tx0, int tx
 static void scatter_block(const conv2d_shape *s, const real *dv, long dv_e, long t0, int nt, real *dx, real *rows)
 {
     const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
+    const int x_lo = s->pad_left, x_hi = s->pad_left + s->in_w < width ? s->pad_left + s->in_w : width;
     const long tiles = (long)th * tw;
     for (int ci = 0; ci < s->in_c; ci++)
         for (long t = t0; t < t0 + nt;) {            /* a run of tiles of one tile row */
@@ -814,11 +815,8 @@ static void scatter_block(const conv2d_shape *s, const real *dv, long dv_e, long
                     continue;
                 const real *a = acc + i * width;
                 real *row = dxc + iy * s->in_w;
-                for (int x = 0; x < width; x++) {
-                    int ix = x - s->pad_left;
-                    if (ix >= 0 && ix < s->in_w)
-                        row[ix] += a[x];
-                }
+                for (int x = x_lo; x < x_hi; x++)    /* column x: input column x - pad_left */
+                    row[x - s->pad_left] += a[x];
             }
         }
 }
