@@ -117,10 +117,13 @@ typedef struct {
     int training;                  /* 1: dropout drops, batchnorm uses the batch's statistics */
     uint64_t seed;                 /* dropout's masks: dropout_seed(seed, step, layer, image) */
     long step;                     /* the trainer counts its steps here                     */
-    int fuse_pool;                 /* 1: a convolution on the wide path followed by a 2x2 max
-                                      pool runs as one pass (conv_wide.h), and the convolution's
-                                      own output is not kept (b->out of that layer is stale):
-                                      the same numbers, faster; 0 (the default) keeps every layer's */
+    int fuse_pool;                 /* 1: a convolution on the wide or Winograd path followed by a
+                                      2x2 max pool, or by a ReLU and then one, runs as one pass
+                                      (conv_wide.h, winograd.h; the ReLU after the pool), and the
+                                      outputs of the layers before the pool are not kept (their
+                                      b->out is stale): the same numbers, faster (argmax may name
+                                      another pixel of a window all <= 0, whose gradient is 0);
+                                      0 (the default) keeps every layer's */
 } sequential_model;
 
 /* One shard's working memory for up to `capacity` images. */

@@ -361,13 +361,12 @@ static void add_filter_gradients(const conv2d_shape *s, const real *restrict du_
 }
 
 /* The input transform and its transpose (the scatter into dX) below work on
- * a row of tiles at a time: the tw tiles of tile row ty of one channel of
- * one image, whose 4x4 input tiles overlap by 2 columns and read the 4
- * input rows 2*ty - pad_top .. + 3. (The output transform and its transpose
- * work on blocks of a plane's tiles: TILE_BLOCK below.) Their entries e sit
- * stride_e apart (V[e], M[e]) and their tiles side by side, so each loop
- * below walks 16 arrays in step; channels outermost and images next, so
- * every V[e][ci] and M[e][co] is walked from start to end once. */
+ * runs of a row of tiles: tiles of tile row ty of one channel of one image,
+ * whose 4x4 input tiles overlap by 2 columns and read the 4 input rows
+ * 2*ty - pad_top .. + 3. (The output transform and its transpose work on
+ * TILE_BLOCK tiles side by side.) Their entries e sit stride_e apart (V[e],
+ * M[e]) and their tiles side by side, so each loop below walks 16 arrays in
+ * step. */
 
 /* The 4 input rows of tile row ty of channel xc (in_h, in_w), zero-padded:
  * rows (4, width), width = 2*tw + 2, column x holding input column x - pad_left. */
@@ -547,26 +546,31 @@ static void output_transform_tiles(const conv2d_shape *s, const real *m, long m_
         }
 }
 
-/* ---------------------------------------------------------------- the forward, a block of tiles at a time
+/* ---------------------------------------------------------------- a block of tiles at a time
  *
  * Written whole, V and M are far larger than a core's cache (for Doshi's
  * conv3 and 32 images, 6.5 and 13 MB against a 2 MB level-2 cache): the
- * transforms would write them to memory and the GEMMs read them back, and
- * on two cores the two threads then wait on memory together. So the
- * forward runs BLOCK_TILES tiles at a time, each block's V and M small
- * enough to stay in the cache from the transform that writes them to the
- * product or transform that reads them:
+ * transforms would write them to memory and the GEMMs read them back. So
+ * the engine runs BLOCK_TILES tiles at a time, each block's arrays small
+ * enough to stay in the cache from the step that writes them to the step
+ * that reads them:
  *
- *     U[e] packed once (gemm_pack_a_all), for every block:
- *     V_blk[e] (in_c, BLOCK_TILES)     = the block's input tiles transformed,
- *                                        written straight in the GEMM's panels of B
- *     M_blk[e] (out_c, BLOCK_TILES)    = U[e] x V_blk[e]       (gemm_with_callbacks)
- *     Y                                = A^T M_blk A per tile, + b
+ *   forward:   U[e] packed once (gemm_pack_a_all), then for every block
+ *     V_blk[e] (in_c, BLOCK_TILES)   = the block's input tiles transformed,
+ *                                      written straight in the GEMM's panels of B
+ *     M_blk[e] (out_c, BLOCK_TILES)  = U[e] x V_blk[e]       (gemm_with_callbacks)
+ *     Y (or its 2x2 max pool)        = A^T M_blk A per tile, + b
+ *   backward:  U[e]^T packed once, then for every block
+ *     dM_blk[e] (out_c, BLOCK_TILES) = A dY A^T per tile, in the panels of B
+ *     dV_blk[e] (in_c, BLOCK_TILES)  = U[e]^T x dM_blk[e]
+ *     dX                            += B dV_blk B^T per tile
+ *   and at the end dU[e]^T = V[e] x dM[e]^T over all the tiles, reading the
+ *   blocks the forward (V) and the backward (dM) kept.
  *
- * Every entry of M is the same sum in the same order as one GEMM over all
- * the tiles gives (the micro-kernel's, over in_c in blocks of GEMM_KC): the
- * same numbers. The backward transforms the input tiles again (all of V,
- * which its dU product reads whole). */
+ * Every entry of M, dV and dU is the same sum in the same order as one
+ * GEMM over all the tiles gives (the micro-kernel's, in blocks of GEMM_KC
+ * terms), and dX gets its tiles' numbers in the same order (scatter_block):
+ * the same numbers as with V, M, dM and dV whole. */
 #define BLOCK_TILES WINOGRAD_BLOCK_TILES
 
 /* The block's three arrays in ws->wino_block, aligned to a cache line, and their entry strides. */
