@@ -153,7 +153,8 @@ const char *conv_path_name(conv_path path);   /* "im2col", "implicit", "winograd
 typedef struct {
     int capacity;
     conv_path path;
-    int inference; /* 1: no backward follows the forward (winograd: V is not kept); set by the caller, 0 after alloc */
+    int inference; /* 1: a backward is not expected after the forward (winograd: V is not kept, and a
+                      backward would transform X again); set by the caller, 0 after alloc */
     int v_kept;    /* winograd: 1 when the last forward kept V for the backward */
     const real *x; /* the forward's input X (n, in_c, in_h, in_w), read again by the backward (implicit, winograd) */
     real *cols;    /* im2col: (in_c*k_h*k_w, n*out_h*out_w), the forward's im2col, kept for the backward */

@@ -937,13 +937,18 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
     require_supported(s, "winograd_backward_batch");
     const int in_c = s->in_c, out_c = s->out_c, P = s->out_h * s->out_w;
     const long T = (long)n * tile_rows(s) * tile_cols(s), u_e = entry_stride((long)out_c * in_c);
-    const long dm_e = entry_stride((long)out_c * BLOCK_TILES);
+    const long dm_e = entry_stride((long)out_c * BLOCK_TILES), vb_e = entry_stride((long)in_c * BLOCK_TILES);
     real *u = ws->wino_u, *du = ws->wino_u + 16 * u_e;
     block_arrays a = block_arrays_of(s, ws->wino_block);
-    if (!ws->v_kept) {
-        fprintf(stderr, "winograd_backward_batch: the forward ran for inference only and kept no V\n");
-        exit(1);
-    }
+    if (!ws->v_kept)                      /* the forward ran for inference: V again, from X (still there) */
+        for (long t0 = 0; t0 < T; t0 += BLOCK_TILES) {
+            int nt = T - t0 < BLOCK_TILES ? (int)(T - t0) : BLOCK_TILES;
+            real *vb = ws->wino_v + t0 / BLOCK_TILES * 16 * vb_e;
+            if (nt < BLOCK_TILES)
+                memset(vb, 0, sizeof(real) * 16 * (size_t)vb_e);
+            transform_tiles(s, ws->x, t0, nt, (tile_layout){ vb, vb_e, GEMM_NR, (long)in_c * GEMM_NR, GEMM_NR },
+                            ws->wino_rows);
+        }
     add_bias_gradients(n, out_c, P, dy, db);
     if (dx) {
         transform_all_filters(s, w, u);   /* U again: the weights, not what the forward left */
@@ -962,7 +967,7 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
         scatter_block(s, a.mb, a.mb_e, t0, nt, dx, ws->wino_rows);
     }
     for (int e = 0; e < 16; e++) {        /* dU[e]^T (in_c, out_c) = V[e] (in_c, T) x dM[e]^T (T, out_c): */
-        du_product d = { s, ws->wino_v, ws->wino_m, entry_stride((long)in_c * BLOCK_TILES), dm_e, du + e * u_e, e };
+        du_product d = { s, ws->wino_v, ws->wino_m, vb_e, dm_e, du + e * u_e, e };
         gemm_callbacks cb = { v_rows_panel, dm_t_panel, du_t_tile, &d };   /* dU = dM V^T, transposed: the */
         gemm_with_callbacks(in_c, out_c, (int)T, &cb);  /* rows copied are V's (in_c of them, fewer than dM's */
     }                                     /* out_c in Doshi's conv3), dM's go through vector transposes */

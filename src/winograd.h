@@ -95,8 +95,8 @@ void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, i
 double winograd_batch_space_bytes(const conv2d_shape *s, int capacity);
 
 /* As conv2d_forward_batch: X (n, in_c, in_h, in_w) -> Y (n, out_c, out_h, out_w), OVERWRITTEN;
- * keeps V in ws and a pointer to X for the backward, unless ws->inference is set (then
- * nothing is kept, and a backward after it exits with a message). */
+ * keeps V in ws and a pointer to X for the backward, unless ws->inference is set (then only
+ * the pointer: a backward after it transforms X's tiles again, so X must still be there). */
 void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
                             conv2d_batch_space *ws);
 
@@ -112,8 +112,7 @@ int winograd_pool_supported(const conv2d_shape *s, const pool2d_shape *p);
 void winograd_forward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, int n, const real *x, const real *w,
                                  const real *b, real *y, int *argmax, conv2d_batch_space *ws);
 
-/* As conv2d_backward_batch: dW, db ADDED to; dX OVERWRITTEN (NULL to skip). Needs the V
- * of a forward for training (ws->inference 0) of the same images. */
+/* As conv2d_backward_batch: dW, db ADDED to; dX OVERWRITTEN (NULL to skip). */
 void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
                              real *dx, conv2d_batch_space *ws);
 

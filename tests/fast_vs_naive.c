@@ -580,9 +580,11 @@ static void test_conv_pool_one_pass_same_bits(void)
     check_conv_pool(2, 2, 12, 12, 3, 5, 2);     /* 5x5 */
 }
 
-/* Winograd's forward for inference (a block of tiles at a time, nothing
- * kept) and its forward with the 2x2 max pool in one pass, in both modes:
- * the same bits as the forward for training and maxpool2d_forward_batch. */
+/* Winograd's forward for inference (nothing kept for the backward) and its
+ * forward with the 2x2 max pool in one pass, in both modes: the same bits as
+ * the forward for training and maxpool2d_forward_batch; and a backward after
+ * a forward for inference (which transforms X's tiles again) the same as
+ * after one for training. */
 static void check_winograd_forwards(int n, int in_c, int h, int w, int out_c, int pad)
 {
     conv2d_shape s;
@@ -597,10 +599,25 @@ static void check_winograd_forwards(int n, int in_c, int h, int w, int out_c, in
              out_c, pad);
     printf("%s\n", what);
     conv2d_batch_space_alloc_path(&ws, &s, n, CONV_WINOGRAD);
-    winograd_forward_batch(&s, n, x, wt, b, y_ref, &ws);                 /* for training: V and M whole */
-    ws.inference = 1;
-    winograd_forward_batch(&s, n, x, wt, b, y, &ws);
+    real *dy = random_tensor(&rng, n * out), *dx[2], *dw[2], *db[2];
+    for (int mode = 1; mode >= 0; mode--) {           /* a backward after either forward: the same gradients */
+        conv2d_batch_space fresh;                     /* (its own space: no V left by the other) */
+        conv2d_batch_space_alloc_path(&fresh, &s, n, CONV_WINOGRAD);
+        dx[mode] = tensor_alloc((size_t)(n * in), "dX");
+        dw[mode] = tensor_alloc((size_t)nw, "dW");
+        db[mode] = tensor_alloc((size_t)out_c, "db");
+        fresh.inference = mode;
+        winograd_forward_batch(&s, n, x, wt, b, mode ? y : y_ref, &fresh);
+        winograd_backward_batch(&s, n, wt, dy, dw[mode], db[mode], dx[mode], &fresh);
+        conv2d_batch_space_free(&fresh);
+    }
     same_bits(what, y, y_ref, sizeof(real) * (size_t)(n * out));
+    same_bits("  a backward after it (V transformed again): dX", dx[1], dx[0], sizeof(real) * (size_t)(n * in));
+    same_bits("  dW", dw[1], dw[0], sizeof(real) * (size_t)nw);
+    for (int mode = 0; mode < 2; mode++) {
+        free(dx[mode]); free(dw[mode]); free(db[mode]);
+    }
+    free(dy);
     if (pool2d_setup(&p, out_c, s.out_h, s.out_w, 2, 2) == 0 && winograd_pool_supported(&s, &p)) {
         long pooled = n * pool2d_output_count(&p);
         real *z_ref = tensor_alloc((size_t)pooled, "pooled ref"), *z = tensor_alloc((size_t)pooled, "pooled");
