@@ -163,12 +163,12 @@ typedef struct {
                         while dW's product runs, dW^T (in_c*k_h*k_w, out_c) */
     struct conv_tap *tap_table;  /* implicit: each row of im2col's matrix, where it reads X (conv.c) */
     real *wino_u;  /* winograd: transformed filters U (16, out_c, in_c), then their gradient dU^T (16, in_c, out_c) */
-    real *wino_v;  /* winograd: transformed input tiles V, by blocks of tiles (winograd.h), kept for
-                      the backward (not written by a forward with `inference` set) */
-    real *wino_m;  /* winograd: dM in the backward, by blocks of tiles (the 16 arrays of a block each
-                      a cache line more than their size apart: winograd.c, entry_stride) */
-    real *wino_rows;  /* winograd: scratch for rows of tiles */
-    real *wino_block; /* winograd: U (or U^T) packed, one block of tiles' V and M (or dV) (winograd.c) */
+    real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward
+                      (not written by a forward with `inference` set) */
+    real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward (the 16 arrays of
+                      each a cache line more than their size apart: winograd.c, entry_stride) */
+    real *wino_rows;  /* winograd: scratch for one row of tiles */
+    real *wino_block; /* winograd: the forward for inference's U packed, one block of tiles' V and M */
     struct conv_wide_space *wide;  /* wide: padded images, packed weights (conv_wide.c) */
 } conv2d_batch_space;
 

@@ -230,41 +230,22 @@ static long entry_stride(long size)
 
 static double block_space_reals(const conv2d_shape *s);   /* the forward's block arrays (below) */
 
-/* Tiles for `capacity` images, in whole blocks of WINOGRAD_BLOCK_TILES (the forward's). */
-static long blocks_for(const conv2d_shape *s, int capacity)
-{
-    long tiles = (long)capacity * tile_rows(s) * tile_cols(s);
-    return (tiles + WINOGRAD_BLOCK_TILES - 1) / WINOGRAD_BLOCK_TILES;
-}
-
-/* The scratch of the transforms: a row of tiles (4 input rows and their
- * combination), or the backward's sums of a tile row left unfinished at
- * the end of a block, one (4, width) per channel. */
-static long rows_reals(const conv2d_shape *s)
-{
-    long width = 2 * tile_cols(s) + 2;
-    return (s->in_c > 2 ? s->in_c : 2) * 4 * width;
-}
-
 double winograd_batch_space_bytes(const conv2d_shape *s, int capacity)
 {
-    const long blocks = blocks_for(s, capacity);
-    return (2.0 * 16 * entry_stride((long)s->out_c * s->in_c)                     /* U, dU */
-            + blocks * 16.0 * (entry_stride((long)s->in_c * WINOGRAD_BLOCK_TILES)   /* V, dM: kept by blocks */
-                               + entry_stride((long)s->out_c * WINOGRAD_BLOCK_TILES))
-            + rows_reals(s) + block_space_reals(s)) * sizeof(real);
+    long tiles = (long)capacity * tile_rows(s) * tile_cols(s);
+    return (2.0 * 16 * entry_stride((long)s->out_c * s->in_c) + 16.0 * entry_stride(s->in_c * tiles)
+            + 16.0 * entry_stride(s->out_c * tiles) + 8.0 * (2 * tile_cols(s) + 2) + block_space_reals(s))
+           * sizeof(real);
 }
 
 void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity)
 {
     require_supported(s, "winograd_batch_space_alloc");
-    const size_t blocks = (size_t)blocks_for(s, capacity);
+    long tiles = (long)capacity * tile_rows(s) * tile_cols(s);
     ws->wino_u = tensor_alloc(2 * 16 * (size_t)entry_stride((long)s->out_c * s->in_c), "winograd: U and dU");
-    ws->wino_v = tensor_alloc(blocks * 16 * (size_t)entry_stride((long)s->in_c * WINOGRAD_BLOCK_TILES),
-                              "winograd: V, by blocks of tiles");
-    ws->wino_m = tensor_alloc(blocks * 16 * (size_t)entry_stride((long)s->out_c * WINOGRAD_BLOCK_TILES),
-                              "winograd: dM, by blocks of tiles");
-    ws->wino_rows = tensor_alloc((size_t)rows_reals(s), "winograd: rows of tiles");
+    ws->wino_v = tensor_alloc(16 * (size_t)entry_stride(s->in_c * tiles), "winograd: V");
+    ws->wino_m = tensor_alloc(16 * (size_t)entry_stride(s->out_c * tiles), "winograd: M");
+    ws->wino_rows = tensor_alloc(8 * (2 * (size_t)tile_cols(s) + 2), "winograd: a row of tiles");
     ws->wino_block = tensor_alloc((size_t)block_space_reals(s), "winograd: U packed, a block's V and M");
 }
 
@@ -361,12 +342,13 @@ static void add_filter_gradients(const conv2d_shape *s, const real *restrict du_
 }
 
 /* The input transform and its transpose (the scatter into dX) below work on
- * runs of a row of tiles: tiles of tile row ty of one channel of one image,
- * whose 4x4 input tiles overlap by 2 columns and read the 4 input rows
- * 2*ty - pad_top .. + 3. (The output transform and its transpose work on
- * TILE_BLOCK tiles side by side.) Their entries e sit stride_e apart (V[e],
- * M[e]) and their tiles side by side, so each loop below walks 16 arrays in
- * step. */
+ * a row of tiles at a time: the tw tiles of tile row ty of one channel of
+ * one image, whose 4x4 input tiles overlap by 2 columns and read the 4
+ * input rows 2*ty - pad_top .. + 3. (The output transform and its transpose
+ * work on blocks of a plane's tiles: TILE_BLOCK below.) Their entries e sit
+ * stride_e apart (V[e], M[e]) and their tiles side by side, so each loop
+ * below walks 16 arrays in step; channels outermost and images next, so
+ * every V[e][ci] and M[e][co] is walked from start to end once. */
 
 /* The 4 input rows of tile row ty of channel xc (in_h, in_w), zero-padded:
  * rows (4, width), width = 2*tw + 2, column x holding input column x - pad_left. */
@@ -546,49 +528,44 @@ static void output_transform_tiles(const conv2d_shape *s, const real *m, long m_
         }
 }
 
-/* ---------------------------------------------------------------- a block of tiles at a time
+/* ---------------------------------------------------------------- the forward for inference, a block of tiles at a time
  *
  * Written whole, V and M are far larger than a core's cache (for Doshi's
  * conv3 and 32 images, 6.5 and 13 MB against a 2 MB level-2 cache): the
- * transforms would write them to memory and the GEMMs read them back. So
- * the engine runs BLOCK_TILES tiles at a time, each block's arrays small
- * enough to stay in the cache from the step that writes them to the step
- * that reads them:
+ * transforms write them to memory and the GEMMs read them back. A forward
+ * that no backward follows needs neither afterwards, so it runs
+ * BLOCK_TILES tiles at a time, each block's V and M small enough to stay
+ * in the cache from the transform that writes them to the product or
+ * transform that reads them:
  *
- *   forward:   U[e] packed once (gemm_pack_a_all), then for every block
- *     V_blk[e] (in_c, BLOCK_TILES)   = the block's input tiles transformed,
- *                                      written straight in the GEMM's panels of B
- *     M_blk[e] (out_c, BLOCK_TILES)  = U[e] x V_blk[e]       (gemm_with_callbacks)
- *     Y (or its 2x2 max pool)        = A^T M_blk A per tile, + b
- *   backward:  U[e]^T packed once, then for every block
- *     dM_blk[e] (out_c, BLOCK_TILES) = A dY A^T per tile, in the panels of B
- *     dV_blk[e] (in_c, BLOCK_TILES)  = U[e]^T x dM_blk[e]
- *     dX                            += B dV_blk B^T per tile
- *   and at the end dU[e]^T = V[e] x dM[e]^T over all the tiles, reading the
- *   blocks the forward (V) and the backward (dM) kept.
+ *     U[e] packed once (gemm_pack_a_all), for every block:
+ *     V_blk[e] (in_c, BLOCK_TILES)     = the block's input tiles transformed,
+ *                                        written straight in the GEMM's panels of B
+ *     M_blk[e] (out_c, BLOCK_TILES)    = U[e] x V_blk[e]       (gemm_with_callbacks)
+ *     Y                                = A^T M_blk A per tile, + b
  *
- * Every entry of M, dV and dU is the same sum in the same order as one
- * GEMM over all the tiles gives (the micro-kernel's, in blocks of GEMM_KC
- * terms), and dX gets its tiles' numbers in the same order (scatter_block):
- * the same numbers as with V, M, dM and dV whole. */
+ * Every entry of M is the same sum in the same order as one GEMM over all
+ * the tiles gives (the micro-kernel's, over in_c in blocks of GEMM_KC): the
+ * same numbers. For training the forward keeps V whole (the backward's dU
+ * product sums over all the tiles): forward_whole. The same by blocks with
+ * each block's V kept, and a backward by blocks (dM kept, dV a block at a
+ * time), ran slower on Doshi's conv3 (notes 17), so the backward and the
+ * forward before it work on whole arrays. */
 #define BLOCK_TILES WINOGRAD_BLOCK_TILES
 
 /* The block's three arrays in ws->wino_block, aligned to a cache line, and their entry strides. */
 typedef struct {
-    real *pu, *vb, *mb;  /* U[e] packed (gemm_pack_a_all; the backward: U[e]^T), V_blk[e] in panels,
-                            M_blk[e] (out_c, BLOCK_TILES) (the backward: dV_blk[e] (in_c, BLOCK_TILES)) */
+    real *pu, *vb, *mb;  /* U[e] packed (gemm_pack_a_all), V_blk[e] in panels, M_blk[e] (out_c, BLOCK_TILES) */
     long pu_e, vb_e, mb_e;
 } block_arrays;
-
-static long larger(long a, long b) { return a > b ? a : b; }
 
 static block_arrays block_arrays_of(const conv2d_shape *s, real *space)
 {
     const long line = 64 / (long)sizeof(real);
     block_arrays a;
-    a.pu_e = entry_stride(larger(gemm_packed_a_count(s->out_c, s->in_c), gemm_packed_a_count(s->in_c, s->out_c)));
+    a.pu_e = entry_stride(gemm_packed_a_count(s->out_c, s->in_c));
     a.vb_e = entry_stride((long)s->in_c * BLOCK_TILES);
-    a.mb_e = entry_stride(larger(s->out_c, s->in_c) * BLOCK_TILES);
+    a.mb_e = entry_stride((long)s->out_c * BLOCK_TILES);
     a.pu = space + (line - (long)(((uintptr_t)space / sizeof(real)) % line)) % line;
     a.vb = a.pu + 16 * a.pu_e;
     a.mb = a.vb + 16 * a.vb_e;
@@ -597,89 +574,96 @@ static block_arrays block_arrays_of(const conv2d_shape *s, real *space)
 
 static double block_space_reals(const conv2d_shape *s)
 {
-    return 16.0 * (entry_stride(larger(gemm_packed_a_count(s->out_c, s->in_c), gemm_packed_a_count(s->in_c, s->out_c)))
-                   + entry_stride((long)s->in_c * BLOCK_TILES) + entry_stride(larger(s->out_c, s->in_c) * BLOCK_TILES))
-           + 64 / sizeof(real);
+    return 16.0 * (entry_stride(gemm_packed_a_count(s->out_c, s->in_c)) + entry_stride((long)s->in_c * BLOCK_TILES)
+                   + entry_stride((long)s->out_c * BLOCK_TILES)) + 64 / sizeof(real);
 }
 
-/* One of the 16 products of a block, for gemm_with_callbacks: C (m, nt) =
- * A (m, k) x B (k, nt), A packed once (gemm_pack_a_all), B the block's
- * panels of GEMM_NR tiles ((k, GEMM_NR) each, side by side), C's rows
- * BLOCK_TILES apart. The forward's M_blk[e] = U[e] x V_blk[e] (m = out_c,
- * k = in_c); the backward's dV_blk[e] = U[e]^T x dM_blk[e] (m = in_c, k = out_c). */
+/* One of the 16 products of a block, M_blk[e] = U[e] x V_blk[e], for gemm_with_callbacks. */
 typedef struct {
-    const real *pa, *b;
-    real *c;
-    int m, k;
+    const real *pu, *vb;  /* U[e] packed, V_blk[e] */
+    real *mb;             /* M_blk[e] (out_c, BLOCK_TILES) */
+    int out_c, in_c;
 } block_product;
 
-static const real *a_packed_panel(void *ctx, int i0, int p0, int kc, real *buf)
+static const real *u_panel(void *ctx, int i0, int p0, int kc, real *buf)
 {
     const block_product *bp = ctx;
     (void)kc, (void)buf;
-    return gemm_packed_a_panel(bp->pa, bp->m, bp->k, i0, p0);
+    return gemm_packed_a_panel(bp->pu, bp->out_c, bp->in_c, i0, p0);
 }
 
-static const real *b_block_panel(void *ctx, int p0, int kc, int j0, real *buf)
+static const real *v_panel(void *ctx, int p0, int kc, int j0, real *buf)
 {
     const block_product *bp = ctx;
     (void)kc, (void)buf;
-    return bp->b + (long)(j0 / GEMM_NR) * bp->k * GEMM_NR + (long)p0 * GEMM_NR;
+    return bp->vb + (long)(j0 / GEMM_NR) * bp->in_c * GEMM_NR + (long)p0 * GEMM_NR;
 }
 
-/* The tile's rows into C: the first block of terms written, later ones added (as gemm's beta = 1). */
-static void c_block_tile(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
+/* The tile's rows into M_blk: the first block of terms written, later ones added (as gemm's beta = 1). */
+static void m_tile(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
 {
     const block_product *bp = ctx;
-    int rows = bp->m - i0 < GEMM_MR ? bp->m - i0 : GEMM_MR;
+    int rows = bp->out_c - i0 < GEMM_MR ? bp->out_c - i0 : GEMM_MR;
     (void)kc;
     for (int i = 0; i < rows; i++) {
-        real *c = bp->c + (long)(i0 + i) * BLOCK_TILES + j0;
+        real *m = bp->mb + (long)(i0 + i) * BLOCK_TILES + j0;
         const real *t = tile + i * GEMM_NR;
         if (p0 == 0)
-            memcpy(c, t, sizeof(real) * GEMM_NR);
+            memcpy(m, t, sizeof(real) * GEMM_NR);
         else
             for (int j = 0; j < GEMM_NR; j++)
-                c[j] += t[j];
+                m[j] += t[j];
     }
 }
 
-/* The 16 products of a block (A packed: 16 arrays pa_e apart; B, C: b_e, c_e). */
-static void block_products(const real *pa, long pa_e, const real *b, long b_e, real *c, long c_e, int m, int k, int nt)
+/* The forward for training: V and M whole (the backward reads V), one GEMM per entry. */
+static void forward_whole(const conv2d_shape *s, int n, const real *x, const real *b, output_target out,
+                          conv2d_batch_space *ws)
 {
-    for (int e = 0; e < 16; e++) {
-        block_product bp = { pa + e * pa_e, b + e * b_e, c + e * c_e, m, k };
-        gemm_callbacks cb = { a_packed_panel, b_block_panel, c_block_tile, &bp };
-        gemm_with_callbacks(m, nt, k, &cb);
-    }
+    const int in_c = s->in_c, out_c = s->out_c;
+    const long T = (long)n * tile_rows(s) * tile_cols(s);
+    const long u_e = entry_stride((long)out_c * in_c), v_e = entry_stride(in_c * T), m_e = entry_stride(out_c * T);
+    transform_tiles(s, x, 0, T, (tile_layout){ ws->wino_v, v_e, T, 0, T }, ws->wino_rows);
+    for (int e = 0; e < 16; e++)          /* M[e] (out_c, T) = U[e] (out_c, in_c) x V[e] (in_c, T) */
+        gemm(0, 0, out_c, (int)T, in_c, 1, ws->wino_u + e * u_e, in_c,
+             ws->wino_v + e * v_e, (int)T, 0, ws->wino_m + e * m_e, (int)T, NULL);
+    output_transform_tiles(s, ws->wino_m, m_e, T, 0, T, b, out);   /* Y = A^T M A per tile, + b */
 }
 
-/* The forward, BLOCK_TILES tiles at a time. For training (ws->inference 0)
- * each block's V_blk is kept, block b's 16 arrays at ws->wino_v + b*16*vb_e
- * (the backward's dU product reads them there); for inference one block's
- * room is used again and again. */
-static void forward(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, output_target out,
-                    conv2d_batch_space *ws)
+/* The forward for inference: BLOCK_TILES tiles at a time, nothing kept. */
+static void forward_in_blocks(const conv2d_shape *s, int n, const real *x, const real *b, output_target out,
+                              conv2d_batch_space *ws)
 {
     const int in_c = s->in_c, out_c = s->out_c;
     const long T = (long)n * tile_rows(s) * tile_cols(s), u_e = entry_stride((long)out_c * in_c);
     block_arrays a = block_arrays_of(s, ws->wino_block);
-    ws->x = x;
-    ws->v_kept = !ws->inference;
-    transform_all_filters(s, w, ws->wino_u);
+    tile_layout panels = { a.vb, a.vb_e, GEMM_NR, (long)in_c * GEMM_NR, GEMM_NR };
     for (int e = 0; e < 16; e++)          /* U[e] (out_c, in_c) in the GEMM's panels, once for every block */
         gemm_pack_a_all(0, out_c, in_c, ws->wino_u + e * u_e, in_c, a.pu + e * a.pu_e);
     for (long t0 = 0; t0 < T; t0 += BLOCK_TILES) {
         int nt = T - t0 < BLOCK_TILES ? (int)(T - t0) : BLOCK_TILES;
-        real *vb = ws->v_kept ? ws->wino_v + t0 / BLOCK_TILES * 16 * a.vb_e : a.vb;
         if (nt < BLOCK_TILES)             /* the last block: its panels' unused columns 0 */
-            memset(vb, 0, sizeof(real) * 16 * (size_t)a.vb_e);
-        transform_tiles(s, x, t0, nt, (tile_layout){ vb, a.vb_e, GEMM_NR, (long)in_c * GEMM_NR, GEMM_NR },
-                        ws->wino_rows);
-        /* M_blk[e] (out_c, nt) = U[e] (out_c, in_c) x V_blk[e] (in_c, nt) */
-        block_products(a.pu, a.pu_e, vb, a.vb_e, a.mb, a.mb_e, out_c, in_c, nt);
+            memset(a.vb, 0, sizeof(real) * 16 * (size_t)a.vb_e);
+        transform_tiles(s, x, t0, nt, panels, ws->wino_rows);
+        for (int e = 0; e < 16; e++) {   /* M_blk[e] (out_c, nt) = U[e] (out_c, in_c) x V_blk[e] (in_c, nt) */
+            block_product bp = { a.pu + e * a.pu_e, a.vb + e * a.vb_e, a.mb + e * a.mb_e, out_c, in_c };
+            gemm_callbacks cb = { u_panel, v_panel, m_tile, &bp };
+            gemm_with_callbacks(out_c, nt, in_c, &cb);
+        }
         output_transform_tiles(s, a.mb, a.mb_e, BLOCK_TILES, t0, nt, b, out);   /* Y = A^T M A per tile, + b */
     }
+}
+
+static void forward(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, output_target out,
+                    conv2d_batch_space *ws)
+{
+    ws->x = x;
+    ws->v_kept = !ws->inference;
+    transform_all_filters(s, w, ws->wino_u);
+    if (ws->inference)
+        forward_in_blocks(s, n, x, b, out, ws);
+    else
+        forward_whole(s, n, x, b, out, ws);
 }
 
 void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const real *w, const real *b, real *y,
@@ -728,51 +712,49 @@ static void output_transform_t_block(const real *restrict g, int nt, real *restr
     }
 }
 
-/* dM_blk = A dY A^T for the nt tiles t0 .. of the n images (dY 0 where a
- * tile overhangs), in the block's panels of GEMM_NR tiles: entry e of tile
- * t0+q of channel co at dm[e*dm_e + (q/NR)*out_c*NR + co*NR + q%NR], zeros past nt. */
-static void transform_block_gradients(const conv2d_shape *s, const real *dy, long t0, int nt, real *dm, long dm_e)
+/* dM[e] of every tile of one channel of one image: dy (out_h, out_w), 0 where
+ * a tile overhangs; entry e of the plane's tile t to dm[e * stride_e + t]. */
+static void output_transform_t_plane(const conv2d_shape *s, const real *dy, real *dm, long stride_e)
 {
-    const int th = tile_rows(s), tw = tile_cols(s), w = s->out_w;
-    const long tiles = (long)th * tw, P = (long)s->out_h * w;
-    real g[4 * TILE_BLOCK];                          /* (4, TILE_BLOCK): each tile's 4 numbers of dY */
-    if (nt < BLOCK_TILES)
-        memset(dm, 0, sizeof(real) * 16 * (size_t)dm_e);
-    for (int co = 0; co < s->out_c; co++)
-        for (int q0 = 0; q0 < nt; q0 += GEMM_NR) {   /* one panel (GEMM_NR <= TILE_BLOCK tiles) */
-            int k = nt - q0 < GEMM_NR ? nt - q0 : GEMM_NR;
-            long t = t0 + q0;
-            int img = (int)(t / tiles), ty = (int)(t % tiles) / tw, tx = (int)(t % tiles) % tw;
-            for (int q = 0; q < k; q++) {
-                int oy = 2 * ty, ox = 2 * tx;
-                const real *d0 = dy + ((long)img * s->out_c + co) * P + oy * w + ox;
-                int whole_row = ox + 1 < w, second_row = oy + 1 < s->out_h;
-                g[q] = d0[0];
-                g[TILE_BLOCK + q] = whole_row ? d0[1] : 0;
-                g[2 * TILE_BLOCK + q] = second_row ? d0[w] : 0;
-                g[3 * TILE_BLOCK + q] = second_row && whole_row ? d0[w + 1] : 0;
-                if (++tx == tw) {
-                    tx = 0;
-                    if (++ty == th) {
-                        ty = 0;
-                        img++;
-                    }
-                }
-            }
-            output_transform_t_block(g, k, dm + (long)q0 * s->out_c + (long)co * GEMM_NR, dm_e);
+    const int th = tile_rows(s), tw = tile_cols(s), tiles = th * tw;
+    real g[4 * TILE_BLOCK];
+    for (int t0 = 0; t0 < tiles; t0 += TILE_BLOCK) {
+        int nt = tiles - t0 < TILE_BLOCK ? tiles - t0 : TILE_BLOCK;
+        /* tile t0 + q of the plane is in tile row ty, column tx: tx counts up to tw - 1, then
+         * starts again at 0 on the next row (ty + 1) */
+        for (int q = 0, ty = t0 / tw, tx = t0 % tw; q < nt; q++, tx = tx + 1 < tw ? tx + 1 : 0, ty += tx == 0) {
+            int oy = 2 * ty, ox = 2 * tx, w = s->out_w;
+            const real *d0 = dy + oy * w + ox;
+            int whole_row = ox + 1 < w, second_row = oy + 1 < s->out_h;
+            g[q] = d0[0];
+            g[TILE_BLOCK + q] = whole_row ? d0[1] : 0;
+            g[2 * TILE_BLOCK + q] = second_row ? d0[w] : 0;
+            g[3 * TILE_BLOCK + q] = second_row && whole_row ? d0[w + 1] : 0;
         }
+        output_transform_t_block(g, nt, dm + t0, stride_e);
+    }
 }
 
-/* dd = B dV B^T for tiles tx0 .. tx1-1 of a row (entry e of tile tx at
- * dv[e*stride_e + tx - tx0]), ADDED where the tiles overlap into acc (4, width). */
-static void input_transform_t_run(const real *dv, long stride_e, int tx0, int tx1, int width, real *acc)
+/* dM[e][co][t] for every tile of dY (0 where a tile overhangs). */
+static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy, real *dm)
 {
-    for (int tx = tx0; tx < tx1; tx++) {
-        const real *d = dv + tx - tx0;
+    const int th = tile_rows(s), tw = tile_cols(s), out_c = s->out_c;
+    const long T = (long)n * th * tw, P = (long)s->out_h * s->out_w, m_e = entry_stride(out_c * T);
+    for (int co = 0; co < out_c; co++)
+        for (int img = 0; img < n; img++)
+            output_transform_t_plane(s, dy + ((long)img * out_c + co) * P, dm + co * T + (long)img * th * tw, m_e);
+}
+
+/* dd = B dV B^T for the tw tiles of a row (entry e of tile tx at dv[e*stride_e + tx]),
+ * summed where the tiles overlap into acc (4, width), OVERWRITTEN. */
+static void input_transform_t_row(const real *dv, long stride_e, int tw, int width, real *acc)
+{
+    memset(acc, 0, sizeof(real) * 4 * (size_t)width);
+    for (int tx = 0; tx < tw; tx++) {
         real s[16];                                  /* B dV */
         for (int j = 0; j < 4; j++) {
-            real v0 = d[j * stride_e], v1 = d[(4 + j) * stride_e];
-            real v2 = d[(8 + j) * stride_e], v3 = d[(12 + j) * stride_e];
+            real v0 = dv[j * stride_e + tx], v1 = dv[(4 + j) * stride_e + tx];
+            real v2 = dv[(8 + j) * stride_e + tx], v3 = dv[(12 + j) * stride_e + tx];
             s[0 + j] = v0;
             s[4 + j] = v1 - v2 + v3;
             s[8 + j] = -v0 + v1 + v2;
@@ -789,38 +771,29 @@ static void input_transform_t_run(const real *dv, long stride_e, int tx0, int tx
     }
 }
 
-/* dX += B dV B^T for the nt tiles t0 .. of the n images (dV_blk: entry e of
- * channel ci's tile t0+q at dv[e*dv_e + ci*BLOCK_TILES + q]), each added
- * where its tile came from. A row of tiles is first summed whole in its
- * channel's acc (4, width) of `rows` (the tiles overlap by 2 columns), then
- * added into dX's 4 rows; a row cut by the end of the block stays in acc
- * until the next block ends it, so every pixel of dX gets the same sums in
- * the same order however the tiles fall into blocks. */
-static void scatter_block(const conv2d_shape *s, const real *dv, long dv_e, long t0, int nt, real *dx, real *rows)
+/* dX (n, in_c, in_h, in_w) = sum over tiles of B dV B^T, each added where its tile came from. */
+static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real *dx, real *scratch)
 {
     const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
-    const int x_lo = s->pad_left, x_hi = s->pad_left + s->in_w < width ? s->pad_left + s->in_w : width;
-    const long tiles = (long)th * tw;
+    const long T = (long)n * th * tw, stride_e = entry_stride(s->in_c * T);
+    memset(dx, 0, sizeof(real) * (size_t)n * s->in_c * plane);
     for (int ci = 0; ci < s->in_c; ci++)
-        for (long t = t0; t < t0 + nt;) {            /* a run of tiles of one tile row */
-            int img = (int)(t / tiles), ty = (int)(t % tiles) / tw, tx0 = (int)(t % tiles) % tw;
-            int tx1 = t0 + nt - t < tw - tx0 ? tx0 + (int)(t0 + nt - t) : tw;
-            real *acc = rows + (long)ci * 4 * width;
-            if (tx0 == 0)                            /* a new row of tiles */
-                memset(acc, 0, sizeof(real) * 4 * (size_t)width);
-            input_transform_t_run(dv + (long)ci * BLOCK_TILES + (t - t0), dv_e, tx0, tx1, width, acc);
-            t += tx1 - tx0;
-            if (tx1 < tw)                            /* the row goes on in the next block */
-                continue;
+        for (int img = 0; img < n; img++) {
             real *dxc = dx + ((long)img * s->in_c + ci) * plane;
-            for (int i = 0; i < 4; i++) {            /* the 4 rows, the padding dropped */
-                int iy = 2 * ty - s->pad_top + i;
-                if (iy < 0 || iy >= s->in_h)
-                    continue;
-                const real *a = acc + i * width;
-                real *row = dxc + iy * s->in_w;
-                for (int x = x_lo; x < x_hi; x++)    /* column x: input column x - pad_left */
-                    row[x - s->pad_left] += a[x];
+            for (int ty = 0; ty < th; ty++) {
+                input_transform_t_row(dv + ci * T + ((long)img * th + ty) * tw, stride_e, tw, width, scratch);
+                for (int i = 0; i < 4; i++) {        /* the 4 rows, the padding dropped */
+                    int iy = 2 * ty - s->pad_top + i;
+                    if (iy < 0 || iy >= s->in_h)
+                        continue;
+                    const real *a = scratch + i * width;
+                    real *row = dxc + iy * s->in_w;
+                    for (int x = 0; x < width; x++) {
+                        int ix = x - s->pad_left;
+                        if (ix >= 0 && ix < s->in_w)
+                            row[ix] += a[x];
+                    }
+                }
             }
         }
 }
@@ -868,108 +841,29 @@ static void add_bias_gradients(int n, int out_c, int P, const real *restrict dy,
     }
 }
 
-/* The backward's dU[e]^T = V[e] x dM[e]^T, for gemm_with_callbacks: the
- * same sums in the same order as gemm's, V read where the forward kept it. */
-typedef struct {
-    const conv2d_shape *s;
-    const real *v, *dm;  /* V and dM by blocks (forward, winograd_backward_batch): block b's entry e at
-                            v + (b*16 + e)*vb_e, dm + (b*16 + e)*dm_e */
-    long vb_e, dm_e;
-    real *du_t;          /* dU[e]^T (in_c, out_c) */
-    int e;
-} du_product;
-
-/* Rows i0 .. of V[e] (channels), terms p0 .. p0+kc-1 (tiles): each run of
- * tiles inside one panel of GEMM_NR (the forward's layout) packed in turn. */
-static const real *v_rows_panel(void *ctx, int i0, int p0, int kc, real *buf)
-{
-    const du_product *d = ctx;
-    const int in_c = d->s->in_c, rows = in_c - i0 < GEMM_MR ? in_c - i0 : GEMM_MR;
-    for (int p = p0; p < p0 + kc;) {
-        int q = p % BLOCK_TILES, col = q % GEMM_NR, len = GEMM_NR - col < p0 + kc - p ? GEMM_NR - col : p0 + kc - p;
-        const real *from = d->v + ((long)(p / BLOCK_TILES) * 16 + d->e) * d->vb_e + (long)(q / GEMM_NR) * in_c * GEMM_NR
-                           + (long)i0 * GEMM_NR + col;
-        gemm_pack_a_rows(from, GEMM_NR, rows, len, buf + (long)(p - p0) * GEMM_MR);
-        p += len;
-    }
-    return buf;
-}
-
-/* Terms p0 .. of columns j0 .. of dM[e]^T: dM's rows j0 .. transposed, a
- * run of tiles inside one panel (the blocks' layout) at a time. */
-static const real *dm_t_panel(void *ctx, int p0, int kc, int j0, real *buf)
-{
-    const du_product *d = ctx;
-    const int out_c = d->s->out_c, cols = out_c - j0 < GEMM_NR ? out_c - j0 : GEMM_NR;
-    for (int p = p0; p < p0 + kc;) {
-        int q = p % BLOCK_TILES, col = q % GEMM_NR, len = GEMM_NR - col < p0 + kc - p ? GEMM_NR - col : p0 + kc - p;
-        const real *from = d->dm + ((long)(p / BLOCK_TILES) * 16 + d->e) * d->dm_e
-                           + (long)(q / GEMM_NR) * out_c * GEMM_NR + (long)j0 * GEMM_NR + col;   /* dM[e][j0][p] */
-        if (cols == GEMM_NR)
-            gemm_pack_b_t_rows(from, GEMM_NR, p - p0, len, buf);
-        else                                                    /* the last channels, zeros past them */
-            for (int t = 0; t < len; t++)
-                for (int j = 0; j < GEMM_NR; j++)
-                    buf[(long)(p - p0 + t) * GEMM_NR + j] = j < cols ? from[(long)j * GEMM_NR + t] : 0;
-        p += len;
-    }
-    return buf;
-}
-
-/* The tile into dU[e]^T: the first block of terms written, later ones added (as gemm's beta = 1). */
-static void du_t_tile(void *ctx, int i0, int j0, int p0, int kc, const real *tile)
-{
-    const du_product *d = ctx;
-    const int out_c = d->s->out_c, rows = d->s->in_c - i0 < GEMM_MR ? d->s->in_c - i0 : GEMM_MR;
-    const int cols = out_c - j0 < GEMM_NR ? out_c - j0 : GEMM_NR;
-    (void)kc;
-    for (int r = 0; r < rows; r++) {
-        real *to = d->du_t + (long)(i0 + r) * out_c + j0;
-        const real *from = tile + r * GEMM_NR;
-        for (int j = 0; j < cols; j++)
-            to[j] = p0 == 0 ? from[j] : to[j] + from[j];
-    }
-}
-
 void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
                              real *dx, conv2d_batch_space *ws)
 {
     require_supported(s, "winograd_backward_batch");
     const int in_c = s->in_c, out_c = s->out_c, P = s->out_h * s->out_w;
-    const long T = (long)n * tile_rows(s) * tile_cols(s), u_e = entry_stride((long)out_c * in_c);
-    const long dm_e = entry_stride((long)out_c * BLOCK_TILES), vb_e = entry_stride((long)in_c * BLOCK_TILES);
-    real *u = ws->wino_u, *du = ws->wino_u + 16 * u_e;
-    block_arrays a = block_arrays_of(s, ws->wino_block);
-    if (!ws->v_kept)                      /* the forward ran for inference: V again, from X (still there) */
-        for (long t0 = 0; t0 < T; t0 += BLOCK_TILES) {
-            int nt = T - t0 < BLOCK_TILES ? (int)(T - t0) : BLOCK_TILES;
-            real *vb = ws->wino_v + t0 / BLOCK_TILES * 16 * vb_e;
-            if (nt < BLOCK_TILES)
-                memset(vb, 0, sizeof(real) * 16 * (size_t)vb_e);
-            transform_tiles(s, ws->x, t0, nt, (tile_layout){ vb, vb_e, GEMM_NR, (long)in_c * GEMM_NR, GEMM_NR },
-                            ws->wino_rows);
-        }
+    const long T = (long)n * tile_rows(s) * tile_cols(s), pairs = (long)out_c * in_c;
+    const long u_e = entry_stride(pairs), v_e = entry_stride(in_c * T), m_e = entry_stride(out_c * T);
+    real *u = ws->wino_u, *du = ws->wino_u + 16 * u_e, *v = ws->wino_v, *dm = ws->wino_m;
     add_bias_gradients(n, out_c, P, dy, db);
-    if (dx) {
-        transform_all_filters(s, w, u);   /* U again: the weights, not what the forward left */
-        for (int e = 0; e < 16; e++)      /* U[e]^T (in_c, out_c) packed, once for every block */
-            gemm_pack_a_all(1, in_c, out_c, u + e * u_e, in_c, a.pu + e * a.pu_e);
-        memset(dx, 0, sizeof(real) * (size_t)n * in_c * s->in_h * s->in_w);
-    }
-    for (long t0 = 0; t0 < T; t0 += BLOCK_TILES) {
-        int nt = T - t0 < BLOCK_TILES ? (int)(T - t0) : BLOCK_TILES;
-        real *dm = ws->wino_m + t0 / BLOCK_TILES * 16 * dm_e;   /* kept: dU's product reads every block */
-        transform_block_gradients(s, dy, t0, nt, dm, dm_e);      /* dM = A dY A^T */
-        if (!dx)
-            continue;
-        /* dV_blk[e] (in_c, nt) = U[e]^T (in_c, out_c) x dM_blk[e] (out_c, nt), then dX += B dV B^T */
-        block_products(a.pu, a.pu_e, dm, dm_e, a.mb, a.mb_e, in_c, out_c, nt);
-        scatter_block(s, a.mb, a.mb_e, t0, nt, dx, ws->wino_rows);
-    }
-    for (int e = 0; e < 16; e++) {        /* dU[e]^T (in_c, out_c) = V[e] (in_c, T) x dM[e]^T (T, out_c): */
-        du_product d = { s, ws->wino_v, ws->wino_m, vb_e, dm_e, du + e * u_e, e };
-        gemm_callbacks cb = { v_rows_panel, dm_t_panel, du_t_tile, &d };   /* dU = dM V^T, transposed: the */
-        gemm_with_callbacks(in_c, out_c, (int)T, &cb);  /* rows copied are V's (in_c of them, fewer than dM's */
-    }                                     /* out_c in Doshi's conv3), dM's go through vector transposes */
+    if (!ws->v_kept)                      /* the forward ran for inference: V, from X (still there) */
+        transform_tiles(s, ws->x, 0, T, (tile_layout){ v, v_e, T, 0, T }, ws->wino_rows);
+    transform_all_gradients(s, n, dy, dm);
+    for (int e = 0; e < 16; e++)          /* dU[e]^T (in_c, out_c) = V[e] (in_c, T) x dM[e]^T (T, out_c): */
+        gemm(0, 1, in_c, out_c, (int)T, 1, v + e * v_e, (int)T, dm + e * m_e, (int)T, 0,   /* dU = dM V^T, */
+             du + e * u_e, out_c, NULL);  /* transposed: the GEMM's row-by-row copy is then of V (in_c rows,
+                                             fewer than dM's out_c in Doshi's conv3), dM's goes through its
+                                             vector transposes; the same sums in the same order */
     add_filter_gradients(s, du, dw);      /* dW += G^T dU G */
+    if (!dx)
+        return;
+    transform_all_filters(s, w, u);       /* U again: the weights, not what the forward left */
+    for (int e = 0; e < 16; e++)          /* dV[e] (in_c, T) = U[e]^T (in_c, out_c) x dM[e] (out_c, T), over V */
+        gemm(1, 0, in_c, (int)T, out_c, 1, u + e * u_e, in_c, dm + e * m_e, (int)T, 0,
+             v + e * v_e, (int)T, NULL);
+    scatter_all_tiles(s, n, v, dx, ws->wino_rows);
 }

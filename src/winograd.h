@@ -70,27 +70,24 @@ void winograd_backward(const conv2d_shape *s, const real *x, const real *w, cons
  *     dV[e]               = U[e]^T x dM[e],   dX  = sum over tiles of B dV B^T
  * The products sum in a fixed order, so the same numbers for any thread count.
  *
- * Written whole, V, M, dM and dV are far larger than a core's cache (for
- * Doshi's conv3 and 32 images, 6.5 to 13 MB each against 2 MB of level-2
- * cache), so the engine goes through the tiles a block of
- * WINOGRAD_BLOCK_TILES at a time: a block's V is transformed straight into
- * the GEMM's panels, multiplied, and its M turned into Y while they are
- * still in cache; M is never whole. For training the forward keeps each
- * block's V and the backward each block's dM (dU's product sums over all
- * the tiles, so it reads them all at the end); dV lives a block at a time.
- * Every number is the same sum in the same order as the one-GEMM-per-entry
- * formulation gives (winograd.c says how). */
+ * Written whole, V and M are far larger than a core's cache (for Doshi's
+ * conv3 and 32 images, 6.5 and 13 MB against 2 MB of level-2 cache). A
+ * forward for inference (ws->inference set: no backward expected) keeps
+ * nothing, so it goes through the tiles a block of WINOGRAD_BLOCK_TILES at
+ * a time: a block's V is transformed straight into the GEMM's panels,
+ * multiplied, and its M turned into Y while they are still in cache. A
+ * forward for training keeps V whole for the backward. Both give the same
+ * numbers (winograd.c says how). */
 
-/* The tiles the engine transforms and multiplies at a time (winograd.c):
- * 64, rounded up to whole panels of the GEMM's tile (GEMM_NR). */
+/* The tiles the forward for inference transforms and multiplies at a time
+ * (winograd.c): 64, rounded up to whole panels of the GEMM's tile (GEMM_NR). */
 #define WINOGRAD_BLOCK_TILES (GEMM_NR * ((64 + GEMM_NR - 1) / GEMM_NR))
 
 /* ws->wino_* for up to `capacity` images of a supported layer
  * (conv2d_batch_space_alloc_path calls it; exits when out of memory), and
- * the bytes it allocates: U and dU; V and dM kept by blocks of tiles (16
- * arrays a block, each a cache line more than its size apart: winograd.c,
- * entry_stride); one block's arrays (U packed, V, M or dV); the sums of a
- * row of tiles for each input channel. */
+ * the bytes it allocates: U and dU, V, M (16 arrays each, a cache line
+ * more than their size apart: winograd.c, entry_stride), a row of tiles,
+ * and the forward for inference's arrays (U packed, a block's V and M). */
 void winograd_batch_space_alloc(conv2d_batch_space *ws, const conv2d_shape *s, int capacity);
 double winograd_batch_space_bytes(const conv2d_shape *s, int capacity);
 

@@ -373,17 +373,17 @@ static void test_fast_paths_same_bits_for_any_thread_count(void)
     CHECK_INT(conv2d_default_path(&m.layers[2].conv), CONV_WINOGRAD);       /* 64 -> 64, 3x3: Winograd */
     /* what they allocate for 2 images (sequential_batch_bytes counts it): implicit, W packed for dX,
      * ceil(9 / GEMM_MR) panels of 64 terms, and 9 taps of 5 ints; Winograd, U and dU (2*16 arrays of
-     * 64*64), V and dM kept by blocks of WINOGRAD_BLOCK_TILES tiles (the 2*2*2 tiles fill part of one:
-     * 16 arrays of 64*WINOGRAD_BLOCK_TILES each), each array a 64-byte cache line more than its size
-     * apart (winograd.c), the sums of a row of tiles for each of the 64 channels (4*(2*2 + 2) each),
-     * and one block's arrays (U packed, V and M, 16 each, and a line to align them); the implicit layer's
+     * 64*64), V and M for 2*2*2 tiles (16 arrays of 64*8 each), each array a 64-byte cache line more
+     * than its size apart (winograd.c), a row of tiles (8*(2*2 + 2)), and the forward's block arrays
+     * for inference (U packed, V and M for WINOGRAD_BLOCK_TILES tiles, 16 each, and a line to align
+     * them); the implicit layer's
      * 9 taps fit one block of the GEMM's terms, so its forward runs on wide rows: their forward's space */
     long panels = (9 + GEMM_MR - 1) / GEMM_MR, line = 64 / (long)sizeof(real);
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[0].conv, 2),
                panels * GEMM_MR * 64 * sizeof(real) + 9 * 5 * sizeof(int) + conv_wide_forward_space_bytes(&m.layers[0].conv), 0);
     long packed_u = (gemm_packed_a_count(64, 64) + line - 1) / line * line + line;
     CHECK_NEAR(conv2d_batch_space_bytes(&m.layers[2].conv, 2),
-               (2.0 * 16 * (64 * 64 + line) + 2 * 16 * (64 * WINOGRAD_BLOCK_TILES + line) + 64 * 4 * (2 * 2 + 2)
+               (2.0 * 16 * (64 * 64 + line) + 2 * 16 * (64 * 8 + line) + 8 * (2 * 2 + 2)
                 + 16.0 * (packed_u + 2 * (64 * WINOGRAD_BLOCK_TILES + line)) + line) * sizeof(real), 0);
     real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
     real *x = random_tensor(&rng, (long)n * 36), *grad[3];
