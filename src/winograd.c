@@ -549,8 +549,8 @@ static void output_transform_tiles(const conv2d_shape *s, const real *m, long m_
  * same numbers. For training the forward keeps V whole (the backward's dU
  * product sums over all the tiles): forward_whole. The same by blocks with
  * each block's V kept, and a backward by blocks (dM kept, dV a block at a
- * time), ran slower on Doshi's conv3 (notes 17), so the backward and the
- * forward before it work on whole arrays. */
+ * time), ran no faster on Doshi's conv3 (notes 17), so the backward and the
+ * forward before it work on whole arrays, the simpler way. */
 #define BLOCK_TILES WINOGRAD_BLOCK_TILES
 
 /* The block's three arrays in ws->wino_block, aligned to a cache line, and their entry strides. */
