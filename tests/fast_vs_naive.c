@@ -645,77 +645,60 @@ static void test_winograd_forwards_same_bits(void)
     check_winograd_forwards(4, 128, 12, 12, 256, 0);  /* the deeper network's conv3: 100 tiles, a block ends mid-image */
 }
 
-/* A network whose convolutions are followed by 2x2 pools, trained one step
- * with fuse_pool 0 and 1: the same loss and gradient, bit for bit. */
-static void test_sequential_fuse_pool_same_bits(void)
+/* The network m (1 x 12 x 12 images) with fuse_pool 0 and 1: one training
+ * step's loss and gradient, and the loss of a forward for inference, the
+ * same bit for bit. */
+static void check_fuse_pool_same_bits(const sequential *m, uint64_t seed, const char *what)
 {
-    sequential m;
-    char err[256];
     const int n = 12;
-    CHECK_INT(sequential_build(&m, "conv 8 3 same, maxpool 2, batchnorm, relu, conv 16 3 same, maxpool 2, "
-                                   "batchnorm, relu, flatten, dense 10", 1, 12, 12, err, sizeof err), 0);
-    real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
-    real *x = random_tensor(&rng, (long)n * 144), *grad[2];
-    int labels[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1 };
-    double loss[2];
-    rng_t init = rng_seeded(7);
-    sequential_init(&m, params, stats, &init);
-    thread_pool *pool = thread_pool_create(2);
-    for (int f = 0; f < 2; f++) {
-        sequential_runner r;
-        sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, n);
-        CHECK_INT(r.shards[0].conv[0].path, CONV_WIDE);
-        r.model.training = 1;
-        r.model.fuse_pool = f;
-        loss[f] = minibatch_gradient(&r.batches, x, labels, n).loss;
-        grad[f] = tensor_alloc((size_t)m.n_params, "gradient");
-        memcpy(grad[f], r.batches.mean_grad, sizeof(real) * (size_t)m.n_params);
-        sequential_runner_free(&r);
-    }
-    CHECK(loss[0] == loss[1]);
-    same_bits("a step with the conv + pool pairs fused: the gradient", grad[0], grad[1],
-              sizeof(real) * (size_t)m.n_params);
-    thread_pool_free(pool);
-    free(grad[0]); free(grad[1]); free(params); free(stats); free(x);
-}
-
-/* The same with a ReLU between each convolution and its pool, on the wide
- * and Winograd paths (the ReLU runs after the pool then): one training
- * step's loss and gradient, and the loss of a forward for inference. */
-static void test_sequential_fuse_relu_pool_same_bits(void)
-{
-    sequential m;
-    char err[256];
-    const int n = 12;
-    CHECK_INT(sequential_build(&m, "conv 8 3 same, relu, maxpool 2, conv 64 3 same, relu, conv 64 3 same, relu, "
-                                   "maxpool 2, flatten, dense 10", 1, 12, 12, err, sizeof err), 0);
-    CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_WIDE);
-    CHECK_INT(conv2d_default_path(&m.layers[5].conv), CONV_WINOGRAD);
-    real *params = tensor_alloc((size_t)m.n_params, "params"), *stats = tensor_alloc((size_t)m.n_stats + 1, "stats");
+    real *params = tensor_alloc((size_t)m->n_params, "params"), *stats = tensor_alloc((size_t)m->n_stats + 1, "stats");
     real *x = random_tensor(&rng, (long)n * 144), *grad[2];
     int labels[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1 };
     double loss[2], test_loss[2];
-    rng_t init = rng_seeded(11);
-    sequential_init(&m, params, stats, &init);
+    rng_t init = rng_seeded(seed);
+    sequential_init(m, params, stats, &init);
     thread_pool *pool = thread_pool_create(2);
     for (int f = 0; f < 2; f++) {
         sequential_runner r;
-        sequential_runner_init(&r, &m, params, stats, ENGINE_FAST, pool, n);
+        sequential_runner_init(&r, m, params, stats, ENGINE_FAST, pool, n);
         r.model.fuse_pool = f;
         r.model.training = 1;
         loss[f] = minibatch_gradient(&r.batches, x, labels, n).loss;
-        grad[f] = tensor_alloc((size_t)m.n_params, "gradient");
-        memcpy(grad[f], r.batches.mean_grad, sizeof(real) * (size_t)m.n_params);
+        grad[f] = tensor_alloc((size_t)m->n_params, "gradient");
+        memcpy(grad[f], r.batches.mean_grad, sizeof(real) * (size_t)m->n_params);
         r.model.training = 0;
         test_loss[f] = minibatch_forward(&r.batches, x, labels, n, NULL).loss;
         sequential_runner_free(&r);
     }
     CHECK(loss[0] == loss[1]);
-    same_bits("conv, relu, pool fused (wide and Winograd): a step's gradient", grad[0], grad[1],
-              sizeof(real) * (size_t)m.n_params);
-    CHECK(test_loss[0] == test_loss[1]);                /* a forward for inference (Winograd's in blocks) */
+    same_bits(what, grad[0], grad[1], sizeof(real) * (size_t)m->n_params);
+    CHECK(test_loss[0] == test_loss[1]);              /* a forward for inference (Winograd's in blocks) */
     thread_pool_free(pool);
     free(grad[0]); free(grad[1]); free(params); free(stats); free(x);
+}
+
+/* Convolutions followed by 2x2 pools, on the wide path. */
+static void test_sequential_fuse_pool_same_bits(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "conv 8 3 same, maxpool 2, batchnorm, relu, conv 16 3 same, maxpool 2, "
+                                   "batchnorm, relu, flatten, dense 10", 1, 12, 12, err, sizeof err), 0);
+    CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_WIDE);
+    check_fuse_pool_same_bits(&m, 7, "a step with the conv + pool pairs fused: the gradient");
+}
+
+/* The same with a ReLU between each convolution and its pool, on the wide
+ * and Winograd paths (the ReLU runs after the pool then). */
+static void test_sequential_fuse_relu_pool_same_bits(void)
+{
+    sequential m;
+    char err[256];
+    CHECK_INT(sequential_build(&m, "conv 8 3 same, relu, maxpool 2, conv 64 3 same, relu, conv 64 3 same, relu, "
+                                   "maxpool 2, flatten, dense 10", 1, 12, 12, err, sizeof err), 0);
+    CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_WIDE);
+    CHECK_INT(conv2d_default_path(&m.layers[5].conv), CONV_WINOGRAD);
+    check_fuse_pool_same_bits(&m, 11, "conv, relu, pool fused (wide and Winograd): a step's gradient");
 }
 
 typedef struct {
