@@ -166,7 +166,8 @@ typedef struct {
     real *wino_v;  /* winograd: transformed input tiles V (16, in_c, tiles), kept for the backward
                       (not written by a forward with `inference` set) */
     real *wino_m;  /* winograd: products M (16, out_c, tiles), or dM in the backward (the 16 arrays of
-                      each a cache line more than their size apart: winograd.c, entry_stride) */
+                      each a cache line more than their size apart: winograd.c, entry_stride); not
+                      written by a forward with `inference` set */
     real *wino_rows;  /* winograd: scratch for one row of tiles */
     real *wino_block; /* winograd: the forward for inference's U packed, one block of tiles' V and M */
     struct conv_wide_space *wide;  /* wide: padded images, packed weights (conv_wide.c) */

@@ -38,14 +38,6 @@ void avgpool2d_backward(const pool2d_shape *s, const real *dy, real *dx);
  * X (n, c, in_h, in_w) -> Y (n, c, out_h, out_w); each image is pooled by
  * the functions above, so they match them exactly. argmax (n, c, out_h, out_w)
  * indexes into its own image's X. dX (n, c, in_h, in_w) is OVERWRITTEN. */
-/* One row of 2x2 windows with stride 2, as the fast paths compute it
- * (maxpool2d_forward_batch, and a convolution that pools its own output:
- * conv_wide.c). Window ox reads upper[2ox], upper[2ox+1], upper[ld+2ox],
- * upper[ld+2ox+1], each plus *shift when shift is not NULL (a bias, added
- * before comparing, as the layer before would have added it), compared in
- * reading order as maxpool2d_forward does. y (out_w) OVERWRITTEN with the
- * maxima; argmax (out_w) with first + 2ox + 0, 1, in_w or in_w + 1: indices
- * in a plane whose rows are in_w apart (ld may differ: a wider layout). */
 /* The maximum of one 2x2 window, its pixels in reading order v0 v1 / v2 v3,
  * and where it is: *at = 0, 1, in_w or in_w + 1. The comparisons of
  * maxpool2d_forward: the first maximum wins a tie, a NaN wins (it must not
@@ -64,6 +56,14 @@ static inline real maxpool2d_window_2x2(real v0, real v1, real v2, real v3, int 
     *at = w3 ? in_w + 1 : where;
     return m;
 }
+/* One row of 2x2 windows with stride 2, as the fast paths compute it
+ * (maxpool2d_forward_batch, and a convolution that pools its own output:
+ * conv_wide.c). Window ox reads upper[2ox], upper[2ox+1], upper[ld+2ox],
+ * upper[ld+2ox+1], each plus *shift when shift is not NULL (a bias, added
+ * before comparing, as the layer before would have added it), compared in
+ * reading order as maxpool2d_forward does. y (out_w) OVERWRITTEN with the
+ * maxima; argmax (out_w) with first + 2ox + 0, 1, in_w or in_w + 1: indices
+ * in a plane whose rows are in_w apart (ld may differ: a wider layout). */
 void maxpool2d_row_2x2(const real *upper, long ld, const real *shift, int in_w, real *y, int *argmax, int out_w,
                        int first);
 /* A row of out_w outputs computed as out_w rounded up to a multiple of 8,

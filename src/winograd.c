@@ -342,13 +342,13 @@ static void add_filter_gradients(const conv2d_shape *s, const real *restrict du_
 }
 
 /* The input transform and its transpose (the scatter into dX) below work on
- * a row of tiles at a time: the tw tiles of tile row ty of one channel of
- * one image, whose 4x4 input tiles overlap by 2 columns and read the 4
- * input rows 2*ty - pad_top .. + 3. (The output transform and its transpose
- * work on blocks of a plane's tiles: TILE_BLOCK below.) Their entries e sit
+ * the tiles of a row at a time (the input transform on a run of them: a
+ * block of tiles for inference may end mid-row): tiles of tile row ty of
+ * one channel of one image, whose 4x4 input tiles overlap by 2 columns and
+ * read the 4 input rows 2*ty - pad_top .. + 3. (The output transform and
+ * its transpose work on TILE_BLOCK tiles side by side.) Their entries e sit
  * stride_e apart (V[e], M[e]) and their tiles side by side, so each loop
- * below walks 16 arrays in step; channels outermost and images next, so
- * every V[e][ci] and M[e][co] is walked from start to end once. */
+ * below walks 16 arrays in step. */
 
 /* The 4 input rows of tile row ty of channel xc (in_h, in_w), zero-padded:
  * rows (4, width), width = 2*tw + 2, column x holding input column x - pad_left. */
@@ -775,6 +775,7 @@ static void input_transform_t_row(const real *dv, long stride_e, int tw, int wid
 static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real *dx, real *scratch)
 {
     const int th = tile_rows(s), tw = tile_cols(s), width = 2 * tw + 2, plane = s->in_h * s->in_w;
+    const int x_lo = s->pad_left, x_hi = s->pad_left + s->in_w < width ? s->pad_left + s->in_w : width;
     const long T = (long)n * th * tw, stride_e = entry_stride(s->in_c * T);
     memset(dx, 0, sizeof(real) * (size_t)n * s->in_c * plane);
     for (int ci = 0; ci < s->in_c; ci++)
@@ -788,11 +789,8 @@ static void scatter_all_tiles(const conv2d_shape *s, int n, const real *dv, real
                         continue;
                     const real *a = scratch + i * width;
                     real *row = dxc + iy * s->in_w;
-                    for (int x = 0; x < width; x++) {
-                        int ix = x - s->pad_left;
-                        if (ix >= 0 && ix < s->in_w)
-                            row[ix] += a[x];
-                    }
+                    for (int x = x_lo; x < x_hi; x++)   /* column x: input column x - pad_left */
+                        row[x - s->pad_left] += a[x];
                 }
             }
         }
@@ -865,5 +863,6 @@ void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const 
     for (int e = 0; e < 16; e++)          /* dV[e] (in_c, T) = U[e]^T (in_c, out_c) x dM[e] (out_c, T), over V */
         gemm(1, 0, in_c, (int)T, out_c, 1, u + e * u_e, in_c, dm + e * m_e, (int)T, 0,
              v + e * v_e, (int)T, NULL);
+    ws->v_kept = 0;                       /* V is gone: another backward would transform X again */
     scatter_all_tiles(s, n, v, dx, ws->wino_rows);
 }

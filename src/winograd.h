@@ -104,12 +104,14 @@ void winograd_forward_batch(const conv2d_shape *s, int n, const real *x, const r
  * winograd_forward_batch then maxpool2d_forward_batch; Y itself is never
  * written. The backward is the layers' own: maxpool2d_backward_batch, then
  * winograd_backward_batch. winograd_pool_supported: 1 when p is a 2x2
- * stride-2 pool of all of this layer's output (out_h, out_w even). */
+ * stride-2 pool of all of this layer's output (out_h, out_w even);
+ * winograd_forward_pool_batch exits with a message when it is not. */
 int winograd_pool_supported(const conv2d_shape *s, const pool2d_shape *p);
 void winograd_forward_pool_batch(const conv2d_shape *s, const pool2d_shape *p, int n, const real *x, const real *w,
                                  const real *b, real *y, int *argmax, conv2d_batch_space *ws);
 
-/* As conv2d_backward_batch: dW, db ADDED to; dX OVERWRITTEN (NULL to skip). */
+/* As conv2d_backward_batch: dW, db ADDED to; dX OVERWRITTEN (NULL to skip). With dX, ws's V is
+ * overwritten by dV (a second backward after the same forward transforms X's tiles again). */
 void winograd_backward_batch(const conv2d_shape *s, int n, const real *w, const real *dy, real *dw, real *db,
                              real *dx, conv2d_batch_space *ws);
 

@@ -24,6 +24,7 @@
 #include "dense.h"
 #include "gemm.h"
 #include "harness.h"
+#include "inspect.h"
 #include "loss.h"
 #include "pool.h"
 #include "rng.h"
@@ -640,19 +641,23 @@ static void check_winograd_forwards(int n, int in_c, int h, int w, int out_c, in
 static void test_winograd_forwards_same_bits(void)
 {
     check_winograd_forwards(5, 20, 16, 16, 24, 1);    /* 64 tiles an image: 5 whole blocks */
-    check_winograd_forwards(3, 300, 10, 10, 70, 0);   /* 300 channels: two blocks of the GEMM's terms; 48 tiles */
+    check_winograd_forwards(3, GEMM_KC + 44, 10, 10, 70, 0);   /* more channels than GEMM_KC: two blocks of terms; 48 tiles */
     check_winograd_forwards(2, 7, 13, 11, 13, 1);     /* odd sizes: tiles overhang, no pool */
     check_winograd_forwards(4, 128, 12, 12, 256, 0);  /* the deeper network's conv3: 100 tiles, a block ends mid-image */
 }
 
-/* The network m (1 x 12 x 12 images) with fuse_pool 0 and 1: one training
- * step's loss and gradient, and the loss of a forward for inference, the
- * same bit for bit. */
-static void check_fuse_pool_same_bits(const sequential *m, uint64_t seed, const char *what)
+/* The network m (images of m's input size) with fuse_pool 0 and 1: one
+ * training step's loss and gradient, the loss of a forward for inference,
+ * and a saliency map (a forward and backward in test mode down to the
+ * image: the fused layer 0's dX), the same bit for bit; and the layer
+ * `fused` (a convolution) really ran fused: its own output never written. */
+static void check_fuse_pool_same_bits(const sequential *m, uint64_t seed, int fused, const char *what)
 {
     const int n = 12;
+    const long image = (long)m->in_c * m->in_h * m->in_w;
     real *params = tensor_alloc((size_t)m->n_params, "params"), *stats = tensor_alloc((size_t)m->n_stats + 1, "stats");
-    real *x = random_tensor(&rng, (long)n * 144), *grad[2];
+    real *x = random_tensor(&rng, n * image), *grad[2], *dimage[2];
+    real *scratch = tensor_alloc((size_t)m->n_params, "saliency's gradient");
     int labels[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1 };
     double loss[2], test_loss[2];
     rng_t init = rng_seeded(seed);
@@ -666,15 +671,23 @@ static void check_fuse_pool_same_bits(const sequential *m, uint64_t seed, const 
         loss[f] = minibatch_gradient(&r.batches, x, labels, n).loss;
         grad[f] = tensor_alloc((size_t)m->n_params, "gradient");
         memcpy(grad[f], r.batches.mean_grad, sizeof(real) * (size_t)m->n_params);
+        const real *conv_out = r.shards[0].out[fused];
+        long written = 0, count = r.shards[0].images * sequential_out_size(&m->layers[fused]);
+        for (long i = 0; i < count; i++)
+            written += conv_out[i] != 0;
+        CHECK(f ? written == 0 : written > 0);        /* fused: the convolution's own output untouched */
         r.model.training = 0;
         test_loss[f] = minibatch_forward(&r.batches, x, labels, n, NULL).loss;
+        dimage[f] = tensor_alloc((size_t)image, "dscore/dimage");
+        saliency_map(&r.model, &r.shards[0], x, 3, SCORE_LOG_PROB, scratch, dimage[f]);
         sequential_runner_free(&r);
     }
     CHECK(loss[0] == loss[1]);
     same_bits(what, grad[0], grad[1], sizeof(real) * (size_t)m->n_params);
     CHECK(test_loss[0] == test_loss[1]);              /* a forward for inference (Winograd's in blocks) */
+    same_bits("  a saliency map, down to the image", dimage[0], dimage[1], sizeof(real) * (size_t)image);
     thread_pool_free(pool);
-    free(grad[0]); free(grad[1]); free(params); free(stats); free(x);
+    free(grad[0]); free(grad[1]); free(dimage[0]); free(dimage[1]); free(scratch); free(params); free(stats); free(x);
 }
 
 /* Convolutions followed by 2x2 pools, on the wide path. */
@@ -685,11 +698,12 @@ static void test_sequential_fuse_pool_same_bits(void)
     CHECK_INT(sequential_build(&m, "conv 8 3 same, maxpool 2, batchnorm, relu, conv 16 3 same, maxpool 2, "
                                    "batchnorm, relu, flatten, dense 10", 1, 12, 12, err, sizeof err), 0);
     CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_WIDE);
-    check_fuse_pool_same_bits(&m, 7, "a step with the conv + pool pairs fused: the gradient");
+    check_fuse_pool_same_bits(&m, 7, 0, "a step with the conv + pool pairs fused: the gradient");
 }
 
 /* The same with a ReLU between each convolution and its pool, on the wide
- * and Winograd paths (the ReLU runs after the pool then). */
+ * and Winograd paths (the ReLU runs after the pool then); and a Winograd
+ * layer first, whose fused backward gives the image's gradient itself. */
 static void test_sequential_fuse_relu_pool_same_bits(void)
 {
     sequential m;
@@ -698,7 +712,10 @@ static void test_sequential_fuse_relu_pool_same_bits(void)
                                    "maxpool 2, flatten, dense 10", 1, 12, 12, err, sizeof err), 0);
     CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_WIDE);
     CHECK_INT(conv2d_default_path(&m.layers[5].conv), CONV_WINOGRAD);
-    check_fuse_pool_same_bits(&m, 11, "conv, relu, pool fused (wide and Winograd): a step's gradient");
+    check_fuse_pool_same_bits(&m, 11, 5, "conv, relu, pool fused (wide and Winograd): a step's gradient");
+    CHECK_INT(sequential_build(&m, "conv 64 3 same, relu, maxpool 2, flatten, dense 10", 64, 6, 6, err, sizeof err), 0);
+    CHECK_INT(conv2d_default_path(&m.layers[0].conv), CONV_WINOGRAD);
+    check_fuse_pool_same_bits(&m, 13, 0, "Winograd, relu, pool fused, first: a step's gradient");
 }
 
 typedef struct {
