@@ -720,6 +720,21 @@ static void output_transform_t_plane(const conv2d_shape *s, const real *dy, real
     real g[4 * TILE_BLOCK];
     for (int t0 = 0; t0 < tiles; t0 += TILE_BLOCK) {
         int nt = tiles - t0 < TILE_BLOCK ? tiles - t0 : TILE_BLOCK;
+        if (s->out_w % 2 == 0 && s->out_h % 2 == 0) {   /* no tile overhangs: a row of tiles at a time */
+            for (int q = 0, ty = t0 / tw, tx = t0 % tw; q < nt; tx = 0, ty++) {
+                int run = tw - tx < nt - q ? tw - tx : nt - q;
+                const real *d0 = dy + 2 * ty * s->out_w + 2 * tx, *d1 = d0 + s->out_w;
+                for (int j = 0; j < run; j++) {
+                    g[q + j] = d0[2 * j];
+                    g[TILE_BLOCK + q + j] = d0[2 * j + 1];
+                    g[2 * TILE_BLOCK + q + j] = d1[2 * j];
+                    g[3 * TILE_BLOCK + q + j] = d1[2 * j + 1];
+                }
+                q += run;
+            }
+            output_transform_t_block(g, nt, dm + t0, stride_e);
+            continue;
+        }
         /* tile t0 + q of the plane is in tile row ty, column tx: tx counts up to tw - 1, then
          * starts again at 0 on the next row (ty + 1) */
         for (int q = 0, ty = t0 / tw, tx = t0 % tw; q < nt; q++, tx = tx + 1 < tw ? tx + 1 : 0, ty += tx == 0) {
@@ -746,10 +761,16 @@ static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy
 }
 
 /* dd = B dV B^T for the tw tiles of a row (entry e of tile tx at dv[e*stride_e + tx]),
- * summed where the tiles overlap into acc (4, width), OVERWRITTEN. */
+ * summed where the tiles overlap into acc (4, width), OVERWRITTEN: tile tx's columns
+ * 0-3 land on columns 2tx .. 2tx+3, so columns 2tx and 2tx+1 get tile tx-1's last two
+ * columns plus tile tx's first two. Those last two are carried to the next tile rather
+ * than added in acc: each column of acc is stored once, never read back (adding into
+ * acc, each tile's loads waited on the previous tile's overlapping stores, which the
+ * processor cannot forward: the scatter's largest cost in perf). The same sums in
+ * the same order: (0 + tile tx-1's) + tile tx's. */
 static void input_transform_t_row(const real *dv, long stride_e, int tw, int width, real *acc)
 {
-    memset(acc, 0, sizeof(real) * 4 * (size_t)width);
+    real carry2[4] = { 0, 0, 0, 0 }, carry3[4] = { 0, 0, 0, 0 };   /* tile tx-1's columns 2 and 3, by row */
     for (int tx = 0; tx < tw; tx++) {
         real s[16];                                  /* B dV */
         for (int j = 0; j < 4; j++) {
@@ -763,11 +784,15 @@ static void input_transform_t_row(const real *dv, long stride_e, int tw, int wid
         for (int i = 0; i < 4; i++) {                /* (B dV) B^T, added where the tile came from */
             const real *r = s + 4 * i;
             real *a = acc + i * width + 2 * tx;
-            a[0] += r[0];
-            a[1] += r[1] - r[2] + r[3];
-            a[2] += -r[0] + r[1] + r[2];
-            a[3] += -r[3];
+            a[0] = carry2[i] + r[0];
+            a[1] = carry3[i] + (r[1] - r[2] + r[3]);
+            carry2[i] = -r[0] + r[1] + r[2];
+            carry3[i] = -r[3];
         }
+    }
+    for (int i = 0; i < 4; i++) {                    /* the last tile's columns 2 and 3 */
+        acc[i * width + 2 * tw] = carry2[i];
+        acc[i * width + 2 * tw + 1] = carry3[i];
     }
 }
 
