@@ -22,7 +22,7 @@
 #   make mnist EX=all    the same network trained with your own functions from the exercises
 #   make claims          lesson 15: the sources' claims, tested (QUICK=1: a few minutes)
 #   make speedrun        lesson 16: about 99.5% on MNIST in about 40 s a seed, 5 seeds (QUICK=1: the quick recipe)
-#   make bench           speed: ours beside PyTorch in one run (QUICK=1: a few seconds)
+#   make bench           speed: ours beside PyTorch in one run, the targets in paired rounds (ROUNDS=5; QUICK=1: seconds)
 #   make plots           data files and, with gnuplot installed, PNG plots
 #   make handout         a student archive without solutions/ or the instructors' notes (build/cnn-from-scratch-handout.tar.gz)
 #   make CC=clang ...    any of the above with clang
@@ -404,11 +404,13 @@ fashion-deep: data-fashion $(BUILD)/lessons/12_deeper$(EXE)
 	  --history $(BUILD)/fashion_history.csv --save $(BUILD)/fashion.model
 
 # ---------------------------------------------------------------- speed (lesson 11)
-# make bench: the machine's peak, GEMM, the conv layers and lesson 10's network, ours beside
-# PyTorch in the same run (a few minutes); make bench QUICK=1: tiny sizes, no PyTorch.
+# make bench: the machine's peak, GEMM, the conv layers, lesson 10's and Doshi's networks, ours
+# beside PyTorch in the same run, then the targets' rows again in ROUNDS paired rounds (default 5;
+# PyTorch's and ours back to back), judged on their median (several minutes); make bench QUICK=1:
+# tiny sizes, no PyTorch.
 bench: $(BUILD)/bench$(EXE)
 	@$(EMULATOR) $(BUILD)/bench $(if $(QUICK),--quick,--torch "sh src/tools/bench_torch.sh $(BUILD)") \
-	  --csv $(BUILD)/bench.csv --data data/mnist
+	  $(if $(ROUNDS),--rounds $(ROUNDS)) --csv $(BUILD)/bench.csv --data data/mnist
 
 plots: lessons-bin
 	@sh tests/plots.sh $(BUILD)

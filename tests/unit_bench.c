@@ -2,6 +2,7 @@
  * make sense, so the benchmark cannot rot between the times someone runs it
  * in full. No timing thresholds: a sanitizer build, or a busy machine,
  * changes every speed (the full run's table is for reading, not testing). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +11,34 @@
 
 static char csv_path[1024];
 
-/* The "ours" column of the first CSV row whose item starts with `item`
- * and has `threads` threads, or -1. */
-static double ours(const char *csv, const char *item, int threads)
+/* Column `column` (0: ours, 1: PyTorch's, 2: the speed ratio) of the first
+ * CSV row whose item starts with `item` and has `threads` threads, or -1
+ * (also when that column is empty). */
+static double field(const char *csv, const char *item, int threads, int column)
 {
-    char prefix[128];
+    char prefix[160];
     snprintf(prefix, sizeof prefix, "\"%s", item);
     for (const char *line = csv; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (strncmp(line, prefix, strlen(prefix)) != 0)
             continue;
         const char *end_of_item = strchr(line + 1, '"');
-        int t;
-        double value;
+        int t, used = 0;
         char unit[32];
-        if (end_of_item && sscanf(end_of_item + 1, ",%d,%31[^,],%lf", &t, unit, &value) == 3 && t == threads)
-            return value;
+        if (!end_of_item || sscanf(end_of_item + 1, ",%d,%31[^,],%n", &t, unit, &used) != 2 || used == 0 || t != threads)
+            continue;
+        const char *p = end_of_item + 1 + used;
+        for (int c = 0; c < column && p; c++)
+            p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+        double value;
+        return p && *p != ',' && sscanf(p, "%lf", &value) == 1 ? value : -1;
     }
     return -1;
+}
+
+/* The "ours" column of such a row, or -1. */
+static double ours(const char *csv, const char *item, int threads)
+{
+    return field(csv, item, threads, 0);
 }
 
 static void test_quick_bench_runs_and_writes_every_section(void)
@@ -67,8 +79,79 @@ static void test_quick_bench_runs_and_writes_every_section(void)
         CHECK(strstr(csv, "forward, wide rows, no im2col\",2,ms,") != NULL);         /* the conv layers */
         CHECK(ours(csv, "training  batch 16, fast", 2) > 0);                          /* the network */
         CHECK(ours(csv, "inference batch 16, naive", 1) > 0);
+        CHECK(ours(csv, "round 1: Doshi's network, training", 2) > 0);               /* one paired round */
+        CHECK(ours(csv, "round 1: GEMM 1024^3, 2 threads over 1", 2) > 0);
+        CHECK(ours(csv, "round 2:", 2) < 0);
     }
     free(csv);
+    program_result_free(&r);
+}
+
+/* The paired rounds with a stand-in for PyTorch's script that prints fixed
+ * figures: each round's row carries them, its ratio is ours over theirs (or
+ * theirs over ours for milliseconds), and the verdict's median is the
+ * median of the rounds' ratios. */
+static void test_paired_rounds_take_the_median(void)
+{
+    const char *emulator = getenv("EMULATOR");
+    if (emulator && emulator[0]) {
+        printf("  skipped under an emulator (%s)\n", emulator);
+        return;
+    }
+    char script[1024], csv[1024], cmd[4096];
+    snprintf(script, sizeof script, "%s/tmp/unit_bench_fake_torch.sh", build_dir());
+    snprintf(csv, sizeof csv, "%s/tmp/unit_bench_rounds.csv", build_dir());
+    FILE *f = fopen(script, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fprintf(f, "echo torch_version,0.0\necho torch_config,a stand-in\n"
+               "for mode in train infer; do echo small,$mode,b16,t2,1000; done\n"
+               "for layer in doshi1 doshi2 doshi3; do echo conv,$layer,fwd,t2,2; echo conv,$layer,bwd,t2,3; done\n"
+               "echo doshi,train,b8,t2,100\necho doshi,infer,b8,t2,400\n");
+    CHECK(fclose(f) == 0);
+    remove(csv);
+    snprintf(cmd, sizeof cmd, "%s/bench --quick --rounds 3 --torch 'sh %s' --csv '%s' --data /nonexistent", build_dir(),
+             script, csv);
+    program_result r = run_program(cmd);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_CONTAINS(r.out, "median of the quiet ones of 3 paired rounds");
+    CHECK_CONTAINS(r.out, "round 3 of 3:");
+    char *text = read_text_file(csv);
+    CHECK(text != NULL);
+    if (text) {
+        CHECK(field(text, "training (Adam) batch 8, fast", 2, 1) == 100);       /* the table's row */
+        double ratio[3];
+        int quiet = 0;                                  /* the median is of the quiet rounds (bench.c) */
+        for (int i = 0; i < 3; i++) {
+            char item[128];
+            snprintf(item, sizeof item, "round %d: quiet (1) or busy (0)", i + 1);
+            double flag = ours(text, item, 2);
+            CHECK(flag == 0 || flag == 1);
+            snprintf(item, sizeof item, "round %d: Doshi's network, training", i + 1);
+            double mine = field(text, item, 2, 0);
+            CHECK(field(text, item, 2, 1) == 100);
+            if (flag == 1)
+                ratio[quiet++] = field(text, item, 2, 2);
+            CHECK(fabs(field(text, item, 2, 2) - mine / 100) <= 1e-3 * mine / 100 + 1e-3);
+            snprintf(item, sizeof item, "round %d: deeper network's 3 conv layers", i + 1);
+            CHECK(field(text, item, 2, 1) == 15);                               /* 3 x (2 + 3) ms */
+            CHECK(fabs(field(text, item, 2, 2) - 15 / field(text, item, 2, 0)) <= 2e-3 * field(text, item, 2, 2));
+        }
+        CHECK_INT((int)ours(text, "quiet paired rounds", 2), quiet);
+        double middle = -1;                             /* the median of the quiet rounds' ratios */
+        if (quiet == 1)
+            middle = ratio[0];
+        else if (quiet == 2)
+            middle = (ratio[0] + ratio[1]) / 2;
+        else if (quiet == 3) {
+            double lo = ratio[0] < ratio[1] ? ratio[0] : ratio[1], hi = ratio[0] < ratio[1] ? ratio[1] : ratio[0];
+            middle = ratio[2] < lo ? lo : ratio[2] > hi ? hi : ratio[2];
+        }
+        double judged = ours(text, "median of the rounds: Doshi's network, training", 2);
+        CHECK(fabs(judged - middle) <= 2e-3 * (middle > 0 ? middle : 1));
+    }
+    free(text);
     program_result_free(&r);
 }
 
@@ -80,11 +163,17 @@ static void test_unknown_flag_is_refused(void)
     CHECK_INT(r.exit_code, 2);
     CHECK_CONTAINS(r.err, "--fast-please");
     program_result_free(&r);
+    snprintf(cmd, sizeof cmd, "%s/bench --rounds 10", build_dir());
+    r = run_program(cmd);
+    CHECK_INT(r.exit_code, 2);
+    CHECK_CONTAINS(r.err, "--rounds");
+    program_result_free(&r);
 }
 
 int main(void)
 {
     RUN_TEST(test_quick_bench_runs_and_writes_every_section);
+    RUN_TEST(test_paired_rounds_take_the_median);
     RUN_TEST(test_unknown_flag_is_refused);
     return harness_finish();
 }

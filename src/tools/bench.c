@@ -13,9 +13,15 @@
  *   5. Doshi's network (lesson 12): training (Adam) and inference images/s
  *      at batch 128;
  *   each on 1 and 2 threads, with PyTorch's figure and the ratio when
- *   COMMAND (which runs src/tools/bench_torch.py) works; then the targets of
- *   the issue that asked for this, met or not, or "unreliable" when the
- *   machine was busy (judge_machine below). --quick: tiny sizes, a few
+ *   COMMAND (which runs src/tools/bench_torch.py) works;
+ *   6. the rows the targets compare, measured again in N paired rounds
+ *      (--rounds N, default 5): each group of rows PyTorch's and ours back
+ *      to back, who goes first in turns;
+ *   then the targets of the issue that asked for this, judged on the median
+ *   of the rounds, met or not, or "unreliable" when the machine was busy
+ *   (judge_machine below). Why rounds: on a virtual machine whose speed
+ *   drifts, PyTorch's table rows, run minutes before ours, moved the same
+ *   ratio by 0.3-0.8 between two quiet runs. --quick: tiny sizes, a few
  *   seconds, no PyTorch (a test runs it, so the bench cannot rot). Every row
  *   also goes to the CSV file (default build/bench.csv). */
 #include <math.h>
@@ -61,8 +67,11 @@ static const char *program = "bench";
 
 /* ---------------------------------------------------------------- options */
 
+#define MAX_ROUNDS 9
+
 typedef struct {
     int quick;
+    int rounds;                 /* paired rounds of the target rows after the table (--rounds) */
     const char *torch;          /* command that runs bench_torch.py, or NULL */
     const char *csv, *data;
     char torch_out[512];         /* what the PyTorch script printed: the CSV's name + ".pytorch" */
@@ -70,16 +79,19 @@ typedef struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: %s [--quick] [--torch COMMAND | --no-torch] [--csv FILE] [--data DIR]\n"
+    fprintf(out, "usage: %s [--quick] [--torch COMMAND | --no-torch] [--rounds N] [--csv FILE] [--data DIR]\n"
                  "  --quick          tiny sizes, a few seconds, no PyTorch\n"
+                 "  --rounds N       paired rounds of the target rows after the table, 0-%d\n"
+                 "                   (default 5; 1 with --quick): the targets are judged on their median\n"
                  "  --torch COMMAND  how to run src/tools/bench_torch.py (the Makefile passes it)\n"
                  "  --csv FILE       where to write every row (default build/bench.csv)\n"
-                 "  --data DIR       MNIST, for real images in the network rows (default data/mnist)\n", program);
+                 "  --data DIR       MNIST, for real images in the network rows (default data/mnist)\n", program,
+            MAX_ROUNDS);
 }
 
 static options parse_flags(int argc, char **argv)
 {
-    options o = { 0, NULL, "build/bench.csv", "data/mnist", "" };
+    options o = { 0, -1, NULL, "build/bench.csv", "data/mnist", "" };
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i];
         int has_value = i + 1 < argc;
@@ -92,6 +104,15 @@ static options parse_flags(int argc, char **argv)
             o.torch = NULL;
         } else if (has_value && strcmp(f, "--torch") == 0) {
             o.torch = argv[++i];
+        } else if (has_value && strcmp(f, "--rounds") == 0) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || n < 0 || n > MAX_ROUNDS) {
+                fprintf(stderr, "%s: --rounds wants a whole number from 0 to %d, not '%s'\n", program, MAX_ROUNDS,
+                        argv[i]);
+                exit(2);
+            }
+            o.rounds = (int)n;
         } else if (has_value && strcmp(f, "--csv") == 0) {
             o.csv = argv[++i];
         } else if (has_value && strcmp(f, "--data") == 0) {
@@ -102,6 +123,8 @@ static options parse_flags(int argc, char **argv)
         }
     }
     snprintf(o.torch_out, sizeof o.torch_out, "%s.pytorch", o.csv);
+    if (o.rounds < 0)
+        o.rounds = o.quick ? 1 : 5;
     return o;
 }
 
@@ -110,7 +133,7 @@ static options parse_flags(int argc, char **argv)
 /* One measurement: ours and, when PyTorch ran, theirs under the same key. */
 typedef struct {
     char key[64];               /* e.g. "gemm,1024,t1": the same in bench_torch.py */
-    char label[64];             /* what the table shows */
+    char label[128];            /* what the table shows */
     char unit[16];              /* GFLOP/s, ms, images/s */
     int threads;
     double ours, torch;         /* torch < 0: no figure */
@@ -120,18 +143,23 @@ typedef struct {
 static row rows[MAX_ROWS];
 static int n_rows;
 
-static struct {
-    char key[64];
-    double value;
-} torch_values[MAX_TORCH];
-static int n_torch;
+/* What one run of the PyTorch script printed: "key,value" lines. */
+typedef struct {
+    struct {
+        char key[64];
+        double value;
+    } values[MAX_TORCH];
+    int n;
+} torch_table;
+
+static torch_table torch_main;   /* the full table's run, before ours */
 static char torch_version[64], torch_config[160];
 
-static double torch_value(const char *key)
+static double torch_value(const torch_table *t, const char *key)
 {
-    for (int i = 0; i < n_torch; i++)
-        if (strcmp(torch_values[i].key, key) == 0)
-            return torch_values[i].value;
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->values[i].key, key) == 0)
+            return t->values[i].value;
     return -1;
 }
 
@@ -160,7 +188,7 @@ static row *add_row(const char *key, const char *label, const char *unit, int th
     snprintf(r->unit, sizeof r->unit, "%s", unit);
     r->threads = threads;
     r->ours = ours;
-    r->torch = key[0] ? torch_value(key) : -1;
+    r->torch = key[0] ? torch_value(&torch_main, key) : -1;
     r->peak_share = peak > 0 ? ours / peak : -1;
     return r;
 }
@@ -189,27 +217,30 @@ static void print_row(const row *r)
 
 /* ---------------------------------------------------------------- PyTorch */
 
-/* Run the PyTorch script into a file and read its "key,value" lines. */
-static void run_torch(const options *o)
+/* Run the PyTorch script (with `extra` flags) into the file `out` and read
+ * its "key,value" lines into t. Returns 0, or -1 when it failed (t empty). */
+static int run_torch(const options *o, const char *extra, const char *out, torch_table *t, int quiet)
 {
     char command[2048];
+    t->n = 0;
     if (!o->torch)
-        return;
-    snprintf(command, sizeof command, "%s %s--data '%s' > '%s' 2> '%s.log'", o->torch, o->quick ? "--quick " : "",
-             o->data, o->torch_out, o->torch_out);
-    printf("PyTorch: running %s\n", command);
+        return -1;
+    snprintf(command, sizeof command, "%s %s%s--data '%s' > '%s' 2> '%s.log'", o->torch, o->quick ? "--quick " : "",
+             extra, o->data, out, out);
+    if (!quiet)
+        printf("PyTorch: running %s\n", command);
     fflush(stdout);
     int status = system(command);
-    FILE *f = fopen(o->torch_out, "r");
+    FILE *f = fopen(out, "r");
     if (status != 0 || !f) {
         printf("PyTorch: not available (the script failed; see %s.log). To compare, install it:\n"
-               "         apt-get install python3-torch     (then make bench again)\n", o->torch_out);
+               "         apt-get install python3-torch     (then make bench again)\n", out);
         if (f)
             fclose(f);
-        return;
+        return -1;
     }
     char line[256];
-    while (fgets(line, sizeof line, f) && n_torch < MAX_TORCH) {
+    while (fgets(line, sizeof line, f) && t->n < MAX_TORCH) {
         char *comma = strrchr(line, ',');
         if (!comma)
             continue;
@@ -220,11 +251,13 @@ static void run_torch(const options *o)
                      "%.*s", (int)strcspn(comma + 1, "\n"), comma + 1);
             continue;
         }
-        snprintf(torch_values[n_torch].key, sizeof torch_values[n_torch].key, "%.63s", line);
-        torch_values[n_torch++].value = strtod(comma + 1, NULL);
+        snprintf(t->values[t->n].key, sizeof t->values[t->n].key, "%.63s", line);
+        t->values[t->n++].value = strtod(comma + 1, NULL);
     }
     fclose(f);
-    printf("PyTorch %s (%s): %d figures\n", torch_version, torch_config, n_torch);
+    if (!quiet)
+        printf("PyTorch %s (%s): %d figures\n", torch_version, torch_config, t->n);
+    return 0;
 }
 
 /* ---------------------------------------------------------------- timing */
@@ -673,108 +706,353 @@ static network_best deep_rows(const options *o, thread_pool *pools[3])
  * ours, and unevenly: PyTorch's OpenMP threads wait for each other by
  * spinning and collapse when another program takes a core (one run: its
  * 2-thread rows fell from 26,000 to 783 images/s while a compiler ran),
- * while our pool slows by about the share taken. So the ratios of a run
- * are only worth reading when the machine was quiet all along. Three
- * witnesses, any of which marks the run BUSY:
+ * while our pool slows by about the share taken. So ratios are only worth
+ * reading when the machine was quiet. Three witnesses:
  *   1. the load average before the run starts (os_load_average, where the
  *      system gives it): >= BUSY_LOAD means other programs kept at least
- *      one core busy over the last minute;
+ *      one core busy over the last minute: the whole run is BUSY;
  *   2. the FMA probe on 2 threads against the probe on 1 thread, each time
- *      the probes run (before PyTorch, in "The machine", at the end):
- *      below BUSY_SCALING x, a core was taken by someone else (or there is
- *      only one);
- *   3. the same probe at those three moments: differing by more than
- *      BUSY_DRIFT, the machine changed during the run. */
+ *      the probes run (before PyTorch, in "The machine", after the table,
+ *      before each paired round and after the last): below BUSY_SCALING x,
+ *      a core was taken by someone else (or there is only one);
+ *   3. the same probe at those moments: more than BUSY_DRIFT below the
+ *      best of the run, the machine changed.
+ * The table is BUSY when a witness speaks at any of its three moments; a
+ * paired round is busy when one speaks at the probes just before or just
+ * after it, and the targets' median leaves busy rounds out (on this kind of
+ * virtual machine the second core went missing for a moment in several
+ * quiet runs, which had made the whole of a 7-minute run unreliable). */
 #define BUSY_LOAD 1.0
 #define BUSY_SCALING 1.8
 #define BUSY_DRIFT 0.10
-#define MOMENTS 3
+#define TABLE_MOMENTS 3                 /* the probes of the table: before PyTorch, at the start, after it */
+#define MAX_MOMENTS (TABLE_MOMENTS + MAX_ROUNDS + 1)
 
 typedef struct {
     double load;                   /* 1-minute load average before the run, -1: unknown */
-    double peak[MOMENTS][3];       /* GFLOP/s: [moment][threads], 0: not measured */
-    int busy;
+    double peak[MAX_MOMENTS][3];   /* GFLOP/s: [moment][threads] */
+    char name[MAX_MOMENTS][40];    /* e.g. "before round 2" */
+    int moments;                   /* how many probes ran */
+    int busy;                      /* the table's verdict */
     char why[512];
 } machine_check;
 
-static void note_busy(machine_check *m, const char *reason)
+/* The probes on 1 and 2 threads at one more moment of the run. */
+static void probe_moment(machine_check *m, const char *name, thread_pool *pools[3], double seconds)
 {
-    size_t used = strlen(m->why);
-    snprintf(m->why + used, sizeof m->why - used, "%s%s", used ? "; " : "", reason);
-    m->busy = 1;
-}
-
-/* The probes on 1 and 2 threads at one moment of the run. */
-static void probe_moment(machine_check *m, int moment, thread_pool *pools[3], double seconds)
-{
+    if (m->moments == MAX_MOMENTS)
+        return;
     for (int t = 1; t <= 2; t++)
-        m->peak[moment][t] = measure_fma_peak(pools[t], seconds);
+        m->peak[m->moments][t] = measure_fma_peak(pools[t], seconds);
+    snprintf(m->name[m->moments++], sizeof m->name[0], "%s", name);
 }
 
-/* The three witnesses above, from what was measured. */
-static void judge_machine(machine_check *m)
+static void add_reason(char *why, size_t size, const char *reason)
 {
-    static const char *moment_name[MOMENTS] = { "before PyTorch", "at the start", "at the end" };
-    char reason[160];
-    if (m->load >= BUSY_LOAD) {
-        snprintf(reason, sizeof reason, "load average %.2f before the run (>= %.1f)", m->load, BUSY_LOAD);
-        note_busy(m, reason);
-    }
+    size_t used = strlen(why);
+    snprintf(why + used, size - used, "%s%s", used ? "; " : "", reason);
+}
+
+/* Witnesses 2 and 3 at moments first..last (against the best probe of the
+ * whole run): 1 and the reasons added to `why` when one of them speaks. */
+static int moments_busy(const machine_check *m, int first, int last, char *why, size_t size)
+{
     double best[3] = { 0, 0, 0 };
-    for (int i = 0; i < MOMENTS; i++)
+    char reason[160];
+    int busy = 0;
+    for (int i = 0; i < m->moments; i++)
         for (int t = 1; t <= 2; t++)
             best[t] = m->peak[i][t] > best[t] ? m->peak[i][t] : best[t];
-    for (int i = 0; i < MOMENTS; i++) {
-        if (m->peak[i][1] <= 0)
-            continue;
+    for (int i = first; i <= last && i < m->moments; i++) {
         if (m->peak[i][2] < BUSY_SCALING * m->peak[i][1]) {
             snprintf(reason, sizeof reason, "2 threads ran at %.2fx of one %s (< %.1fx)",
-                     m->peak[i][2] / m->peak[i][1], moment_name[i], BUSY_SCALING);
-            note_busy(m, reason);
+                     m->peak[i][2] / m->peak[i][1], m->name[i], BUSY_SCALING);
+            add_reason(why, size, reason);
+            busy = 1;
         }
         for (int t = 1; t <= 2; t++)
             if (m->peak[i][t] < (1 - BUSY_DRIFT) * best[t]) {
                 snprintf(reason, sizeof reason, "the %d-thread peak %s was %.0f%% below its best",
-                         t, moment_name[i], 100 * (1 - m->peak[i][t] / best[t]));
-                note_busy(m, reason);
+                         t, m->name[i], 100 * (1 - m->peak[i][t] / best[t]));
+                add_reason(why, size, reason);
+                busy = 1;
             }
     }
+    return busy;
+}
+
+/* The table's verdict: witness 1, and 2 and 3 at the table's moments. */
+static void judge_machine(machine_check *m)
+{
+    char reason[160];
+    if (m->load >= BUSY_LOAD) {
+        snprintf(reason, sizeof reason, "load average %.2f before the run (>= %.1f)", m->load, BUSY_LOAD);
+        add_reason(m->why, sizeof m->why, reason);
+        m->busy = 1;
+    }
+    if (moments_busy(m, 0, TABLE_MOMENTS - 1, m->why, sizeof m->why))
+        m->busy = 1;
 }
 
 static void print_machine_check(const machine_check *m)
 {
-    printf("\nWas the machine quiet? (load average before the run: ");
+    printf("\nWas the machine quiet during the table? (load average before the run: ");
     if (m->load >= 0)
         printf("%.2f", m->load);
     else
         printf("not known here");
     printf("; FMA peak, 1 / 2 threads, GFLOP/s:");
-    for (int i = 0; i < MOMENTS; i++)
-        if (m->peak[i][1] > 0)
-            printf(" %.0f / %.0f", m->peak[i][1], m->peak[i][2]);
+    for (int i = 0; i < TABLE_MOMENTS && i < m->moments; i++)
+        printf(" %.0f / %.0f", m->peak[i][1], m->peak[i][2]);
     printf(")\n");
     if (m->busy)
-        printf("  BUSY: %s.\n  Every ratio below is UNRELIABLE: run make bench again with nothing else running.\n", m->why);
+        printf("  BUSY: %s.\n  The table's ratios are UNRELIABLE.\n", m->why);
     else
-        printf("  quiet: 2 threads at >= %.1fx of one, the probes within %.0f%% of each other.\n", BUSY_SCALING,
+        printf("  quiet: 2 threads at >= %.1fx of one, the probes within %.0f%% of the run's best.\n", BUSY_SCALING,
                100 * BUSY_DRIFT);
+}
+
+/* ---------------------------------------------------------------- 6. the targets, in paired rounds */
+
+/* The targets of issue 19. Each is a speed ratio against PyTorch (> 1: we
+ * are faster), except the GEMM's, which are ours alone. */
+enum { T_SMALL_TRAIN, T_SMALL_INFER, T_CONV, T_DOSHI_TRAIN, T_DOSHI_INFER, T_GEMM_SHARE, T_GEMM_SCALING, N_TARGETS };
+
+static const struct {
+    const char *what, *unit;   /* unit of ours and theirs: images/s, ms (smaller is better), share, x */
+    int threads;
+    double goal;
+} targets[N_TARGETS] = {
+    { "lesson 10's network, training images/s, best batch", "images/s", 2, 2.0 },
+    { "lesson 10's network, inference images/s, best batch", "images/s", 2, 2.0 },
+    { "deeper network's 3 conv layers, forward + backward, batch 128", "ms", 2, 1.3 },
+    { "Doshi's network, training images/s, batch 128", "images/s", 2, 1.5 },
+    { "Doshi's network, inference images/s, batch 128", "images/s", 2, 1.5 },
+    { "GEMM 1024^3, 1 thread, share of the FMA peak", "share", 1, 0.8 },
+    { "GEMM 1024^3, 2 threads over 1", "x", 2, 1.9 },
+};
+
+/* One measurement of every target: ours, PyTorch's (< 0: none) and the
+ * ratio the target is judged on (< 0: none). */
+typedef struct {
+    double ours[N_TARGETS], torch[N_TARGETS], ratio[N_TARGETS];
+    int quiet;                  /* a paired round: 1 when no witness spoke just before or after it */
+} target_set;
+
+static const int network_batches[] = { 32, 64, 128 };
+
+/* PyTorch's side of each target from one run of its script (2 threads). */
+static void torch_targets(const options *o, const torch_table *t, target_set *out)
+{
+    char key[64];
+    for (int i = 0; i < N_TARGETS; i++)
+        out->torch[i] = -1;
+    for (int mode = 0; mode < 2; mode++)                 /* lesson 10's network: its best batch */
+        for (int i = 0; i < (o->quick ? 1 : 3); i++) {
+            snprintf(key, sizeof key, "small,%s,b%d,t2", mode == 0 ? "train" : "infer",
+                     o->quick ? 16 : network_batches[i]);
+            double v = torch_value(t, key), *best = &out->torch[mode == 0 ? T_SMALL_TRAIN : T_SMALL_INFER];
+            *best = v > *best ? v : *best;
+        }
+    double sum = 0;                                      /* the deeper network's conv layers, summed */
+    for (int i = 0; i < N_CONV_LAYERS; i++)
+        for (int pass = 0; pass < 2 && strncmp(conv_layers[i].name, "doshi", 5) == 0; pass++) {
+            snprintf(key, sizeof key, "conv,%s,%s,t2", conv_layers[i].name, pass == 0 ? "fwd" : "bwd");
+            double v = torch_value(t, key);
+            sum = v > 0 && sum >= 0 ? sum + v : -1;
+        }
+    out->torch[T_CONV] = sum > 0 ? sum : -1;
+    snprintf(key, sizeof key, "doshi,train,b%d,t2", o->quick ? 8 : 128);
+    out->torch[T_DOSHI_TRAIN] = torch_value(t, key);
+    snprintf(key, sizeof key, "doshi,infer,b%d,t2", o->quick ? 8 : 128);
+    out->torch[T_DOSHI_INFER] = torch_value(t, key);
+}
+
+/* Each target's ratio from ours and theirs. */
+static void target_ratios(target_set *t)
+{
+    for (int i = 0; i < N_TARGETS; i++) {
+        if (i == T_GEMM_SHARE || i == T_GEMM_SCALING)
+            t->ratio[i] = t->ours[i];
+        else if (t->ours[i] <= 0 || t->torch[i] <= 0)
+            t->ratio[i] = -1;
+        else
+            t->ratio[i] = strcmp(targets[i].unit, "ms") == 0 ? t->torch[i] / t->ours[i] : t->ours[i] / t->torch[i];
+    }
+}
+
+/* One figure of a target: "1.23x", or "84%" for a share of the peak. */
+static const char *figure(int target, double value, char *text, size_t size)
+{
+    if (value < 0)
+        snprintf(text, size, "-");
+    else if (target == T_GEMM_SHARE)
+        snprintf(text, size, "%.0f%%", 100 * value);
+    else
+        snprintf(text, size, "%.2fx", value);
+    return text;
+}
+
+/* The groups of target rows a round measures, each PyTorch's and ours back
+ * to back (bench_torch.py --targets GROUP); the GEMM's rows are ours alone. */
+enum { G_CONV, G_SMALL, G_DOSHI, G_GEMM, N_GROUPS };
+static const char *group_name[N_GROUPS] = { "conv", "small", "doshi", "gemm" };
+
+/* Our side of one group's targets, measured again (the same sizes and steps
+ * as the table's rows), into t->ours. peak1: the FMA peak on 1 thread. */
+static void our_group(const options *o, thread_pool *pools[3], double peak1, int group, target_set *t)
+{
+    for (int mode = 0; mode < 2 && group == G_SMALL; mode++) {
+        int learn = mode == 0, index = learn ? T_SMALL_TRAIN : T_SMALL_INFER;
+        t->ours[index] = 0;
+        for (int i = 0; i < (o->quick ? 1 : 3); i++) {
+            int b = o->quick ? 16 : network_batches[i], steps = o->quick ? 2 : (learn ? 60000 : 160000) / b;
+            double rate = net_rate(o, b, learn, ENGINE_FAST, pools[2], steps);
+            t->ours[index] = rate > t->ours[index] ? rate : t->ours[index];
+        }
+    }
+    if (group == G_CONV) {
+        t->ours[T_CONV] = 0;
+        for (int i = 0; i < N_CONV_LAYERS; i++)
+            if (strncmp(conv_layers[i].name, "doshi", 5) == 0) {
+                double f, b;
+                time_conv_layer(&conv_layers[i], o->quick ? QUICK_CONV_IMAGES : CONV_BATCH, 0, pools[2],
+                                o->quick ? 0.002 : 0.8, &f, &b);
+                t->ours[T_CONV] += f + b;
+            }
+    }
+    for (int mode = 0; mode < 2 && group == G_DOSHI; mode++) {
+        int learn = mode == 0;
+        t->ours[learn ? T_DOSHI_TRAIN : T_DOSHI_INFER] =
+            deep_rate(o, o->quick ? 8 : 128, learn, pools[2], o->quick ? 1 : (learn ? 12 : 40));
+    }
+    if (group == G_GEMM) {
+        int n = o->quick ? 128 : 1024;
+        double seconds = o->quick ? 0.002 : 0.6;
+        double g1 = gemm_gflops(0, 0, n, n, n, pools[1], 0, 0, seconds);
+        double g2 = gemm_gflops(0, 0, n, n, n, pools[2], 0, 0, seconds);
+        t->ours[T_GEMM_SHARE] = g1 / peak1;
+        t->ours[T_GEMM_SCALING] = g2 / g1;
+    }
+}
+
+/* One paired round: each group's rows, PyTorch's and ours back to back
+ * (seconds apart), PyTorch first and ours first in turns from one group
+ * and one round to the next, so that a machine drifting one way favours
+ * neither. Each round's figures also go to the CSV. */
+static void paired_round(const options *o, thread_pool *pools[3], double peak1, int round, target_set *t)
+{
+    char out[600], extra[64], label[128], text[16];
+    torch_table all = { .n = 0 }, one;
+    for (int g = 0; g < N_GROUPS; g++) {
+        int torch_first = (round + g) % 2 == 0, has_torch = g != G_GEMM;
+        snprintf(out, sizeof out, "%s.round%d.%s", o->torch_out, round + 1, group_name[g]);
+        snprintf(extra, sizeof extra, "--targets %s ", group_name[g]);
+        for (int turn = 0; turn < 2; turn++) {
+            if (turn == (torch_first ? 1 : 0)) {
+                our_group(o, pools, peak1, g, t);
+                continue;
+            }
+            if (!has_torch || run_torch(o, extra, out, &one, 1) != 0)
+                continue;
+            for (int i = 0; i < one.n && all.n < MAX_TORCH; i++)
+                all.values[all.n++] = one.values[i];
+        }
+    }
+    torch_targets(o, &all, t);
+    target_ratios(t);
+    printf("  round %d of %d:", round + 1, o->rounds);
+    for (int i = 0; i < N_TARGETS; i++) {
+        snprintf(label, sizeof label, "round %d: %s", round + 1, targets[i].what);
+        row *r = add_row("", label, targets[i].unit, targets[i].threads, t->ours[i], -1);
+        r->torch = t->torch[i];
+        printf(" %s", figure(i, t->ratio[i], text, sizeof text));
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+static double median(const double *v, int n)
+{
+    double sorted[MAX_ROUNDS];
+    for (int i = 0; i < n; i++) {                        /* insertion sort: n <= MAX_ROUNDS */
+        int j = i;
+        for (; j > 0 && sorted[j - 1] > v[i]; j--)
+            sorted[j] = sorted[j - 1];
+        sorted[j] = v[i];
+    }
+    return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
 /* ---------------------------------------------------------------- the report */
 
-static int machine_busy;          /* judge_machine's verdict: every target line says "unreliable" */
-
-static const char *verdict(int met)
+/* Each round quiet or busy, by the probes just before and after it (and the
+ * load average before the run); prints why, records it in the CSV.
+ * Returns the number of quiet rounds. */
+static int judge_rounds(const options *o, const machine_check *m, target_set rounds[])
 {
-    return machine_busy ? "unreliable (busy machine)" : met ? "met" : "MISSED";
+    int quiet = 0;
+    char label[64];
+    for (int r = 0; r < o->rounds; r++) {
+        char why[512] = "";
+        int first = TABLE_MOMENTS + r;                 /* the probe before round r, then the one after it */
+        rounds[r].quiet = m->load < BUSY_LOAD && !moments_busy(m, first, first + 1, why, sizeof why);
+        quiet += rounds[r].quiet;
+        if (!rounds[r].quiet)
+            printf("  round %d was busy: %s\n", r + 1, why[0] ? why : "the load average before the run");
+        snprintf(label, sizeof label, "round %d: quiet (1) or busy (0)", r + 1);
+        add_row("", label, "flag", 2, rounds[r].quiet, -1);
+    }
+    if (o->rounds > 0)
+        printf("  %d of %d paired rounds quiet\n", quiet, o->rounds);
+    return quiet;
 }
 
-static void target(const char *what, double ratio, double goal)
+/* The targets: the table's figure, each round's (a busy round's in
+ * parentheses), and the verdict on the median of the quiet rounds, given
+ * when most rounds were quiet; with no rounds, on the table's figure. */
+static void print_targets(const options *o, const machine_check *m, const target_set *table, const target_set rounds[])
 {
-    if (ratio > 0)
-        printf("  %-62s %5.2fx  (target >= %.1fx)  %s\n", what, ratio, goal, verdict(ratio >= goal));
-    else
-        printf("  %-62s   -    (target >= %.1fx)  no PyTorch figure\n", what, goal);
+    char text[16], cell[20];
+    int quiet = 0;
+    for (int r = 0; r < o->rounds; r++)
+        quiet += rounds[r].quiet;
+    int unreliable = o->rounds > 0 ? 2 * quiet <= o->rounds : m->busy;
+    printf("\nTargets of issue 19 (2 threads unless said; ratio > 1: we are faster)\n");
+    if (o->rounds > 0)
+        printf("judged on the median of the quiet ones of %d paired rounds (each group of rows PyTorch's and ours\n"
+               "back to back, who goes first in turns; a busy round's figure in parentheses); the table's own\n"
+               "ratios come from PyTorch run minutes before ours\n", o->rounds);
+    printf("  %-62s %6s  %-*s %6s  %-6s %s\n", "", "table", 8 * o->rounds, o->rounds ? "rounds" : "",
+           o->rounds ? "median" : "", "target", "");
+    for (int i = 0; i < N_TARGETS; i++) {
+        double v[MAX_ROUNDS];
+        int n = 0, missing = 0;
+        printf("  %-62s %6s  ", targets[i].what, figure(i, table->ratio[i], text, sizeof text));
+        for (int r = 0; r < o->rounds; r++) {
+            figure(i, rounds[r].ratio[i], text, sizeof text);
+            snprintf(cell, sizeof cell, rounds[r].quiet ? "%s" : "(%s)", text);
+            printf("%7s ", cell);
+            if (rounds[r].ratio[i] < 0)
+                missing = 1;
+            else if (rounds[r].quiet)
+                v[n++] = rounds[r].ratio[i];
+        }
+        double judged = o->rounds == 0 ? table->ratio[i] : missing || n == 0 ? -1 : median(v, n);
+        char goal[16];
+        if (i == T_GEMM_SHARE)
+            snprintf(goal, sizeof goal, ">= %.0f%%", 100 * targets[i].goal);
+        else
+            snprintf(goal, sizeof goal, ">= %.1fx", targets[i].goal);
+        printf("%6s  %-6s %s\n", o->rounds ? figure(i, judged, text, sizeof text) : "", goal,
+               missing || (o->rounds == 0 && judged < 0) ? "no PyTorch figure"
+               : unreliable ? (o->rounds > 0 ? "unreliable (most rounds busy)" : "unreliable (busy machine)")
+               : judged >= targets[i].goal ? "met" : "MISSED");
+        if (o->rounds > 0) {
+            row *r = add_row("", "", "ratio", targets[i].threads, judged, -1);
+            snprintf(r->label, sizeof r->label, "median of the rounds: %s", targets[i].what);
+        }
+    }
 }
 
 static void write_csv(const char *path)
@@ -814,14 +1092,16 @@ int main(int argc, char **argv)
     const char *unit = vector_unit(&floats);
     printf("vector unit: %s, %d floats per vector register (the compiler's macros for the fast flags)\n", unit, floats);
     printf("compiler: %s; flags: %s\n", COMPILER_VERSION, BENCH_FLAGS);
-    machine_check machine = { os_load_average(), { { 0 } }, 0, "" };
-    probe_moment(&machine, 0, pools, seconds / 5);
-    run_torch(&o);
+    static machine_check machine;
+    machine.load = os_load_average();
+    probe_moment(&machine, "before PyTorch", pools, seconds / 5);
+    if (run_torch(&o, "", o.torch_out, &torch_main, 0) != 0)
+        o.torch = NULL;                               /* the paired rounds then measure ours alone */
 
     print_header("The machine");
     char peak_label[64];
     snprintf(peak_label, sizeof peak_label, "FMA peak (%d chains of %d floats)", fma_peak_chains(), floats);
-    probe_moment(&machine, 1, pools, seconds);
+    probe_moment(&machine, "at the start", pools, seconds);
     for (int t = 1; t <= 2; t++) {
         peak[t] = machine.peak[1][t];
         print_row(add_row("", peak_label, "GFLOP/s", t, peak[t], -1));
@@ -839,28 +1119,42 @@ int main(int argc, char **argv)
     network_best net = network_rows(&o, pools);
     network_best deep = deep_rows(&o, pools);
 
-    probe_moment(&machine, 2, pools, seconds / 5);
-    judge_machine(&machine);
-    machine_busy = machine.busy;
-    print_machine_check(&machine);
-    add_row("", "machine busy (1: every ratio unreliable)", "flag", 2, machine.busy, -1);
+    probe_moment(&machine, "after the table", pools, seconds / 5);
 
-    printf("\nTargets of issue 19 (2 threads unless said; ratio > 1: we are faster)\n");
-    target("lesson 10's network, training images/s, best batch", net.torch_train > 0 ? net.train / net.torch_train : -1, 2.0);
-    target("lesson 10's network, inference images/s, best batch", net.torch_infer > 0 ? net.infer / net.torch_infer : -1, 2.0);
-    target("deeper network's 3 conv layers, forward + backward, batch 128",
-           torch_conv > 0 && isfinite(torch_conv) ? torch_conv / ours_conv : -1, 1.3);
-    target("Doshi's network, training images/s, batch 128", deep.torch_train > 0 ? deep.train / deep.torch_train : -1,
-           1.5);
-    target("Doshi's network, inference images/s, batch 128", deep.torch_infer > 0 ? deep.infer / deep.torch_infer : -1,
-           1.5);
+    target_set table = { .quiet = 1 }, rounds[MAX_ROUNDS];
+    table.ours[T_SMALL_TRAIN] = net.train;
+    table.ours[T_SMALL_INFER] = net.infer;
+    table.ours[T_CONV] = ours_conv;
+    table.ours[T_DOSHI_TRAIN] = deep.train;
+    table.ours[T_DOSHI_INFER] = deep.infer;
     for (int i = 0; i < n_rows; i++)
-        if (strcmp(rows[i].label, "fast   1024^3") == 0 && rows[i].threads == 1)
-            printf("  %-62s %5.0f%%  (target >= 80%%)  %s\n", "GEMM 1024^3, 1 thread, share of the FMA peak",
-                   100 * rows[i].peak_share, verdict(rows[i].peak_share >= 0.8));
-        else if (strcmp(rows[i].label, "fast   1024^3") == 0 && rows[i].threads == 2)
-            printf("  %-62s %5.2fx  (target >= 1.9x)  %s\n", "GEMM 1024^3, 2 threads over 1", rows[i].ours / rows[i - 1].ours,
-                   verdict(rows[i].ours / rows[i - 1].ours >= 1.9));
+        if (strcmp(rows[i].label, "fast   1024^3") == 0 && rows[i].threads == 2) {
+            table.ours[T_GEMM_SHARE] = rows[i - 1].peak_share;
+            table.ours[T_GEMM_SCALING] = rows[i].ours / rows[i - 1].ours;
+        }
+    if (o.quick)                                      /* (no 1024^3 in the quick table) */
+        table.ours[T_GEMM_SHARE] = table.ours[T_GEMM_SCALING] = -1;
+    torch_targets(&o, &torch_main, &table);
+    target_ratios(&table);
+    if (o.rounds > 0)
+        printf("\nPaired rounds: the target rows again, PyTorch's and ours back to back, %d times\n"
+               "(each round's ratios in the order of the targets below)\n", o.rounds);
+    for (int r = 0; r < o.rounds; r++) {
+        char name[40];
+        snprintf(name, sizeof name, "before round %d", r + 1);
+        probe_moment(&machine, name, pools, seconds / 5);
+        paired_round(&o, pools, peak[1], r, &rounds[r]);
+    }
+    if (o.rounds > 0)
+        probe_moment(&machine, "after the last round", pools, seconds / 5);
+
+    judge_machine(&machine);
+    print_machine_check(&machine);
+    add_row("", "machine busy (1: the table's ratios unreliable)", "flag", 2, machine.busy, -1);
+    int quiet_rounds = judge_rounds(&o, &machine, rounds);
+    if (o.rounds > 0)
+        add_row("", "quiet paired rounds", "rounds", 2, quiet_rounds, -1);
+    print_targets(&o, &machine, &table, rounds);
     write_csv(o.csv);
     thread_pool_free(pools[2]);
     return 0;

@@ -18,6 +18,7 @@ Nothing here is part of the course; it is the yardstick. Run it by hand with
 import argparse
 import os
 import struct
+import subprocess
 import sys
 import time
 
@@ -63,10 +64,12 @@ def gemm_rows(sizes, threads, seconds):
             emit("gemm", n, "t%d" % t, "%.2f" % (2.0 * n ** 3 / s / 1e9))
 
 
-def conv_rows(batch, threads, seconds):
+def conv_rows(batch, threads, seconds, prefix=""):
     for t in threads:
         torch.set_num_threads(t)
         for name, cin, cout, k, h, w, pad, needs_dx in CONV_LAYERS:
+            if not name.startswith(prefix):
+                continue
             x = torch.randn(batch, cin, h, w)
             x = F.pad(x, pad) if any(pad) else x
             x.requires_grad_(needs_dx)
@@ -200,10 +203,35 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny sizes, a second or two in all")
     ap.add_argument("--data", default="data/mnist")
-    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--threads", type=int, nargs="+", default=None,
+                    help="thread counts, each in a process of its own (default 1 2; 2 with --targets)")
+    ap.add_argument("--targets", choices=["conv", "small", "doshi"],
+                    help="only these rows the targets compare (make bench's paired rounds): Doshi's conv "
+                         "layers, lesson 10's network, or Doshi's network")
     a = ap.parse_args()
+    if a.threads is None:
+        a.threads = [2] if a.targets else [1, 2]
+    if len(a.threads) > 1:
+        # One process per thread count: in one process, PyTorch's conv layers on 2 threads
+        # after the same layers on 1 ran at the 1-thread speed (make bench, 2026-12-08: conv3
+        # 158 ms on "2 threads" against 83-98 ms in a process that only ran 2), which
+        # flattered every conv ratio of the table.
+        for t in a.threads:
+            argv = (["--quick"] if a.quick else []) + (["--targets", a.targets] if a.targets else [])
+            done = subprocess.run([sys.executable, os.path.abspath(__file__)] + argv
+                                  + ["--data", a.data, "--threads", str(t)])
+            if done.returncode != 0:
+                sys.exit(done.returncode)
+        return
     emit("torch_version", torch.__version__.split("+")[0].replace(",", " "))
-    if a.quick:
+    quick = a.quick
+    if a.targets == "conv":                # the rows the targets compare, on 2 threads
+        conv_rows(2 if quick else 128, a.threads, 0.05 if quick else 0.8, prefix="doshi")
+    elif a.targets == "small":
+        network_rows([16] if quick else [32, 64, 128], a.threads, 5 if quick else 150, a.data)
+    elif a.targets == "doshi":
+        doshi_rows(8 if quick else 128, a.threads, 1 if quick else 12, a.data)
+    elif a.quick:
         gemm_rows([256], a.threads, 0.05)
         conv_rows(8, a.threads, 0.05)
         network_rows([32], a.threads, 5, a.data)
