@@ -350,6 +350,36 @@ double os_load_average(void)
     return load;
 }
 
+#ifdef _POSIX_VERSION
+#include <sys/times.h>
+#endif
+
+int os_cpu_times_now(os_cpu_times *t)
+{
+    t->machine_busy = t->machine_stolen = t->own = -1;
+#ifdef _POSIX_VERSION
+    long hz = sysconf(_SC_CLK_TCK);                 /* /proc/stat and times() count in these ticks */
+    struct tms mine;
+    if (hz <= 0 || times(&mine) == (clock_t)-1)
+        return -1;
+    FILE *f = fopen("/proc/stat", "r");             /* "cpu  user nice system idle iowait irq softirq steal ..." */
+    if (!f)
+        return -1;
+    unsigned long long user, nice, system, idle, iowait, irq, softirq, steal;
+    int got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle, &iowait, &irq,
+                     &softirq, &steal);
+    fclose(f);                                      /* read only: nothing to lose if it fails */
+    if (got != 8)
+        return -1;
+    t->machine_busy = (double)(user + nice + system + irq + softirq) / (double)hz;
+    t->machine_stolen = (double)steal / (double)hz;
+    t->own = (double)(mine.tms_utime + mine.tms_stime + mine.tms_cutime + mine.tms_cstime) / (double)hz;
+    return 0;
+#else
+    return -1;
+#endif
+}
+
 int os_processors(void)
 {
 #if defined(OS_WINDOWS)

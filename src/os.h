@@ -111,6 +111,19 @@ double os_seconds(void);
  * probes, src/tools/bench.c). */
 double os_load_average(void);
 
+/* Processor time in seconds, for telling whether other programs (or the
+ * host of a virtual machine) took processors while we measured: subtract
+ * two readings. machine_busy: all the machine's processors running any
+ * program (user, nice, system, interrupts), machine_stolen: time the
+ * hypervisor gave to other virtual machines while this one wanted to run
+ * (both summed over processors, from Linux's /proc/stat); own: this
+ * process and the children it has waited for (POSIX times()). Returns 0,
+ * or -1 where the system does not say (then *t is all -1). */
+typedef struct {
+    double machine_busy, machine_stolen, own;
+} os_cpu_times;
+int os_cpu_times_now(os_cpu_times *t);
+
 /* The processors online (sysconf(_SC_NPROCESSORS_ONLN) where there is one,
  * GetSystemInfo on Windows), or 0 when the system does not say. */
 int os_processors(void);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "os.h"
 
 static char csv_path[1024];
 
@@ -155,6 +156,29 @@ static void test_paired_rounds_take_the_median(void)
     program_result_free(&r);
 }
 
+/* The witness of the paired rounds: processor time of the machine and of
+ * this process. Half a second of our arithmetic shows in both. */
+static void test_cpu_times_count_our_work(void)
+{
+    os_cpu_times before, after;
+    if (os_cpu_times_now(&before) != 0) {
+        CHECK(before.machine_busy == -1 && before.own == -1);
+        printf("  skipped: this system does not say (no /proc/stat or no times())\n");
+        return;
+    }
+    CHECK(before.machine_busy >= before.own && before.own >= 0 && before.machine_stolen >= 0);
+    volatile double sink = 0;
+    double start = os_seconds();
+    while (os_seconds() - start < 0.5)                /* half a second of one core, on the clock */
+        for (int i = 0; i < 100000; i++)
+            sink += 1e-9 * i;
+    CHECK_INT(os_cpu_times_now(&after), 0);
+    double own = after.own - before.own, machine = after.machine_busy - before.machine_busy;
+    CHECK(own >= 0.1 && own <= 0.75);                  /* ticks of 10 ms; on a busy machine we get less */
+    CHECK(machine >= own - 0.05);                       /* ours is part of the machine's */
+    CHECK(sink > 0);
+}
+
 static void test_unknown_flag_is_refused(void)
 {
     char cmd[1024];
@@ -174,6 +198,7 @@ int main(void)
 {
     RUN_TEST(test_quick_bench_runs_and_writes_every_section);
     RUN_TEST(test_paired_rounds_take_the_median);
+    RUN_TEST(test_cpu_times_count_our_work);
     RUN_TEST(test_unknown_flag_is_refused);
     return harness_finish();
 }

@@ -716,15 +716,22 @@ static network_best deep_rows(const options *o, thread_pool *pools[3])
  *      before each paired round and after the last): below BUSY_SCALING x,
  *      a core was taken by someone else (or there is only one);
  *   3. the same probe at those moments: more than BUSY_DRIFT below the
- *      best of the run, the machine changed.
- * The table is BUSY when a witness speaks at any of its three moments; a
- * paired round is busy when one speaks at the probes just before or just
- * after it, and the targets' median leaves busy rounds out (on this kind of
- * virtual machine the second core went missing for a moment in several
- * quiet runs, which had made the whole of a 7-minute run unreliable). */
+ *      best of the run, the machine changed;
+ *   4. over each paired round, the processor time the whole machine spent
+ *      running programs minus ours and PyTorch's (os_cpu_times_now), and
+ *      the time the host of a virtual machine took from it ("steal"): more
+ *      than BUSY_OTHERS of a core, someone else was running.
+ * The table is BUSY when witness 1 speaks, or 2 or 3 at any of its three
+ * moments; a paired round is busy when 2 or 3 speak at the probes just
+ * before or just after it, or 4 during it, and the targets' median leaves
+ * busy rounds out. (On this kind of virtual machine the second core went
+ * missing for a moment in several quiet runs, which had made the whole of
+ * a 7-minute run unreliable; and a load average left over from the minute
+ * before the run says nothing about rounds that start minutes later.) */
 #define BUSY_LOAD 1.0
 #define BUSY_SCALING 1.8
 #define BUSY_DRIFT 0.10
+#define BUSY_OTHERS 0.10                /* of a core, over a paired round: other programs, or the host */
 #define TABLE_MOMENTS 3                 /* the probes of the table: before PyTorch, at the start, after it */
 #define MAX_MOMENTS (TABLE_MOMENTS + MAX_ROUNDS + 1)
 
@@ -836,7 +843,8 @@ static const struct {
  * ratio the target is judged on (< 0: none). */
 typedef struct {
     double ours[N_TARGETS], torch[N_TARGETS], ratio[N_TARGETS];
-    int quiet;                  /* a paired round: 1 when no witness spoke just before or after it */
+    int quiet;                  /* a paired round: 1 when no witness spoke (judge_rounds) */
+    double others, stolen;      /* a paired round: processors taken by other programs, by the host; -1: unknown */
 } target_set;
 
 static const int network_batches[] = { 32, 64, 128 };
@@ -944,6 +952,9 @@ static void paired_round(const options *o, thread_pool *pools[3], double peak1, 
 {
     char out[600], extra[64], label[128], text[16];
     torch_table all = { .n = 0 }, one;
+    os_cpu_times before, after;
+    int known = os_cpu_times_now(&before) == 0;
+    double start = wall_clock();
     for (int g = 0; g < N_GROUPS; g++) {
         int torch_first = (round + g) % 2 == 0, has_torch = g != G_GEMM;
         snprintf(out, sizeof out, "%s.round%d.%s", o->torch_out, round + 1, group_name[g]);
@@ -959,6 +970,14 @@ static void paired_round(const options *o, thread_pool *pools[3], double peak1, 
                 all.values[all.n++] = one.values[i];
         }
     }
+    double wall = wall_clock() - start;
+    t->others = t->stolen = -1;
+    /* in processors: 1.0 = one core all along; the counts are in ticks (10 ms here): over less than
+     * a few seconds (--quick) they say little */
+    if (known && os_cpu_times_now(&after) == 0 && wall >= 2) {
+        t->others = ((after.machine_busy - before.machine_busy) - (after.own - before.own)) / wall;
+        t->stolen = (after.machine_stolen - before.machine_stolen) / wall;
+    }
     torch_targets(o, &all, t);
     target_ratios(t);
     printf("  round %d of %d:", round + 1, o->rounds);
@@ -968,6 +987,8 @@ static void paired_round(const options *o, thread_pool *pools[3], double peak1, 
         r->torch = t->torch[i];
         printf(" %s", figure(i, t->ratio[i], text, sizeof text));
     }
+    if (t->others > -1)
+        printf("   (other programs %.2f of a core, the host %.2f)", t->others, t->stolen);
     printf("\n");
     fflush(stdout);
 }
@@ -994,12 +1015,24 @@ static int judge_rounds(const options *o, const machine_check *m, target_set rou
     int quiet = 0;
     char label[64];
     for (int r = 0; r < o->rounds; r++) {
-        char why[512] = "";
+        char why[512] = "", reason[160];
         int first = TABLE_MOMENTS + r;                 /* the probe before round r, then the one after it */
-        rounds[r].quiet = m->load < BUSY_LOAD && !moments_busy(m, first, first + 1, why, sizeof why);
+        rounds[r].quiet = !moments_busy(m, first, first + 1, why, sizeof why);
+        if (rounds[r].others > BUSY_OTHERS) {
+            snprintf(reason, sizeof reason, "other programs took %.2f of a core during it (> %.2f)", rounds[r].others,
+                     BUSY_OTHERS);
+            add_reason(why, sizeof why, reason);
+            rounds[r].quiet = 0;
+        }
+        if (rounds[r].stolen > BUSY_OTHERS) {
+            snprintf(reason, sizeof reason, "the virtual machine's host took %.2f of a core from it (> %.2f)",
+                     rounds[r].stolen, BUSY_OTHERS);
+            add_reason(why, sizeof why, reason);
+            rounds[r].quiet = 0;
+        }
         quiet += rounds[r].quiet;
         if (!rounds[r].quiet)
-            printf("  round %d was busy: %s\n", r + 1, why[0] ? why : "the load average before the run");
+            printf("  round %d was busy: %s\n", r + 1, why);
         snprintf(label, sizeof label, "round %d: quiet (1) or busy (0)", r + 1);
         add_row("", label, "flag", 2, rounds[r].quiet, -1);
     }
