@@ -18,8 +18,8 @@
  *      (--rounds N, default 5): each group of rows PyTorch's and ours back
  *      to back, who goes first in turns;
  *   then the targets of the issue that asked for this, judged on the median
- *   of the rounds, met or not, or "unreliable" when the machine was busy
- *   (judge_machine below). Why rounds: on a virtual machine whose speed
+ *   of the quiet rounds, met or not, or "unreliable" when most rounds were
+ *   busy (judge_rounds below; with --rounds 0, on the table's own ratios). Why rounds: on a virtual machine whose speed
  *   drifts, PyTorch's table rows, run minutes before ours, moved the same
  *   ratio by 0.3-0.8 between two quiet runs. --quick: tiny sizes, a few
  *   seconds, no PyTorch (a test runs it, so the bench cannot rot). Every row
@@ -712,7 +712,7 @@ static network_best deep_rows(const options *o, thread_pool *pools[3])
  * spinning and collapse when another program takes a core (one run: its
  * 2-thread rows fell from 26,000 to 783 images/s while a compiler ran),
  * while our pool slows by about the share taken. So ratios are only worth
- * reading when the machine was quiet. Three witnesses:
+ * reading when the machine was quiet. Four witnesses:
  *   1. the load average before the run starts (os_load_average, where the
  *      system gives it): >= BUSY_LOAD means other programs kept at least
  *      one core busy over the last minute: the whole run is BUSY;
