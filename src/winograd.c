@@ -767,7 +767,9 @@ static void transform_all_gradients(const conv2d_shape *s, int n, const real *dy
  * than added in acc: each column of acc is stored once, never read back (adding into
  * acc, each tile's loads waited on the previous tile's overlapping stores, which the
  * processor cannot forward: the scatter's largest cost in perf). The same sums in
- * the same order: (0 + tile tx-1's) + tile tx's. */
+ * the same order: tile tx-1's + tile tx's, where the old loop added them into a
+ * row of zeros (only a -0 here may have been +0 there; dX, which starts at +0,
+ * gets the same bits). */
 static void input_transform_t_row(const real *dv, long stride_e, int tw, int width, real *acc)
 {
     real carry2[4] = { 0, 0, 0, 0 }, carry3[4] = { 0, 0, 0, 0 };   /* tile tx-1's columns 2 and 3, by row */

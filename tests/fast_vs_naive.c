@@ -312,6 +312,7 @@ static void test_conv_batch_network_shapes(void)
     check_conv_batch(2, 3, 11, 5, 19, 5, 1, 2, 1, 0, 3);     /* 19 filters: a part block; padding every side different */
     check_conv_batch(1, 17, 4, 4, 3, 1, 1, 0, 0, 0, 0);      /* 1x1 kernel, 17 channels: a part block of dX's channels */
     check_conv_batch(2, 2, 21, 19, 3, 3, 1, 1, 1, 1, 1);     /* Winograd: 11 x 10 tiles a plane, more than its blocks of 64 */
+    check_conv_batch(2, 2, 20, 22, 3, 3, 1, 0, 0, 0, 0);     /* Winograd, even output 18 x 20: 90 tiles, a block from mid-row */
     check_conv_batch(3, 2, 9, 11, 64, 3, 1, 1, 1, 1, 1);     /* implicit, 297 positions: a block of GEMM_KC ends mid-image */
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "os.h"
@@ -134,10 +135,10 @@ static void test_paired_rounds_take_the_median(void)
             CHECK(field(text, item, 2, 1) == 100);
             if (flag == 1)
                 ratio[quiet++] = field(text, item, 2, 2);
-            CHECK(fabs(field(text, item, 2, 2) - mine / 100) <= 1e-3 * mine / 100 + 1e-3);
+            CHECK(fabs(field(text, item, 2, 2) - mine / 100) <= 2e-3 * mine / 100 + 2e-3);   /* the CSV's digits */
             snprintf(item, sizeof item, "round %d: deeper network's 3 conv layers", i + 1);
             CHECK(field(text, item, 2, 1) == 15);                               /* 3 x (2 + 3) ms */
-            CHECK(fabs(field(text, item, 2, 2) - 15 / field(text, item, 2, 0)) <= 2e-3 * field(text, item, 2, 2));
+            CHECK(fabs(field(text, item, 2, 2) - 15 / field(text, item, 2, 0)) <= 2e-3 * field(text, item, 2, 2) + 2e-3);
         }
         CHECK_INT((int)ours(text, "quiet paired rounds", 2), quiet);
         double middle = -1;                             /* the median of the quiet rounds' ratios */
@@ -150,14 +151,20 @@ static void test_paired_rounds_take_the_median(void)
             middle = ratio[2] < lo ? lo : ratio[2] > hi ? hi : ratio[2];
         }
         double judged = ours(text, "median of the rounds: Doshi's network, training", 2);
-        CHECK(fabs(judged - middle) <= 2e-3 * (middle > 0 ? middle : 1));
+        CHECK(fabs(judged - middle) <= 2e-3 * (middle > 0 ? middle : 1) + 2e-3);
+        if (2 * quiet <= 3)                             /* the quick probes are short: this happens */
+            CHECK_CONTAINS(r.out, "unreliable (too few quiet rounds)");
+        else
+            CHECK(strstr(r.out, "unreliable") == NULL);
     }
     free(text);
     program_result_free(&r);
 }
 
 /* The witness of the paired rounds: processor time of the machine and of
- * this process. Half a second of our arithmetic shows in both. */
+ * this process. A fifth of a second of our arithmetic, by ISO C's clock(),
+ * shows in both (no timing threshold: however busy the machine, the loop
+ * runs until it has had that much). */
 static void test_cpu_times_count_our_work(void)
 {
     os_cpu_times before, after;
@@ -168,13 +175,13 @@ static void test_cpu_times_count_our_work(void)
     }
     CHECK(before.machine_busy >= before.own && before.own >= 0 && before.machine_stolen >= 0);
     volatile double sink = 0;
-    double start = os_seconds();
-    while (os_seconds() - start < 0.5)                /* half a second of one core, on the clock */
+    clock_t start = clock();
+    while ((double)(clock() - start) / CLOCKS_PER_SEC < 0.2)
         for (int i = 0; i < 100000; i++)
             sink += 1e-9 * i;
     CHECK_INT(os_cpu_times_now(&after), 0);
     double own = after.own - before.own, machine = after.machine_busy - before.machine_busy;
-    CHECK(own >= 0.1 && own <= 0.75);                  /* ticks of 10 ms; on a busy machine we get less */
+    CHECK(own >= 0.15);                                /* ticks of 10 ms, and clock()'s own rounding */
     CHECK(machine >= own - 0.05);                       /* ours is part of the machine's */
     CHECK(sink > 0);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """PyTorch's side of `make bench`: the same work as build/bench, on PyTorch's CPU kernels.
 
-build/bench runs this script (in the same run, before its own measurements)
-and reads what it prints: one line per measurement,
+build/bench runs this script (in the same run, before its own measurements,
+and again with --targets GROUP in each of its paired rounds) and reads what
+it prints: one line per measurement,
 
     key,value
 
