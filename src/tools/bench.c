@@ -1,7 +1,7 @@
 /* bench: how fast this machine is, how fast our engine is, and PyTorch beside
  * it on the same work, in one run (make bench; lesson 11 explains the rows).
  *
- *   build/bench [--quick] [--torch COMMAND | --no-torch] [--csv FILE] [--data DIR]
+ *   build/bench [--quick] [--torch COMMAND | --no-torch] [--rounds N] [--csv FILE] [--data DIR]
  *
  *   1. the machine: the FMA peak and the memory bandwidth (src/roofline.h);
  *   2. GEMM, naive and fast, at 256..2048 and at the shapes the conv layers
@@ -19,11 +19,14 @@
  *      to back, who goes first in turns;
  *   then the targets of the issue that asked for this, judged on the median
  *   of the quiet rounds, met or not, or "unreliable" unless most rounds were
- *   quiet (judge_rounds below; with --rounds 0, on the table's own ratios). Why rounds: on a virtual machine whose speed
- *   drifts, PyTorch's table rows, run minutes before ours, moved the same
- *   ratio by 0.3-0.8 between two quiet runs. --quick: tiny sizes, a few
- *   seconds, no PyTorch (a test runs it, so the bench cannot rot). Every row
- *   also goes to the CSV file (default build/bench.csv). */
+ *   quiet (judge_rounds below; with --rounds 0, on the table's own
+ *   ratios). Why rounds: on a virtual machine whose speed drifts,
+ *   PyTorch's table rows, run minutes before ours, moved the same ratio by
+ *   0.3-0.8 between two quiet runs. --quick: tiny sizes, a few seconds
+ *   (make bench QUICK=1 runs it without PyTorch; a test runs it, so the
+ *   bench cannot rot). Every row also goes to the CSV file (default
+ *   build/bench.csv), which is checked before the run and written whole or
+ *   not at all (out_file.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,7 @@
 #include "mnist.h"
 #include "optim.h"
 #include "os.h"
+#include "out_file.h"
 #include "rng.h"
 #include "roofline.h"
 #include "sequential.h"
@@ -80,12 +84,13 @@ typedef struct {
 static void usage(FILE *out)
 {
     fprintf(out, "usage: %s [--quick] [--torch COMMAND | --no-torch] [--rounds N] [--csv FILE] [--data DIR]\n"
-                 "  --quick          tiny sizes, a few seconds, no PyTorch\n"
+                 "  --quick          tiny sizes, a few seconds (PyTorch's too, if --torch)\n"
                  "  --rounds N       paired rounds of the target rows after the table, 0-%d\n"
                  "                   (default 5; 1 with --quick): the targets are judged on their median\n"
                  "  --torch COMMAND  how to run src/tools/bench_torch.py (the Makefile passes it)\n"
                  "  --csv FILE       where to write every row (default build/bench.csv)\n"
-                 "  --data DIR       MNIST, for real images in the network rows (default data/mnist)\n", program,
+                 "  --data DIR       MNIST, for real images in the network rows (default data/mnist;\n"
+                 "                   random images when DIR has no MNIST: the speed is the same)\n", program,
             MAX_ROUNDS);
 }
 
@@ -205,6 +210,8 @@ static void print_row(const row *r)
     char ours[32], peak[16] = "", torch[32] = "-", ratio[16] = "-";
     snprintf(ours, sizeof ours, "%.*f %s", strcmp(r->unit, "ms") == 0 ? 2 : (r->ours < 100 ? 1 : 0), r->ours,
              strcmp(r->unit, "images/s") == 0 ? "img/s" : r->unit);
+    if (r->ours < 0)                              /* no figure (a backward lost in the timer's noise) */
+        snprintf(ours, sizeof ours, "-");
     if (r->peak_share >= 0)
         snprintf(peak, sizeof peak, "%.0f%%", 100 * r->peak_share);
     if (r->torch > 0)
@@ -235,7 +242,7 @@ static int run_torch(const options *o, const char *extra, const char *out, torch
     if ((status != 0 || !f) && quiet) {
         printf("  PyTorch failed in this round (see %s.log)\n", out);
     } else if (status != 0 || !f) {
-        printf("PyTorch: not available (the script failed; see %s.log). To compare, install it:\n"
+        printf("PyTorch: the command failed (see %s.log): no comparison. If PyTorch is not installed:\n"
                "         apt-get install python3-torch     (then make bench again)\n", out);
     }
     if (status != 0 || !f) {
@@ -243,11 +250,15 @@ static int run_torch(const options *o, const char *extra, const char *out, torch
             fclose(f);
         return -1;
     }
-    char line[256];
+    char line[256], bad[520] = "";
+    int not_understood = 0;
     while (fgets(line, sizeof line, f) && t->n < MAX_TORCH) {
         char *comma = strrchr(line, ',');
-        if (!comma)
+        if (!comma) {
+            if (!not_understood++)
+                snprintf(bad, sizeof bad, "%.*s", (int)strcspn(line, "\n"), line);
             continue;
+        }
         *comma = '\0';
         if (strcmp(line, "torch_version") == 0 || strcmp(line, "torch_config") == 0) {
             int is_version = line[6] == 'v';
@@ -255,10 +266,25 @@ static int run_torch(const options *o, const char *extra, const char *out, torch
                      "%.*s", (int)strcspn(comma + 1, "\n"), comma + 1);
             continue;
         }
+        char *end;
+        double value = strtod(comma + 1, &end);
+        end += strspn(end, " \r\n");
+        if (end == comma + 1 || *end || !(value >= 1e-6 && value <= 1e12)) {   /* a time or a rate, not 0 or inf */
+            if (!not_understood++)
+                snprintf(bad, sizeof bad, "%s,%.*s", line, (int)strcspn(comma + 1, "\n"), comma + 1);
+            continue;
+        }
         snprintf(t->values[t->n].key, sizeof t->values[t->n].key, "%.63s", line);
-        t->values[t->n++].value = strtod(comma + 1, NULL);
+        t->values[t->n++].value = value;
     }
     fclose(f);
+    if (not_understood)
+        printf("PyTorch: %d line%s of %s not understood and left out (the first: '%s')\n", not_understood,
+               not_understood > 1 ? "s" : "", out, bad);
+    if (t->n == 0) {
+        printf("PyTorch: no figures in %s: no comparison%s\n", out, quiet ? " in this round" : "");
+        return -1;
+    }
     if (!quiet)
         printf("PyTorch %s (%s): %d figures\n", torch_version, torch_config, t->n);
     return 0;
@@ -472,7 +498,7 @@ static void time_conv_layer(const conv_layer *l, int batch, int naive, thread_po
     *fwd_ms = 1e3 * scale * best_time(run_conv, &c, seconds);
     c.backward = 1;
     double both_ms = 1e3 * scale * best_time(run_conv, &c, seconds);
-    *bwd_ms = both_ms > *fwd_ms ? both_ms - *fwd_ms : 0;
+    *bwd_ms = both_ms > *fwd_ms ? both_ms - *fwd_ms : -1;   /* -1: lost in the noise, no figure */
     for (int s = 0; s < MINIBATCH_SHARDS; s++) {
         free(c.dw[s]);
         free(c.db[s]);
@@ -519,7 +545,7 @@ static double conv_layer_rows(const options *o, thread_pool *pools[3], double *t
             row *rb = add_row(key, label, "ms", t, b_fast, -1);
             print_row(rb);
             if (t == 2 && strncmp(l->name, "doshi", 5) == 0) {
-                sum += f_fast + b_fast;
+                sum = sum >= 0 && b_fast >= 0 ? sum + f_fast + b_fast : -1;
                 *torch_sum += rf->torch > 0 && rb->torch > 0 ? rf->torch + rb->torch : NAN;
             }
         }
@@ -545,6 +571,9 @@ static void fill_images(net_case *c, const options *o)
     char err[512];
     long pixels = (long)c->arch.in_h * c->arch.in_w, total = (long)c->batch * c->chunks;
     int have = mnist_load(o->data, &data, err, sizeof err) == 0;
+    static int said;
+    if (!have && !said++)
+        printf("(no MNIST in %s: the network rows run on random images, at the same speed)\n", o->data);
     for (long i = 0; i < total; i++) {
         if (have) {
             int image = (int)(i % data.train_images.count);
@@ -937,7 +966,7 @@ static void our_group(const options *o, thread_pool *pools[3], double peak1, int
                 double f, b;
                 time_conv_layer(&conv_layers[i], o->quick ? QUICK_CONV_IMAGES : CONV_BATCH, 0, pools[2],
                                 o->quick ? 0.002 : 0.8, &f, &b);
-                t->ours[T_CONV] += f + b;
+                t->ours[T_CONV] = t->ours[T_CONV] >= 0 && b >= 0 ? t->ours[T_CONV] + f + b : -1;
             }
     }
     for (int mode = 0; mode < 2 && group == G_DOSHI; mode++) {
@@ -1102,46 +1131,59 @@ static void print_targets(const options *o, const machine_check *m, const target
     }
 }
 
-static void write_csv(const char *path)
+/* Every row to the CSV file, through out_file (the old file stays whole if
+ * anything fails). Returns 0, or -1 after one line on stderr. */
+static int write_csv(const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "%s: cannot write %s\n", program, path);
-        return;
+    out_file f;
+    char err[512];
+    if (out_file_open(&f, path, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", program, err);
+        return -1;
     }
-    fprintf(f, "item,threads,unit,ours,pytorch,speed_ratio,share_of_peak\n");
+    out_file_printf(&f, "item,threads,unit,ours,pytorch,speed_ratio,share_of_peak\n");
     for (int i = 0; i < n_rows; i++) {
         const row *r = &rows[i];
-        fprintf(f, "\"%s\",%d,%s,%.4g,", r->label[0] == ' ' ? r->label + 4 : r->label, r->threads, r->unit, r->ours);
+        out_file_printf(&f, "\"%s\",%d,%s,", r->label[0] == ' ' ? r->label + 4 : r->label, r->threads, r->unit);
+        if (r->ours >= 0)                           /* no figure: an empty cell, not -1 */
+            out_file_printf(&f, "%.4g", r->ours);
+        out_file_printf(&f, ",");
         if (r->torch > 0)
-            fprintf(f, "%.4g,%.3f,", r->torch, speed_ratio(r));
+            out_file_printf(&f, "%.4g,%.3f,", r->torch, speed_ratio(r));
         else
-            fprintf(f, ",,");
+            out_file_printf(&f, ",,");
         if (r->peak_share >= 0)
-            fprintf(f, "%.3f", r->peak_share);
-        fprintf(f, "\n");
+            out_file_printf(&f, "%.3f", r->peak_share);
+        out_file_printf(&f, "\n");
     }
-    if (fclose(f) != 0)
-        fprintf(stderr, "%s: could not finish writing %s\n", program, path);
-    else
-        printf("\nevery row: %s\n", path);
+    if (out_file_commit(&f, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", program, err);
+        return -1;
+    }
+    printf("\nevery row: %s\n", path);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     options o = parse_flags(argc, argv);
+    char err[512];
+    if (out_file_check(o.csv, err, sizeof err) != 0) {     /* before minutes of work, not after */
+        fprintf(stderr, "%s: %s\n", program, err);
+        return 2;
+    }
     thread_pool *pools[3] = { NULL, NULL, thread_pool_create(2) };
     double peak[3], bandwidth[3], seconds = o.quick ? 0.01 : 0.5;
     rng = rng_seeded(7);
     printf("bench: %s, %s, float; built with the fast flags (Makefile FAST_OPT)\n",
-           o.quick ? "quick (tiny sizes, no PyTorch)" : "full", "2 threads at most");
+           o.quick ? "quick (tiny sizes)" : "full", "2 threads at most");
     int floats = 1;
     const char *unit = vector_unit(&floats);
     printf("vector unit: %s, %d floats per vector register (the compiler's macros for the fast flags)\n", unit, floats);
     printf("compiler: %s; flags: %s\n", COMPILER_VERSION, BENCH_FLAGS);
     static machine_check machine;
     machine.load = os_load_average();
-    probe_moment(&machine, "before PyTorch", pools, seconds / 5);
+    probe_moment(&machine, o.torch ? "before PyTorch" : "first", pools, seconds / 5);
     if (run_torch(&o, "", o.torch_out, &torch_main, 0) != 0)
         o.torch = NULL;                               /* the paired rounds then measure ours alone */
 
@@ -1184,8 +1226,8 @@ int main(int argc, char **argv)
     torch_targets(&o, &torch_main, &table);
     target_ratios(&table);
     if (o.rounds > 0)
-        printf("\nPaired rounds: the target rows again, PyTorch's and ours back to back, %d times\n"
-               "(each round's ratios in the order of the targets below)\n", o.rounds);
+        printf("\nPaired rounds: the target rows again, PyTorch's and ours back to back, %d time%s\n"
+               "(each round's ratios in the order of the targets below)\n", o.rounds, o.rounds > 1 ? "s" : "");
     for (int r = 0; r < o.rounds; r++) {
         char name[40];
         snprintf(name, sizeof name, "before round %d", r + 1);
@@ -1202,7 +1244,7 @@ int main(int argc, char **argv)
     if (o.rounds > 0)
         add_row("", "quiet paired rounds", "rounds", 2, quiet_rounds, -1);
     print_targets(&o, &machine, &table, rounds);
-    write_csv(o.csv);
+    int written = write_csv(o.csv);
     thread_pool_free(pools[2]);
-    return 0;
+    return written == 0 ? 0 : 1;
 }
