@@ -43,13 +43,34 @@ static double ours(const char *csv, const char *item, int threads)
     return field(csv, item, threads, 0);
 }
 
-static void test_quick_bench_runs_and_writes_every_section(void)
+/* Under an emulator (qemu: ~0.03 GFLOP/s) a training step of Doshi's
+ * network takes minutes and the timings mean nothing: 1 and a line saying so. */
+static int skipped_under_emulator(void)
 {
     const char *emulator = getenv("EMULATOR");
-    if (emulator && emulator[0]) {      /* qemu: ~0.03 GFLOP/s, a training step of Doshi's network takes minutes */
+    if (emulator && emulator[0])
         printf("  skipped under an emulator (%s): an emulated CPU's timings mean nothing\n", emulator);
+    return emulator && emulator[0];
+}
+
+/* A stand-in for PyTorch's script: a shell script at build/tmp/NAME that
+ * prints `lines` whatever its arguments, for bench's --torch. Returns 0. */
+static int write_stand_in(const char *name, const char *lines, char *path, size_t size)
+{
+    snprintf(path, size, "%s/tmp/%s", build_dir(), name);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return -1;
+    fputs(lines, f);
+    CHECK(fclose(f) == 0);
+    return 0;
+}
+
+static void test_quick_bench_runs_and_writes_every_section(void)
+{
+    if (skipped_under_emulator())
         return;
-    }
     char cmd[2048];
     snprintf(csv_path, sizeof csv_path, "%s/tmp/unit_bench.csv", build_dir());
     remove(csv_path);
@@ -95,23 +116,17 @@ static void test_quick_bench_runs_and_writes_every_section(void)
  * median of the rounds' ratios. */
 static void test_paired_rounds_take_the_median(void)
 {
-    const char *emulator = getenv("EMULATOR");
-    if (emulator && emulator[0]) {
-        printf("  skipped under an emulator (%s)\n", emulator);
+    if (skipped_under_emulator())
         return;
-    }
     char script[1024], csv[1024], cmd[4096];
-    snprintf(script, sizeof script, "%s/tmp/unit_bench_fake_torch.sh", build_dir());
-    snprintf(csv, sizeof csv, "%s/tmp/unit_bench_rounds.csv", build_dir());
-    FILE *f = fopen(script, "w");
-    CHECK(f != NULL);
-    if (!f)
+    if (write_stand_in("unit_bench_fake_torch.sh",
+                       "echo torch_version,0.0\necho torch_config,a stand-in\n"
+                       "for mode in train infer; do echo small,$mode,b16,t2,1000; done\n"
+                       "for layer in doshi1 doshi2 doshi3; do echo conv,$layer,fwd,t2,2; echo conv,$layer,bwd,t2,3; done\n"
+                       "echo doshi,train,b8,t2,100\necho doshi,infer,b8,t2,400\n",
+                       script, sizeof script) != 0)
         return;
-    fprintf(f, "echo torch_version,0.0\necho torch_config,a stand-in\n"
-               "for mode in train infer; do echo small,$mode,b16,t2,1000; done\n"
-               "for layer in doshi1 doshi2 doshi3; do echo conv,$layer,fwd,t2,2; echo conv,$layer,bwd,t2,3; done\n"
-               "echo doshi,train,b8,t2,100\necho doshi,infer,b8,t2,400\n");
-    CHECK(fclose(f) == 0);
+    snprintf(csv, sizeof csv, "%s/tmp/unit_bench_rounds.csv", build_dir());
     remove(csv);
     snprintf(cmd, sizeof cmd, "%s/bench --quick --rounds 3 --torch 'sh %s' --csv '%s' --data /nonexistent", build_dir(),
              script, csv);
@@ -191,24 +206,18 @@ static void test_cpu_times_count_our_work(void)
 }
 
 /* What PyTorch's side printed is read with care: a figure that is not a
- * whole number, or 0 or inf, is left out with one line saying so, never
+ * number, or 0 or inf, is left out with one line saying so, never
  * compared; a CSV that cannot be written is refused before the run. */
 static void test_bad_figures_and_paths_are_refused(void)
 {
-    const char *emulator = getenv("EMULATOR");
-    if (emulator && emulator[0]) {
-        printf("  skipped under an emulator (%s)\n", emulator);
+    if (skipped_under_emulator())
         return;
-    }
     char script[1024], csv[1024], cmd[4096];
-    snprintf(script, sizeof script, "%s/tmp/unit_bench_bad_torch.sh", build_dir());
-    snprintf(csv, sizeof csv, "%s/tmp/unit_bench_bad.csv", build_dir());
-    FILE *f = fopen(script, "w");
-    CHECK(f != NULL);
-    if (!f)
+    if (write_stand_in("unit_bench_bad_torch.sh",
+                       "echo doshi,train,b8,t2,12abc\necho doshi,infer,b8,t2,inf\necho garbage\necho doshi,train,b8,t1,0\n",
+                       script, sizeof script) != 0)
         return;
-    fprintf(f, "echo doshi,train,b8,t2,12abc\necho doshi,infer,b8,t2,inf\necho garbage\necho doshi,train,b8,t1,0\n");
-    CHECK(fclose(f) == 0);
+    snprintf(csv, sizeof csv, "%s/tmp/unit_bench_bad.csv", build_dir());
     snprintf(cmd, sizeof cmd, "%s/bench --quick --rounds 0 --torch 'sh %s' --csv '%s' --data /nonexistent", build_dir(),
              script, csv);
     program_result r = run_program(cmd);
